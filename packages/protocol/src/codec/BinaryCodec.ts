@@ -1,0 +1,384 @@
+// The project's own compact gateway encoding (`encoding=bin`), used by its clients.
+//
+// Frame layout (all integers little-endian; varuint = LEB128, at most 8 bytes / 53 bits):
+//   u8  magic 0xC7
+//   u8  op
+//   u8  flags   bit0: s present, bit1: t present, bit2: t is a string (else an event index)
+//   [varuint s]                              when bit0
+//   [u8 event index | varuint len + utf8]    when bit1 (index into DISPATCH_EVENTS)
+//   value d
+// Values are tagged with one byte:
+//   0x00 null  0x01 false  0x02 true
+//   0x03 integer, zigzag varuint (safe integers)       0x04 float64
+//   0x05 string, varuint length + UTF-8                 0x06 snowflake: a canonical decimal
+//        string of 15-20 digits below 2^64, as a u64 (8 bytes instead of 17-20)
+//   0x07 array, varuint count + values                  0x08 object, varuint count + (key, value)
+//   0x40-0x7F small integer 0-63                        0x80-0xBF string of 0-63 UTF-8 bytes
+// Object keys: one byte < 0xFF indexes KEY_DICTIONARY, 0xFF is followed by varuint length + UTF-8.
+// Both tables are append-only: a new entry never changes the meaning of an existing frame.
+import { DISPATCH_EVENTS, type GatewayPayload } from '../gateway.ts';
+import type { DecodeResult, GatewayCodec } from './GatewayCodec.ts';
+import { jsonCodec as jsonCodecRef } from './JsonCodec.ts';
+
+export const BINARY_MAGIC = 0xc7;
+
+export const KEY_DICTIONARY = [
+  'id', 'type', 'name', 'content', 'channel_id', 'guild_id', 'author', 'username', 'discriminator',
+  'global_name', 'avatar', 'bot', 'timestamp', 'edited_timestamp', 'tts', 'mention_everyone',
+  'mentions', 'mention_roles', 'attachments', 'embeds', 'reactions', 'nonce', 'pinned', 'flags',
+  'message_reference', 'referenced_message', 'user', 'user_id', 'member', 'roles', 'nick',
+  'joined_at', 'deaf', 'mute', 'permissions', 'position', 'color', 'hoist', 'managed',
+  'mentionable', 'topic', 'nsfw', 'last_message_id', 'rate_limit_per_user', 'parent_id',
+  'permission_overwrites', 'allow', 'deny', 'bitrate', 'user_limit', 'recipients', 'owner_id',
+  'icon', 'description', 'channels', 'members', 'presences', 'status', 'activities', 'client_status',
+  'emoji', 'count', 'me', 'message_id', 'session_id', 'resume_gateway_url', 'guilds', 'private_channels',
+  'read_state', 'v', 'heartbeat_interval', 'token', 'properties', 'presence', 'since', 'afk',
+  'large', 'unavailable', 'member_count', 'premium_tier', 'features', 'mention_count',
+  'last_pinned_timestamp', 'ids', 'code', 'max_age', 'max_uses', 'uses', 'temporary', 'created_at',
+  'expires_at', 'inviter', 'url', 'title', 'value', 'inline', 'fields', 'footer', 'image', 'thumbnail',
+  'text', 'width', 'height', 'size', 'filename', 'content_type', 'proxy_url', 'application_id',
+  'webhook_id', 'components', 'data', 'options', 'intents', 'shard', 'seq', 'pending', 'public_flags',
+  'premium_since', 'communication_disabled_until', 'banner', 'accent_color', 'email', 'verified',
+  'mfa_enabled', 'locale', 'premium_type', 'entries', 'partial', 'version', 'application', 'state',
+  'details', 'party', 'assets', 'timestamps', 'start', 'end', 'large_image', 'large_text',
+  'small_image', 'small_text', 'buttons', 'self_mute', 'self_deaf', 'self_video', 'self_stream',
+  'suppress', 'request_to_speak_timestamp', 'endpoint', 'burst', 'me_burst', 'count_details',
+  'normal', 'emoji_id', 'emoji_name', 'last_message_pin_timestamp', 'chunk_index', 'chunk_count',
+  'not_found', 'query', 'limit', 'user_ids', 'd', 'op', 's', 't', 'owner', 'afk_channel_id',
+  'system_channel_id', 'verification_level', 'default_message_notifications', 'explicit_content_filter',
+  'mfa_level', 'unicode_emoji', 'tags', 'position_overwrites', 'video_quality_mode', 'rtc_region',
+  'interaction', 'interaction_metadata', 'custom_id', 'style', 'label', 'disabled', 'placeholder',
+  'min_values', 'max_values', 'resolved', 'locale', 'guild_locale', 'app_permissions', 'entitlements',
+] as const;
+
+const KEY_INDEX = new Map<string, number>();
+KEY_DICTIONARY.forEach((key, index) => {
+  if (!KEY_INDEX.has(key)) KEY_INDEX.set(key, index);
+});
+if (KEY_DICTIONARY.length > 255) throw new Error('KEY_DICTIONARY must fit in one byte below 0xFF');
+
+const EVENT_INDEX = new Map<string, number>(DISPATCH_EVENTS.map((name, index) => [name, index]));
+
+const MAX_DEPTH = 64;
+const MAX_COLLECTION = 1 << 20;
+const U64_LIMIT = 1n << 64n;
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function isCanonicalSnowflake(s: string): boolean {
+  const n = s.length;
+  if (n < 15 || n > 20) return false;
+  const first = s.charCodeAt(0);
+  if (first < 49 || first > 57) return false; // no leading zero
+  for (let i = 1; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return n < 20 || BigInt(s) < U64_LIMIT;
+}
+
+/** A growable output buffer; reused between frames by one encoder (encoding is synchronous). */
+class Writer {
+  buf = new Uint8Array(4096);
+  view = new DataView(this.buf.buffer);
+  pos = 0;
+
+  ensure(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  varuint(v: number): void {
+    this.ensure(8);
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.pos++] = v;
+  }
+
+  /** Writes a UTF-8 string preceded by its length; `shortTag` >= 0 packs lengths below 64 into the tag. */
+  string(s: string, shortTag: number): void {
+    const maxBytes = s.length * 3;
+    this.ensure(maxBytes + 9);
+    // Reserve the short form and move the bytes if the string turns out longer.
+    const start = this.pos;
+    const headerGuess = shortTag >= 0 ? (maxBytes < 64 ? 1 : 1 + varuintSize(maxBytes)) : varuintSize(maxBytes);
+    const { written } = textEncoder.encodeInto(s, this.buf.subarray(start + headerGuess));
+    const bytes = written ?? 0;
+    let header: number[];
+    if (shortTag >= 0 && bytes < 64) header = [shortTag + bytes];
+    else {
+      header = shortTag >= 0 ? [0x05] : [];
+      let v = bytes;
+      while (v >= 0x80) {
+        header.push((v % 0x80) | 0x80);
+        v = Math.floor(v / 0x80);
+      }
+      header.push(v);
+    }
+    if (header.length !== headerGuess) this.buf.copyWithin(start + header.length, start + headerGuess, start + headerGuess + bytes);
+    for (let i = 0; i < header.length; i++) this.buf[start + i] = header[i]!;
+    this.pos = start + header.length + bytes;
+  }
+
+  take(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+function varuintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    n++;
+  }
+  return n;
+}
+
+function writeValue(w: Writer, value: unknown, depth: number): void {
+  if (depth > MAX_DEPTH) throw new RangeError('value nested too deeply');
+  switch (typeof value) {
+    case 'string':
+      if (isCanonicalSnowflake(value)) {
+        w.ensure(9);
+        w.buf[w.pos++] = 0x06;
+        w.view.setBigUint64(w.pos, BigInt(value), true);
+        w.pos += 8;
+      } else w.string(value, 0x80);
+      return;
+    case 'number':
+      if (Number.isSafeInteger(value)) {
+        if (value >= 0 && value < 64) w.u8(0x40 + value);
+        else {
+          w.u8(0x03);
+          w.varuint(value >= 0 ? value * 2 : -value * 2 - 1);
+        }
+      } else if (Number.isFinite(value)) {
+        w.ensure(9);
+        w.buf[w.pos++] = 0x04;
+        w.view.setFloat64(w.pos, value, true);
+        w.pos += 8;
+      } else w.u8(0x00); // JSON turns NaN/Infinity into null too
+      return;
+    case 'boolean':
+      w.u8(value ? 0x02 : 0x01);
+      return;
+    case 'bigint':
+      w.string(value.toString(), 0x80);
+      return;
+    case 'object':
+      if (value === null) {
+        w.u8(0x00);
+        return;
+      }
+      if (Array.isArray(value)) {
+        w.u8(0x07);
+        w.varuint(value.length);
+        for (const item of value) writeValue(w, item === undefined ? null : item, depth + 1);
+        return;
+      }
+      {
+        const obj = value as Record<string, unknown>;
+        let count = 0;
+        for (const key in obj) if (obj[key] !== undefined && typeof obj[key] !== 'function') count++;
+        w.u8(0x08);
+        w.varuint(count);
+        for (const key in obj) {
+          const v = obj[key];
+          if (v === undefined || typeof v === 'function') continue;
+          const index = KEY_INDEX.get(key);
+          if (index !== undefined) w.u8(index);
+          else {
+            w.u8(0xff);
+            w.string(key, -1);
+          }
+          writeValue(w, v, depth + 1);
+        }
+      }
+      return;
+    default:
+      w.u8(0x00); // undefined, symbol, function: as JSON.stringify would drop/null them
+  }
+}
+
+class DecodeError extends Error {}
+
+class Reader {
+  pos = 0;
+  readonly view: DataView;
+  constructor(readonly buf: Uint8Array) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  u8(): number {
+    if (this.pos >= this.buf.length) throw new DecodeError('unexpected end of frame');
+    return this.buf[this.pos++]!;
+  }
+
+  varuint(): number {
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; i < 8; i++) {
+      const b = this.u8();
+      result += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) {
+        if (!Number.isSafeInteger(result)) throw new DecodeError('varuint out of range');
+        return result;
+      }
+      scale *= 0x80;
+    }
+    throw new DecodeError('varuint too long');
+  }
+
+  bytes(n: number): Uint8Array {
+    if (n > this.buf.length - this.pos) throw new DecodeError('length exceeds frame');
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  utf8(n: number): string {
+    try {
+      return textDecoder.decode(this.bytes(n));
+    } catch (e) {
+      if (e instanceof DecodeError) throw e;
+      throw new DecodeError('invalid UTF-8');
+    }
+  }
+}
+
+function readValue(r: Reader, depth: number): unknown {
+  if (depth > MAX_DEPTH) throw new DecodeError('value nested too deeply');
+  const tag = r.u8();
+  if (tag >= 0x80 && tag <= 0xbf) return r.utf8(tag - 0x80);
+  if (tag >= 0x40 && tag <= 0x7f) return tag - 0x40;
+  switch (tag) {
+    case 0x00:
+      return null;
+    case 0x01:
+      return false;
+    case 0x02:
+      return true;
+    case 0x03: {
+      const z = r.varuint();
+      return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    }
+    case 0x04: {
+      r.bytes(8);
+      const v = r.view.getFloat64(r.pos - 8, true);
+      if (!Number.isFinite(v)) throw new DecodeError('non-finite float');
+      return v;
+    }
+    case 0x05:
+      return r.utf8(r.varuint());
+    case 0x06: {
+      r.bytes(8);
+      return r.view.getBigUint64(r.pos - 8, true).toString();
+    }
+    case 0x07: {
+      const count = r.varuint();
+      if (count > MAX_COLLECTION || count > r.buf.length - r.pos) throw new DecodeError('array length exceeds frame');
+      const out: unknown[] = new Array(count);
+      for (let i = 0; i < count; i++) out[i] = readValue(r, depth + 1);
+      return out;
+    }
+    case 0x08: {
+      const count = r.varuint();
+      if (count > MAX_COLLECTION || count * 2 > r.buf.length - r.pos) throw new DecodeError('object size exceeds frame');
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < count; i++) {
+        const k = r.u8();
+        let key: string;
+        if (k === 0xff) key = r.utf8(r.varuint());
+        else {
+          const known = KEY_DICTIONARY[k];
+          if (known === undefined) throw new DecodeError(`unknown key index ${k}`);
+          key = known;
+        }
+        if (key === '__proto__') throw new DecodeError('forbidden key');
+        out[key] = readValue(r, depth + 1);
+      }
+      return out;
+    }
+    default:
+      throw new DecodeError(`unknown value tag 0x${tag.toString(16)}`);
+  }
+}
+
+export class BinaryCodec implements GatewayCodec {
+  readonly encoding = 'bin' as const;
+  readonly binaryFrames = true;
+  private readonly writer = new Writer();
+
+  encode(payload: GatewayPayload): Uint8Array {
+    const w = this.writer;
+    w.pos = 0;
+    w.u8(BINARY_MAGIC);
+    w.u8(payload.op);
+    const eventIndex = payload.t === null ? undefined : EVENT_INDEX.get(payload.t);
+    const flags = (payload.s !== null ? 1 : 0) | (payload.t !== null ? 2 : 0) | (payload.t !== null && eventIndex === undefined ? 4 : 0);
+    w.u8(flags);
+    if (payload.s !== null) w.varuint(payload.s);
+    if (payload.t !== null) {
+      if (eventIndex !== undefined) w.u8(eventIndex);
+      else w.string(payload.t, -1);
+    }
+    writeValue(w, payload.d, 0);
+    // Large buffers grown for one big READY are released rather than kept per encoder.
+    const out = w.take();
+    if (w.buf.length > 1 << 20) {
+      w.buf = new Uint8Array(4096);
+      w.view = new DataView(w.buf.buffer);
+    }
+    return out;
+  }
+
+  decode(data: Uint8Array | ArrayBuffer | string): DecodeResult {
+    if (typeof data === 'string') return { ok: false, error: 'binary encoding expects binary frames' };
+    const r = new Reader(data instanceof Uint8Array ? data : new Uint8Array(data));
+    try {
+      if (r.u8() !== BINARY_MAGIC) return { ok: false, error: 'bad magic byte' };
+      const op = r.u8();
+      const flags = r.u8();
+      if (flags > 7) return { ok: false, error: 'unknown flags' };
+      const s = flags & 1 ? r.varuint() : null;
+      let t: string | null = null;
+      if (flags & 2) {
+        if (flags & 4) t = r.utf8(r.varuint());
+        else {
+          const index = r.u8();
+          const name = DISPATCH_EVENTS[index];
+          if (name === undefined) return { ok: false, error: `unknown event index ${index}` };
+          t = name;
+        }
+      }
+      const d = readValue(r, 0);
+      if (r.pos !== r.buf.length) return { ok: false, error: 'trailing bytes after frame' };
+      return { ok: true, payload: { op, d, s, t } };
+    } catch (e) {
+      if (e instanceof DecodeError) return { ok: false, error: e.message };
+      return { ok: false, error: `malformed frame: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
+}
+
+export const binaryCodec = new BinaryCodec();
+
+export function codecFor(encoding: string): GatewayCodec | undefined {
+  if (encoding === 'json') return jsonCodecRef;
+  if (encoding === 'bin') return binaryCodec;
+  return undefined;
+}
+

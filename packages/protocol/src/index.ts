@@ -1,0 +1,10 @@
+// The wire contract shared by the server, the SDK and every client.
+export * from './snowflake.ts';
+export * from './permissions.ts';
+export * from './gateway.ts';
+export * from './types.ts';
+export * from './errors.ts';
+export * from './schemas.ts';
+export * from './codec/GatewayCodec.ts';
+export * from './codec/JsonCodec.ts';
+export * from './codec/BinaryCodec.ts';
