@@ -64,6 +64,9 @@ export function isSnowflake(value: unknown): value is Snowflake {
 
 /** Orders two snowflakes numerically (string comparison is wrong for different lengths). */
 export function compareSnowflakes(a: Snowflake, b: Snowflake): number {
+  // isSnowflake accepts leading zeros ("0042"), which would make the length test below wrong.
+  if (a.length > 1 && a.charCodeAt(0) === 48) a = a.replace(/^0+(?=\d)/, '');
+  if (b.length > 1 && b.charCodeAt(0) === 48) b = b.replace(/^0+(?=\d)/, '');
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -9,7 +9,7 @@
 //   value d
 // Values are tagged with one byte:
 //   0x00 null  0x01 false  0x02 true
-//   0x03 integer, zigzag varuint (safe integers)       0x04 float64
+//   0x03 integer, zigzag varuint (-2^52..2^52-1)       0x04 float64 (and larger integers)
 //   0x05 string, varuint length + UTF-8                 0x06 snowflake: a canonical decimal
 //        string of 15-20 digits below 2^64, as a u64 (8 bytes instead of 17-20)
 //   0x07 array, varuint count + values                  0x08 object, varuint count + (key, value)
@@ -62,6 +62,7 @@ const EVENT_INDEX = new Map<string, number>(DISPATCH_EVENTS.map((name, index) =>
 const MAX_DEPTH = 64;
 const MAX_COLLECTION = 1 << 20;
 const U64_LIMIT = 1n << 64n;
+const ZIGZAG_LIMIT = 2 ** 52;
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -159,7 +160,9 @@ function writeValue(w: Writer, value: unknown, depth: number): void {
       } else w.string(value, 0x80);
       return;
     case 'number':
-      if (Number.isSafeInteger(value)) {
+      // Zigzag doubles the magnitude, so only |value| <= 2^52 stays a safe varuint that the
+      // decoder accepts; larger safe integers go as float64, which holds them exactly.
+      if (Number.isSafeInteger(value) && value < ZIGZAG_LIMIT && value >= -ZIGZAG_LIMIT) {
         if (value >= 0 && value < 64) w.u8(0x40 + value);
         else {
           w.u8(0x03);

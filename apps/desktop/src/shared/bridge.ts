@@ -1,0 +1,59 @@
+// The contract between the renderer and the platform it runs on. In Electron the preload script
+// exposes it as `window.concord` (one typed method per capability, never ipcRenderer itself); in a
+// browser the renderer builds a web implementation (in-memory/IndexedDB cache, Notification API).
+import type { APIMessage } from '@concord/protocol';
+
+export interface CacheStats {
+  sizeBytes: number;
+  maxBytes: number;
+  messageCount: number;
+  channelCount: number;
+}
+
+export interface ClientSettings {
+  theme: 'dark' | 'light';
+  cacheMaxBytes: number;
+  notifications: { mentions: boolean; directMessages: boolean; sound: boolean };
+  activityPrivacy: { shareActivity: boolean };
+  keybinds: { pushToTalk: string | null; toggleMute: string | null; toggleDeafen: string | null };
+  voice: { inputDeviceId: string | null; outputDeviceId: string | null; inputVolume: number; outputVolume: number };
+  compactMode: boolean;
+}
+
+export interface DesktopBridge {
+  readonly kind: 'desktop' | 'web';
+  readonly platform: string;
+  readonly version: string;
+  cache: {
+    /** Newest `limit` cached messages of a channel, oldest first. */
+    getMessages(channelId: string, limit: number): Promise<APIMessage[]>;
+    /** Inserts or replaces messages (a page seen from the server, or a live event). */
+    putMessages(channelId: string, messages: APIMessage[]): Promise<void>;
+    deleteMessages(channelId: string, messageIds: string[]): Promise<void>;
+    stats(): Promise<CacheStats>;
+    setMaxBytes(maxBytes: number): Promise<CacheStats>;
+    /** Wipes everything (logout). */
+    clear(): Promise<void>;
+  };
+  settings: {
+    get(): Promise<ClientSettings>;
+    set(patch: Partial<ClientSettings>): Promise<ClientSettings>;
+  };
+  notifications: {
+    show(notification: { title: string; body: string; channelId: string }): Promise<void>;
+  };
+  window: {
+    isFocused(): Promise<boolean>;
+    setBadgeCount(count: number): Promise<void>;
+  };
+}
+
+export const DEFAULT_SETTINGS: ClientSettings = {
+  theme: 'dark',
+  cacheMaxBytes: 500 * 1024 * 1024,
+  notifications: { mentions: true, directMessages: true, sound: true },
+  activityPrivacy: { shareActivity: true },
+  keybinds: { pushToTalk: null, toggleMute: 'Ctrl+Shift+M', toggleDeafen: 'Ctrl+Shift+D' },
+  voice: { inputDeviceId: null, outputDeviceId: null, inputVolume: 100, outputVolume: 100 },
+  compactMode: false,
+};
