@@ -1,0 +1,45 @@
+// The one schema for ClientSettings: the settings file is parsed with it on read and write, and
+// the `settings.set` IPC call parses its patch with it. Objects are strict so that unknown keys
+// (including `__proto__` smuggled in through JSON) are rejected, not silently merged.
+import { z } from 'zod';
+import type { ClientSettings } from './bridge.ts';
+
+export const CACHE_MAX_BYTES_MIN = 16 * 1024 * 1024;
+export const CACHE_MAX_BYTES_MAX = 32 * 1024 * 1024 * 1024;
+
+/** An Electron accelerator such as `Ctrl+Shift+M`: short printable ASCII. */
+const keybindSchema = z.string().min(1).max(64).regex(/^[\x20-\x7E]+$/, 'must be printable ASCII');
+const deviceIdSchema = z.string().max(512);
+const volumeSchema = z.number().int().min(0).max(200);
+
+export const cacheMaxBytesSchema = z.number().int().min(CACHE_MAX_BYTES_MIN).max(CACHE_MAX_BYTES_MAX);
+
+export const ClientSettingsSchema = z
+  .object({
+    theme: z.enum(['dark', 'light']),
+    cacheMaxBytes: cacheMaxBytesSchema,
+    notifications: z.object({ mentions: z.boolean(), directMessages: z.boolean(), sound: z.boolean() }).strict(),
+    activityPrivacy: z.object({ shareActivity: z.boolean() }).strict(),
+    keybinds: z
+      .object({
+        pushToTalk: keybindSchema.nullable(),
+        toggleMute: keybindSchema.nullable(),
+        toggleDeafen: keybindSchema.nullable(),
+      })
+      .strict(),
+    voice: z
+      .object({
+        inputDeviceId: deviceIdSchema.nullable(),
+        outputDeviceId: deviceIdSchema.nullable(),
+        inputVolume: volumeSchema,
+        outputVolume: volumeSchema,
+      })
+      .strict(),
+    compactMode: z.boolean(),
+  })
+  .strict() satisfies z.ZodType<ClientSettings>;
+
+/** A `settings.set` patch: any subset of the top-level keys, each value complete. */
+export const ClientSettingsPatchSchema = ClientSettingsSchema.partial();
+
+export type ClientSettingsKey = keyof ClientSettings;

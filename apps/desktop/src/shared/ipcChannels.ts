@@ -1,0 +1,21 @@
+// The names of every IPC channel between the preload bridge and the main process. One constant per
+// bridge capability; the preload and `registerIpc.main.ts` both read this table, so a typo cannot
+// leave a method talking to nobody.
+
+export const IpcChannel = {
+  cacheGetMessages: 'concord:cache:get-messages',
+  cachePutMessages: 'concord:cache:put-messages',
+  cacheDeleteMessages: 'concord:cache:delete-messages',
+  cacheStats: 'concord:cache:stats',
+  cacheSetMaxBytes: 'concord:cache:set-max-bytes',
+  cacheClear: 'concord:cache:clear',
+  settingsGet: 'concord:settings:get',
+  settingsSet: 'concord:settings:set',
+  notificationsShow: 'concord:notifications:show',
+  windowIsFocused: 'concord:window:is-focused',
+  windowSetBadgeCount: 'concord:window:set-badge-count',
+} as const;
+
+export type IpcChannelName = (typeof IpcChannel)[keyof typeof IpcChannel];
+
+export const ALL_IPC_CHANNELS: readonly IpcChannelName[] = Object.values(IpcChannel);
