@@ -1,0 +1,713 @@
+// Both gateway encodings must carry exactly what JSON carries (the binary one is only a smaller
+// spelling of it), and both decoders face hostile bytes: they must answer {ok:false} and never throw.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DISPATCH_EVENTS, GatewayOpcode, type GatewayPayload } from '../gateway.ts';
+import { BINARY_MAGIC, BinaryCodec, KEY_DICTIONARY, binaryCodec, codecFor } from './BinaryCodec.ts';
+import type { DecodeResult } from './GatewayCodec.ts';
+import { JsonCodec, jsonCodec } from './JsonCodec.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures: shaped field for field like Discord's gateway payloads.
+
+const GUILD_ID = '1089301939273519184';
+const CHANNEL_ID = '1089301940292743250';
+const AUTHOR = {
+  id: '80351110224678912',
+  username: 'nelly',
+  discriminator: '0',
+  global_name: 'Nelly',
+  avatar: '8342729096ea3675442027381ff50dfe',
+  public_flags: 64,
+};
+const MENTIONED = {
+  id: '53908232506183680',
+  username: 'mason',
+  discriminator: '0',
+  global_name: 'Mason 🛡️',
+  avatar: 'a_d5efa99b3eeaa7dd43acca82f5692432',
+  public_flags: 131_072,
+};
+
+const MESSAGE_CREATE: GatewayPayload = {
+  op: GatewayOpcode.Dispatch,
+  s: 42,
+  t: 'MESSAGE_CREATE',
+  d: {
+    type: 0,
+    tts: false,
+    timestamp: '2024-05-14T18:32:11.401000+00:00',
+    referenced_message: null,
+    pinned: false,
+    nonce: '1240031234567890432',
+    mentions: [
+      {
+        ...MENTIONED,
+        member: {
+          roles: ['1089302113265831987'],
+          premium_since: null,
+          pending: false,
+          nick: null,
+          mute: false,
+          joined_at: '2023-03-26T12:01:44.123000+00:00',
+          flags: 0,
+          deaf: false,
+          communication_disabled_until: null,
+          avatar: null,
+        },
+      },
+    ],
+    mention_roles: ['1089302113265831987'],
+    mention_everyone: false,
+    member: {
+      roles: ['1089302113265831987', '1089302198112411688'],
+      premium_since: '2023-07-02T09:15:00.000000+00:00',
+      pending: false,
+      nick: 'Nel',
+      mute: false,
+      joined_at: '2023-03-26T11:59:02.876000+00:00',
+      flags: 0,
+      deaf: false,
+      communication_disabled_until: null,
+      avatar: null,
+    },
+    id: '1240031234567890123',
+    flags: 0,
+    embeds: [
+      {
+        type: 'rich',
+        title: 'Patch 1.4.2 is live',
+        description: 'Ranked queue fixes, new map rotation and a smaller download.',
+        url: 'https://example.com/patch-notes/1-4-2',
+        color: 5_814_783,
+        timestamp: '2024-05-14T18:00:00.000000+00:00',
+        fields: [
+          { name: 'Fixes', value: 'Desync after reconnect; voice ducking on alt-tab', inline: false },
+          { name: 'Size', value: '312 MB', inline: true },
+        ],
+        footer: { text: 'Release bot' },
+        thumbnail: { url: 'https://cdn.example.com/thumbs/142.png', proxy_url: 'https://media.example.net/external/abc/142.png', width: 128, height: 128 },
+      },
+    ],
+    edited_timestamp: null,
+    content: '<@53908232506183680> patch is out, queue up? 🎮',
+    components: [],
+    channel_id: CHANNEL_ID,
+    author: AUTHOR,
+    attachments: [
+      {
+        id: '1240031234001234567',
+        filename: 'clip.mp4',
+        size: 4_194_304,
+        url: 'https://cdn.example.com/attachments/1089301940292743250/1240031234001234567/clip.mp4',
+        proxy_url: 'https://media.example.net/attachments/1089301940292743250/1240031234001234567/clip.mp4',
+        width: 1920,
+        height: 1080,
+        content_type: 'video/mp4',
+      },
+    ],
+    guild_id: GUILD_ID,
+    reactions: [
+      { emoji: { id: null, name: '👍' }, count: 3, count_details: { burst: 0, normal: 3 }, burst_colors: [], me_burst: false, burst_me: false, me: true },
+      { emoji: { id: '41771983429993937', name: 'LUL', animated: false }, count: 1, count_details: { burst: 1, normal: 0 }, burst_colors: ['#ff0000'], me_burst: false, burst_me: false, me: false },
+    ],
+  },
+};
+
+const ROLE_COLORS = [0, 0x1abc9c, 0xe91e63, 0x3498db, 0xf1c40f];
+const READY: GatewayPayload = {
+  op: GatewayOpcode.Dispatch,
+  s: 1,
+  t: 'READY',
+  d: {
+    v: 10,
+    user: { ...AUTHOR, verified: true, mfa_enabled: true, email: 'nelly@example.com', flags: 64, locale: 'en-GB', premium_type: 0, bot: false },
+    user_settings: {},
+    session_id: '90326bd25d71d39b9ef95b299e3872ff',
+    session_type: 'normal',
+    resume_gateway_url: 'wss://gateway.concord.example',
+    private_channels: [{ id: '319674150115610528', type: 1, last_message_id: '1240011234567890000', flags: 0, recipients: [MENTIONED] }],
+    guilds: [
+      {
+        id: GUILD_ID,
+        name: 'Friday Night Raids',
+        icon: '1f6d1c1f8b1c2a3b4c5d6e7f8a9b0c1d',
+        description: null,
+        owner_id: AUTHOR.id,
+        afk_channel_id: null,
+        system_channel_id: CHANNEL_ID,
+        verification_level: 1,
+        default_message_notifications: 1,
+        explicit_content_filter: 2,
+        mfa_level: 0,
+        premium_tier: 1,
+        large: false,
+        unavailable: false,
+        member_count: 12,
+        features: ['COMMUNITY', 'NEWS'],
+        joined_at: '2023-03-26T11:59:02.876000+00:00',
+        roles: ROLE_COLORS.map((color, i) => ({
+          id: i === 0 ? GUILD_ID : `108930211326583${1000 + i}`,
+          name: i === 0 ? '@everyone' : ['Raid Lead', 'Officer', 'Member', 'Bots'][i - 1]!,
+          color,
+          hoist: i > 0,
+          icon: null,
+          unicode_emoji: null,
+          position: i,
+          permissions: i === 1 ? '1099511627775' : '2248473465835073',
+          managed: i === 4,
+          mentionable: i > 0,
+          flags: 0,
+        })),
+        channels: Array.from({ length: 8 }, (_, i) => ({
+          id: `10893019402927432${50 + i}`,
+          type: i < 5 ? 0 : 2,
+          name: ['general', 'raid-planning', 'clips', 'off-topic', 'announcements', 'Raid Voice', 'Lobby', 'AFK'][i]!,
+          position: i,
+          parent_id: null,
+          topic: i < 5 ? 'Be nice. Raids Fridays 20:00 CET.' : null,
+          nsfw: false,
+          rate_limit_per_user: 0,
+          last_message_id: i < 5 ? `12400312345678901${10 + i}` : null,
+          permission_overwrites:
+            i === 1
+              ? [
+                  { id: GUILD_ID, type: 0, allow: '0', deny: '1024' },
+                  { id: '1089302113265831001', type: 0, allow: '1024', deny: '0' },
+                ]
+              : [],
+          ...(i >= 5 ? { bitrate: 64_000, user_limit: 0, rtc_region: null } : {}),
+        })),
+        members: Array.from({ length: 10 }, (_, i) => ({
+          user: { id: `8035111022467891${i}`, username: `raider_${i}`, discriminator: '0', global_name: i % 2 ? `Raider ${i}` : null, avatar: null, public_flags: 0 },
+          roles: i < 3 ? ['1089302113265831001'] : ['1089302113265831003'],
+          nick: null,
+          avatar: null,
+          joined_at: `2023-04-${String(10 + i).padStart(2, '0')}T20:00:00.000000+00:00`,
+          premium_since: null,
+          deaf: false,
+          mute: false,
+          flags: 0,
+          pending: false,
+          communication_disabled_until: null,
+        })),
+        presences: [{ user: { id: '80351110224678910' }, status: 'online', activities: [{ name: 'Raid Simulator', type: 0, created_at: 1_715_711_531_401 }], client_status: { desktop: 'online' } }],
+      },
+    ],
+    read_state: { entries: [], partial: false, version: 0 },
+    shard: [0, 1],
+  },
+};
+
+const HELLO: GatewayPayload = { op: GatewayOpcode.Hello, d: { heartbeat_interval: 41_250 }, s: null, t: null };
+const HEARTBEAT: GatewayPayload = { op: GatewayOpcode.Heartbeat, d: null, s: null, t: null };
+
+/** What a JSON client would see: the reference every binary round trip is compared with. */
+function overJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+function expectOk(result: DecodeResult): GatewayPayload {
+  if (!result.ok) throw new Error(`decode failed: ${result.error}`);
+  return result.payload;
+}
+
+function binaryRoundTrip(payload: GatewayPayload): GatewayPayload {
+  return expectOk(binaryCodec.decode(binaryCodec.encode(payload)));
+}
+
+function dispatch(d: unknown, t = 'MESSAGE_UPDATE', s = 7): GatewayPayload {
+  return { op: 0, d, s, t };
+}
+
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+
+/** Builds `count` as a LEB128 varuint, the length/count encoding of the binary frames. */
+function varuint(count: number): number[] {
+  const out: number[] = [];
+  let v = count;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return out;
+}
+
+/** A binary frame with op 0 and no s/t around the given value bytes. */
+function frameWithValue(...valueBytes: number[]): Uint8Array {
+  return Uint8Array.from([BINARY_MAGIC, 0, 0, ...valueBytes]);
+}
+
+function ascii(text: string): number[] {
+  return [...text].map((c) => c.charCodeAt(0));
+}
+
+function expectRejected(result: DecodeResult): void {
+  expect(result.ok).toBe(false);
+  if (!result.ok) expect(typeof result.error).toBe('string');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const ROUND_TRIPS: [string, GatewayPayload][] = [
+  ['MESSAGE_CREATE with author, member, mentions, embeds, attachments and reactions', MESSAGE_CREATE],
+  ['READY with a guild, its channels, roles, members and presences', READY],
+  ['HELLO', HELLO],
+  ['HEARTBEAT with null d', HEARTBEAT],
+  ['HEARTBEAT carrying the last sequence number', { op: GatewayOpcode.Heartbeat, d: 251, s: null, t: null }],
+  ['HEARTBEAT_ACK', { op: GatewayOpcode.HeartbeatAck, d: null, s: null, t: null }],
+  ['INVALID_SESSION with d false', { op: GatewayOpcode.InvalidSession, d: false, s: null, t: null }],
+  ['a dispatch with an event name the codec does not know', { op: 0, d: { id: '1240031234567890123' }, s: 9, t: 'SOME_FUTURE_EVENT' }],
+  ['a dispatch with a 100-character unknown event name', { op: 0, d: {}, s: 10, t: 'X'.repeat(100) }],
+  ['a dispatch with an empty event name', { op: 0, d: null, s: 0, t: '' }],
+  ['a dispatch with a sequence number at 2^53-1', { op: 0, d: null, s: Number.MAX_SAFE_INTEGER, t: 'RESUMED' }],
+  ['the last event of DISPATCH_EVENTS', { op: 0, d: null, s: 3, t: DISPATCH_EVENTS[DISPATCH_EVENTS.length - 1]! }],
+  ['op 255', { op: 255, d: 'x', s: null, t: null }],
+  [
+    'unicode and emoji content',
+    dispatch({
+      content: 'héllo wörld — 日本語テキスト, Ελληνικά, العربية 👋🏽👨‍👩‍👧‍👦🏳️‍🌈 e\u0301 \u0000 \u2028 \uffff 𝄞',
+      nick: '💀',
+      'ключ 🔑': 'значение',
+    }),
+  ],
+  ['strings at the 63/64-byte short-string boundary', dispatch(['a'.repeat(63), 'a'.repeat(64), '€'.repeat(21), '€'.repeat(22), 'é'.repeat(31), 'é'.repeat(32), '😀'.repeat(15), '😀'.repeat(16)])],
+  ['short strings whose worst-case size is long (header shrinks after encoding)', dispatch(['a'.repeat(22), 'a'.repeat(42), 'a'.repeat(43), 'a'.repeat(100), 'a'.repeat(127), 'a'.repeat(128), 'a'.repeat(5462), 'a'.repeat(5500)])],
+  ['long strings over 64 bytes and over 16 KiB', dispatch({ content: 'lorem ipsum '.repeat(10), topic: 'x'.repeat(20_000), description: '🎮'.repeat(5_000) })],
+  ['negative integers', dispatch([-1, -2, -63, -64, -65, -127, -128, -129, -8192, -2_147_483_648, -(2 ** 52), -(2 ** 52) - 1, -Number.MAX_SAFE_INTEGER])],
+  ['integers around every varuint size and the safe-integer limit', dispatch([0, 1, 63, 64, 127, 128, 8191, 8192, 16_383, 16_384, 2 ** 31, 2 ** 32, 2 ** 52 - 1, 2 ** 52, 2 ** 52 + 1, Number.MAX_SAFE_INTEGER])],
+  ['floats, including integer-valued ones beyond 2^53', dispatch([0.1, -1.5, 3.141592653589793, 1e-300, 5e-324, 1.7976931348623157e308, -1.7976931348623157e308, 1e21, 2 ** 60, -(2 ** 70), 0.30000000000000004])],
+  ['nested arrays and objects', dispatch([[], [[]], [[[1, [2, [3, [4]]]]]], [{}, { a: [{ b: [] }] }], [null, true, false, '', 0]])],
+  [
+    'snowflake-like strings that must stay exactly as sent',
+    dispatch({
+      id: '175928847299117063',
+      ids: [
+        '0175928847299117063',
+        '00000000000000000',
+        '000000000000000000001',
+        '100000000000000',
+        '99999999999999',
+        '12345678901234',
+        '18446744073709551615',
+        '18446744073709551616',
+        '99999999999999999999',
+        '123456789012345678901',
+        '-175928847299117063',
+        '175928847299117063 ',
+        '+175928847299117063',
+        '1.75928847299117063',
+        '１７５９２８８４７２９９１１７０６３',
+      ],
+    }),
+  ],
+  [
+    'keys not in the dictionary',
+    dispatch({
+      burst_colors: ['#fff'],
+      'x-custom-header': 1,
+      ID: 'upper-case look-alike of id',
+      '': 'empty key',
+      '0': 'index-like key',
+      '🔑': 'emoji key',
+      ['k'.repeat(200)]: 'key over 127 bytes',
+      constructor: 'not a prototype',
+      toString: 'not a function',
+      hasOwnProperty: 1,
+    }),
+  ],
+  ['every dictionary key', dispatch(Object.fromEntries(KEY_DICTIONARY.map((key, i) => [key, i])))],
+  ['a frame with every value tag', dispatch({ n: null, f: false, t: true, i: -1000, x: 0.5, s: 'a'.repeat(70), id: '175928847299117063', a: [1], o: { small: 5, short: 'hi' } })],
+];
+
+describe('codec round trips', () => {
+  it.each(ROUND_TRIPS)('binary: %s decodes to what JSON would deliver', (_name, payload) => {
+    expect(binaryRoundTrip(payload)).toEqual(overJson(payload));
+  });
+
+  it.each(ROUND_TRIPS)('json: %s decodes to what it was', (_name, payload) => {
+    expect(expectOk(jsonCodec.decode(jsonCodec.encode(payload)))).toEqual(overJson(payload));
+  });
+
+  it('keeps snowflake-like strings as strings with the exact same characters', () => {
+    const strings = ['0175928847299117063', '18446744073709551616', '18446744073709551615', '100000000000000', '99999999999999'];
+    const decoded = binaryRoundTrip(dispatch(strings)).d as unknown[];
+    expect(decoded).toStrictEqual(strings);
+    for (const value of decoded) expect(typeof value).toBe('string');
+  });
+
+  it('drops undefined fields and turns undefined items, holes, NaN and Infinity into null, like JSON', () => {
+    const payload = dispatch({ a: undefined, b: [undefined, Number.NaN, Number.POSITIVE_INFINITY, -Number.POSITIVE_INFINITY], c: new Array(2), fn: () => 1, z: -0 });
+    const decoded = binaryRoundTrip(payload);
+    expect(decoded).toEqual(overJson(payload));
+    expect(decoded.d).toStrictEqual({ b: [null, null, null, null], c: [null, null], z: 0 });
+  });
+
+  it('decodes a frame handed over as an ArrayBuffer or as a view into a larger buffer', () => {
+    const frame = binaryCodec.encode(MESSAGE_CREATE);
+    expect(expectOk(binaryCodec.decode(frame.slice().buffer))).toEqual(overJson(MESSAGE_CREATE));
+    const pool = new Uint8Array(frame.length + 64).fill(0xee);
+    pool.set(frame, 31);
+    expect(expectOk(binaryCodec.decode(pool.subarray(31, 31 + frame.length)))).toEqual(overJson(MESSAGE_CREATE));
+  });
+
+  it('decodes JSON handed over as a string, Uint8Array or ArrayBuffer', () => {
+    const text = jsonCodec.encode(MESSAGE_CREATE);
+    const bytes = new TextEncoder().encode(text);
+    for (const input of [text, bytes, bytes.slice().buffer]) expect(expectOk(jsonCodec.decode(input))).toEqual(overJson(MESSAGE_CREATE));
+  });
+
+  it('returns a frame that a later encode does not overwrite', () => {
+    const codec = new BinaryCodec();
+    const first = codec.encode(MESSAGE_CREATE);
+    const snapshot = first.slice();
+    codec.encode(READY);
+    codec.encode(dispatch('z'.repeat(10_000)));
+    expect(first).toEqual(snapshot);
+  });
+
+  it('encodes correctly again after a frame over 1 MiB released the grown buffer', () => {
+    const codec = new BinaryCodec();
+    const huge = dispatch({ content: '𝄞'.repeat(300_000), members: Array.from({ length: 2_000 }, (_, i) => ({ id: `8035111022467${String(i).padStart(5, '0')}`, nick: `n${i}` })) });
+    const hugeFrame = codec.encode(huge);
+    expect(hugeFrame.length).toBeGreaterThan(1 << 20);
+    expect(expectOk(codec.decode(hugeFrame))).toEqual(overJson(huge));
+    for (const payload of [HELLO, MESSAGE_CREATE, HEARTBEAT]) expect(expectOk(codec.decode(codec.encode(payload)))).toEqual(overJson(payload));
+  });
+
+  it('round-trips every dispatch event name', () => {
+    for (const t of DISPATCH_EVENTS) expect(binaryRoundTrip({ op: 0, d: null, s: 1, t }).t).toBe(t);
+  });
+});
+
+describe('binary frame layout', () => {
+  it('encodes HEARTBEAT with null d as the four documented bytes', () => {
+    expect([...binaryCodec.encode(HEARTBEAT)]).toEqual([BINARY_MAGIC, 1, 0b000, 0x00]);
+  });
+
+  it('encodes HELLO as magic, op, flags, then a one-entry object with a dictionary key and a zigzag integer', () => {
+    expect([...binaryCodec.encode(HELLO)]).toEqual([BINARY_MAGIC, 10, 0, 0x08, 1, KEY_DICTIONARY.indexOf('heartbeat_interval'), 0x03, ...varuint(41_250 * 2)]);
+  });
+
+  it('encodes a known event name as its one-byte index and the sequence number as a varuint', () => {
+    const frame = binaryCodec.encode({ op: 0, d: true, s: 300, t: 'MESSAGE_CREATE' });
+    expect([...frame]).toEqual([BINARY_MAGIC, 0, 0b011, ...varuint(300), DISPATCH_EVENTS.indexOf('MESSAGE_CREATE'), 0x02]);
+  });
+
+  it('encodes an unknown event name inline as a length-prefixed string', () => {
+    const frame = binaryCodec.encode({ op: 0, d: null, s: null, t: 'NEW_EVENT' });
+    expect([...frame]).toEqual([BINARY_MAGIC, 0, 0b110, 9, ...ascii('NEW_EVENT'), 0x00]);
+  });
+
+  it.each<[string, string, number]>([
+    ['a 18-digit snowflake', '175928847299117063', 9],
+    ['the smallest 15-digit snowflake', '100000000000000', 9],
+    ['the largest u64', '18446744073709551615', 9],
+    ['14 digits', '99999999999999', 1 + 14],
+    ['a leading zero', '0175928847299117063', 1 + 19],
+    ['2^64', '18446744073709551616', 1 + 20],
+  ])('spends the documented bytes on %s (u64 for canonical snowflakes, else text)', (_name, text, valueBytes) => {
+    const headerBytes = binaryCodec.encode(dispatch(null)).length - 1;
+    expect(binaryCodec.encode(dispatch(text)).length - headerBytes).toBe(valueBytes);
+  });
+
+  const SIZE_FIXTURES: Record<string, GatewayPayload> = { MESSAGE_CREATE, READY };
+  it.each(Object.keys(SIZE_FIXTURES))('makes the %s frame at least 30%% smaller than its JSON text', (name) => {
+    const payload = SIZE_FIXTURES[name]!;
+    const jsonBytes = utf8Length(jsonCodec.encode(payload));
+    const binaryBytes = binaryCodec.encode(payload).length;
+    const ratio = binaryBytes / jsonBytes;
+    console.log(`${name}: binary ${binaryBytes} B / JSON ${jsonBytes} B = ${ratio.toFixed(3)} (${((1 - ratio) * 100).toFixed(1)}% smaller)`);
+    expect(ratio).toBeLessThanOrEqual(0.7);
+  });
+});
+
+describe('codecFor', () => {
+  it('picks the codec by the encoding query parameter', () => {
+    expect(codecFor('json')).toBeInstanceOf(JsonCodec);
+    expect(codecFor('bin')).toBe(binaryCodec);
+    expect(codecFor('etf')).toBeUndefined();
+    expect(codecFor('')).toBeUndefined();
+    expect(jsonCodec.binaryFrames).toBe(false);
+    expect(binaryCodec.binaryFrames).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** fc.jsonValue may produce an own "__proto__" key, which the binary decoder rejects by design. */
+function hasProtoKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasProtoKey);
+  if (typeof value === 'object' && value !== null) return Object.keys(value).some((k) => k === '__proto__' || hasProtoKey((value as Record<string, unknown>)[k]));
+  return false;
+}
+
+const anyEventName = fc.option(fc.oneof(fc.constantFrom(...DISPATCH_EVENTS), fc.string({ unit: 'binary', maxLength: 80 })), { nil: null });
+const anyJson = fc.oneof(fc.jsonValue(), fc.jsonValue({ stringUnit: 'binary' }));
+const anyPayload = fc.record({
+  op: fc.integer({ min: 0, max: 255 }),
+  d: anyJson,
+  s: fc.option(fc.maxSafeNat(), { nil: null }),
+  t: anyEventName,
+});
+
+describe('codec properties', () => {
+  it('binary round-trips any JSON value wrapped in a payload', () => {
+    fc.assert(
+      fc.property(anyPayload, (payload) => {
+        fc.pre(!hasProtoKey(payload.d));
+        expect(binaryRoundTrip(payload)).toEqual(overJson(payload));
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('binary round-trips any safe integer and any finite double', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.maxSafeInteger(), fc.double({ noNaN: true, noDefaultInfinity: true })), (n) => {
+        expect(binaryRoundTrip(dispatch(n)).d).toBe(n === 0 ? 0 : n);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('binary keeps any digit string, canonical snowflake or not, as the same string', () => {
+    const digits = fc.oneof(fc.stringMatching(/^\d{1,22}$/), fc.bigInt({ min: 10n ** 14n, max: 2n ** 64n + 10_000n }).map(String));
+    fc.assert(
+      fc.property(fc.array(digits, { maxLength: 8 }), (strings) => {
+        expect(binaryRoundTrip(dispatch(strings)).d).toStrictEqual(strings);
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('json round-trips any JSON value wrapped in a payload', () => {
+    fc.assert(
+      fc.property(anyPayload, (payload) => {
+        expect(expectOk(jsonCodec.decode(jsonCodec.encode(payload)))).toEqual(overJson(payload));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** Decodes without letting an exception escape unnoticed, and checks the result's shape. */
+function decodeSafely(decode: () => DecodeResult): DecodeResult {
+  let result: DecodeResult;
+  try {
+    result = decode();
+  } catch (e) {
+    throw new Error(`decoder threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  }
+  if (result.ok) {
+    expect(Number.isInteger(result.payload.op) && result.payload.op >= 0 && result.payload.op <= 255).toBe(true);
+    expect(result.payload.s === null || Number.isSafeInteger(result.payload.s)).toBe(true);
+    expect(result.payload.t === null || typeof result.payload.t === 'string').toBe(true);
+  } else {
+    expect(typeof result.error).toBe('string');
+  }
+  return result;
+}
+
+const FIXTURE_FRAMES = [MESSAGE_CREATE, READY, HELLO, HEARTBEAT, ROUND_TRIPS[13]![1], ROUND_TRIPS[22]![1]].map((p) => binaryCodec.encode(p));
+
+type Mutation = { kind: 'flip'; at: number; mask: number } | { kind: 'insert'; at: number; byte: number } | { kind: 'delete'; at: number } | { kind: 'truncate'; at: number } | { kind: 'set'; at: number; byte: number };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.constantFrom(0x00, 0x03, 0x05, 0x06, 0x07, 0x08, 0x7f, 0x80, 0xbf, 0xff) }),
+);
+
+function mutate(frame: Uint8Array, mutations: Mutation[]): Uint8Array {
+  const bytes = [...frame];
+  for (const m of mutations) {
+    const at = bytes.length === 0 ? 0 : m.at % bytes.length;
+    if (m.kind === 'flip') bytes[at] = (bytes[at] ?? 0) ^ m.mask;
+    else if (m.kind === 'set') bytes[at] = m.byte;
+    else if (m.kind === 'insert') bytes.splice(at, 0, m.byte);
+    else if (m.kind === 'delete') bytes.splice(at, 1);
+    else bytes.length = at;
+  }
+  return Uint8Array.from(bytes);
+}
+
+describe('binary decoder on hostile bytes', () => {
+  it('never throws on random bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {
+        decodeSafely(() => binaryCodec.decode(bytes));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never throws on random bytes behind a valid header, and what it accepts re-encodes to the same payload', () => {
+    const header = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 7 }));
+    fc.assert(
+      fc.property(header, fc.uint8Array({ maxLength: 2048 }), ([op, flags], body) => {
+        const result = decodeSafely(() => binaryCodec.decode(Uint8Array.from([BINARY_MAGIC, op, flags, ...body])));
+        if (result.ok) expect(binaryRoundTrip(result.payload)).toEqual(result.payload);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never throws on mutated valid frames (flipped, set, inserted, deleted bytes, truncation)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...FIXTURE_FRAMES), fc.array(mutation, { minLength: 1, maxLength: 4 }), (frame, mutations) => {
+        const result = decodeSafely(() => binaryCodec.decode(mutate(frame, mutations)));
+        if (result.ok) expect(binaryRoundTrip(result.payload)).toEqual(result.payload);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('rejects every strict prefix of a valid frame', () => {
+    const frame = binaryCodec.encode(MESSAGE_CREATE);
+    for (let length = 0; length < frame.length; length++) expectRejected(binaryCodec.decode(frame.subarray(0, length)));
+  });
+
+  it('rejects nesting 1000 levels deep without overflowing the stack', () => {
+    const arrays = frameWithValue(...Array<number[]>(1000).fill([0x07, 1]).flat(), 0x00);
+    const objects = frameWithValue(...Array<number[]>(1000).fill([0x08, 1, KEY_DICTIONARY.indexOf('d')]).flat(), 0x00);
+    for (const frame of [arrays, objects]) expectRejected(decodeSafely(() => binaryCodec.decode(frame)));
+  });
+
+  it('rejects an array that claims 2^40 elements quickly, without allocating them', () => {
+    const started = performance.now();
+    expectRejected(binaryCodec.decode(frameWithValue(0x07, ...varuint(2 ** 40), 0x00, 0x00)));
+    expectRejected(binaryCodec.decode(frameWithValue(0x08, ...varuint(2 ** 40), 0x00, 0x00)));
+    expectRejected(binaryCodec.decode(frameWithValue(0x05, ...varuint(2 ** 40), 0x61)));
+    expectRejected(binaryCodec.decode(frameWithValue(0x07, ...varuint(2 ** 20 + 1), ...Array<number>(64).fill(0))));
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('rejects a collection count larger than the bytes left in the frame', () => {
+    expectRejected(binaryCodec.decode(frameWithValue(0x07, ...varuint(1000), 0x00, 0x00, 0x00)));
+    expectRejected(binaryCodec.decode(frameWithValue(0x08, 2, 0x00, 0x40)));
+  });
+
+  it('rejects a "__proto__" key and leaves Object.prototype alone', () => {
+    const protoKey = [0xff, 9, ...ascii('__proto__')];
+    const frames = [
+      frameWithValue(0x08, 1, ...protoKey, 0x08, 1, 0xff, 8, ...ascii('polluted'), 0x02),
+      frameWithValue(0x08, 2, KEY_DICTIONARY.indexOf('id'), 0x41, ...protoKey, 0x40),
+      frameWithValue(0x07, 1, 0x08, 1, ...protoKey, 0x00),
+    ];
+    for (const frame of frames) expectRejected(binaryCodec.decode(frame));
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('accepts keys such as "constructor" as plain own properties', () => {
+    const decoded = expectOk(binaryCodec.decode(frameWithValue(0x08, 1, 0xff, 11, ...ascii('constructor'), 0x41))).d;
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect(Object.hasOwn(decoded as object, 'constructor')).toBe(true);
+  });
+
+  it.each<[string, number[]]>([
+    ['an invalid continuation byte', [0xc3, 0x28]],
+    ['an overlong encoding of NUL', [0xc0, 0x80]],
+    ['an encoded UTF-16 surrogate', [0xed, 0xa0, 0x80]],
+    ['a truncated 3-byte sequence', [0xe2, 0x82]],
+    ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+    ['a stray 0xFF byte', [0x61, 0xff]],
+  ])('rejects invalid UTF-8 (%s) in values, keys and event names', (_name, bad) => {
+    expectRejected(binaryCodec.decode(frameWithValue(0x80 + bad.length, ...bad)));
+    expectRejected(binaryCodec.decode(frameWithValue(0x05, bad.length, ...bad)));
+    expectRejected(binaryCodec.decode(frameWithValue(0x08, 1, 0xff, bad.length, ...bad, 0x00)));
+    expectRejected(binaryCodec.decode(Uint8Array.from([BINARY_MAGIC, 0, 0b110, bad.length, ...bad, 0x00])));
+  });
+
+  it.each<[string, Uint8Array | string]>([
+    ['an empty frame', new Uint8Array(0)],
+    ['a JSON text frame', '{"op":1,"d":null}'],
+    ['JSON bytes (wrong magic)', new TextEncoder().encode('{"op":1,"d":null}')],
+    ['unknown flag bits', Uint8Array.from([BINARY_MAGIC, 1, 0b1000, 0x00])],
+    ['an unknown event index', Uint8Array.from([BINARY_MAGIC, 0, 0b010, 250, 0x00])],
+    ['an event index just past DISPATCH_EVENTS', Uint8Array.from([BINARY_MAGIC, 0, 0b010, DISPATCH_EVENTS.length, 0x00])],
+    ['a missing value', Uint8Array.from([BINARY_MAGIC, 1, 0])],
+    ['trailing bytes', Uint8Array.from([BINARY_MAGIC, 1, 0, 0x00, 0x00])],
+    ['an unknown value tag', frameWithValue(0x09)],
+    ['a reserved value tag 0xC0', frameWithValue(0xc0)],
+    ['a key index past the dictionary', frameWithValue(0x08, 1, KEY_DICTIONARY.length, 0x00)],
+    ['a varuint longer than 8 bytes', frameWithValue(0x03, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01)],
+    ['a varuint above 2^53', frameWithValue(0x03, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f)],
+    ['a NaN float', frameWithValue(0x04, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f)],
+    ['an infinite float', frameWithValue(0x04, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f)],
+    ['a float cut short', frameWithValue(0x04, 0, 0, 0)],
+    ['a snowflake cut short', frameWithValue(0x06, 1, 2, 3, 4)],
+  ])('rejects %s', (_name, frame) => {
+    expectRejected(decodeSafely(() => binaryCodec.decode(frame)));
+  });
+});
+
+describe('json decoder on hostile input', () => {
+  it('never throws on random strings', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.json()), (text) => {
+        decodeSafely(() => jsonCodec.decode(text));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never throws on random bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {
+        decodeSafely(() => jsonCodec.decode(bytes));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('rejects any JSON value that is not an object with an integer op 0-255', () => {
+    const isValidFrame = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Number.isInteger((v as { op?: unknown }).op) && (v as { op: number }).op >= 0 && (v as { op: number }).op <= 255;
+    fc.assert(
+      fc.property(fc.jsonValue().filter((v) => !isValidFrame(v)), (value) => {
+        expectRejected(jsonCodec.decode(JSON.stringify(value)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each<[string, string | Uint8Array]>([
+    ['an empty frame', ''],
+    ['truncated JSON', '{"op":1,"d":'],
+    ['an array', '[{"op":1}]'],
+    ['null', 'null'],
+    ['a number', '1'],
+    ['a string', '"op"'],
+    ['an object without op', '{"d":null,"s":null,"t":null}'],
+    ['a string op', '{"op":"1"}'],
+    ['a fractional op', '{"op":1.5}'],
+    ['a negative op', '{"op":-1}'],
+    ['an op above 255', '{"op":256}'],
+    ['a null op', '{"op":null}'],
+    ['invalid UTF-8 bytes', Uint8Array.from([0x7b, 0x22, 0x6f, 0x70, 0x22, 0x3a, 0x31, 0x2c, 0x22, 0x64, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d])],
+    ['a binary frame', Uint8Array.from([BINARY_MAGIC, 1, 0, 0])],
+  ])('rejects %s', (_name, input) => {
+    expectRejected(decodeSafely(() => jsonCodec.decode(input)));
+  });
+
+  it('fills in null for missing d, s and t and ignores malformed s and t', () => {
+    expect(expectOk(jsonCodec.decode('{"op":1}'))).toEqual({ op: 1, d: null, s: null, t: null });
+    expect(expectOk(jsonCodec.decode('{"op":0,"d":{},"s":"5","t":7}'))).toEqual({ op: 0, d: {}, s: null, t: null });
+    expect(expectOk(jsonCodec.decode('{"op":0,"d":{},"s":1.5,"t":null}')).s).toBeNull();
+  });
+
+  it('decodes JSON nested 1000 (and 100000) levels deep without throwing', () => {
+    for (const depth of [1000, 100_000]) decodeSafely(() => jsonCodec.decode(`{"op":0,"d":${'['.repeat(depth)}${']'.repeat(depth)}}`));
+  });
+
+  it('keeps a "__proto__" key as a plain own property instead of changing the prototype', () => {
+    const d = expectOk(jsonCodec.decode('{"op":0,"d":{"__proto__":{"polluted":true}}}')).d as object;
+    expect(Object.getPrototypeOf(d)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});

@@ -1,0 +1,241 @@
+// REST bodies fail with Discord's 50035 shape: {errors: {field: {_errors: [{code, message}]}}},
+// nested by path, with Discord's error codes. Bots parse these, so the shape is the contract.
+import { describe, expect, it } from 'vitest';
+import type { FieldErrors } from './errors.ts';
+import {
+  BulkDeleteBody,
+  CreateMessageBody,
+  CreateRoleBody,
+  FollowChannelBody,
+  LoginBody,
+  MessageHistoryQuery,
+  ModifyMemberBody,
+  parseWith,
+  permissionsSchema,
+  snowflakeSchema,
+  toFieldErrors,
+  z,
+} from './schemas.ts';
+
+/** The errors of a parse that must fail. */
+function errorsOf(schema: z.ZodTypeAny, value: unknown): FieldErrors {
+  const result = parseWith(schema, value);
+  if (result.ok) throw new Error(`expected ${JSON.stringify(value)} to be rejected, got ${JSON.stringify(result.value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`);
+  return result.errors;
+}
+
+/** Follows a path of keys through nested field errors and returns the codes found there. */
+function codesAt(errors: FieldErrors, ...path: string[]): string[] {
+  let node: unknown = errors;
+  for (const key of path) {
+    node = typeof node === 'object' && node !== null && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  const list = (node as FieldErrors | undefined)?._errors;
+  return list ? list.map((e) => e.code) : [];
+}
+
+function valueOf<S extends z.ZodTypeAny>(schema: S, value: unknown): z.output<S> {
+  const result = parseWith(schema, value);
+  if (!result.ok) throw new Error(`expected ${JSON.stringify(value)} to parse, got ${JSON.stringify(result.errors)}`);
+  return result.value;
+}
+
+describe('parseWith on CreateMessageBody', () => {
+  it('rejects content over 2000 characters with BASE_TYPE_MAX_LENGTH on content', () => {
+    const errors = errorsOf(CreateMessageBody, { content: 'x'.repeat(2001) });
+    const contentErrors = errors['content'] as FieldErrors;
+    expect(contentErrors._errors?.[0]?.code).toBe('BASE_TYPE_MAX_LENGTH');
+    expect(contentErrors._errors?.[0]?.message).toBe('Must be 2000 or fewer in length.');
+    expect(Object.keys(errors)).toEqual(['content']);
+  });
+
+  it('accepts content of exactly 2000 characters', () => {
+    expect(valueOf(CreateMessageBody, { content: 'x'.repeat(2000) }).content).toHaveLength(2000);
+  });
+
+  it('nests an array path like embeds.0.fields.1.name as objects keyed by index', () => {
+    const errors = errorsOf(CreateMessageBody, {
+      embeds: [{ title: 'ok', fields: [{ name: 'fine', value: 'v' }, { name: '', value: 'v' }] }],
+    });
+    expect(codesAt(errors, 'embeds', '0', 'fields', '1', 'name')).toEqual(['BASE_TYPE_MIN_LENGTH']);
+    expect(errors).toEqual({
+      embeds: { '0': { fields: { '1': { name: { _errors: [{ code: 'BASE_TYPE_MIN_LENGTH', message: 'Must be 1 or more in length.' }] } } } } },
+    });
+    expect(Array.isArray(errors['embeds'])).toBe(false);
+    expect(Object.keys(errors)).not.toContain('embeds.0.fields.1.name');
+  });
+
+  it('reports several failing fields side by side, sharing their common parents', () => {
+    const errors = errorsOf(CreateMessageBody, {
+      content: 5,
+      embeds: [{ fields: [{ name: 'n'.repeat(257), value: '' }] }, { title: 't'.repeat(257) }],
+    });
+    expect(codesAt(errors, 'content')).toEqual(['BASE_TYPE_INVALID']);
+    expect(codesAt(errors, 'embeds', '0', 'fields', '0', 'name')).toEqual(['BASE_TYPE_MAX_LENGTH']);
+    expect(codesAt(errors, 'embeds', '0', 'fields', '0', 'value')).toEqual(['BASE_TYPE_MIN_LENGTH']);
+    expect(codesAt(errors, 'embeds', '1', 'title')).toEqual(['BASE_TYPE_MAX_LENGTH']);
+  });
+
+  it('reports too many embeds on the array itself', () => {
+    const errors = errorsOf(CreateMessageBody, { embeds: Array.from({ length: 11 }, () => ({ title: 't' })) });
+    expect(codesAt(errors, 'embeds')).toEqual(['BASE_TYPE_MAX_LENGTH']);
+  });
+
+  it('reports an invalid snowflake inside message_reference with NUMBER_TYPE_COERCE', () => {
+    const errors = errorsOf(CreateMessageBody, { content: 'reply', message_reference: { message_id: 'not-an-id' } });
+    expect(codesAt(errors, 'message_reference', 'message_id')).toEqual(['NUMBER_TYPE_COERCE']);
+  });
+});
+
+describe('parseWith error codes', () => {
+  it('reports a missing required field with BASE_TYPE_REQUIRED', () => {
+    const errors = errorsOf(LoginBody, { password: 'hunter22' });
+    expect(errors).toEqual({ login: { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] } });
+  });
+
+  it('reports every missing required field', () => {
+    const errors = errorsOf(LoginBody, {});
+    expect(codesAt(errors, 'login')).toEqual(['BASE_TYPE_REQUIRED']);
+    expect(codesAt(errors, 'password')).toEqual(['BASE_TYPE_REQUIRED']);
+  });
+
+  // KNOWN BUG (reported, schemas.ts not changed here): snowflakeSchema is a z.union, so a missing
+  // required snowflake field fails with invalid_union and comes out as BASE_TYPE_INVALID
+  // "Invalid input". When fixed, turn `it.fails` into `it`.
+  it.fails('reports a missing required snowflake field with BASE_TYPE_REQUIRED', () => {
+    expect(codesAt(errorsOf(FollowChannelBody, {}), 'webhook_channel_id')).toEqual(['BASE_TYPE_REQUIRED']);
+  });
+
+  it('reports a present field of the wrong type with BASE_TYPE_INVALID, not BASE_TYPE_REQUIRED', () => {
+    expect(codesAt(errorsOf(FollowChannelBody, { webhook_channel_id: null }), 'webhook_channel_id')).not.toContain('BASE_TYPE_REQUIRED');
+    expect(codesAt(errorsOf(CreateMessageBody, { tts: 'yes' }), 'tts')).toEqual(['BASE_TYPE_INVALID']);
+  });
+
+  it('reports too few array items with BASE_TYPE_MIN_LENGTH', () => {
+    expect(codesAt(errorsOf(BulkDeleteBody, { messages: ['175928847299117063'] }), 'messages')).toEqual(['BASE_TYPE_MIN_LENGTH']);
+  });
+
+  it('reports a number out of range with NUMBER_TYPE_MAX', () => {
+    expect(codesAt(errorsOf(CreateRoleBody, { color: 0x1000000 }), 'color')).toEqual(['NUMBER_TYPE_MAX']);
+  });
+
+  it('reports a malformed datetime with STRING_TYPE_INVALID', () => {
+    expect(codesAt(errorsOf(ModifyMemberBody, { communication_disabled_until: 'tomorrow' }), 'communication_disabled_until')).toEqual(['STRING_TYPE_INVALID']);
+  });
+
+  it('puts errors of a top-level array body under the index keys', () => {
+    const errors = toFieldErrors([{ code: 'custom', path: [2, 'id'], message: 'bad', params: { code: 'NUMBER_TYPE_COERCE' } }]);
+    expect(errors).toEqual({ '2': { id: { _errors: [{ code: 'NUMBER_TYPE_COERCE', message: 'bad' }] } } });
+  });
+
+  it('puts an error without a path on the root', () => {
+    const errors = toFieldErrors([{ code: 'custom', path: [], message: 'Cannot send an empty message' }]);
+    expect(errors).toEqual({ _errors: [{ code: 'BASE_TYPE_INVALID', message: 'Cannot send an empty message' }] });
+  });
+
+  // KNOWN BUG (reported, schemas.ts not changed here): a path segment "__proto__" (a z.record key,
+  // e.g. an activity's assets in IDENTIFY/PRESENCE_UPDATE) makes toFieldErrors walk into
+  // Object.prototype and write `_errors` onto it. When fixed, turn `it.fails` into `it`.
+  it.fails('does not write onto Object.prototype for a "__proto__" path segment', () => {
+    try {
+      toFieldErrors([{ code: 'custom', path: ['assets', '__proto__'], message: 'too long' }]);
+      expect(Object.hasOwn(Object.prototype, '_errors')).toBe(false);
+    } finally {
+      delete (Object.prototype as { _errors?: unknown })._errors;
+    }
+  });
+});
+
+describe('snowflakeSchema', () => {
+  it.each<[string, unknown, string]>([
+    ['a numeric string', '175928847299117063', '175928847299117063'],
+    ['the largest u64', '18446744073709551615', '18446744073709551615'],
+    ['"0"', '0', '0'],
+    ['a safe integer number', 80351110224678, '80351110224678'],
+    ['the number 0', 0, '0'],
+  ])('accepts %s as a decimal string', (_label, input, expected) => {
+    expect(valueOf(snowflakeSchema, input)).toBe(expected);
+  });
+
+  it.each<[string, unknown]>([
+    ['letters', 'abc'],
+    ['a negative string', '-1'],
+    ['2^64', '18446744073709551616'],
+    ['21 digits', '123456789012345678901'],
+    ['the empty string', ''],
+    ['a padded string', ' 1'],
+  ])('rejects %s with NUMBER_TYPE_COERCE', (_label, input) => {
+    expect(errorsOf(snowflakeSchema, input)._errors?.map((e) => e.code)).toEqual(['NUMBER_TYPE_COERCE']);
+  });
+
+  it.each<[string, unknown]>([
+    ['a negative number', -1],
+    ['a fraction', 1.5],
+    ['a boolean', true],
+    ['null', null],
+    ['an object', { id: '1' }],
+  ])('rejects %s', (_label, input) => {
+    expect(parseWith(snowflakeSchema, input).ok).toBe(false);
+  });
+});
+
+describe('permissionsSchema', () => {
+  it.each<[string, unknown, bigint]>([
+    ['a decimal string', '8', 8n],
+    ['a string above 2^53', '1125899906842624', 1n << 50n],
+    ['a string above 2^32', '1099511627776', 1n << 40n],
+    ['a safe integer', 2048, 2048n],
+  ])('turns %s into a bigint', (_label, input, expected) => {
+    const value = valueOf(permissionsSchema, input);
+    expect(typeof value).toBe('bigint');
+    expect(value).toBe(expected);
+  });
+
+  it('yields a bigint inside a role body', () => {
+    expect(valueOf(CreateRoleBody, { name: 'Moderators', permissions: '1099511627776' }).permissions).toBe(1n << 40n);
+  });
+
+  it.each<[string, unknown]>([
+    ['letters', 'abc'],
+    ['a negative number', -1],
+    ['a fraction', 1.5],
+    ['a value above u64', '18446744073709551616'],
+  ])('rejects %s with NUMBER_TYPE_COERCE', (_label, input) => {
+    expect(errorsOf(permissionsSchema, input)._errors?.map((e) => e.code)).toEqual(['NUMBER_TYPE_COERCE']);
+  });
+
+  it('reports a bad permissions field of a role body on that field', () => {
+    expect(codesAt(errorsOf(CreateRoleBody, { permissions: '8 OR 1=1' }), 'permissions')).toEqual(['NUMBER_TYPE_COERCE']);
+  });
+});
+
+describe('MessageHistoryQuery', () => {
+  it('coerces a limit query string into a number', () => {
+    expect(valueOf(MessageHistoryQuery, { limit: '25' })).toEqual({ limit: 25 });
+  });
+
+  it('defaults the limit to 50', () => {
+    expect(valueOf(MessageHistoryQuery, {})).toEqual({ limit: 50 });
+  });
+
+  it.each(['1', '100'])('accepts the boundary limit %s', (limit) => {
+    expect(valueOf(MessageHistoryQuery, { limit }).limit).toBe(Number(limit));
+  });
+
+  it.each<[string, string]>([
+    ['0', 'NUMBER_TYPE_MIN'],
+    ['101', 'NUMBER_TYPE_MAX'],
+    ['-5', 'NUMBER_TYPE_MIN'],
+  ])('rejects limit %s with %s', (limit, code) => {
+    expect(codesAt(errorsOf(MessageHistoryQuery, { limit }), 'limit')).toEqual([code]);
+  });
+
+  it.each(['abc', '2.5'])('rejects the non-integer limit %s', (limit) => {
+    expect(codesAt(errorsOf(MessageHistoryQuery, { limit }), 'limit')).toHaveLength(1);
+  });
+
+  it('keeps before/after/around as snowflake strings and rejects a bad one', () => {
+    expect(valueOf(MessageHistoryQuery, { limit: '10', before: '175928847299117063' })).toEqual({ limit: 10, before: '175928847299117063' });
+    expect(codesAt(errorsOf(MessageHistoryQuery, { around: 'latest' }), 'around')).toEqual(['NUMBER_TYPE_COERCE']);
+  });
+});
