@@ -99,10 +99,8 @@ describe('parseWith error codes', () => {
     expect(codesAt(errors, 'password')).toEqual(['BASE_TYPE_REQUIRED']);
   });
 
-  // KNOWN BUG (reported, schemas.ts not changed here): snowflakeSchema is a z.union, so a missing
-  // required snowflake field fails with invalid_union and comes out as BASE_TYPE_INVALID
-  // "Invalid input". When fixed, turn `it.fails` into `it`.
-  it.fails('reports a missing required snowflake field with BASE_TYPE_REQUIRED', () => {
+  // snowflakeSchema is a z.union: a missing value must still read as "required", not "invalid".
+  it('reports a missing required snowflake field with BASE_TYPE_REQUIRED', () => {
     expect(codesAt(errorsOf(FollowChannelBody, {}), 'webhook_channel_id')).toEqual(['BASE_TYPE_REQUIRED']);
   });
 
@@ -133,10 +131,9 @@ describe('parseWith error codes', () => {
     expect(errors).toEqual({ _errors: [{ code: 'BASE_TYPE_INVALID', message: 'Cannot send an empty message' }] });
   });
 
-  // KNOWN BUG (reported, schemas.ts not changed here): a path segment "__proto__" (a z.record key,
-  // e.g. an activity's assets in IDENTIFY/PRESENCE_UPDATE) makes toFieldErrors walk into
-  // Object.prototype and write `_errors` onto it. When fixed, turn `it.fails` into `it`.
-  it.fails('does not write onto Object.prototype for a "__proto__" path segment', () => {
+  // A path segment "__proto__" (a z.record key, e.g. an activity's assets in IDENTIFY) comes from
+  // client input and must never reach Object.prototype.
+  it('does not write onto Object.prototype for a "__proto__" path segment', () => {
     try {
       toFieldErrors([{ code: 'custom', path: ['assets', '__proto__'], message: 'too long' }]);
       expect(Object.hasOwn(Object.prototype, '_errors')).toBe(false);

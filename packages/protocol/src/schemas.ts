@@ -324,8 +324,15 @@ const ISSUE_CODES: Record<string, string> = {
   unrecognized_keys: 'BASE_TYPE_INVALID',
 };
 
+function isMissing(issue: z.ZodIssue): boolean {
+  if (issue.code === 'invalid_type') return issue.received === 'undefined';
+  // A union (e.g. snowflake: string | number) reports a missing value once per branch.
+  if (issue.code === 'invalid_union') return issue.unionErrors.every((e) => e.issues.some(isMissing));
+  return false;
+}
+
 function issueToError(issue: z.ZodIssue): { code: string; message: string } {
-  if (issue.code === 'invalid_type' && issue.received === 'undefined') {
+  if (isMissing(issue)) {
     return { code: 'BASE_TYPE_REQUIRED', message: 'This field is required' };
   }
   if (issue.code === 'custom' && issue.params && typeof issue.params['code'] === 'string') {
@@ -359,8 +366,9 @@ export function toFieldErrors(issues: readonly z.ZodIssue[]): FieldErrors {
   for (const issue of issues) {
     let node: FieldErrors = root;
     for (const segment of issue.path) {
-      const key = String(segment);
-      const next = node[key];
+      // Keys come from client input: never let one reach an object's prototype.
+      const key = String(segment) === '__proto__' ? '_proto_' : String(segment);
+      const next = Object.hasOwn(node, key) ? node[key] : undefined;
       if (next === undefined || Array.isArray(next)) {
         const created: FieldErrors = {};
         node[key] = created;
