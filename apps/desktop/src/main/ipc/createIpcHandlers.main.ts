@@ -1,0 +1,29 @@
+// All IPC handlers of the app, one per channel in IpcChannel. The `satisfies` below fails to
+// compile when a channel is added without a handler.
+import type { IpcChannelName } from '../../shared/ipcChannels.ts';
+import { createCacheIpcHandlers, type CacheIpcDeps } from './cache.main.ts';
+import type { IpcHandler } from './defineIpcHandler.main.ts';
+import { createNotificationIpcHandlers, type NotificationPort } from './notifications.main.ts';
+import { createSettingsIpcHandlers, type SettingsIpcDeps } from './settings.main.ts';
+import { createWindowIpcHandlers, type WindowPort } from './window.main.ts';
+
+export interface IpcDeps {
+  policy: CacheIpcDeps['policy'];
+  cache: CacheIpcDeps['cache'] & SettingsIpcDeps['cache'];
+  settings: CacheIpcDeps['settings'] & SettingsIpcDeps['settings'];
+  notifications: NotificationPort;
+  window: WindowPort;
+  onSettingsChanged?: SettingsIpcDeps['onChanged'];
+}
+
+export type IpcHandlerTable = Record<IpcChannelName, IpcHandler>;
+
+export function createIpcHandlers(deps: IpcDeps): IpcHandlerTable {
+  const { policy, cache, settings } = deps;
+  return {
+    ...createCacheIpcHandlers({ policy, cache, settings }),
+    ...createSettingsIpcHandlers(deps.onSettingsChanged === undefined ? { policy, settings, cache } : { policy, settings, cache, onChanged: deps.onSettingsChanged }),
+    ...createNotificationIpcHandlers({ policy, notifications: deps.notifications }),
+    ...createWindowIpcHandlers({ policy, window: deps.window }),
+  } satisfies IpcHandlerTable;
+}
