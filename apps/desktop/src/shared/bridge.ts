@@ -25,8 +25,11 @@ export interface DesktopBridge {
   readonly platform: string;
   readonly version: string;
   cache: {
-    /** Newest `limit` cached messages of a channel, oldest first. */
-    getMessages(channelId: string, limit: number): Promise<APIMessage[]>;
+    /**
+     * Newest `limit` cached messages of a channel, oldest first. `before` (optional, added after
+     * the first version of this contract) pages back through cached history offline.
+     */
+    getMessages(channelId: string, limit: number, options?: { before?: string }): Promise<APIMessage[]>;
     /** Inserts or replaces messages (a page seen from the server, or a live event). */
     putMessages(channelId: string, messages: APIMessage[]): Promise<void>;
     deleteMessages(channelId: string, messageIds: string[]): Promise<void>;

@@ -1,0 +1,67 @@
+// Builds the DesktopBridge the renderer sees as `window.concord` from one `invoke` function. In
+// Electron, invoke is ipcRenderer.invoke (bridge.preload.ts); in the Chromium e2e tests it is a
+// Playwright binding backed by the same IPC handlers. One typed method per capability, each on its
+// own IPC channel; the renderer never gets a generic "send anything" function.
+import type { APIMessage } from '@concord/protocol';
+import type { CacheStats, ClientSettings, DesktopBridge } from '../shared/bridge.ts';
+import { IpcChannel, type IpcChannelName } from '../shared/ipcChannels.ts';
+import { formatBridgeErrorMessage, IpcErrorCode, type IpcErrorPayload } from '../shared/ipcResult.ts';
+
+export type IpcInvoke = (channel: IpcChannelName, args: readonly unknown[]) => Promise<unknown>;
+
+export interface DesktopBridgeInfo {
+  platform: string;
+  version: string;
+}
+
+export class BridgeError extends Error {
+  override readonly name = 'ConcordBridgeError';
+  constructor(readonly payload: IpcErrorPayload) {
+    super(formatBridgeErrorMessage(payload));
+  }
+}
+
+export function createDesktopBridge(invoke: IpcInvoke, info: DesktopBridgeInfo): DesktopBridge {
+  // The values are typed by the channel: the main process is the trusted side of this boundary and
+  // its handlers return exactly these types, so only the envelope is checked here.
+  const call = async <T>(channel: IpcChannelName, args: readonly unknown[]): Promise<T> => unwrap<T>(channel, await invoke(channel, args));
+  const bridge: DesktopBridge = {
+    kind: 'desktop',
+    platform: info.platform,
+    version: info.version,
+    cache: Object.freeze({
+      getMessages: (channelId: string, limit: number, options?: { before?: string }) =>
+        call<APIMessage[]>(IpcChannel.cacheGetMessages, options === undefined ? [channelId, limit] : [channelId, limit, options]),
+      putMessages: (channelId: string, messages: APIMessage[]) => call<void>(IpcChannel.cachePutMessages, [channelId, messages]),
+      deleteMessages: (channelId: string, messageIds: string[]) => call<void>(IpcChannel.cacheDeleteMessages, [channelId, messageIds]),
+      stats: () => call<CacheStats>(IpcChannel.cacheStats, []),
+      setMaxBytes: (maxBytes: number) => call<CacheStats>(IpcChannel.cacheSetMaxBytes, [maxBytes]),
+      clear: () => call<void>(IpcChannel.cacheClear, []),
+    }),
+    settings: Object.freeze({
+      get: () => call<ClientSettings>(IpcChannel.settingsGet, []),
+      set: (patch: Partial<ClientSettings>) => call<ClientSettings>(IpcChannel.settingsSet, [patch]),
+    }),
+    notifications: Object.freeze({
+      show: (notification: { title: string; body: string; channelId: string }) => call<void>(IpcChannel.notificationsShow, [notification]),
+    }),
+    window: Object.freeze({
+      isFocused: () => call<boolean>(IpcChannel.windowIsFocused, []),
+      setBadgeCount: (count: number) => call<void>(IpcChannel.windowSetBadgeCount, [count]),
+    }),
+  };
+  return Object.freeze(bridge);
+}
+
+function unwrap<T>(channel: IpcChannelName, result: unknown): T {
+  if (typeof result !== 'object' || result === null || !('ok' in result)) {
+    throw new BridgeError({ code: IpcErrorCode.Internal, message: `${channel}: malformed reply from the main process` });
+  }
+  if (result.ok === true && 'value' in result) return result.value as T;
+  if (result.ok === false && 'error' in result && isErrorPayload(result.error)) throw new BridgeError(result.error);
+  throw new BridgeError({ code: IpcErrorCode.Internal, message: `${channel}: malformed reply from the main process` });
+}
+
+function isErrorPayload(value: unknown): value is IpcErrorPayload {
+  return typeof value === 'object' && value !== null && 'code' in value && 'message' in value && typeof value.message === 'string' && typeof value.code === 'string';
+}
