@@ -1,0 +1,23 @@
+// Port for fan-out between the domain and the gateway nodes. In one process it is a synchronous
+// in-memory call (InProcessEventBus); in a cluster NATS or Redis carries the same messages.
+import type { DispatchEventName } from '@concord/protocol';
+
+/**
+ * Scopes name who may receive an event: `g:<guildId>` every member of a guild, `c:<channelId>`
+ * everyone who can view a channel (or the recipients of a DM), `u:<userId>` one user's sessions.
+ */
+export type Scope = `g:${string}` | `c:${string}` | `u:${string}`;
+
+export type BusMessage =
+  | { kind: 'dispatch'; scope: Scope; t: DispatchEventName; d: unknown }
+  /** Who may see what changed for these users (joined, left, roles): recompute their subscriptions. */
+  | { kind: 'access'; userIds: readonly string[] }
+  /** Same for every member of a guild (role permissions, overwrites, channels). */
+  | { kind: 'guildAccess'; guildId: string }
+  /** End the gateway sessions of a user (token revoked, account deleted). */
+  | { kind: 'disconnectUser'; userId: string };
+
+export interface EventBus {
+  publish(message: BusMessage): void;
+  subscribe(handler: (message: BusMessage) => void): () => void;
+}

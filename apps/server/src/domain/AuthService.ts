@@ -1,0 +1,146 @@
+// Accounts and tokens. Passwords are hashed with scrypt (salted, N=16384); tokens are 32 random
+// bytes prefixed with the user id, and only their SHA-256 is stored, so a leaked database holds no
+// usable token. Tokens are revocable (logout, password change).
+import { ErrorCode } from '@concord/protocol';
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+import { ApiError } from '../http/ApiError.ts';
+import type { UserRecord } from '../store/records.ts';
+import type { DomainContext } from './DomainContext.ts';
+import { dispatch } from './DomainContext.ts';
+import { selfUserToAPI } from './serialize.ts';
+
+const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
+const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = crypto.randomBytes(16);
+  const key = await scrypt(password, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, saltB64, keyB64] = stored.split('$');
+  if (scheme !== 'scrypt' || !n || !saltB64 || !keyB64) return false;
+  const expected = Buffer.from(keyB64, 'base64');
+  const key = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, { ...SCRYPT, N: Number(n) });
+  return crypto.timingSafeEqual(key, expected);
+}
+
+export const hashToken = (token: string): string => crypto.createHash('sha256').update(token).digest('base64url');
+
+export class AuthService {
+  /** token hash -> user id; cleared on revoke. Saves a storage read on every request. */
+  private readonly tokenCache = new Map<string, string>();
+
+  constructor(private readonly ctx: DomainContext) {}
+
+  async issueToken(userId: string): Promise<string> {
+    const token = `${Buffer.from(userId).toString('base64url')}.${crypto.randomBytes(32).toString('base64url')}`;
+    await this.ctx.meta.insertToken(hashToken(token), userId, Date.now());
+    return token;
+  }
+
+  async register(input: { username: string; password: string; email?: string | null | undefined; global_name?: string | null | undefined }): Promise<{ token: string; user_id: string }> {
+    const taken = [...this.ctx.state.users.values()].some(
+      (u) => !u.bot && (u.username.toLowerCase() === input.username.toLowerCase() || (input.email && u.email?.toLowerCase() === input.email.toLowerCase())),
+    );
+    if (taken) {
+      const byName = [...this.ctx.state.users.values()].some((u) => !u.bot && u.username.toLowerCase() === input.username.toLowerCase());
+      throw byName
+        ? ApiError.fieldError('username', 'USERNAME_ALREADY_TAKEN', 'Username is unavailable. Try adding numbers, letters, underscores _ , or periods.')
+        : ApiError.fieldError('email', 'EMAIL_ALREADY_REGISTERED', 'Email is already registered.');
+    }
+    const user: UserRecord = {
+      id: this.ctx.ids.next(),
+      username: input.username,
+      discriminator: '0',
+      global_name: input.global_name ?? null,
+      avatar: null,
+      email: input.email ?? null,
+      password_hash: await hashPassword(input.password),
+      bot: false,
+      flags: 0,
+      bio: '',
+      accent_color: null,
+      created_at: Date.now(),
+    };
+    await this.ctx.meta.insertUser(user);
+    this.ctx.state.users.set(user.id, user);
+    return { token: await this.issueToken(user.id), user_id: user.id };
+  }
+
+  async login(input: { login: string; password: string }): Promise<{ token: string; user_id: string }> {
+    const user = await this.ctx.meta.findUserByLogin(input.login);
+    const ok = user?.password_hash ? await verifyPassword(input.password, user.password_hash) : false;
+    if (!user || !ok) {
+      const err = { _errors: [{ code: 'INVALID_LOGIN', message: 'Login or password is invalid.' }] };
+      throw ApiError.invalidForm({ login: err, password: err });
+    }
+    return { token: await this.issueToken(user.id), user_id: user.id };
+  }
+
+  /** Resolves a bare user token or `Bot <token>` to its user, or null. */
+  async authenticate(header: string): Promise<UserRecord | null> {
+    if (!header || header.length > 512) return null;
+    let token = header;
+    let expectBot: boolean | null = false;
+    if (header.startsWith('Bot ')) {
+      token = header.slice(4);
+      expectBot = true;
+    } else if (header.startsWith('Bearer ')) {
+      token = header.slice(7);
+      expectBot = null;
+    }
+    const hash = hashToken(token);
+    let userId = this.tokenCache.get(hash);
+    if (userId === undefined) {
+      userId = (await this.ctx.meta.findUserIdByToken(hash)) ?? undefined;
+      if (userId === undefined) return null;
+      if (this.tokenCache.size > 100_000) this.tokenCache.clear();
+      this.tokenCache.set(hash, userId);
+    }
+    const user = this.ctx.state.users.get(userId);
+    if (!user) return null;
+    if (expectBot !== null && user.bot !== expectBot) return null;
+    return user;
+  }
+
+  async logout(header: string): Promise<void> {
+    const token = header.startsWith('Bot ') ? header.slice(4) : header;
+    const hash = hashToken(token);
+    this.tokenCache.delete(hash);
+    await this.ctx.meta.deleteToken(hash);
+  }
+
+  async modifySelf(
+    actor: UserRecord,
+    patch: { username?: string | undefined; global_name?: string | null | undefined; avatar?: string | null | undefined; bio?: string | undefined; accent_color?: number | null | undefined; password?: string | undefined; new_password?: string | undefined },
+  ) {
+    const next: UserRecord = { ...actor };
+    if (patch.username !== undefined && patch.username.toLowerCase() !== actor.username.toLowerCase()) {
+      const taken = [...this.ctx.state.users.values()].some((u) => !u.bot && u.id !== actor.id && u.username.toLowerCase() === patch.username!.toLowerCase());
+      if (taken) throw ApiError.fieldError('username', 'USERNAME_ALREADY_TAKEN', 'Username is unavailable.');
+      next.username = patch.username;
+    } else if (patch.username !== undefined) next.username = patch.username;
+    if (patch.global_name !== undefined) next.global_name = patch.global_name;
+    if (patch.avatar !== undefined) next.avatar = patch.avatar === null ? null : crypto.createHash('md5').update(patch.avatar).digest('hex');
+    if (patch.bio !== undefined) next.bio = patch.bio;
+    if (patch.accent_color !== undefined) next.accent_color = patch.accent_color;
+    if (patch.new_password !== undefined) {
+      if (!patch.password || !actor.password_hash || !(await verifyPassword(patch.password, actor.password_hash))) {
+        throw ApiError.fieldError('password', 'PASSWORD_DOES_NOT_MATCH', 'Password does not match.');
+      }
+      next.password_hash = await hashPassword(patch.new_password);
+    }
+    await this.ctx.meta.updateUser(next);
+    this.ctx.state.users.set(next.id, next);
+    const self = selfUserToAPI(next);
+    dispatch(this.ctx, `u:${next.id}`, 'USER_UPDATE', self);
+    return self;
+  }
+
+  requireHuman(actor: UserRecord): void {
+    if (actor.bot) throw new ApiError(403, ErrorCode.BotsCannotUseEndpoint, 'Bots cannot use this endpoint');
+  }
+}

@@ -1,0 +1,415 @@
+// Guild channels (create, modify, delete, reorder, permission overwrites), invites, DMs and group
+// DMs, and announcement-channel follows.
+import { ChannelType, ErrorCode, PermissionFlags, hasPermission } from '@concord/protocol';
+import crypto from 'node:crypto';
+import { ApiError } from '../http/ApiError.ts';
+import type { ChannelRecord, InviteRecord, OverwriteRecord, UserRecord } from '../store/records.ts';
+import {
+  dispatch,
+  requireChannelPermission,
+  requireGuildChannel,
+  requireGuildMember,
+  requireGuildPermission,
+  requireVisibleChannel,
+  type DomainContext,
+} from './DomainContext.ts';
+import { dmKey } from './DomainState.ts';
+import type { GuildService } from './GuildService.ts';
+import { channelToAPI, inviteToAPI, privateChannelFor } from './serialize.ts';
+
+const MAX_CHANNELS = 500;
+
+export interface ChannelInput {
+  name?: string | undefined;
+  type?: 0 | 2 | 4 | 5 | undefined;
+  topic?: string | null | undefined;
+  bitrate?: number | null | undefined;
+  user_limit?: number | null | undefined;
+  rate_limit_per_user?: number | null | undefined;
+  position?: number | null | undefined;
+  parent_id?: string | null | undefined;
+  nsfw?: boolean | null | undefined;
+  permission_overwrites?: { id: string; type: 0 | 1; allow?: bigint | undefined; deny?: bigint | undefined }[] | undefined;
+  icon?: string | null | undefined;
+}
+
+const INVITE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function inviteCode(): string {
+  const bytes = crypto.randomBytes(10);
+  let out = '';
+  for (const b of bytes) out += INVITE_ALPHABET[b % INVITE_ALPHABET.length];
+  return out;
+}
+
+export class ChannelService {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly guilds: GuildService,
+  ) {}
+
+  private toOverwrites(g: { roles: Map<string, unknown>; members: Map<string, unknown> }, list: NonNullable<ChannelInput['permission_overwrites']>): OverwriteRecord[] {
+    return list.map((o, i) => {
+      if (o.type === 0 && !g.roles.has(o.id)) throw ApiError.invalidForm({ permission_overwrites: { [i]: { id: { _errors: [{ code: 'UNKNOWN_ROLE', message: 'Unknown role' }] } } } });
+      if (o.type === 1 && !g.members.has(o.id) && !this.ctx.state.users.has(o.id)) {
+        throw ApiError.invalidForm({ permission_overwrites: { [i]: { id: { _errors: [{ code: 'UNKNOWN_USER', message: 'Unknown user' }] } } } });
+      }
+      return { id: o.id, type: o.type, allow: o.allow ?? 0n, deny: o.deny ?? 0n };
+    });
+  }
+
+  async createChannel(actor: UserRecord, guildId: string, input: ChannelInput & { name: string }) {
+    const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_CHANNELS);
+    if (g.channels.size >= MAX_CHANNELS) throw new ApiError(400, ErrorCode.MaxChannels, 'Maximum number of guild channels reached (500)');
+    const type = input.type ?? ChannelType.GUILD_TEXT;
+    let parentId: string | null = input.parent_id ?? null;
+    if (parentId !== null) {
+      const parent = g.channels.get(parentId);
+      if (!parent || parent.type !== ChannelType.GUILD_CATEGORY || type === ChannelType.GUILD_CATEGORY) {
+        throw ApiError.fieldError('parent_id', 'CHANNEL_PARENT_INVALID', 'Invalid parent channel');
+      }
+    }
+    if (type === ChannelType.GUILD_CATEGORY) parentId = null;
+    const parent = parentId ? g.channels.get(parentId) : undefined;
+    // A channel created in a category starts synced with its permissions, as in Discord.
+    const overwrites = input.permission_overwrites ? this.toOverwrites(g, input.permission_overwrites) : parent ? parent.overwrites.map((o) => ({ ...o })) : [];
+    if (overwrites.length > 0 && !hasPermission(g.basePermissions(actor.id), PermissionFlags.ADMINISTRATOR)) {
+      const mine = g.basePermissions(actor.id);
+      for (const o of overwrites) if (((o.allow | o.deny) & ~mine) !== 0n) throw ApiError.missingPermissions();
+    }
+    const siblings = [...g.channels.values()].filter((c) => (type === ChannelType.GUILD_CATEGORY ? c.type === ChannelType.GUILD_CATEGORY : c.parent_id === parentId && c.type !== ChannelType.GUILD_CATEGORY));
+    const position = input.position ?? (siblings.length === 0 ? 0 : Math.max(...siblings.map((c) => c.position)) + 1);
+    const name = type === ChannelType.GUILD_TEXT || type === ChannelType.GUILD_ANNOUNCEMENT ? input.name.toLowerCase().replace(/\s+/g, '-') : input.name;
+    const channel: ChannelRecord = {
+      id: this.ctx.ids.next(),
+      type,
+      guild_id: guildId,
+      name,
+      topic: type === ChannelType.GUILD_CATEGORY || type === ChannelType.GUILD_VOICE ? null : input.topic ?? null,
+      position,
+      parent_id: parentId,
+      nsfw: input.nsfw ?? false,
+      rate_limit_per_user: input.rate_limit_per_user ?? 0,
+      bitrate: type === ChannelType.GUILD_VOICE ? input.bitrate ?? 64000 : null,
+      user_limit: type === ChannelType.GUILD_VOICE ? input.user_limit ?? 0 : null,
+      last_message_id: null,
+      last_pin_timestamp: null,
+      owner_id: null,
+      icon: null,
+      overwrites,
+      recipients: [],
+    };
+    await this.ctx.meta.upsertChannel(channel);
+    this.ctx.state.addChannel(channel);
+    // Subscribing viewers to the new channel sends each of them CHANNEL_CREATE.
+    this.ctx.bus.publish({ kind: 'guildAccess', guildId });
+    return channelToAPI(channel);
+  }
+
+  getChannel(actor: UserRecord, channelId: string) {
+    const { channel } = requireVisibleChannel(this.ctx, channelId, actor);
+    return channel.guild_id ? channelToAPI(channel) : privateChannelFor(channel, actor.id, this.ctx.state);
+  }
+
+  listGuildChannels(actor: UserRecord, guildId: string) {
+    const g = requireGuildMember(this.ctx, guildId, actor);
+    return g.sortedChannels().filter((c) => hasPermission(g.channelPermissions(c, actor.id), PermissionFlags.VIEW_CHANNEL)).map((c) => channelToAPI(c));
+  }
+
+  async modifyChannel(actor: UserRecord, channelId: string, patch: ChannelInput) {
+    const channel = this.ctx.state.channels.get(channelId);
+    if (!channel) throw ApiError.unknownChannel();
+    if (!channel.guild_id) return this.modifyGroupDM(actor, channel, patch);
+    requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_CHANNELS);
+    const g = this.ctx.state.guilds.get(channel.guild_id)!;
+    const next: ChannelRecord = { ...channel };
+    const isText = channel.type === ChannelType.GUILD_TEXT || channel.type === ChannelType.GUILD_ANNOUNCEMENT;
+    if (patch.name !== undefined) next.name = isText ? patch.name.toLowerCase().replace(/\s+/g, '-') : patch.name;
+    if (patch.type !== undefined && patch.type !== channel.type) {
+      if (!isText || (patch.type !== ChannelType.GUILD_TEXT && patch.type !== ChannelType.GUILD_ANNOUNCEMENT)) {
+        throw ApiError.fieldError('type', 'CHANNEL_TYPE_INVALID', 'Only text and announcement channels can be converted into each other');
+      }
+      next.type = patch.type;
+    }
+    if (patch.topic !== undefined) next.topic = patch.topic;
+    if (patch.nsfw != null) next.nsfw = patch.nsfw;
+    if (patch.rate_limit_per_user != null) next.rate_limit_per_user = patch.rate_limit_per_user;
+    if (patch.bitrate != null && channel.type === ChannelType.GUILD_VOICE) next.bitrate = patch.bitrate;
+    if (patch.user_limit != null && channel.type === ChannelType.GUILD_VOICE) next.user_limit = patch.user_limit;
+    if (patch.position != null) next.position = patch.position;
+    if (patch.parent_id !== undefined) {
+      if (patch.parent_id !== null) {
+        const parent = g.channels.get(patch.parent_id);
+        if (!parent || parent.type !== ChannelType.GUILD_CATEGORY || channel.type === ChannelType.GUILD_CATEGORY) {
+          throw ApiError.fieldError('parent_id', 'CHANNEL_PARENT_INVALID', 'Invalid parent channel');
+        }
+      }
+      next.parent_id = patch.parent_id;
+    }
+    let accessChanged = false;
+    if (patch.permission_overwrites !== undefined) {
+      requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_ROLES);
+      next.overwrites = this.toOverwrites(g, patch.permission_overwrites);
+      accessChanged = true;
+    }
+    await this.ctx.meta.upsertChannel(next);
+    Object.assign(channel, next);
+    dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_UPDATE', channelToAPI(channel));
+    if (accessChanged) this.ctx.bus.publish({ kind: 'guildAccess', guildId: g.id });
+    return channelToAPI(channel);
+  }
+
+  private async modifyGroupDM(actor: UserRecord, channel: ChannelRecord, patch: ChannelInput) {
+    if (channel.type !== ChannelType.GROUP_DM || !channel.recipients.includes(actor.id)) throw ApiError.unknownChannel();
+    if (patch.name !== undefined) channel.name = patch.name;
+    if (patch.icon !== undefined) channel.icon = patch.icon;
+    await this.ctx.meta.upsertChannel(channel);
+    dispatch(this.ctx, `c:${channel.id}`, 'CHANNEL_UPDATE', channelToAPI(channel, this.ctx.state));
+    return privateChannelFor(channel, actor.id, this.ctx.state);
+  }
+
+  async deleteChannel(actor: UserRecord, channelId: string) {
+    const channel = this.ctx.state.channels.get(channelId);
+    if (!channel) throw ApiError.unknownChannel();
+    if (!channel.guild_id) return this.closePrivateChannel(actor, channel);
+    requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_CHANNELS);
+    const g = this.ctx.state.guilds.get(channel.guild_id)!;
+    const api = channelToAPI(channel);
+    // Children of a deleted category move to the top level.
+    const orphans = [...g.channels.values()].filter((c) => c.parent_id === channelId);
+    for (const c of orphans) c.parent_id = null;
+    if (orphans.length) await this.ctx.meta.upsertChannels(orphans);
+    await this.ctx.meta.deleteChannel(channelId);
+    await this.ctx.messages.deleteChannel(channelId);
+    if (g.guild.system_channel_id === channelId) g.guild.system_channel_id = null;
+    dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_DELETE', api);
+    this.ctx.state.removeChannel(channelId);
+    for (const c of orphans) dispatch(this.ctx, `c:${c.id}`, 'CHANNEL_UPDATE', channelToAPI(c));
+    this.ctx.bus.publish({ kind: 'guildAccess', guildId: g.id });
+    return api;
+  }
+
+  private async closePrivateChannel(actor: UserRecord, channel: ChannelRecord) {
+    if (!channel.recipients.includes(actor.id)) throw ApiError.unknownChannel();
+    const api = privateChannelFor(channel, actor.id, this.ctx.state);
+    if (channel.type === ChannelType.GROUP_DM) {
+      // Leaving a group DM removes the recipient; the others are told.
+      channel.recipients = channel.recipients.filter((id) => id !== actor.id);
+      if (channel.owner_id === actor.id) channel.owner_id = channel.recipients[0] ?? null;
+      await this.ctx.meta.upsertChannel(channel);
+      this.ctx.state.userPrivateChannels.get(actor.id)?.delete(channel.id);
+      dispatch(this.ctx, `c:${channel.id}`, 'CHANNEL_RECIPIENT_REMOVE', { channel_id: channel.id, user: { id: actor.id } });
+      this.ctx.bus.publish({ kind: 'access', userIds: [actor.id] });
+    }
+    dispatch(this.ctx, `u:${actor.id}`, 'CHANNEL_DELETE', api);
+    return api;
+  }
+
+  async reorderChannels(actor: UserRecord, guildId: string, moves: { id: string; position?: number | null | undefined; parent_id?: string | null | undefined; lock_permissions?: boolean | null | undefined }[]) {
+    const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_CHANNELS);
+    const changed = new Map<string, ChannelRecord>();
+    for (const move of moves) {
+      const c = g.channels.get(move.id);
+      if (!c) throw ApiError.fieldError('id', 'CHANNEL_INVALID', 'Unknown channel');
+      if (move.position != null) c.position = move.position;
+      if (move.parent_id !== undefined) {
+        if (move.parent_id !== null) {
+          const parent = g.channels.get(move.parent_id);
+          if (!parent || parent.type !== ChannelType.GUILD_CATEGORY || c.type === ChannelType.GUILD_CATEGORY) {
+            throw ApiError.fieldError('parent_id', 'CHANNEL_PARENT_INVALID', 'Invalid parent channel');
+          }
+          if (move.lock_permissions) c.overwrites = parent.overwrites.map((o) => ({ ...o }));
+        }
+        c.parent_id = move.parent_id;
+      }
+      changed.set(c.id, c);
+    }
+    await this.ctx.meta.upsertChannels([...changed.values()]);
+    for (const c of changed.values()) dispatch(this.ctx, `c:${c.id}`, 'CHANNEL_UPDATE', channelToAPI(c));
+    if (moves.some((m) => m.lock_permissions)) this.ctx.bus.publish({ kind: 'guildAccess', guildId });
+  }
+
+  async putOverwrite(actor: UserRecord, channelId: string, targetId: string, input: { type: 0 | 1; allow?: bigint | null | undefined; deny?: bigint | null | undefined }): Promise<void> {
+    const { channel, permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_ROLES);
+    const guildId = requireGuildChannel(channel);
+    const g = this.ctx.state.guilds.get(guildId)!;
+    if (input.type === 0 && !g.roles.has(targetId)) throw ApiError.unknownRole();
+    if (input.type === 1 && !g.members.has(targetId)) throw ApiError.unknownMember();
+    const allow = input.allow ?? 0n;
+    const deny = input.deny ?? 0n;
+    // Without ADMINISTRATOR one can only allow or deny permissions one has in the channel.
+    if (!hasPermission(permissions, PermissionFlags.ADMINISTRATOR) && ((allow | deny) & ~permissions) !== 0n) throw ApiError.missingPermissions();
+    const rest = channel.overwrites.filter((o) => o.id !== targetId);
+    channel.overwrites = [...rest, { id: targetId, type: input.type, allow, deny }];
+    await this.ctx.meta.upsertChannel(channel);
+    dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_UPDATE', channelToAPI(channel));
+    this.ctx.bus.publish({ kind: 'guildAccess', guildId });
+  }
+
+  async deleteOverwrite(actor: UserRecord, channelId: string, targetId: string): Promise<void> {
+    const { channel } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_ROLES);
+    const guildId = requireGuildChannel(channel);
+    if (!channel.overwrites.some((o) => o.id === targetId)) return;
+    channel.overwrites = channel.overwrites.filter((o) => o.id !== targetId);
+    await this.ctx.meta.upsertChannel(channel);
+    dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_UPDATE', channelToAPI(channel));
+    this.ctx.bus.publish({ kind: 'guildAccess', guildId });
+  }
+
+  // Invites
+
+  async createInvite(actor: UserRecord, channelId: string, input: { max_age?: number | undefined; max_uses?: number | undefined; temporary?: boolean | undefined; unique?: boolean | undefined }) {
+    const { channel } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.CREATE_INSTANT_INVITE);
+    const guildId = requireGuildChannel(channel);
+    if (channel.type === ChannelType.GUILD_CATEGORY) throw new ApiError(400, ErrorCode.CannotSendMessagesInNonText, 'Cannot create an invite to a category');
+    const maxAge = input.max_age ?? 86_400;
+    const maxUses = input.max_uses ?? 0;
+    if (!input.unique) {
+      const existing = (await this.ctx.meta.listInvites({ channelId })).find(
+        (i) => i.inviter_id === actor.id && i.max_age === maxAge && i.max_uses === maxUses && i.temporary === (input.temporary ?? false) && !this.expired(i),
+      );
+      if (existing) return inviteToAPI(existing, this.ctx.state, true);
+    }
+    const invite: InviteRecord = { code: inviteCode(), guild_id: guildId, channel_id: channelId, inviter_id: actor.id, max_age: maxAge, max_uses: maxUses, uses: 0, temporary: input.temporary ?? false, created_at: Date.now() };
+    await this.ctx.meta.insertInvite(invite);
+    const api = inviteToAPI(invite, this.ctx.state, true);
+    dispatch(this.ctx, `c:${channelId}`, 'INVITE_CREATE', { ...api, channel_id: channelId, guild_id: guildId });
+    return api;
+  }
+
+  private expired(i: InviteRecord, nowMs = Date.now()): boolean {
+    return (i.max_age > 0 && i.created_at + i.max_age * 1000 <= nowMs) || (i.max_uses > 0 && i.uses >= i.max_uses);
+  }
+
+  private async findLiveInvite(code: string): Promise<InviteRecord> {
+    const invite = await this.ctx.meta.findInvite(code);
+    if (!invite || this.expired(invite) || !this.ctx.state.channels.has(invite.channel_id)) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
+    return invite;
+  }
+
+  async getInvite(code: string, withCounts: boolean) {
+    const invite = await this.findLiveInvite(code);
+    const api = inviteToAPI(invite, this.ctx.state, false);
+    if (withCounts && invite.guild_id) {
+      const g = this.ctx.state.guilds.get(invite.guild_id);
+      if (g) api.approximate_presence_count = [...g.members.keys()].filter((id) => this.ctx.presence.get(id)).length;
+    }
+    return api;
+  }
+
+  async acceptInvite(actor: UserRecord, code: string) {
+    const invite = await this.findLiveInvite(code);
+    const g = invite.guild_id ? this.ctx.state.guilds.get(invite.guild_id) : undefined;
+    if (!g) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
+    if (g.bans.has(actor.id)) throw new ApiError(403, ErrorCode.UserBannedFromGuild, 'You are banned from this guild');
+    if (!g.members.has(actor.id)) {
+      if (!(await this.ctx.meta.useInvite(code, Date.now()))) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
+      await this.guilds.addMember(g, actor);
+      const after = await this.ctx.meta.findInvite(code);
+      if (after && this.expired(after)) {
+        await this.ctx.meta.deleteInvite(code);
+        dispatch(this.ctx, `c:${after.channel_id}`, 'INVITE_DELETE', { code, channel_id: after.channel_id, guild_id: g.id });
+      }
+    }
+    return { ...inviteToAPI(invite, this.ctx.state, false), new_member: true, guild_id: g.id };
+  }
+
+  async deleteInvite(actor: UserRecord, code: string) {
+    const invite = await this.ctx.meta.findInvite(code);
+    if (!invite) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
+    const channel = this.ctx.state.channels.get(invite.channel_id);
+    if (!channel?.guild_id) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
+    const perms = this.ctx.state.channelPermissions(channel, actor.id);
+    const g = this.ctx.state.guilds.get(channel.guild_id)!;
+    if (!hasPermission(perms, PermissionFlags.MANAGE_CHANNELS) && !hasPermission(g.basePermissions(actor.id), PermissionFlags.MANAGE_GUILD)) {
+      if (!g.members.has(actor.id)) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
+      throw ApiError.missingPermissions();
+    }
+    await this.ctx.meta.deleteInvite(code);
+    dispatch(this.ctx, `c:${invite.channel_id}`, 'INVITE_DELETE', { code, channel_id: invite.channel_id, guild_id: channel.guild_id });
+    return inviteToAPI(invite, this.ctx.state, true);
+  }
+
+  async listGuildInvites(actor: UserRecord, guildId: string) {
+    requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_GUILD);
+    return (await this.ctx.meta.listInvites({ guildId })).filter((i) => !this.expired(i)).map((i) => inviteToAPI(i, this.ctx.state, true));
+  }
+
+  async listChannelInvites(actor: UserRecord, channelId: string) {
+    requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_CHANNELS);
+    return (await this.ctx.meta.listInvites({ channelId })).filter((i) => !this.expired(i)).map((i) => inviteToAPI(i, this.ctx.state, true));
+  }
+
+  // DMs
+
+  listPrivateChannels(actor: UserRecord) {
+    const out = [];
+    for (const id of this.ctx.state.userPrivateChannels.get(actor.id) ?? []) {
+      const c = this.ctx.state.channels.get(id);
+      if (c) out.push(privateChannelFor(c, actor.id, this.ctx.state));
+    }
+    return out;
+  }
+
+  async createDM(actor: UserRecord, recipientId: string) {
+    const other = this.ctx.state.users.get(recipientId);
+    if (!other || recipientId === actor.id) throw ApiError.fieldError('recipient_id', 'USER_INVALID', 'Unknown user');
+    const existingId = this.ctx.state.dmPairs.get(dmKey(actor.id, recipientId));
+    const existing = existingId ? this.ctx.state.channels.get(existingId) : undefined;
+    if (existing) {
+      // Re-opening a DM closed on this side brings it back to this user's list.
+      if (!this.ctx.state.userPrivateChannels.get(actor.id)?.has(existing.id)) this.ctx.state.linkPrivateChannel(actor.id, existing.id);
+      return privateChannelFor(existing, actor.id, this.ctx.state);
+    }
+    return this.createPrivateChannel(actor, ChannelType.DM, [actor.id, recipientId], null);
+  }
+
+  async createGroupDM(actor: UserRecord, recipientIds: string[], name: string | null) {
+    const ids = [...new Set([actor.id, ...recipientIds])];
+    for (const id of ids) if (!this.ctx.state.users.has(id)) throw ApiError.fieldError('recipients', 'USER_INVALID', `Unknown user ${id}`);
+    if (ids.length > 10) throw new ApiError(400, ErrorCode.InvalidRecipients, 'Group DMs are limited to 10 recipients');
+    if (ids.length === 2) return this.createDM(actor, ids.find((id) => id !== actor.id)!);
+    return this.createPrivateChannel(actor, ChannelType.GROUP_DM, ids, name);
+  }
+
+  private async createPrivateChannel(actor: UserRecord, type: 1 | 3, recipients: string[], name: string | null) {
+    const channel: ChannelRecord = {
+      id: this.ctx.ids.next(),
+      type,
+      guild_id: null,
+      name,
+      topic: null,
+      position: 0,
+      parent_id: null,
+      nsfw: false,
+      rate_limit_per_user: 0,
+      bitrate: null,
+      user_limit: null,
+      last_message_id: null,
+      last_pin_timestamp: null,
+      owner_id: type === ChannelType.GROUP_DM ? actor.id : null,
+      icon: null,
+      overwrites: [],
+      recipients,
+    };
+    await this.ctx.meta.upsertChannel(channel);
+    this.ctx.state.addChannel(channel);
+    this.ctx.bus.publish({ kind: 'access', userIds: recipients });
+    for (const userId of recipients) dispatch(this.ctx, `u:${userId}`, 'CHANNEL_CREATE', privateChannelFor(channel, userId, this.ctx.state));
+    return privateChannelFor(channel, actor.id, this.ctx.state);
+  }
+
+  /** Follows an announcement channel into a text channel of a guild where the actor can manage webhooks. */
+  async follow(actor: UserRecord, sourceChannelId: string, targetChannelId: string) {
+    const { channel: source } = requireVisibleChannel(this.ctx, sourceChannelId, actor);
+    if (source.type !== ChannelType.GUILD_ANNOUNCEMENT) throw ApiError.fieldError('channel_id', 'CHANNEL_TYPE_INVALID', 'Only announcement channels can be followed');
+    const { channel: target } = requireChannelPermission(this.ctx, targetChannelId, actor, PermissionFlags.MANAGE_WEBHOOKS);
+    if (target.type !== ChannelType.GUILD_TEXT && target.type !== ChannelType.GUILD_ANNOUNCEMENT) {
+      throw ApiError.fieldError('webhook_channel_id', 'CHANNEL_TYPE_INVALID', 'Followed messages go to a text channel');
+    }
+    const follow = { source_channel_id: source.id, target_channel_id: target.id, webhook_id: this.ctx.ids.next() };
+    await this.ctx.meta.putFollow(follow);
+    this.ctx.state.addFollow(follow);
+    return { channel_id: source.id, webhook_id: follow.webhook_id };
+  }
+}

@@ -1,0 +1,65 @@
+// What every domain service shares: state, stores, the bus and the id generator, plus the access
+// checks that every route and event goes through.
+import { ErrorCode, PermissionFlags, SnowflakeGenerator, hasPermission, type DispatchEventName } from '@concord/protocol';
+import type { EventBus, Scope } from '../bus/EventBus.ts';
+import type { MessageStore } from '../store/MessageStore.ts';
+import type { MetadataStore } from '../store/MetadataStore.ts';
+import type { ChannelRecord, UserRecord } from '../store/records.ts';
+import { ApiError } from '../http/ApiError.ts';
+import type { DomainState, GuildState } from './DomainState.ts';
+import type { PresenceService } from './PresenceService.ts';
+
+export interface DomainContext {
+  state: DomainState;
+  meta: MetadataStore;
+  messages: MessageStore;
+  bus: EventBus;
+  ids: SnowflakeGenerator;
+  presence: PresenceService;
+  /** Absolute base for attachment URLs, e.g. http://127.0.0.1:8080 */
+  publicUrl: () => string;
+  dataDir: string;
+  maxUploadBytes: number;
+}
+
+export function dispatch(ctx: DomainContext, scope: Scope, t: DispatchEventName, d: unknown): void {
+  ctx.bus.publish({ kind: 'dispatch', scope, t, d });
+}
+
+/** A guild the actor is a member of; others get 10004 so guild existence does not leak. */
+export function requireGuildMember(ctx: DomainContext, guildId: string, actor: UserRecord): GuildState {
+  const g = ctx.state.guilds.get(guildId);
+  if (!g || !g.members.has(actor.id)) throw ApiError.unknownGuild();
+  return g;
+}
+
+export function requireGuildPermission(ctx: DomainContext, guildId: string, actor: UserRecord, flag: bigint): GuildState {
+  const g = requireGuildMember(ctx, guildId, actor);
+  if (!hasPermission(g.basePermissions(actor.id), flag)) throw ApiError.missingPermissions();
+  return g;
+}
+
+/**
+ * A channel the actor can see. Unknown channels are 10003; channels the actor cannot view are
+ * 50001 (Missing Access), as Discord answers.
+ */
+export function requireVisibleChannel(ctx: DomainContext, channelId: string, actor: UserRecord): { channel: ChannelRecord; permissions: bigint } {
+  const channel = ctx.state.channels.get(channelId);
+  if (!channel) throw ApiError.unknownChannel();
+  const permissions = ctx.state.channelPermissions(channel, actor.id);
+  if (channel.guild_id && !ctx.state.guilds.get(channel.guild_id)?.members.has(actor.id)) throw ApiError.unknownChannel();
+  if (!channel.guild_id && !channel.recipients.includes(actor.id)) throw ApiError.unknownChannel();
+  if ((permissions & PermissionFlags.VIEW_CHANNEL) === 0n) throw ApiError.missingAccess();
+  return { channel, permissions };
+}
+
+export function requireChannelPermission(ctx: DomainContext, channelId: string, actor: UserRecord, flag: bigint): { channel: ChannelRecord; permissions: bigint } {
+  const result = requireVisibleChannel(ctx, channelId, actor);
+  if (!hasPermission(result.permissions, flag)) throw ApiError.missingPermissions();
+  return result;
+}
+
+export function requireGuildChannel(channel: ChannelRecord): string {
+  if (!channel.guild_id) throw new ApiError(400, ErrorCode.CannotExecuteOnDMChannel, 'Cannot execute action on a DM channel');
+  return channel.guild_id;
+}

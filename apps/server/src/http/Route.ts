@@ -1,0 +1,62 @@
+// What a REST route is: method, path, who may call it, its rate-limit bucket and its handler.
+import type { MultipartField } from 'uWebSockets.js';
+import type { UserRecord } from '../store/records.ts';
+import type { RateLimitRule } from './RateLimiter.ts';
+import type { Params } from './Router.ts';
+
+export interface RequestContext {
+  params: Params;
+  query: URLSearchParams;
+  /** Parsed JSON body ({} when empty), or the payload_json of a multipart body. */
+  body: unknown;
+  /** Multipart parts, when the request was multipart/form-data. */
+  parts: MultipartField[] | null;
+  user: UserRecord | null;
+  authorization: string;
+  auditLogReason: string | null;
+  ip: string;
+  /** Scheme + host the client used, for absolute URLs in answers. */
+  origin: string;
+}
+
+export interface AuthedContext extends RequestContext {
+  user: UserRecord;
+}
+
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export const noContent = () => new Reply(204, undefined);
+export const created = (body: unknown) => new Reply(201, body);
+
+export type RouteResult = unknown;
+
+interface RouteBase {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  /** Rate-limit bucket name; defaults to method + path. */
+  bucket?: string;
+  rule?: RateLimitRule;
+  /** Accepts multipart/form-data (file uploads). */
+  multipart?: boolean;
+}
+
+export interface AuthedRoute extends RouteBase {
+  auth: 'required';
+  handler: (ctx: AuthedContext) => Promise<RouteResult> | RouteResult;
+}
+
+export interface PublicRoute extends RouteBase {
+  auth: 'none' | 'optional';
+  handler: (ctx: RequestContext) => Promise<RouteResult> | RouteResult;
+}
+
+export type RouteDef = AuthedRoute | PublicRoute;
+
+export const DEFAULT_RULE: RateLimitRule = { limit: 50, windowMs: 1000 };
+export const MESSAGE_SEND_RULE: RateLimitRule = { limit: 50, windowMs: 10_000 };

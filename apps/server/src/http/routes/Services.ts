@@ -1,0 +1,18 @@
+// The domain services the routes call, bundled so route modules take one argument.
+import type { AuthService } from '../../domain/AuthService.ts';
+import type { ChannelService } from '../../domain/ChannelService.ts';
+import type { DomainContext } from '../../domain/DomainContext.ts';
+import type { GuildService } from '../../domain/GuildService.ts';
+import type { MessageService } from '../../domain/MessageService.ts';
+import type { AttachmentStore } from '../../store/AttachmentStore.ts';
+
+export interface Services {
+  ctx: DomainContext;
+  auth: AuthService;
+  guilds: GuildService;
+  channels: ChannelService;
+  messages: MessageService;
+  attachments: AttachmentStore;
+  gatewayUrl: (origin: string) => string;
+  sessionStartLimit: (userId: string) => unknown;
+}

@@ -1,0 +1,55 @@
+// Accounts and the current user.
+import { LoginBody, ModifySelfBody, RegisterBody } from '@concord/protocol';
+import { selfUserToAPI, userToAPI } from '../../domain/serialize.ts';
+import { ApiError } from '../ApiError.ts';
+import { parseBody } from '../HttpServer.ts';
+import type { RouteDef } from '../Route.ts';
+import type { Services } from './Services.ts';
+
+const AUTH_RULE = { limit: 10, windowMs: 60_000 };
+
+export function authRoutes(s: Services): RouteDef[] {
+  return [
+    { method: 'POST', path: '/auth/register', auth: 'none', rule: AUTH_RULE, handler: async (c) => s.auth.register(parseBody(RegisterBody, c.body)) },
+    { method: 'POST', path: '/auth/login', auth: 'none', rule: AUTH_RULE, handler: async (c) => s.auth.login(parseBody(LoginBody, c.body)) },
+    {
+      method: 'POST',
+      path: '/auth/logout',
+      auth: 'required',
+      handler: async (c) => {
+        await s.auth.logout(c.authorization);
+        s.ctx.bus.publish({ kind: 'disconnectUser', userId: c.user.id });
+        return undefined;
+      },
+    },
+    { method: 'GET', path: '/users/@me', auth: 'required', handler: (c) => selfUserToAPI(c.user) },
+    { method: 'PATCH', path: '/users/@me', auth: 'required', handler: async (c) => s.auth.modifySelf(c.user, parseBody(ModifySelfBody, c.body)) },
+    {
+      method: 'GET',
+      path: '/users/:user_id',
+      auth: 'required',
+      handler: (c) => {
+        const u = s.ctx.state.users.get(c.params['user_id']!);
+        if (!u) throw ApiError.unknownUser();
+        return userToAPI(u);
+      },
+    },
+    { method: 'GET', path: '/users/@me/guilds', auth: 'required', handler: (c) => s.guilds.listMyGuilds(c.user) },
+    {
+      method: 'DELETE',
+      path: '/users/@me/guilds/:guild_id',
+      auth: 'required',
+      handler: async (c) => {
+        await s.guilds.leaveGuild(c.user, c.params['guild_id']!);
+        return undefined;
+      },
+    },
+    { method: 'GET', path: '/gateway', auth: 'none', handler: (c) => ({ url: s.gatewayUrl(c.origin) }) },
+    {
+      method: 'GET',
+      path: '/gateway/bot',
+      auth: 'required',
+      handler: (c) => ({ url: s.gatewayUrl(c.origin), shards: 1, session_start_limit: s.sessionStartLimit(c.user.id) }),
+    },
+  ];
+}

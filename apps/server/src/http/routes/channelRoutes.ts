@@ -1,0 +1,247 @@
+// Channels, overwrites, invites, DMs, messages, reactions, pins, typing, read states.
+import {
+  AckBody,
+  BulkDeleteBody,
+  CreateChannelBody,
+  CreateDMBody,
+  CreateInviteBody,
+  CreateMessageBody,
+  EditMessageBody,
+  FollowChannelBody,
+  MessageHistoryQuery,
+  ModifyChannelBody,
+  PutOverwriteBody,
+  ReactionsQuery,
+  ReorderChannelsBody,
+} from '@concord/protocol';
+import { ApiError } from '../ApiError.ts';
+import { parseBody } from '../HttpServer.ts';
+import { MESSAGE_SEND_RULE, created, type AuthedContext, type RouteDef } from '../Route.ts';
+import type { AttachmentRecord } from '../../store/records.ts';
+import { contentTypeFor, imageSize } from '../../store/AttachmentStore.ts';
+import type { Services } from './Services.ts';
+
+const queryObject = (q: URLSearchParams) => Object.fromEntries(q.entries());
+const MAX_FILES = 10;
+
+export function channelRoutes(s: Services): RouteDef[] {
+  const ch = s.channels;
+  const msg = s.messages;
+  const cid = (c: AuthedContext) => c.params['channel_id']!;
+  const mid = (c: AuthedContext) => c.params['message_id']!;
+
+  /** Stores the files of a multipart message body; `attachments` in the JSON may give descriptions. */
+  async function storeFiles(c: AuthedContext, described: { id: string | number; description?: string | undefined; filename?: string | undefined }[] | undefined): Promise<AttachmentRecord[]> {
+    const files = (c.parts ?? []).filter((p) => p.filename !== undefined && /^files\[\d+\]$|^file\d*$/.test(p.name));
+    if (files.length > MAX_FILES) throw ApiError.fieldError('files', 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_FILES} or fewer in length.`);
+    const out: AttachmentRecord[] = [];
+    for (const [index, part] of files.entries()) {
+      const data = new Uint8Array(part.data);
+      if (data.byteLength > s.ctx.maxUploadBytes) {
+        throw new ApiError(413, 40005, `Request entity too large: files may be at most ${Math.floor(s.ctx.maxUploadBytes / (1024 * 1024))} MB`);
+      }
+      const slot = /\[(\d+)\]/.exec(part.name)?.[1] ?? String(index);
+      const meta = described?.find((a) => String(a.id) === slot);
+      const filename = (meta?.filename ?? part.filename ?? 'file').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 255) || 'file';
+      const sha256 = await s.attachments.put(data);
+      const type = contentTypeFor(filename);
+      const size = type.startsWith('image/') ? imageSize(data) : null;
+      const record: AttachmentRecord = { id: s.ctx.ids.next(), filename, size: data.byteLength, content_type: type, sha256, width: size?.width ?? null, height: size?.height ?? null };
+      if (meta?.description) record.description = meta.description;
+      out.push(record);
+    }
+    return out;
+  }
+
+  return [
+    { method: 'GET', path: '/guilds/:guild_id/channels', auth: 'required', handler: (c) => ch.listGuildChannels(c.user, c.params['guild_id']!) },
+    { method: 'POST', path: '/guilds/:guild_id/channels', auth: 'required', handler: async (c) => created(await ch.createChannel(c.user, c.params['guild_id']!, parseBody(CreateChannelBody, c.body))) },
+    {
+      method: 'PATCH',
+      path: '/guilds/:guild_id/channels',
+      auth: 'required',
+      handler: async (c) => {
+        await ch.reorderChannels(c.user, c.params['guild_id']!, parseBody(ReorderChannelsBody, c.body));
+        return undefined;
+      },
+    },
+    { method: 'GET', path: '/guilds/:guild_id/invites', auth: 'required', handler: (c) => ch.listGuildInvites(c.user, c.params['guild_id']!) },
+    { method: 'GET', path: '/channels/:channel_id', auth: 'required', handler: (c) => ch.getChannel(c.user, cid(c)) },
+    { method: 'PATCH', path: '/channels/:channel_id', auth: 'required', handler: async (c) => ch.modifyChannel(c.user, cid(c), parseBody(ModifyChannelBody, c.body)) },
+    { method: 'DELETE', path: '/channels/:channel_id', auth: 'required', handler: async (c) => ch.deleteChannel(c.user, cid(c)) },
+    {
+      method: 'PUT',
+      path: '/channels/:channel_id/permissions/:overwrite_id',
+      auth: 'required',
+      handler: async (c) => {
+        await ch.putOverwrite(c.user, cid(c), c.params['overwrite_id']!, parseBody(PutOverwriteBody, c.body));
+        return undefined;
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/channels/:channel_id/permissions/:overwrite_id',
+      auth: 'required',
+      handler: async (c) => {
+        await ch.deleteOverwrite(c.user, cid(c), c.params['overwrite_id']!);
+        return undefined;
+      },
+    },
+    { method: 'GET', path: '/channels/:channel_id/invites', auth: 'required', handler: (c) => ch.listChannelInvites(c.user, cid(c)) },
+    { method: 'POST', path: '/channels/:channel_id/invites', auth: 'required', handler: async (c) => ch.createInvite(c.user, cid(c), parseBody(CreateInviteBody, c.body)) },
+    { method: 'POST', path: '/channels/:channel_id/followers', auth: 'required', handler: async (c) => ch.follow(c.user, cid(c), parseBody(FollowChannelBody, c.body).webhook_channel_id) },
+    { method: 'GET', path: '/invites/:code', auth: 'optional', handler: async (c) => ch.getInvite(c.params['code']!, c.query.get('with_counts') === 'true') },
+    { method: 'POST', path: '/invites/:code', auth: 'required', handler: async (c) => ch.acceptInvite(c.user, c.params['code']!) },
+    { method: 'DELETE', path: '/invites/:code', auth: 'required', handler: async (c) => ch.deleteInvite(c.user, c.params['code']!) },
+    { method: 'GET', path: '/users/@me/channels', auth: 'required', handler: (c) => ch.listPrivateChannels(c.user) },
+    {
+      method: 'POST',
+      path: '/users/@me/channels',
+      auth: 'required',
+      handler: async (c) => {
+        const body = parseBody(CreateDMBody, c.body);
+        return 'recipient_id' in body ? ch.createDM(c.user, body.recipient_id) : ch.createGroupDM(c.user, body.recipients, body.name ?? null);
+      },
+    },
+
+    // Messages
+    {
+      method: 'GET',
+      path: '/channels/:channel_id/messages',
+      auth: 'required',
+      handler: async (c) => {
+        const q = parseBody(MessageHistoryQuery, queryObject(c.query));
+        const query: { limit: number; before?: string; after?: string; around?: string } = { limit: q.limit };
+        if (q.around !== undefined) query.around = q.around;
+        else if (q.before !== undefined) query.before = q.before;
+        else if (q.after !== undefined) query.after = q.after;
+        return msg.history(c.user, cid(c), query);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/channels/:channel_id/messages',
+      auth: 'required',
+      rule: MESSAGE_SEND_RULE,
+      multipart: true,
+      handler: async (c) => {
+        const body = parseBody(CreateMessageBody, c.body);
+        const embeds = body.embeds ?? (body.embed ? [body.embed] : undefined);
+        // Validate access before writing any file.
+        s.messages.assertCanSend(c.user, cid(c));
+        const attachments = c.parts ? await storeFiles(c, body.attachments as { id: string | number; description?: string; filename?: string }[] | undefined) : [];
+        return msg.send(c.user, cid(c), { ...body, embeds, attachments });
+      },
+    },
+    { method: 'GET', path: '/channels/:channel_id/messages/:message_id', auth: 'required', handler: async (c) => msg.getOne(c.user, cid(c), mid(c)) },
+    { method: 'PATCH', path: '/channels/:channel_id/messages/:message_id', auth: 'required', handler: async (c) => msg.edit(c.user, cid(c), mid(c), parseBody(EditMessageBody, c.body)) },
+    {
+      method: 'DELETE',
+      path: '/channels/:channel_id/messages/:message_id',
+      auth: 'required',
+      bucket: 'DELETE message',
+      handler: async (c) => {
+        await msg.delete(c.user, cid(c), mid(c));
+        return undefined;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/channels/:channel_id/messages/bulk-delete',
+      auth: 'required',
+      handler: async (c) => {
+        await msg.bulkDelete(c.user, cid(c), parseBody(BulkDeleteBody, c.body).messages);
+        return undefined;
+      },
+    },
+    { method: 'POST', path: '/channels/:channel_id/messages/:message_id/crosspost', auth: 'required', handler: async (c) => msg.crosspost(c.user, cid(c), mid(c)) },
+    {
+      method: 'POST',
+      path: '/channels/:channel_id/messages/:message_id/ack',
+      auth: 'required',
+      handler: async (c) => {
+        const body = parseBody(AckBody, c.body);
+        await msg.ack(c.user, cid(c), mid(c), body.mention_count ?? 0);
+        return { token: null };
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/channels/:channel_id/messages/:message_id/reactions/:emoji/@me',
+      auth: 'required',
+      bucket: 'reactions',
+      rule: { limit: 20, windowMs: 5000 },
+      handler: async (c) => {
+        await msg.addReaction(c.user, cid(c), mid(c), c.params['emoji']!);
+        return undefined;
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/channels/:channel_id/messages/:message_id/reactions/:emoji/:user_id',
+      auth: 'required',
+      bucket: 'reactions',
+      rule: { limit: 20, windowMs: 5000 },
+      handler: async (c) => {
+        await msg.removeReaction(c.user, cid(c), mid(c), c.params['emoji']!, c.params['user_id']!);
+        return undefined;
+      },
+    },
+    {
+      method: 'GET',
+      path: '/channels/:channel_id/messages/:message_id/reactions/:emoji',
+      auth: 'required',
+      handler: async (c) => {
+        const q = parseBody(ReactionsQuery, queryObject(c.query));
+        return msg.reactionUsers(c.user, cid(c), mid(c), c.params['emoji']!, q.limit, q.after);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/channels/:channel_id/messages/:message_id/reactions/:emoji',
+      auth: 'required',
+      handler: async (c) => {
+        await msg.removeAllReactions(c.user, cid(c), mid(c), c.params['emoji']!);
+        return undefined;
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/channels/:channel_id/messages/:message_id/reactions',
+      auth: 'required',
+      handler: async (c) => {
+        await msg.removeAllReactions(c.user, cid(c), mid(c));
+        return undefined;
+      },
+    },
+    { method: 'GET', path: '/channels/:channel_id/pins', auth: 'required', handler: async (c) => msg.pins(c.user, cid(c)) },
+    {
+      method: 'PUT',
+      path: '/channels/:channel_id/pins/:message_id',
+      auth: 'required',
+      handler: async (c) => {
+        await msg.setPinned(c.user, cid(c), mid(c), true);
+        return undefined;
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/channels/:channel_id/pins/:message_id',
+      auth: 'required',
+      handler: async (c) => {
+        await msg.setPinned(c.user, cid(c), mid(c), false);
+        return undefined;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/channels/:channel_id/typing',
+      auth: 'required',
+      rule: { limit: 10, windowMs: 5000 },
+      handler: async (c) => {
+        await msg.typing(c.user, cid(c));
+        return undefined;
+      },
+    },
+  ];
+}

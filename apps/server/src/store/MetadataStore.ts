@@ -1,0 +1,73 @@
+// Port for everything but messages: users, tokens, guilds, roles, channels, members, bans,
+// invites, read states. SQLite implements it today; PostgreSQL is the cluster adapter.
+import type {
+  BanRecord,
+  ChannelRecord,
+  FollowRecord,
+  GuildRecord,
+  InviteRecord,
+  MemberRecord,
+  ReadStateRecord,
+  RoleRecord,
+  UserRecord,
+} from './records.ts';
+
+export interface MetadataSnapshot {
+  users: UserRecord[];
+  guilds: GuildRecord[];
+  roles: RoleRecord[];
+  channels: ChannelRecord[];
+  members: MemberRecord[];
+  bans: BanRecord[];
+  follows: FollowRecord[];
+}
+
+export interface MetadataStore {
+  /** Everything the in-memory domain state is built from at start. */
+  loadSnapshot(): Promise<MetadataSnapshot>;
+
+  insertUser(user: UserRecord): Promise<void>;
+  updateUser(user: UserRecord): Promise<void>;
+  findUserByLogin(login: string): Promise<UserRecord | null>;
+
+  insertToken(tokenHash: string, userId: string, createdAt: number): Promise<void>;
+  findUserIdByToken(tokenHash: string): Promise<string | null>;
+  deleteToken(tokenHash: string): Promise<void>;
+  deleteTokensOfUser(userId: string): Promise<void>;
+
+  /** Creates a guild with its roles, channels and first member in one transaction. */
+  createGuild(guild: GuildRecord, roles: RoleRecord[], channels: ChannelRecord[], owner: MemberRecord): Promise<void>;
+  updateGuild(guild: GuildRecord): Promise<void>;
+  deleteGuild(guildId: string): Promise<void>;
+
+  upsertRole(role: RoleRecord): Promise<void>;
+  upsertRoles(roles: RoleRecord[]): Promise<void>;
+  deleteRole(guildId: string, roleId: string): Promise<void>;
+
+  upsertChannel(channel: ChannelRecord): Promise<void>;
+  upsertChannels(channels: ChannelRecord[]): Promise<void>;
+  deleteChannel(channelId: string): Promise<void>;
+  setLastMessageId(channelId: string, messageId: string): Promise<void>;
+
+  upsertMember(member: MemberRecord): Promise<void>;
+  deleteMember(guildId: string, userId: string): Promise<void>;
+
+  putBan(ban: BanRecord): Promise<void>;
+  deleteBan(guildId: string, userId: string): Promise<void>;
+
+  insertInvite(invite: InviteRecord): Promise<void>;
+  findInvite(code: string): Promise<InviteRecord | null>;
+  /** Counts one use; returns false when the invite is used up or gone. */
+  useInvite(code: string, nowMs: number): Promise<boolean>;
+  deleteInvite(code: string): Promise<void>;
+  listInvites(filter: { guildId?: string; channelId?: string }): Promise<InviteRecord[]>;
+
+  getReadStates(userId: string): Promise<ReadStateRecord[]>;
+  putReadState(state: ReadStateRecord): Promise<void>;
+  /** Adds one mention to each user's read state of the channel. */
+  incrementMentions(channelId: string, userIds: readonly string[]): Promise<void>;
+
+  putFollow(follow: FollowRecord): Promise<void>;
+
+  close(): void;
+}

@@ -1,0 +1,104 @@
+// Opens the one SQLite file (WAL) under DATA_DIR and brings its schema up to date. Migrations are
+// an ordered list; PRAGMA user_version records how many have run.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type SqliteDb = Database.Database;
+
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY, username TEXT NOT NULL, discriminator TEXT NOT NULL DEFAULT '0',
+    global_name TEXT, avatar TEXT, email TEXT, password_hash TEXT, bot INTEGER NOT NULL DEFAULT 0,
+    flags INTEGER NOT NULL DEFAULT 0, bio TEXT NOT NULL DEFAULT '', accent_color INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX users_username ON users(username COLLATE NOCASE) WHERE bot = 0;
+  CREATE UNIQUE INDEX users_email ON users(email COLLATE NOCASE) WHERE email IS NOT NULL;
+  CREATE TABLE tokens (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+  CREATE INDEX tokens_user ON tokens(user_id);
+  CREATE TABLE guilds (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, icon TEXT, description TEXT, owner_id TEXT NOT NULL,
+    system_channel_id TEXT, afk_channel_id TEXT, afk_timeout INTEGER NOT NULL DEFAULT 300,
+    verification_level INTEGER NOT NULL DEFAULT 0, default_message_notifications INTEGER NOT NULL DEFAULT 0,
+    explicit_content_filter INTEGER NOT NULL DEFAULT 0, preferred_locale TEXT NOT NULL DEFAULT 'en-US',
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE roles (
+    id TEXT PRIMARY KEY, guild_id TEXT NOT NULL, name TEXT NOT NULL, color INTEGER NOT NULL DEFAULT 0,
+    hoist INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL DEFAULT 0, permissions TEXT NOT NULL,
+    managed INTEGER NOT NULL DEFAULT 0, mentionable INTEGER NOT NULL DEFAULT 0, icon TEXT,
+    unicode_emoji TEXT, bot_id TEXT
+  );
+  CREATE INDEX roles_guild ON roles(guild_id);
+  CREATE TABLE channels (
+    id TEXT PRIMARY KEY, type INTEGER NOT NULL, guild_id TEXT, name TEXT, topic TEXT,
+    position INTEGER NOT NULL DEFAULT 0, parent_id TEXT, nsfw INTEGER NOT NULL DEFAULT 0,
+    rate_limit_per_user INTEGER NOT NULL DEFAULT 0, bitrate INTEGER, user_limit INTEGER,
+    last_message_id TEXT, last_pin_timestamp TEXT, owner_id TEXT, icon TEXT,
+    overwrites TEXT NOT NULL DEFAULT '[]', recipients TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE INDEX channels_guild ON channels(guild_id);
+  CREATE TABLE members (
+    guild_id TEXT NOT NULL, user_id TEXT NOT NULL, nick TEXT, avatar TEXT, joined_at INTEGER NOT NULL,
+    deaf INTEGER NOT NULL DEFAULT 0, mute INTEGER NOT NULL DEFAULT 0, communication_disabled_until INTEGER,
+    flags INTEGER NOT NULL DEFAULT 0, roles TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (guild_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX members_user ON members(user_id);
+  CREATE TABLE bans (guild_id TEXT NOT NULL, user_id TEXT NOT NULL, reason TEXT, PRIMARY KEY (guild_id, user_id)) WITHOUT ROWID;
+  CREATE TABLE invites (
+    code TEXT PRIMARY KEY, guild_id TEXT, channel_id TEXT NOT NULL, inviter_id TEXT,
+    max_age INTEGER NOT NULL, max_uses INTEGER NOT NULL, uses INTEGER NOT NULL DEFAULT 0,
+    temporary INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL
+  );
+  CREATE INDEX invites_guild ON invites(guild_id);
+  CREATE INDEX invites_channel ON invites(channel_id);
+  CREATE TABLE read_states (
+    user_id TEXT NOT NULL, channel_id TEXT NOT NULL, last_message_id TEXT, mention_count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, channel_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE follows (source_channel_id TEXT NOT NULL, target_channel_id TEXT NOT NULL, webhook_id TEXT NOT NULL,
+    PRIMARY KEY (source_channel_id, target_channel_id)) WITHOUT ROWID;
+  -- Messages: ids are snowflakes stored as INTEGER so that ordering and range scans are numeric.
+  CREATE TABLE messages (
+    id INTEGER PRIMARY KEY, channel_id INTEGER NOT NULL, guild_id TEXT, author_id TEXT NOT NULL,
+    type INTEGER NOT NULL DEFAULT 0, content TEXT NOT NULL DEFAULT '', edited_at INTEGER,
+    tts INTEGER NOT NULL DEFAULT 0, mention_everyone INTEGER NOT NULL DEFAULT 0,
+    mentions TEXT, mention_roles TEXT, attachments TEXT, embeds TEXT, components TEXT,
+    pinned INTEGER NOT NULL DEFAULT 0, pinned_at INTEGER, flags INTEGER NOT NULL DEFAULT 0,
+    reference TEXT, webhook_id TEXT, application_id TEXT, nonce TEXT, author_override TEXT, interaction TEXT
+  );
+  CREATE INDEX messages_channel ON messages(channel_id, id);
+  CREATE INDEX messages_pinned ON messages(channel_id, pinned_at) WHERE pinned = 1;
+  CREATE TABLE reactions (
+    message_id INTEGER NOT NULL, emoji TEXT NOT NULL, user_id TEXT NOT NULL, channel_id INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, PRIMARY KEY (message_id, emoji, user_id)
+  ) WITHOUT ROWID;
+  `,
+];
+
+export function openSqlite(dataDir: string, synchronous: 'normal' | 'full' = 'normal', fileName = 'concord.db'): SqliteDb {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, fileName));
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a committed write survives a crash or kill of the process (it is in the
+  // WAL before the HTTP answer); only an OS crash or power loss can lose the last commits.
+  // FULL (SQLITE_SYNCHRONOUS=full) also fsyncs every commit.
+  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: SqliteDb): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
