@@ -41,26 +41,42 @@ export class Router<H> {
   }
 
   lookup(method: string, path: string): LookupResult<H> {
-    const params: Params = {};
-    let node: Node<H> | undefined = this.root;
+    const segments: string[] = [];
     for (const raw of path.split('/')) {
       if (raw === '') continue;
-      let segment: string;
       try {
-        segment = decodeURIComponent(raw);
+        segments.push(decodeURIComponent(raw));
       } catch {
         return { kind: 'not_found' };
       }
-      const literal: Node<H> | undefined = node.literal.get(segment);
-      if (literal) node = literal;
-      else if (node.param) {
-        params[node.param.name] = segment;
-        node = node.param.node;
-      } else return { kind: 'not_found' };
     }
-    const found = node.handlers.get(method) ?? (method === 'HEAD' ? node.handlers.get('GET') : undefined);
-    if (found) return { kind: 'found', match: { handler: found.handler, params, pattern: found.pattern } };
-    if (node.handlers.size > 0) return { kind: 'method_not_allowed', allowed: [...node.handlers.keys()] };
+    let allowed: string[] | null = null;
+    // Literal segments win over params, but a literal branch without a handler for this method
+    // falls back to the param branch (e.g. PUT .../@me vs DELETE .../:user_id).
+    const walk = (node: Node<H>, i: number, params: Params): RouteMatch<H> | null => {
+      if (i === segments.length) {
+        const found = node.handlers.get(method) ?? (method === 'HEAD' ? node.handlers.get('GET') : undefined);
+        if (found) return { handler: found.handler, params: { ...params }, pattern: found.pattern };
+        if (node.handlers.size > 0) allowed ??= [...node.handlers.keys()];
+        return null;
+      }
+      const segment = segments[i]!;
+      const literal = node.literal.get(segment);
+      if (literal) {
+        const m = walk(literal, i + 1, params);
+        if (m) return m;
+      }
+      if (node.param) {
+        params[node.param.name] = segment;
+        const m = walk(node.param.node, i + 1, params);
+        delete params[node.param.name];
+        if (m) return m;
+      }
+      return null;
+    };
+    const match = walk(this.root, 0, {});
+    if (match) return { kind: 'found', match };
+    if (allowed) return { kind: 'method_not_allowed', allowed };
     return { kind: 'not_found' };
   }
 }
