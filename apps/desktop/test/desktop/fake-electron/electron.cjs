@@ -1,0 +1,163 @@
+// A recording stand-in for the parts of Electron that main.main.ts touches, so the real bundled
+// main process can run under plain Node. When the app window loads, it drives a scenario through
+// what main registered (IPC handlers, CSP hook, navigation hooks, permission handler) and writes
+// what happened to FAKE_ELECTRON_REPORT, then exits. Test-only.
+const { EventEmitter } = require('node:events');
+const { writeFileSync } = require('node:fs');
+const { pathToFileURL } = require('node:url');
+
+const record = { windows: [], ipcChannels: [], loaded: null, trayIcon: null, externalOpened: [], warnings: [] };
+const ipcHandlers = new Map();
+let headersHook = null;
+let permissionRequestHandler = null;
+const appEvents = new EventEmitter();
+
+const app = Object.assign(appEvents, {
+  requestSingleInstanceLock: () => true,
+  whenReady: () => Promise.resolve(),
+  getAppPath: () => process.env.FAKE_APP_PATH,
+  getPath: (name) => {
+    if (name !== 'userData') throw new Error(`unexpected getPath(${name})`);
+    return record.userData;
+  },
+  setPath: (name, value) => {
+    if (name === 'userData') record.userData = value;
+  },
+  getVersion: () => '9.9.9',
+  setBadgeCount: (count) => {
+    record.badge = count;
+    return true;
+  },
+  quit: () => {},
+  exit: (code) => process.exit(code),
+});
+
+class FakeWebContents extends EventEmitter {
+  constructor(id) {
+    super();
+    this.id = id;
+    this.windowOpenHandler = null;
+  }
+  setWindowOpenHandler(handler) {
+    this.windowOpenHandler = handler;
+  }
+}
+
+let nextWebContentsId = 7;
+class BrowserWindow extends EventEmitter {
+  constructor(options) {
+    super();
+    this.options = options;
+    this.webContents = new FakeWebContents(nextWebContentsId++);
+    record.windows.push({ webPreferences: options.webPreferences, show: options.show });
+    // Electron emits this for every webContents it creates.
+    setImmediate(() => appEvents.emit('web-contents-created', {}, this.webContents));
+  }
+  async loadFile(path) {
+    record.loaded = { kind: 'file', url: pathToFileURL(path).href };
+    setImmediate(() => runScenario(this).catch(fail));
+  }
+  async loadURL(url) {
+    record.loaded = { kind: 'url', url };
+    setImmediate(() => runScenario(this).catch(fail));
+  }
+  show() {}
+  hide() {}
+  focus() {}
+  restore() {}
+  isMinimized() {
+    return false;
+  }
+  isFocused() {
+    return true;
+  }
+}
+
+class Tray extends EventEmitter {
+  constructor(image) {
+    super();
+    record.trayIcon = image;
+  }
+  setToolTip(text) {
+    record.trayTooltip = text;
+  }
+  setContextMenu(menu) {
+    record.trayMenu = menu.map((item) => item.label ?? item.type);
+  }
+}
+
+module.exports = {
+  app,
+  BrowserWindow,
+  Tray,
+  Menu: { buildFromTemplate: (template) => template },
+  nativeImage: { createFromBitmap: (buffer, size) => ({ bytes: buffer.length, ...size }) },
+  Notification: Object.assign(class {}, { isSupported: () => false }),
+  session: {
+    defaultSession: {
+      webRequest: { onHeadersReceived: (hook) => (headersHook = hook) },
+      setPermissionRequestHandler: (handler) => (permissionRequestHandler = handler),
+      setPermissionCheckHandler: () => {},
+    },
+  },
+  shell: { openExternal: async (url) => record.externalOpened.push(url) },
+  ipcMain: {
+    handle: (channel, handler) => {
+      record.ipcChannels.push(channel);
+      ipcHandlers.set(channel, handler);
+    },
+    removeHandler: (channel) => ipcHandlers.delete(channel),
+  },
+};
+
+async function runScenario(window) {
+  const appUrl = record.loaded.url;
+  const fromApp = { sender: { id: window.webContents.id }, senderFrame: { url: appUrl, parent: null } };
+  const fromElsewhere = { sender: { id: window.webContents.id }, senderFrame: { url: 'https://evil.example/', parent: null } };
+  const invoke = (event, channel, ...args) => ipcHandlers.get(channel)(event, ...args);
+  const channelId = '1200000000000000001';
+  const message = { id: '1300000000000000001', channel_id: channelId, content: 'hello from the fake renderer' };
+
+  record.ipc = {
+    put: await invoke(fromApp, 'concord:cache:put-messages', channelId, [message]),
+    get: await invoke(fromApp, 'concord:cache:get-messages', channelId, 50),
+    stats: await invoke(fromApp, 'concord:cache:stats'),
+    foreign: await invoke(fromElsewhere, 'concord:cache:get-messages', channelId, 50),
+    malformed: await invoke(fromApp, 'concord:cache:get-messages', channelId, 'fifty'),
+    settings: await invoke(fromApp, 'concord:settings:get'),
+    badge: await invoke(fromApp, 'concord:window:set-badge-count', 3),
+  };
+
+  await new Promise((resolve) => {
+    headersHook({ resourceType: 'mainFrame', url: appUrl, responseHeaders: {} }, (response) => {
+      record.csp = response.responseHeaders?.['Content-Security-Policy']?.[0] ?? null;
+      resolve();
+    });
+  });
+
+  const navigations = {};
+  for (const url of [appUrl, 'https://example.com/page', 'file:///etc/passwd']) {
+    let prevented = false;
+    window.webContents.emit('will-navigate', { url, preventDefault: () => (prevented = true) });
+    navigations[url] = prevented ? 'prevented' : 'allowed';
+  }
+  record.navigations = navigations;
+  record.windowOpen = window.webContents.windowOpenHandler({ url: 'https://example.com/popup' });
+
+  const permission = (url, name) => new Promise((resolve) => permissionRequestHandler(window.webContents, name, resolve, { requestingUrl: url }));
+  record.permissions = {
+    appNotifications: await permission(appUrl, 'notifications'),
+    appGeolocation: await permission(appUrl, 'geolocation'),
+    foreignMedia: await permission('https://evil.example/', 'media'),
+  };
+
+  await new Promise((resolve) => setTimeout(resolve, 20)); // let openExternal promises settle
+  writeFileSync(process.env.FAKE_ELECTRON_REPORT, JSON.stringify(record, null, 2));
+  appEvents.emit('will-quit');
+  process.exit(0);
+}
+
+function fail(error) {
+  console.error(error);
+  process.exit(3);
+}
