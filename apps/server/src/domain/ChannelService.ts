@@ -18,6 +18,7 @@ import type { GuildService } from './GuildService.ts';
 import { channelToAPI, inviteToAPI, privateChannelFor } from './serialize.ts';
 
 const MAX_CHANNELS = 500;
+const ADMINISTRATOR = PermissionFlags.ADMINISTRATOR;
 
 export interface ChannelInput {
   name?: string | undefined;
@@ -54,7 +55,7 @@ export class ChannelService {
       if (o.type === 1 && !g.members.has(o.id) && !this.ctx.state.users.has(o.id)) {
         throw ApiError.invalidForm({ permission_overwrites: { [i]: { id: { _errors: [{ code: 'UNKNOWN_USER', message: 'Unknown user' }] } } } });
       }
-      return { id: o.id, type: o.type, allow: o.allow ?? 0n, deny: o.deny ?? 0n };
+      return { id: o.id, type: o.type, allow: (o.allow ?? 0n) & ~ADMINISTRATOR, deny: (o.deny ?? 0n) & ~ADMINISTRATOR };
     });
   }
 
@@ -235,8 +236,9 @@ export class ChannelService {
     const g = this.ctx.state.guilds.get(guildId)!;
     if (input.type === 0 && !g.roles.has(targetId)) throw ApiError.unknownRole();
     if (input.type === 1 && !g.members.has(targetId)) throw ApiError.unknownMember();
-    const allow = input.allow ?? 0n;
-    const deny = input.deny ?? 0n;
+    // ADMINISTRATOR is a guild-level permission: Discord ignores it in channel overwrites.
+    const allow = (input.allow ?? 0n) & ~ADMINISTRATOR;
+    const deny = (input.deny ?? 0n) & ~ADMINISTRATOR;
     // Without ADMINISTRATOR one can only allow or deny permissions one has in the channel.
     if (!hasPermission(permissions, PermissionFlags.ADMINISTRATOR) && ((allow | deny) & ~permissions) !== 0n) throw ApiError.missingPermissions();
     const rest = channel.overwrites.filter((o) => o.id !== targetId);

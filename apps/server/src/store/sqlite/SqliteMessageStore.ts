@@ -194,8 +194,12 @@ export class SqliteMessageStore implements MessageStore {
     })();
   }
 
+  /** Reaction order is first-come: a strictly increasing stamp (microseconds), even within one millisecond. */
+  private reactionStamp = 0;
+
   async addReaction(channelId: string, messageId: string, emoji: string, userId: string): Promise<boolean> {
-    return this.s.addReaction.run(BigInt(messageId), emoji, userId, BigInt(channelId), Date.now()).changes === 1;
+    this.reactionStamp = Math.max(Date.now() * 1000, this.reactionStamp + 1);
+    return this.s.addReaction.run(BigInt(messageId), emoji, userId, BigInt(channelId), this.reactionStamp).changes === 1;
   }
 
   async removeReaction(_channelId: string, messageId: string, emoji: string, userId: string): Promise<boolean> {
