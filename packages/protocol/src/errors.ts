@@ -43,6 +43,7 @@ export const ErrorCode = {
   InvalidOAuth2State: 50012,
   MissingPermissions: 50013,
   InvalidAuthenticationToken: 50014,
+  InvalidWebhookToken: 50027,
   TooFewOrTooManyMessagesToDelete: 50016,
   MessageTooOldToBulkDelete: 50034,
   InvalidFormBody: 50035,

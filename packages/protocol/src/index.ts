@@ -5,6 +5,7 @@ export * from './gateway.ts';
 export * from './types.ts';
 export * from './errors.ts';
 export * from './schemas.ts';
+export * from './bots.ts';
 export * from './codec/GatewayCodec.ts';
 export * from './codec/JsonCodec.ts';
 export * from './codec/BinaryCodec.ts';

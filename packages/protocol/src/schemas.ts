@@ -166,7 +166,7 @@ export const CreateInviteBody = z.object({
   target_type: z.number().int().optional(),
 });
 
-const embedSchema = z.object({
+export const embedSchema = z.object({
   title: z.string().max(256).optional(),
   type: z.string().optional(),
   description: z.string().max(4096).optional(),

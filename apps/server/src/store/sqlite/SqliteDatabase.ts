@@ -77,6 +77,28 @@ const MIGRATIONS: string[] = [
     created_at INTEGER NOT NULL, PRIMARY KEY (message_id, emoji, user_id)
   ) WITHOUT ROWID;
   `,
+  // Bot platform: applications, application commands, webhooks, audit log, auto moderation.
+  `
+  CREATE TABLE applications (id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, bot_user_id TEXT, data TEXT NOT NULL, created_at INTEGER NOT NULL);
+  CREATE INDEX applications_owner ON applications(owner_id);
+  CREATE UNIQUE INDEX applications_bot ON applications(bot_user_id) WHERE bot_user_id IS NOT NULL;
+  CREATE TABLE application_commands (
+    id TEXT PRIMARY KEY, application_id TEXT NOT NULL, guild_id TEXT, name TEXT NOT NULL, type INTEGER NOT NULL,
+    data TEXT NOT NULL, version TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX application_commands_name ON application_commands(application_id, IFNULL(guild_id, ''), type, name);
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY, type INTEGER NOT NULL, guild_id TEXT NOT NULL, channel_id TEXT NOT NULL, creator_id TEXT,
+    name TEXT NOT NULL, avatar TEXT, token TEXT, application_id TEXT
+  );
+  CREATE INDEX webhooks_channel ON webhooks(channel_id);
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY, guild_id TEXT NOT NULL, user_id TEXT, target_id TEXT, action_type INTEGER NOT NULL,
+    changes TEXT NOT NULL, options TEXT, reason TEXT
+  );
+  CREATE INDEX audit_log_guild ON audit_log(guild_id, id);
+  CREATE TABLE automod_rules (id TEXT PRIMARY KEY, guild_id TEXT NOT NULL, data TEXT NOT NULL);
+  `,
 ];
 
 export function openSqlite(dataDir: string, synchronous: 'normal' | 'full' = 'normal', fileName = 'concord.db'): SqliteDb {
