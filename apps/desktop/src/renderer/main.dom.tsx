@@ -1,0 +1,27 @@
+// Renderer entry: applies the saved theme, resumes a stored session and mounts the app.
+import { createRoot } from 'react-dom/client';
+import { StrictMode } from 'react';
+import './styles/app.css';
+import { App } from './App.dom.tsx';
+import { getBridge } from './bridge/bridge.ts';
+import { startSession, storedToken } from './net/ConcordSession.ts';
+import { useUiStore } from './state/uiStore.ts';
+
+async function boot(): Promise<void> {
+  const settings = await getBridge().settings.get();
+  useUiStore.getState().setSettings(settings);
+  const token = storedToken();
+  if (token) await startSession(token);
+  const root = document.getElementById('root');
+  if (!root) throw new Error('index.html has no #root element');
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
+
+boot().catch((err: unknown) => {
+  console.error('Concord failed to start', err);
+  document.body.textContent = `Concord failed to start: ${err instanceof Error ? err.message : String(err)}`;
+});

@@ -1,0 +1,47 @@
+// Who is signed in and how the realtime connection is doing. The session lifecycle is one
+// discriminated union so that every screen switches on `session.status` rather than on flags.
+import { create } from 'zustand';
+import type { APIActivity, APISelfUser, PresenceStatus } from '@concord/protocol';
+
+export type SessionState =
+  | { status: 'signedOut'; reason: string | null }
+  | { status: 'connecting'; token: string }
+  | { status: 'ready'; token: string; sessionId: string }
+  | { status: 'reconnecting'; token: string; attempt: number };
+
+export interface SessionStore {
+  session: SessionState;
+  user: APISelfUser | null;
+  /** The REST API could not be reached the last time it was needed (cached data is shown). */
+  apiReachable: boolean;
+  selfStatus: Exclude<PresenceStatus, 'offline'>;
+  selfActivities: APIActivity[];
+  muted: boolean;
+  deafened: boolean;
+  setSession(session: SessionState): void;
+  setUser(user: APISelfUser | null): void;
+  setApiReachable(reachable: boolean): void;
+  setSelfStatus(status: Exclude<PresenceStatus, 'offline'>): void;
+  toggleMute(): void;
+  toggleDeafen(): void;
+}
+
+export const useSessionStore = create<SessionStore>()((set) => ({
+  session: { status: 'signedOut', reason: null },
+  user: null,
+  apiReachable: true,
+  selfStatus: 'online',
+  selfActivities: [],
+  muted: false,
+  deafened: false,
+  setSession: (session) => set({ session }),
+  setUser: (user) => set({ user }),
+  setApiReachable: (apiReachable) => set((s) => (s.apiReachable === apiReachable ? s : { apiReachable })),
+  setSelfStatus: (selfStatus) => set({ selfStatus }),
+  toggleMute: () => set((s) => ({ muted: !s.muted, deafened: s.muted ? false : s.deafened })),
+  toggleDeafen: () => set((s) => ({ deafened: !s.deafened, muted: !s.deafened ? true : s.muted })),
+}));
+
+export function selfUserId(): string | null {
+  return useSessionStore.getState().user?.id ?? null;
+}
