@@ -29,6 +29,7 @@ export const ErrorCode = {
   MaxReactions: 30010,
   MaxChannels: 30013,
   MaxInvites: 30016,
+  MaxApplicationCommands: 30032,
   Unauthorized: 40001,
   RequestEntityTooLarge: 40005,
   AlreadyCrosspostedMessage: 40033,

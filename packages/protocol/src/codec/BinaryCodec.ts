@@ -67,16 +67,58 @@ const ZIGZAG_LIMIT = 2 ** 52;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
-function isCanonicalSnowflake(s: string): boolean {
+/**
+ * Writes a canonical snowflake (15-20 digits, no leading zero, below 2^64) as tag 0x06 + u64 LE,
+ * using two 32-bit limbs instead of BigInt (this runs for every id of every frame). Returns false,
+ * writing nothing, when the string is not one.
+ */
+function tryWriteSnowflake(w: Writer, s: string): boolean {
   const n = s.length;
   if (n < 15 || n > 20) return false;
-  const first = s.charCodeAt(0);
-  if (first < 49 || first > 57) return false; // no leading zero
+  let c = s.charCodeAt(0);
+  if (c < 49 || c > 57) return false;
+  let hi = 0;
+  let lo = c - 48;
   for (let i = 1; i < n; i++) {
-    const c = s.charCodeAt(i);
+    c = s.charCodeAt(i);
     if (c < 48 || c > 57) return false;
+    lo = lo * 10 + (c - 48); // < 2^36: exact
+    const carry = Math.floor(lo / 4294967296);
+    lo -= carry * 4294967296;
+    hi = hi * 10 + carry;
+    if (hi >= 4294967296) return false; // >= 2^64
   }
-  return n < 20 || BigInt(s) < U64_LIMIT;
+  w.ensure(9);
+  const buf = w.buf;
+  let p = w.pos;
+  buf[p++] = 0x06;
+  w.view.setUint32(p, lo, true);
+  w.view.setUint32(p + 4, hi, true);
+  w.pos = p + 8;
+  return true;
+}
+
+const SNOWFLAKE_CACHE_SIZE = 1024;
+const snowflakeCacheLo = new Uint32Array(SNOWFLAKE_CACHE_SIZE);
+const snowflakeCacheHi = new Uint32Array(SNOWFLAKE_CACHE_SIZE);
+const snowflakeCacheStr: (string | undefined)[] = new Array(SNOWFLAKE_CACHE_SIZE);
+
+/** The decimal string of the u64 made of two 32-bit limbs, in base-10^6 steps (all exact in doubles). */
+function u64ToDecimal(hi: number, lo: number): string {
+  if (hi === 0) return String(lo);
+  let out = '';
+  // (hi * 2^32 + lo) / 10^6 with hi < 2^32: remainder r < 10^6 keeps r * 2^32 < 2^53.
+  while (hi > 0) {
+    const qHi = Math.floor(hi / 1_000_000);
+    const rHi = hi - qHi * 1_000_000;
+    const mid = rHi * 4294967296 + lo;
+    const qLo = Math.floor(mid / 1_000_000);
+    const r = mid - qLo * 1_000_000;
+    hi = qHi + Math.floor(qLo / 4294967296);
+    lo = qLo % 4294967296;
+    out = String(r).padStart(6, '0') + out;
+  }
+  return String(lo) + out;
 }
 
 /** A growable output buffer; reused between frames by one encoder (encoding is synchronous). */
@@ -111,7 +153,28 @@ class Writer {
 
   /** Writes a UTF-8 string preceded by its length; `shortTag` >= 0 packs lengths below 64 into the tag. */
   string(s: string, shortTag: number): void {
-    const maxBytes = s.length * 3;
+    const len = s.length;
+    // Fast path: short ASCII strings (most keys, names, ids, statuses) are copied byte by byte;
+    // TextEncoder's call overhead dominates at these sizes.
+    if (len < 64) {
+      this.ensure(len + 2);
+      const buf = this.buf;
+      const start = this.pos;
+      const header = shortTag >= 0 ? 1 : 1; // both forms take one byte for len < 64 (varuint < 128)
+      let p = start + header;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[p++] = c;
+      }
+      if (i === len) {
+        buf[start] = shortTag >= 0 ? shortTag + len : len;
+        this.pos = p;
+        return;
+      }
+    }
+    const maxBytes = len * 3;
     this.ensure(maxBytes + 9);
     // Reserve the short form and move the bytes if the string turns out longer.
     const start = this.pos;
@@ -152,12 +215,7 @@ function writeValue(w: Writer, value: unknown, depth: number): void {
   if (depth > MAX_DEPTH) throw new RangeError('value nested too deeply');
   switch (typeof value) {
     case 'string':
-      if (isCanonicalSnowflake(value)) {
-        w.ensure(9);
-        w.buf[w.pos++] = 0x06;
-        w.view.setBigUint64(w.pos, BigInt(value), true);
-        w.pos += 8;
-      } else w.string(value, 0x80);
+      if (!tryWriteSnowflake(w, value)) w.string(value, 0x80);
       return;
     case 'number':
       // Zigzag doubles the magnitude, so only |value| <= 2^52 stays a safe varuint that the
@@ -194,13 +252,15 @@ function writeValue(w: Writer, value: unknown, depth: number): void {
       }
       {
         const obj = value as Record<string, unknown>;
+        // One pass: reserve one byte for the count (objects rarely have >= 128 keys) and fix it up.
+        w.ensure(2);
+        w.buf[w.pos++] = 0x08;
+        const countAt = w.pos++;
         let count = 0;
-        for (const key in obj) if (obj[key] !== undefined && typeof obj[key] !== 'function') count++;
-        w.u8(0x08);
-        w.varuint(count);
         for (const key in obj) {
           const v = obj[key];
           if (v === undefined || typeof v === 'function') continue;
+          count++;
           const index = KEY_INDEX.get(key);
           if (index !== undefined) w.u8(index);
           else {
@@ -208,6 +268,20 @@ function writeValue(w: Writer, value: unknown, depth: number): void {
             w.string(key, -1);
           }
           writeValue(w, v, depth + 1);
+        }
+        if (count < 0x80) w.buf[countAt] = count;
+        else {
+          const extra = varuintSize(count) - 1;
+          w.ensure(extra);
+          w.buf.copyWithin(countAt + 1 + extra, countAt + 1, w.pos);
+          w.pos += extra;
+          let v = count;
+          let p = countAt;
+          while (v >= 0x80) {
+            w.buf[p++] = (v % 0x80) | 0x80;
+            v = Math.floor(v / 0x80);
+          }
+          w.buf[p] = v;
         }
       }
       return;
@@ -253,6 +327,22 @@ class Reader {
   }
 
   utf8(n: number): string {
+    if (n < 64) {
+      if (n > this.buf.length - this.pos) throw new DecodeError('length exceeds frame');
+      const buf = this.buf;
+      const start = this.pos;
+      let ascii = true;
+      for (let i = start; i < start + n; i++) {
+        if (buf[i]! >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        this.pos = start + n;
+        return n === 0 ? '' : String.fromCharCode.apply(null, buf.subarray(start, start + n) as unknown as number[]);
+      }
+    }
     try {
       return textDecoder.decode(this.bytes(n));
     } catch (e) {
@@ -288,7 +378,18 @@ function readValue(r: Reader, depth: number): unknown {
       return r.utf8(r.varuint());
     case 0x06: {
       r.bytes(8);
-      return r.view.getBigUint64(r.pos - 8, true).toString();
+      const lo = r.view.getUint32(r.pos - 8, true);
+      const hi = r.view.getUint32(r.pos - 4, true);
+      // The same ids recur in every frame (authors, channels, guilds): a small direct-mapped cache
+      // of their decimal strings saves most conversions.
+      const slot = lo & (SNOWFLAKE_CACHE_SIZE - 1);
+      const cached = snowflakeCacheStr[slot];
+      if (cached !== undefined && snowflakeCacheLo[slot] === lo && snowflakeCacheHi[slot] === hi) return cached;
+      const str = u64ToDecimal(hi, lo);
+      snowflakeCacheLo[slot] = lo;
+      snowflakeCacheHi[slot] = hi;
+      snowflakeCacheStr[slot] = str;
+      return str;
     }
     case 0x07: {
       const count = r.varuint();
