@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { APIMessage } from '@concord/protocol';
 import { DEFAULT_SETTINGS, type DesktopBridge } from '../shared/bridge.ts';
 import { IpcChannel } from '../shared/ipcChannels.ts';
 import { bridgeErrorCode } from '../shared/ipcResult.ts';
@@ -12,29 +11,13 @@ import { createIpcHandlers } from '../main/ipc/createIpcHandlers.main.ts';
 import type { IpcSenderEvent } from '../main/ipc/IpcSenderPolicy.main.ts';
 import { appFileEvent, createTestPolicy, foreignOriginEvent } from '../main/ipc/ipcTestEvents.ts';
 import { runIpcHandler } from '../main/ipc/runIpcHandler.main.ts';
+import { makeTestMessage } from '../services/cache/fixtures/makeTestMessage.ts';
 import { MessageCache } from '../services/cache/MessageCache.ts';
 import { SettingsStore } from '../services/settings/SettingsStore.ts';
 import { BridgeError, createDesktopBridge } from './createDesktopBridge.ts';
 
 const CHANNEL = '1200000000000000001';
-const message = (id: string): APIMessage => ({
-  id,
-  type: 0,
-  channel_id: CHANNEL,
-  author: { id: '1000000000000000001', username: 'ada', discriminator: '0', global_name: null, avatar: null },
-  content: `hi ${id}`,
-  timestamp: '2024-05-01T12:00:00.000Z',
-  edited_timestamp: null,
-  tts: false,
-  mention_everyone: false,
-  mentions: [],
-  mention_roles: [],
-  attachments: [],
-  embeds: [],
-  pinned: false,
-  flags: 0,
-  components: [],
-});
+const message = (id: string) => makeTestMessage(id, CHANNEL, `hi ${id}`);
 
 let dir: string;
 let cache: MessageCache;

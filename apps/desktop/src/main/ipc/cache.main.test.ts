@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IpcChannel } from '../../shared/ipcChannels.ts';
 import { IpcErrorCode } from '../../shared/ipcResult.ts';
 import { MessageCache } from '../../services/cache/MessageCache.ts';
+import { makeTestMessage } from '../../services/cache/fixtures/makeTestMessage.ts';
 import { SettingsStore } from '../../services/settings/SettingsStore.ts';
 import { createCacheIpcHandlers } from './cache.main.ts';
 import { IpcError } from './IpcError.main.ts';
@@ -13,26 +14,7 @@ import { appFileEvent, appUrlEvent, createTestPolicy, eventFrom, foreignOriginEv
 const CHANNEL = '1200000000000000001';
 const OTHER_CHANNEL = '1200000000000000002';
 
-function apiMessage(id: string, channelId = CHANNEL, content = `hello ${id}`) {
-  return {
-    id,
-    type: 0,
-    channel_id: channelId,
-    author: { id: '1000000000000000001', username: 'ada', discriminator: '0', global_name: null, avatar: null },
-    content,
-    timestamp: '2024-05-01T12:00:00.000Z',
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
-    flags: 0,
-    components: [],
-  };
-}
+const apiMessage = (id: string, channelId = CHANNEL, content?: string) => makeTestMessage(id, channelId, content);
 
 let dir: string;
 let cache: MessageCache;
@@ -157,7 +139,7 @@ describe('cache IPC handlers', () => {
     });
 
     it('refuses a cyclic structure instead of looping', async () => {
-      const cyclic: Record<string, unknown> = apiMessage('1300000000000000001');
+      const cyclic: Record<string, unknown> = { ...apiMessage('1300000000000000001') };
       cyclic.self = cyclic;
       const error = await rejection(handlers[IpcChannel.cachePutMessages](appFileEvent(), [CHANNEL, [cyclic]]));
       expect(error.code).toBe(IpcErrorCode.InvalidArguments);
