@@ -711,3 +711,16 @@ describe('json decoder on hostile input', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 });
+
+describe('snowflake limbs', () => {
+  it.each(['18446744069414584320', '4294967296000000', '4294967295999999', '1574994256605478915', '100000000000000', '18446744073709551615'])(
+    'round-trips %s exactly, twice (through the decode cache)',
+    (id) => {
+      const frame = binaryCodec.encode({ op: 0, d: { id }, s: null, t: null });
+      for (let i = 0; i < 2; i++) {
+        const r = binaryCodec.decode(frame);
+        expect(r.ok && (r.payload.d as { id: string }).id).toBe(id);
+      }
+    },
+  );
+});
