@@ -170,3 +170,28 @@ describe('codecs on the wire', () => {
     b.close();
   });
 });
+
+describe('fan-out', () => {
+  it('encodes each dispatched event once per encoding, however many sessions receive it', async () => {
+    const { vi } = await import('vitest');
+    const owner = await registerUser(t);
+    const members = await Promise.all(Array.from({ length: 6 }, () => registerUser(t)));
+    const guild = await owner.api.createGuild({ name: 'Fan-out' });
+    const invite = await owner.api.createInvite(guild.system_channel_id!);
+    for (const m of members) await m.api.acceptInvite(invite.code);
+    const sessions = await Promise.all(members.map((m, i) => connectGateway(t, m.token, i % 2 ? 'bin' : 'json')));
+    const jsonSpy = vi.spyOn(jsonCodec, 'encode');
+    const binSpy = vi.spyOn(binaryCodec, 'encode');
+    try {
+      const sent = await owner.api.sendMessage(guild.system_channel_id!, 'to everyone');
+      await eventually(() => sessions.every((s) => s.of('MESSAGE_CREATE').some((m) => m.id === sent.id)), 'delivery to all six');
+      const encodesOf = (spy: typeof jsonSpy) => spy.mock.calls.filter(([p]) => p.t === 'MESSAGE_CREATE' && (p.d as { id: string }).id === sent.id).length;
+      expect(encodesOf(jsonSpy)).toBe(1);
+      expect(encodesOf(binSpy)).toBe(1);
+    } finally {
+      jsonSpy.mockRestore();
+      binSpy.mockRestore();
+      sessions.forEach((s) => s.close());
+    }
+  });
+});
