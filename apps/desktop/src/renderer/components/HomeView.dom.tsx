@@ -27,7 +27,7 @@ export function HomeView() {
   }, [users, members, presences, selfId, filter]);
 
   return (
-    <main className="chat home" data-testid="home-view">
+    <main className="chat home-view" data-testid="home-view">
       <div className="chat-header">
         <span className="title">
           <span className="icon">

@@ -37,8 +37,7 @@ function Node({ node, guildId }: { node: MdNode; guildId: string | undefined }):
       return <code className="md-code">{node.text}</code>;
     case 'codeBlock':
       return (
-        <pre className="md-codeblock" data-testid="code-block">
-          {node.lang ? <span className="lang">{node.lang}</span> : null}
+        <pre className="md-codeblock" data-testid="code-block" data-lang={node.lang ?? undefined}>
           <code>{node.text}</code>
         </pre>
       );
