@@ -195,3 +195,32 @@ describe('fan-out', () => {
     }
   });
 });
+
+describe('server restart', () => {
+  it('sends RECONNECT (op 7) before closing sessions with 1012 at shutdown', async () => {
+    const own = await startTestServer();
+    try {
+      const u = await registerUser(own);
+      const guild = await u.api.createGuild({ name: 'Restart' });
+      const gw = await connectGateway(own, u.token, 'bin');
+      const closed = new Promise<number>((resolve) => gw.client.once('close', (code) => resolve(code)));
+      const rawOps: number[] = [];
+      // Watch the raw opcodes the SDK receives (its private frame handler, wrapped).
+      const client = gw.client as unknown as { onPayload: (p: { op: number }) => void };
+      const original = client.onPayload.bind(gw.client);
+      client.onPayload = (p) => {
+        rawOps.push(p.op);
+        original(p);
+      };
+      await own.server.close();
+      expect(await closed).toBe(1012);
+      expect(rawOps).toContain(7);
+      gw.close();
+      // Messages acknowledged before the restart are still there afterwards.
+      await own.restart();
+      expect((await own.api(u.token).getGuild(guild.id)).name).toBe('Restart');
+    } finally {
+      await own.close().catch(() => undefined);
+    }
+  });
+});

@@ -106,6 +106,12 @@ export class AuthService {
     return user;
   }
 
+  /** Revokes every token of a user (bot token reset): storage and the in-memory cache alike. */
+  async revokeAllTokens(userId: string): Promise<void> {
+    await this.ctx.meta.deleteTokensOfUser(userId);
+    for (const [hash, id] of this.tokenCache) if (id === userId) this.tokenCache.delete(hash);
+  }
+
   async logout(header: string): Promise<void> {
     const token = header.startsWith('Bot ') ? header.slice(4) : header;
     const hash = hashToken(token);

@@ -159,8 +159,11 @@ export class MessageService {
     dispatch(this.ctx, `c:${channel.id}`, 'MESSAGE_CREATE', this.serialize(record, { referenced, withMember: true }));
   }
 
-  /** Parses mentions from content and applies allowed_mentions and the MENTION_EVERYONE rules. */
-  private resolveMentions(channel: ChannelRecord, actor: UserRecord, permissions: bigint, content: string, allowed: AllowedMentions | undefined, referenced: MessageRecord | null) {
+  /**
+   * Parses mentions from content and applies allowed_mentions and the MENTION_EVERYONE rules. Also
+   * used for the messages bots send through webhooks and interaction responses.
+   */
+  resolveMentions(channel: ChannelRecord, actor: UserRecord, permissions: bigint, content: string, allowed: AllowedMentions | undefined, referenced: MessageRecord | null) {
     const parse = new Set(allowed ? allowed.parse ?? [] : ['users', 'roles', 'everyone']);
     const allowedUsers = new Set(allowed?.users ?? []);
     const allowedRoles = new Set(allowed?.roles ?? []);

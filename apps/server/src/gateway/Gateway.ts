@@ -98,13 +98,14 @@ export class Gateway {
     this.sweepTimer.unref();
   }
 
-  /** Closes every socket with 1001 (going away) so clients resume elsewhere. */
+  /** Tells every session to reconnect (op 7, as Discord does before a restart) and closes its socket. */
   shutdown(): void {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.unsubscribeBus?.();
     for (const ws of [...this.sockets]) {
       try {
-        ws.end(1001, 'server shutting down');
+        this.sendOnSocket(ws, { op: GatewayOpcode.Reconnect, d: null, s: null, t: null });
+        ws.end(1012, 'server restarting');
       } catch (e) {
         this.metrics.handlerErrors.inc({ where: 'gateway.shutdown' });
         this.log.debug({ err: e }, 'socket already closed at shutdown');

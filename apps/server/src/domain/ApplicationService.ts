@@ -1,0 +1,297 @@
+// Applications (the developer portal) and their bot users: create an application, give it a bot,
+// reset the bot's token, switch privileged intents on, and authorize the bot into a guild (OAuth2
+// "bot" scope) with a managed role carrying the requested permissions. Applications are few and
+// read on every bot IDENTIFY and interaction, so all of them live in memory.
+import {
+  ALL_PERMISSIONS,
+  AuditLogEvent,
+  EDITABLE_APPLICATION_FLAGS,
+  ErrorCode,
+  PermissionFlags,
+  hasPermission,
+  privilegedIntentsForFlags,
+  type APIApplication,
+} from '@concord/protocol';
+import crypto from 'node:crypto';
+import { ApiError } from '../http/ApiError.ts';
+import type { ApplicationStore } from '../store/ApplicationStore.ts';
+import type { ApplicationRecord } from '../store/botRecords.ts';
+import type { UserRecord } from '../store/records.ts';
+import type { AuditLogService } from './AuditLogService.ts';
+import type { AuthService } from './AuthService.ts';
+import { dispatch, type DomainContext } from './DomainContext.ts';
+import type { GuildService } from './GuildService.ts';
+import { guildToAPI, selfUserToAPI, userToAPI } from './serialize.ts';
+
+const MAX_APPLICATIONS_PER_USER = 25;
+
+export interface ApplicationPatch {
+  name?: string | undefined;
+  description?: string | undefined;
+  icon?: string | null | undefined;
+  flags?: number | undefined;
+  bot_public?: boolean | undefined;
+  bot_require_code_grant?: boolean | undefined;
+  interactions_endpoint_url?: string | null | undefined;
+  tags?: string[] | undefined;
+  install_params?: { scopes: string[]; permissions: bigint } | undefined;
+}
+
+export interface AuthorizeRequest {
+  client_id: string;
+  scope: string[];
+  permissions?: bigint | undefined;
+  guild_id?: string | undefined;
+}
+
+export class ApplicationService {
+  private readonly apps = new Map<string, ApplicationRecord>();
+  private readonly byBot = new Map<string, ApplicationRecord>();
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly store: ApplicationStore,
+    private readonly auth: AuthService,
+    private readonly guilds: GuildService,
+    private readonly audit: AuditLogService,
+  ) {}
+
+  async load(): Promise<void> {
+    for (const app of await this.store.listApplications()) this.remember(app);
+  }
+
+  private remember(app: ApplicationRecord): void {
+    this.apps.set(app.id, app);
+    if (app.bot_user_id) this.byBot.set(app.bot_user_id, app);
+  }
+
+  get(applicationId: string): ApplicationRecord | undefined {
+    return this.apps.get(applicationId);
+  }
+
+  /** The application a bot user belongs to. */
+  ofBot(botUserId: string): ApplicationRecord | undefined {
+    return this.byBot.get(botUserId);
+  }
+
+  /** Privileged intents a bot may identify with: what its application's flags switch on. */
+  privilegedIntentsAllowed(user: UserRecord): number {
+    const app = this.byBot.get(user.id);
+    return app ? privilegedIntentsForFlags(app.flags) : 0;
+  }
+
+  /** READY's `application` for a bot session. */
+  readyExtras(user: UserRecord): Record<string, unknown> {
+    const app = user.bot ? this.byBot.get(user.id) : undefined;
+    return app ? { application: { id: app.id, flags: app.flags } } : {};
+  }
+
+  toAPI(app: ApplicationRecord): APIApplication {
+    const bot = app.bot_user_id ? this.ctx.state.users.get(app.bot_user_id) : undefined;
+    const out: APIApplication = {
+      id: app.id,
+      name: app.name,
+      icon: app.icon,
+      description: app.description,
+      summary: '',
+      type: null,
+      bot_public: app.bot_public,
+      bot_require_code_grant: app.bot_require_code_grant,
+      verify_key: app.verify_key,
+      flags: app.flags,
+      owner: userToAPI(this.ctx.state.users.get(app.owner_id)),
+      team: null,
+      redirect_uris: [],
+      interactions_endpoint_url: app.interactions_endpoint_url,
+      tags: app.tags,
+      approximate_guild_count: bot ? this.ctx.state.userGuilds.get(bot.id)?.size ?? 0 : 0,
+    };
+    if (app.install_params) out.install_params = app.install_params;
+    if (bot) out.bot = userToAPI(bot);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- developer portal
+
+  /** An application the actor owns (10002 otherwise, so ids of others' applications do not leak). */
+  private owned(actor: UserRecord, applicationId: string): ApplicationRecord {
+    const app = this.apps.get(applicationId);
+    if (!app || app.owner_id !== actor.id) throw ApiError.notFound(ErrorCode.UnknownApplication, 'Application');
+    return app;
+  }
+
+  async create(actor: UserRecord, input: { name: string; description?: string | undefined }): Promise<APIApplication> {
+    this.auth.requireHuman(actor);
+    const mine = [...this.apps.values()].filter((a) => a.owner_id === actor.id).length;
+    if (mine >= MAX_APPLICATIONS_PER_USER) throw ApiError.fieldError('name', 'TOO_MANY_APPLICATIONS', `You can own at most ${MAX_APPLICATIONS_PER_USER} applications`);
+    const app: ApplicationRecord = {
+      id: this.ctx.ids.next(),
+      owner_id: actor.id,
+      name: input.name,
+      description: input.description ?? '',
+      icon: null,
+      bot_user_id: null,
+      flags: 0,
+      bot_public: true,
+      bot_require_code_grant: false,
+      interactions_endpoint_url: null,
+      verify_key: crypto.randomBytes(32).toString('hex'),
+      tags: [],
+      install_params: null,
+      created_at: Date.now(),
+    };
+    await this.store.upsertApplication(app);
+    this.remember(app);
+    return this.toAPI(app);
+  }
+
+  list(actor: UserRecord): APIApplication[] {
+    return [...this.apps.values()].filter((a) => a.owner_id === actor.id).map((a) => this.toAPI(a));
+  }
+
+  getOwned(actor: UserRecord, applicationId: string): APIApplication {
+    return this.toAPI(this.owned(actor, applicationId));
+  }
+
+  /** GET /applications/@me: a bot's own application. */
+  current(actor: UserRecord): APIApplication {
+    const app = actor.bot ? this.byBot.get(actor.id) : undefined;
+    if (!app) throw ApiError.notFound(ErrorCode.UnknownApplication, 'Application');
+    return this.toAPI(app);
+  }
+
+  /** PATCH /applications/:id (owner) or /applications/@me (the bot itself). */
+  async modify(actor: UserRecord, applicationId: string | '@me', patch: ApplicationPatch): Promise<APIApplication> {
+    const app = applicationId === '@me' ? this.byBot.get(actor.id) : this.owned(actor, applicationId);
+    if (!app) throw ApiError.notFound(ErrorCode.UnknownApplication, 'Application');
+    const next: ApplicationRecord = { ...app };
+    if (patch.name !== undefined) next.name = patch.name;
+    if (patch.description !== undefined) next.description = patch.description;
+    if (patch.icon !== undefined) next.icon = patch.icon === null ? null : crypto.createHash('md5').update(patch.icon).digest('hex');
+    if (patch.flags !== undefined) {
+      if ((patch.flags & ~EDITABLE_APPLICATION_FLAGS) !== (app.flags & ~EDITABLE_APPLICATION_FLAGS)) {
+        throw ApiError.fieldError('flags', 'APPLICATION_FLAGS_INVALID', 'Only the privileged intent flags can be changed');
+      }
+      next.flags = patch.flags;
+    }
+    if (patch.bot_public !== undefined) next.bot_public = patch.bot_public;
+    if (patch.bot_require_code_grant !== undefined) next.bot_require_code_grant = patch.bot_require_code_grant;
+    if (patch.interactions_endpoint_url !== undefined) next.interactions_endpoint_url = patch.interactions_endpoint_url;
+    if (patch.tags !== undefined) next.tags = patch.tags;
+    if (patch.install_params !== undefined) next.install_params = { scopes: patch.install_params.scopes, permissions: patch.install_params.permissions.toString() };
+    await this.store.upsertApplication(next);
+    this.remember(next);
+    return this.toAPI(next);
+  }
+
+  /** POST /applications/:id/bot: creates the bot user and its first token. */
+  async createBot(actor: UserRecord, applicationId: string): Promise<{ token: string; user: ReturnType<typeof selfUserToAPI> }> {
+    const app = this.owned(actor, applicationId);
+    if (app.bot_user_id) throw new ApiError(400, ErrorCode.InvalidFormBody, 'This application already has a bot user; reset its token instead');
+    const bot: UserRecord = {
+      id: this.ctx.ids.next(),
+      username: app.name,
+      // Bots keep Discord's four-digit discriminators (users moved to unique usernames).
+      discriminator: String(crypto.randomInt(1, 10_000)).padStart(4, '0'),
+      global_name: null,
+      avatar: null,
+      email: null,
+      password_hash: null,
+      bot: true,
+      flags: 0,
+      bio: '',
+      accent_color: null,
+      created_at: Date.now(),
+    };
+    await this.ctx.meta.insertUser(bot);
+    this.ctx.state.users.set(bot.id, bot);
+    const next = { ...app, bot_user_id: bot.id };
+    await this.store.upsertApplication(next);
+    this.remember(next);
+    return { token: await this.auth.issueToken(bot.id), user: selfUserToAPI(bot) };
+  }
+
+  /** POST /applications/:id/bot/reset: the old token stops working at once and its sessions end. */
+  async resetBotToken(actor: UserRecord, applicationId: string): Promise<{ token: string }> {
+    const app = this.owned(actor, applicationId);
+    if (!app.bot_user_id) throw ApiError.notFound(ErrorCode.UnknownUser, 'User');
+    await this.auth.revokeAllTokens(app.bot_user_id);
+    this.ctx.bus.publish({ kind: 'disconnectUser', userId: app.bot_user_id });
+    return { token: await this.auth.issueToken(app.bot_user_id) };
+  }
+
+  /** PATCH /applications/:id/bot: the bot's name and avatar. */
+  async modifyBot(actor: UserRecord, applicationId: string, patch: { username?: string | undefined; avatar?: string | null | undefined }) {
+    const app = this.owned(actor, applicationId);
+    const bot = app.bot_user_id ? this.ctx.state.users.get(app.bot_user_id) : undefined;
+    if (!bot) throw ApiError.notFound(ErrorCode.UnknownUser, 'User');
+    const next: UserRecord = { ...bot };
+    if (patch.username !== undefined) next.username = patch.username;
+    if (patch.avatar !== undefined) next.avatar = patch.avatar === null ? null : crypto.createHash('md5').update(patch.avatar).digest('hex');
+    await this.ctx.meta.updateUser(next);
+    this.ctx.state.users.set(next.id, next);
+    const self = selfUserToAPI(next);
+    dispatch(this.ctx, `u:${next.id}`, 'USER_UPDATE', self);
+    return self;
+  }
+
+  // ---------------------------------------------------------------- OAuth2
+
+  private authorizable(actor: UserRecord, req: AuthorizeRequest): ApplicationRecord {
+    this.auth.requireHuman(actor);
+    const app = this.apps.get(req.client_id);
+    if (!app) throw ApiError.fieldError('client_id', 'UNKNOWN_APPLICATION', 'Unknown application');
+    if (!app.bot_public && app.owner_id !== actor.id) throw ApiError.fieldError('client_id', 'BOT_NOT_PUBLIC', 'Only the owner of this private bot can add it');
+    if (req.scope.includes('bot') && !app.bot_user_id) throw ApiError.fieldError('scope', 'APPLICATION_HAS_NO_BOT', 'This application has no bot user');
+    return app;
+  }
+
+  /** GET /oauth2/authorize (JSON): what the consent page shows — the application and the guilds the user can add it to. */
+  authorizeInfo(actor: UserRecord, req: AuthorizeRequest) {
+    const app = this.authorizable(actor, req);
+    const guilds = [];
+    for (const guildId of this.ctx.state.userGuilds.get(actor.id) ?? []) {
+      const g = this.ctx.state.guilds.get(guildId);
+      if (!g) continue;
+      const permissions = g.basePermissions(actor.id);
+      if (!hasPermission(permissions, PermissionFlags.MANAGE_GUILD)) continue;
+      guilds.push({ id: g.id, name: g.guild.name, icon: g.guild.icon, permissions: permissions.toString(), has_bot: app.bot_user_id ? g.members.has(app.bot_user_id) : false });
+    }
+    const bot = app.bot_user_id ? this.ctx.state.users.get(app.bot_user_id) : undefined;
+    return {
+      application: this.toAPI(app),
+      bot: bot ? userToAPI(bot) : null,
+      user: userToAPI(actor),
+      scopes: req.scope,
+      permissions: (req.permissions ?? 0n).toString(),
+      guilds: guilds.sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }
+
+  /**
+   * POST /oauth2/authorize: adds the bot to a guild where the actor has MANAGE_GUILD. With
+   * permissions, the bot gets a managed role named after it (tags.bot_id); the actor can only
+   * grant permissions they hold themselves (createRole enforces it).
+   */
+  async authorize(actor: UserRecord, req: AuthorizeRequest, origin: string) {
+    const app = this.authorizable(actor, req);
+    const permissions = req.permissions ?? 0n;
+    if ((permissions & ~ALL_PERMISSIONS) !== 0n) throw ApiError.fieldError('permissions', 'PERMISSIONS_INVALID', 'Unknown permission bits');
+    if (!req.scope.includes('bot')) return { location: `${origin}/oauth2/authorized` };
+    if (!req.guild_id) throw ApiError.fieldError('guild_id', 'BASE_TYPE_REQUIRED', 'This field is required');
+    const g = this.ctx.state.guilds.get(req.guild_id);
+    if (!g || !g.members.has(actor.id)) throw ApiError.unknownGuild();
+    if (!hasPermission(g.basePermissions(actor.id), PermissionFlags.MANAGE_GUILD)) throw ApiError.missingPermissions();
+    const bot = this.ctx.state.users.get(app.bot_user_id!);
+    if (!bot) throw ApiError.fieldError('scope', 'APPLICATION_HAS_NO_BOT', 'This application has no bot user');
+    if (g.members.has(bot.id)) return { location: `${origin}/oauth2/authorized`, guild: guildToAPI(g) };
+    const roles: string[] = [];
+    if (permissions !== 0n) {
+      const role = await this.guilds.createRole(actor, g.id, { name: bot.username, permissions }, { managed: true, bot_id: bot.id });
+      roles.push(role.id);
+    }
+    await this.guilds.addMember(g, bot, roles);
+    this.audit.recordInBackground({ guildId: g.id, userId: actor.id, targetId: bot.id, actionType: AuditLogEvent.BOT_ADD, reason: null });
+    return { location: `${origin}/oauth2/authorized`, guild: guildToAPI(g) };
+  }
+}
