@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import uws, { type HttpResponse, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
+import { botPlatformRoutes, createBotPlatform } from './BotPlatform.ts';
 import { InProcessEventBus } from './bus/InProcessEventBus.ts';
 import { loadConfig, type Config } from './config.ts';
 import { AuthService } from './domain/AuthService.ts';
@@ -20,6 +21,7 @@ import { HttpServer } from './http/HttpServer.ts';
 import { authRoutes } from './http/routes/authRoutes.ts';
 import { channelRoutes } from './http/routes/channelRoutes.ts';
 import { guildRoutes } from './http/routes/guildRoutes.ts';
+import { attachOAuth2Page } from './http/routes/oauth2Routes.ts';
 import type { Services } from './http/routes/Services.ts';
 import { Metrics } from './metrics.ts';
 import { AttachmentStore, contentTypeFor, isInline } from './store/AttachmentStore.ts';
@@ -86,12 +88,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const channels = new ChannelService(ctx, guilds);
   const messageService = new MessageService(ctx);
   const attachments = new AttachmentStore(config.dataDir);
+  const bots = await createBotPlatform({ ctx, db, auth, guilds, messages: messageService, log });
 
   const app = uws.App();
   const gateway = new Gateway(ctx, auth, log, metrics, {
     resumeWindowMs: config.resumeWindowMs,
     replayBufferEvents: config.replayBufferEvents,
     publicWsUrl: config.publicUrl ? config.publicUrl.replace(/^http/, 'ws') : null,
+    privilegedIntentsAllowed: (user) => bots.applications.privilegedIntentsAllowed(user),
+    readyExtras: (user) => bots.applications.readyExtras(user),
   });
   const services: Services = {
     ctx,
@@ -102,9 +107,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     attachments,
     gatewayUrl: (origin) => (config.publicUrl ?? origin).replace(/^http/, 'ws'),
     sessionStartLimit: (userId) => gateway.sessionStartLimit(userId),
+    ...bots,
   };
   const http = new HttpServer(auth, log, metrics, { rateLimits: config.rateLimits, maxUploadBytes: config.maxUploadBytes });
-  http.addRoutes([...authRoutes(services), ...guildRoutes(services), ...channelRoutes(services)]);
+  http.addRoutes([...authRoutes(services), ...botPlatformRoutes(services, [...guildRoutes(services), ...channelRoutes(services)])]);
   http.attach(app);
 
   app.get('/healthz', (res) => {
@@ -131,6 +137,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     serveFile(res, file, contentTypeFor(name), !isInline(contentTypeFor(name)) ? name : null, 'public, max-age=31536000, immutable');
   });
   gateway.attach(app);
+  attachOAuth2Page(app);
   const webRoot = config.webRoot ?? DEFAULT_WEB_ROOT;
   attachWebClient(app, webRoot, log);
 

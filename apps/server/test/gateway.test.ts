@@ -185,9 +185,9 @@ describe('fan-out', () => {
     try {
       const sent = await owner.api.sendMessage(guild.system_channel_id!, 'to everyone');
       await eventually(() => sessions.every((s) => s.of('MESSAGE_CREATE').some((m) => m.id === sent.id)), 'delivery to all six');
-      const encodesOf = (spy: typeof jsonSpy) => spy.mock.calls.filter(([p]) => p.t === 'MESSAGE_CREATE' && (p.d as { id: string }).id === sent.id).length;
-      expect(encodesOf(jsonSpy)).toBe(1);
-      expect(encodesOf(binSpy)).toBe(1);
+      const encodesOf = (calls: [import('@concord/protocol').GatewayPayload][]) => calls.filter(([p]) => p.t === 'MESSAGE_CREATE' && (p.d as { id: string }).id === sent.id).length;
+      expect(encodesOf(jsonSpy.mock.calls)).toBe(1);
+      expect(encodesOf(binSpy.mock.calls)).toBe(1);
     } finally {
       jsonSpy.mockRestore();
       binSpy.mockRestore();

@@ -4,9 +4,11 @@ import type { DispatchEventName } from '@concord/protocol';
 
 /**
  * Scopes name who may receive an event: `g:<guildId>` every member of a guild, `c:<channelId>`
- * everyone who can view a channel (or the recipients of a DM), `u:<userId>` one user's sessions.
+ * everyone who can view a channel (or the recipients of a DM), `u:<userId>` one user's sessions,
+ * `p:<guildId>` a guild's presence updates (every member of a small guild; in large guilds only
+ * sessions that ask for them, so N members coming online do not cost N^2 deliveries).
  */
-export type Scope = `g:${string}` | `c:${string}` | `u:${string}`;
+export type Scope = `g:${string}` | `c:${string}` | `u:${string}` | `p:${string}`;
 
 export type BusMessage =
   | { kind: 'dispatch'; scope: Scope; t: DispatchEventName; d: unknown }

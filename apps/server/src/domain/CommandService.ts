@@ -8,6 +8,7 @@ import {
   hasPermission,
   parseWith,
   type APIApplicationCommand,
+  type APIApplicationCommandOption,
   type ApplicationCommandInput,
 } from '@concord/protocol';
 import { ApiError } from '../http/ApiError.ts';
@@ -37,7 +38,7 @@ export function commandToAPI(c: CommandRecord): APIApplicationCommand {
   };
   if (c.guild_id) out.guild_id = c.guild_id;
   else out.dm_permission = c.dm_permission;
-  if (c.options.length > 0) out.options = c.options as APIApplicationCommand['options'];
+  if (c.options.length > 0) out.options = c.options as APIApplicationCommandOption[];
   return out;
 }
 

@@ -20,6 +20,12 @@ export interface DomainContext {
   publicUrl: () => string;
   dataDir: string;
   maxUploadBytes: number;
+  /** Checked before a message is stored or edited (auto moderation); throws an ApiError to block it. */
+  messageGate?: MessageGate;
+}
+
+export interface MessageGate {
+  beforeSend(actor: UserRecord, channel: ChannelRecord, content: string): Promise<void>;
 }
 
 export function dispatch(ctx: DomainContext, scope: Scope, t: DispatchEventName, d: unknown): void {

@@ -103,6 +103,8 @@ export class MessageService {
       this.slowmode.set(key, now);
     }
 
+    await this.ctx.messageGate?.beforeSend(actor, channel, content);
+
     let referenced: MessageRecord | null = null;
     if (input.message_reference?.message_id) {
       const refChannel = input.message_reference.channel_id ?? channelId;
@@ -253,6 +255,7 @@ export class MessageService {
       throw new ApiError(400, ErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
     }
     if (patch.content !== undefined) {
+      await this.ctx.messageGate?.beforeSend(actor, channel, next.content);
       const m = this.resolveMentions(channel, actor, permissions, next.content, patch.allowed_mentions ?? undefined, null);
       next.mentions = m.users;
       next.mention_roles = m.roles;

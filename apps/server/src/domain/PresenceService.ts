@@ -49,7 +49,7 @@ export class PresenceService {
   /** Re-announces a user's presence to one guild (after joining it). */
   announceTo(userId: string, guildId: string): void {
     const p = this.current.get(userId);
-    if (p) this.bus.publish({ kind: 'dispatch', scope: `g:${guildId}`, t: 'PRESENCE_UPDATE', d: { ...p, guild_id: guildId } });
+    if (p) this.bus.publish({ kind: 'dispatch', scope: `p:${guildId}`, t: 'PRESENCE_UPDATE', d: { ...p, guild_id: guildId } });
   }
 
   private recompute(userId: string): void {
@@ -72,7 +72,7 @@ export class PresenceService {
     if (status === 'offline') this.current.delete(userId);
     else this.current.set(userId, presence);
     for (const guildId of this.state.userGuilds.get(userId) ?? []) {
-      this.bus.publish({ kind: 'dispatch', scope: `g:${guildId}`, t: 'PRESENCE_UPDATE', d: { ...presence, guild_id: guildId } });
+      this.bus.publish({ kind: 'dispatch', scope: `p:${guildId}`, t: 'PRESENCE_UPDATE', d: { ...presence, guild_id: guildId } });
     }
   }
 }

@@ -31,7 +31,8 @@ export const iso = (ms: number): string => new Date(ms).toISOString().replace('Z
 const DELETED_USER: APIUser = { id: '456226577798135808', username: 'Deleted User', discriminator: '0000', global_name: null, avatar: null };
 
 export function userToAPI(u: UserRecord | undefined): APIUser {
-  if (!u) return DELETED_USER;
+  // A copy: callers (webhook authors) overwrite fields of what they get.
+  if (!u) return { ...DELETED_USER };
   const out: APIUser = { id: u.id, username: u.username, discriminator: u.discriminator, global_name: u.global_name, avatar: u.avatar, public_flags: u.flags };
   if (u.bot) out.bot = true;
   return out;

@@ -38,7 +38,7 @@ import type { TemplatedApp, WebSocketBehavior, HttpResponse, HttpRequest, us_soc
 import type { BusMessage } from '../bus/EventBus.ts';
 import type { AuthService } from '../domain/AuthService.ts';
 import type { DomainContext } from '../domain/DomainContext.ts';
-import { channelToAPI, gatewayGuildFor, memberToAPI, privateChannelFor, selfUserToAPI } from '../domain/serialize.ts';
+import { LARGE_GUILD_THRESHOLD, channelToAPI, gatewayGuildFor, memberToAPI, privateChannelFor, selfUserToAPI } from '../domain/serialize.ts';
 import type { Metrics } from '../metrics.ts';
 import type { UserRecord } from '../store/records.ts';
 import { GatewaySession, type GatewaySocket, type SocketData } from './GatewaySession.ts';
@@ -226,6 +226,7 @@ export class Gateway {
       const g = state.guilds.get(guildId);
       if (!g) continue;
       out.add(`g:${guildId}`);
+      out.add(`p:${guildId}`);
       for (const c of g.channels.values()) {
         if ((g.channelPermissions(c, userId) & PermissionFlags.VIEW_CHANNEL) !== 0n) out.add(`c:${c.id}`);
       }
@@ -235,10 +236,15 @@ export class Gateway {
   }
 
   private scopesFor(s: GatewaySession, access: Set<string>): Set<string> {
-    if (!s.shard) return access;
+    const wantsAllPresences = s.intents !== null && (s.intents & GatewayIntents.GUILD_PRESENCES) !== 0;
     const out = new Set<string>();
     for (const scope of access) {
-      if (scope.startsWith('g:')) {
+      if (scope.startsWith('p:')) {
+        const guildId = scope.slice(2);
+        const size = this.ctx.state.guilds.get(guildId)?.members.size ?? 0;
+        if ((size <= LARGE_GUILD_THRESHOLD || wantsAllPresences) && s.inShard(guildId)) out.add(scope);
+      } else if (!s.shard) out.add(scope);
+      else if (scope.startsWith('g:')) {
         if (s.inShard(scope.slice(2))) out.add(scope);
       } else if (scope.startsWith('c:')) {
         const c = this.ctx.state.channels.get(scope.slice(2));

@@ -1,0 +1,72 @@
+// Composition of the bot platform (applications, commands, interactions, webhooks, audit log, auto
+// moderation) on top of the core domain, so Server.ts wires it with a few lines.
+import type { Logger } from 'pino';
+import { ApplicationService } from './domain/ApplicationService.ts';
+import { AuditLogService } from './domain/AuditLogService.ts';
+import type { AuthService } from './domain/AuthService.ts';
+import { AutoModService } from './domain/AutoModService.ts';
+import { CommandService } from './domain/CommandService.ts';
+import type { DomainContext } from './domain/DomainContext.ts';
+import type { GuildService } from './domain/GuildService.ts';
+import { InteractionService } from './domain/InteractionService.ts';
+import type { MessageService } from './domain/MessageService.ts';
+import { WebhookMessageWriter } from './domain/WebhookMessageWriter.ts';
+import { WebhookService } from './domain/WebhookService.ts';
+import { auditedRoutes } from './http/auditedRoutes.ts';
+import type { RouteDef } from './http/Route.ts';
+import { applicationRoutes } from './http/routes/applicationRoutes.ts';
+import { interactionRoutes } from './http/routes/interactionRoutes.ts';
+import { moderationRoutes } from './http/routes/moderationRoutes.ts';
+import { oauth2Routes } from './http/routes/oauth2Routes.ts';
+import type { Services } from './http/routes/Services.ts';
+import { webhookRoutes } from './http/routes/webhookRoutes.ts';
+import { SqliteApplicationStore } from './store/sqlite/SqliteApplicationStore.ts';
+import type { SqliteDb } from './store/sqlite/SqliteDatabase.ts';
+import { SqliteModerationStore } from './store/sqlite/SqliteModerationStore.ts';
+import { SqliteWebhookStore } from './store/sqlite/SqliteWebhookStore.ts';
+
+export interface BotPlatform {
+  applications: ApplicationService;
+  commands: CommandService;
+  interactions: InteractionService;
+  webhooks: WebhookService;
+  auditLog: AuditLogService;
+  autoMod: AutoModService;
+}
+
+export interface BotPlatformDeps {
+  ctx: DomainContext;
+  db: SqliteDb;
+  auth: AuthService;
+  guilds: GuildService;
+  messages: MessageService;
+  log: Logger;
+}
+
+/** Builds the services, loads their state and installs auto moderation as the message gate. */
+export async function createBotPlatform(d: BotPlatformDeps): Promise<BotPlatform> {
+  const appStore = new SqliteApplicationStore(d.db);
+  const moderationStore = new SqliteModerationStore(d.db);
+  const auditLog = new AuditLogService(d.ctx, moderationStore, d.log);
+  const applications = new ApplicationService(d.ctx, appStore, d.auth, d.guilds, auditLog);
+  const commands = new CommandService(d.ctx, appStore, applications);
+  const writer = new WebhookMessageWriter(d.ctx, d.messages);
+  const interactions = new InteractionService(d.ctx, applications, commands, writer);
+  const webhooks = new WebhookService(d.ctx, new SqliteWebhookStore(d.db), writer, auditLog);
+  const autoMod = new AutoModService(d.ctx, moderationStore, d.messages, auditLog);
+  await Promise.all([applications.load(), commands.load(), webhooks.load(), autoMod.load()]);
+  d.ctx.messageGate = autoMod;
+  return { applications, commands, interactions, webhooks, auditLog, autoMod };
+}
+
+/** The bot platform's routes, and the core routes wrapped for the audit log. */
+export function botPlatformRoutes(s: Services, coreRoutes: readonly RouteDef[]): RouteDef[] {
+  return [
+    ...auditedRoutes(coreRoutes, s.ctx, s.auditLog),
+    ...applicationRoutes(s),
+    ...interactionRoutes(s),
+    ...webhookRoutes(s),
+    ...oauth2Routes(s),
+    ...moderationRoutes(s),
+  ];
+}

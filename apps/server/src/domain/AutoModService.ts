@@ -1,0 +1,330 @@
+// Auto moderation: per-guild rules (keywords with Discord's wildcards, regexes, keyword presets,
+// mention spam) checked on every guild message before it is stored. A matching rule runs its
+// actions: block the message (200000), post an alert to a channel, time the author out. Members with
+// MANAGE_GUILD or ADMINISTRATOR, exempt roles and exempt channels are never checked.
+import {
+  AuditLogEvent,
+  AutoModActionType,
+  AutoModTriggerType,
+  ErrorCode,
+  PermissionFlags,
+  hasPermission,
+  type APIAutoModRule,
+  type AutoModRuleInput,
+  type AutoModRulePatch,
+} from '@concord/protocol';
+import { ApiError } from '../http/ApiError.ts';
+import type { AutoModRuleRecord } from '../store/botRecords.ts';
+import type { ModerationStore } from '../store/ModerationStore.ts';
+import type { ChannelRecord, MessageRecord, UserRecord } from '../store/records.ts';
+import type { AuditLogService } from './AuditLogService.ts';
+import { dispatch, requireGuildPermission, type DomainContext, type MessageGate } from './DomainContext.ts';
+import type { GuildState } from './DomainState.ts';
+import type { MessageService } from './MessageService.ts';
+import { memberToAPI } from './serialize.ts';
+
+/** Discord's per-guild limits by trigger type. */
+const RULE_LIMITS: Record<number, number> = { [AutoModTriggerType.KEYWORD]: 6, [AutoModTriggerType.SPAM]: 1, [AutoModTriggerType.KEYWORD_PRESET]: 1, [AutoModTriggerType.MENTION_SPAM]: 1 };
+
+/**
+ * Built-in keyword presets. Discord curates these lists; this server ships short starter lists
+ * (whole words and common suffixes). The slurs preset is empty on purpose: communities add the
+ * terms they need with a keyword rule.
+ */
+const PRESET_KEYWORDS: Record<number, readonly string[]> = {
+  1: ['fuck*', 'shit*', 'bullshit', 'bitch*', 'asshole*', 'bastard*', 'dickhead*', 'motherfuck*', 'wanker*'],
+  2: ['porn*', 'nude*', 'nsfw', 'hentai', 'xxx'],
+  3: [],
+};
+
+/** Discord's AUTO_MODERATION_ACTION message type: the alert posted to a moderators' channel. */
+const AUTO_MODERATION_ACTION_MESSAGE = 24;
+
+const USER_MENTION = /<@!?(\d{15,20})>/g;
+const ROLE_MENTION = /<@&(\d{15,20})>/g;
+
+interface Match {
+  rule: AutoModRuleRecord;
+  keyword: string | null;
+  matchedContent: string | null;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Discord's keyword syntax: `word` matches the whole word, `word*` words starting with it, `*word`
+ * words ending with it, `*word*` anywhere. Case-insensitive.
+ */
+export function keywordRegex(keyword: string): RegExp {
+  const prefix = keyword.startsWith('*');
+  const suffix = keyword.endsWith('*') && keyword.length > 1;
+  const core = escapeRegex(keyword.replace(/^\*/, '').replace(/\*$/, ''));
+  const left = prefix ? '[\\p{L}\\p{N}_]*' : '(?<![\\p{L}\\p{N}_])';
+  const right = suffix ? '[\\p{L}\\p{N}_]*' : '(?![\\p{L}\\p{N}_])';
+  return new RegExp(`${left}${core}${right}`, 'iu');
+}
+
+export function ruleToAPI(r: AutoModRuleRecord): APIAutoModRule {
+  return { ...r, trigger_metadata: { ...r.trigger_metadata }, actions: r.actions.map((a) => ({ ...a })) };
+}
+
+export class AutoModService implements MessageGate {
+  private readonly rules = new Map<string, AutoModRuleRecord>();
+  private readonly compiled = new Map<string, RegExp[]>();
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly store: ModerationStore,
+    private readonly messages: MessageService,
+    private readonly audit: AuditLogService,
+  ) {}
+
+  async load(): Promise<void> {
+    for (const r of await this.store.listAutoModRules()) this.remember(r);
+  }
+
+  private remember(r: AutoModRuleRecord): void {
+    this.rules.set(r.id, r);
+    const patterns: RegExp[] = [];
+    for (const k of r.trigger_metadata.keyword_filter ?? []) patterns.push(keywordRegex(k));
+    for (const p of r.trigger_metadata.regex_patterns ?? []) patterns.push(new RegExp(p, 'iu'));
+    for (const preset of r.trigger_metadata.presets ?? []) for (const k of PRESET_KEYWORDS[preset] ?? []) patterns.push(keywordRegex(k));
+    this.compiled.set(r.id, patterns);
+  }
+
+  private forget(ruleId: string): void {
+    this.rules.delete(ruleId);
+    this.compiled.delete(ruleId);
+  }
+
+  private guildRules(guildId: string): AutoModRuleRecord[] {
+    return [...this.rules.values()].filter((r) => r.guild_id === guildId);
+  }
+
+  /** Rule events go to members who can manage the guild (bots also need the configuration intent). */
+  private announce(g: GuildState, t: 'AUTO_MODERATION_RULE_CREATE' | 'AUTO_MODERATION_RULE_UPDATE' | 'AUTO_MODERATION_RULE_DELETE' | 'AUTO_MODERATION_ACTION_EXECUTION', d: unknown): void {
+    for (const userId of g.members.keys()) if (hasPermission(g.basePermissions(userId), PermissionFlags.MANAGE_GUILD)) dispatch(this.ctx, `u:${userId}`, t, d);
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  list(actor: UserRecord, guildId: string): APIAutoModRule[] {
+    requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_GUILD);
+    return this.guildRules(guildId).map(ruleToAPI);
+  }
+
+  getOne(actor: UserRecord, guildId: string, ruleId: string): APIAutoModRule {
+    requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_GUILD);
+    return ruleToAPI(this.requireRule(guildId, ruleId));
+  }
+
+  private requireRule(guildId: string, ruleId: string): AutoModRuleRecord {
+    const r = this.rules.get(ruleId);
+    if (!r || r.guild_id !== guildId) throw new ApiError(404, ErrorCode.General, 'Unknown Auto Moderation Rule');
+    return r;
+  }
+
+  private checkReferences(g: GuildState, input: { actions?: AutoModRuleInput['actions'] | undefined; exempt_roles?: string[] | undefined; exempt_channels?: string[] | undefined }): void {
+    input.actions?.forEach((a, i) => {
+      if (a.type === AutoModActionType.SEND_ALERT_MESSAGE && !g.channels.has(a.metadata.channel_id)) {
+        throw ApiError.invalidForm({ actions: { [i]: { metadata: { channel_id: { _errors: [{ code: 'CHANNEL_INVALID', message: 'Unknown channel' }] } } } } });
+      }
+    });
+    for (const id of input.exempt_roles ?? []) if (!g.roles.has(id)) throw ApiError.fieldError('exempt_roles', 'ROLE_INVALID', `Unknown role ${id}`);
+    for (const id of input.exempt_channels ?? []) if (!g.channels.has(id)) throw ApiError.fieldError('exempt_channels', 'CHANNEL_INVALID', `Unknown channel ${id}`);
+  }
+
+  async create(actor: UserRecord, guildId: string, input: AutoModRuleInput, reason: string | null): Promise<APIAutoModRule> {
+    const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_GUILD);
+    this.checkReferences(g, input);
+    const limit = RULE_LIMITS[input.trigger_type] ?? 0;
+    if (this.guildRules(guildId).filter((r) => r.trigger_type === input.trigger_type).length >= limit) {
+      throw new ApiError(400, 30035, `Maximum number of rules of this trigger type reached (${limit})`);
+    }
+    const rule: AutoModRuleRecord = {
+      id: this.ctx.ids.next(),
+      guild_id: guildId,
+      name: input.name,
+      creator_id: actor.id,
+      event_type: input.event_type,
+      trigger_type: input.trigger_type,
+      trigger_metadata: stripUndefined(input.trigger_metadata ?? {}),
+      actions: input.actions.map((a) => ({ type: a.type, metadata: stripUndefined(a.metadata ?? {}) })),
+      enabled: input.enabled ?? false,
+      exempt_roles: input.exempt_roles ?? [],
+      exempt_channels: input.exempt_channels ?? [],
+    };
+    await this.store.upsertAutoModRule(rule);
+    this.remember(rule);
+    const api = ruleToAPI(rule);
+    this.announce(g, 'AUTO_MODERATION_RULE_CREATE', api);
+    this.audit.recordInBackground({ guildId, userId: actor.id, targetId: rule.id, actionType: AuditLogEvent.AUTO_MODERATION_RULE_CREATE, changes: [{ key: 'name', new_value: rule.name }, { key: 'trigger_type', new_value: rule.trigger_type }], reason });
+    return api;
+  }
+
+  async modify(actor: UserRecord, guildId: string, ruleId: string, patch: AutoModRulePatch, reason: string | null): Promise<APIAutoModRule> {
+    const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_GUILD);
+    const rule = this.requireRule(guildId, ruleId);
+    this.checkReferences(g, patch);
+    const next: AutoModRuleRecord = { ...rule };
+    if (patch.name !== undefined) next.name = patch.name;
+    if (patch.event_type !== undefined) next.event_type = patch.event_type;
+    if (patch.trigger_metadata !== undefined) next.trigger_metadata = stripUndefined(patch.trigger_metadata);
+    if (patch.actions !== undefined) next.actions = patch.actions.map((a) => ({ type: a.type, metadata: stripUndefined(a.metadata ?? {}) }));
+    if (patch.enabled !== undefined) next.enabled = patch.enabled;
+    if (patch.exempt_roles !== undefined) next.exempt_roles = patch.exempt_roles;
+    if (patch.exempt_channels !== undefined) next.exempt_channels = patch.exempt_channels;
+    await this.store.upsertAutoModRule(next);
+    this.remember(next);
+    const api = ruleToAPI(next);
+    this.announce(g, 'AUTO_MODERATION_RULE_UPDATE', api);
+    const changes = (['name', 'enabled', 'event_type'] as const).filter((k) => next[k] !== rule[k]).map((k) => ({ key: k, old_value: rule[k], new_value: next[k] }));
+    this.audit.recordInBackground({ guildId, userId: actor.id, targetId: rule.id, actionType: AuditLogEvent.AUTO_MODERATION_RULE_UPDATE, changes, reason });
+    return api;
+  }
+
+  async delete(actor: UserRecord, guildId: string, ruleId: string, reason: string | null): Promise<void> {
+    const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_GUILD);
+    const rule = this.requireRule(guildId, ruleId);
+    await this.store.deleteAutoModRule(ruleId);
+    this.forget(ruleId);
+    this.announce(g, 'AUTO_MODERATION_RULE_DELETE', ruleToAPI(rule));
+    this.audit.recordInBackground({ guildId, userId: actor.id, targetId: rule.id, actionType: AuditLogEvent.AUTO_MODERATION_RULE_DELETE, changes: [{ key: 'name', old_value: rule.name }], reason });
+  }
+
+  // ---------------------------------------------------------------- enforcement
+
+  /** MessageGate: runs before a guild message is stored; throws 200000 when a rule blocks it. */
+  async beforeSend(actor: UserRecord, channel: ChannelRecord, content: string): Promise<void> {
+    if (!channel.guild_id || content === '') return;
+    const g = this.ctx.state.guilds.get(channel.guild_id);
+    if (!g) return;
+    const rules = this.guildRules(g.id).filter((r) => r.enabled && r.event_type === 1);
+    if (rules.length === 0) return;
+    const permissions = g.basePermissions(actor.id);
+    if (hasPermission(permissions, PermissionFlags.ADMINISTRATOR) || hasPermission(permissions, PermissionFlags.MANAGE_GUILD)) return;
+    const memberRoles = g.members.get(actor.id)?.roles ?? [];
+    let blocked: { rule: AutoModRuleRecord; message: string | undefined } | null = null;
+    for (const rule of rules) {
+      if (rule.exempt_channels.includes(channel.id) || (channel.parent_id && rule.exempt_channels.includes(channel.parent_id))) continue;
+      if (rule.exempt_roles.some((r) => memberRoles.includes(r))) continue;
+      const match = this.match(rule, content);
+      if (!match) continue;
+      for (const action of rule.actions) {
+        if (action.type === AutoModActionType.BLOCK_MESSAGE) blocked ??= { rule, message: action.metadata?.custom_message };
+        else if (action.type === AutoModActionType.SEND_ALERT_MESSAGE) await this.alert(g, rule, match, actor, channel, content, action.metadata?.channel_id);
+        else if (action.type === AutoModActionType.TIMEOUT) await this.timeout(g, rule, actor, action.metadata?.duration_seconds ?? 60);
+        this.announce(g, 'AUTO_MODERATION_ACTION_EXECUTION', {
+          guild_id: g.id,
+          action,
+          rule_id: rule.id,
+          rule_trigger_type: rule.trigger_type,
+          user_id: actor.id,
+          channel_id: channel.id,
+          content,
+          matched_keyword: match.keyword,
+          matched_content: match.matchedContent,
+        });
+      }
+      if (rule.actions.some((a) => a.type === AutoModActionType.BLOCK_MESSAGE)) {
+        this.audit.recordInBackground({
+          guildId: g.id,
+          userId: actor.id,
+          targetId: actor.id,
+          actionType: AuditLogEvent.AUTO_MODERATION_BLOCK_MESSAGE,
+          options: { channel_id: channel.id, auto_moderation_rule_name: rule.name, auto_moderation_rule_trigger_type: String(rule.trigger_type) },
+          reason: null,
+        });
+      }
+    }
+    if (blocked) throw new ApiError(400, ErrorCode.AutoModerationBlocked, blocked.message ?? 'Message was blocked by automatic moderation');
+  }
+
+  private match(rule: AutoModRuleRecord, content: string): Match | null {
+    if (rule.trigger_type === AutoModTriggerType.MENTION_SPAM) {
+      const unique = new Set([...content.matchAll(USER_MENTION)].map((m) => `u${m[1]}`));
+      for (const m of content.matchAll(ROLE_MENTION)) unique.add(`r${m[1]}`);
+      const limit = rule.trigger_metadata.mention_total_limit ?? Number.POSITIVE_INFINITY;
+      return unique.size > limit ? { rule, keyword: null, matchedContent: null } : null;
+    }
+    const allow = (rule.trigger_metadata.allow_list ?? []).map(keywordRegex);
+    for (const [index, re] of (this.compiled.get(rule.id) ?? []).entries()) {
+      const found = re.exec(content);
+      if (!found) continue;
+      if (allow.some((a) => a.test(found[0]))) continue;
+      const keywords = [...(rule.trigger_metadata.keyword_filter ?? []), ...(rule.trigger_metadata.regex_patterns ?? [])];
+      return { rule, keyword: keywords[index] ?? null, matchedContent: found[0] };
+    }
+    return null;
+  }
+
+  /** Posts Discord's AUTO_MODERATION_ACTION system message (type 24) into the alert channel. */
+  private async alert(g: GuildState, rule: AutoModRuleRecord, match: Match, actor: UserRecord, channel: ChannelRecord, content: string, alertChannelId: string | undefined): Promise<void> {
+    const target = alertChannelId ? g.channels.get(alertChannelId) : undefined;
+    if (!target) return;
+    const record: MessageRecord = {
+      id: this.ctx.ids.next(),
+      channel_id: target.id,
+      guild_id: g.id,
+      author_id: actor.id,
+      type: AUTO_MODERATION_ACTION_MESSAGE,
+      content: '',
+      edited_at: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [
+        {
+          type: 'auto_moderation_message',
+          description: content,
+          fields: [
+            { name: 'rule_name', value: rule.name, inline: false },
+            { name: 'channel_id', value: channel.id, inline: false },
+            ...(match.keyword ? [{ name: 'keyword', value: match.keyword, inline: false }] : []),
+            ...(match.matchedContent ? [{ name: 'keyword_matched_content', value: match.matchedContent, inline: false }] : []),
+          ],
+        },
+      ],
+      components: [],
+      pinned: false,
+      pinned_at: null,
+      flags: 0,
+      reference: null,
+      webhook_id: null,
+      application_id: null,
+      nonce: null,
+      author_override: null,
+      interaction: null,
+    };
+    await this.messages.persistAndAnnounce(record, target, [], null);
+    this.audit.recordInBackground({ guildId: g.id, userId: actor.id, targetId: actor.id, actionType: AuditLogEvent.AUTO_MODERATION_FLAG_TO_CHANNEL, options: { channel_id: channel.id, auto_moderation_rule_name: rule.name, auto_moderation_rule_trigger_type: String(rule.trigger_type) }, reason: null });
+  }
+
+  /** Times the author out (communication_disabled_until), as a moderator's PATCH would. */
+  private async timeout(g: GuildState, rule: AutoModRuleRecord, actor: UserRecord, seconds: number): Promise<void> {
+    const member = g.members.get(actor.id);
+    if (!member || g.guild.owner_id === actor.id) return;
+    const next = { ...member, communication_disabled_until: Date.now() + seconds * 1000 };
+    await this.ctx.meta.upsertMember(next);
+    g.members.set(actor.id, next);
+    this.ctx.bus.publish({ kind: 'access', userIds: [actor.id] });
+    dispatch(this.ctx, `g:${g.id}`, 'GUILD_MEMBER_UPDATE', { ...memberToAPI(next, actor), guild_id: g.id });
+    this.audit.recordInBackground({
+      guildId: g.id,
+      userId: actor.id,
+      targetId: actor.id,
+      actionType: AuditLogEvent.AUTO_MODERATION_USER_COMMUNICATION_DISABLED,
+      options: { auto_moderation_rule_name: rule.name, auto_moderation_rule_trigger_type: String(rule.trigger_type) },
+      changes: [{ key: 'communication_disabled_until', new_value: new Date(next.communication_disabled_until).toISOString() }],
+      reason: null,
+    });
+  }
+}
+
+function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
