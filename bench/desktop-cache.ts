@@ -8,9 +8,15 @@
 //                    -> structured clone of the arguments -> sender check + zod parse -> service ->
 //                    structured clone of the rows (Electron's IPC serialises with the same algorithm;
 //                    the process hop itself, typically 0.1-0.5 ms, cannot be measured without Electron)
-// Renderer asks -> rows painted (Chromium) is not measured yet: it needs the renderer build.
+//   paint            renderer asks -> rows painted, in Debian's Chromium with the real renderer build
+//                    (Vite), real server and real SQLite cache, with the server stopped so the rows can
+//                    only come from the cache: performance marks from the click on a channel to (a)
+//                    the newest cached row in the DOM and (b) the next animation frame after it
+//                    (the paint). The bridge transport there is a Playwright binding (CDP), the
+//                    stand-in for the Electron preload, so this is an upper bound for Electron IPC.
 //
 //   node --import tsx bench/desktop-cache.ts [--channels 100] [--per-channel 1000] [--opens 500]
+//                                            [--paint-channels 15] [--paint-rounds 3] [--no-paint]
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +28,7 @@ import { createIpcHandlers } from '../apps/desktop/src/main/ipc/createIpcHandler
 import { IpcSenderPolicy } from '../apps/desktop/src/main/ipc/IpcSenderPolicy.main.ts';
 import { runIpcHandler } from '../apps/desktop/src/main/ipc/runIpcHandler.main.ts';
 import { createDesktopBridge } from '../apps/desktop/src/preload/createDesktopBridge.ts';
+import { measurePaint, type PaintResult } from './desktop-paint.ts';
 
 const TARGET_MS = 50;
 const PAGE = 50;
@@ -147,10 +154,19 @@ async function main(): Promise<void> {
     raw.close();
     reopened.close();
 
+    let paint: PaintResult | { skipped: string } = { skipped: 'disabled with --no-paint' };
+    if (!process.argv.includes('--no-paint')) {
+      try {
+        paint = await measurePaint({ channels: argument('paint-channels', 15), rounds: argument('paint-rounds', 3), pageSize: PAGE, summarize });
+      } catch (error) {
+        paint = { skipped: `paint measurement failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+      }
+    }
+
     const bridgeSummary = summarize(viaBridge);
     const result = {
       bench: 'desktop-cache',
-      target: { metric: 'cached channel open, bridge ask -> rows returned', p99Ms: TARGET_MS },
+      target: { metric: 'open a cached channel, renderer asks -> rows painted', p95Ms: TARGET_MS },
       dataset: { channels, messagesPerChannel: perChannel, messages: stats.messageCount, cacheBytes: stats.sizeBytes, fileBytes: statSync(filePath).size, pageSize: PAGE },
       fill: { ms: Math.round(fillMs), messagesPerSecond: Math.round(stats.messageCount / (fillMs / 1000)) },
       opens,
@@ -159,14 +175,20 @@ async function main(): Promise<void> {
       serviceMs: summarize(service),
       bridgeMs: bridgeSummary,
       bridgeOverBaselineP50: Math.round((bridgeSummary.p50 / (summarize(baseline).p50 || Number.NaN)) * 10) / 10,
-      pass: bridgeSummary.p99 <= TARGET_MS,
-      notes: 'Electron IPC process hop not included (no Electron binary here); renderer paint not measured yet',
+      paint,
+      pass: 'painted' in paint ? paint.painted.p95 <= TARGET_MS : null,
+      notes:
+        'bridge: Electron IPC process hop not included (no Electron binary here); paint: Chromium + Playwright binding as the preload stand-in, server stopped so rows come from the cache only',
     };
     console.log(JSON.stringify(result));
+    const paintLine =
+      'painted' in paint
+        ? `click -> rows painted p50 ${paint.painted.p50} / p95 ${paint.painted.p95} ms (n=${paint.samples}); `
+        : `paint not measured (${paint.skipped}); `;
     console.log(
-      `desktop-cache: open cached channel (${PAGE} of ${stats.messageCount.toLocaleString('en')} msgs, ${(stats.sizeBytes / 1e6).toFixed(0)} MB) ` +
-        `bridge p50 ${bridgeSummary.p50} ms / p99 ${bridgeSummary.p99} ms (service p50 ${result.serviceMs.p50}, raw SQLite p50 ${result.sqliteBaselineMs.p50}) ` +
-        `vs target <= ${TARGET_MS} ms: ${result.pass ? 'PASS' : 'FAIL'}`,
+      `desktop-cache: open cached channel: ${paintLine}bridge p50 ${bridgeSummary.p50} / p99 ${bridgeSummary.p99} ms ` +
+        `(service p50 ${result.serviceMs.p50}, raw SQLite p50 ${result.sqliteBaselineMs.p50}; ${PAGE} of ${stats.messageCount.toLocaleString('en')} msgs, ` +
+        `${(stats.sizeBytes / 1e6).toFixed(0)} MB) vs target <= ${TARGET_MS} ms: ${result.pass === null ? 'NOT MEASURED (renderer paint unavailable)' : result.pass ? 'PASS' : 'FAIL'}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 // The desktop app's offline promise, end to end: open a channel, see its messages, stop the
 // server, reload: the cached history still shows, under the offline banner.
 //
-// What is real: the chat server (in-process, on a temp SQLite file), the renderer (the Vite build
-// of apps/desktop/src/renderer), Debian's Chromium, the IPC handlers, the sender policy and the
-// MessageCache on a real better-sqlite3 file in a temp "user data" directory.
+// What is real: the chat server (its own process, `npm start`'s entry, on a temp SQLite file),
+// the renderer (the Vite build of apps/desktop/src/renderer), Debian's Chromium, the IPC
+// handlers, the sender policy and the MessageCache on a real better-sqlite3 file in a temp
+// "user data" directory.
 // What stands in for Electron, which cannot be downloaded here:
 //   - the preload: `window.concord` is built by the same createDesktopBridge, bundled into an init
 //     script, and its calls reach the handlers through Playwright's exposeBinding instead of
@@ -20,7 +21,6 @@ import { join } from 'node:path';
 import { ConcordApi } from '@concord/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../../server/src/index.ts';
 import { IpcChannel } from '../../src/shared/ipcChannels.ts';
 import { createIpcHandlers } from '../../src/main/ipc/createIpcHandlers.main.ts';
 import { IpcSenderPolicy } from '../../src/main/ipc/IpcSenderPolicy.main.ts';
@@ -30,6 +30,7 @@ import { startAppHost, type AppHost } from './harness/AppHost.ts';
 import { buildRenderer } from './harness/buildRenderer.ts';
 import { exposeDesktopBridge, type ExposedBridge } from './harness/exposeDesktopBridge.ts';
 import { launchChromium } from './harness/launchChromium.ts';
+import { spawnServer, type SpawnedServer } from './harness/spawnServer.ts';
 
 const MESSAGE_COUNT = 30;
 const contentOf = (n: number) => `cached history line ${String(n).padStart(2, '0')}`;
@@ -50,7 +51,7 @@ function rowsOnDisk(filePath: string, channelId: string): CachedRow[] {
 
 describe('desktop: cached history survives the server going away', () => {
   let dir: string;
-  let server: RunningServer | null = null;
+  let server: SpawnedServer | null = null;
   let appHost: AppHost;
   let cache: MessageCache;
   let browser: Browser;
@@ -66,7 +67,7 @@ describe('desktop: cached history survives the server going away', () => {
     dir = mkdtempSync(join(tmpdir(), 'concord-cached-history-'));
     const webDir = buildRenderer(join(dir, 'web'));
 
-    server = await startServer({ env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'server-data'), LOG_LEVEL: 'silent', RATE_LIMITS: 'off' } });
+    server = await spawnServer(join(dir, 'server-data'));
     const anonymous = new ConcordApi({ baseUrl: `${server.url}/api/v9` });
     const { token } = await anonymous.register({ username: `cache_e2e_${process.pid}`.slice(0, 32), password: 'correct horse battery staple' });
     const api = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token });
@@ -108,7 +109,7 @@ describe('desktop: cached history survives the server going away', () => {
     await browser?.close();
     cache?.close();
     await appHost?.close();
-    await server?.close();
+    await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -133,7 +134,7 @@ describe('desktop: cached history survives the server going away', () => {
 
   it('still shows the cached history under the offline banner after the server stops and the page reloads', async () => {
     const callsBefore = exposed.calls.length;
-    await server?.close();
+    await server?.stop();
     server = null;
     appHost.setBackend(null);
 

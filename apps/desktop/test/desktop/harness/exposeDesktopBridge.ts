@@ -19,9 +19,10 @@ export interface ExposedBridge {
   calls: { channel: string; ok: boolean; code?: string }[];
 }
 
-export async function bundleBridgeInitScript(info: { platform: string; version: string }): Promise<string> {
+/** Bundles the init script that assembles window.concord (a benchmark may bring its own entry). */
+export async function bundleBridgeInitScript(info: { platform: string; version: string }, entry: string = ENTRY): Promise<string> {
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -37,7 +38,14 @@ export async function bundleBridgeInitScript(info: { platform: string; version: 
 
 export async function exposeDesktopBridge(
   context: BrowserContext,
-  options: { handlers: IpcHandlerTable; policy: IpcSenderPolicy; reporter: IpcFailureReporter; info?: { platform: string; version: string } },
+  options: {
+    handlers: IpcHandlerTable;
+    policy: IpcSenderPolicy;
+    reporter: IpcFailureReporter;
+    info?: { platform: string; version: string };
+    /** Another entry for the init script (benchmarks); it must define window.concord itself. */
+    initScriptEntry?: string;
+  },
 ): Promise<ExposedBridge> {
   const ids = new WeakMap<Page, number>();
   let nextId = 1;
@@ -64,6 +72,6 @@ export async function exposeDesktopBridge(
     calls.push(result.ok ? { channel, ok: true } : { channel, ok: false, code: result.error.code });
     return result;
   });
-  await context.addInitScript({ content: await bundleBridgeInitScript(options.info ?? { platform: 'linux', version: '0.1.0-e2e' }) });
+  await context.addInitScript({ content: await bundleBridgeInitScript(options.info ?? { platform: 'linux', version: '0.1.0-e2e' }, options.initScriptEntry) });
   return { idOf, calls };
 }
