@@ -668,6 +668,7 @@ export const ModifyAutoModRuleBody = z.object({
   exempt_roles: z.array(snowflakeSchema).max(20).optional(),
   exempt_channels: z.array(snowflakeSchema).max(50).optional(),
 });
+export type AutoModRulePatch = z.infer<typeof ModifyAutoModRuleBody>;
 
 export interface APIAutoModRule {
   id: Snowflake;

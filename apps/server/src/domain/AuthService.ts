@@ -80,11 +80,15 @@ export class AuthService {
     return { token: await this.issueToken(user.id), user_id: user.id };
   }
 
-  /** Resolves a bare user token or `Bot <token>` to its user, or null. */
-  async authenticate(header: string): Promise<UserRecord | null> {
+  /**
+   * Resolves a bare user token or `Bot <token>` to its user, or null. On the gateway, IDENTIFY and
+   * RESUME carry bare tokens for users and bots alike (as discord.js sends them), so there a bare
+   * token may be either.
+   */
+  async authenticate(header: string, where: 'rest' | 'gateway' = 'rest'): Promise<UserRecord | null> {
     if (!header || header.length > 512) return null;
     let token = header;
-    let expectBot: boolean | null = false;
+    let expectBot: boolean | null = where === 'gateway' ? null : false;
     if (header.startsWith('Bot ')) {
       token = header.slice(4);
       expectBot = true;

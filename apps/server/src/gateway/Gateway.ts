@@ -505,7 +505,7 @@ export class Gateway {
     ud.identifying = true;
     const data = parsed.data;
     this.auth
-      .authenticate(data.token)
+      .authenticate(data.token, 'gateway')
       .then(async (user) => {
         if (ud.closed) return;
         if (!user) {
@@ -633,7 +633,7 @@ export class Gateway {
     ud.identifying = true;
     const { token, session_id, seq } = parsed.data;
     this.auth
-      .authenticate(token)
+      .authenticate(token, 'gateway')
       .then((user) => {
         if (ud.closed) return;
         ud.identifying = false;

@@ -86,7 +86,7 @@ export function runBot(t: TestServer, fixture: string, token: string): BotProces
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`bot did not report "${event}" within ${timeoutMs} ms; saw ${JSON.stringify(events.map((e) => e.event))}; stderr: ${stderr.slice(-2000)}`));
+          reject(new Error(`bot did not report "${event}" within ${timeoutMs} ms; saw ${JSON.stringify(events).slice(-3000)}; stderr: ${stderr.slice(-2000)}`));
         }, timeoutMs);
         if (!check()) listeners.add(check);
       });
