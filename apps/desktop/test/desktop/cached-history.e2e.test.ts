@@ -1,5 +1,6 @@
 // The desktop app's offline promise, end to end: open a channel, see its messages, stop the
-// server, reload: the cached history still shows, under the offline banner.
+// server, reload: the cached history still shows, under the offline banner. Then log out: the
+// cache is wiped from disk.
 //
 // What is real: the chat server (its own process, `npm start`'s entry, on a temp SQLite file),
 // the renderer (the Vite build of apps/desktop/src/renderer), Debian's Chromium, the IPC
@@ -15,7 +16,7 @@
 // The test signs in by storing a token (registered over REST) where the renderer keeps it; the
 // login screen is covered by the web e2e tests.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConcordApi } from '@concord/client';
@@ -166,6 +167,18 @@ describe('desktop: cached history survives the server going away', () => {
     expect(refusals).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('logging out wipes the cache: no row and no message text is left in the file or its WAL', async () => {
+    await page.getByTestId('user-settings-button').click();
+    await page.getByTestId('logout-button').click();
+    await expect.poll(() => rowsOnDisk(cache.filePath, channelId).length, { timeout: 10_000 }).toBe(0);
+    expect(exposed.calls).toContainEqual({ channel: IpcChannel.cacheClear, ok: true });
+    const bytesOnDisk = ['', '-wal']
+      .map((suffix) => (existsSync(cache.filePath + suffix) ? readFileSync(cache.filePath + suffix).toString('latin1') : ''))
+      .join('');
+    expect(bytesOnDisk).not.toContain('cached history line');
+    expect(cache.stats()).toMatchObject({ messageCount: 0, sizeBytes: 0 });
+  }, 60_000);
 });
 
 // A visibility wait with room for a cold renderer start on a loaded 2-core machine.
