@@ -25,8 +25,7 @@ describe('web client: two users chatting', () => {
   const suffix = Date.now().toString(36).slice(-5);
 
   beforeAll(async () => {
-    await buildWebClient();
-    server = await startTestServer();
+    server = await startTestServer(await buildWebClient());
     browser = await launchChromium();
     alice = await openUserPage(browser, server.url, `alice_${suffix}`);
     bob = await openUserPage(browser, server.url, `bob_${suffix}`);

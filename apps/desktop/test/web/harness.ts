@@ -17,14 +17,21 @@ export const WEB_ROOT = path.join(DESKTOP_ROOT, 'dist/web');
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-let built: Promise<void> | null = null;
+let built: Promise<string> | null = null;
 
-/** Builds the web client once per test process (CONCORD_SKIP_WEB_BUILD=1 reuses an existing build). */
-export function buildWebClient(): Promise<void> {
-  if (process.env['CONCORD_SKIP_WEB_BUILD'] === '1' && existsSync(path.join(WEB_ROOT, 'index.html'))) return Promise.resolve();
+/**
+ * Builds the web client once per test process into its own temporary directory (test files run
+ * in parallel processes, and none of them may clobber another's build or `dist/web`).
+ * CONCORD_SKIP_WEB_BUILD=1 serves the existing `dist/web` instead. Resolves to the web root.
+ */
+export function buildWebClient(): Promise<string> {
+  if (process.env['CONCORD_SKIP_WEB_BUILD'] === '1' && existsSync(path.join(WEB_ROOT, 'index.html'))) return Promise.resolve(WEB_ROOT);
   built ??= (async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'concord-web-build-'));
     const { build } = await import('vite');
-    await build({ configFile: path.join(DESKTOP_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    await build({ configFile: path.join(DESKTOP_ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
+    return outDir;
   })();
   return built;
 }
@@ -53,7 +60,7 @@ export interface TestServer {
 }
 
 /** Runs `apps/server/src/main.ts` as its own process, so a test can stop it and start it again. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(webRoot: string, env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'concord-web-e2e-'));
   const port = await freePort();
   let child: ChildProcess | null = null;
@@ -63,7 +70,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     new Promise<void>((resolve, reject) => {
       const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'apps/server/src/main.ts')], {
         cwd: REPO_ROOT,
-        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_ROOT, RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...env },
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_ROOT: webRoot, RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = proc;

@@ -18,19 +18,12 @@ import { useTypingStore } from '../state/typingStore.ts';
 import { useCurrentChannelId } from '../state/selectors.ts';
 import { navigateToChannel } from '../net/actions.ts';
 import { ackVisibleChannel } from '../net/readStates.ts';
-import { openChannel } from '../net/channelLoader.ts';
 import { moveChannel } from './channelNavigation.ts';
 
 export function AppShell() {
   const guildId = useUiStore((s) => s.selectedGuildId);
   const channelId = useCurrentChannelId();
   const channelKnown = useGuildStore((s) => (channelId ? !!s.channels[channelId] : false));
-
-  // Open the restored channel once at mount (the stores may come from the offline snapshot).
-  useEffect(() => {
-    if (channelId) void openChannel(channelId);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

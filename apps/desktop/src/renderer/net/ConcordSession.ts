@@ -12,7 +12,7 @@ import { useReadStateStore } from '../state/readStateStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { applyReady, handleDispatch } from './dispatch.ts';
-import { clearSnapshot, restoreSnapshot, saveSnapshot } from './snapshot.ts';
+import { clearSnapshot, restoreLocation, restoreSnapshot, saveLocation, saveSnapshot } from './snapshot.ts';
 import { apiBaseUrl, gatewayOrigin } from './serverUrl.ts';
 import { refreshOpenChannel } from './channelLoader.ts';
 import { isObj } from './decoders.ts';
@@ -28,6 +28,8 @@ export interface Session {
 
 let current: Session | null = null;
 let snapshotTimer: ReturnType<typeof setInterval> | null = null;
+let unsubscribeLocation: (() => void) | null = null;
+const saveOnExit = () => saveSnapshot();
 
 export function getSession(): Session {
   if (!current) throw new Error('no session: the user is signed out');
@@ -64,6 +66,11 @@ export async function startSession(token: string): Promise<void> {
   const settings = await bridge.settings.get();
   useUiStore.getState().setSettings(settings);
   const restored = restoreSnapshot();
+  if (!restored) restoreLocation();
+  unsubscribeLocation = useUiStore.subscribe((s, prev) => {
+    if (s.selectedGuildId !== prev.selectedGuildId || s.channelByGuild !== prev.channelByGuild) saveLocation();
+  });
+  window.addEventListener('pagehide', saveOnExit);
   const api = new ConcordApi({ baseUrl: apiBaseUrl(), token });
   const sessionStore = useSessionStore.getState();
   sessionStore.setSession({ status: 'connecting', token });
@@ -136,6 +143,9 @@ function endSessionLocally(): void {
   current = null;
   if (snapshotTimer) clearInterval(snapshotTimer);
   snapshotTimer = null;
+  unsubscribeLocation?.();
+  unsubscribeLocation = null;
+  window.removeEventListener('pagehide', saveOnExit);
 }
 
 /** Logout: ends the gateway session, revokes nothing locally cached, and wipes the cache. */

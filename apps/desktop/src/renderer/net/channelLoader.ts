@@ -21,8 +21,18 @@ export function isNetworkFailure(err: unknown): boolean {
 }
 
 const syncing = new Map<string, Promise<void>>();
+const opening = new Map<string, Promise<void>>();
 
-export async function openChannel(channelId: string): Promise<void> {
+/** Opens a channel (several callers may ask at once: they share one open). */
+export function openChannel(channelId: string): Promise<void> {
+  const running = opening.get(channelId);
+  if (running) return running;
+  const p = doOpenChannel(channelId).finally(() => opening.delete(channelId));
+  opening.set(channelId, p);
+  return p;
+}
+
+async function doOpenChannel(channelId: string): Promise<void> {
   const session = maybeSession();
   if (!session) return;
   const channel = useGuildStore.getState().channels[channelId];

@@ -10,6 +10,7 @@ import { useUiStore } from '../state/uiStore.ts';
 import { isObj } from './decoders.ts';
 
 const KEY = 'concord.snapshot';
+const LOCATION_KEY = 'concord.location';
 const VERSION = 1;
 const MAX_MEMBERS_PER_GUILD = 200;
 
@@ -60,6 +61,34 @@ export function saveSnapshot(): void {
   }
 }
 
+/** The selected guild and channel, saved on every navigation (cheap, unlike the snapshot). */
+export function saveLocation(): void {
+  const ui = useUiStore.getState();
+  try {
+    localStorage.setItem(LOCATION_KEY, JSON.stringify({ guildId: ui.selectedGuildId, channelByGuild: ui.channelByGuild }));
+  } catch (err) {
+    console.warn('could not save the last location', err);
+  }
+}
+
+function readLocation(): Snapshot['location'] | null {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(LOCATION_KEY) ?? 'null');
+    if (!isObj(parsed) || typeof parsed['guildId'] !== 'string' || !isObj(parsed['channelByGuild'])) return null;
+    const channelByGuild: Record<string, string | null> = {};
+    for (const [k, v] of Object.entries(parsed['channelByGuild'])) if (typeof v === 'string' || v === null) channelByGuild[k] = v;
+    return { guildId: parsed['guildId'], channelByGuild };
+  } catch {
+    return null;
+  }
+}
+
+/** Restores the last location alone (when there is no snapshot yet). */
+export function restoreLocation(): void {
+  const location = readLocation();
+  if (location) useUiStore.setState({ selectedGuildId: location.guildId, channelByGuild: location.channelByGuild });
+}
+
 /** Restores the snapshot into the stores; returns false when there is none for this build. */
 export function restoreSnapshot(): boolean {
   let parsed: unknown;
@@ -78,10 +107,12 @@ export function restoreSnapshot(): boolean {
   useGuildStore.setState({ guilds: s.guilds, guildOrder: s.guildOrder, channels: s.channels });
   useMemberStore.setState({ users: s.users, members: s.members });
   useReadStateStore.setState({ readStates: s.readStates });
-  useUiStore.setState({ selectedGuildId: s.location.guildId, channelByGuild: s.location.channelByGuild });
+  const location = readLocation() ?? s.location;
+  useUiStore.setState({ selectedGuildId: location.guildId, channelByGuild: location.channelByGuild });
   return true;
 }
 
 export function clearSnapshot(): void {
   localStorage.removeItem(KEY);
+  localStorage.removeItem(LOCATION_KEY);
 }
