@@ -292,13 +292,14 @@ export const ApplicationCommandBody = z
   });
 export type ApplicationCommandInput = z.infer<typeof ApplicationCommandBody>;
 
+/** PATCH of a command: the merged definition is parsed again with ApplicationCommandBody, so values stay raw here. */
 export const ModifyApplicationCommandBody = z.object({
   name: z.string().min(1).max(32).optional(),
   name_localizations: localizations,
   description: z.string().max(100).optional(),
   description_localizations: localizations,
   options: z.array(z.unknown()).max(25).optional(),
-  default_member_permissions: z.union([permissionsSchema, z.null()]).optional(),
+  default_member_permissions: z.union([z.string(), z.number(), z.null()]).optional(),
   dm_permission: z.boolean().nullable().optional(),
   nsfw: z.boolean().optional(),
   contexts: z.array(z.number().int().min(0).max(2)).max(3).nullable().optional(),
