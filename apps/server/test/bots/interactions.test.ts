@@ -88,7 +88,7 @@ describe('application commands', () => {
     const path = `/applications/${bot.applicationId}/commands`;
     const res = await fetch(`${t.server.url}/api/v10${path}`, { method: 'POST', headers: { authorization: `Bot ${bot.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'temp', description: 'first' }) });
     expect(res.status).toBe(201);
-    const first = await res.json();
+    const first = (await res.json()) as { id: string; version: string };
     const again = await botApi.rest.post<any>(path, { name: 'temp', description: 'second' });
     expect(again.id).toBe(first.id);
     expect(again.description).toBe('second');
