@@ -6,8 +6,10 @@ import { App } from './App.dom.tsx';
 import { getBridge } from './bridge/bridge.ts';
 import { startSession, storedToken } from './net/ConcordSession.ts';
 import { useUiStore } from './state/uiStore.ts';
+import { captureInviteFromUrl } from './net/inviteLink.ts';
 
 async function boot(): Promise<void> {
+  captureInviteFromUrl();
   const settings = await getBridge().settings.get();
   useUiStore.getState().setSettings(settings);
   const token = storedToken();

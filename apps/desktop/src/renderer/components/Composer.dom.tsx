@@ -221,7 +221,7 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
             >
               {s.icon}
               <span>{s.label}</span>
-              {s.hint ? <span className="hint">{s.hint}</span> : null}
+              {s.hint ? <span className="ac-hint">{s.hint}</span> : null}
             </div>
           ))}
         </div>

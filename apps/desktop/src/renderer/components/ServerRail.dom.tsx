@@ -3,8 +3,12 @@
 import { memo } from 'react';
 import { useGuildStore } from '../state/guildStore.ts';
 import { HOME, useUiStore } from '../state/uiStore.ts';
-import { useGuildUnread } from '../state/selectors.ts';
-import { navigateToGuild } from '../net/actions.ts';
+import { dmName, useChannelUnread, useDMChannels, useGuildUnread } from '../state/selectors.ts';
+import { useSessionStore } from '../state/sessionStore.ts';
+import { navigateToChannel, navigateToGuild } from '../net/actions.ts';
+import { isUnread, useReadStateStore } from '../state/readStateStore.ts';
+import { Avatar } from './Avatar.dom.tsx';
+import type { APIChannel } from '@concord/protocol';
 import { guildInitials } from '../lib/avatar.ts';
 import { CompassIcon, LogoIcon, PlusIcon } from './Icons.dom.tsx';
 
@@ -14,6 +18,7 @@ export function ServerRail() {
   return (
     <nav className="rail" aria-label="Servers" data-testid="server-rail">
       <HomeButton selected={selected === HOME} />
+      <UnreadDMs />
       <div className="rail-separator" />
       {guildOrder.map((id) => (
         <GuildIcon key={id} guildId={id} selected={selected === id} />
@@ -96,3 +101,33 @@ const GuildIcon = memo(function GuildIcon({ guildId, selected }: { guildId: stri
     </div>
   );
 });
+
+/** Discord lists DMs with unread messages under Home, so they can be opened from anywhere. */
+function UnreadDMs() {
+  const dms = useDMChannels();
+  const readStates = useReadStateStore((s) => s.readStates);
+  const unread = dms.filter((c) => isUnread(c.last_message_id, readStates[c.id])).slice(0, 5);
+  return (
+    <>
+      {unread.map((c) => (
+        <RailDM key={c.id} channel={c} />
+      ))}
+    </>
+  );
+}
+
+function RailDM({ channel }: { channel: APIChannel }) {
+  const { mentions } = useChannelUnread(channel);
+  const selfId = useSessionStore((s) => s.user?.id);
+  const other = channel.recipients?.find((r) => r.id !== selfId) ?? channel.recipients?.[0];
+  const name = dmName(channel);
+  return (
+    <div className="rail-item rail-dm unread" title={name}>
+      <div className="rail-pill" />
+      <button className="rail-icon" aria-label={`Direct message with ${name}`} data-testid="rail-dm" onClick={() => navigateToChannel(HOME, channel.id)}>
+        <Avatar id={other?.id ?? channel.id} name={name} size={48} />
+      </button>
+      {mentions > 0 ? <span className="badge">{mentions}</span> : null}
+    </div>
+  );
+}

@@ -8,10 +8,10 @@ import { Modal } from './Modal.dom.tsx';
 import { CompassIcon, PlusIcon } from '../components/Icons.dom.tsx';
 import { flattenFieldErrors } from '../auth/AuthScreen.dom.tsx';
 
-export function AddGuildModal({ step }: { step: 'choose' | 'create' | 'join' }) {
+export function AddGuildModal({ step, initialCode }: { step: 'choose' | 'create' | 'join'; initialCode: string }) {
   const user = useSessionStore((s) => s.user);
   const [name, setName] = useState(`${user?.global_name || user?.username || 'My'}'s server`);
-  const [code, setCode] = useState('');
+  const [code, setCode] = useState(initialCode);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const go = (next: 'choose' | 'create' | 'join') => useUiStore.getState().openModal({ kind: 'addGuild', step: next });

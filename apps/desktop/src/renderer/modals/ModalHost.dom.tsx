@@ -14,7 +14,7 @@ export function ModalHost() {
   if (!modal) return null;
   switch (modal.kind) {
     case 'addGuild':
-      return <AddGuildModal step={modal.step} />;
+      return <AddGuildModal step={modal.step} initialCode={modal.code ?? ''} />;
     case 'createChannel':
       return <CreateChannelModal guildId={modal.guildId} parentId={modal.parentId} category={modal.category} />;
     case 'invite':

@@ -19,7 +19,7 @@ export type UserSettingsTab =
   | 'advanced';
 
 export type ModalState =
-  | { kind: 'addGuild'; step: 'choose' | 'create' | 'join' }
+  | { kind: 'addGuild'; step: 'choose' | 'create' | 'join'; code?: string }
   | { kind: 'createChannel'; guildId: string; parentId: string | null; category: boolean }
   | { kind: 'invite'; guildId: string; channelId: string }
   | { kind: 'guildSettings'; guildId: string; tab: GuildSettingsTab }
