@@ -6,7 +6,7 @@ import { AuditLogEvent } from '@concord/protocol';
 import { diffChanges, type AuditEntryInput, type AuditLogService } from '../domain/AuditLogService.ts';
 import type { DomainContext } from '../domain/DomainContext.ts';
 import type { ChannelRecord, GuildRecord, MemberRecord, MessageRecord, OverwriteRecord, RoleRecord } from '../store/records.ts';
-import type { AuthedContext, RouteDef } from './Route.ts';
+import { Reply, type AuthedContext, type RouteDef } from './Route.ts';
 
 interface Before {
   guild: GuildRecord | null;
@@ -135,8 +135,8 @@ function describers(ctx: DomainContext): Record<string, Describe> {
     },
     'POST /channels/:channel_id/messages/bulk-delete': (c) => {
       const channel = channelNow(c);
-      const body = c.body as { messages?: unknown };
-      const count = Array.isArray(body.messages) ? body.messages.length : 0;
+      const messages = typeof c.body === 'object' && c.body !== null && 'messages' in c.body ? c.body.messages : undefined;
+      const count = Array.isArray(messages) ? messages.length : 0;
       return channel?.guild_id ? { guildId: channel.guild_id, targetId: channel.id, actionType: AuditLogEvent.MESSAGE_BULK_DELETE, options: { count: String(count) } } : null;
     },
     'PUT /channels/:channel_id/pins/:message_id': pinChange(AuditLogEvent.MESSAGE_PIN),
@@ -156,10 +156,10 @@ export function auditedRoutes(routes: readonly RouteDef[], ctx: DomainContext, a
       handler: async (c: AuthedContext) => {
         const before = await snapshot(ctx, c);
         const result = await handler(c);
-        const entry = describe(c, before, result);
+        const entry = describe(c, before, result instanceof Reply ? result.body : result);
         if (entry) {
-          const body = c.body as { reason?: unknown } | null;
-          const reason = c.auditLogReason ?? (body && typeof body.reason === 'string' ? body.reason : null);
+          const bodyReason = typeof c.body === 'object' && c.body !== null && 'reason' in c.body && typeof c.body.reason === 'string' ? c.body.reason : null;
+          const reason = c.auditLogReason ?? bodyReason;
           audit.recordInBackground({ ...entry, userId: c.user.id, reason });
         }
         return result;
