@@ -7,9 +7,11 @@ import { getBridge } from './bridge/bridge.ts';
 import { startSession, storedToken } from './net/ConcordSession.ts';
 import { useUiStore } from './state/uiStore.ts';
 import { captureInviteFromUrl } from './net/inviteLink.ts';
+import { installDebugHooks } from './debug/debugHooks.ts';
 
 async function boot(): Promise<void> {
   captureInviteFromUrl();
+  installDebugHooks();
   const settings = await getBridge().settings.get();
   useUiStore.getState().setSettings(settings);
   const token = storedToken();

@@ -1,0 +1,51 @@
+// `window.__concordDebug`: a small handle for tests, benchmarks and the developer console.
+// It exposes the stores (the page's own state; nothing here grants access the page's scripts
+// would not already have) and a few measurements such as how many message rows are mounted.
+import type { APIMessage } from '@concord/protocol';
+import { useGuildStore } from '../state/guildStore.ts';
+import { useMessageStore } from '../state/messageStore.ts';
+import { useSessionStore } from '../state/sessionStore.ts';
+import { currentChannelId, useUiStore } from '../state/uiStore.ts';
+import { decodeFailures } from '../net/decoders.ts';
+
+export interface ConcordDebug {
+  stores: {
+    guilds: typeof useGuildStore;
+    messages: typeof useMessageStore;
+    session: typeof useSessionStore;
+    ui: typeof useUiStore;
+  };
+  currentChannelId(): string | null;
+  /** Replaces the open channel's window with `messages` (benchmarks: huge channels). */
+  loadSyntheticMessages(channelId: string, messages: APIMessage[], options?: { hasMoreBefore?: boolean }): void;
+  setMaxMessagesPerChannel(max: number): void;
+  /** Row elements currently in the DOM of the message list. */
+  mountedMessageRows(): number;
+  decodeFailures(): Record<string, number>;
+}
+
+declare global {
+  interface Window {
+    __concordDebug?: ConcordDebug;
+  }
+}
+
+export function installDebugHooks(): void {
+  window.__concordDebug = {
+    stores: { guilds: useGuildStore, messages: useMessageStore, session: useSessionStore, ui: useUiStore },
+    currentChannelId,
+    loadSyntheticMessages(channelId, messages, options = {}) {
+      useMessageStore.setState((s) => ({
+        byChannel: {
+          ...s.byChannel,
+          [channelId]: { messages, phase: 'loaded', hasMoreBefore: options.hasMoreBefore ?? false, hasMoreAfter: false, loadingOlder: false, offline: false },
+        },
+      }));
+    },
+    setMaxMessagesPerChannel(max) {
+      useMessageStore.setState({ maxMessagesPerChannel: max });
+    },
+    mountedMessageRows: () => document.querySelectorAll('[data-testid=message-list] [data-vkey]').length,
+    decodeFailures: () => Object.fromEntries(decodeFailures),
+  };
+}
