@@ -161,3 +161,45 @@ describe('a discord.js bot without the MESSAGE_CONTENT intent', () => {
     }
   });
 });
+
+describe('a discord.js moderation bot using the everyday API surface', () => {
+  it('fetches, reacts, embeds, times out with a reason, reads the audit log, makes roles, channels, webhooks, automod rules and DMs', async () => {
+    const mod = await createBotApplication(alice, 'Moderator', ApplicationFlags.GATEWAY_MESSAGE_CONTENT_LIMITED | ApplicationFlags.GATEWAY_GUILD_MEMBERS_LIMITED);
+    await authorizeBot(alice, mod, guildId, PermissionFlags.ADMINISTRATOR);
+    const proc = runBot(t, 'moderator-bot.mjs', mod.token);
+    try {
+      await proc.waitFor('ready');
+      await alice.api.sendMessage(general, `!mod ${bob.id}`);
+      const done = await proc.waitFor('mod-done');
+      expect(done['steps']).toEqual({
+        application: 'Moderator',
+        members: expect.any(Number),
+        member: (await bob.api.me()).username,
+        react: true,
+        embed: 'Report',
+        history: expect.any(Number),
+        timeout: true,
+        auditLog: { reason: 'cooling down', target: bob.id, executor: mod.userId },
+        untimeout: true,
+        role: 'Bot-made role',
+        channel: 'bot-made',
+        webhook: 'Relay Bot',
+        automod: 'No invites',
+        dm: 'hello from a bot',
+      });
+      expect((await proc.waitFor('audit-entry', (e) => e['reason'] === 'cooling down'))['target']).toBe(bob.id);
+      expect((await restError(bob.api.sendMessage(general, 'join discord.gg/abc'))).code).toBe(200000);
+    } finally {
+      await proc.stop();
+    }
+  });
+});
+
+async function restError(p: Promise<unknown>): Promise<{ code: number }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as { code: number };
+  }
+  throw new Error('expected the request to fail');
+}
