@@ -202,3 +202,25 @@ export function makePng(width: number, height: number): Buffer {
   }
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
+
+/** Registers through the REST API (faster than the UI when the sign-up is not under test). */
+export async function registerViaApi(serverUrl: string, username: string, password = 'correct-horse-9'): Promise<{ token: string; id: string }> {
+  const res = await fetch(`${serverUrl}/api/v9/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (!res.ok) throw new Error(`register ${username}: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { token: string; user_id: string };
+  return { token: body.token, id: body.user_id };
+}
+
+/** A page that boots already signed in with `token` (as after a previous login). */
+export async function openSignedInPage(browser: Browser, url: string, username: string, token: string): Promise<UserPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript((t: string) => {
+    if (!localStorage.getItem('concord.token')) localStorage.setItem('concord.token', t);
+  }, token);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('[data-testid=server-rail]');
+  return { context, page, username, errors };
+}
