@@ -187,13 +187,13 @@ export class InteractionService {
         if (g && !hasPermission(permissions, PermissionFlags.USE_APPLICATION_COMMANDS)) throw ApiError.missingPermissions();
         const command = this.commandFor(app, g ?? null, channel, input.data, permissions);
         interaction.command = { name: command.name, type: command.type };
-        data = await this.commandData(command, input.data, channel, g ?? null, input.type === InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE);
+        data = await this.commandData(command, input.data, channel, g ?? null, input.type === InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE, actor.id);
         break;
       }
       case InteractionType.MESSAGE_COMPONENT: {
         message = await this.appMessage(app, bot.id, channel, input.message_id, actor.id);
         interaction.sourceMessageId = message.id;
-        data = this.componentData(message, input.data, g ?? null);
+        data = this.componentData(message, input.data, g ?? null, actor.id);
         break;
       }
       case InteractionType.MODAL_SUBMIT: {
@@ -239,9 +239,9 @@ export class InteractionService {
   }
 
   /** data of a command interaction: validated options and the resolved users, members, roles, channels, messages. */
-  private async commandData(command: CommandRecord, input: CommandInvocation, channel: ChannelRecord, g: GuildState | null, autocomplete: boolean) {
+  private async commandData(command: CommandRecord, input: CommandInvocation, channel: ChannelRecord, g: GuildState | null, autocomplete: boolean, invokerId: string) {
     const errors = new FieldErrorList();
-    const resolved = new Resolver(this.ctx, g);
+    const resolved = new Resolver(this.ctx, g, invokerId);
     const out: Record<string, unknown> = { id: command.id, name: command.name, type: command.type };
     if (command.guild_id) out['guild_id'] = command.guild_id;
     if (command.type === 1) {
@@ -375,7 +375,7 @@ export class InteractionService {
   }
 
   /** data of a component interaction, checked against the component on the message. */
-  private componentData(message: MessageRecord, input: Extract<CreateInteractionInput, { type: 3 }>['data'], g: GuildState | null) {
+  private componentData(message: MessageRecord, input: Extract<CreateInteractionInput, { type: 3 }>['data'], g: GuildState | null, invokerId: string) {
     const component = findComponent(message.components, input.custom_id);
     if (!component || component.type !== input.component_type) throw ApiError.fieldError('data.custom_id', 'COMPONENT_INVALID', 'No such component on this message');
     if (component.disabled === true) throw ApiError.fieldError('data.custom_id', 'COMPONENT_DISABLED', 'This component is disabled');
@@ -385,7 +385,7 @@ export class InteractionService {
     const min = typeof component.min_values === 'number' ? component.min_values : 1;
     const max = typeof component.max_values === 'number' ? component.max_values : 1;
     if (values.length < min || values.length > max) throw ApiError.fieldError('data.values', 'BASE_TYPE_BAD_LENGTH', `Must pick between ${min} and ${max} values`);
-    const resolved = new Resolver(this.ctx, g);
+    const resolved = new Resolver(this.ctx, g, invokerId);
     for (const v of values) {
       let ok: boolean;
       switch (input.component_type) {
@@ -674,6 +674,8 @@ class Resolver {
   constructor(
     private readonly ctx: DomainContext,
     private readonly g: GuildState | null,
+    /** The invoker: resolved channels carry their permissions there. */
+    private readonly invokerId: string,
   ) {}
 
   user(id: string): boolean {
@@ -698,7 +700,7 @@ class Resolver {
   channel(id: string): ChannelRecord | null {
     const c = this.g?.channels.get(id);
     if (!c) return null;
-    this.channels.set(id, { id: c.id, name: c.name, type: c.type, parent_id: c.parent_id, permissions: '0' });
+    this.channels.set(id, { id: c.id, name: c.name, type: c.type, parent_id: c.parent_id, permissions: this.g!.channelPermissions(c, this.invokerId).toString() });
     return c;
   }
 

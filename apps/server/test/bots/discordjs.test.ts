@@ -20,7 +20,8 @@ let guildId: string;
 let general: string;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // Rate limits on, as in production: discord.js must be happy with our rate-limit headers.
+  t = await startTestServer({ RATE_LIMITS: 'on' });
   alice = await registerUser(t);
   bob = await registerUser(t);
   const g = await guildWithMember(alice, bob);
@@ -92,6 +93,7 @@ describe('an unmodified discord.js v14 bot with the MESSAGE_CONTENT intent', () 
     expect(handled['user']).toBe(bob.id);
     expect(handled['member']).toBe(bob.id);
     // Everyone in the channel saw "Bot is thinking..." (LOADING), then the edit, then the follow-up.
+    await eventually(() => aliceGw.of('MESSAGE_CREATE').some((m) => m.id === handled['original']), 'the thinking message');
     const thinking = aliceGw.of('MESSAGE_CREATE').find((m) => m.id === handled['original']);
     expect(thinking.flags & MessageFlags.LOADING).toBe(MessageFlags.LOADING);
     expect(thinking.interaction_metadata).toMatchObject({ id: invoked.id, type: 2, name: 'echo', user: { id: bob.id } });

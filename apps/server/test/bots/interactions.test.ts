@@ -226,6 +226,40 @@ describe('invoking commands', () => {
     expect((await restError(invoke(bob, { type: 2, data: { id: messageCmd.id, name: 'Quote', type: 3, target_id: '123456789012345678' } }))).code).toBe(10008);
     await botApi.rest.put(`/applications/${bot.applicationId}/guilds/${guildId}/commands`, []);
   });
+  it('works in a DM with the bot: the user instead of a member, the BOT_DM context', async () => {
+    const dm = await bob.api.createDM(bot.userId);
+    const { interaction, result } = await roundTrip(bob, { ...echo([{ name: 'text', type: 3, value: 'psst' }]), channel_id: dm.id, guild_id: undefined }, (i) => callback(i, { type: 4, data: { content: 'in private' } }));
+    expect(result.response?.type).toBe(4);
+    expect(interaction).toMatchObject({ channel_id: dm.id, context: 1, user: { id: bob.id }, channel: { id: dm.id, type: 1 } });
+    expect(interaction.member).toBeUndefined();
+    expect(interaction.guild_id).toBeUndefined();
+    expect((await bob.api.getMessages(dm.id, { limit: 1 }))[0]).toMatchObject({ content: 'in private', author: { id: bot.userId } });
+    // Guild commands and commands limited to guilds are not available there.
+    const guildOnly = await botApi.rest.post<any>(`/applications/${bot.applicationId}/commands`, { name: 'serveronly', description: 'x', contexts: [0] });
+    expect((await restError(invoke(bob, { type: 2, channel_id: dm.id, guild_id: undefined, data: { id: guildOnly.id, name: 'serveronly', type: 1 } }))).code).toBe(50001);
+    await botApi.rest.delete(`/applications/${bot.applicationId}/commands/${guildOnly.id}`);
+  });
+
+  it('resolves channel and role options with the invoker permissions and checks channel_types', async () => {
+    const cmd = await botApi.rest.post<any>(`/applications/${bot.applicationId}/guilds/${guildId}/commands`, {
+      name: 'announce',
+      description: 'x',
+      options: [
+        { type: 7, name: 'where', description: 'w', required: true, channel_types: [0] },
+        { type: 8, name: 'who', description: 'r' },
+      ],
+    });
+    const voice = (await bob.api.getChannels(guildId)).find((c) => c.type === 2)!;
+    const wrongType = await restError(invoke(bob, { type: 2, data: { id: cmd.id, name: 'announce', type: 1, options: [{ name: 'where', type: 7, value: voice.id }] } }));
+    expect(wrongType.code).toBe(50035);
+    const { interaction } = await roundTrip(bob, { type: 2, data: { id: cmd.id, name: 'announce', type: 1, options: [{ name: 'where', type: 7, value: general }, { name: 'who', type: 8, value: guildId }] } }, (i) =>
+      callback(i, { type: 4, data: { content: 'announced' } }),
+    );
+    expect(interaction.data.resolved.channels[general]).toMatchObject({ id: general, type: 0 });
+    expect(BigInt(interaction.data.resolved.channels[general].permissions) & PermissionFlags.SEND_MESSAGES).toBe(PermissionFlags.SEND_MESSAGES);
+    expect(interaction.data.resolved.roles[guildId].name).toBe('@everyone');
+    await botApi.rest.delete(`/applications/${bot.applicationId}/guilds/${guildId}/commands/${cmd.id}`);
+  });
 });
 
 describe('answering interactions', () => {
