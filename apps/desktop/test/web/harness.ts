@@ -29,7 +29,16 @@ export function buildWebClient(): Promise<string> {
   built ??= (async () => {
     const outDir = mkdtempSync(path.join(tmpdir(), 'concord-web-build-'));
     const { build } = await import('vite');
-    await build({ configFile: path.join(DESKTOP_ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build; test
+    // what ships instead.
+    const nodeEnv = process.env['NODE_ENV'];
+    process.env['NODE_ENV'] = 'production';
+    try {
+      await build({ configFile: path.join(DESKTOP_ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    } finally {
+      if (nodeEnv === undefined) delete process.env['NODE_ENV'];
+      else process.env['NODE_ENV'] = nodeEnv;
+    }
     process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
     return outDir;
   })();
