@@ -1,10 +1,10 @@
 // Applications and bot accounts: the developer-portal API, bot tokens (hashed, resettable), the
 // privileged-intent switches the gateway enforces, and OAuth2 authorization into a guild.
 import { ApplicationFlags, GatewayCloseCode, GatewayIntents, PermissionFlags } from '@concord/protocol';
-import { ConcordApi, RestError } from '@concord/client';
+import { ConcordApi } from '@concord/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, guildWithMember, rawSocket, registerUser, startTestServer, type TestServer, type TestUser } from '../harness.ts';
-import { authorizeBot, createBotApplication, runBot } from './botHarness.ts';
+import { authorizeBot, botClient, createBotApplication, restError, runBot } from './botHarness.ts';
 
 let t: TestServer;
 let alice: TestUser;
@@ -19,17 +19,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const botApi = (token: string, version = 10) => new ConcordApi({ baseUrl: `${t.server.url}/api/v${version}`, token, tokenType: 'Bot' });
+const botApi = (token: string, version = 10) => botClient(t, token, version);
 
-async function restError(p: Promise<unknown>): Promise<RestError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RestError) return e;
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
 
 /** IDENTIFY over a raw JSON socket; resolves with the READY payload or the close code. */
 async function identify(token: string, intents: number): Promise<{ ready: any } | { code: number }> {

@@ -1,12 +1,29 @@
 // Helpers for the bot tests: applications with bot users made through the developer-portal API,
 // OAuth2 authorization into a guild, and unmodified discord.js bots run as child processes that
 // report what they see as JSON lines.
+import { ConcordApi, RestError } from '@concord/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestServer, TestUser } from '../harness.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The RestError a request fails with (fails the test if it succeeds). */
+export async function restError(p: Promise<unknown>): Promise<RestError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof RestError) return e;
+    throw e;
+  }
+  throw new Error('expected the request to fail');
+}
+
+/** A REST client authenticating as a bot (`Authorization: Bot <token>`). */
+export function botClient(t: TestServer, token: string, version = 10): ConcordApi {
+  return new ConcordApi({ baseUrl: `${t.server.url}/api/v${version}`, token, tokenType: 'Bot' });
+}
 
 export interface TestBot {
   applicationId: string;

@@ -4,7 +4,7 @@
 import { ApplicationFlags, MessageFlags, PermissionFlags } from '@concord/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGateway, eventually, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from '../harness.ts';
-import { authorizeBot, createBotApplication, runBot, type BotProcess, type TestBot } from './botHarness.ts';
+import { authorizeBot, createBotApplication, restError, runBot, type BotProcess, type TestBot } from './botHarness.ts';
 
 const BOT_PERMISSIONS = PermissionFlags.VIEW_CHANNEL | PermissionFlags.SEND_MESSAGES | PermissionFlags.READ_MESSAGE_HISTORY | PermissionFlags.EMBED_LINKS;
 
@@ -196,12 +196,3 @@ describe('a discord.js moderation bot using the everyday API surface', () => {
     }
   });
 });
-
-async function restError(p: Promise<unknown>): Promise<{ code: number }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: number };
-  }
-  throw new Error('expected the request to fail');
-}

@@ -1,10 +1,10 @@
 // Application commands and interactions at the protocol level: the test plays the bot (gateway +
 // REST with its token) so that every rule and error can be exercised precisely.
-import { ConcordApi, RestError } from '@concord/client';
+import type { ConcordApi } from '@concord/client';
 import { GatewayIntents, MessageFlags, PermissionFlags } from '@concord/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGateway, eventually, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from '../harness.ts';
-import { authorizeBot, createBotApplication, type TestBot } from './botHarness.ts';
+import { authorizeBot, botClient, createBotApplication, restError, type TestBot } from './botHarness.ts';
 
 let t: TestServer;
 let alice: TestUser;
@@ -18,15 +18,6 @@ let bobGw: Recorder;
 let aliceGw: Recorder;
 let echoId: string;
 
-async function restError(p: Promise<unknown>): Promise<RestError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RestError) return e;
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
 
 const ECHO = {
   name: 'echo',
@@ -48,7 +39,7 @@ beforeAll(async () => {
   general = g.general;
   bot = await createBotApplication(alice, 'Tester');
   await authorizeBot(alice, bot, guildId, PermissionFlags.VIEW_CHANNEL | PermissionFlags.SEND_MESSAGES);
-  botApi = new ConcordApi({ baseUrl: `${t.server.url}/api/v10`, token: bot.token, tokenType: 'Bot' });
+  botApi = botClient(t, bot.token);
   botGw = await connectGateway(t, bot.token, 'json', { intents: GatewayIntents.GUILDS | GatewayIntents.GUILD_MESSAGES });
   bobGw = await connectGateway(t, bob.token, 'json');
   aliceGw = await connectGateway(t, alice.token, 'json');

@@ -1,22 +1,12 @@
 // Moderation: the audit log (with X-Audit-Log-Reason), member timeouts, and auto moderation rules
 // (keyword, keyword preset, mention spam) with block, alert and timeout actions.
-import { ConcordApi, RestError } from '@concord/client';
 import { AuditLogEvent, PermissionFlags } from '@concord/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGateway, eventually, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from '../harness.ts';
-import { authorizeBot, createBotApplication } from './botHarness.ts';
+import { authorizeBot, botClient, createBotApplication, restError } from './botHarness.ts';
 
 let t: TestServer;
 
-async function restError(p: Promise<unknown>): Promise<RestError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RestError) return e;
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -243,7 +233,7 @@ describe('auto moderation', () => {
   it('applies to bots as to any member', async () => {
     const bot = await createBotApplication(owner, 'Chatty');
     await authorizeBot(owner, bot, guildId, PermissionFlags.VIEW_CHANNEL | PermissionFlags.SEND_MESSAGES);
-    const botApi = new ConcordApi({ baseUrl: `${t.server.url}/api/v10`, token: bot.token, tokenType: 'Bot' });
+    const botApi = botClient(t, bot.token);
     expect((await restError(botApi.sendMessage(general, 'fuck'))).code).toBe(200000);
   });
 });

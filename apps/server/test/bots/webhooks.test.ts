@@ -1,10 +1,10 @@
 // Channel webhooks: management with MANAGE_WEBHOOKS, execution by token (no account), and the
 // webhook shown as the author. Also driven by discord.js's own WebhookClient, unmodified.
-import { RestError } from '@concord/client';
 import { PermissionFlags } from '@concord/protocol';
 import { EmbedBuilder, WebhookClient } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGateway, eventually, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from '../harness.ts';
+import { restError } from './botHarness.ts';
 
 let t: TestServer;
 let alice: TestUser;
@@ -13,15 +13,6 @@ let guildId: string;
 let general: string;
 let bobGw: Recorder;
 
-async function restError(p: Promise<unknown>): Promise<RestError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RestError) return e;
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
 
 beforeAll(async () => {
   t = await startTestServer();
