@@ -12,6 +12,7 @@ import { QuickSwitcher } from './QuickSwitcher.dom.tsx';
 import { Lightbox } from './Lightbox.dom.tsx';
 import { Toast } from './Toast.dom.tsx';
 import { ModalHost } from '../modals/ModalHost.dom.tsx';
+import { ErrorBoundary } from './ErrorBoundary.dom.tsx';
 import { HOME, useUiStore } from '../state/uiStore.ts';
 import { useGuildStore } from '../state/guildStore.ts';
 import { useTypingStore } from '../state/typingStore.ts';
@@ -80,9 +81,13 @@ export function AppShell() {
       <ServerRail />
       <div className="layer-base">
         {isHome ? <DMSidebar /> : <ChannelSidebar guildId={guildId} />}
-        {channelId && channelKnown ? <ChatView key={channelId} channelId={channelId} /> : isHome ? <HomeView /> : <NoChannel />}
+        <ErrorBoundary area="the chat" resetKey={channelId ?? guildId}>
+          {channelId && channelKnown ? <ChatView key={channelId} channelId={channelId} /> : isHome ? <HomeView /> : <NoChannel />}
+        </ErrorBoundary>
       </div>
-      <ModalHost />
+      <ErrorBoundary area="this dialog">
+        <ModalHost />
+      </ErrorBoundary>
       <ContextMenu />
       <ReactionPicker />
       <QuickSwitcher />

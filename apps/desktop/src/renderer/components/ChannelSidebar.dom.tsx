@@ -93,7 +93,7 @@ const ChannelItem = memo(function ChannelItem({ channel, guildId, selected, canM
   const isVoice = channel.type === ChannelType.GUILD_VOICE;
   const open = () => {
     if (isVoice) {
-      useUiStore.getState().showToast('Voice channels are joined from the desktop app');
+      useUiStore.getState().showToast('Voice chat is not available in this client yet');
       return;
     }
     navigateToChannel(guildId, channel.id);

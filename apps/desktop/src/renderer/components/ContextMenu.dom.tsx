@@ -116,7 +116,6 @@ function MessageMenu({ channelId, messageId }: { channelId: string; messageId: s
         <Item label={message.pinned ? 'Unpin Message' : 'Pin Message'} testId="menu-pin" onClick={() => run(setPinned(channelId, messageId, !message.pinned))} />
       ) : null}
       <Item label="Copy Text" testId="menu-copy-text" onClick={() => copyText(message.content, 'Text')} />
-      <Item label="Mark Unread" onClick={() => useUiStore.getState().showToast('Marked unread')} />
       {own || canManage ? (
         <Item
           label="Delete Message"

@@ -15,6 +15,11 @@ function safeLink(url: string | undefined): string | null {
   }
 }
 
+/** Images from other sites are blocked by the CSP (no media proxy yet): hide them, not a broken icon. */
+function hideBroken(e: React.SyntheticEvent<HTMLImageElement>): void {
+  e.currentTarget.style.display = 'none';
+}
+
 export function Embed({ embed, guildId }: { embed: APIEmbed; guildId: string | undefined }) {
   const color = embed.color !== undefined ? `#${embed.color.toString(16).padStart(6, '0')}` : undefined;
   const titleUrl = safeLink(embed.url);
@@ -64,10 +69,10 @@ export function Embed({ embed, guildId }: { embed: APIEmbed; guildId: string | u
           ))}
         </div>
       ) : null}
-      {thumb ? <img className="e-thumb" src={thumb} alt="" /> : null}
+      {thumb ? <img className="e-thumb" src={thumb} alt="" onError={hideBroken} /> : null}
       {image ? (
         <div className="e-image">
-          <img src={image} alt="" loading="lazy" />
+          <img src={image} alt="" loading="lazy" onError={hideBroken} />
         </div>
       ) : null}
       {embed.footer || embed.timestamp ? (

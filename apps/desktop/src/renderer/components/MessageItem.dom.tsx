@@ -43,6 +43,7 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
   const editing = useUiStore((s) => !compactPreview && s.editing?.messageId === message.id);
   const menuOpen = useUiStore((s) => !compactPreview && s.contextMenu?.kind === 'message' && s.contextMenu.messageId === message.id);
   const replying = useUiStore((s) => !compactPreview && s.replyTo[message.channel_id] === message.id);
+  const compact = useUiStore((s) => s.settings.compactMode) && !compactPreview;
   const name = useAuthorName(guildId, message);
   const color = useAuthorColor(guildId, message.author.id);
   const mentioned = selfId !== '' && message.author.id !== selfId && (mentionsSelf(message, selfId) || message.mention_roles.some((r) => selfRoles?.includes(r)));
@@ -64,7 +65,7 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
     );
   }
 
-  const classes = ['message', start ? 'group-start' : '', mentioned ? 'mentioned' : '', menuOpen ? 'menu-open' : '', replying ? 'replying' : '', isReply ? 'has-reply' : ''];
+  const classes = ['message', compact ? 'compact' : '', start ? 'group-start' : '', mentioned ? 'mentioned' : '', menuOpen ? 'menu-open' : '', replying ? 'replying' : '', isReply ? 'has-reply' : ''];
   return (
     <div
       className={classes.join(' ')}
@@ -79,7 +80,16 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
       }}
     >
       {isReply ? <ReplyPreview message={message} guildId={guildId} /> : null}
-      {start ? (
+      {compact ? (
+        <time className="compact-time" dateTime={message.timestamp} title={formatFull(message.timestamp)}>
+          {formatTime(message.timestamp)}
+        </time>
+      ) : null}
+      {compact ? (
+        <span className="author compact-author" style={color ? { color } : undefined} data-testid="message-author">
+          {name}
+        </span>
+      ) : start ? (
         <>
           <Avatar id={message.author.id} name={name} size={40} className="gutter-avatar" />
           <h3 className="header" style={{ margin: 0, fontSize: 16, fontWeight: 400 }}>
@@ -282,10 +292,21 @@ function InlineEditor({ message }: { message: APIMessage }) {
   );
 }
 
-export function PendingItem({ pending }: { pending: PendingMessage }) {
+export function PendingItem({ pending, groupStart }: { pending: PendingMessage; groupStart: boolean }) {
+  const user = useSessionStore((s) => s.user);
+  const name = user ? user.global_name || user.username : '';
   return (
-    <div className={`message ${pending.status === 'failed' ? 'failed' : 'pending'}`} data-testid="pending-message" data-status={pending.status} style={{ minHeight: 22 }}>
-      <span className="gutter-time" />
+    <div className={`message ${pending.status === 'failed' ? 'failed' : 'pending'} ${groupStart ? 'group-start' : ''}`} data-testid="pending-message" data-status={pending.status}>
+      {groupStart && user ? (
+        <>
+          <Avatar id={user.id} name={name} size={40} className="gutter-avatar" />
+          <h3 className="header" style={{ margin: 0, fontSize: 16, fontWeight: 400 }}>
+            <span className="author">{name}</span>
+          </h3>
+        </>
+      ) : (
+        <span className="gutter-time" />
+      )}
       <div className="content">
         <Markdown content={pending.content} />
       </div>

@@ -6,7 +6,8 @@ import type { APIMessage } from '@concord/protocol';
 import { useMessageStore, type PendingMessage } from '../state/messageStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { useChannel, dmName, isDMChannel } from '../state/selectors.ts';
-import { buildRows, type Row } from '../lib/grouping.ts';
+import { GROUP_WINDOW_MS, buildRows, type Row } from '../lib/grouping.ts';
+import { useSessionStore } from '../state/sessionStore.ts';
 import { formatDay } from '../lib/format.ts';
 import { jumpToPresent, loadAround, loadOlder } from '../net/channelLoader.ts';
 import { setChannelAtBottom } from '../net/readStates.ts';
@@ -14,7 +15,7 @@ import { VirtualScroller, type ScrollState, type VirtualScrollerHandle } from '.
 import { MessageItem, PendingItem } from './MessageItem.dom.tsx';
 import { ChannelIcon } from './ChannelSidebar.dom.tsx';
 
-type Item = Row | { kind: 'top'; key: string } | { kind: 'pending'; key: string; pending: PendingMessage } | { kind: 'bottom'; key: string };
+type Item = Row | { kind: 'top'; key: string } | { kind: 'pending'; key: string; pending: PendingMessage; groupStart: boolean } | { kind: 'bottom'; key: string };
 
 const EMPTY: APIMessage[] = [];
 const NO_PENDING: PendingMessage[] = [];
@@ -30,7 +31,7 @@ function estimate(item: Item): number {
     case 'bottom':
       return 24;
     case 'pending':
-      return 26;
+      return item.groupStart ? 66 : 26;
     case 'message': {
       const m = item.message;
       let h = item.groupStart ? 66 : 26;
@@ -54,6 +55,7 @@ export function MessageList({ channelId }: { channelId: string }) {
   const pending = useMessageStore((s) => s.pending[channelId] ?? NO_PENDING);
   const unreadMarker = useUiStore((s) => s.unreadMarker[channelId] ?? null);
   const scroller = useRef<VirtualScrollerHandle>(null);
+  const selfId = useSessionStore((s) => s.user?.id ?? '');
   const [detached, setDetached] = useState(false);
   const messages = win?.messages ?? EMPTY;
   const hasMoreBefore = win?.hasMoreBefore ?? true;
@@ -63,10 +65,16 @@ export function MessageList({ channelId }: { channelId: string }) {
   const items = useMemo<Item[]>(() => {
     const list: Item[] = [{ kind: 'top', key: hasMoreBefore ? 'top-loading' : 'top-welcome' }];
     list.push(...buildRows(messages, unreadMarker, formatDay));
-    for (const p of pending) list.push({ kind: 'pending', key: `pending-${p.nonce}`, pending: p });
+    // A pending message joins the user's group when their last message is recent, as it will once sent.
+    let last = messages[messages.length - 1];
+    for (const p of pending) {
+      const joins = !!last && last.author.id === selfId && p.createdAtMs - Date.parse(last.timestamp) < GROUP_WINDOW_MS && !p.replyToId;
+      list.push({ kind: 'pending', key: `pending-${p.nonce}`, pending: p, groupStart: !joins });
+      if (!joins) last = undefined;
+    }
     list.push({ kind: 'bottom', key: 'bottom' });
     return list;
-  }, [messages, pending, unreadMarker, hasMoreBefore]);
+  }, [messages, pending, unreadMarker, hasMoreBefore, selfId]);
 
   const stateRef = useRef({ channelId, hasMoreBefore, phase, loadingOlder: win?.loadingOlder ?? false, hasMoreAfter });
   stateRef.current = { channelId, hasMoreBefore, phase, loadingOlder: win?.loadingOlder ?? false, hasMoreAfter };
@@ -115,7 +123,7 @@ export function MessageList({ channelId }: { channelId: string }) {
       case 'message':
         return <MessageItem message={item.message} groupStart={item.groupStart} />;
       case 'pending':
-        return <PendingItem pending={item.pending} />;
+        return <PendingItem pending={item.pending} groupStart={item.groupStart} />;
       case 'bottom':
         return <div style={{ height: 24 }} />;
       default: {
