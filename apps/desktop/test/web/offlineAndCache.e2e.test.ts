@@ -147,6 +147,9 @@ describe('web client: cache-first channel open, offline and reconnect', () => {
     await p.click('[data-testid=channel-item][data-channel-name=archive]');
     await messageWithText(p, 'archived words').waitFor();
     await p.waitForSelector('[data-testid=offline-banner]');
+    // A message sent while offline is kept, marked failed, with a way to retry.
+    await send(p, 'sent while offline');
+    await p.locator('[data-testid=pending-message][data-status=failed]', { hasText: 'sent while offline' }).waitFor();
     await p.click('[data-testid=channel-item][data-channel-name=general]');
     expect(await p.inputValue('[data-testid=composer]')).toBe('half-typed thought');
   });
@@ -161,6 +164,15 @@ describe('web client: cache-first channel open, offline and reconnect', () => {
     await messageWithText(p, 'half-typed thought').waitFor();
     expect(await p.inputValue('[data-testid=composer]')).toBe('');
   }, 60_000);
+
+  it('retries a message that failed while offline', async () => {
+    const p = user.page;
+    await p.click('[data-testid=channel-item][data-channel-name=archive]');
+    const failed = p.locator('[data-testid=pending-message][data-status=failed]', { hasText: 'sent while offline' });
+    await failed.locator('button', { hasText: 'Retry' }).click();
+    await messageWithText(p, 'sent while offline').waitFor();
+    await failed.waitFor({ state: 'detached' });
+  });
 
   it('wipes the cache on logout', async () => {
     const p = user.page;
