@@ -60,8 +60,6 @@ export interface Interaction {
   originalMessageId: string | null;
   /** Messages created through this interaction's token (original and follow-ups). */
   messageIds: Set<string>;
-  /** Ephemeral messages by id: only here, never in storage. */
-  ephemeral: Map<string, MessageRecord>;
   /** The invoker's POST /interactions waiting for the first answer (to show choices or a modal). */
   waiter: ((outcome: InitialResponse) => void) | null;
 }
@@ -116,6 +114,8 @@ class FieldErrorList {
 
 export class InteractionService {
   private readonly interactions = new Map<string, Interaction>();
+  /** Ephemeral messages by id, with the one user who sees them: only here, never in storage. */
+  private readonly ephemeral = new Map<string, { record: MessageRecord; userId: string; expiresAtMs: number }>();
   /** userId -> custom_id -> the modal a bot opened for that user. */
   private readonly modals = new Map<string, Map<string, PendingModal>>();
   private lastSweepMs = 0;
@@ -134,6 +134,7 @@ export class InteractionService {
     if (now - this.lastSweepMs < SWEEP_EVERY_MS) return;
     this.lastSweepMs = now;
     for (const [id, i] of this.interactions) if (now - i.createdAtMs > INTERACTION_TOKEN_TTL_MS) this.interactions.delete(id);
+    for (const [id, e] of this.ephemeral) if (e.expiresAtMs < now) this.ephemeral.delete(id);
     for (const [userId, byId] of this.modals) {
       for (const [customId, m] of byId) if (m.expiresAtMs < now) byId.delete(customId);
       if (byId.size === 0) this.modals.delete(userId);
@@ -176,7 +177,6 @@ export class InteractionService {
       state: { status: 'pending' },
       originalMessageId: null,
       messageIds: new Set(),
-      ephemeral: new Map(),
       waiter: null,
     };
     let data: unknown;
@@ -361,13 +361,8 @@ export class InteractionService {
 
   /** A message the app sent (stored, or ephemeral to this user) that a component was clicked on. */
   private async appMessage(app: ApplicationRecord, botUserId: string, channel: ChannelRecord, messageId: string, userId: string): Promise<MessageRecord> {
-    for (const i of this.interactions.values()) {
-      const eph = i.ephemeral.get(messageId);
-      if (eph) {
-        if (i.userId !== userId || eph.channel_id !== channel.id) break;
-        return eph;
-      }
-    }
+    const eph = this.ephemeral.get(messageId);
+    if (eph && eph.userId === userId && eph.record.channel_id === channel.id) return eph.record;
     const message = await this.ctx.messages.get(channel.id, messageId);
     if (!message) throw ApiError.unknownMessage();
     if (message.author_id !== botUserId && message.application_id !== app.id) throw ApiError.fieldError('message_id', 'INTERACTION_MESSAGE_INVALID', 'This message does not belong to the application');
@@ -596,7 +591,7 @@ export class InteractionService {
 
   private keep(i: Interaction, record: MessageRecord): void {
     i.messageIds.add(record.id);
-    if (record.flags & MessageFlags.EPHEMERAL) i.ephemeral.set(record.id, record);
+    if (record.flags & MessageFlags.EPHEMERAL) this.ephemeral.set(record.id, { record, userId: i.userId, expiresAtMs: this.nowMs() + INTERACTION_TOKEN_TTL_MS });
   }
 
   private ephemeralOwner(i: Interaction, record: MessageRecord): string | null {
@@ -606,12 +601,8 @@ export class InteractionService {
   /** A message this interaction may read or change through its token. */
   private async messageOf(i: Interaction, messageId: string | null): Promise<MessageRecord> {
     if (!messageId) throw ApiError.unknownMessage();
-    const eph = i.ephemeral.get(messageId);
-    if (eph) return eph;
-    for (const other of this.interactions.values()) {
-      const shared = other.userId === i.userId ? other.ephemeral.get(messageId) : undefined;
-      if (shared) return shared;
-    }
+    const eph = this.ephemeral.get(messageId);
+    if (eph && eph.userId === i.userId) return eph.record;
     if (!i.messageIds.has(messageId) && messageId !== i.sourceMessageId && messageId !== i.originalMessageId) throw ApiError.unknownMessage();
     const record = await this.ctx.messages.get(i.channelId, messageId);
     if (!record) throw ApiError.unknownMessage();
@@ -636,14 +627,15 @@ export class InteractionService {
   }
 
   private replaceKept(next: MessageRecord): void {
-    for (const i of this.interactions.values()) if (i.ephemeral.has(next.id)) i.ephemeral.set(next.id, next);
+    const eph = this.ephemeral.get(next.id);
+    if (eph) eph.record = next;
   }
 
   /** DELETE /webhooks/:app/:token/messages/:id (or @original). */
   async deleteMessage(i: Interaction, messageId: string): Promise<void> {
     const record = await this.messageOf(i, this.resolveMessageId(i, messageId));
     await this.writer.delete(record, this.ephemeralOwner(i, record));
-    for (const other of this.interactions.values()) other.ephemeral.delete(record.id);
+    this.ephemeral.delete(record.id);
     if (i.originalMessageId === record.id) i.originalMessageId = null;
   }
 
