@@ -5,7 +5,8 @@
 // cached history still opens under the offline banner, and the draft being typed survives.
 import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebClient, launchChromium, messageWithText, openUserPage, registerThroughUi, send, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import { ConcordApi } from '@concord/client';
+import { buildWebClient, launchChromium, messageWithText, openUserPage, registerThroughUi, registerViaApi, send, startTestServer, type TestServer, type UserPage } from './harness.ts';
 
 /** Runs in the page before the app: a DesktopBridge whose message cache lives in localStorage. */
 function installPersistentBridge(): void {
@@ -15,6 +16,12 @@ function installPersistentBridge(): void {
   const write = (v: Record<string, Msg[]>) => localStorage.setItem(KEY, JSON.stringify(v));
   const cmp = (a: Msg, b: Msg) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0);
   const calls: string[] = [];
+  const shown: { title: string; body: string; channelId: string }[] = [];
+  const badges: number[] = [];
+  const w = window as unknown as { __shown: typeof shown; __badges: number[]; __focused: boolean };
+  w.__shown = shown;
+  w.__badges = badges;
+  w.__focused = true;
   let settings = { theme: 'dark', cacheMaxBytes: 524288000, notifications: { mentions: true, directMessages: true, sound: true }, activityPrivacy: { shareActivity: true }, keybinds: { pushToTalk: null, toggleMute: null, toggleDeafen: null }, voice: { inputDeviceId: null, outputDeviceId: null, inputVolume: 100, outputVolume: 100 }, compactMode: false };
   (window as unknown as { __bridgeCalls: string[] }).__bridgeCalls = calls;
   (window as unknown as { concord: unknown }).concord = {
@@ -61,12 +68,18 @@ function installPersistentBridge(): void {
         return settings;
       },
     },
-    notifications: { async show() {} },
+    notifications: {
+      async show(n: { title: string; body: string; channelId: string }) {
+        shown.push(n);
+      },
+    },
     window: {
       async isFocused() {
-        return true;
+        return w.__focused;
       },
-      async setBadgeCount() {},
+      async setBadgeCount(count: number) {
+        badges.push(count);
+      },
     },
   };
 }
@@ -114,11 +127,42 @@ describe('web client: cache-first channel open, offline and reconnect', () => {
     expect(cached).toContain('archived words');
   });
 
+  it('notifies through the bridge for mentions and DMs while the window is not focused', async () => {
+    const p = user.page;
+    const token = (await p.evaluate(() => localStorage.getItem('concord.token')))!;
+    const carolApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token });
+    const me = await carolApi.me();
+    const general = await p.evaluate(() => {
+      const channels = window.__concordDebug!.stores.guilds.getState().channels;
+      return Object.values(channels).find((c) => c.name === 'general')!.id;
+    });
+    const invite = await carolApi.createInvite(general);
+    const otto = await registerViaApi(server.url, `otto_${name.slice(-5)}`);
+    const ottoApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: otto.token });
+    await ottoApi.acceptInvite(invite.code);
+    await p.evaluate(() => ((window as unknown as { __focused: boolean }).__focused = false));
+    await ottoApi.sendMessage(general, `hey <@${me.id}>, look at <#${general}>`);
+    await ottoApi.sendMessage(general, 'no mention here');
+    const dm = await ottoApi.createDM(me.id);
+    await ottoApi.sendMessage(dm.id, 'a private word');
+    const shown = () => p.evaluate(() => (window as unknown as { __shown: { title: string; body: string; channelId: string }[] }).__shown);
+    await expect.poll(shown).toHaveLength(2);
+    const [mention, direct] = await shown();
+    expect(mention).toMatchObject({ channelId: general, body: `hey @${name}, look at #general` });
+    expect(mention!.title).toContain(`otto_${name.slice(-5)}`);
+    expect(mention!.title).toContain('#general');
+    expect(direct).toMatchObject({ channelId: dm.id, body: 'a private word' });
+    await expect.poll(() => p.evaluate(() => (window as unknown as { __badges: number[] }).__badges.at(-1))).toBeGreaterThan(0);
+    await p.evaluate(() => ((window as unknown as { __focused: boolean }).__focused = true));
+  });
+
   it('paints from the cache on open, then fetches only messages after the newest cached id', async () => {
     const p = user.page;
+    // The newest message the cache holds for #general (the channel that reopens after reload).
     const newestCachedId = await p.evaluate(() => {
-      const all = JSON.parse(localStorage.getItem('test.bridge.cache') ?? '{}') as Record<string, { id: string; content: string }[]>;
-      return Object.values(all).flat().find((m) => m.content === 'third cached')?.id ?? '';
+      const general = Object.values(window.__concordDebug!.stores.guilds.getState().channels).find((c) => c.name === 'general')!.id;
+      const all = JSON.parse(localStorage.getItem('test.bridge.cache') ?? '{}') as Record<string, { id: string }[]>;
+      return (all[general] ?? []).map((m) => BigInt(m.id)).reduce((a, b) => (b > a ? b : a), 0n).toString();
     });
     expect(newestCachedId).toMatch(/^\d+$/);
     const historyRequests: string[] = [];

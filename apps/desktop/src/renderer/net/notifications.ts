@@ -7,7 +7,7 @@ import { useReadStateStore } from '../state/readStateStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { maybeSession } from './ConcordSession.ts';
-import { toPlainText } from '../lib/markdown.ts';
+import { toPlainText, type MdNode } from '../lib/markdown.ts';
 
 export function mentionsSelf(message: APIMessage, selfId: string): boolean {
   if (message.mentions.some((u) => u.id === selfId)) return true;
@@ -39,8 +39,29 @@ export async function notifyIfNeeded(message: APIMessage, viewing: boolean): Pro
   const member = channel?.guild_id ? useMemberStore.getState().members[channel.guild_id]?.[message.author.id] : undefined;
   const author = displayName(message.author, member);
   const title = guild && channel ? `${author} (#${channel.name ?? ''}, ${guild.name})` : author;
-  const body = toPlainText(message.content) || (message.attachments.length > 0 ? `Uploaded ${message.attachments.length} file(s)` : '');
+  const body = toPlainText(message.content, (n) => mentionText(n, channel?.guild_id)) || (message.attachments.length > 0 ? `Uploaded ${message.attachments.length} file(s)` : '');
   await session.bridge.notifications.show({ title, body: body.slice(0, 200), channelId: message.channel_id });
+}
+
+/** Mentions as names, for text shown outside the app (notifications). */
+function mentionText(node: MdNode, guildId: string | undefined): string | null {
+  switch (node.type) {
+    case 'userMention': {
+      const members = useMemberStore.getState();
+      const user = members.users[node.id];
+      return user ? `@${displayName(user, guildId ? members.members[guildId]?.[node.id] : undefined)}` : null;
+    }
+    case 'channelMention': {
+      const c = useGuildStore.getState().channels[node.id];
+      return c?.name ? `#${c.name}` : null;
+    }
+    case 'roleMention': {
+      const role = guildId ? useGuildStore.getState().guilds[guildId]?.roles.find((r) => r.id === node.id) : undefined;
+      return role ? `@${role.name}` : null;
+    }
+    default:
+      return null;
+  }
 }
 
 export function refreshBadgeCount(): void {

@@ -16,6 +16,7 @@ export function isViewingChannel(channelId: string): boolean {
     currentChannelId() === channelId &&
     typeof document !== 'undefined' &&
     document.visibilityState === 'visible' &&
+    document.hasFocus() &&
     atBottom.get(channelId) === true
   );
 }
@@ -26,7 +27,8 @@ export function setChannelAtBottom(channelId: string, bottom: boolean): void {
 }
 
 export function ackChannel(channelId: string): void {
-  if (typeof document !== 'undefined' && document.visibilityState !== 'visible') return;
+  // Like Discord: only what the user can actually be looking at counts as read.
+  if (typeof document !== 'undefined' && (document.visibilityState !== 'visible' || !document.hasFocus())) return;
   const channel = useGuildStore.getState().channels[channelId];
   const window = useMessageStore.getState().byChannel[channelId];
   if (!channel || !window || window.hasMoreAfter || window.phase === 'loading') return;
