@@ -1,6 +1,10 @@
 // Typed helpers for the REST routes, so apps and tests call `api.sendMessage(...)` rather than
 // building paths by hand. Shapes are Discord's.
 import type {
+  APIApplication,
+  APIApplicationCommand,
+  APIAuditLogEntry,
+  APIAutoModRule,
   APIBan,
   APIChannel,
   APIGuild,
@@ -10,6 +14,8 @@ import type {
   APIRole,
   APISelfUser,
   APIUser,
+  APIWebhook,
+  CreateInteractionResult,
 } from '@concord/protocol';
 import { RestClient, type RestClientOptions } from './RestClient.ts';
 
@@ -221,5 +227,62 @@ export class ConcordApi {
   }
   getDMs() {
     return this.rest.get<APIChannel[]>('/users/@me/channels');
+  }
+
+  // Bots: applications (developer portal), OAuth2, commands and interactions
+  createApplication(body: { name: string; description?: string }) {
+    return this.rest.post<APIApplication>('/applications', body);
+  }
+  listApplications() {
+    return this.rest.get<APIApplication[]>('/applications');
+  }
+  modifyApplication(applicationId: string, body: { name?: string; description?: string; flags?: number; bot_public?: boolean }) {
+    return this.rest.patch<APIApplication>(`/applications/${applicationId}`, body);
+  }
+  /** Creates the application's bot user; the answer holds its first token. */
+  createBot(applicationId: string) {
+    return this.rest.post<{ token: string; user: APIUser }>(`/applications/${applicationId}/bot`, {});
+  }
+  resetBotToken(applicationId: string) {
+    return this.rest.post<{ token: string }>(`/applications/${applicationId}/bot/reset`, {});
+  }
+  /** Adds a bot to a guild where the caller has MANAGE_GUILD (what the consent page does). */
+  authorizeBot(applicationId: string, guildId: string, permissions: bigint, scopes: string[] = ['bot', 'applications.commands']) {
+    const query = { client_id: applicationId, scope: scopes.join(' '), permissions: permissions.toString() };
+    return this.rest.post<{ location: string }>('/oauth2/authorize', { authorize: true, guild_id: guildId, permissions: permissions.toString() }, { query });
+  }
+  /** The commands the caller may use in a guild, for the "/" picker. */
+  commandIndex(guildId: string) {
+    return this.rest.get<{ applications: { id: string; name: string; bot_id: string }[]; application_commands: APIApplicationCommand[] }>(`/guilds/${guildId}/application-command-index`);
+  }
+  /** Runs a command, clicks a component or submits a modal; resolves with the bot's first answer. */
+  createInteraction(body: Record<string, unknown> & { type: 2 | 3 | 4 | 5; application_id: string; channel_id: string; data: unknown }) {
+    return this.rest.post<CreateInteractionResult>('/interactions', body);
+  }
+
+  // Webhooks and moderation
+  createWebhook(channelId: string, body: { name: string; avatar?: string | null }, reason?: string) {
+    return this.rest.post<APIWebhook>(`/channels/${channelId}/webhooks`, body, reason ? { reason } : {});
+  }
+  getChannelWebhooks(channelId: string) {
+    return this.rest.get<APIWebhook[]>(`/channels/${channelId}/webhooks`);
+  }
+  deleteWebhook(webhookId: string) {
+    return this.rest.delete<void>(`/webhooks/${webhookId}`);
+  }
+  executeWebhook(webhookId: string, token: string, body: Record<string, unknown>) {
+    return this.rest.post<APIMessage>(`/webhooks/${webhookId}/${token}`, body, { query: { wait: true } });
+  }
+  getAuditLog(guildId: string, query: { user_id?: string; action_type?: number; before?: string; after?: string; limit?: number } = {}) {
+    return this.rest.get<{ audit_log_entries: APIAuditLogEntry[]; users: APIUser[] }>(`/guilds/${guildId}/audit-logs`, { query: { ...query } });
+  }
+  getAutoModRules(guildId: string) {
+    return this.rest.get<APIAutoModRule[]>(`/guilds/${guildId}/auto-moderation/rules`);
+  }
+  createAutoModRule(guildId: string, body: Record<string, unknown>, reason?: string) {
+    return this.rest.post<APIAutoModRule>(`/guilds/${guildId}/auto-moderation/rules`, body, reason ? { reason } : {});
+  }
+  deleteAutoModRule(guildId: string, ruleId: string) {
+    return this.rest.delete<void>(`/guilds/${guildId}/auto-moderation/rules/${ruleId}`);
   }
 }

@@ -494,6 +494,17 @@ export const CreateInteractionBody = z.discriminatedUnion('type', [
 ]);
 export type CreateInteractionInput = z.infer<typeof CreateInteractionBody>;
 
+/**
+ * The answer to POST /interactions: the interaction's id and the bot's first response, or null
+ * when it did not answer within the 3-second window. `data` holds autocomplete choices (type 8)
+ * or the modal to show (type 9).
+ */
+export interface CreateInteractionResult {
+  id: Snowflake;
+  nonce: string | number | null;
+  response: { type: number; data?: unknown } | null;
+}
+
 /** The message part of interaction responses, follow-ups, webhook executions and their edits. */
 export const WebhookMessageBody = z.object({
   content: z.string().max(2000).nullable().optional(),

@@ -22,6 +22,7 @@ import {
   type APIInteractionResolved,
   type CommandInvocation,
   type CreateInteractionInput,
+  type CreateInteractionResult,
   type FieldErrors,
   type InteractionCallbackInput,
   type WebhookMessageInput,
@@ -148,7 +149,7 @@ export class InteractionService {
    * the first answer (at most the 3-second window) so the caller can show choices, a modal, or
    * "The application did not respond".
    */
-  async create(actor: UserRecord, input: CreateInteractionInput): Promise<{ id: string; nonce: string | number | null; response: InitialResponse | null }> {
+  async create(actor: UserRecord, input: CreateInteractionInput): Promise<CreateInteractionResult> {
     const now = this.nowMs();
     this.sweep(now);
     const app = this.apps.get(input.application_id);

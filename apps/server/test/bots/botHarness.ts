@@ -31,18 +31,17 @@ export interface TestBot {
   token: string;
 }
 
-/** POST /applications, POST /applications/:id/bot, then PATCH flags (privileged intents). */
+/** POST /applications, POST /applications/:id/bot, then PATCH flags (privileged intents), through the SDK. */
 export async function createBotApplication(owner: TestUser, name: string, flags = 0): Promise<TestBot> {
-  const app = await owner.api.rest.post<{ id: string }>('/applications', { name });
-  const bot = await owner.api.rest.post<{ token: string; user: { id: string } }>(`/applications/${app.id}/bot`, {});
-  if (flags) await owner.api.rest.patch(`/applications/${app.id}`, { flags });
+  const app = await owner.api.createApplication({ name });
+  const bot = await owner.api.createBot(app.id);
+  if (flags) await owner.api.modifyApplication(app.id, { flags });
   return { applicationId: app.id, userId: bot.user.id, token: bot.token };
 }
 
 /** What the OAuth2 consent page posts: adds the bot to the guild with a managed role. */
 export async function authorizeBot(owner: TestUser, bot: TestBot, guildId: string, permissions: bigint): Promise<void> {
-  const query = new URLSearchParams({ client_id: bot.applicationId, scope: 'bot applications.commands', permissions: permissions.toString() });
-  await owner.api.rest.post(`/oauth2/authorize?${query}`, { authorize: true, guild_id: guildId, permissions: permissions.toString() });
+  await owner.api.authorizeBot(bot.applicationId, guildId, permissions);
 }
 
 export interface BotEvent {

@@ -8,11 +8,6 @@ import { authorizeBot, createBotApplication, restError, runBot, type BotProcess,
 
 const BOT_PERMISSIONS = PermissionFlags.VIEW_CHANNEL | PermissionFlags.SEND_MESSAGES | PermissionFlags.READ_MESSAGE_HISTORY | PermissionFlags.EMBED_LINKS;
 
-interface Invoked {
-  id: string;
-  response: { type: number; data?: any } | null;
-}
-
 let t: TestServer;
 let alice: TestUser;
 let bob: TestUser;
@@ -52,7 +47,8 @@ describe('an unmodified discord.js v14 bot with the MESSAGE_CONTENT intent', () 
     bobGw.close();
   });
 
-  const invoke = (user: TestUser, body: Record<string, unknown>) => user.api.rest.post<Invoked>('/interactions', { application_id: bot.applicationId, channel_id: general, guild_id: guildId, nonce: String(Date.now()), ...body });
+  const invoke = (user: TestUser, body: { type: 2 | 3 | 4 | 5; data: unknown; message_id?: string }) =>
+    user.api.createInteraction({ application_id: bot.applicationId, channel_id: general, guild_id: guildId, nonce: String(Date.now()), ...body });
 
   it('logs in, gets READY with its application, then GUILD_CREATE with channels and members', async () => {
     const guildCreate = await proc.waitFor('guild-create', (e) => e['id'] === guildId);
@@ -67,7 +63,7 @@ describe('an unmodified discord.js v14 bot with the MESSAGE_CONTENT intent', () 
   it('registers its slash commands, which members then find in the guild command index', async () => {
     const registered = await proc.waitFor('commands');
     expect(registered['names']).toEqual(['echo', 'feedback', 'fruit']);
-    const index = await bob.api.rest.get<{ applications: { id: string }[]; application_commands: { id: string; name: string; options?: unknown[] }[] }>(`/guilds/${guildId}/application-command-index`);
+    const index = await bob.api.commandIndex(guildId);
     expect(index.applications.map((a) => a.id)).toEqual([bot.applicationId]);
     commandIds = Object.fromEntries(index.application_commands.map((c) => [c.name, c.id]));
     expect(Object.keys(commandIds).sort()).toEqual(['echo', 'feedback', 'fruit']);
