@@ -325,7 +325,7 @@ function Members({ guildId }: { guildId: string }) {
             const manageable = canManageMember(ctx, { userId: m.userId, memberRoleIds: m.roles });
             const name = displayName(u, m);
             return (
-              <tr key={m.userId}>
+              <tr key={m.userId} data-testid="member-row" data-user-id={m.userId}>
                 <td>
                   <span style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
                     <Avatar id={m.userId} name={name} size={32} />
@@ -356,6 +356,7 @@ function Members({ guildId }: { guildId: string }) {
                       className="role-chip"
                       value=""
                       aria-label="Add role"
+                      data-testid={`add-role-${m.userId}`}
                       onChange={(e) => e.target.value && void act(getSession().api.addMemberRole(guildId, m.userId, e.target.value), 'Role added')}
                     >
                       <option value="">+ Role</option>
@@ -371,7 +372,7 @@ function Members({ guildId }: { guildId: string }) {
                 </td>
                 <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
                   {manageable && has(perms, PermissionFlags.KICK_MEMBERS) ? (
-                    <button className="btn secondary small" onClick={() => void act(getSession().api.kick(guildId, m.userId), `Kicked ${name}`)}>
+                    <button className="btn secondary small" data-testid="kick-member" onClick={() => void act(getSession().api.kick(guildId, m.userId), `Kicked ${name}`)}>
                       Kick
                     </button>
                   ) : null}{' '}
