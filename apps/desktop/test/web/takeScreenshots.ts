@@ -140,6 +140,20 @@ async function main(): Promise<void> {
     await shot('composer-autocomplete');
     await page.fill('[data-testid=composer]', '');
 
+    await page.click('[data-testid=pins-button]');
+    await page.waitForSelector('[data-testid=pinned-message]');
+    await shot('pins');
+    await page.click('[data-testid=pins-button]');
+    await page.locator('[data-testid=message]', { hasText: 'gg everyone' }).hover();
+    await page.locator('[data-testid=message]', { hasText: 'gg everyone' }).locator('[data-testid=toolbar-react]').click();
+    await page.waitForSelector('[data-testid=emoji-picker]');
+    await shot('emoji-picker');
+    await page.keyboard.press('Escape');
+    await page.click('[data-testid=guild-header]');
+    await page.click('[data-testid=menu-create-channel]');
+    await shot('create-channel');
+    await page.keyboard.press('Escape');
+
     await page.click('[data-testid=guild-header]');
     await page.click('[data-testid=menu-server-settings]');
     await page.click('[data-testid=settings-tab-roles]');
