@@ -143,7 +143,7 @@ describe('OAuth2 authorization', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
-    expect(html).toContain("localStorage.getItem('token')");
+    expect(html).toContain("localStorage.getItem('concord.token')");
     expect(html).toContain('/api/v10/oauth2/authorize');
   });
 

@@ -1,7 +1,7 @@
 // OAuth2 bot authorization. `GET /oauth2/authorize?client_id=..&scope=bot%20applications.commands&permissions=..`
-// (outside /api, like discord.com) is a small self-contained consent page; it signs in with the web
-// client's token (localStorage `token`) or a pasted one, lists the servers where the user has
-// MANAGE_GUILD and calls the JSON API (`GET`/`POST /api/v10/oauth2/authorize`) to add the bot.
+// (outside /api, like discord.com) is a small self-contained consent page: it signs in with the
+// web client's token (localStorage `concord.token`, or `token`) or a pasted one, lists the servers
+// where the user has MANAGE_GUILD and calls the JSON API (`GET`/`POST /api/v10/oauth2/authorize`).
 import { OAuth2AuthorizeBody, OAuth2AuthorizeQuery } from '@concord/protocol';
 import type { TemplatedApp } from 'uWebSockets.js';
 import { parseBody } from '../HttpServer.ts';
@@ -90,7 +90,8 @@ const AUTHORIZE_PAGE = `<!doctype html>
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
   const api = '/api/v10/oauth2/authorize?' + params.toString();
-  const stored = (localStorage.getItem('token') || '').replace(/^"|"$/g, '');
+  // The web client keeps its token under 'concord.token'; 'token' is where Discord's keeps it.
+  const stored = (localStorage.getItem('concord.token') || localStorage.getItem('token') || '').replace(/^"|"$/g, '');
   let token = stored;
   const status = (text, ok) => { $('status').textContent = text; $('status').className = ok ? 'ok' : 'error'; };
 
