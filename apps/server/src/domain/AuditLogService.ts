@@ -1,12 +1,13 @@
 // The guild audit log: who changed what, when, and why (X-Audit-Log-Reason). Entries are appended
 // by the audited REST routes (http/auditedRoutes.ts) and by the bot-platform services; members with
 // VIEW_AUDIT_LOG read them and receive GUILD_AUDIT_LOG_ENTRY_CREATE.
-import { PermissionFlags, hasPermission, type APIAuditLogEntry } from '@concord/protocol';
+import { PermissionFlags, type APIAuditLogEntry } from '@concord/protocol';
 import type { Logger } from 'pino';
 import type { AuditLogEntryRecord } from '../store/botRecords.ts';
 import type { ModerationStore } from '../store/ModerationStore.ts';
 import type { UserRecord } from '../store/records.ts';
 import { dispatch, requireGuildPermission, type DomainContext } from './DomainContext.ts';
+import { membersWithPermission } from './permissionHolders.ts';
 import { userToAPI } from './serialize.ts';
 
 export interface AuditEntryInput {
@@ -81,9 +82,7 @@ export class AuditLogService {
     const g = this.ctx.state.guilds.get(entry.guild_id);
     if (!g) return;
     const payload = { ...auditEntryToAPI(entry), guild_id: entry.guild_id };
-    for (const userId of g.members.keys()) {
-      if (hasPermission(g.basePermissions(userId), PermissionFlags.VIEW_AUDIT_LOG)) dispatch(this.ctx, `u:${userId}`, 'GUILD_AUDIT_LOG_ENTRY_CREATE', payload);
-    }
+    for (const userId of membersWithPermission(g, PermissionFlags.VIEW_AUDIT_LOG)) dispatch(this.ctx, `u:${userId}`, 'GUILD_AUDIT_LOG_ENTRY_CREATE', payload);
   }
 
   async list(actor: UserRecord, guildId: string, q: { limit: number; user_id?: string | undefined; action_type?: number | undefined; before?: string | undefined; after?: string | undefined }) {

@@ -21,6 +21,7 @@ import type { AuditLogService } from './AuditLogService.ts';
 import { dispatch, requireGuildPermission, type DomainContext, type MessageGate } from './DomainContext.ts';
 import type { GuildState } from './DomainState.ts';
 import type { MessageService } from './MessageService.ts';
+import { membersWithPermission } from './permissionHolders.ts';
 import { memberToAPI } from './serialize.ts';
 
 /** Discord's per-guild limits by trigger type. */
@@ -105,7 +106,7 @@ export class AutoModService implements MessageGate {
 
   /** Rule events go to members who can manage the guild (bots also need the configuration intent). */
   private announce(g: GuildState, t: 'AUTO_MODERATION_RULE_CREATE' | 'AUTO_MODERATION_RULE_UPDATE' | 'AUTO_MODERATION_RULE_DELETE' | 'AUTO_MODERATION_ACTION_EXECUTION', d: unknown): void {
-    for (const userId of g.members.keys()) if (hasPermission(g.basePermissions(userId), PermissionFlags.MANAGE_GUILD)) dispatch(this.ctx, `u:${userId}`, t, d);
+    for (const userId of membersWithPermission(g, PermissionFlags.MANAGE_GUILD)) dispatch(this.ctx, `u:${userId}`, t, d);
   }
 
   // ---------------------------------------------------------------- rules
