@@ -69,6 +69,11 @@ export class ApplicationService {
     return this.apps.get(applicationId);
   }
 
+  /** The applications whose bot is a member of a guild. */
+  *withBotIn(memberIds: ReadonlyMap<string, unknown>): Iterable<ApplicationRecord> {
+    for (const [botId, app] of this.byBot) if (memberIds.has(botId)) yield app;
+  }
+
   /** The application a bot user belongs to. */
   ofBot(botUserId: string): ApplicationRecord | undefined {
     return this.byBot.get(botUserId);

@@ -198,9 +198,8 @@ export class CommandService {
     const permissions = g.basePermissions(actor.id);
     const applications = [];
     const commands = [];
-    for (const userId of g.members.keys()) {
-      const app = this.apps.ofBot(userId);
-      if (!app) continue;
+    for (const app of this.apps.withBotIn(g.members)) {
+      const userId = app.bot_user_id!;
       const usable = this.available(app.id, guildId).filter((c) => this.usableBy(c, permissions));
       if (usable.length === 0) continue;
       const bot = this.ctx.state.users.get(userId);
