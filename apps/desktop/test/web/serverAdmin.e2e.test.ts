@@ -90,11 +90,15 @@ describe('web client: server administration', () => {
     const p = owner.page;
     await p.click('[data-testid=guild-header]');
     await p.click('[data-testid=menu-invite]');
+    await expect.poll(() => p.inputValue('[data-testid=invite-link]')).toContain('/invite/');
+    const firstLink = await p.inputValue('[data-testid=invite-link]');
     await p.click('[data-testid=invite-edit]');
     await p.selectOption('[data-testid=invite-expiry]', '3600');
     await p.selectOption('[data-testid=invite-max-uses]', '5');
     await p.click('[data-testid=invite-generate]');
-    await expect.poll(() => p.textContent('[data-testid=invite-modal]')).toContain('expires in 1 hour');
+    await expect.poll(() => p.inputValue('[data-testid=invite-link]')).toMatch(/\/invite\/./);
+    expect(await p.inputValue('[data-testid=invite-link]')).not.toBe(firstLink);
+    expect(await p.textContent('[data-testid=invite-modal]')).toContain('expires in 1 hour. It can be used 5 times.');
     const code = (await p.inputValue('[data-testid=invite-link]')).split('/invite/')[1]!;
     const invite = (await ownerApi.getGuildInvites(guildId)).find((i) => i.code === code);
     expect(invite).toMatchObject({ max_age: 3600, max_uses: 5 });

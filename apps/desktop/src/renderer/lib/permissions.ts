@@ -61,6 +61,16 @@ export function channelPermissions(
   return computeChannelPermissions(ctx, toOverwrites(channel), channel.type === ChannelType.GUILD_VOICE);
 }
 
+/**
+ * A per-channel permission function for one guild and user, with the guild's role table built
+ * once: sidebars and unread badges evaluate many channels on every message.
+ */
+export function channelPermissionsFor(guild: GuildRecord | undefined, userId: string, member: MemberRecord | undefined): (channel: APIChannel) => bigint {
+  if (!guild) return (channel) => (channel.guild_id ? 0n : DM_PERMISSIONS);
+  const ctx = toPermissionContext(guild, userId, member);
+  return (channel) => (channel.guild_id ? computeChannelPermissions(ctx, toOverwrites(channel), channel.type === ChannelType.GUILD_VOICE) : DM_PERMISSIONS);
+}
+
 export function guildPermissions(guild: GuildRecord, userId: string, member: MemberRecord | undefined): bigint {
   return computeBasePermissions(toPermissionContext(guild, userId, member));
 }

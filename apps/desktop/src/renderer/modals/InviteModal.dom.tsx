@@ -37,6 +37,7 @@ export function InviteModal({ guildId, channelId }: { guildId: string; channelId
   const generate = useCallback(
     async (age: number, uses: number) => {
       setError(null);
+      setInvite(null);
       try {
         setInvite(await getSession().api.createInvite(channelId, { max_age: age, max_uses: uses, unique: true }));
       } catch (err) {
@@ -51,7 +52,10 @@ export function InviteModal({ guildId, channelId }: { guildId: string; channelId
   }, [generate]);
 
   const link = invite ? inviteUrl(invite.code) : '';
-  const expiryLabel = EXPIRY_OPTIONS.find((o) => o.seconds === maxAge)?.label ?? '';
+  // Describe the invite the server made, not the options last picked.
+  const shownAge = invite?.max_age ?? maxAge;
+  const shownUses = invite?.max_uses ?? maxUses;
+  const expiryLabel = EXPIRY_OPTIONS.find((o) => o.seconds === shownAge)?.label ?? `${Math.round(shownAge / 60)} minutes`;
 
   if (editing) {
     return (
@@ -122,8 +126,8 @@ export function InviteModal({ guildId, channelId }: { guildId: string; channelId
       </div>
       {error ? <div className="form-error" style={{ marginTop: 8 }}>{error}</div> : null}
       <div className="hint" style={{ marginTop: 8 }}>
-        {maxAge === 0 ? 'Your invite link will never expire.' : `Your invite link expires in ${expiryLabel}.`}
-        {maxUses > 0 ? ` It can be used ${maxUses} time${maxUses === 1 ? '' : 's'}.` : ''}{' '}
+        {shownAge === 0 ? 'Your invite link will never expire.' : `Your invite link expires in ${expiryLabel}.`}
+        {shownUses > 0 ? ` It can be used ${shownUses} time${shownUses === 1 ? '' : 's'}.` : ''}{' '}
         <button style={{ color: 'var(--link)' }} onClick={() => setEditing(true)} data-testid="invite-edit">
           Edit invite link.
         </button>

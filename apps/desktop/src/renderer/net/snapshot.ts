@@ -2,7 +2,7 @@
 // location) kept in localStorage, so that a restart without a server still shows the sidebar
 // and lets the cache paint the last channel under the offline banner.
 import type { APIChannel, APISelfUser, APIUser } from '@concord/protocol';
-import { useGuildStore, type GuildRecord } from '../state/guildStore.ts';
+import { indexChannels, useGuildStore, type GuildRecord } from '../state/guildStore.ts';
 import { useMemberStore, type MemberRecord } from '../state/memberStore.ts';
 import { useReadStateStore, type ReadState } from '../state/readStateStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
@@ -104,7 +104,7 @@ export function restoreSnapshot(): boolean {
   if (!isObj(parsed) || parsed['v'] !== VERSION) return false;
   const s = parsed as unknown as Snapshot;
   useSessionStore.getState().setUser(s.user);
-  useGuildStore.setState({ guilds: s.guilds, guildOrder: s.guildOrder, channels: s.channels });
+  useGuildStore.setState({ guilds: s.guilds, guildOrder: s.guildOrder, channels: s.channels, guildChannelIds: indexChannels(s.channels) });
   useMemberStore.setState({ users: s.users, members: s.members });
   useReadStateStore.setState({ readStates: s.readStates });
   const location = readLocation() ?? s.location;

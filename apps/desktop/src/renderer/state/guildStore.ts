@@ -13,6 +13,8 @@ export interface GuildStore {
   /** Rail order (join order, as Discord shows guilds without folders). */
   guildOrder: string[];
   channels: Record<string, APIChannel>;
+  /** Channel ids per guild ('@me' for DMs), so per-guild views do not scan every channel. */
+  guildChannelIds: Record<string, string[]>;
   loadGuilds(guilds: APIGatewayGuild[], privateChannels: APIChannel[]): void;
   upsertGatewayGuild(guild: APIGatewayGuild): void;
   updateGuild(guild: Partial<APIGuild> & { id: string }): void;
@@ -26,6 +28,15 @@ export interface GuildStore {
   reset(): void;
 }
 
+const HOME_KEY = '@me';
+
+/** Rebuilds the per-guild index; channel counts are small enough that a full pass is fine. */
+export function indexChannels(channels: Record<string, APIChannel>): Record<string, string[]> {
+  const index: Record<string, string[]> = {};
+  for (const c of Object.values(channels)) (index[c.guild_id ?? HOME_KEY] ??= []).push(c.id);
+  return index;
+}
+
 function toRecord(guild: APIGatewayGuild): GuildRecord {
   const { channels: _c, members: _m, presences: _p, voice_states: _v, threads: _t, stage_instances: _s, guild_scheduled_events: _e, ...rest } = guild;
   return { ...rest, member_count: guild.member_count };
@@ -35,6 +46,7 @@ export const useGuildStore = create<GuildStore>()((set) => ({
   guilds: {},
   guildOrder: [],
   channels: {},
+  guildChannelIds: {},
   loadGuilds: (guilds, privateChannels) => {
     const records: Record<string, GuildRecord> = {};
     const channels: Record<string, APIChannel> = {};
@@ -43,7 +55,7 @@ export const useGuildStore = create<GuildStore>()((set) => ({
       for (const c of g.channels ?? []) channels[c.id] = { ...c, guild_id: g.id };
     }
     for (const c of privateChannels) channels[c.id] = c;
-    set({ guilds: records, guildOrder: guilds.map((g) => g.id), channels });
+    set({ guilds: records, guildOrder: guilds.map((g) => g.id), channels, guildChannelIds: indexChannels(channels) });
   },
   upsertGatewayGuild: (guild) =>
     set((s) => {
@@ -54,6 +66,7 @@ export const useGuildStore = create<GuildStore>()((set) => ({
         guilds: { ...s.guilds, [guild.id]: toRecord(guild) },
         guildOrder: s.guildOrder.includes(guild.id) ? s.guildOrder : [...s.guildOrder, guild.id],
         channels,
+        guildChannelIds: indexChannels(channels),
       };
     }),
   updateGuild: (patch) =>
@@ -68,15 +81,20 @@ export const useGuildStore = create<GuildStore>()((set) => ({
       delete guilds[guildId];
       const channels = { ...s.channels };
       for (const [id, c] of Object.entries(channels)) if (c.guild_id === guildId) delete channels[id];
-      return { guilds, channels, guildOrder: s.guildOrder.filter((id) => id !== guildId) };
+      return { guilds, channels, guildOrder: s.guildOrder.filter((id) => id !== guildId), guildChannelIds: indexChannels(channels) };
     }),
   upsertChannel: (channel) =>
-    set((s) => ({ channels: { ...s.channels, [channel.id]: { ...s.channels[channel.id], ...channel } } })),
+    set((s) => {
+      const prev = s.channels[channel.id];
+      const channels = { ...s.channels, [channel.id]: { ...prev, ...channel } };
+      // The index only changes when a channel appears or moves between guilds.
+      return prev && prev.guild_id === channel.guild_id ? { channels } : { channels, guildChannelIds: indexChannels(channels) };
+    }),
   removeChannel: (channelId) =>
     set((s) => {
       const channels = { ...s.channels };
       delete channels[channelId];
-      return { channels };
+      return { channels, guildChannelIds: indexChannels(channels) };
     }),
   upsertRole: (guildId, role) =>
     set((s) => {
@@ -104,5 +122,5 @@ export const useGuildStore = create<GuildStore>()((set) => ({
       if (!g) return s;
       return { guilds: { ...s.guilds, [guildId]: { ...g, member_count: Math.max(0, g.member_count + delta) } } };
     }),
-  reset: () => set({ guilds: {}, guildOrder: [], channels: {} }),
+  reset: () => set({ guilds: {}, guildOrder: [], channels: {}, guildChannelIds: {} }),
 }));

@@ -7,7 +7,7 @@ import { useMemberStore } from './memberStore.ts';
 import { isUnread, useReadStateStore } from './readStateStore.ts';
 import { useSessionStore } from './sessionStore.ts';
 import { HOME, useUiStore } from './uiStore.ts';
-import { channelPermissions, guildPermissions, has } from '../lib/permissions.ts';
+import { channelPermissions, channelPermissionsFor, guildPermissions, has } from '../lib/permissions.ts';
 
 export const isTextLike = (c: APIChannel): boolean =>
   c.type === ChannelType.GUILD_TEXT || c.type === ChannelType.GUILD_ANNOUNCEMENT || c.type === ChannelType.DM || c.type === ChannelType.GROUP_DM;
@@ -52,7 +52,8 @@ export function useChannelTree(guildId: string): ChannelTreeNode[] {
   const member = useMemberStore((s) => s.members[guildId]?.[userId]);
   return useMemo(() => {
     const all = Object.values(channels).filter((c) => c.guild_id === guildId);
-    const visible = (c: APIChannel) => has(channelPermissions(c, guild, userId, member), PermissionFlags.VIEW_CHANNEL);
+    const permissionsOf = channelPermissionsFor(guild, userId, member);
+    const visible = (c: APIChannel) => has(permissionsOf(c), PermissionFlags.VIEW_CHANNEL);
     const categories = all.filter((c) => c.type === ChannelType.GUILD_CATEGORY).sort(byPosition);
     const rest = all.filter((c) => c.type !== ChannelType.GUILD_CATEGORY && visible(c));
     const tree: ChannelTreeNode[] = [{ category: null, channels: rest.filter((c) => !c.parent_id || !categories.some((k) => k.id === c.parent_id)).sort(voiceLast) }];
@@ -93,6 +94,7 @@ export interface UnreadSummary {
 /** Unread dot and mention count for a guild (visible text channels only) or for HOME (DMs). */
 export function useGuildUnread(guildId: string): UnreadSummary {
   const channels = useGuildStore((s) => s.channels);
+  const ids = useGuildStore((s) => s.guildChannelIds[guildId]);
   const guild = useGuildStore((s) => s.guilds[guildId]);
   const readStates = useReadStateStore((s) => s.readStates);
   const userId = useSessionStore((s) => s.user?.id ?? '');
@@ -100,16 +102,22 @@ export function useGuildUnread(guildId: string): UnreadSummary {
   return useMemo(() => {
     let unread = false;
     let mentions = 0;
-    for (const c of Object.values(channels)) {
+    const permissionsOf = channelPermissionsFor(guild, userId, member);
+    for (const id of ids ?? []) {
+      const c = channels[id];
+      if (!c) continue;
       const inScope = guildId === HOME ? isDMChannel(c) : c.guild_id === guildId && isTextLike(c);
       if (!inScope) continue;
-      if (guildId !== HOME && !has(channelPermissions(c, guild, userId, member), PermissionFlags.VIEW_CHANNEL)) continue;
       const rs = readStates[c.id];
-      if (isUnread(c.last_message_id, rs)) unread = true;
-      mentions += rs?.mentionCount ?? 0;
+      const channelUnread = isUnread(c.last_message_id, rs);
+      const channelMentions = rs?.mentionCount ?? 0;
+      if (!channelUnread && channelMentions === 0) continue;
+      if (guildId !== HOME && !has(permissionsOf(c), PermissionFlags.VIEW_CHANNEL)) continue;
+      if (channelUnread) unread = true;
+      mentions += channelMentions;
     }
     return { unread, mentions };
-  }, [channels, guild, guildId, readStates, userId, member]);
+  }, [channels, ids, guild, guildId, readStates, userId, member]);
 }
 
 export function useChannelUnread(channel: APIChannel): UnreadSummary {
