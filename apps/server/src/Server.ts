@@ -158,6 +158,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     async close() {
       gateway.shutdown();
       uws.us_listen_socket_close(listenSocket);
+      // Also end keep-alive HTTP connections: a request on one must not reach the closed database.
+      // (App.close() exists in the native addon but is missing from its type declarations.)
+      (app as TemplatedApp & { close?: () => void }).close?.();
       meta.close();
     },
   };

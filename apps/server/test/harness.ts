@@ -26,6 +26,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
     dataDir,
     api: (token = null) => new ConcordApi({ baseUrl: `${server.url}/api/v9`, token }),
+    /** Stops the server and starts a new one on the same data directory (on a new port: make new clients). */
     async restart() {
       await server.close();
       server = await startServer({ env: baseEnv });
