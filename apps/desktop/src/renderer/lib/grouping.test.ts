@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { APIMessage } from '@concord/protocol';
 import { buildRows } from './grouping.ts';
+import { makeMessage } from '../testing/makeMessage.ts';
 
-const msg = (id: string, author: string, iso: string, extra: Partial<APIMessage> = {}): APIMessage => ({
-  id,
-  type: 0,
-  channel_id: '1',
-  author: { id: author, username: author, discriminator: '0', global_name: null, avatar: null },
-  content: 'x',
-  timestamp: iso,
-  edited_timestamp: null,
-  tts: false,
-  mention_everyone: false,
-  mentions: [],
-  mention_roles: [],
-  attachments: [],
-  embeds: [],
-  pinned: false,
-  flags: 0,
-  components: [],
-  ...extra,
-});
+const msg = (id: string, author: string, iso: string, extra: Partial<APIMessage> = {}): APIMessage =>
+  makeMessage({ id, author: { id: author, username: author, discriminator: '0', global_name: null, avatar: null }, timestamp: iso, ...extra });
 
 describe('message grouping', () => {
   it('groups one author within 7 minutes and splits after', () => {

@@ -1,25 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { APIMessage } from '@concord/protocol';
 import { applyReaction } from './dispatch.ts';
+import { makeMessage } from '../testing/makeMessage.ts';
 
-const base: APIMessage = {
-  id: '5',
-  type: 0,
-  channel_id: '9',
-  author: { id: '1', username: 'a', discriminator: '0', global_name: null, avatar: null },
-  content: 'x',
-  timestamp: '2025-01-01T00:00:00Z',
-  edited_timestamp: null,
-  tts: false,
-  mention_everyone: false,
-  mentions: [],
-  mention_roles: [],
-  attachments: [],
-  embeds: [],
-  pinned: false,
-  flags: 0,
-  components: [],
-};
+const base = makeMessage({ id: '5' });
 const fire = { id: null, name: '🔥' };
 
 describe('applyReaction', () => {

@@ -1,25 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { APIMessage } from '@concord/protocol';
 import { useMessageStore } from './messageStore.ts';
+import { makeMessage } from '../testing/makeMessage.ts';
 
-const msg = (n: number, channel = '9'): APIMessage => ({
-  id: String(1_000_000_000_000_000n + BigInt(n)),
-  type: 0,
-  channel_id: channel,
-  author: { id: '1', username: 'a', discriminator: '0', global_name: null, avatar: null },
-  content: `m${n}`,
-  timestamp: new Date(1_700_000_000_000 + n * 1000).toISOString(),
-  edited_timestamp: null,
-  tts: false,
-  mention_everyone: false,
-  mentions: [],
-  mention_roles: [],
-  attachments: [],
-  embeds: [],
-  pinned: false,
-  flags: 0,
-  components: [],
-});
+const msg = (n: number, channel = '9'): APIMessage =>
+  makeMessage({ id: String(1_000_000_000_000_000n + BigInt(n)), channel_id: channel, content: `m${n}`, timestamp: new Date(1_700_000_000_000 + n * 1000).toISOString() });
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => msg(from + i));
 const contents = () => useMessageStore.getState().byChannel['9']!.messages.map((m) => m.content);
 
