@@ -23,6 +23,20 @@ export function isNetworkFailure(err: unknown): boolean {
 const syncing = new Map<string, Promise<void>>();
 const opening = new Map<string, Promise<void>>();
 
+/** How many channel windows stay in memory; older ones are dropped (the cache keeps them). */
+export const MAX_OPEN_WINDOWS = 25;
+const recentlyOpened: string[] = [];
+
+function touchWindow(channelId: string): void {
+  const i = recentlyOpened.indexOf(channelId);
+  if (i >= 0) recentlyOpened.splice(i, 1);
+  recentlyOpened.unshift(channelId);
+  while (recentlyOpened.length > MAX_OPEN_WINDOWS) {
+    const evicted = recentlyOpened.pop()!;
+    if (evicted !== currentChannelId()) useMessageStore.getState().dropChannel(evicted);
+  }
+}
+
 /** Opens a channel (several callers may ask at once: they share one open). */
 export function openChannel(channelId: string): Promise<void> {
   const running = opening.get(channelId);
@@ -35,6 +49,7 @@ export function openChannel(channelId: string): Promise<void> {
 async function doOpenChannel(channelId: string): Promise<void> {
   const session = maybeSession();
   if (!session) return;
+  touchWindow(channelId);
   const channel = useGuildStore.getState().channels[channelId];
   const readState = useReadStateStore.getState().readStates[channelId];
   useUiStore.getState().setUnreadMarker(channelId, channel && isUnread(channel.last_message_id, readState) ? (readState?.lastMessageId ?? '0') : null);
