@@ -219,8 +219,22 @@ export async function leaveGuild(guildId: string): Promise<void> {
 }
 
 export function copyText(text: string, what: string): void {
-  navigator.clipboard
-    .writeText(text)
-    .then(() => useUiStore.getState().showToast(`${what} copied`))
-    .catch(() => useUiStore.getState().showToast(`Could not copy ${what.toLowerCase()}`));
+  const done = () => useUiStore.getState().showToast(`${what} copied`);
+  const failed = () => useUiStore.getState().showToast(`Could not copy ${what.toLowerCase()}`);
+  // navigator.clipboard only exists in secure contexts; a server reached over plain http on a LAN
+  // address is not one, so fall back to a selected textarea and the copy command there.
+  if (navigator.clipboard) {
+    navigator.clipboard.writeText(text).then(done, failed);
+    return;
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.append(area);
+  area.select();
+  const ok = document.execCommand('copy');
+  area.remove();
+  if (ok) done();
+  else failed();
 }
