@@ -83,6 +83,10 @@ export async function startTestServer(webRoot: string, env: Record<string, strin
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = proc;
+      // A test process that dies without afterAll must not leave its server running.
+      const killOnExit = () => proc.kill('SIGKILL');
+      process.once('exit', killOnExit);
+      proc.once('exit', () => process.off('exit', killOnExit));
       const timer = setTimeout(() => reject(new Error(`server did not start within 20 s:\n${output}`)), 20_000);
       const poll = setInterval(() => {
         fetch(`http://127.0.0.1:${port}/healthz`)
