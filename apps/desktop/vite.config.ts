@@ -17,7 +17,9 @@ const devCspRelax = {
 
 export default defineConfig({
   root,
-  base: '/',
+  // Relative asset URLs: the same build works served by the server at / and loaded from file://
+  // by Electron. (The server maps nested paths such as /invite/x/assets/... back to /assets/.)
+  base: './',
   plugins: [react(), devCspRelax],
   build: {
     outDir: path.join(root, 'dist/web'),

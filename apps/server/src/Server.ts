@@ -166,7 +166,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
 }
 
-function serveFile(res: HttpResponse, file: string | null, contentType: string, downloadName: string | null, cacheControl: string): void {
+/** The web client talks only to this server; the page's meta CSP is looser because Electron reuses it from file://. */
+const WEB_CLIENT_CSP =
+  "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+function serveFile(res: HttpResponse, file: string | null, contentType: string, downloadName: string | null, cacheControl: string, csp: string | null = null): void {
   if (!file) {
     res.cork(() => res.writeStatus('404 Not Found').writeHeader('content-type', 'application/json').end('{"message":"404: Not Found","code":0}'));
     return;
@@ -183,6 +187,7 @@ function serveFile(res: HttpResponse, file: string | null, contentType: string, 
         res.writeHeader('content-type', contentType);
         res.writeHeader('x-content-type-options', 'nosniff');
         res.writeHeader('cache-control', cacheControl);
+        if (csp) res.writeHeader('content-security-policy', csp);
         if (downloadName) res.writeHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(downloadName)}`);
         res.end(data);
       });
@@ -218,7 +223,13 @@ function attachWebClient(app: TemplatedApp, webRoot: string, log: Logger): void 
     }
     let file = path.resolve(root, rel || 'index.html');
     if (!file.startsWith(root + path.sep) && file !== root) file = path.join(root, 'index.html');
-    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(root, 'index.html');
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      // The build uses relative asset URLs (so Electron can load it from file://): on a client-side
+      // route such as /invite/abc the browser asks for /invite/assets/x.js, which is /assets/x.js.
+      const nested = /(?:^|\/)assets\/([^/]+)$/.exec(rel);
+      const asset = nested ? path.join(root, 'assets', nested[1]!) : null;
+      file = asset && fs.existsSync(asset) ? asset : path.join(root, 'index.html');
+    }
     if (!fs.existsSync(file)) {
       res.cork(() =>
         res
@@ -231,6 +242,6 @@ function attachWebClient(app: TemplatedApp, webRoot: string, log: Logger): void 
     }
     const ext = path.extname(file).slice(1);
     const immutable = file.includes(`${path.sep}assets${path.sep}`);
-    serveFile(res, file, WEB_TYPES[ext] ?? 'application/octet-stream', null, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    serveFile(res, file, WEB_TYPES[ext] ?? 'application/octet-stream', null, immutable ? 'public, max-age=31536000, immutable' : 'no-cache', ext === 'html' ? WEB_CLIENT_CSP : null);
   });
 }
