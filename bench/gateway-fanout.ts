@@ -66,7 +66,9 @@ const USE_INSPECTOR = GC_BEFORE_MEMORY || HEAP_DIFF || CPU_PROF_DIR !== null;
 for (const e of [...ENCODINGS, ...BASELINE]) if (e !== 'json' && e !== 'bin') throw new Error(`unknown encoding ${e}`);
 if (Math.ceil(N / WORKERS) > 19_000) throw new Error(`${Math.ceil(N / WORKERS)} sockets per load generator exceed the fd limit: use --workers ${Math.ceil(N / 19_000)} or more`);
 
-const GOALS = { p99Ms: 50, cpuPerDeliveryUs: 17, cpuPerReadyMs: 1, memoryPerSessionKb: 10, readyPerS: 1000 };
+// TARGETS.md: p99 <= 50 ms for a 1,000-member channel, <= 200 ms for 19,000; sizes in between are
+// held to the 19,000 goal (the only other one defined).
+const GOALS = { p99Ms: N <= 1000 ? 50 : 200, cpuPerDeliveryUs: 17, cpuPerReadyMs: 1, memoryPerSessionKb: 10, readyPerS: 1000 };
 
 // ---------------------------------------------------------------- load-generator processes
 
@@ -435,7 +437,7 @@ function medianHeadline(runs: Headline[]): Headline {
 
 function goalCheck(h: Headline): Record<string, boolean | null> {
   return {
-    p99_le_50ms: h.p99_ms === null ? null : h.p99_ms <= GOALS.p99Ms,
+    [`p99_le_${GOALS.p99Ms}ms`]: h.p99_ms === null ? null : h.p99_ms <= GOALS.p99Ms,
     cpu_per_delivery_le_17us: h.cpu_per_delivery_us === null ? null : h.cpu_per_delivery_us <= GOALS.cpuPerDeliveryUs,
     cpu_per_ready_le_1ms: h.cpu_per_ready_ms <= GOALS.cpuPerReadyMs,
     ready_per_s_ge_1000: h.ready_per_s >= GOALS.readyPerS,
@@ -504,7 +506,8 @@ async function main(): Promise<void> {
     Object.entries(results)
       .map(([k, r]) => line(k, r.median))
       .join(' | ') +
-    ' | goals p99<=50ms, CPU/delivery<=17us, CPU/READY<=1ms, READY/s>=1000, mem/session<=10KB, 0 lost -> ' +
+    ` | goals p99<=${GOALS.p99Ms}ms, CPU/delivery<=17us,` +
+    ' CPU/READY<=1ms, READY/s>=1000, mem/session<=10KB, 0 lost -> ' +
     Object.entries(goals)
       .map(([k, g]) => {
         const missed = Object.entries(g).filter(([, v]) => v === false).map(([n]) => n);
