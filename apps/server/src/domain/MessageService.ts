@@ -151,13 +151,16 @@ export class MessageService {
 
   /** Stores a message (durably, before anyone is told), updates read states and dispatches MESSAGE_CREATE. */
   async persistAndAnnounce(record: MessageRecord, channel: ChannelRecord, notifyUserIds: readonly string[], referenced: MessageRecord | null): Promise<void> {
-    await this.ctx.messages.insert(record);
-    await this.ctx.meta.setLastMessageId(channel.id, record.id);
-    channel.last_message_id = record.id;
     // The author has read their own message; mentioned users get a mention on their read state.
-    await this.ctx.meta.putReadState({ user_id: record.author_id, channel_id: channel.id, last_message_id: record.id, mention_count: 0 });
+    // Issued together so that a batching store commits them in one transaction.
     const notify = notifyUserIds.filter((id) => id !== record.author_id);
-    if (notify.length > 0) await this.ctx.meta.incrementMentions(channel.id, notify);
+    await Promise.all([
+      this.ctx.messages.insert(record),
+      this.ctx.meta.setLastMessageId(channel.id, record.id),
+      this.ctx.meta.putReadState({ user_id: record.author_id, channel_id: channel.id, last_message_id: record.id, mention_count: 0 }),
+      notify.length > 0 ? this.ctx.meta.incrementMentions(channel.id, notify) : undefined,
+    ]);
+    channel.last_message_id = record.id;
     dispatch(this.ctx, `c:${channel.id}`, 'MESSAGE_CREATE', this.serialize(record, { referenced, withMember: true }));
   }
 
@@ -194,12 +197,15 @@ export class MessageService {
       notifyUsers.add(referenced.author_id);
     }
     // Who gets a mention count: notified users and members of mentioned roles who can see the channel; everyone for @everyone.
+    // Permissions are checked per candidate: a plain message in a 19,000-member guild costs nothing here.
     const notify = new Set<string>();
-    const viewers = new Set(this.ctx.state.viewersOf(channel));
-    if (everyone) for (const id of viewers) notify.add(id);
-    for (const id of notifyUsers) if (viewers.has(id)) notify.add(id);
-    if (g && roles.length > 0) {
-      for (const m of g.members.values()) if (m.roles.some((r) => roles.includes(r)) && viewers.has(m.user_id)) notify.add(m.user_id);
+    const canView = (userId: string) => (this.ctx.state.channelPermissions(channel, userId) & PermissionFlags.VIEW_CHANNEL) !== 0n;
+    if (everyone) for (const id of this.ctx.state.viewersOf(channel)) notify.add(id);
+    else {
+      for (const id of notifyUsers) if (canView(id)) notify.add(id);
+      if (g && roles.length > 0) {
+        for (const m of g.members.values()) if (!notify.has(m.user_id) && m.roles.some((r) => roles.includes(r)) && canView(m.user_id)) notify.add(m.user_id);
+      }
     }
     return { users, roles, everyone, notify: [...notify] };
   }

@@ -66,7 +66,7 @@ export class HttpServer {
       contentLength: Number(req.getHeader('content-length') || '0'),
       auditLogReason: req.getHeader('x-audit-log-reason') || null,
       host: req.getHeader('host'),
-      ip: decoder.decode(res.getRemoteAddressAsText()),
+      ip: '',
       aborted: false,
       done: false,
     };
@@ -142,6 +142,8 @@ export class HttpServer {
       const user = p.authorization ? await this.auth.authenticate(p.authorization) : null;
       if (route.auth === 'required' && !user) throw ApiError.unauthorized();
       if (this.options.rateLimits) {
+        // The peer address is read only when it is needed (anonymous requests under rate limits).
+        if (!user && !p.ip && !p.aborted) p.ip = decoder.decode(res.getRemoteAddressAsText());
         const identity = user?.id ?? p.ip;
         const bucket = route.bucket ?? `${route.method} ${route.path}`;
         const major = params['channel_id'] ?? params['guild_id'] ?? params['webhook_id'] ?? '';

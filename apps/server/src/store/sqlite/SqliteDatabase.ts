@@ -124,3 +124,47 @@ export function migrate(db: SqliteDb): void {
     })();
   }
 }
+
+/**
+ * Group commit: writes queued in the same turn of the event loop run in one transaction, committed
+ * before any of their promises resolve (so an HTTP answer still comes after its write is in the
+ * WAL). Under load this turns one commit per message into one commit per batch. If a batch fails,
+ * its writes are retried one by one so that one bad write cannot fail the others.
+ */
+export class WriteBatcher {
+  private queue: { fn: () => void; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: SqliteDb) {}
+
+  run(fn: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ fn, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.scheduled = false;
+    try {
+      this.db.transaction(() => {
+        for (const w of batch) w.fn();
+      })();
+      for (const w of batch) w.resolve();
+    } catch {
+      for (const w of batch) {
+        try {
+          this.db.transaction(w.fn)();
+          w.resolve();
+        } catch (e) {
+          w.reject(e);
+        }
+      }
+    }
+  }
+}

@@ -2,10 +2,11 @@
 // because snowflakes exceed 2^53 and would lose digits as JS numbers.
 import type { MessageStore } from '../MessageStore.ts';
 import type { HistoryQuery, MessageRecord, ReactionSummary } from '../records.ts';
-import type { SqliteDb } from './SqliteDatabase.ts';
+import { WriteBatcher, type SqliteDb } from './SqliteDatabase.ts';
 
 type Row = Record<string, unknown>;
 
+// Careful: the text alias `id` shadows the column in ORDER BY; queries order by `messages.id`.
 const COLUMNS = `CAST(id AS TEXT) AS id, CAST(channel_id AS TEXT) AS channel_id, guild_id, author_id, type, content, edited_at, tts,
   mention_everyone, mentions, mention_roles, attachments, embeds, components, pinned, pinned_at, flags, reference,
   webhook_id, application_id, nonce, author_override, interaction`;
@@ -73,7 +74,10 @@ function toParams(m: MessageRecord) {
 export class SqliteMessageStore implements MessageStore {
   private readonly s;
 
-  constructor(private readonly db: SqliteDb) {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly writes: WriteBatcher = new WriteBatcher(db),
+  ) {
     this.s = {
       insert: db.prepare(
         `INSERT INTO messages (id, channel_id, guild_id, author_id, type, content, edited_at, tts, mention_everyone, mentions, mention_roles,
@@ -87,10 +91,10 @@ export class SqliteMessageStore implements MessageStore {
          pinned_at=@pinned_at, flags=@flags, interaction=@interaction WHERE id=@id AND channel_id=@channel_id`,
       ),
       get: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE id = ? AND channel_id = ?`),
-      latest: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? ORDER BY id DESC LIMIT ?`),
-      before: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND id < ? ORDER BY id DESC LIMIT ?`),
-      after: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND id > ? ORDER BY id ASC LIMIT ?`),
-      atOrBefore: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND id <= ? ORDER BY id DESC LIMIT ?`),
+      latest: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? ORDER BY messages.id DESC LIMIT ?`),
+      before: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND messages.id < ? ORDER BY messages.id DESC LIMIT ?`),
+      after: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND messages.id > ? ORDER BY messages.id ASC LIMIT ?`),
+      atOrBefore: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND messages.id <= ? ORDER BY messages.id DESC LIMIT ?`),
       pinned: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND pinned = 1 ORDER BY pinned_at DESC`),
       delete: db.prepare(`DELETE FROM messages WHERE id = ? AND channel_id = ?`),
       deleteReactionsOf: db.prepare(`DELETE FROM reactions WHERE message_id = ?`),
@@ -112,12 +116,18 @@ export class SqliteMessageStore implements MessageStore {
     };
   }
 
-  async insert(message: MessageRecord): Promise<void> {
-    this.s.insert.run(toParams(message));
+  insert(message: MessageRecord): Promise<void> {
+    const params = toParams(message);
+    return this.writes.run(() => {
+      this.s.insert.run(params);
+    });
   }
 
-  async update(message: MessageRecord): Promise<void> {
-    this.s.update.run(toParams(message));
+  update(message: MessageRecord): Promise<void> {
+    const params = toParams(message);
+    return this.writes.run(() => {
+      this.s.update.run(params);
+    });
   }
 
   async get(channelId: string, messageId: string): Promise<MessageRecord | null> {

@@ -11,7 +11,7 @@ import type {
   RoleRecord,
   UserRecord,
 } from '../records.ts';
-import type { SqliteDb } from './SqliteDatabase.ts';
+import { WriteBatcher, type SqliteDb } from './SqliteDatabase.ts';
 
 type Row = Record<string, unknown>;
 
@@ -128,7 +128,10 @@ const b = (v: boolean) => (v ? 1 : 0);
 export class SqliteMetadataStore implements MetadataStore {
   private readonly s;
 
-  constructor(private readonly db: SqliteDb) {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly writes: WriteBatcher = new WriteBatcher(db),
+  ) {
     this.s = {
       insertUser: db.prepare(
         `INSERT INTO users (id, username, discriminator, global_name, avatar, email, password_hash, bot, flags, bio, accent_color, created_at)
@@ -304,8 +307,10 @@ export class SqliteMetadataStore implements MetadataStore {
       this.db.prepare('DELETE FROM read_states WHERE channel_id = ?').run(channelId);
     })();
   }
-  async setLastMessageId(channelId: string, messageId: string): Promise<void> {
-    this.s.setLastMessageId.run(messageId, channelId);
+  setLastMessageId(channelId: string, messageId: string): Promise<void> {
+    return this.writes.run(() => {
+      this.s.setLastMessageId.run(messageId, channelId);
+    });
   }
 
   async upsertMember(member: MemberRecord): Promise<void> {
@@ -348,14 +353,17 @@ export class SqliteMetadataStore implements MetadataStore {
       mention_count: Number(r['mention_count']),
     }));
   }
-  async putReadState(state: ReadStateRecord): Promise<void> {
-    this.s.putReadState.run(state.user_id, state.channel_id, state.last_message_id, state.mention_count);
+  putReadState(state: ReadStateRecord): Promise<void> {
+    return this.writes.run(() => {
+      this.s.putReadState.run(state.user_id, state.channel_id, state.last_message_id, state.mention_count);
+    });
   }
   async incrementMentions(channelId: string, userIds: readonly string[]): Promise<void> {
     if (userIds.length === 0) return;
-    this.db.transaction(() => {
-      for (const userId of userIds) this.s.incrementMention.run(userId, channelId);
-    })();
+    const ids = [...userIds];
+    return this.writes.run(() => {
+      for (const userId of ids) this.s.incrementMention.run(userId, channelId);
+    });
   }
 
   async putFollow(follow: FollowRecord): Promise<void> {
