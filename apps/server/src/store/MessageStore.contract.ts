@@ -63,6 +63,16 @@ export function describeMessageStore(name: string, create: () => Promise<{ store
       await dispose();
     });
 
+    it('orders ids numerically even when their digit counts differ', async () => {
+      const { store, dispose } = await create();
+      const ch = '200000000000000008';
+      await store.insert(message(ch, 'shorter id', { id: '999999999999999999' }));
+      await store.insert(message(ch, 'longer id', { id: '1000000000000000000' }));
+      expect((await store.list(ch, { limit: 2 })).map((m) => m.content)).toEqual(['longer id', 'shorter id']);
+      expect((await store.list(ch, { limit: 2, before: '1000000000000000000' })).map((m) => m.content)).toEqual(['shorter id']);
+      await dispose();
+    });
+
     it('updates, pins, deletes and counts reactions per emoji with "me" for the viewer', async () => {
       const { store, dispose } = await create();
       const ch = '200000000000000005';
