@@ -33,6 +33,11 @@ export class Reply {
 
 export const noContent = () => new Reply(204, undefined);
 export const created = (body: unknown) => new Reply(201, body);
+/** For routes that answer 204 once the work is done. */
+export const done = async (work: Promise<unknown>): Promise<undefined> => {
+  await work;
+  return undefined;
+};
 
 export type RouteResult = unknown;
 

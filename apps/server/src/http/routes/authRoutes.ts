@@ -3,7 +3,7 @@ import { LoginBody, ModifySelfBody, RegisterBody } from '@concord/protocol';
 import { selfUserToAPI, userToAPI } from '../../domain/serialize.ts';
 import { ApiError } from '../ApiError.ts';
 import { parseBody } from '../HttpServer.ts';
-import type { RouteDef } from '../Route.ts';
+import { done, type RouteDef } from '../Route.ts';
 import type { Services } from './Services.ts';
 
 const AUTH_RULE = { limit: 10, windowMs: 60_000 };
@@ -39,10 +39,7 @@ export function authRoutes(s: Services): RouteDef[] {
       method: 'DELETE',
       path: '/users/@me/guilds/:guild_id',
       auth: 'required',
-      handler: async (c) => {
-        await s.guilds.leaveGuild(c.user, c.params['guild_id']!);
-        return undefined;
-      },
+      handler: (c) => done(s.guilds.leaveGuild(c.user, c.params['guild_id']!)),
     },
     { method: 'GET', path: '/gateway', auth: 'none', handler: (c) => ({ url: s.gatewayUrl(c.origin) }) },
     {

@@ -16,7 +16,7 @@ import {
 } from '@concord/protocol';
 import { ApiError } from '../ApiError.ts';
 import { parseBody } from '../HttpServer.ts';
-import { MESSAGE_SEND_RULE, created, type AuthedContext, type RouteDef } from '../Route.ts';
+import { MESSAGE_SEND_RULE, created, done, type AuthedContext, type RouteDef } from '../Route.ts';
 import type { AttachmentRecord } from '../../store/records.ts';
 import { contentTypeFor, imageSize } from '../../store/AttachmentStore.ts';
 import type { Services } from './Services.ts';
@@ -60,10 +60,7 @@ export function channelRoutes(s: Services): RouteDef[] {
       method: 'PATCH',
       path: '/guilds/:guild_id/channels',
       auth: 'required',
-      handler: async (c) => {
-        await ch.reorderChannels(c.user, c.params['guild_id']!, parseBody(ReorderChannelsBody, c.body));
-        return undefined;
-      },
+      handler: (c) => done(ch.reorderChannels(c.user, c.params['guild_id']!, parseBody(ReorderChannelsBody, c.body))),
     },
     { method: 'GET', path: '/guilds/:guild_id/invites', auth: 'required', handler: (c) => ch.listGuildInvites(c.user, c.params['guild_id']!) },
     { method: 'GET', path: '/channels/:channel_id', auth: 'required', handler: (c) => ch.getChannel(c.user, cid(c)) },
@@ -73,19 +70,13 @@ export function channelRoutes(s: Services): RouteDef[] {
       method: 'PUT',
       path: '/channels/:channel_id/permissions/:overwrite_id',
       auth: 'required',
-      handler: async (c) => {
-        await ch.putOverwrite(c.user, cid(c), c.params['overwrite_id']!, parseBody(PutOverwriteBody, c.body));
-        return undefined;
-      },
+      handler: (c) => done(ch.putOverwrite(c.user, cid(c), c.params['overwrite_id']!, parseBody(PutOverwriteBody, c.body))),
     },
     {
       method: 'DELETE',
       path: '/channels/:channel_id/permissions/:overwrite_id',
       auth: 'required',
-      handler: async (c) => {
-        await ch.deleteOverwrite(c.user, cid(c), c.params['overwrite_id']!);
-        return undefined;
-      },
+      handler: (c) => done(ch.deleteOverwrite(c.user, cid(c), c.params['overwrite_id']!)),
     },
     { method: 'GET', path: '/channels/:channel_id/invites', auth: 'required', handler: (c) => ch.listChannelInvites(c.user, cid(c)) },
     { method: 'POST', path: '/channels/:channel_id/invites', auth: 'required', handler: async (c) => ch.createInvite(c.user, cid(c), parseBody(CreateInviteBody, c.body)) },
@@ -140,19 +131,13 @@ export function channelRoutes(s: Services): RouteDef[] {
       path: '/channels/:channel_id/messages/:message_id',
       auth: 'required',
       bucket: 'DELETE message',
-      handler: async (c) => {
-        await msg.delete(c.user, cid(c), mid(c));
-        return undefined;
-      },
+      handler: (c) => done(msg.delete(c.user, cid(c), mid(c))),
     },
     {
       method: 'POST',
       path: '/channels/:channel_id/messages/bulk-delete',
       auth: 'required',
-      handler: async (c) => {
-        await msg.bulkDelete(c.user, cid(c), parseBody(BulkDeleteBody, c.body).messages);
-        return undefined;
-      },
+      handler: (c) => done(msg.bulkDelete(c.user, cid(c), parseBody(BulkDeleteBody, c.body).messages)),
     },
     { method: 'POST', path: '/channels/:channel_id/messages/:message_id/crosspost', auth: 'required', handler: async (c) => msg.crosspost(c.user, cid(c), mid(c)) },
     {
@@ -171,10 +156,7 @@ export function channelRoutes(s: Services): RouteDef[] {
       auth: 'required',
       bucket: 'reactions',
       rule: { limit: 20, windowMs: 5000 },
-      handler: async (c) => {
-        await msg.addReaction(c.user, cid(c), mid(c), c.params['emoji']!);
-        return undefined;
-      },
+      handler: (c) => done(msg.addReaction(c.user, cid(c), mid(c), c.params['emoji']!)),
     },
     {
       method: 'DELETE',
@@ -182,10 +164,7 @@ export function channelRoutes(s: Services): RouteDef[] {
       auth: 'required',
       bucket: 'reactions',
       rule: { limit: 20, windowMs: 5000 },
-      handler: async (c) => {
-        await msg.removeReaction(c.user, cid(c), mid(c), c.params['emoji']!, c.params['user_id']!);
-        return undefined;
-      },
+      handler: (c) => done(msg.removeReaction(c.user, cid(c), mid(c), c.params['emoji']!, c.params['user_id']!)),
     },
     {
       method: 'GET',
@@ -200,48 +179,33 @@ export function channelRoutes(s: Services): RouteDef[] {
       method: 'DELETE',
       path: '/channels/:channel_id/messages/:message_id/reactions/:emoji',
       auth: 'required',
-      handler: async (c) => {
-        await msg.removeAllReactions(c.user, cid(c), mid(c), c.params['emoji']!);
-        return undefined;
-      },
+      handler: (c) => done(msg.removeAllReactions(c.user, cid(c), mid(c), c.params['emoji']!)),
     },
     {
       method: 'DELETE',
       path: '/channels/:channel_id/messages/:message_id/reactions',
       auth: 'required',
-      handler: async (c) => {
-        await msg.removeAllReactions(c.user, cid(c), mid(c));
-        return undefined;
-      },
+      handler: (c) => done(msg.removeAllReactions(c.user, cid(c), mid(c))),
     },
     { method: 'GET', path: '/channels/:channel_id/pins', auth: 'required', handler: async (c) => msg.pins(c.user, cid(c)) },
     {
       method: 'PUT',
       path: '/channels/:channel_id/pins/:message_id',
       auth: 'required',
-      handler: async (c) => {
-        await msg.setPinned(c.user, cid(c), mid(c), true);
-        return undefined;
-      },
+      handler: (c) => done(msg.setPinned(c.user, cid(c), mid(c), true)),
     },
     {
       method: 'DELETE',
       path: '/channels/:channel_id/pins/:message_id',
       auth: 'required',
-      handler: async (c) => {
-        await msg.setPinned(c.user, cid(c), mid(c), false);
-        return undefined;
-      },
+      handler: (c) => done(msg.setPinned(c.user, cid(c), mid(c), false)),
     },
     {
       method: 'POST',
       path: '/channels/:channel_id/typing',
       auth: 'required',
       rule: { limit: 10, windowMs: 5000 },
-      handler: async (c) => {
-        await msg.typing(c.user, cid(c));
-        return undefined;
-      },
+      handler: (c) => done(msg.typing(c.user, cid(c))),
     },
   ];
 }

@@ -12,7 +12,7 @@ import {
   z,
 } from '@concord/protocol';
 import { parseBody } from '../HttpServer.ts';
-import { created, type RouteDef } from '../Route.ts';
+import { created, done, type RouteDef } from '../Route.ts';
 import type { Services } from './Services.ts';
 
 const queryObject = (q: URLSearchParams) => Object.fromEntries(q.entries());
@@ -28,10 +28,7 @@ export function guildRoutes(s: Services): RouteDef[] {
       method: 'DELETE',
       path: '/guilds/:guild_id',
       auth: 'required',
-      handler: async (c) => {
-        await g.deleteGuild(c.user, c.params['guild_id']!);
-        return undefined;
-      },
+      handler: (c) => done(g.deleteGuild(c.user, c.params['guild_id']!)),
     },
     {
       method: 'GET',
@@ -68,28 +65,19 @@ export function guildRoutes(s: Services): RouteDef[] {
       method: 'DELETE',
       path: '/guilds/:guild_id/members/:user_id',
       auth: 'required',
-      handler: async (c) => {
-        await g.kick(c.user, c.params['guild_id']!, c.params['user_id']!);
-        return undefined;
-      },
+      handler: (c) => done(g.kick(c.user, c.params['guild_id']!, c.params['user_id']!)),
     },
     {
       method: 'PUT',
       path: '/guilds/:guild_id/members/:user_id/roles/:role_id',
       auth: 'required',
-      handler: async (c) => {
-        await g.addMemberRole(c.user, c.params['guild_id']!, c.params['user_id']!, c.params['role_id']!);
-        return undefined;
-      },
+      handler: (c) => done(g.addMemberRole(c.user, c.params['guild_id']!, c.params['user_id']!, c.params['role_id']!)),
     },
     {
       method: 'DELETE',
       path: '/guilds/:guild_id/members/:user_id/roles/:role_id',
       auth: 'required',
-      handler: async (c) => {
-        await g.removeMemberRole(c.user, c.params['guild_id']!, c.params['user_id']!, c.params['role_id']!);
-        return undefined;
-      },
+      handler: (c) => done(g.removeMemberRole(c.user, c.params['guild_id']!, c.params['user_id']!, c.params['role_id']!)),
     },
     { method: 'GET', path: '/guilds/:guild_id/bans', auth: 'required', handler: (c) => g.listBans(c.user, c.params['guild_id']!) },
     { method: 'GET', path: '/guilds/:guild_id/bans/:user_id', auth: 'required', handler: (c) => g.getBan(c.user, c.params['guild_id']!, c.params['user_id']!) },
@@ -108,10 +96,7 @@ export function guildRoutes(s: Services): RouteDef[] {
       method: 'DELETE',
       path: '/guilds/:guild_id/bans/:user_id',
       auth: 'required',
-      handler: async (c) => {
-        await g.unban(c.user, c.params['guild_id']!, c.params['user_id']!);
-        return undefined;
-      },
+      handler: (c) => done(g.unban(c.user, c.params['guild_id']!, c.params['user_id']!)),
     },
     { method: 'GET', path: '/guilds/:guild_id/roles', auth: 'required', handler: (c) => g.listRoles(c.user, c.params['guild_id']!) },
     { method: 'POST', path: '/guilds/:guild_id/roles', auth: 'required', handler: async (c) => g.createRole(c.user, c.params['guild_id']!, parseBody(CreateRoleBody, c.body)) },
@@ -126,10 +111,7 @@ export function guildRoutes(s: Services): RouteDef[] {
       method: 'DELETE',
       path: '/guilds/:guild_id/roles/:role_id',
       auth: 'required',
-      handler: async (c) => {
-        await g.deleteRole(c.user, c.params['guild_id']!, c.params['role_id']!);
-        return undefined;
-      },
+      handler: (c) => done(g.deleteRole(c.user, c.params['guild_id']!, c.params['role_id']!)),
     },
   ];
 }
