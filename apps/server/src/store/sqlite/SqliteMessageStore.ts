@@ -108,9 +108,9 @@ export class SqliteMessageStore implements MessageStore {
       reactionUsersAfter: db.prepare(
         `SELECT user_id FROM reactions WHERE message_id = ? AND emoji = ? AND CAST(user_id AS INTEGER) > CAST(? AS INTEGER) ORDER BY CAST(user_id AS INTEGER) LIMIT ?`,
       ),
-      summaries: db.prepare(
+      summariesMany: db.prepare(
         `SELECT CAST(message_id AS TEXT) AS message_id, emoji, COUNT(*) AS count, MAX(user_id = ?) AS me, MIN(created_at) AS first
-         FROM reactions WHERE message_id = ? GROUP BY emoji ORDER BY first`,
+         FROM reactions WHERE message_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) GROUP BY message_id, emoji ORDER BY message_id, first`,
       ),
       countEmojis: db.prepare(`SELECT COUNT(DISTINCT emoji) AS n FROM reactions WHERE message_id = ?`),
     };
@@ -229,10 +229,15 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   async reactionSummaries(_channelId: string, messageIds: readonly string[], viewerId: string): Promise<Map<string, ReactionSummary[]>> {
+    // One query for the whole page (a history page is 50 messages).
     const out = new Map<string, ReactionSummary[]>();
-    for (const id of messageIds) {
-      const rows = this.s.summaries.all(viewerId, BigInt(id)) as Row[];
-      if (rows.length > 0) out.set(id, rows.map((r) => ({ emoji: String(r['emoji']), count: Number(r['count']), me: r['me'] === 1 })));
+    if (messageIds.length === 0) return out;
+    const rows = this.s.summariesMany.all(viewerId, JSON.stringify(messageIds)) as Row[];
+    for (const r of rows) {
+      const id = String(r['message_id']);
+      let list = out.get(id);
+      if (!list) out.set(id, (list = []));
+      list.push({ emoji: String(r['emoji']), count: Number(r['count']), me: r['me'] === 1 });
     }
     return out;
   }
