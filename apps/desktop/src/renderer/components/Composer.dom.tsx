@@ -1,7 +1,8 @@
 // The message composer: multi-line textarea (Enter sends, Shift+Enter breaks the line, Up edits
 // the last own message, Esc cancels a reply), @mention / #channel / :emoji: autocomplete,
 // per-channel drafts, staged files with upload progress, and the typing indicator. Disabled
-// with a notice when the user lacks SEND_MESSAGES in the channel.
+// with a notice when the user lacks SEND_MESSAGES in the channel. A "/" at the start opens the
+// guild's slash commands; picking one turns the composer into the command's form (CommandForm).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ChannelType, PermissionFlags, type APIChannel } from '@concord/protocol';
 import { useDraftStore } from '../state/draftStore.ts';
@@ -16,8 +17,14 @@ import { has } from '../lib/permissions.ts';
 import { searchEmoji } from '../lib/emoji.ts';
 import { resolveMentions, type MentionCandidates } from '../lib/mentions.ts';
 import { formatBytes } from '../lib/format.ts';
+import { filterEntries, slashQuery, type SlashEntry } from '../lib/slashCommands.ts';
+import { useCommandDraftStore } from '../state/commandDraftStore.ts';
+import { useCommandIndexStore } from '../state/commandIndexStore.ts';
 import { errorText, notifyTyping, resetTypingThrottle, sendFiles, sendMessage } from '../net/actions.ts';
+import { loadCommandIndex } from '../net/interactions.ts';
 import { Avatar } from './Avatar.dom.tsx';
+import { CommandForm } from './CommandForm.dom.tsx';
+import { CommandPicker } from './CommandPicker.dom.tsx';
 import { CloseIcon, FileIcon, HashIcon, SmileIcon, UploadIcon } from './Icons.dom.tsx';
 
 const MAX_LENGTH = 2000;
@@ -93,15 +100,17 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
   const candidates = useMentionCandidates(channel);
   const canSend = has(permissions, PermissionFlags.SEND_MESSAGES);
   const canAttach = canSend && has(permissions, PermissionFlags.ATTACH_FILES);
+  const guildId = channel?.guild_id;
+  const canUseCommands = canSend && !!guildId && has(permissions, PermissionFlags.USE_APPLICATION_COMMANDS);
+  const commandDraft = useCommandDraftStore((s) => s.byChannel[channelId]);
+  const guildCommands = useCommandIndexStore((s) => (guildId ? s.byGuild[guildId] : undefined));
 
   const replyTarget = useMessageStore((s) => (replyToId ? s.byChannel[channelId]?.messages.find((m) => m.id === replyToId) : undefined));
   const replyName = useMemberStore((s) =>
     replyTarget ? displayName(s.users[replyTarget.author.id] ?? replyTarget.author, channel?.guild_id ? s.members[channel.guild_id]?.[replyTarget.author.id] : undefined) : '',
   );
 
-  useEffect(() => {
-    if (canSend) textRef.current?.focus();
-  }, [channelId, canSend, replyToId]);
+
 
   useEffect(() => {
     const el = textRef.current;
@@ -110,7 +119,25 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
     el.style.height = `${Math.min(el.scrollHeight, window.innerHeight * 0.5)}px`;
   }, [draft]);
 
-  const token = dismissedAt === caret ? null : findToken(draft, caret);
+  const slash = canUseCommands && staged.length === 0 && dismissedAt !== caret ? slashQuery(draft) : null;
+  const pickerOpen = slash !== null;
+  useEffect(() => {
+    if (pickerOpen && guildId) void loadCommandIndex(guildId);
+  }, [pickerOpen, guildId]);
+  const commandMatches = useMemo(() => (slash === null ? [] : filterEntries(guildCommands?.entries ?? [], slash).slice(0, 25)), [slash, guildCommands]);
+  // "/" with no bot commands in the guild stays plain text (e.g. "/shrug"): no empty picker.
+  const showPicker = pickerOpen && (commandMatches.length > 0 || guildCommands === undefined || guildCommands.status === 'loading' || (guildCommands.status === 'failed' && guildCommands.entries.length > 0));
+  const inCommand = !!commandDraft;
+  useEffect(() => {
+    if (canSend && !inCommand) textRef.current?.focus();
+  }, [channelId, canSend, replyToId, inCommand]);
+  const pickCommand = (entry: SlashEntry) => {
+    useCommandDraftStore.getState().start(channelId, entry);
+    setDraft('');
+    setActive(0);
+  };
+
+  const token = dismissedAt === caret || pickerOpen ? null : findToken(draft, caret);
   const suggestions = useMemo<Suggestion[]>(() => {
     if (!token) return [];
     const q = token.query.toLowerCase();
@@ -203,7 +230,11 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
         void submit();
       }}
     >
-      {suggestions.length > 0 ? (
+      {commandDraft ? <CommandForm channelId={channelId} guildId={guildId} /> : null}
+      {showPicker && !commandDraft ? (
+        <CommandPicker entries={commandMatches} active={active} query={slash ?? ''} index={guildCommands} onPick={pickCommand} onHover={setActive} />
+      ) : null}
+      {suggestions.length > 0 && !commandDraft ? (
         <div className="autocomplete" role="listbox" data-testid="autocomplete">
           <div className="ac-title">{token?.kind === 'emoji' ? 'Emoji matching' : token?.kind === 'channel' ? 'Text channels' : 'Members'} {token?.query ? `“${token.query}”` : ''}</div>
           {suggestions.map((s, i) => (
@@ -266,7 +297,7 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
           ))}
         </div>
       ) : null}
-      {replyTarget ? (
+      {replyTarget && !commandDraft ? (
         <div className="composer-context" data-testid="reply-bar">
           <span>
             Replying to <strong>{replyName}</strong>
@@ -276,7 +307,7 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
           </button>
         </div>
       ) : null}
-      <div className={`composer ${canSend ? '' : 'disabled'}`} data-testid="composer-box" data-disabled={canSend ? 'false' : 'true'}>
+      <div className={`composer ${canSend ? '' : 'disabled'}`} data-testid="composer-box" data-disabled={canSend ? 'false' : 'true'} hidden={!!commandDraft}>
         <button type="button" className="attach" aria-label="Upload a file" title="Upload a file" disabled={!canAttach} data-testid="attach-button" onClick={() => fileRef.current?.click()}>
           <UploadIcon />
         </button>
@@ -317,6 +348,25 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
             }
           }}
           onKeyDown={(e) => {
+            if (showPicker) {
+              if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && commandMatches.length > 0) {
+                e.preventDefault();
+                setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : -1) + commandMatches.length) % commandMatches.length);
+                return;
+              }
+              if ((e.key === 'Tab' || (e.key === 'Enter' && !e.shiftKey)) && commandMatches.length > 0) {
+                e.preventDefault();
+                const entry = commandMatches[active] ?? commandMatches[0];
+                if (entry) pickCommand(entry);
+                return;
+              }
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                e.stopPropagation();
+                setDismissedAt(caret);
+                return;
+              }
+            }
             if (suggestions.length > 0) {
               if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
                 e.preventDefault();

@@ -1,7 +1,8 @@
 // One message row: avatar and header at the start of a group (time in the gutter otherwise),
 // the quoted original of a reply, Markdown content with "(edited)", attachments, embeds and
-// reactions, a hover toolbar, inline editing, and highlight when it mentions the user.
-import { memo, useEffect, useRef, useState } from 'react';
+// reactions, a hover toolbar, inline editing, and highlight when it mentions the user. Bot
+// answers add "X used /command", the thinking placeholder, components and the ephemeral note.
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { MessageType, type APIMessage, type APIReaction } from '@concord/protocol';
 import { useGuildStore } from '../state/guildStore.ts';
 import { displayName, useMemberStore } from '../state/memberStore.ts';
@@ -19,6 +20,9 @@ import { Avatar } from './Avatar.dom.tsx';
 import { Markdown, renderNodes } from './Markdown.dom.tsx';
 import { Embed } from './Embed.dom.tsx';
 import { Attachments } from './Attachments.dom.tsx';
+import { decodeInteractionMetadata } from '../net/botDecoders.ts';
+import { EphemeralNote, InteractionHeader, ThinkingContent, isEphemeral, isLoading } from './BotMessageParts.dom.tsx';
+import { MessageComponents } from './MessageComponents.dom.tsx';
 import { EditIcon, MoreIcon, ReplyIcon, SmileIcon } from './Icons.dom.tsx';
 
 /** The colour of a member's highest coloured role, as Discord paints names. */
@@ -48,7 +52,11 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
   const color = useAuthorColor(guildId, message.author.id);
   const mentioned = selfId !== '' && message.author.id !== selfId && (mentionsSelf(message, selfId) || message.mention_roles.some((r) => selfRoles?.includes(r)));
   const isReply = !!(message.message_reference?.message_id && (message.type === MessageType.REPLY || message.referenced_message !== undefined));
-  const start = groupStart || isReply;
+  const interaction = useMemo(() => decodeInteractionMetadata(message.interaction_metadata, message.interaction), [message.interaction_metadata, message.interaction]);
+  const ephemeral = isEphemeral(message);
+  const start = groupStart || isReply || interaction !== null;
+  // Ephemeral messages live in this client only: no reactions, replies, pins or edits.
+  const actions = !compactPreview && !ephemeral;
 
   const openMenu = (x: number, y: number) => useUiStore.getState().setContextMenu({ kind: 'message', x, y, channelId: message.channel_id, messageId: message.id });
 
@@ -65,7 +73,7 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
     );
   }
 
-  const classes = ['message', compact ? 'compact' : '', start ? 'group-start' : '', mentioned ? 'mentioned' : '', menuOpen ? 'menu-open' : '', replying ? 'replying' : '', isReply ? 'has-reply' : ''];
+  const classes = ['message', compact ? 'compact' : '', start ? 'group-start' : '', mentioned ? 'mentioned' : '', menuOpen ? 'menu-open' : '', replying ? 'replying' : '', isReply || interaction ? 'has-reply' : '', ephemeral ? 'ephemeral' : ''];
   return (
     <div
       className={classes.join(' ')}
@@ -74,12 +82,12 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
       data-author-id={message.author.id}
       data-mentioned={mentioned ? 'true' : 'false'}
       onContextMenu={(e) => {
-        if (compactPreview) return;
+        if (!actions) return;
         e.preventDefault();
         openMenu(e.clientX, e.clientY);
       }}
     >
-      {isReply ? <ReplyPreview message={message} guildId={guildId} /> : null}
+      {isReply ? <ReplyPreview message={message} guildId={guildId} /> : interaction ? <InteractionHeader metadata={interaction} guildId={guildId} /> : null}
       {compact ? (
         <time className="compact-time" dateTime={message.timestamp} title={formatFull(message.timestamp)}>
           {formatTime(message.timestamp)}
@@ -107,13 +115,15 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
           {formatTime(message.timestamp)}
         </time>
       )}
-      {editing ? <InlineEditor message={message} /> : <MessageContent message={message} guildId={guildId} />}
+      {editing ? <InlineEditor message={message} /> : isLoading(message) ? <ThinkingContent message={message} botName={name} /> : <MessageContent message={message} guildId={guildId} />}
       <Attachments attachments={message.attachments} />
       {message.embeds.map((e, i) => (
         <Embed key={i} embed={e} guildId={guildId} />
       ))}
+      {message.components.length > 0 && !compactPreview ? <MessageComponents message={message} /> : null}
       {message.reactions && message.reactions.length > 0 ? <Reactions message={message} /> : null}
-      {!compactPreview ? (
+      {ephemeral && !compactPreview ? <EphemeralNote message={message} /> : null}
+      {actions ? (
         <div className="message-toolbar" role="toolbar" aria-label="Message actions">
           <button
             title="Add Reaction"

@@ -1,5 +1,6 @@
 // The message list of one channel: rows built from the window in the message store (day and
-// "new messages" dividers, grouped messages, pending sends), windowed by VirtualScroller.
+// "new messages" dividers, grouped messages, pending sends, commands awaiting a bot), windowed by
+// VirtualScroller.
 // Loads older pages near the top, acks at the bottom, offers "jump to present".
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { APIMessage } from '@concord/protocol';
@@ -13,12 +14,20 @@ import { jumpToPresent, loadAround, loadOlder } from '../net/channelLoader.ts';
 import { setChannelAtBottom } from '../net/readStates.ts';
 import { VirtualScroller, type ScrollState, type VirtualScrollerHandle } from './VirtualScroller.dom.tsx';
 import { MessageItem, PendingItem } from './MessageItem.dom.tsx';
+import { SentCommandItem } from './BotMessageParts.dom.tsx';
+import { useInteractionStore, type SentCommand } from '../state/interactionStore.ts';
 import { ChannelIcon } from './ChannelSidebar.dom.tsx';
 
-type Item = Row | { kind: 'top'; key: string } | { kind: 'pending'; key: string; pending: PendingMessage; groupStart: boolean } | { kind: 'bottom'; key: string };
+type Item =
+  | Row
+  | { kind: 'top'; key: string }
+  | { kind: 'pending'; key: string; pending: PendingMessage; groupStart: boolean }
+  | { kind: 'sent'; key: string; sent: SentCommand }
+  | { kind: 'bottom'; key: string };
 
 const EMPTY: APIMessage[] = [];
 const NO_PENDING: PendingMessage[] = [];
+const NO_SENT: SentCommand[] = [];
 
 function estimate(item: Item): number {
   switch (item.kind) {
@@ -32,6 +41,8 @@ function estimate(item: Item): number {
       return 24;
     case 'pending':
       return item.groupStart ? 66 : 26;
+    case 'sent':
+      return 88;
     case 'message': {
       const m = item.message;
       let h = item.groupStart ? 66 : 26;
@@ -40,6 +51,7 @@ function estimate(item: Item): number {
       h += Math.max(0, lines - 1) * 22;
       for (const a of m.attachments) h += a.width && a.height ? Math.min(300, (a.height * Math.min(400, a.width)) / a.width) + 8 : 72;
       h += m.embeds.length * 120;
+      h += m.components.length * 40;
       if (m.reactions?.length) h += 30;
       return h;
     }
@@ -53,6 +65,7 @@ function estimate(item: Item): number {
 export function MessageList({ channelId }: { channelId: string }) {
   const win = useMessageStore((s) => s.byChannel[channelId]);
   const pending = useMessageStore((s) => s.pending[channelId] ?? NO_PENDING);
+  const sent = useInteractionStore((s) => s.sent[channelId] ?? NO_SENT);
   const unreadMarker = useUiStore((s) => s.unreadMarker[channelId] ?? null);
   const scroller = useRef<VirtualScrollerHandle>(null);
   const selfId = useSessionStore((s) => s.user?.id ?? '');
@@ -72,9 +85,10 @@ export function MessageList({ channelId }: { channelId: string }) {
       list.push({ kind: 'pending', key: `pending-${p.nonce}`, pending: p, groupStart: !joins });
       if (!joins) last = undefined;
     }
+    for (const c of sent) list.push({ kind: 'sent', key: `sent-${c.nonce}`, sent: c });
     list.push({ kind: 'bottom', key: 'bottom' });
     return list;
-  }, [messages, pending, unreadMarker, hasMoreBefore, selfId]);
+  }, [messages, pending, sent, unreadMarker, hasMoreBefore, selfId]);
 
   const stateRef = useRef({ channelId, hasMoreBefore, phase, loadingOlder: win?.loadingOlder ?? false, hasMoreAfter });
   stateRef.current = { channelId, hasMoreBefore, phase, loadingOlder: win?.loadingOlder ?? false, hasMoreAfter };
@@ -124,6 +138,8 @@ export function MessageList({ channelId }: { channelId: string }) {
         return <MessageItem message={item.message} groupStart={item.groupStart} />;
       case 'pending':
         return <PendingItem pending={item.pending} groupStart={item.groupStart} />;
+      case 'sent':
+        return <SentCommandItem sent={item.sent} />;
       case 'bottom':
         return <div style={{ height: 24 }} />;
       default: {

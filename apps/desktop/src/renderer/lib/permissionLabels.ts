@@ -55,6 +55,7 @@ export const PERMISSION_GROUPS: PermissionGroup[] = [
       p('MANAGE_MESSAGES', 'Manage Messages', 'Allows members to delete or pin messages by other members.'),
       p('READ_MESSAGE_HISTORY', 'Read Message History', 'Allows members to read previous messages sent in channels.'),
       p('SEND_TTS_MESSAGES', 'Send Text-to-Speech Messages', 'Allows members to send text-to-speech messages.'),
+      p('USE_APPLICATION_COMMANDS', 'Use Application Commands', "Allows members to use commands from applications, including slash commands and context menu commands."),
     ],
   },
   {

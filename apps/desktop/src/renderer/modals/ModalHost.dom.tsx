@@ -8,6 +8,7 @@ import { Modal } from './Modal.dom.tsx';
 import { GuildSettings } from '../settings/GuildSettings.dom.tsx';
 import { ChannelSettings } from '../settings/ChannelSettings.dom.tsx';
 import { UserSettings } from '../settings/UserSettings.dom.tsx';
+import { InteractionModal } from './InteractionModal.dom.tsx';
 
 export function ModalHost() {
   const modal = useUiStore((s) => s.modal);
@@ -27,6 +28,8 @@ export function ModalHost() {
       return <ChannelSettings channelId={modal.channelId} tab={modal.tab} />;
     case 'userSettings':
       return <UserSettings tab={modal.tab} />;
+    case 'interactionModal':
+      return <InteractionModal key={modal.modal.customId} modal={modal.modal} applicationId={modal.applicationId} channelId={modal.channelId} messageId={modal.messageId} />;
     case 'confirm':
       return (
         <Modal

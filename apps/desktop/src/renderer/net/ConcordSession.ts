@@ -16,6 +16,8 @@ import { clearSnapshot, restoreLocation, restoreSnapshot, saveLocation, saveSnap
 import { apiBaseUrl, gatewayOrigin } from './serverUrl.ts';
 import { refreshOpenChannel } from './channelLoader.ts';
 import { isObj } from './decoders.ts';
+import { resetInteractions } from './interactions.ts';
+import { useApplicationStore } from '../state/applicationStore.ts';
 
 const TOKEN_KEY = 'concord.token';
 
@@ -170,5 +172,7 @@ export async function endSession(reason: string | null = null): Promise<void> {
   useMessageStore.getState().reset();
   useReadStateStore.getState().reset();
   useUiStore.getState().reset();
+  useApplicationStore.getState().reset();
+  resetInteractions();
   useSessionStore.setState({ user: null, session: { status: 'signedOut', reason }, apiReachable: true });
 }

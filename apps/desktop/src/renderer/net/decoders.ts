@@ -17,8 +17,8 @@ export type Obj = Record<string, unknown>;
 
 export const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 export const isId = (x: unknown): x is string => typeof x === 'string' && /^\d{1,20}$/.test(x);
-const isStr = (x: unknown): x is string => typeof x === 'string';
-const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+export const isStr = (x: unknown): x is string => typeof x === 'string';
+export const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const optId = (x: unknown): boolean => x === undefined || x === null || isId(x);
 
 export function isUser(x: unknown): x is APIUser {

@@ -3,6 +3,7 @@
 // for channels whose window is attached to the present (so the cache never gets a silent gap).
 import {
   ChannelType,
+  MessageFlags,
   compareSnowflakes,
   type APIMessage,
   type APIReaction,
@@ -127,15 +128,19 @@ export function applyReaction(message: APIMessage, ev: Pick<ReactionEvent, 'emoj
   return { ...message, reactions };
 }
 
+/** Ephemeral bot answers exist for one user for 15 minutes: never cached, never the channel's last message. */
+const isEphemeral = (m: Partial<APIMessage>): boolean => ((m.flags ?? 0) & MessageFlags.EPHEMERAL) !== 0;
+
 function onMessageCreate(message: APIMessage): void {
   const messages = useMessageStore.getState();
   const selfId = useSessionStore.getState().user?.id ?? null;
   if (message.nonce !== undefined) messages.removePending(message.channel_id, String(message.nonce));
   const added = messages.addLive(message);
-  if (added) cachePut(message.channel_id, [message]);
-  useGuildStore.getState().setLastMessageId(message.channel_id, message.id);
   useMemberStore.getState().upsertUsers([message.author, ...message.mentions.filter(isUser)]);
   useTypingStore.getState().stopTyping(message.channel_id, message.author.id);
+  if (isEphemeral(message)) return;
+  if (added) cachePut(message.channel_id, [message]);
+  useGuildStore.getState().setLastMessageId(message.channel_id, message.id);
   if (message.author.id === selfId) {
     useReadStateStore.getState().markRead(message.channel_id, message.id, 0);
     return;
@@ -151,6 +156,7 @@ function onMessageCreate(message: APIMessage): void {
 
 function onMessageUpdate(patch: Partial<APIMessage> & { id: string; channel_id: string }): void {
   const updated = useMessageStore.getState().updateMessage(patch.channel_id, patch.id, (m) => ({ ...m, ...patch }));
+  if (isEphemeral(updated ?? patch)) return;
   if (updated) cachePut(patch.channel_id, [updated]);
   else if (isMessage(patch)) cachePut(patch.channel_id, [patch]);
 }

@@ -1,5 +1,6 @@
 // User settings: account, profile, appearance (theme), voice & video devices, keybinds,
-// notifications, activity privacy and the local cache size; log out at the bottom.
+// notifications, activity privacy and the local cache size; the developer portal (applications
+// and bots); log out at the bottom.
 import { useEffect, useState } from 'react';
 import type { ClientSettings } from '../../shared/bridge.ts';
 import type { CacheStats } from '../../shared/bridge.ts';
@@ -12,6 +13,7 @@ import { formatBytes } from '../lib/format.ts';
 import { colorForId } from '../lib/avatar.ts';
 import { Avatar } from '../components/Avatar.dom.tsx';
 import { SaveBar, SettingsLayout, SwitchRow } from './SettingsLayout.dom.tsx';
+import { DeveloperPortal } from './DeveloperPortal.dom.tsx';
 
 function toast(text: string) {
   useUiStore.getState().showToast(text);
@@ -42,6 +44,9 @@ export function UserSettings({ tab }: { tab: UserSettingsTab }) {
         { id: 'activity', label: 'Activity Privacy' },
         { id: 'advanced', label: 'Advanced' },
         'separator',
+        { title: 'Developer' },
+        { id: 'applications', label: 'Applications' },
+        'separator',
         {
           id: 'logout',
           label: 'Log Out',
@@ -66,6 +71,7 @@ export function UserSettings({ tab }: { tab: UserSettingsTab }) {
       {tab === 'notifications' ? <Notifications /> : null}
       {tab === 'activity' ? <ActivityPrivacy /> : null}
       {tab === 'advanced' ? <Advanced /> : null}
+      {tab === 'applications' ? <DeveloperPortal /> : null}
     </SettingsLayout>
   );
 }

@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { ClientSettings } from '../../shared/bridge.ts';
 import { DEFAULT_SETTINGS } from '../../shared/bridge.ts';
+import type { InteractionModal } from '../net/botDecoders.ts';
 
 export const HOME = '@me';
 
@@ -16,7 +17,8 @@ export type UserSettingsTab =
   | 'keybinds'
   | 'notifications'
   | 'activity'
-  | 'advanced';
+  | 'advanced'
+  | 'applications';
 
 export type ModalState =
   | { kind: 'addGuild'; step: 'choose' | 'create' | 'join'; code?: string }
@@ -26,6 +28,8 @@ export type ModalState =
   | { kind: 'channelSettings'; channelId: string; tab: ChannelSettingsTab }
   | { kind: 'userSettings'; tab: UserSettingsTab }
   | { kind: 'createDM' }
+  /** A bot's modal (interaction response type 9); `messageId` is the message whose component opened it. */
+  | { kind: 'interactionModal'; modal: InteractionModal; applicationId: string; channelId: string; messageId: string | null }
   | { kind: 'confirm'; title: string; body: string; confirmLabel: string; danger: boolean; onConfirm: () => void };
 
 export type ContextMenuState =
