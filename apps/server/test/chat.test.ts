@@ -197,3 +197,29 @@ describe('accounts', () => {
     expect(patched.global_name).toBe('Carol');
   });
 });
+
+describe('unread state', () => {
+  it('starts a new member with history already read, and counts DM messages as mentions', async () => {
+    const owner = await registerUser(t);
+    const joiner = await registerUser(t);
+    const guild = await owner.api.createGuild({ name: 'Old news' });
+    const old = await owner.api.sendMessage(guild.system_channel_id!, 'said before you joined');
+    const invite = await owner.api.createInvite(guild.system_channel_id!);
+    const gw = await connectGateway(t, joiner.token);
+    await joiner.api.acceptInvite(invite.code);
+    await eventually(() => gw.of('MESSAGE_ACK').some((a) => a.channel_id === guild.system_channel_id && a.message_id === old.id), 'MESSAGE_ACK on join');
+
+    const dm = await owner.api.createDM(joiner.id);
+    await owner.api.sendMessage(dm.id, 'one');
+    await owner.api.sendMessage(dm.id, 'two');
+    const ready = await new Promise<any>((resolve) => {
+      gw.client.close();
+      gw.client.once('ready', resolve);
+      gw.client.connect();
+    });
+    const entries = new Map<string, any>(ready.read_state.entries.map((e: { id: string }) => [e.id, e]));
+    expect(entries.get(guild.system_channel_id!)).toMatchObject({ last_message_id: old.id, mention_count: 0 });
+    expect(entries.get(dm.id)).toMatchObject({ mention_count: 2 });
+    gw.close();
+  });
+});

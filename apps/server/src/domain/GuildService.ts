@@ -170,9 +170,14 @@ export class GuildService {
     if (g.bans.has(user.id)) throw new ApiError(403, ErrorCode.UserBannedFromGuild, 'You are banned from this guild');
     const member: MemberRecord = { guild_id: g.id, user_id: user.id, nick: null, avatar: null, joined_at: Date.now(), deaf: false, mute: false, communication_disabled_until: null, flags: 0, roles };
     await this.ctx.meta.upsertMember(member);
+    // A new member starts with everything read, as on Discord: history from before the join is
+    // not "unread".
+    const readUpTo = [...g.channels.values()].filter((c) => c.last_message_id !== null);
+    await Promise.all(readUpTo.map((c) => this.ctx.meta.putReadState({ user_id: user.id, channel_id: c.id, last_message_id: c.last_message_id, mention_count: 0 })));
     this.ctx.state.addMember(member);
     this.ctx.bus.publish({ kind: 'access', userIds: [user.id] });
     this.sendGuildCreate(g, user.id);
+    for (const c of readUpTo) dispatch(this.ctx, `u:${user.id}`, 'MESSAGE_ACK', { channel_id: c.id, message_id: c.last_message_id, mention_count: 0, version: Date.now() });
     dispatch(this.ctx, `g:${g.id}`, 'GUILD_MEMBER_ADD', { ...memberToAPI(member, user), guild_id: g.id });
     this.ctx.presence.announceTo(user.id, g.id);
     return member;

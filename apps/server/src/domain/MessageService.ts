@@ -200,7 +200,8 @@ export class MessageService {
     // Permissions are checked per candidate: a plain message in a 19,000-member guild costs nothing here.
     const notify = new Set<string>();
     const canView = (userId: string) => (this.ctx.state.channelPermissions(channel, userId) & PermissionFlags.VIEW_CHANNEL) !== 0n;
-    if (everyone) for (const id of this.ctx.state.viewersOf(channel)) notify.add(id);
+    // Every message in a DM or group DM counts as a mention for its recipients, as on Discord.
+    if (everyone || !channel.guild_id) for (const id of this.ctx.state.viewersOf(channel)) notify.add(id);
     else {
       for (const id of notifyUsers) if (canView(id)) notify.add(id);
       if (g && roles.length > 0) {
