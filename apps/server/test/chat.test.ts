@@ -144,6 +144,14 @@ describe('a community chats', () => {
     expect((await b.api.getMessages(group.id)).map((m) => m.id)).toContain(gm.id);
     await expect(outsider.api.getMessages(group.id)).rejects.toMatchObject({ status: 404 });
     expect((await b.api.getDMs()).map((ch) => ch.id).sort()).toEqual([dm.id, group.id].sort());
+
+    // Recipients can be added and the owner can remove them again.
+    await a.api.rest.put(`/channels/${group.id}/recipients/${outsider.id}`);
+    expect((await outsider.api.getMessages(group.id)).map((m) => m.id)).toContain(gm.id);
+    await expect(b.api.rest.delete(`/channels/${group.id}/recipients/${outsider.id}`)).rejects.toMatchObject({ status: 403, code: 50013 });
+    await a.api.rest.delete(`/channels/${group.id}/recipients/${outsider.id}`);
+    await expect(outsider.api.getMessages(group.id)).rejects.toMatchObject({ status: 404 });
+    expect((await b.api.rest.get<{ user: { id: string } }>(`/users/@me/guilds/${(await a.api.createGuild({ name: 'Mine' })).id}/member`).catch((e: { code: number }) => e.code))).toBe(10004);
     bGw.close();
   });
 

@@ -15,7 +15,7 @@ import {
 } from './DomainContext.ts';
 import { dmKey } from './DomainState.ts';
 import type { GuildService } from './GuildService.ts';
-import { channelToAPI, inviteToAPI, privateChannelFor } from './serialize.ts';
+import { channelToAPI, inviteToAPI, privateChannelFor, userToAPI } from './serialize.ts';
 
 const MAX_CHANNELS = 500;
 const ADMINISTRATOR = PermissionFlags.ADMINISTRATOR;
@@ -372,6 +372,38 @@ export class ChannelService {
     if (ids.length > 10) throw new ApiError(400, ErrorCode.InvalidRecipients, 'Group DMs are limited to 10 recipients');
     if (ids.length === 2) return this.createDM(actor, ids.find((id) => id !== actor.id)!);
     return this.createPrivateChannel(actor, ChannelType.GROUP_DM, ids, name);
+  }
+
+  /** PUT /channels/:id/recipients/:user_id: a recipient adds someone to a group DM (at most 10 people). */
+  async addGroupRecipient(actor: UserRecord, channelId: string, userId: string): Promise<void> {
+    const channel = this.ctx.state.channels.get(channelId);
+    if (!channel || !channel.recipients.includes(actor.id)) throw ApiError.unknownChannel();
+    if (channel.type !== ChannelType.GROUP_DM) throw new ApiError(400, ErrorCode.InvalidRecipients, 'Recipients can only be added to group DMs');
+    const user = this.ctx.state.users.get(userId);
+    if (!user) throw ApiError.unknownUser();
+    if (channel.recipients.includes(userId)) return;
+    if (channel.recipients.length >= 10) throw new ApiError(400, ErrorCode.InvalidRecipients, 'Group DMs are limited to 10 recipients');
+    channel.recipients = [...channel.recipients, userId];
+    await this.ctx.meta.upsertChannel(channel);
+    this.ctx.state.linkPrivateChannel(userId, channel.id);
+    dispatch(this.ctx, `c:${channel.id}`, 'CHANNEL_RECIPIENT_ADD', { channel_id: channel.id, user: userToAPI(user) });
+    this.ctx.bus.publish({ kind: 'access', userIds: [userId] });
+    dispatch(this.ctx, `u:${userId}`, 'CHANNEL_CREATE', privateChannelFor(channel, userId, this.ctx.state));
+  }
+
+  /** DELETE /channels/:id/recipients/:user_id: the group owner removes someone (or anyone removes themselves). */
+  async removeGroupRecipient(actor: UserRecord, channelId: string, userId: string): Promise<void> {
+    const channel = this.ctx.state.channels.get(channelId);
+    if (!channel || !channel.recipients.includes(actor.id)) throw ApiError.unknownChannel();
+    if (channel.type !== ChannelType.GROUP_DM) throw new ApiError(400, ErrorCode.InvalidRecipients, 'Recipients can only be removed from group DMs');
+    if (userId === actor.id) {
+      await this.closePrivateChannel(actor, channel);
+      return;
+    }
+    if (channel.owner_id !== actor.id) throw ApiError.missingPermissions();
+    const removed = this.ctx.state.users.get(userId);
+    if (!removed || !channel.recipients.includes(userId)) throw ApiError.unknownUser();
+    await this.closePrivateChannel(removed, channel);
   }
 
   private async createPrivateChannel(actor: UserRecord, type: 1 | 3, recipients: string[], name: string | null) {

@@ -35,6 +35,7 @@ export function authRoutes(s: Services): RouteDef[] {
       },
     },
     { method: 'GET', path: '/users/@me/guilds', auth: 'required', handler: (c) => s.guilds.listMyGuilds(c.user) },
+    { method: 'GET', path: '/users/@me/guilds/:guild_id/member', auth: 'required', handler: (c) => s.guilds.getMember(c.user, c.params['guild_id']!, '@me') },
     {
       method: 'DELETE',
       path: '/users/@me/guilds/:guild_id',

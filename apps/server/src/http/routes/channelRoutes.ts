@@ -85,6 +85,8 @@ export function channelRoutes(s: Services): RouteDef[] {
     { method: 'POST', path: '/invites/:code', auth: 'required', handler: async (c) => ch.acceptInvite(c.user, c.params['code']!) },
     { method: 'DELETE', path: '/invites/:code', auth: 'required', handler: async (c) => ch.deleteInvite(c.user, c.params['code']!) },
     { method: 'GET', path: '/users/@me/channels', auth: 'required', handler: (c) => ch.listPrivateChannels(c.user) },
+    { method: 'PUT', path: '/channels/:channel_id/recipients/:user_id', auth: 'required', handler: (c) => done(ch.addGroupRecipient(c.user, cid(c), c.params['user_id']!)) },
+    { method: 'DELETE', path: '/channels/:channel_id/recipients/:user_id', auth: 'required', handler: (c) => done(ch.removeGroupRecipient(c.user, cid(c), c.params['user_id']!)) },
     {
       method: 'POST',
       path: '/users/@me/channels',
