@@ -154,13 +154,13 @@ class Writer {
   /** Writes a UTF-8 string preceded by its length; `shortTag` >= 0 packs lengths below 64 into the tag. */
   string(s: string, shortTag: number): void {
     const len = s.length;
-    // Fast path: short ASCII strings (most keys, names, ids, statuses) are copied byte by byte;
-    // TextEncoder's call overhead dominates at these sizes.
-    if (len < 64) {
-      this.ensure(len + 2);
+    // Fast path: ASCII strings under 128 characters (keys, names, ids, timestamps, most chat lines)
+    // are copied byte by byte; TextEncoder's call overhead dominates at these sizes.
+    if (len < 128) {
+      const header = shortTag >= 0 && len >= 64 ? 2 : 1;
+      this.ensure(len + header);
       const buf = this.buf;
       const start = this.pos;
-      const header = shortTag >= 0 ? 1 : 1; // both forms take one byte for len < 64 (varuint < 128)
       let p = start + header;
       let i = 0;
       for (; i < len; i++) {
@@ -169,7 +169,12 @@ class Writer {
         buf[p++] = c;
       }
       if (i === len) {
-        buf[start] = shortTag >= 0 ? shortTag + len : len;
+        if (shortTag < 0) buf[start] = len; // varuint, one byte below 128
+        else if (header === 1) buf[start] = shortTag + len;
+        else {
+          buf[start] = 0x05;
+          buf[start + 1] = len;
+        }
         this.pos = p;
         return;
       }
@@ -319,6 +324,12 @@ class Reader {
     throw new DecodeError('varuint too long');
   }
 
+  /** Advances over n bytes of a fixed-width value (read with `view` at pos - n), without allocating. */
+  skip(n: number): void {
+    if (n > this.buf.length - this.pos) throw new DecodeError('length exceeds frame');
+    this.pos += n;
+  }
+
   bytes(n: number): Uint8Array {
     if (n > this.buf.length - this.pos) throw new DecodeError('length exceeds frame');
     const out = this.buf.subarray(this.pos, this.pos + n);
@@ -340,7 +351,13 @@ class Reader {
       }
       if (ascii) {
         this.pos = start + n;
-        return n === 0 ? '' : String.fromCharCode.apply(null, buf.subarray(start, start + n) as unknown as number[]);
+        if (n <= 16) {
+          // Building tiny strings char by char beats fromCharCode.apply's argument spreading.
+          let out = '';
+          for (let i = start; i < start + n; i++) out += String.fromCharCode(buf[i]!);
+          return out;
+        }
+        return String.fromCharCode.apply(null, buf.subarray(start, start + n) as unknown as number[]);
       }
     }
     try {
@@ -369,7 +386,7 @@ function readValue(r: Reader, depth: number): unknown {
       return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
     }
     case 0x04: {
-      r.bytes(8);
+      r.skip(8);
       const v = r.view.getFloat64(r.pos - 8, true);
       if (!Number.isFinite(v)) throw new DecodeError('non-finite float');
       return v;
@@ -377,7 +394,7 @@ function readValue(r: Reader, depth: number): unknown {
     case 0x05:
       return r.utf8(r.varuint());
     case 0x06: {
-      r.bytes(8);
+      r.skip(8);
       const lo = r.view.getUint32(r.pos - 8, true);
       const hi = r.view.getUint32(r.pos - 4, true);
       // The same ids recur in every frame (authors, channels, guilds): a small direct-mapped cache
