@@ -354,7 +354,8 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
                 setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : -1) + commandMatches.length) % commandMatches.length);
                 return;
               }
-              if ((e.key === 'Tab' || (e.key === 'Enter' && !e.shiftKey)) && commandMatches.length > 0) {
+              if (e.key === 'Tab' || (e.key === 'Enter' && !e.shiftKey)) {
+                // While the list is still loading, Enter must not send "/ro" as a message.
                 e.preventDefault();
                 const entry = commandMatches[active] ?? commandMatches[0];
                 if (entry) pickCommand(entry);
