@@ -101,6 +101,7 @@ describe('web client: bots, slash commands and components', () => {
 
   it('generates the authorize URL from scopes and permissions, and adds the bot through the consent page', async () => {
     const p = alice.page;
+    await p.click('[data-testid=dev-tab-oauth2]');
     await p.click('[data-testid=dev-perm-EMBED_LINKS]'); // on by default: off
     await p.click('[data-testid=dev-perm-ADD_REACTIONS]');
     const expected = PermissionFlags.VIEW_CHANNEL | PermissionFlags.SEND_MESSAGES | PermissionFlags.READ_MESSAGE_HISTORY | PermissionFlags.USE_APPLICATION_COMMANDS | PermissionFlags.ADD_REACTIONS;

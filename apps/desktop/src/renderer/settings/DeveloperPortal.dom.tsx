@@ -90,14 +90,17 @@ function NewApplication({ onCreated }: { onCreated(app: DevApplication): void })
   );
 }
 
+type DetailTab = 'bot' | 'oauth2';
+
 function ApplicationDetail({ app, onBack }: { app: DevApplication; onBack(): void }) {
+  const [tab, setTab] = useState<DetailTab>('bot');
   return (
     <div data-testid="dev-application" data-app-id={app.id}>
       <button className="btn link small dev-back" onClick={onBack} data-testid="dev-back">
         ← All applications
       </button>
       <div className="dev-app-header">
-        <Avatar id={app.bot?.id ?? app.id} name={app.name} size={80} />
+        <Avatar id={app.bot?.id ?? app.id} name={app.name} size={64} />
         <div>
           <h2 style={{ margin: 0 }} data-testid="dev-app-title">
             {app.name}
@@ -110,11 +113,23 @@ function ApplicationDetail({ app, onBack }: { app: DevApplication; onBack(): voi
           </div>
         </div>
       </div>
-      <BotSection app={app} />
-      <div className="divider" />
-      <IntentsSection app={app} />
-      <div className="divider" />
-      <AuthorizeSection app={app} />
+      <div className="tabs dev-tabs" role="tablist">
+        <button role="tab" aria-selected={tab === 'bot'} className={tab === 'bot' ? 'selected' : ''} onClick={() => setTab('bot')} data-testid="dev-tab-bot">
+          Bot
+        </button>
+        <button role="tab" aria-selected={tab === 'oauth2'} className={tab === 'oauth2' ? 'selected' : ''} onClick={() => setTab('oauth2')} data-testid="dev-tab-oauth2">
+          OAuth2
+        </button>
+      </div>
+      {tab === 'bot' ? (
+        <>
+          <BotSection app={app} />
+          <div className="divider" />
+          <IntentsSection app={app} />
+        </>
+      ) : (
+        <AuthorizeSection app={app} />
+      )}
     </div>
   );
 }
@@ -139,7 +154,6 @@ function BotSection({ app }: { app: DevApplication }) {
   };
   return (
     <section className="dev-section">
-      <h3>Bot</h3>
       {error ? <div className="form-error">{error}</div> : null}
       {!app.bot ? (
         <div className="card dev-row">
@@ -155,7 +169,7 @@ function BotSection({ app }: { app: DevApplication }) {
         <>
           <div className="card dev-bot-card">
             <Avatar id={app.bot.id} name={app.bot.username} size={48} />
-            <div>
+            <div style={{ flex: 1 }}>
               <div className="dev-bot-name" data-testid="dev-bot-name">
                 {app.bot.username}
                 <span className="dev-muted">#{app.bot.discriminator}</span>
@@ -163,6 +177,21 @@ function BotSection({ app }: { app: DevApplication }) {
               </div>
               <div className="dev-muted">User ID {app.bot.id}</div>
             </div>
+            {confirming ? (
+              <div className="dev-confirm">
+                <span className="dev-muted">Reset the token? The bot disconnects until it uses the new one.</span>
+                <button className="btn link small" onClick={() => setConfirming(false)}>
+                  Cancel
+                </button>
+                <button className="btn danger small" disabled={busy} onClick={() => void run(() => resetBotToken(app))} data-testid="dev-reset-token-confirm">
+                  Yes, reset it
+                </button>
+              </div>
+            ) : (
+              <button className="btn secondary small" onClick={() => setConfirming(true)} data-testid="dev-reset-token">
+                Reset Token
+              </button>
+            )}
           </div>
           <div className="dev-token">
             <div className="label">Token</div>
@@ -181,25 +210,6 @@ function BotSection({ app }: { app: DevApplication }) {
                 For security purposes, tokens can only be viewed once, when created. If you lost your token, reset it (the old one stops working at once).
               </div>
             )}
-            <div style={{ display: 'flex', gap: 8, marginTop: 12 }}>
-              {confirming ? (
-                <>
-                  <span className="dev-muted" style={{ alignSelf: 'center' }}>
-                    Reset the token? The bot disconnects until it uses the new one.
-                  </span>
-                  <button className="btn danger small" disabled={busy} onClick={() => void run(() => resetBotToken(app))} data-testid="dev-reset-token-confirm">
-                    Yes, reset it
-                  </button>
-                  <button className="btn link small" onClick={() => setConfirming(false)}>
-                    Cancel
-                  </button>
-                </>
-              ) : (
-                <button className="btn secondary small" onClick={() => setConfirming(true)} data-testid="dev-reset-token">
-                  Reset Token
-                </button>
-              )}
-            </div>
           </div>
         </>
       )}
@@ -213,7 +223,7 @@ function IntentsSection({ app }: { app: DevApplication }) {
     <section className="dev-section">
       <h3>Privileged Gateway Intents</h3>
       <p className="dev-muted" style={{ marginTop: 0 }}>
-        Some events carry private data. A bot that identifies with one of these intents while it is switched off here is disconnected (close code 4014).
+        A bot that asks for one of these while it is off here is disconnected (close code 4014).
       </p>
       {PRIVILEGED_INTENTS.map((intent) => (
         <SwitchRow
