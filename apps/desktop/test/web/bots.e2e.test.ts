@@ -129,7 +129,7 @@ describe('web client: bots, slash commands and components', () => {
     bot = runBotFixture(server.url, 'dice-bot.mjs', token);
     const ready = await bot.waitFor('ready');
     expect(ready['application']).toBe(applicationId);
-    expect((await bot.waitFor('commands'))['names']).toEqual(['fruit', 'ping', 'roll']);
+    expect((await bot.waitFor('commands'))['names']).toEqual(['Quote', 'fruit', 'ping', 'roll']);
   });
 
   const composer = () => alice.page.locator('[data-testid=composer]');
@@ -273,6 +273,18 @@ describe('web client: bots, slash commands and components', () => {
     await rollAnswer().locator('[data-testid=component-button][data-label=Keep]').click();
     await rollAnswer().locator('[data-testid=message-content]', { hasText: 'kept the roll' }).waitFor();
     await expect.poll(() => rollAnswer().locator('[data-testid=message-components]').count()).toBe(0);
+  });
+
+  it('runs a message command from the message menu (Apps)', async () => {
+    const p = alice.page;
+    await bob.page.locator('[data-testid=composer]').fill('best of three?');
+    await bob.page.locator('[data-testid=composer]').press('Enter');
+    await messageWithText(p, 'best of three?').click({ button: 'right' });
+    await p.click('[data-testid=menu-app-command]:text-is("Quote")');
+    const quote = p.locator('[data-testid=message]', { has: p.locator('[data-testid=interaction-header]', { hasText: `${aliceName} used Quote` }) });
+    await quote.locator('[data-testid=message-content]', { hasText: `quoted by ${aliceName}` }).waitFor();
+    expect(await quote.locator('.md-quote').textContent()).toBe('best of three?');
+    await bot!.waitFor('quoted');
   });
 
   it('renders every part of an embed: author, title, description, fields, colour, image, thumbnail, footer', async () => {

@@ -22,7 +22,7 @@ export function InteractionHeader({ metadata, guildId }: { metadata: Interaction
     <div className="reply-preview interaction-header" data-testid="interaction-header">
       {user ? <Avatar id={user.id} name={name} size={16} /> : null}
       <span className="rauthor">{name}</span> used{' '}
-      {metadata.name ? <span className="command-name">/{metadata.name}</span> : metadata.type === 5 ? 'a form' : 'a component'}
+      {metadata.name ? <span className="command-name">{metadata.commandType === 1 ? `/${metadata.name}` : metadata.name}</span> : metadata.type === 5 ? 'a form' : 'a component'}
     </div>
   );
 }
@@ -78,7 +78,7 @@ export function SentCommandItem({ sent }: { sent: SentCommand }) {
     <div className={`message group-start has-reply sent-command ${sent.status}`} data-testid="sent-command" data-status={sent.status}>
       <div className="reply-preview interaction-header">
         {user ? <Avatar id={user.id} name={selfName} size={16} /> : null}
-        <span className="rauthor">{selfName}</span> used <span className="command-name">/{sent.commandName}</span>
+        <span className="rauthor">{selfName}</span> used <span className="command-name">{sent.commandName}</span>
       </div>
       <Avatar id={botId} name={sent.botName} size={40} className="gutter-avatar" />
       <h3 className="header" style={{ margin: 0, fontSize: 16, fontWeight: 400 }}>

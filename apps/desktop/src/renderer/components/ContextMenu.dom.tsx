@@ -1,7 +1,8 @@
-// Right-click menus: on a message (quick reactions, reply, edit, pin, copy text/id, delete), on a
+// Right-click menus: on a message (quick reactions, reply, edit, pin, copy text/id, delete, the
+// bots' message commands under "Apps"), on a
 // channel (mark read, edit, invite, copy id, delete) and on a guild (invite, settings, create
 // channel/category, leave).
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { ChannelType, PermissionFlags } from '@concord/protocol';
 import { useGuildStore } from '../state/guildStore.ts';
 import { useMessageStore } from '../state/messageStore.ts';
@@ -13,6 +14,9 @@ import { QUICK_REACTIONS } from '../lib/emoji.ts';
 import { copyText, deleteMessage, errorText, leaveGuild, setPinned, toggleReaction } from '../net/actions.ts';
 import { ackChannel } from '../net/readStates.ts';
 import { maybeSession } from '../net/ConcordSession.ts';
+import { loadCommandIndex, runMessageCommand } from '../net/interactions.ts';
+import { messageCommands } from '../lib/slashCommands.ts';
+import { useCommandIndexStore } from '../state/commandIndexStore.ts';
 
 export function ContextMenu() {
   const menu = useUiStore((s) => s.contextMenu);
@@ -116,6 +120,7 @@ function MessageMenu({ channelId, messageId }: { channelId: string; messageId: s
         <Item label={message.pinned ? 'Unpin Message' : 'Pin Message'} testId="menu-pin" onClick={() => run(setPinned(channelId, messageId, !message.pinned))} />
       ) : null}
       <Item label="Copy Text" testId="menu-copy-text" onClick={() => copyText(message.content, 'Text')} />
+      {message.guild_id && has(perms, PermissionFlags.USE_APPLICATION_COMMANDS) ? <AppCommands guildId={message.guild_id} channelId={channelId} messageId={messageId} /> : null}
       {own || canManage ? (
         <Item
           label="Delete Message"
@@ -135,6 +140,25 @@ function MessageMenu({ channelId, messageId }: { channelId: string; messageId: s
       ) : null}
       <div className="sep" />
       <Item label="Copy Message ID" testId="menu-copy-id" onClick={() => copyText(messageId, 'Message ID')} />
+    </>
+  );
+}
+
+/** The bots' message commands ("Apps" on Discord), run on this message. */
+function AppCommands({ guildId, channelId, messageId }: { guildId: string; channelId: string; messageId: string }) {
+  const index = useCommandIndexStore((s) => s.byGuild[guildId]?.index);
+  useEffect(() => {
+    void loadCommandIndex(guildId);
+  }, [guildId]);
+  const commands = messageCommands(index);
+  if (commands.length === 0) return null;
+  return (
+    <>
+      <div className="sep" />
+      <div className="menu-title">Apps</div>
+      {commands.map(({ command, application }) => (
+        <Item key={command.id} label={command.name} testId="menu-app-command" onClick={() => void runMessageCommand(channelId, command, application, messageId)} />
+      ))}
     </>
   );
 }

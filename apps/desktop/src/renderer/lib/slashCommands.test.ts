@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandIndex, CommandOption } from '../net/botDecoders.ts';
 import { decodeCommandIndex } from '../net/botDecoders.ts';
 import captured from '../net/fixtures/botPayloads.json' with { type: 'json' };
-import { buildInvocation, fieldErrorsToModalInputs, fieldErrorsToOptions, filterEntries, optionValue, slashEntries, slashQuery, type OptionDraft } from './slashCommands.ts';
+import { buildInvocation, fieldErrorsToModalInputs, fieldErrorsToOptions, filterEntries, messageCommands, optionValue, slashEntries, slashQuery, type OptionDraft } from './slashCommands.ts';
 
 const option = (o: Partial<CommandOption> & { name: string; type: number }): CommandOption => ({
   description: o.name,
@@ -73,6 +73,12 @@ describe('slash command entries', () => {
   it('works on the index the server really sends', () => {
     const entries = slashEntries(decodeCommandIndex(captured.commandIndex)!);
     expect(entries.map((e) => e.fullName)).toEqual(['fruit', 'ping', 'roll']);
+  });
+
+  it('offers only message commands in the message menu', () => {
+    expect(messageCommands(nested)).toEqual([]);
+    const apps = messageCommands(decodeCommandIndex(captured.commandIndex)!);
+    expect(apps.map((a) => [a.command.name, a.application?.name])).toEqual([['Quote', 'Dice Bot']]);
   });
 });
 

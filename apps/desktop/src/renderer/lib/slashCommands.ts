@@ -40,6 +40,15 @@ export function slashEntries(index: CommandIndex): SlashEntry[] {
   return out.sort((a, b) => a.fullName.localeCompare(b.fullName));
 }
 
+/** The message commands (the message menu's "Apps") of a guild's bots, by name. */
+export function messageCommands(index: CommandIndex | null | undefined): { command: IndexedCommand; application: IndexedApplication | null }[] {
+  if (!index) return [];
+  return index.commands
+    .filter((c) => c.type === 3)
+    .map((command) => ({ command, application: index.applications.find((a) => a.id === command.applicationId) ?? null }))
+    .sort((a, b) => a.command.name.localeCompare(b.command.name));
+}
+
 /** The query of a draft that is a command being typed ("/ec" -> "ec"), or null. */
 export function slashQuery(draft: string): string | null {
   const m = /^\/([^\s/]*)$/u.exec(draft);

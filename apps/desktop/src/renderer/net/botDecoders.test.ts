@@ -23,7 +23,12 @@ describe('bot decoders on captured payloads', () => {
   it('reads the command index with typed options, choices, limits and autocomplete', () => {
     const index = decodeCommandIndex(captured.commandIndex)!;
     expect(index.applications).toEqual([{ id: captured.application.id, name: 'Dice Bot', botId: captured.application.bot.id, botName: 'Dice Bot' }]);
-    expect(index.commands.map((c) => c.name).sort()).toEqual(['fruit', 'ping', 'roll']);
+    expect(index.commands.map((c) => [c.name, c.type]).sort()).toEqual([
+      ['Quote', 3],
+      ['fruit', 1],
+      ['ping', 1],
+      ['roll', 1],
+    ]);
     const roll = index.commands.find((c) => c.name === 'roll')!;
     expect(roll.options.map((o) => [o.name, o.type, o.required])).toEqual([
       ['sides', 4, true],
@@ -66,7 +71,7 @@ describe('bot decoders on captured payloads', () => {
     ]);
     expect(rows[0]!.components[0]).toMatchObject({ emoji: { id: null, name: '🎲' } });
     expect(rows[1]!.components[0]).toMatchObject({ type: 3, customId: 'bet', placeholder: 'Place a bet', minValues: 1, maxValues: 1 });
-    expect(decodeInteractionMetadata(captured.rollMessage.interaction_metadata)).toEqual({ type: 2, name: 'roll', user: expect.objectContaining({ username: 'capture_owner' }) });
+    expect(decodeInteractionMetadata(captured.rollMessage.interaction_metadata)).toEqual({ type: 2, name: 'roll', commandType: 1, user: expect.objectContaining({ username: 'capture_owner' }) });
   });
 });
 

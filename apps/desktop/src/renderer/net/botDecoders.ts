@@ -256,6 +256,8 @@ export interface InteractionMetadata {
   type: number;
   /** The command's name (commands only). */
   name: string | null;
+  /** 1 slash command, 2 user and 3 message context menu command. */
+  commandType: number;
   user: APIUser | null;
 }
 
@@ -263,7 +265,7 @@ export interface InteractionMetadata {
 export function decodeInteractionMetadata(metadata: unknown, legacy: unknown = undefined): InteractionMetadata | null {
   const x = isObj(metadata) ? metadata : isObj(legacy) ? legacy : null;
   if (!x || !isInt(x['type'])) return null;
-  return { type: x['type'], name: str(x['name']), user: isUser(x['user']) ? x['user'] : null };
+  return { type: x['type'], name: str(x['name']), commandType: isInt(x['command_type']) ? x['command_type'] : 1, user: isUser(x['user']) ? x['user'] : null };
 }
 
 export interface ModalTextInput {

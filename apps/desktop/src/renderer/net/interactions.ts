@@ -15,7 +15,16 @@ import { useUiStore } from '../state/uiStore.ts';
 import { buildInvocation, fieldErrorsToModalInputs, fieldErrorsToOptions, type SlashEntry } from '../lib/slashCommands.ts';
 import { getSession } from './ConcordSession.ts';
 import { errorText, makeNonce } from './actions.ts';
-import { decodeCommandIndex, decodeInteractionResult, type CommandChoice, type InteractionModal, type InteractionResult, type MessageComponent } from './botDecoders.ts';
+import {
+  decodeCommandIndex,
+  decodeInteractionResult,
+  type CommandChoice,
+  type IndexedApplication,
+  type IndexedCommand,
+  type InteractionModal,
+  type InteractionResult,
+  type MessageComponent,
+} from './botDecoders.ts';
 
 /** How long a fetched command index is used before the picker asks again. */
 export const COMMAND_INDEX_MAX_AGE_MS = 30_000;
@@ -76,10 +85,48 @@ function commandData(entry: SlashEntry, options: unknown[]) {
   return { id: entry.command.id, name: entry.command.name, type: 1, ...(entry.command.version ? { version: entry.command.version } : {}), ...(options.length > 0 ? { options } : {}) };
 }
 
+interface CommandRun {
+  channelId: string;
+  command: IndexedCommand;
+  application: IndexedApplication | null;
+  /** What the "used …" row shows: "/config set", or a context menu command's name. */
+  label: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Posts a type 2 interaction with a "Sending command…" row until the bot's first answer: the row
+ * goes when an answer came (its message arrives by the gateway), turns into "did not respond"
+ * when none did, and a modal answer opens. Errors are removed from the row and rethrown.
+ */
+async function runCommand(run: CommandRun): Promise<void> {
+  const nonce = makeNonce();
+  const interactions = useInteractionStore.getState();
+  interactions.addSent({
+    nonce,
+    channelId: run.channelId,
+    commandName: run.label,
+    botId: run.application?.botId ?? null,
+    botName: run.application?.botName ?? run.application?.name ?? 'The application',
+    status: 'sending',
+    error: null,
+    sentAtMs: Date.now(),
+  });
+  const where = { applicationId: run.command.applicationId, channelId: run.channelId };
+  try {
+    const result = await post(where, 2, run.data);
+    if (result.answer.kind === 'none') interactions.failSent(run.channelId, nonce, 'The application did not respond');
+    else interactions.removeSent(run.channelId, nonce);
+    if (result.answer.kind === 'modal') openModal(where, result.answer.modal, null);
+  } catch (err) {
+    interactions.removeSent(run.channelId, nonce);
+    throw err;
+  }
+}
+
 /**
  * Runs the command filled in for a channel. Fields that cannot be sent and the server's 50035
- * errors stay on the form; otherwise the form clears and a "Sending command…" row waits for the
- * bot's first answer.
+ * errors stay on the form; otherwise the form clears.
  */
 export async function sendCommand(channelId: string): Promise<void> {
   const drafts = useCommandDraftStore.getState();
@@ -88,32 +135,19 @@ export async function sendCommand(channelId: string): Promise<void> {
   const { entry } = draft;
   const built = buildInvocation(entry, draft.values);
   if (Object.keys(built.errors).length > 0) {
-    drafts.update(channelId, () => ({ errors: built.errors, general: null, focused: Object.keys(built.errors)[0] ?? null }));
-    for (const name of Object.keys(built.errors)) if (!draft.shown.includes(name)) drafts.update(channelId, (d) => ({ shown: [...d.shown, name] }));
+    drafts.update(channelId, (d) => ({
+      errors: built.errors,
+      general: null,
+      focused: Object.keys(built.errors)[0] ?? null,
+      shown: [...d.shown, ...Object.keys(built.errors).filter((name) => !d.shown.includes(name))],
+    }));
     return;
   }
   drafts.update(channelId, () => ({ sending: true, errors: {}, general: null }));
-  const nonce = makeNonce();
-  const interactions = useInteractionStore.getState();
-  interactions.addSent({
-    nonce,
-    channelId,
-    commandName: entry.fullName,
-    botId: entry.application?.botId ?? null,
-    botName: entry.application?.botName ?? entry.application?.name ?? 'The application',
-    status: 'sending',
-    error: null,
-    sentAtMs: Date.now(),
-  });
-  const where = { applicationId: entry.command.applicationId, channelId };
   try {
-    const result = await post(where, 2, commandData(entry, built.options));
+    await runCommand({ channelId, command: entry.command, application: entry.application, label: `/${entry.fullName}`, data: commandData(entry, built.options) });
     drafts.cancel(channelId);
-    if (result.answer.kind === 'none') interactions.failSent(channelId, nonce, 'The application did not respond');
-    else interactions.removeSent(channelId, nonce);
-    if (result.answer.kind === 'modal') openModal(where, result.answer.modal, null);
   } catch (err) {
-    interactions.removeSent(channelId, nonce);
     if (err instanceof RestError && err.code === ErrorCode.InvalidFormBody) {
       const mapped = fieldErrorsToOptions(entry, built.sentNames, err.errors);
       drafts.update(channelId, (d) => ({
@@ -125,6 +159,16 @@ export async function sendCommand(channelId: string): Promise<void> {
     } else {
       drafts.update(channelId, () => ({ sending: false, general: errorText(err) }));
     }
+  }
+}
+
+/** Runs a message context menu command on a message (type 2 with target_id). */
+export async function runMessageCommand(channelId: string, command: IndexedCommand, application: IndexedApplication | null, targetId: string): Promise<void> {
+  const data = { id: command.id, name: command.name, type: 3, target_id: targetId, ...(command.version ? { version: command.version } : {}) };
+  try {
+    await runCommand({ channelId, command, application, label: command.name, data });
+  } catch (err) {
+    useUiStore.getState().showToast(`${command.name} failed: ${errorText(err)}`);
   }
 }
 

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 export interface SentCommand {
   nonce: string;
   channelId: string;
+  /** "/roll", or a context menu command's name. */
   commandName: string;
   botId: string | null;
   botName: string;
