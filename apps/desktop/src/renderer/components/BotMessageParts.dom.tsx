@@ -11,6 +11,17 @@ import type { InteractionMetadata } from '../net/botDecoders.ts';
 import { dismissEphemeral } from '../net/interactions.ts';
 import { Avatar } from './Avatar.dom.tsx';
 
+/** The animated three dots of "is typing…", "is thinking…" and busy buttons. */
+export function LoadingDots({ label }: { label?: string }) {
+  return (
+    <span className="typing-dots" role={label ? 'status' : undefined} aria-label={label} aria-hidden={label ? undefined : true}>
+      <i />
+      <i />
+      <i />
+    </span>
+  );
+}
+
 export const isLoading = (m: APIMessage): boolean => (m.flags & MessageFlags.LOADING) !== 0;
 export const isEphemeral = (m: APIMessage): boolean => (m.flags & MessageFlags.EPHEMERAL) !== 0;
 
@@ -40,25 +51,26 @@ export function ThinkingContent({ message, botName }: { message: APIMessage; bot
   return (
     <div className="content thinking" data-testid="thinking" role="status">
       <span>{botName} is thinking</span>
-      <span className="thinking-dots" aria-hidden="true">
-        <i />
-        <i />
-        <i />
-      </span>
+      <LoadingDots />
     </div>
   );
 }
 
-export function EphemeralNote({ message }: { message: APIMessage }) {
+export function EphemeralNote({ onDismiss }: { onDismiss(): void }) {
   return (
     <div className="ephemeral-note" data-testid="ephemeral-note">
       <EyeIcon />
       <span>Only you can see this</span> •{' '}
-      <button type="button" data-testid="dismiss-ephemeral" onClick={() => dismissEphemeral(message.channel_id, message.id)}>
+      <button type="button" data-testid="dismiss-ephemeral" onClick={onDismiss}>
         Dismiss message
       </button>
     </div>
   );
+}
+
+/** The note under an ephemeral bot message; dismissing only forgets it here (it was never stored). */
+export function EphemeralMessageNote({ message }: { message: APIMessage }) {
+  return <EphemeralNote onDismiss={() => dismissEphemeral(message.channel_id, message.id)} />;
 }
 
 function EyeIcon() {
@@ -88,26 +100,14 @@ export function SentCommandItem({ sent }: { sent: SentCommand }) {
       {sent.status === 'sending' ? (
         <div className="content thinking" role="status">
           <span>Sending command</span>
-          <span className="thinking-dots" aria-hidden="true">
-            <i />
-            <i />
-            <i />
-          </span>
+          <LoadingDots />
         </div>
       ) : (
         <div className="content interaction-failed" data-testid="sent-command-error">
           {sent.error ?? 'The application did not respond'}
         </div>
       )}
-      {sent.status === 'failed' ? (
-        <div className="ephemeral-note">
-          <EyeIcon />
-          <span>Only you can see this</span> •{' '}
-          <button type="button" onClick={() => useInteractionStore.getState().removeSent(sent.channelId, sent.nonce)}>
-            Dismiss message
-          </button>
-        </div>
-      ) : null}
+      {sent.status === 'failed' ? <EphemeralNote onDismiss={() => useInteractionStore.getState().removeSent(sent.channelId, sent.nonce)} /> : null}
     </div>
   );
 }

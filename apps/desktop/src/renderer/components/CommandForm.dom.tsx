@@ -12,6 +12,7 @@ import { requestAutocomplete, sendCommand } from '../net/interactions.ts';
 import { errorText } from '../net/actions.ts';
 import { useEntityChoices } from './useEntityChoices.dom.tsx';
 import { CloseIcon } from './Icons.dom.tsx';
+import { LoadingDots } from './BotMessageParts.dom.tsx';
 
 interface Suggestion {
   key: string;
@@ -237,11 +238,7 @@ export function CommandForm({ channelId, guildId }: { channelId: string; guildId
           />
         </div>
         {draft.sending ? (
-          <span className="thinking-dots" aria-label="Sending">
-            <i />
-            <i />
-            <i />
-          </span>
+          <LoadingDots label="Sending" />
         ) : null}
         <button type="button" className="icon-button" aria-label="Cancel command" title="Cancel (Esc)" onClick={cancel} data-testid="command-cancel">
           <CloseIcon size={18} />

@@ -25,6 +25,7 @@ import { loadCommandIndex } from '../net/interactions.ts';
 import { Avatar } from './Avatar.dom.tsx';
 import { CommandForm } from './CommandForm.dom.tsx';
 import { CommandPicker } from './CommandPicker.dom.tsx';
+import { LoadingDots } from './BotMessageParts.dom.tsx';
 import { CloseIcon, FileIcon, HashIcon, SmileIcon, UploadIcon } from './Icons.dom.tsx';
 
 const MAX_LENGTH = 2000;
@@ -204,6 +205,28 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
     }
   };
 
+  /** Arrow keys, Tab / Enter and Esc while a popup list is open; true when the key was used. */
+  const popupKeys = <T,>(e: React.KeyboardEvent, items: readonly T[], pick: (item: T) => void): boolean => {
+    if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && items.length > 0) {
+      e.preventDefault();
+      setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length);
+      return true;
+    }
+    if (e.key === 'Tab' || (e.key === 'Enter' && !e.shiftKey)) {
+      e.preventDefault();
+      const item = items[active] ?? items[0];
+      if (item !== undefined) pick(item);
+      return true;
+    }
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      setDismissedAt(caret);
+      return true;
+    }
+    return false;
+  };
+
   const editLastOwn = () => {
     const messages = useMessageStore.getState().byChannel[channelId]?.messages ?? [];
     for (let i = messages.length - 1; i >= 0; i--) {
@@ -348,45 +371,10 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
             }
           }}
           onKeyDown={(e) => {
-            if (showPicker) {
-              if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && commandMatches.length > 0) {
-                e.preventDefault();
-                setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : -1) + commandMatches.length) % commandMatches.length);
-                return;
-              }
-              if (e.key === 'Tab' || (e.key === 'Enter' && !e.shiftKey)) {
-                // While the list is still loading, Enter must not send "/ro" as a message.
-                e.preventDefault();
-                const entry = commandMatches[active] ?? commandMatches[0];
-                if (entry) pickCommand(entry);
-                return;
-              }
-              if (e.key === 'Escape') {
-                e.preventDefault();
-                e.stopPropagation();
-                setDismissedAt(caret);
-                return;
-              }
-            }
-            if (suggestions.length > 0) {
-              if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-                e.preventDefault();
-                setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : -1) + suggestions.length) % suggestions.length);
-                return;
-              }
-              if (e.key === 'Tab' || (e.key === 'Enter' && !e.shiftKey)) {
-                e.preventDefault();
-                const s = suggestions[active] ?? suggestions[0];
-                if (s) applySuggestion(s);
-                return;
-              }
-              if (e.key === 'Escape') {
-                e.preventDefault();
-                e.stopPropagation();
-                setDismissedAt(caret);
-                return;
-              }
-            }
+            // While the command list is still loading (no matches yet) Enter is swallowed, so
+            // that "/ro" is not sent as a message.
+            if (showPicker && popupKeys(e, commandMatches, pickCommand)) return;
+            if (suggestions.length > 0 && popupKeys(e, suggestions, applySuggestion)) return;
             if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();
               void submit();
@@ -439,11 +427,7 @@ function TypingIndicator({ channelId }: { channelId: string }) {
           : <>Several people are typing…</>;
   return (
     <span data-testid="typing-indicator" style={{ display: 'flex', alignItems: 'center', gap: 4 }}>
-      <span className="typing-dots">
-        <i />
-        <i />
-        <i />
-      </span>
+      <LoadingDots />
       <span>{text}</span>
     </span>
   );

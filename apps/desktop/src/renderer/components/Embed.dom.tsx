@@ -4,16 +4,7 @@ import type { APIEmbed } from '@concord/protocol';
 import { resolveMediaUrl } from '../net/serverUrl.ts';
 import { formatTimestamp } from '../lib/format.ts';
 import { Markdown } from './Markdown.dom.tsx';
-
-function safeLink(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : null;
-  } catch {
-    return null;
-  }
-}
+import { safeHttpUrl } from '../lib/links.ts';
 
 /** Images from other sites are blocked by the CSP (no media proxy yet): hide them, not a broken icon. */
 function hideBroken(e: React.SyntheticEvent<HTMLImageElement>): void {
@@ -22,7 +13,7 @@ function hideBroken(e: React.SyntheticEvent<HTMLImageElement>): void {
 
 export function Embed({ embed, guildId }: { embed: APIEmbed; guildId: string | undefined }) {
   const color = embed.color !== undefined ? `#${embed.color.toString(16).padStart(6, '0')}` : undefined;
-  const titleUrl = safeLink(embed.url);
+  const titleUrl = safeHttpUrl(embed.url);
   const image = embed.image?.url ? resolveMediaUrl(embed.image.url) : '';
   const thumb = embed.thumbnail?.url ? resolveMediaUrl(embed.thumbnail.url) : '';
   return (
@@ -30,8 +21,8 @@ export function Embed({ embed, guildId }: { embed: APIEmbed; guildId: string | u
       {embed.author ? (
         <div className="e-author">
           {embed.author.icon_url ? <img src={resolveMediaUrl(embed.author.icon_url)} alt="" width={24} height={24} style={{ borderRadius: '50%' }} /> : null}
-          {safeLink(embed.author.url) ? (
-            <a href={safeLink(embed.author.url)!} target="_blank" rel="noreferrer noopener" style={{ color: 'inherit' }}>
+          {safeHttpUrl(embed.author.url) ? (
+            <a href={safeHttpUrl(embed.author.url)!} target="_blank" rel="noreferrer noopener" style={{ color: 'inherit' }}>
               {embed.author.name}
             </a>
           ) : (

@@ -9,19 +9,11 @@ import { useInteractionStore } from '../state/interactionStore.ts';
 import { decodeComponents, type ButtonComponent, type ComponentEmoji, type SelectComponent } from '../net/botDecoders.ts';
 import { sendComponentInteraction } from '../net/interactions.ts';
 import { ChevronDown } from './Icons.dom.tsx';
+import { safeHttpUrl } from '../lib/links.ts';
+import { LoadingDots } from './BotMessageParts.dom.tsx';
 import { useEntityChoices, type EntityChoice } from './useEntityChoices.dom.tsx';
 
 const BUTTON_STYLES = { 1: 'primary', 2: 'secondary', 3: 'success', 4: 'danger', 5: 'link' } as const;
-
-function safeUrl(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : null;
-  } catch {
-    return null;
-  }
-}
 
 function Emoji({ emoji }: { emoji: ComponentEmoji }) {
   // Custom emoji images are not served yet: show the name as Discord does when an image is missing.
@@ -63,7 +55,7 @@ function Button({ message, button, busy }: { message: APIMessage; button: Button
     </>
   );
   if (button.style === 5) {
-    const url = safeUrl(button.url);
+    const url = safeHttpUrl(button.url);
     return url && !button.disabled ? (
       <a className={`c-button ${style}`} href={url} target="_blank" rel="noreferrer noopener" data-testid="component-button" data-label={button.label ?? ''}>
         {content}
@@ -88,11 +80,7 @@ function Button({ message, button, busy }: { message: APIMessage; button: Button
       onClick={() => void sendComponentInteraction(message, button, null)}
     >
       {busy ? (
-        <span className="thinking-dots light" aria-label="Loading">
-          <i />
-          <i />
-          <i />
-        </span>
+        <LoadingDots label="Loading" />
       ) : null}
       <span className="c-content" style={busy ? { visibility: 'hidden' } : undefined}>
         {content}
@@ -194,11 +182,7 @@ function Select({ message, select, busy }: { message: APIMessage; select: Select
           {selected.length === 0 ? (select.placeholder ?? (multi ? 'Make selections' : 'Make a selection')) : selected.map((v) => labels.get(v) ?? v).join(', ')}
         </span>
         {busy ? (
-          <span className="thinking-dots" aria-label="Loading">
-            <i />
-            <i />
-            <i />
-          </span>
+          <LoadingDots label="Loading" />
         ) : (
           <ChevronDown size={20} />
         )}

@@ -21,7 +21,7 @@ import { Markdown, renderNodes } from './Markdown.dom.tsx';
 import { Embed } from './Embed.dom.tsx';
 import { Attachments } from './Attachments.dom.tsx';
 import { decodeInteractionMetadata } from '../net/botDecoders.ts';
-import { EphemeralNote, InteractionHeader, ThinkingContent, isEphemeral, isLoading } from './BotMessageParts.dom.tsx';
+import { EphemeralMessageNote, InteractionHeader, ThinkingContent, isEphemeral, isLoading } from './BotMessageParts.dom.tsx';
 import { MessageComponents } from './MessageComponents.dom.tsx';
 import { EditIcon, MoreIcon, ReplyIcon, SmileIcon } from './Icons.dom.tsx';
 
@@ -122,7 +122,7 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
       ))}
       {message.components.length > 0 && !compactPreview ? <MessageComponents message={message} /> : null}
       {message.reactions && message.reactions.length > 0 ? <Reactions message={message} /> : null}
-      {ephemeral && !compactPreview ? <EphemeralNote message={message} /> : null}
+      {ephemeral && !compactPreview ? <EphemeralMessageNote message={message} /> : null}
       {actions ? (
         <div className="message-toolbar" role="toolbar" aria-label="Message actions">
           <button
