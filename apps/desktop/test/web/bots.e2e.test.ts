@@ -226,7 +226,9 @@ describe('web client: bots, slash commands and components', () => {
     await p.click('[data-testid=component-select-option][data-value=high]');
     const reply = messageWithText(p, 'You bet high.');
     await reply.locator('[data-testid=ephemeral-note]', { hasText: 'Only you can see this' }).waitFor();
-    expect(await reply.locator('[data-testid=interaction-header]').textContent()).toContain(`${aliceName} used`);
+    // An answer to a component quotes the message whose component was used, as a reply does.
+    expect(await reply.locator('[data-testid=interaction-header]').getAttribute('data-interacted-message-id')).toBe(await rollAnswer().getAttribute('data-message-id'));
+    expect(await reply.locator('[data-testid=interaction-header]').textContent()).toContain('@Dice Bot');
     expect((await bot!.waitFor('bet'))['values']).toEqual(['high']);
     await reply.locator('[data-testid=dismiss-ephemeral]').click();
     await reply.waitFor({ state: 'detached' });

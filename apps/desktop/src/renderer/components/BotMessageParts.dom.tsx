@@ -10,6 +10,9 @@ import { useSessionStore } from '../state/sessionStore.ts';
 import type { InteractionMetadata } from '../net/botDecoders.ts';
 import { dismissEphemeral } from '../net/interactions.ts';
 import { Avatar } from './Avatar.dom.tsx';
+import { Markdown } from './Markdown.dom.tsx';
+import { toPlainText } from '../lib/markdown.ts';
+import { useMessageStore } from '../state/messageStore.ts';
 
 /** The animated three dots of "is typing…", "is thinking…" and busy buttons. */
 export function LoadingDots({ label }: { label?: string }) {
@@ -25,10 +28,25 @@ export function LoadingDots({ label }: { label?: string }) {
 export const isLoading = (m: APIMessage): boolean => (m.flags & MessageFlags.LOADING) !== 0;
 export const isEphemeral = (m: APIMessage): boolean => (m.flags & MessageFlags.EPHEMERAL) !== 0;
 
-/** "Alice used /echo" (commands) or "Alice used a button" (components, modals). */
-export function InteractionHeader({ metadata, guildId }: { metadata: InteractionMetadata; guildId: string | undefined }) {
+/**
+ * "Alice used /echo" above a command's answer. An answer to a button, select or modal quotes the
+ * message that was used instead, as a reply does ("Alice used" when that message is not loaded).
+ */
+export function InteractionHeader({ metadata, guildId, channelId }: { metadata: InteractionMetadata; guildId: string | undefined; channelId: string }) {
   const user = metadata.user;
   const name = useMemberStore((s) => (user ? displayName(s.users[user.id] ?? user, guildId ? s.members[guildId]?.[user.id] : undefined) : 'Someone'));
+  const used = useMessageStore((s) => (metadata.name === null && metadata.interactedMessageId ? s.byChannel[channelId]?.messages.find((m) => m.id === metadata.interactedMessageId) : undefined));
+  const usedAuthor = useMemberStore((s) => (used ? displayName(s.users[used.author.id] ?? used.author, guildId ? s.members[guildId]?.[used.author.id] : undefined) : ''));
+  if (used) {
+    const jump = () => window.dispatchEvent(new CustomEvent('concord:jump-to-message', { detail: { channelId, messageId: used.id } }));
+    return (
+      <div className="reply-preview" data-testid="interaction-header" data-interacted-message-id={used.id} onClick={jump} title={`${name} used a component of this message`}>
+        <Avatar id={used.author.id} name={usedAuthor} size={16} />
+        <span className="rauthor">@{usedAuthor}</span>
+        <span className="rtext">{used.content ? <Markdown content={toPlainText(used.content)} inline guildId={guildId} /> : <em>Click to see the message</em>}</span>
+      </div>
+    );
+  }
   return (
     <div className="reply-preview interaction-header" data-testid="interaction-header">
       {user ? <Avatar id={user.id} name={name} size={16} /> : null}

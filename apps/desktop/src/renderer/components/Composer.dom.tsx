@@ -360,7 +360,8 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
             setCaret(e.target.selectionStart);
             setDismissedAt(null);
             setActive(0);
-            if (e.target.value.trim()) notifyTyping(channelId);
+            // A slash command being typed is not a message being written (Discord shows no typing).
+            if (e.target.value.trim() && !e.target.value.startsWith('/')) notifyTyping(channelId);
           }}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onPaste={(e) => {

@@ -87,7 +87,7 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
         openMenu(e.clientX, e.clientY);
       }}
     >
-      {isReply ? <ReplyPreview message={message} guildId={guildId} /> : interaction ? <InteractionHeader metadata={interaction} guildId={guildId} /> : null}
+      {isReply ? <ReplyPreview message={message} guildId={guildId} /> : interaction ? <InteractionHeader metadata={interaction} guildId={guildId} channelId={message.channel_id} /> : null}
       {compact ? (
         <time className="compact-time" dateTime={message.timestamp} title={formatFull(message.timestamp)}>
           {formatTime(message.timestamp)}

@@ -71,7 +71,8 @@ describe('bot decoders on captured payloads', () => {
     ]);
     expect(rows[0]!.components[0]).toMatchObject({ emoji: { id: null, name: '🎲' } });
     expect(rows[1]!.components[0]).toMatchObject({ type: 3, customId: 'bet', placeholder: 'Place a bet', minValues: 1, maxValues: 1 });
-    expect(decodeInteractionMetadata(captured.rollMessage.interaction_metadata)).toEqual({ type: 2, name: 'roll', commandType: 1, user: expect.objectContaining({ username: 'capture_owner' }) });
+    expect(decodeInteractionMetadata(captured.rollMessage.interaction_metadata)).toEqual({ type: 2, name: 'roll', commandType: 1, interactedMessageId: null, user: expect.objectContaining({ username: 'capture_owner' }) });
+    expect(decodeInteractionMetadata({ id: '5', type: 3, user: captured.rollMessage.author, interacted_message_id: captured.rollMessage.id })).toMatchObject({ type: 3, name: null, interactedMessageId: captured.rollMessage.id });
   });
 });
 

@@ -258,6 +258,8 @@ export interface InteractionMetadata {
   name: string | null;
   /** 1 slash command, 2 user and 3 message context menu command. */
   commandType: number;
+  /** Components and modals: the message that was interacted with. */
+  interactedMessageId: string | null;
   user: APIUser | null;
 }
 
@@ -265,7 +267,13 @@ export interface InteractionMetadata {
 export function decodeInteractionMetadata(metadata: unknown, legacy: unknown = undefined): InteractionMetadata | null {
   const x = isObj(metadata) ? metadata : isObj(legacy) ? legacy : null;
   if (!x || !isInt(x['type'])) return null;
-  return { type: x['type'], name: str(x['name']), commandType: isInt(x['command_type']) ? x['command_type'] : 1, user: isUser(x['user']) ? x['user'] : null };
+  return {
+    type: x['type'],
+    name: str(x['name']),
+    commandType: isInt(x['command_type']) ? x['command_type'] : 1,
+    interactedMessageId: isId(x['interacted_message_id']) ? x['interacted_message_id'] : null,
+    user: isUser(x['user']) ? x['user'] : null,
+  };
 }
 
 export interface ModalTextInput {
