@@ -289,6 +289,25 @@ describe('web client: bots, slash commands and components', () => {
     await bot!.waitFor('quoted');
   });
 
+  it('says "The application did not respond" when the bot is gone', async () => {
+    const p = alice.page;
+    await bot!.stop();
+    bot = null;
+    await composer().fill('/pi');
+    await p.locator('[data-testid=command-item][data-command=ping]').waitFor();
+    await p.keyboard.press('Enter');
+    await p.locator('[data-testid=command-form][data-command=ping]').waitFor();
+    await p.keyboard.press('Enter');
+    const sent = p.locator('[data-testid=sent-command]');
+    // The server waits up to 3 s for a first answer: meanwhile the command shows as being sent.
+    await p.locator('[data-testid=sent-command][data-status=sending]', { hasText: 'Sending command' }).waitFor();
+    await sent.locator('[data-testid=sent-command-error]', { hasText: 'The application did not respond' }).waitFor();
+    expect(await sent.getAttribute('data-status')).toBe('failed');
+    expect(await sent.textContent()).toContain(`${aliceName} used /ping`);
+    await sent.locator('[data-testid=dismiss-ephemeral]').click();
+    await sent.waitFor({ state: 'detached' });
+  });
+
   it('renders every part of an embed: author, title, description, fields, colour, image, thumbnail, footer', async () => {
     const p = alice.page;
     const form = new FormData();
