@@ -4,7 +4,8 @@
 // configured only with the REST base URL and that token) registers its commands; the user runs
 // them from the composer ("/" picker, typed options, choices, autocomplete, the server's 50035
 // inline), sees "is thinking…" and the edited answer, clicks buttons, picks in a select, fills a
-// modal, and gets ephemeral answers that a second member never sees.
+// modal, gets ephemeral answers that a second member never sees, runs a message command from the
+// message menu, and is told when the bot does not respond.
 import { ConcordApi } from '@concord/client';
 import { ApplicationFlags, ChannelType, PermissionFlags } from '@concord/protocol';
 import type { Browser } from 'playwright-core';
