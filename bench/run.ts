@@ -15,6 +15,7 @@ const BENCHES: Record<string, string> = {
   'gateway-fanout': 'gateway-fanout.ts',
   'desktop-cache': 'desktop-cache.ts',
   'desktop-paint': 'desktop-paint.ts',
+  'desktop-renderer': 'desktop-renderer.ts',
 };
 
 function runOne(file: string, args: string[]): Promise<number> {

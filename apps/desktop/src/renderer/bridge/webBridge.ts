@@ -6,6 +6,13 @@ import { compareSnowflakes } from '@concord/protocol';
 import { DEFAULT_SETTINGS, type CacheStats, type ClientSettings, type DesktopBridge } from '../../shared/bridge.ts';
 
 const SETTINGS_KEY = 'concord.settings';
+/**
+ * A tab keeps only the newest messages of each channel (first paint needs 50; older history comes
+ * from the server) and at most 16 MB in all, whatever the disk-cache setting says: the setting
+ * (500 MB by default) is meant for the desktop app's SQLite file, not for a tab's JS heap.
+ */
+const MESSAGES_PER_CHANNEL = 200;
+const MAX_MEMORY_BYTES = 16 * 1024 * 1024;
 
 interface CachedMessage {
   message: APIMessage;
@@ -38,6 +45,14 @@ export class MemoryMessageCache {
       channel.set(message.id, { message, sizeBytes, seq: this.seq++ });
       this.totalBytes += sizeBytes;
     }
+    // Trim in steps (sorting on every live message would be wasteful).
+    if (channel.size > MESSAGES_PER_CHANNEL * 1.25) {
+      const newestFirst = [...channel.keys()].sort((a, b) => compareSnowflakes(b, a));
+      for (const id of newestFirst.slice(MESSAGES_PER_CHANNEL)) {
+        this.totalBytes -= channel.get(id)!.sizeBytes;
+        channel.delete(id);
+      }
+    }
     this.evict();
   }
 
@@ -69,12 +84,13 @@ export class MemoryMessageCache {
   }
 
   private evict(): void {
-    if (this.totalBytes <= this.maxBytes) return;
+    const bound = Math.min(this.maxBytes, MAX_MEMORY_BYTES);
+    if (this.totalBytes <= bound) return;
     const all: { channelId: string; entry: CachedMessage }[] = [];
     for (const [channelId, channel] of this.channels) for (const entry of channel.values()) all.push({ channelId, entry });
     all.sort((a, b) => compareSnowflakes(a.entry.message.id, b.entry.message.id));
     for (const { channelId, entry } of all) {
-      if (this.totalBytes <= this.maxBytes) break;
+      if (this.totalBytes <= bound) break;
       this.channels.get(channelId)?.delete(entry.message.id);
       this.totalBytes -= entry.sizeBytes;
     }
