@@ -71,7 +71,7 @@ function makeMessage(id: bigint, channelId: string, index: number): APIMessage {
     flags: 0,
     components: [],
   };
-  if (index % 9 === 0) message.reactions = [{ count: 3, me: false, emoji: { id: null, name: '🔥' } }] as APIMessage['reactions'];
+  if (index % 9 === 0) message.reactions = [{ count: 3, count_details: { burst: 0, normal: 3 }, me: false, me_burst: false, burst_colors: [], emoji: { id: null, name: '🔥' } }];
   return message;
 }
 

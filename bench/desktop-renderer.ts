@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       );
       if (Date.now() >= nextSample) {
         const heap = await heapAfterGc(cdp);
-        const rows = await page.evaluate(() => window.__concordDebug?.mountedMessageRows() ?? -1);
+        const rows = await page.evaluate(() => (window as unknown as { __concordDebug?: { mountedMessageRows(): number } }).__concordDebug?.mountedMessageRows() ?? -1);
         samples.push({ t_s: Math.round((Date.now() - started) / 1000), heap_mb: +(heap / 1048576).toFixed(2), rows, messages_sent: sent });
         log(`t=${samples.at(-1)!.t_s}s heap ${samples.at(-1)!.heap_mb} MB, rows ${rows}, sent ${sent}`);
         nextSample += sampleEveryMs;
