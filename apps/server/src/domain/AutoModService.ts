@@ -2,6 +2,7 @@
 // mention spam) checked on every guild message before it is stored. A matching rule runs its
 // actions: block the message (200000), post an alert to a channel, time the author out. Members with
 // MANAGE_GUILD or ADMINISTRATOR, exempt roles and exempt channels are never checked.
+import { newMessageRecord } from './newMessageRecord.ts';
 import {
   AuditLogEvent,
   AutoModActionType,
@@ -265,19 +266,12 @@ export class AutoModService implements MessageGate {
   private async alert(g: GuildState, rule: AutoModRuleRecord, match: Match, actor: UserRecord, channel: ChannelRecord, content: string, alertChannelId: string | undefined): Promise<void> {
     const target = alertChannelId ? g.channels.get(alertChannelId) : undefined;
     if (!target) return;
-    const record: MessageRecord = {
+    const record = newMessageRecord({
       id: this.ctx.ids.next(),
       channel_id: target.id,
       guild_id: g.id,
       author_id: actor.id,
       type: AUTO_MODERATION_ACTION_MESSAGE,
-      content: '',
-      edited_at: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
       embeds: [
         {
           type: 'auto_moderation_message',
@@ -290,17 +284,7 @@ export class AutoModService implements MessageGate {
           ],
         },
       ],
-      components: [],
-      pinned: false,
-      pinned_at: null,
-      flags: 0,
-      reference: null,
-      webhook_id: null,
-      application_id: null,
-      nonce: null,
-      author_override: null,
-      interaction: null,
-    };
+    });
     await this.messages.persistAndAnnounce(record, target, [], null);
     this.audit.recordInBackground({ guildId: g.id, userId: actor.id, targetId: actor.id, actionType: AuditLogEvent.AUTO_MODERATION_FLAG_TO_CHANNEL, options: { channel_id: channel.id, auto_moderation_rule_name: rule.name, auto_moderation_rule_trigger_type: String(rule.trigger_type) }, reason: null });
   }

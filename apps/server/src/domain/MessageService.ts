@@ -13,6 +13,7 @@ import {
 } from '@concord/protocol';
 import { ApiError } from '../http/ApiError.ts';
 import type { AttachmentRecord, ChannelRecord, HistoryQuery, MessageRecord, UserRecord } from '../store/records.ts';
+import { newMessageRecord } from './newMessageRecord.ts';
 import { dispatch, requireChannelPermission, requireVisibleChannel, type DomainContext } from './DomainContext.ts';
 import { iso, memberToAPI, messageToAPI, userToAPI } from './serialize.ts';
 
@@ -395,29 +396,14 @@ export class MessageService {
     dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_PINS_UPDATE', { channel_id: channelId, last_pin_timestamp: channel.last_pin_timestamp, ...(channel.guild_id ? { guild_id: channel.guild_id } : {}) });
     if (pinned) {
       // The "X pinned a message" system message, as Discord posts it.
-      const system: MessageRecord = {
-        ...next,
+      const system = newMessageRecord({
         id: this.ctx.ids.next(),
+        channel_id: channelId,
+        guild_id: channel.guild_id,
         author_id: actor.id,
         type: MessageType.CHANNEL_PINNED_MESSAGE,
-        content: '',
-        edited_at: null,
-        mentions: [],
-        mention_roles: [],
-        mention_everyone: false,
-        attachments: [],
-        embeds: [],
-        components: [],
-        pinned: false,
-        pinned_at: null,
-        flags: 0,
         reference: { message_id: messageId, channel_id: channelId, ...(channel.guild_id ? { guild_id: channel.guild_id } : {}) },
-        nonce: null,
-        webhook_id: null,
-        application_id: null,
-        author_override: null,
-        interaction: null,
-      };
+      });
       await this.persistAndAnnounce(system, channel, [], null);
     }
   }
