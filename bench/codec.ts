@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { intOption, log, numberOption, parseArgs } from './lib/args.ts';
-import { armDeadline, cleanupNow, makeTempDir, removeTempDir } from './lib/cleanup.ts';
+import { armDeadline, cleanupNow, makeTempDir, removeTempDir, report, runBench } from './lib/cleanup.ts';
 import { HttpPool, expectJson, forEachConcurrent } from './lib/HttpConnection.ts';
 import { RawWebSocket } from './lib/RawWebSocket.ts';
 import { ServerProcess, sleep } from './lib/ServerProcess.ts';
@@ -359,17 +359,7 @@ async function main(): Promise<void> {
       .join('; ') +
     ` | goals >=30% smaller and >=2x roundtrip: ${goals.bin_ge_30pct_smaller_all_events ? 'size met' : 'size NOT met'}, ${goals.bin_ge_2x_faster_roundtrip_all_events ? 'speed met' : 'speed NOT met'}`;
   const out = { bench: 'codec', config: { source, rounds: ROUNDS, round_ms: ROUND_MS, variants: VARIANTS, node: process.version, fixtures_server_commit: fixtures.server_commit, load_average_at_start: os.loadavg().map((x) => round(x, 2)), ...gitInfo() }, wire, events, goals, wall_s: round((Date.now() - started) / 1000, 1), summary };
-  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-  process.stderr.write(summary + '\n');
+  report(out);
 }
 
-main()
-  .then(() => {
-    cleanupNow();
-    process.exit(0);
-  })
-  .catch((e: unknown) => {
-    process.stdout.write(JSON.stringify({ bench: 'codec', error: e instanceof Error ? e.stack ?? e.message : String(e) }, null, 2) + '\n');
-    cleanupNow();
-    process.exit(1);
-  });
+runBench('codec', main);

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { intOption, log, numberOption, parseArgs } from './lib/args.ts';
-import { armDeadline, cleanupNow, makeTempDir, removeTempDir, trackChild } from './lib/cleanup.ts';
+import { armDeadline, cleanupNow, makeTempDir, removeTempDir, trackChild, report, runBench } from './lib/cleanup.ts';
 import { makeNonce, messageContent, type FromLoadgen, type LoadgenConnected, type LoadgenReport, type LoadgenStats, type ToLoadgen } from './lib/fanoutProtocol.ts';
 import { HttpPool } from './lib/HttpConnection.ts';
 import { Inspector, heapGrowth, type HeapSummary } from './lib/Inspector.ts';
@@ -524,17 +524,7 @@ async function main(): Promise<void> {
     wall_s: round((Date.now() - started) / 1000, 1),
     summary,
   };
-  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-  process.stderr.write(summary + '\n');
+  report(out);
 }
 
-main()
-  .then(() => {
-    cleanupNow();
-    process.exit(0);
-  })
-  .catch((e: unknown) => {
-    process.stdout.write(JSON.stringify({ bench: 'gateway-fanout', error: e instanceof Error ? e.stack ?? e.message : String(e) }, null, 2) + '\n');
-    cleanupNow();
-    process.exit(1);
-  });
+runBench('gateway-fanout', main);

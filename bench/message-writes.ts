@@ -12,7 +12,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { intOption, log, numberOption, parseArgs } from './lib/args.ts';
-import { armDeadline, cleanupNow, makeTempDir, removeTempDir } from './lib/cleanup.ts';
+import { armDeadline, cleanupNow, makeTempDir, removeTempDir, report, runBench } from './lib/cleanup.ts';
 import fs from 'node:fs';
 import { HttpConnection, expectJson, forEachConcurrent, HttpPool } from './lib/HttpConnection.ts';
 import { Inspector } from './lib/Inspector.ts';
@@ -369,17 +369,7 @@ async function main(): Promise<void> {
     wall_s: round((Date.now() - started) / 1000, 1),
     summary,
   };
-  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-  process.stderr.write(summary + '\n');
+  report(out);
 }
 
-main()
-  .then(() => {
-    cleanupNow();
-    process.exit(0);
-  })
-  .catch((e: unknown) => {
-    process.stdout.write(JSON.stringify({ bench: 'message-writes', error: e instanceof Error ? e.stack ?? e.message : String(e) }, null, 2) + '\n');
-    cleanupNow();
-    process.exit(1);
-  });
+runBench('message-writes', main);

@@ -71,3 +71,23 @@ export function armDeadline(seconds: number, onTimeout: () => void): NodeJS.Time
   t.unref();
   return t;
 }
+
+/** Prints a bench's result: the JSON object on stdout, its one-line summary on stderr. */
+export function report(result: { summary: string }): void {
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  process.stderr.write(result.summary + '\n');
+}
+
+/** Runs a bench's main, cleans up children and temp dirs on every path, and exits 0 or 1 (with the error as JSON). */
+export function runBench(name: string, main: () => Promise<void>): void {
+  main()
+    .then(() => {
+      cleanupNow();
+      process.exit(0);
+    })
+    .catch((e: unknown) => {
+      process.stdout.write(JSON.stringify({ bench: name, error: e instanceof Error ? e.stack ?? e.message : String(e) }, null, 2) + '\n');
+      cleanupNow();
+      process.exit(1);
+    });
+}
