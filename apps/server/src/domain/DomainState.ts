@@ -3,7 +3,6 @@
 // fan-out subscriptions read it without touching storage. Messages are never held here.
 import {
   ChannelType,
-  OverwriteType,
   computeBasePermissions,
   computeChannelPermissions,
   type PermissionContext,
@@ -168,4 +167,3 @@ export function dmKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
-export { OverwriteType };

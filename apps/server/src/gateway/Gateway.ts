@@ -6,7 +6,6 @@
 // filtering, zlib-stream compression) are kept in our own scope map instead and served one by one.
 // Recent dispatches stay in a ReplayBuffer so RESUME replays exactly what a session missed.
 import {
-  ChannelType,
   EVENT_INTENT,
   GATEWAY_MAX_INBOUND_BYTES,
   GATEWAY_RATE_LIMIT,
@@ -751,4 +750,3 @@ export class Gateway {
   }
 }
 
-export { ChannelType };

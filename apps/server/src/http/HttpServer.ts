@@ -79,7 +79,7 @@ export class HttpServer {
     const version = m?.[1] ? Number(m[1]) : 9;
     const path = m?.[2] ?? '/';
     if (!SUPPORTED_API_VERSIONS.has(version)) {
-      this.drainAndSend(res, p, new ApiError(400, ErrorCode.InvalidApiVersion, 'Invalid API version'), started, 'unknown');
+      this.send(res, p, new ApiError(400, ErrorCode.InvalidApiVersion, 'Invalid API version'), started, 'unknown');
       return;
     }
     if (p.method === 'OPTIONS') {
@@ -89,18 +89,18 @@ export class HttpServer {
     const found = this.router.lookup(p.method, path);
     if (found.kind !== 'found') {
       const err = found.kind === 'method_not_allowed' ? new ApiError(405, ErrorCode.General, '405: Method Not Allowed') : new ApiError(404, ErrorCode.General, '404: Not Found');
-      this.drainAndSend(res, p, err, started, 'unknown');
+      this.send(res, p, err, started, 'unknown');
       return;
     }
     const route = found.match.handler;
     const isMultipart = p.contentType.toLowerCase().startsWith('multipart/form-data');
     if (isMultipart && !route.multipart) {
-      this.drainAndSend(res, p, new ApiError(400, ErrorCode.InvalidFormBody, 'Invalid Form Body', { _errors: [{ code: 'CONTENT_TYPE_INVALID', message: 'Expected "Content-Type" header to be one of {\'application/json\'}.' }] }), started, found.match.pattern);
+      this.send(res, p, new ApiError(400, ErrorCode.InvalidFormBody, 'Invalid Form Body', { _errors: [{ code: 'CONTENT_TYPE_INVALID', message: 'Expected "Content-Type" header to be one of {\'application/json\'}.' }] }), started, found.match.pattern);
       return;
     }
     const limit = isMultipart ? this.options.maxUploadBytes + 1024 * 1024 : JSON_BODY_LIMIT;
     if (p.contentLength > limit) {
-      this.drainAndSend(res, p, this.tooLarge(isMultipart), started, found.match.pattern);
+      this.send(res, p, this.tooLarge(isMultipart), started, found.match.pattern);
       return;
     }
     const chunks: Buffer[] = [];
@@ -128,11 +128,6 @@ export class HttpServer {
     return multipart
       ? new ApiError(413, ErrorCode.RequestEntityTooLarge, `Request entity too large: files may be at most ${Math.floor(this.options.maxUploadBytes / (1024 * 1024))} MB`)
       : new ApiError(413, ErrorCode.RequestEntityTooLarge, 'Request entity too large');
-  }
-
-  /** Answers without reading the body (uWS discards the rest of it). */
-  private drainAndSend(res: HttpResponse, p: PendingRequest, result: unknown, started: number, route: string): void {
-    this.send(res, p, result, started, route);
   }
 
   private async run(res: HttpResponse, p: PendingRequest, route: RouteDef, params: Record<string, string>, path: string, rawBody: Buffer, isMultipart: boolean, started: number, pattern: string): Promise<void> {

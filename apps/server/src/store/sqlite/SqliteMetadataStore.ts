@@ -237,9 +237,6 @@ export class SqliteMetadataStore implements MetadataStore {
     this.s.deleteTokensOfUser.run(userId);
   }
 
-  private guildParams(g: GuildRecord) {
-    return g;
-  }
   private roleParams(r: RoleRecord) {
     return { ...r, hoist: b(r.hoist), managed: b(r.managed), mentionable: b(r.mentionable), permissions: r.permissions.toString() };
   }
@@ -257,14 +254,14 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async createGuild(guild: GuildRecord, roles: RoleRecord[], channels: ChannelRecord[], owner: MemberRecord): Promise<void> {
     this.db.transaction(() => {
-      this.s.upsertGuild.run(this.guildParams(guild));
+      this.s.upsertGuild.run(guild);
       for (const r of roles) this.s.upsertRole.run(this.roleParams(r));
       for (const c of channels) this.s.upsertChannel.run(this.channelParams(c));
       this.s.upsertMember.run(this.memberParams(owner));
     })();
   }
   async updateGuild(guild: GuildRecord): Promise<void> {
-    this.s.upsertGuild.run(this.guildParams(guild));
+    this.s.upsertGuild.run(guild);
   }
   async deleteGuild(guildId: string): Promise<void> {
     const db = this.db;
