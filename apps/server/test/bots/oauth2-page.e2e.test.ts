@@ -1,20 +1,19 @@
-// The OAuth2 consent page in a real browser (Debian's Chromium through playwright-core): signed in
+// The OAuth2 consent page in a real browser (Chromium through playwright-core): signed in
 // through the web client's stored token, or with a pasted one, a user with Manage Server picks a
 // server and the bot joins it with its managed role.
 import { PermissionFlags } from '@concord/protocol';
-import { chromium, type Browser } from 'playwright-core';
+import { launchChromium } from '@concord/testkit';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guildWithMember, registerUser, startTestServer, type TestServer } from '../harness.ts';
 import { createBotApplication } from './botHarness.ts';
-
-const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 let t: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
   t = await startTestServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

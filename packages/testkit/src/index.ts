@@ -1,0 +1,1 @@
+export { CHROMIUM_ARGS, chromiumExecutable, launchChromium } from './chromium.ts';
