@@ -289,12 +289,15 @@ export class ChannelService {
     return invite;
   }
 
+  /** Public (no token needed): the invite landing page shows it before anyone signs in. Counts only with `with_counts`, as Discord. */
   async getInvite(code: string, withCounts: boolean) {
     const invite = await this.findLiveInvite(code);
     const api = inviteToAPI(invite, this.ctx.state, false);
-    if (withCounts && invite.guild_id) {
-      const g = this.ctx.state.guilds.get(invite.guild_id);
-      if (g) api.approximate_presence_count = [...g.members.keys()].filter((id) => this.ctx.presence.get(id)).length;
+    const g = withCounts && invite.guild_id ? this.ctx.state.guilds.get(invite.guild_id) : undefined;
+    if (g) {
+      api.approximate_member_count = g.members.size;
+      // Invisible members count as offline: the presence service keeps only visible presences.
+      api.approximate_presence_count = [...g.members.keys()].filter((id) => this.ctx.presence.get(id)).length;
     }
     return api;
   }

@@ -281,7 +281,6 @@ export function inviteToAPI(inv: InviteRecord, state: DomainState, withMetadata:
   };
   if (g) {
     out.guild = { id: g.id, name: g.guild.name, icon: g.guild.icon, description: g.guild.description, features: [] };
-    out.approximate_member_count = g.members.size;
   }
   if (inv.inviter_id) out.inviter = userToAPI(state.users.get(inv.inviter_id));
   if (withMetadata) {
