@@ -136,9 +136,9 @@ export class HttpServer {
     try {
       const user = p.authorization ? await this.auth.authenticate(p.authorization) : null;
       if (route.auth === 'required' && !user) throw ApiError.unauthorized();
+      // The peer address is read only when it is needed: anonymous requests (rate limits, login throttling).
+      if (!user && !p.ip && !p.aborted) p.ip = decoder.decode(res.getRemoteAddressAsText());
       if (this.options.rateLimits) {
-        // The peer address is read only when it is needed (anonymous requests under rate limits).
-        if (!user && !p.ip && !p.aborted) p.ip = decoder.decode(res.getRemoteAddressAsText());
         const identity = user?.id ?? p.ip;
         const bucket = route.bucket ?? `${route.method} ${route.path}`;
         const major = params['channel_id'] ?? params['guild_id'] ?? params['webhook_id'] ?? '';
