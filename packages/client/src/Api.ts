@@ -11,6 +11,7 @@ import type {
   APIGuildMember,
   APIInvite,
   APIMessage,
+  APIRelationship,
   APIRole,
   APISelfUser,
   APIUser,
@@ -52,8 +53,11 @@ export class ConcordApi {
   me() {
     return this.rest.get<APISelfUser>('/users/@me');
   }
-  modifyMe(body: Record<string, unknown>) {
-    return this.rest.patch<APISelfUser>('/users/@me', body);
+  /** A password change answers with a new token (every other token is revoked): the client continues with it. */
+  async modifyMe(body: Record<string, unknown>) {
+    const self = await this.rest.patch<APISelfUser & { token?: string }>('/users/@me', body);
+    if (self.token) this.rest.setToken(self.token);
+    return self;
   }
   getUser(userId: string) {
     return this.rest.get<APIUser>(`/users/${userId}`);
@@ -227,6 +231,26 @@ export class ConcordApi {
   }
   getDMs() {
     return this.rest.get<APIChannel[]>('/users/@me/channels');
+  }
+
+  // Relationships: friends, friend requests and blocks (user accounts only)
+  getRelationships() {
+    return this.rest.get<APIRelationship[]>('/users/@me/relationships');
+  }
+  /** Sends a friend request by username (answers 204; the change arrives as RELATIONSHIP_ADD). */
+  sendFriendRequest(username: string) {
+    return this.rest.post<void>('/users/@me/relationships', { username });
+  }
+  /** Sends a friend request to a user by id, or accepts theirs. */
+  addFriend(userId: string) {
+    return this.rest.put<void>(`/users/@me/relationships/${userId}`, {});
+  }
+  blockUser(userId: string) {
+    return this.rest.put<void>(`/users/@me/relationships/${userId}`, { type: 2 });
+  }
+  /** Removes a friend, cancels or declines a request, or unblocks. */
+  removeRelationship(userId: string) {
+    return this.rest.delete<void>(`/users/@me/relationships/${userId}`);
   }
 
   // Bots: applications (developer portal), OAuth2, commands and interactions

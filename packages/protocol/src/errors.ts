@@ -55,7 +55,14 @@ export const ErrorCode = {
   InvalidRecipients: 50033,
   ReactionBlocked: 90001,
   UserBannedFromGuild: 40007,
+  OnlyOneChannelParentIdModified: 40009,
   AutoModerationBlocked: 200000,
+  MaxFriends: 30002,
+  FriendRequestBlocked: 80001,
+  BotsCannotHaveFriends: 80002,
+  CannotSendFriendRequestToSelf: 80003,
+  NoUsersWithDiscordTag: 80004,
+  AlreadyFriends: 80007,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

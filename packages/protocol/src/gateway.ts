@@ -116,6 +116,8 @@ export const DISPATCH_EVENTS = [
   'GUILD_EMOJIS_UPDATE',
   'THREAD_CREATE',
   'USER_SETTINGS_UPDATE',
+  'RELATIONSHIP_ADD',
+  'RELATIONSHIP_REMOVE',
 ] as const;
 export type DispatchEventName = (typeof DISPATCH_EVENTS)[number];
 

@@ -1,13 +1,16 @@
 // Request schemas for every REST body and query the server accepts. They are parsed once at the
 // HTTP boundary; a failure becomes Discord's 50035 "Invalid Form Body" with per-field errors.
 import { z } from 'zod';
+import { ActivitySchema } from './activities.ts';
+import { MessageComponentsSchema } from './components.ts';
+import { checkEmbedsTotal, embedSchema, embedsSchema } from './embeds.ts';
 import type { FieldErrors } from './errors.ts';
+import { addFieldIssue, colorSchema, snowflakeSchema } from './fieldSchemas.ts';
 import { parsePermissions } from './permissions.ts';
 
-export const snowflakeSchema = z
-  .union([z.string(), z.number().int().nonnegative()])
-  .transform((v) => String(v))
-  .refine((v) => /^\d{1,20}$/.test(v) && BigInt(v) < 1n << 64n, { message: 'Value "%s" is not snowflake.', params: { code: 'NUMBER_TYPE_COERCE' } });
+export { snowflakeSchema } from './fieldSchemas.ts';
+export { EMBED_LIMITS, embedSchema, embedsSchema, embedTextLength, type EmbedInput } from './embeds.ts';
+export { ActivitySchema, ActivityType, publicActivities, publicActivity, type ActivityInput } from './activities.ts';
 
 export const permissionsSchema = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const p = parsePermissions(v);
@@ -19,7 +22,8 @@ export const permissionsSchema = z.union([z.string(), z.number()]).transform((v,
 });
 
 const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
-const colorSchema = z.number().int().min(0).max(0xffffff);
+/** An image as a data URI (icons): the same bound as avatars. */
+const imageDataSchema = z.string().max(10_000_000);
 
 export const RegisterBody = z.object({
   username: z.string().trim().min(2).max(32).regex(/^[a-zA-Z0-9_.]+$/, { message: 'Username can only contain letters, numbers, underscores and periods.' }),
@@ -76,7 +80,7 @@ export const ModifyChannelBody = z.object({
   parent_id: snowflakeSchema.nullable().optional(),
   nsfw: z.boolean().nullable().optional(),
   permission_overwrites: z.array(overwriteSchema).max(100).optional(),
-  icon: z.string().nullable().optional(),
+  icon: imageDataSchema.nullable().optional(),
 });
 
 export const ReorderChannelsBody = z
@@ -99,20 +103,21 @@ export const PutOverwriteBody = z.object({
 
 export const CreateGuildBody = z.object({
   name: trimmed(2, 100),
-  icon: z.string().nullable().optional(),
+  icon: imageDataSchema.nullable().optional(),
   description: z.string().max(120).nullable().optional(),
-  region: z.string().nullable().optional(),
+  region: z.string().max(32).nullable().optional(),
   verification_level: z.number().int().min(0).max(4).optional(),
   default_message_notifications: z.number().int().min(0).max(1).optional(),
   explicit_content_filter: z.number().int().min(0).max(2).optional(),
-  channels: z.array(z.unknown()).optional(),
-  roles: z.array(z.unknown()).optional(),
+  // Templates of channels and roles are not applied; bounded so that they cost nothing.
+  channels: z.array(z.unknown()).max(500).optional(),
+  roles: z.array(z.unknown()).max(250).optional(),
   system_channel_id: snowflakeSchema.nullable().optional(),
 });
 
 export const ModifyGuildBody = z.object({
   name: trimmed(2, 100).optional(),
-  icon: z.string().nullable().optional(),
+  icon: imageDataSchema.nullable().optional(),
   description: z.string().max(120).nullable().optional(),
   verification_level: z.number().int().min(0).max(4).nullable().optional(),
   default_message_notifications: z.number().int().min(0).max(1).nullable().optional(),
@@ -130,7 +135,7 @@ export const CreateRoleBody = z.object({
   color: colorSchema.nullable().optional(),
   hoist: z.boolean().nullable().optional(),
   mentionable: z.boolean().nullable().optional(),
-  icon: z.string().nullable().optional(),
+  icon: imageDataSchema.nullable().optional(),
   unicode_emoji: z.string().max(32).nullable().optional(),
 });
 export const ModifyRoleBody = CreateRoleBody;
@@ -166,60 +171,68 @@ export const CreateInviteBody = z.object({
   target_type: z.number().int().optional(),
 });
 
-export const embedSchema = z.object({
-  title: z.string().max(256).optional(),
-  type: z.string().optional(),
-  description: z.string().max(4096).optional(),
-  url: z.string().url().max(2048).optional(),
-  timestamp: z.string().datetime({ offset: true }).optional(),
-  color: colorSchema.optional(),
-  footer: z.object({ text: z.string().max(2048), icon_url: z.string().max(2048).optional() }).optional(),
-  image: z.object({ url: z.string().max(2048) }).optional(),
-  thumbnail: z.object({ url: z.string().max(2048) }).optional(),
-  author: z.object({ name: z.string().max(256), url: z.string().max(2048).optional(), icon_url: z.string().max(2048).optional() }).optional(),
-  fields: z.array(z.object({ name: z.string().min(1).max(256), value: z.string().min(1).max(1024), inline: z.boolean().optional() })).max(25).optional(),
-});
-export type EmbedInput = z.infer<typeof embedSchema>;
-
-export const AllowedMentionsSchema = z.object({
-  parse: z.array(z.enum(['roles', 'users', 'everyone'])).optional(),
-  roles: z.array(snowflakeSchema).max(100).optional(),
-  users: z.array(snowflakeSchema).max(100).optional(),
-  replied_user: z.boolean().optional(),
-});
+export const AllowedMentionsSchema = z
+  .object({
+    parse: z.array(z.enum(['roles', 'users', 'everyone'])).max(3).optional(),
+    roles: z.array(snowflakeSchema).max(100).optional(),
+    users: z.array(snowflakeSchema).max(100).optional(),
+    replied_user: z.boolean().optional(),
+  })
+  .superRefine((a, ctx) => {
+    // Discord: "parse" and an explicit list of the same kind are mutually exclusive (an empty list is fine).
+    for (const kind of ['users', 'roles'] as const) {
+      if (a.parse?.includes(kind) && (a[kind]?.length ?? 0) > 0) {
+        addFieldIssue(ctx, [], 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE', `parse:["${kind}"] and ${kind}: [ids...] are mutually exclusive.`);
+      }
+    }
+  });
 export type AllowedMentions = z.infer<typeof AllowedMentionsSchema>;
 
+/** 0 DEFAULT (a reply), 1 FORWARD. */
 export const MessageReferenceSchema = z.object({
+  type: z.union([z.literal(0), z.literal(1)]).optional(),
   message_id: snowflakeSchema.optional(),
   channel_id: snowflakeSchema.optional(),
   guild_id: snowflakeSchema.optional(),
   fail_if_not_exists: z.boolean().optional(),
-  type: z.number().int().optional(),
 });
 
-export const CreateMessageBody = z.object({
-  content: z.string().max(2000).optional(),
-  nonce: z.union([z.string().max(25), z.number().int()]).optional(),
-  tts: z.boolean().optional(),
-  embeds: z.array(embedSchema).max(10).optional(),
-  embed: embedSchema.optional(),
-  allowed_mentions: AllowedMentionsSchema.optional(),
-  message_reference: MessageReferenceSchema.optional(),
-  components: z.array(z.unknown()).max(5).optional(),
-  sticker_ids: z.array(snowflakeSchema).max(3).optional(),
-  attachments: z.array(z.object({ id: z.union([z.string(), z.number()]), filename: z.string().max(1024).optional(), description: z.string().max(1024).optional() }).passthrough()).max(10).optional(),
-  flags: z.number().int().min(0).optional(),
-  enforce_nonce: z.boolean().optional(),
+/** The JSON description of a file part of a multipart message (`files[n]` has `id: n`). */
+const attachmentDescriptionSchema = z.object({
+  id: z.union([z.string().max(20), z.number().int().min(0)]),
+  filename: z.string().max(1024).optional(),
+  description: z.string().max(1024).optional(),
 });
+
+export const CreateMessageBody = z
+  .object({
+    content: z.string().max(2000).optional(),
+    nonce: z.union([z.string().max(25), z.number().int()]).optional(),
+    tts: z.boolean().optional(),
+    embeds: embedsSchema.optional(),
+    embed: embedSchema.optional(),
+    allowed_mentions: AllowedMentionsSchema.optional(),
+    message_reference: MessageReferenceSchema.optional(),
+    components: MessageComponentsSchema.optional(),
+    sticker_ids: z.array(snowflakeSchema).max(3).optional(),
+    attachments: z.array(attachmentDescriptionSchema).max(10).optional(),
+    flags: z.number().int().min(0).optional(),
+    enforce_nonce: z.boolean().optional(),
+  })
+  .superRefine((m, ctx) => {
+    // The legacy single `embed` counts toward the 6000 too when it is the one that is used.
+    if (!m.embeds && m.embed) checkEmbedsTotal(ctx, [m.embed], ['embed']);
+  });
 export type CreateMessageInput = z.infer<typeof CreateMessageBody>;
 
 export const EditMessageBody = z.object({
   content: z.string().max(2000).nullable().optional(),
-  embeds: z.array(embedSchema).max(10).nullable().optional(),
+  embeds: embedsSchema.nullable().optional(),
   flags: z.number().int().min(0).nullable().optional(),
   allowed_mentions: AllowedMentionsSchema.nullable().optional(),
-  components: z.array(z.unknown()).max(5).nullable().optional(),
-  attachments: z.array(z.unknown()).nullable().optional(),
+  components: MessageComponentsSchema.nullable().optional(),
+  /** Attachments to keep (files of the message are not added by an edit here). */
+  attachments: z.array(z.object({ id: snowflakeSchema })).max(10).nullable().optional(),
 });
 
 export const BulkDeleteBody = z.object({ messages: z.array(snowflakeSchema).min(2).max(100) });
@@ -229,9 +242,20 @@ export const CreateDMBody = z.union([
   z.object({ recipients: z.array(snowflakeSchema).min(1).max(9), name: z.string().max(100).optional() }),
 ]);
 
-export const ModifyGroupDMBody = z.object({ name: z.string().max(100).nullable().optional(), icon: z.string().nullable().optional() });
+/** POST /users/@me/relationships: a friend request by username (the discriminator is "0" or absent for new-style names). */
+export const SendFriendRequestBody = z.object({
+  username: z.string().trim().min(1).max(32),
+  discriminator: z.union([z.string().regex(/^\d{1,4}$/), z.number().int().min(0).max(9999)]).nullable().optional(),
+});
 
-export const AckBody = z.object({ token: z.string().nullable().optional(), manual: z.boolean().optional(), mention_count: z.number().int().min(0).optional() }).passthrough();
+/** PUT /users/@me/relationships/:id: {} sends or accepts a friend request, {type: 2} blocks. */
+export const PutRelationshipBody = z.object({
+  type: z.union([z.literal(1), z.literal(2)]).nullable().optional(),
+});
+
+export const ModifyGroupDMBody = z.object({ name: z.string().max(100).nullable().optional(), icon: imageDataSchema.nullable().optional() });
+
+export const AckBody = z.object({ token: z.string().max(512).nullable().optional(), manual: z.boolean().optional(), mention_count: z.number().int().min(0).max(1_000_000).optional() });
 
 export const MessageHistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -254,23 +278,14 @@ export const ReactionsQuery = z.object({
 });
 
 const presenceStatusSchema = z.enum(['online', 'idle', 'dnd', 'invisible', 'offline']);
-export const ActivitySchema = z.object({
-  name: z.string().min(1).max(128),
-  type: z.number().int().min(0).max(6),
-  url: z.string().max(512).nullable().optional(),
-  state: z.string().max(128).nullable().optional(),
-  details: z.string().max(128).nullable().optional(),
-  timestamps: z.object({ start: z.number().int().optional(), end: z.number().int().optional() }).optional(),
-  application_id: snowflakeSchema.optional(),
-  assets: z.record(z.string().max(256)).optional(),
-  party: z.object({ id: z.string().max(128).optional(), size: z.tuple([z.number().int(), z.number().int()]).optional() }).optional(),
-  created_at: z.number().optional(),
-}).passthrough();
-
 /** Gateway op 2 IDENTIFY. */
 export const IdentifyData = z.object({
   token: z.string().min(1).max(512),
-  properties: z.record(z.unknown()).optional(),
+  // os/browser/device and the like: scalars only (they are read with String()), at most 32 of them.
+  properties: z
+    .record(z.union([z.string().max(256), z.number(), z.boolean(), z.null()]))
+    .refine((p) => Object.keys(p).length <= 32, { message: 'Must be 32 or fewer in length.', params: { code: 'BASE_TYPE_MAX_LENGTH' } })
+    .optional(),
   compress: z.boolean().optional(),
   large_threshold: z.number().int().min(50).max(250).optional(),
   shard: z.tuple([z.number().int().min(0), z.number().int().min(1)]).optional(),

@@ -124,8 +124,14 @@ export interface APIActivity {
   application_id?: Snowflake;
   details?: string | null;
   state?: string | null;
-  assets?: Record<string, string>;
+  emoji?: { name: string; id?: Snowflake; animated?: boolean };
+  assets?: Partial<Record<'large_image' | 'large_text' | 'small_image' | 'small_text', string>>;
   party?: { id?: string; size?: [number, number] };
+  instance?: boolean;
+  flags?: number;
+  /** The buttons' labels; their URLs are in metadata.button_urls. */
+  buttons?: string[];
+  metadata?: { button_urls: string[] };
 }
 
 export interface APIPresence {
@@ -289,7 +295,7 @@ export interface ReadyPayload {
   guilds: (APIGatewayGuild | { id: Snowflake; unavailable: true })[];
   private_channels: APIChannel[];
   read_state: { version: number; partial: boolean; entries: APIReadState[] };
-  relationships: unknown[];
+  relationships: APIRelationship[];
   presences: APIPresence[];
   session_id: string;
   session_type: string;
@@ -298,4 +304,28 @@ export interface ReadyPayload {
   application?: { id: Snowflake; flags: number };
   shard?: [number, number];
   _trace: string[];
+}
+
+/** Discord's relationship types (0 NONE and 5 IMPLICIT are never stored here). */
+export const RelationshipType = {
+  FRIEND: 1,
+  BLOCKED: 2,
+  PENDING_INCOMING: 3,
+  PENDING_OUTGOING: 4,
+} as const;
+export type RelationshipTypeValue = (typeof RelationshipType)[keyof typeof RelationshipType];
+
+/** GET /users/@me/relationships, READY's relationships and RELATIONSHIP_ADD: the other user and how they relate to me. */
+export interface APIRelationship {
+  id: Snowflake;
+  type: RelationshipTypeValue;
+  user: APIUser;
+  nickname: string | null;
+  since: string;
+}
+
+/** RELATIONSHIP_REMOVE: the relationship that ended (its type before removal). */
+export interface APIRelationshipRemove {
+  id: Snowflake;
+  type: RelationshipTypeValue;
 }

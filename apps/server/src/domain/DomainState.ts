@@ -9,7 +9,7 @@ import {
   type PermissionRole,
 } from '@concord/protocol';
 import type { MetadataSnapshot } from '../store/MetadataStore.ts';
-import type { BanRecord, ChannelRecord, FollowRecord, GuildRecord, MemberRecord, RoleRecord, UserRecord } from '../store/records.ts';
+import type { BanRecord, ChannelRecord, FollowRecord, GuildRecord, MemberRecord, RelationshipRecord, RoleRecord, UserRecord } from '../store/records.ts';
 
 export class GuildState {
   readonly roles = new Map<string, RoleRecord>();
@@ -62,6 +62,8 @@ export class DomainState {
   /** "lowId:highId" -> DM channel id, so a second POST /users/@me/channels returns the same DM. */
   readonly dmPairs = new Map<string, string>();
   readonly follows = new Map<string, FollowRecord[]>();
+  /** user id -> target id -> that user's side of the relationship (RelationshipService writes it). */
+  readonly relationships = new Map<string, Map<string, RelationshipRecord>>();
 
   static fromSnapshot(s: MetadataSnapshot): DomainState {
     const state = new DomainState();
@@ -72,6 +74,7 @@ export class DomainState {
     for (const m of s.members) state.addMember(m);
     for (const b of s.bans) state.guilds.get(b.guild_id)?.bans.set(b.user_id, b);
     for (const f of s.follows) state.addFollow(f);
+    for (const r of s.relationships) state.setRelationship(r);
     return state;
   }
 
@@ -126,6 +129,21 @@ export class DomainState {
     for (const c of g.channels.values()) this.removeChannel(c.id);
     for (const userId of g.members.keys()) this.userGuilds.get(userId)?.delete(guildId);
     this.guilds.delete(guildId);
+  }
+
+  setRelationship(r: RelationshipRecord): void {
+    let mine = this.relationships.get(r.user_id);
+    if (!mine) this.relationships.set(r.user_id, (mine = new Map()));
+    mine.set(r.target_id, r);
+  }
+
+  removeRelationship(userId: string, targetId: string): void {
+    this.relationships.get(userId)?.delete(targetId);
+  }
+
+  /** How userId relates to targetId (1 friend, 2 blocked, 3 incoming, 4 outgoing), or undefined. */
+  relationshipType(userId: string, targetId: string): RelationshipRecord['type'] | undefined {
+    return this.relationships.get(userId)?.get(targetId)?.type;
   }
 
   addFollow(f: FollowRecord): void {

@@ -8,6 +8,7 @@ import type {
   InviteRecord,
   MemberRecord,
   ReadStateRecord,
+  RelationshipRecord,
   RoleRecord,
   UserRecord,
 } from './records.ts';
@@ -20,6 +21,7 @@ export interface MetadataSnapshot {
   members: MemberRecord[];
   bans: BanRecord[];
   follows: FollowRecord[];
+  relationships: RelationshipRecord[];
 }
 
 export interface MetadataStore {
@@ -68,6 +70,12 @@ export interface MetadataStore {
   incrementMentions(channelId: string, userIds: readonly string[]): Promise<void>;
 
   putFollow(follow: FollowRecord): Promise<void>;
+
+  /**
+   * One relationship change in one transaction: both sides' rows together (a request writes the
+   * outgoing and the incoming row; a block writes one and removes the other side's).
+   */
+  writeRelationships(put: readonly RelationshipRecord[], remove: readonly { user_id: string; target_id: string }[]): Promise<void>;
 
   close(): void;
 }

@@ -119,6 +119,19 @@ export interface FollowRecord {
   webhook_id: string;
 }
 
+/**
+ * One side of a relationship: how user_id relates to target_id. A friendship or a pending request
+ * is two rows (FRIEND/FRIEND, PENDING_OUTGOING/PENDING_INCOMING); a block is one row, the blocker's.
+ */
+export interface RelationshipRecord {
+  user_id: string;
+  target_id: string;
+  /** 1 FRIEND, 2 BLOCKED, 3 PENDING_INCOMING, 4 PENDING_OUTGOING (Discord's RelationshipType). */
+  type: 1 | 2 | 3 | 4;
+  nickname: string | null;
+  since: number;
+}
+
 export interface AttachmentRecord {
   id: string;
   filename: string;

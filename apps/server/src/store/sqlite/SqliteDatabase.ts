@@ -99,6 +99,13 @@ const MIGRATIONS: string[] = [
   CREATE INDEX audit_log_guild ON audit_log(guild_id, id);
   CREATE TABLE automod_rules (id TEXT PRIMARY KEY, guild_id TEXT NOT NULL, data TEXT NOT NULL);
   `,
+  // Relationships: friends, pending requests, blocks (one row per side; see RelationshipRecord).
+  `
+  CREATE TABLE relationships (
+    user_id TEXT NOT NULL, target_id TEXT NOT NULL, type INTEGER NOT NULL, nickname TEXT, since INTEGER NOT NULL,
+    PRIMARY KEY (user_id, target_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function openSqlite(dataDir: string, synchronous: 'normal' | 'full' = 'normal', fileName = 'concord.db'): SqliteDb {

@@ -8,6 +8,7 @@ import type {
   InviteRecord,
   MemberRecord,
   ReadStateRecord,
+  RelationshipRecord,
   RoleRecord,
   UserRecord,
 } from '../records.ts';
@@ -123,6 +124,12 @@ function inviteFromRow(r: Row): InviteRecord {
   };
 }
 
+function relationshipFromRow(r: Row): RelationshipRecord {
+  const type = Number(r['type']);
+  if (type !== 1 && type !== 2 && type !== 3 && type !== 4) throw new Error(`relationships row ${str(r['user_id'])}->${str(r['target_id'])} has unknown type ${type}`);
+  return { user_id: str(r['user_id']), target_id: str(r['target_id']), type, nickname: strOrNull(r['nickname']), since: Number(r['since']) };
+}
+
 const b = (v: boolean) => (v ? 1 : 0);
 
 export class SqliteMetadataStore implements MetadataStore {
@@ -192,6 +199,8 @@ export class SqliteMetadataStore implements MetadataStore {
          ON CONFLICT (user_id, channel_id) DO UPDATE SET mention_count = mention_count + 1`,
       ),
       putFollow: db.prepare(`INSERT OR REPLACE INTO follows (source_channel_id, target_channel_id, webhook_id) VALUES (?, ?, ?)`),
+      putRelationship: db.prepare(`INSERT OR REPLACE INTO relationships (user_id, target_id, type, nickname, since) VALUES (@user_id, @target_id, @type, @nickname, @since)`),
+      deleteRelationship: db.prepare(`DELETE FROM relationships WHERE user_id = ? AND target_id = ?`),
     };
   }
 
@@ -209,6 +218,7 @@ export class SqliteMetadataStore implements MetadataStore {
         target_channel_id: str(r['target_channel_id']),
         webhook_id: str(r['webhook_id']),
       })),
+      relationships: (db.prepare('SELECT * FROM relationships').all() as Row[]).map(relationshipFromRow),
     };
   }
 
@@ -365,6 +375,13 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async putFollow(follow: FollowRecord): Promise<void> {
     this.s.putFollow.run(follow.source_channel_id, follow.target_channel_id, follow.webhook_id);
+  }
+
+  async writeRelationships(put: readonly RelationshipRecord[], remove: readonly { user_id: string; target_id: string }[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const r of remove) this.s.deleteRelationship.run(r.user_id, r.target_id);
+      for (const r of put) this.s.putRelationship.run(r);
+    })();
   }
 
   close(): void {
