@@ -2,7 +2,9 @@
 // components, webhooks, audit log and auto moderation. Values and shapes are Discord's (API v10),
 // so that unmodified discord.js bots work; the schemas parse REST bodies once at the boundary.
 import { z } from 'zod';
-import { AllowedMentionsSchema, embedSchema, permissionsSchema, snowflakeSchema } from './schemas.ts';
+import { MessageComponentsSchema, ModalComponentsSchema } from './components.ts';
+import { addFieldIssue } from './fieldSchemas.ts';
+import { AllowedMentionsSchema, embedsSchema, permissionsSchema, snowflakeSchema } from './schemas.ts';
 import { GatewayIntents } from './gateway.ts';
 import type { Snowflake } from './snowflake.ts';
 import type { APIChannel, APIGuildMember, APIMessage, APIRole, APIUser } from './types.ts';
@@ -219,7 +221,7 @@ const optionSchema: z.ZodType<OptionInput, z.ZodTypeDef, unknown> = z.lazy(() =>
 );
 
 type Ctx = z.RefinementCtx;
-const issue = (ctx: Ctx, path: (string | number)[], code: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path, message, params: { code } });
+const issue = addFieldIssue;
 
 const VALUE_TYPES: ReadonlySet<number> = new Set([3, 4, 10]);
 
@@ -310,70 +312,7 @@ export const BulkApplicationCommandsBody = z.array(ApplicationCommandBody).max(2
 
 // ------------------------------------------------------------------ components
 
-export const ComponentType = {
-  ACTION_ROW: 1,
-  BUTTON: 2,
-  STRING_SELECT: 3,
-  TEXT_INPUT: 4,
-  USER_SELECT: 5,
-  ROLE_SELECT: 6,
-  MENTIONABLE_SELECT: 7,
-  CHANNEL_SELECT: 8,
-} as const;
-
-const emojiSchema = z.object({ id: snowflakeSchema.nullable().optional(), name: z.string().max(64).nullable().optional(), animated: z.boolean().optional() });
-
-const buttonSchema = z
-  .object({
-    type: z.literal(2),
-    style: z.number().int().min(1).max(6),
-    label: z.string().max(80).optional(),
-    emoji: emojiSchema.optional(),
-    custom_id: z.string().min(1).max(100).optional(),
-    url: z.string().max(512).optional(),
-    sku_id: snowflakeSchema.optional(),
-    disabled: z.boolean().optional(),
-    id: z.number().int().optional(),
-  })
-  .superRefine((b, ctx) => {
-    if (b.style === 5 ? !b.url : b.style !== 6 && !b.custom_id) issue(ctx, [b.style === 5 ? 'url' : 'custom_id'], 'BASE_TYPE_REQUIRED', 'This field is required');
-  });
-
-const selectSchema = z.object({
-  type: z.union([z.literal(3), z.literal(5), z.literal(6), z.literal(7), z.literal(8)]),
-  custom_id: z.string().min(1).max(100),
-  options: z
-    .array(z.object({ label: z.string().min(1).max(100), value: z.string().min(1).max(100), description: z.string().max(100).optional(), emoji: emojiSchema.optional(), default: z.boolean().optional() }))
-    .max(25)
-    .optional(),
-  channel_types: z.array(z.number().int()).optional(),
-  placeholder: z.string().max(150).optional(),
-  default_values: z.array(z.object({ id: snowflakeSchema, type: z.enum(['user', 'role', 'channel']) })).max(25).optional(),
-  min_values: z.number().int().min(0).max(25).optional(),
-  max_values: z.number().int().min(1).max(25).optional(),
-  disabled: z.boolean().optional(),
-  id: z.number().int().optional(),
-});
-
-const textInputSchema = z.object({
-  type: z.literal(4),
-  custom_id: z.string().min(1).max(100),
-  style: z.union([z.literal(1), z.literal(2)]),
-  label: z.string().min(1).max(45),
-  min_length: z.number().int().min(0).max(4000).optional(),
-  max_length: z.number().int().min(1).max(4000).optional(),
-  required: z.boolean().optional(),
-  value: z.string().max(4000).optional(),
-  placeholder: z.string().max(100).optional(),
-  id: z.number().int().optional(),
-});
-
-const actionRow = <T extends z.ZodTypeAny>(child: T) => z.object({ type: z.literal(1), components: z.array(child).min(1).max(5), id: z.number().int().optional() });
-
-/** Message components: up to five action rows of buttons or one select each. */
-export const MessageComponentsSchema = z.array(actionRow(z.union([buttonSchema, selectSchema]))).max(5);
-/** Modal components: action rows holding one text input each. */
-export const ModalComponentsSchema = z.array(actionRow(textInputSchema)).min(1).max(5);
+export { ButtonStyle, ComponentType, MessageComponentsSchema, ModalComponentsSchema, type MessageComponentsInput } from './components.ts';
 
 // ------------------------------------------------------------------ interactions
 
@@ -508,12 +447,12 @@ export interface CreateInteractionResult {
 /** The message part of interaction responses, follow-ups, webhook executions and their edits. */
 export const WebhookMessageBody = z.object({
   content: z.string().max(2000).nullable().optional(),
-  embeds: z.array(embedSchema).max(10).nullable().optional(),
+  embeds: embedsSchema.nullable().optional(),
   components: MessageComponentsSchema.nullable().optional(),
   allowed_mentions: AllowedMentionsSchema.nullable().optional(),
   flags: z.number().int().min(0).nullable().optional(),
   tts: z.boolean().optional(),
-  attachments: z.array(z.unknown()).max(10).nullable().optional(),
+  attachments: z.array(z.object({ id: snowflakeSchema })).max(10).nullable().optional(),
   username: z.string().min(1).max(80).optional(),
   avatar_url: z.string().max(2048).optional(),
   thread_name: z.string().max(100).optional(),
@@ -524,8 +463,8 @@ export type WebhookMessageInput = z.infer<typeof WebhookMessageBody>;
 export const InteractionCallbackBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal(1) }),
   z.object({ type: z.literal(4), data: WebhookMessageBody }),
-  z.object({ type: z.literal(5), data: z.object({ flags: z.number().int().min(0).optional() }).passthrough().optional() }),
-  z.object({ type: z.literal(6), data: z.unknown().optional() }),
+  z.object({ type: z.literal(5), data: z.object({ flags: z.number().int().min(0).optional() }).optional() }),
+  z.object({ type: z.literal(6), data: z.object({}).optional() }),
   z.object({ type: z.literal(7), data: WebhookMessageBody }),
   z.object({ type: z.literal(8), data: z.object({ choices: z.array(choiceSchema).max(25) }) }),
   z.object({ type: z.literal(9), data: z.object({ custom_id: z.string().min(1).max(100), title: z.string().min(1).max(45), components: ModalComponentsSchema }) }),
