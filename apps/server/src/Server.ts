@@ -16,11 +16,13 @@ import { DomainState } from './domain/DomainState.ts';
 import { GuildService } from './domain/GuildService.ts';
 import { MessageService } from './domain/MessageService.ts';
 import { PresenceService } from './domain/PresenceService.ts';
+import { RelationshipService } from './domain/RelationshipService.ts';
 import { Gateway } from './gateway/Gateway.ts';
 import { HttpServer } from './http/HttpServer.ts';
 import { authRoutes } from './http/routes/authRoutes.ts';
 import { channelRoutes } from './http/routes/channelRoutes.ts';
 import { guildRoutes } from './http/routes/guildRoutes.ts';
+import { relationshipRoutes } from './http/routes/relationshipRoutes.ts';
 import { attachOAuth2Page } from './http/routes/oauth2Routes.ts';
 import type { Services } from './http/routes/Services.ts';
 import { Metrics } from './metrics.ts';
@@ -111,6 +113,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
   const http = new HttpServer(auth, log, metrics, { rateLimits: config.rateLimits, maxUploadBytes: config.maxUploadBytes });
   http.addRoutes([...authRoutes(services), ...botPlatformRoutes(services, [...guildRoutes(services), ...channelRoutes(services)])]);
+  http.addRoutes(relationshipRoutes(new RelationshipService(ctx)));
   http.attach(app);
 
   app.get('/healthz', (res) => {

@@ -126,6 +126,11 @@ describe('a community chats', () => {
 
   it('opens DMs and group DMs that only their recipients can read', async () => {
     const [a, b, c, outsider] = await Promise.all([registerUser(t), registerUser(t), registerUser(t), registerUser(t)]);
+    // DMs and group DMs are between friends here (Discord: friends, or people in a shared server).
+    for (const u of [b, c, outsider]) {
+      await a.api.addFriend(u.id);
+      await u.api.addFriend(a.id);
+    }
     const bGw = await connectGateway(t, b.token);
     const dm = await a.api.createDM(b.id);
     expect(dm.type).toBe(ChannelType.DM);

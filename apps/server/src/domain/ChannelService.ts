@@ -15,6 +15,7 @@ import {
 } from './DomainContext.ts';
 import { dmKey } from './DomainState.ts';
 import type { GuildService } from './GuildService.ts';
+import { requireCanAddToGroupDM, requireCanDirectMessage } from './RelationshipService.ts';
 import { channelToAPI, inviteToAPI, privateChannelFor, userToAPI } from './serialize.ts';
 
 const MAX_CHANNELS = 500;
@@ -366,6 +367,8 @@ export class ChannelService {
       if (!this.ctx.state.userPrivateChannels.get(actor.id)?.has(existing.id)) this.ctx.state.linkPrivateChannel(actor.id, existing.id);
       return privateChannelFor(existing, actor.id, this.ctx.state);
     }
+    // A new DM only with a friend or someone in a shared server, never with someone who blocked the actor.
+    requireCanDirectMessage(this.ctx.state, actor.id, recipientId);
     return this.createPrivateChannel(actor, ChannelType.DM, [actor.id, recipientId], null);
   }
 
@@ -374,6 +377,7 @@ export class ChannelService {
     for (const id of ids) if (!this.ctx.state.users.has(id)) throw ApiError.fieldError('recipients', 'USER_INVALID', `Unknown user ${id}`);
     if (ids.length > 10) throw new ApiError(400, ErrorCode.InvalidRecipients, 'Group DMs are limited to 10 recipients');
     if (ids.length === 2) return this.createDM(actor, ids.find((id) => id !== actor.id)!);
+    for (const id of ids) if (id !== actor.id) requireCanAddToGroupDM(this.ctx.state, actor, id);
     return this.createPrivateChannel(actor, ChannelType.GROUP_DM, ids, name);
   }
 
@@ -385,6 +389,7 @@ export class ChannelService {
     const user = this.ctx.state.users.get(userId);
     if (!user) throw ApiError.unknownUser();
     if (channel.recipients.includes(userId)) return;
+    requireCanAddToGroupDM(this.ctx.state, actor, userId);
     if (channel.recipients.length >= 10) throw new ApiError(400, ErrorCode.InvalidRecipients, 'Group DMs are limited to 10 recipients');
     channel.recipients = [...channel.recipients, userId];
     await this.ctx.meta.upsertChannel(channel);

@@ -15,6 +15,7 @@ import { ApiError } from '../http/ApiError.ts';
 import type { AttachmentRecord, ChannelRecord, HistoryQuery, MessageRecord, UserRecord } from '../store/records.ts';
 import { newMessageRecord } from './newMessageRecord.ts';
 import { dispatch, requireChannelPermission, requireVisibleChannel, type DomainContext } from './DomainContext.ts';
+import { requireCanMessageIn } from './RelationshipService.ts';
 import { iso, memberToAPI, messageToAPI, userToAPI } from './serialize.ts';
 
 const TWO_WEEKS_MS = 14 * 86_400_000;
@@ -75,11 +76,13 @@ export class MessageService {
   assertCanSend(actor: UserRecord, channelId: string): void {
     const { channel } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.SEND_MESSAGES);
     this.requireTextChannel(channel);
+    requireCanMessageIn(this.ctx.state, actor, channel);
   }
 
   async send(actor: UserRecord, channelId: string, input: SendMessageInput): Promise<APIMessage> {
     const { channel, permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.SEND_MESSAGES);
     this.requireTextChannel(channel);
+    requireCanMessageIn(this.ctx.state, actor, channel);
     const content = input.content ?? '';
     if (content.trim().length === 0 && (input.embeds?.length ?? 0) === 0 && input.attachments.length === 0 && (input.components?.length ?? 0) === 0) {
       throw new ApiError(400, ErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');

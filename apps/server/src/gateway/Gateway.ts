@@ -19,6 +19,7 @@ import {
   ALL_INTENTS,
   PermissionFlags,
   PresenceUpdateData,
+  publicActivities,
   RequestGuildMembersData,
   ResumeData,
   VoiceStateUpdateData,
@@ -37,6 +38,7 @@ import type { TemplatedApp, WebSocketBehavior, HttpResponse, HttpRequest, us_soc
 import type { BusMessage } from '../bus/EventBus.ts';
 import type { AuthService } from '../domain/AuthService.ts';
 import type { DomainContext } from '../domain/DomainContext.ts';
+import { relationshipsToAPI } from '../domain/RelationshipService.ts';
 import { LARGE_GUILD_THRESHOLD, channelToAPI, gatewayGuildFor, memberToAPI, privateChannelFor, selfUserToAPI } from '../domain/serialize.ts';
 import type { Metrics } from '../metrics.ts';
 import type { UserRecord } from '../store/records.ts';
@@ -599,7 +601,7 @@ export class Gateway {
         ? [...(state.userPrivateChannels.get(user.id) ?? [])].map((id) => state.channels.get(id)).filter((c) => c !== undefined).map((c) => privateChannelFor(c, user.id, state))
         : [],
       read_state: { version: 1, partial: false, entries: readStates.map((r) => ({ id: r.channel_id, last_message_id: r.last_message_id, mention_count: r.mention_count })) },
-      relationships: [],
+      relationships: user.bot ? [] : relationshipsToAPI(state, user.id),
       presences: [],
       session_id: s.id,
       session_type: 'normal',
@@ -615,7 +617,7 @@ export class Gateway {
     }
     const presence = data.presence;
     const status = presence?.status ?? 'online';
-    this.ctx.presence.setSession(user.id, s.id, { status, activities: (presence?.activities ?? []) as never[], client });
+    this.ctx.presence.setSession(user.id, s.id, { status, activities: publicActivities(presence?.activities, user.bot), client });
   }
 
   private resume(ws: GatewaySocket, raw: unknown): void {
@@ -685,7 +687,7 @@ export class Gateway {
       this.close(ws, GatewayCloseCode.DecodeError, 'Invalid presence update.');
       return;
     }
-    this.ctx.presence.setSession(s.user.id, s.id, { status: parsed.data.status, activities: (parsed.data.activities ?? []) as never[], client: s.client });
+    this.ctx.presence.setSession(s.user.id, s.id, { status: parsed.data.status, activities: publicActivities(parsed.data.activities, s.user.bot), client: s.client });
   }
 
   private requestGuildMembers(ws: GatewaySocket, s: GatewaySession, raw: unknown): void {
