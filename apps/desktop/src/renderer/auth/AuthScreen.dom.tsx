@@ -1,6 +1,6 @@
 // Log in and register, with Discord's per-field error messages from the API's 50035 body
 // (`errors.login._errors[0].message`) shown next to each label.
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { RestError } from '@concord/client';
 import type { FieldErrors } from '@concord/protocol';
 import { anonymousApi, startSession } from '../net/ConcordSession.ts';
@@ -26,8 +26,16 @@ export function flattenFieldErrors(errors: FieldErrors | undefined): Record<stri
   return out;
 }
 
-export function AuthScreen() {
-  const [mode, setMode] = useState<Mode>('login');
+export interface AuthScreenProps {
+  initialMode?: Mode;
+  /** Shown above the form's heading (the server an invite is for). */
+  banner?: ReactNode;
+  /** After the session has started (e.g. to accept the invite that led here). */
+  onSignedIn?: () => void;
+}
+
+export function AuthScreen({ initialMode = 'login', banner, onSignedIn }: AuthScreenProps = {}) {
+  const [mode, setMode] = useState<Mode>(initialMode);
   const [login, setLogin] = useState('');
   const [username, setUsername] = useState('');
   const [email, setEmail] = useState('');
@@ -51,6 +59,7 @@ export function AuthScreen() {
           ? await api.login({ login, password })
           : await api.register(email ? { username, password, email } : { username, password });
       await startSession(res.token);
+      onSignedIn?.();
     } catch (err) {
       if (err instanceof RestError) {
         const fields = flattenFieldErrors(err.errors);
@@ -78,6 +87,7 @@ export function AuthScreen() {
         <LogoIcon size={36} /> Concord
       </div>
       <form className="auth-card" onSubmit={submit} data-testid={`${mode}-form`} noValidate>
+        {banner}
         {mode === 'login' ? (
           <>
             <h1>Welcome back!</h1>

@@ -20,17 +20,11 @@ import { useCurrentChannelId } from '../state/selectors.ts';
 import { navigateToChannel } from '../net/actions.ts';
 import { ackVisibleChannel } from '../net/readStates.ts';
 import { moveChannel } from './channelNavigation.ts';
-import { takePendingInvite } from '../net/inviteLink.ts';
 
 export function AppShell() {
   const guildId = useUiStore((s) => s.selectedGuildId);
   const channelId = useCurrentChannelId();
   const channelKnown = useGuildStore((s) => (channelId ? !!s.channels[channelId] : false));
-
-  useEffect(() => {
-    const code = takePendingInvite();
-    if (code) useUiStore.getState().openModal({ kind: 'addGuild', step: 'join', code });
-  }, []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
