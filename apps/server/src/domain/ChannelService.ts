@@ -13,8 +13,9 @@ import {
   requireVisibleChannel,
   type DomainContext,
 } from './DomainContext.ts';
-import { dmKey } from './DomainState.ts';
+import { dmKey, type GuildState } from './DomainState.ts';
 import type { GuildService } from './GuildService.ts';
+import { membersWithChannelPermission } from './permissionHolders.ts';
 import { requireCanAddToGroupDM, requireCanDirectMessage } from './RelationshipService.ts';
 import { channelToAPI, inviteToAPI, privateChannelFor, userToAPI } from './serialize.ts';
 
@@ -33,6 +34,33 @@ export interface ChannelInput {
   nsfw?: boolean | null | undefined;
   permission_overwrites?: { id: string; type: 0 | 1; allow?: bigint | undefined; deny?: bigint | undefined }[] | undefined;
   icon?: string | null | undefined;
+}
+
+/**
+ * The one rule for writing permission overwrites (PUT and PATCH /channels/:id, POST
+ * /guilds/:id/channels, a category sync): MANAGE_ROLES where they apply, and every bit that
+ * changes (allowed, denied, or no longer allowed or denied) must be one the actor holds there,
+ * unless the actor is an administrator or the owner. So nobody grants, or lifts a deny of, what
+ * they lack. `permissions` are the actor's where the overwrites apply: the channel, or the parent
+ * category (or the guild) for a new channel.
+ */
+function assertMayWriteOverwrites(permissions: bigint, before: readonly OverwriteRecord[], after: readonly OverwriteRecord[]): void {
+  if (hasPermission(permissions, ADMINISTRATOR)) return;
+  if (!hasPermission(permissions, PermissionFlags.MANAGE_ROLES)) throw ApiError.missingPermissions();
+  if ((changedOverwriteBits(before, after) & ~permissions) !== 0n) throw ApiError.missingPermissions();
+}
+
+function changedOverwriteBits(before: readonly OverwriteRecord[], after: readonly OverwriteRecord[]): bigint {
+  const old = new Map(before.map((o) => [o.id, o]));
+  const kept = new Set<string>();
+  let bits = 0n;
+  for (const o of after) {
+    const prev = old.get(o.id);
+    bits |= (o.allow ^ (prev?.allow ?? 0n)) | (o.deny ^ (prev?.deny ?? 0n));
+    kept.add(o.id);
+  }
+  for (const o of before) if (!kept.has(o.id)) bits |= o.allow | o.deny;
+  return bits;
 }
 
 const INVITE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -73,11 +101,14 @@ export class ChannelService {
     }
     if (type === ChannelType.GUILD_CATEGORY) parentId = null;
     const parent = parentId ? g.channels.get(parentId) : undefined;
-    // A channel created in a category starts synced with its permissions, as in Discord.
-    const overwrites = input.permission_overwrites ? this.toOverwrites(g, input.permission_overwrites) : parent ? parent.overwrites.map((o) => ({ ...o })) : [];
-    if (overwrites.length > 0 && !hasPermission(g.basePermissions(actor.id), PermissionFlags.ADMINISTRATOR)) {
-      const mine = g.basePermissions(actor.id);
-      for (const o of overwrites) if (((o.allow | o.deny) & ~mine) !== 0n) throw ApiError.missingPermissions();
+    // A category the actor cannot see or manage is not a place to create channels in.
+    if (parent) requireChannelPermission(this.ctx, parent.id, actor, PermissionFlags.MANAGE_CHANNELS);
+    // A channel created in a category starts synced with its permissions, as in Discord; explicit
+    // overwrites may only set what the actor holds in that category (or the guild).
+    let overwrites: OverwriteRecord[] = parent ? parent.overwrites.map((o) => ({ ...o })) : [];
+    if (input.permission_overwrites) {
+      overwrites = this.toOverwrites(g, input.permission_overwrites);
+      if (overwrites.length > 0) assertMayWriteOverwrites(parent ? g.channelPermissions(parent, actor.id) : g.basePermissions(actor.id), [], overwrites);
     }
     const siblings = [...g.channels.values()].filter((c) => (type === ChannelType.GUILD_CATEGORY ? c.type === ChannelType.GUILD_CATEGORY : c.parent_id === parentId && c.type !== ChannelType.GUILD_CATEGORY));
     const position = input.position ?? (siblings.length === 0 ? 0 : Math.max(...siblings.map((c) => c.position)) + 1);
@@ -122,7 +153,7 @@ export class ChannelService {
     const channel = this.ctx.state.channels.get(channelId);
     if (!channel) throw ApiError.unknownChannel();
     if (!channel.guild_id) return this.modifyGroupDM(actor, channel, patch);
-    requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_CHANNELS);
+    const { permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_CHANNELS);
     const g = this.ctx.state.guilds.get(channel.guild_id)!;
     const next: ChannelRecord = { ...channel };
     const isText = channel.type === ChannelType.GUILD_TEXT || channel.type === ChannelType.GUILD_ANNOUNCEMENT;
@@ -139,25 +170,21 @@ export class ChannelService {
     if (patch.bitrate != null && channel.type === ChannelType.GUILD_VOICE) next.bitrate = patch.bitrate;
     if (patch.user_limit != null && channel.type === ChannelType.GUILD_VOICE) next.user_limit = patch.user_limit;
     if (patch.position != null) next.position = patch.position;
-    if (patch.parent_id !== undefined) {
-      if (patch.parent_id !== null) {
-        const parent = g.channels.get(patch.parent_id);
-        if (!parent || parent.type !== ChannelType.GUILD_CATEGORY || channel.type === ChannelType.GUILD_CATEGORY) {
-          throw ApiError.fieldError('parent_id', 'CHANNEL_PARENT_INVALID', 'Invalid parent channel');
-        }
-      }
+    if (patch.parent_id !== undefined && patch.parent_id !== channel.parent_id) {
+      this.requireDestination(g, actor, channel, patch.parent_id);
       next.parent_id = patch.parent_id;
     }
     let accessChanged = false;
     if (patch.permission_overwrites !== undefined) {
-      requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_ROLES);
       next.overwrites = this.toOverwrites(g, patch.permission_overwrites);
+      assertMayWriteOverwrites(permissions, channel.overwrites, next.overwrites);
       accessChanged = true;
     }
     await this.ctx.meta.upsertChannel(next);
     Object.assign(channel, next);
-    dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_UPDATE', channelToAPI(channel));
+    // Access first: whoever loses the channel gets CHANNEL_DELETE and is off its topic before the update goes out.
     if (accessChanged) this.ctx.bus.publish({ kind: 'guildAccess', guildId: g.id });
+    dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_UPDATE', channelToAPI(channel));
     return channelToAPI(channel);
   }
 
@@ -207,28 +234,64 @@ export class ChannelService {
     return api;
   }
 
+  /**
+   * PATCH /guilds/:id/channels, checked per entry as Discord documents it: a position alone takes
+   * MANAGE_CHANNELS in the guild (even for channels the actor cannot see); a new parent takes view
+   * and MANAGE_CHANNELS on the channel and on the destination, and at most one entry may change
+   * its parent (40009); `lock_permissions` is an overwrite write (MANAGE_ROLES, only what the actor
+   * holds). Everything is checked before anything changes.
+   */
   async reorderChannels(actor: UserRecord, guildId: string, moves: { id: string; position?: number | null | undefined; parent_id?: string | null | undefined; lock_permissions?: boolean | null | undefined }[]) {
     const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_CHANNELS);
-    const changed = new Map<string, ChannelRecord>();
+    const planned: { channel: ChannelRecord; position: number; parentId: string | null; overwrites: OverwriteRecord[] }[] = [];
+    let parentChanges = 0;
     for (const move of moves) {
       const c = g.channels.get(move.id);
       if (!c) throw ApiError.fieldError('id', 'CHANNEL_INVALID', 'Unknown channel');
-      if (move.position != null) c.position = move.position;
-      if (move.parent_id !== undefined) {
-        if (move.parent_id !== null) {
-          const parent = g.channels.get(move.parent_id);
-          if (!parent || parent.type !== ChannelType.GUILD_CATEGORY || c.type === ChannelType.GUILD_CATEGORY) {
-            throw ApiError.fieldError('parent_id', 'CHANNEL_PARENT_INVALID', 'Invalid parent channel');
-          }
-          if (move.lock_permissions) c.overwrites = parent.overwrites.map((o) => ({ ...o }));
+      const plan = { channel: c, position: move.position ?? c.position, parentId: c.parent_id, overwrites: c.overwrites };
+      const sync = move.lock_permissions === true && move.parent_id != null;
+      if (move.parent_id !== undefined && (move.parent_id !== c.parent_id || sync)) {
+        if (move.parent_id !== c.parent_id && ++parentChanges > 1) {
+          throw new ApiError(400, ErrorCode.OnlyOneChannelParentIdModified, 'Only one channel can have a parent_id modified at a time');
         }
-        c.parent_id = move.parent_id;
+        const { permissions } = requireChannelPermission(this.ctx, c.id, actor, PermissionFlags.MANAGE_CHANNELS);
+        const parent = this.requireDestination(g, actor, c, move.parent_id);
+        plan.parentId = move.parent_id;
+        if (sync && parent) {
+          plan.overwrites = parent.overwrites.map((o) => ({ ...o }));
+          assertMayWriteOverwrites(permissions, c.overwrites, plan.overwrites);
+        }
       }
-      changed.set(c.id, c);
+      planned.push(plan);
+    }
+    const changed = new Map<string, ChannelRecord>();
+    let accessChanged = false;
+    for (const { channel, position, parentId, overwrites } of planned) {
+      accessChanged ||= overwrites !== channel.overwrites;
+      Object.assign(channel, { position, parent_id: parentId, overwrites });
+      changed.set(channel.id, channel);
     }
     await this.ctx.meta.upsertChannels([...changed.values()]);
+    // Access first: whoever loses a channel gets CHANNEL_DELETE and is off its topic before the update goes out.
+    if (accessChanged) this.ctx.bus.publish({ kind: 'guildAccess', guildId });
     for (const c of changed.values()) dispatch(this.ctx, `c:${c.id}`, 'CHANNEL_UPDATE', channelToAPI(c));
-    if (moves.some((m) => m.lock_permissions)) this.ctx.bus.publish({ kind: 'guildAccess', guildId });
+  }
+
+  /**
+   * Where a channel may be moved: a category the actor can see and manage channels in, or the top
+   * level (MANAGE_CHANNELS in the guild). Returns the category, or null for the top level.
+   */
+  private requireDestination(g: GuildState, actor: UserRecord, channel: ChannelRecord, parentId: string | null): ChannelRecord | null {
+    if (parentId === null) {
+      requireGuildPermission(this.ctx, g.id, actor, PermissionFlags.MANAGE_CHANNELS);
+      return null;
+    }
+    const parent = g.channels.get(parentId);
+    if (!parent || parent.type !== ChannelType.GUILD_CATEGORY || channel.type === ChannelType.GUILD_CATEGORY) {
+      throw ApiError.fieldError('parent_id', 'CHANNEL_PARENT_INVALID', 'Invalid parent channel');
+    }
+    requireChannelPermission(this.ctx, parent.id, actor, PermissionFlags.MANAGE_CHANNELS);
+    return parent;
   }
 
   async putOverwrite(actor: UserRecord, channelId: string, targetId: string, input: { type: 0 | 1; allow?: bigint | null | undefined; deny?: bigint | null | undefined }): Promise<void> {
@@ -240,23 +303,26 @@ export class ChannelService {
     // ADMINISTRATOR is a guild-level permission: Discord ignores it in channel overwrites.
     const allow = (input.allow ?? 0n) & ~ADMINISTRATOR;
     const deny = (input.deny ?? 0n) & ~ADMINISTRATOR;
-    // Without ADMINISTRATOR one can only allow or deny permissions one has in the channel.
-    if (!hasPermission(permissions, PermissionFlags.ADMINISTRATOR) && ((allow | deny) & ~permissions) !== 0n) throw ApiError.missingPermissions();
-    const rest = channel.overwrites.filter((o) => o.id !== targetId);
-    channel.overwrites = [...rest, { id: targetId, type: input.type, allow, deny }];
+    const next = [...channel.overwrites.filter((o) => o.id !== targetId), { id: targetId, type: input.type, allow, deny }];
+    assertMayWriteOverwrites(permissions, channel.overwrites, next);
+    channel.overwrites = next;
     await this.ctx.meta.upsertChannel(channel);
-    dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_UPDATE', channelToAPI(channel));
+    // Access first: whoever loses the channel gets CHANNEL_DELETE and is off its topic before the update goes out.
     this.ctx.bus.publish({ kind: 'guildAccess', guildId });
+    dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_UPDATE', channelToAPI(channel));
   }
 
   async deleteOverwrite(actor: UserRecord, channelId: string, targetId: string): Promise<void> {
-    const { channel } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_ROLES);
+    const { channel, permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_ROLES);
     const guildId = requireGuildChannel(channel);
     if (!channel.overwrites.some((o) => o.id === targetId)) return;
-    channel.overwrites = channel.overwrites.filter((o) => o.id !== targetId);
+    // Deleting a deny lifts it: the same rule as writing one.
+    const next = channel.overwrites.filter((o) => o.id !== targetId);
+    assertMayWriteOverwrites(permissions, channel.overwrites, next);
+    channel.overwrites = next;
     await this.ctx.meta.upsertChannel(channel);
-    dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_UPDATE', channelToAPI(channel));
     this.ctx.bus.publish({ kind: 'guildAccess', guildId });
+    dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_UPDATE', channelToAPI(channel));
   }
 
   // Invites
@@ -276,8 +342,15 @@ export class ChannelService {
     const invite: InviteRecord = { code: inviteCode(), guild_id: guildId, channel_id: channelId, inviter_id: actor.id, max_age: maxAge, max_uses: maxUses, uses: 0, temporary: input.temporary ?? false, created_at: Date.now() };
     await this.ctx.meta.insertInvite(invite);
     const api = inviteToAPI(invite, this.ctx.state, true);
-    dispatch(this.ctx, `c:${channelId}`, 'INVITE_CREATE', { ...api, channel_id: channelId, guild_id: guildId });
+    this.dispatchToChannelManagers(channel, 'INVITE_CREATE', { ...api, channel_id: channelId, guild_id: guildId });
     return api;
+  }
+
+  /** INVITE_* go only to those who can manage the channel (MANAGE_CHANNELS on it), as on Discord. */
+  private dispatchToChannelManagers(channel: ChannelRecord, t: 'INVITE_CREATE' | 'INVITE_DELETE', d: unknown): void {
+    const g = channel.guild_id ? this.ctx.state.guilds.get(channel.guild_id) : undefined;
+    if (!g) return;
+    for (const userId of membersWithChannelPermission(g, channel, PermissionFlags.MANAGE_CHANNELS)) dispatch(this.ctx, `u:${userId}`, t, d);
   }
 
   private expired(i: InviteRecord, nowMs = Date.now()): boolean {
@@ -314,7 +387,8 @@ export class ChannelService {
       const after = await this.ctx.meta.findInvite(code);
       if (after && this.expired(after)) {
         await this.ctx.meta.deleteInvite(code);
-        dispatch(this.ctx, `c:${after.channel_id}`, 'INVITE_DELETE', { code, channel_id: after.channel_id, guild_id: g.id });
+        const channel = this.ctx.state.channels.get(after.channel_id);
+        if (channel) this.dispatchToChannelManagers(channel, 'INVITE_DELETE', { code, channel_id: after.channel_id, guild_id: g.id });
       }
     }
     return { ...inviteToAPI(invite, this.ctx.state, false), new_member: true, guild_id: g.id };
@@ -332,7 +406,7 @@ export class ChannelService {
       throw ApiError.missingPermissions();
     }
     await this.ctx.meta.deleteInvite(code);
-    dispatch(this.ctx, `c:${invite.channel_id}`, 'INVITE_DELETE', { code, channel_id: invite.channel_id, guild_id: channel.guild_id });
+    this.dispatchToChannelManagers(channel, 'INVITE_DELETE', { code, channel_id: invite.channel_id, guild_id: channel.guild_id });
     return inviteToAPI(invite, this.ctx.state, true);
   }
 

@@ -14,6 +14,7 @@ import { ApiError } from '../http/ApiError.ts';
 import type { ChannelRecord, GuildRecord, MemberRecord, RoleRecord, UserRecord } from '../store/records.ts';
 import { dispatch, requireGuildMember, requireGuildPermission, type DomainContext } from './DomainContext.ts';
 import { GuildState } from './DomainState.ts';
+import { membersWithPermission } from './permissionHolders.ts';
 import { gatewayGuildFor, guildToAPI, memberToAPI, roleToAPI, userToAPI } from './serialize.ts';
 
 const MAX_GUILDS_PER_USER = 200;
@@ -328,7 +329,7 @@ export class GuildService {
     const ban = { guild_id: guildId, user_id: userId, reason };
     await this.ctx.meta.putBan(ban);
     g.bans.set(userId, ban);
-    dispatch(this.ctx, `g:${guildId}`, 'GUILD_BAN_ADD', { guild_id: guildId, user: userToAPI(user) });
+    this.dispatchToBanViewers(g, 'GUILD_BAN_ADD', { guild_id: guildId, user: userToAPI(user) });
     if (deleteMessageSeconds > 0) {
       const since = this.ctx.ids.next();
       const sinceId = (BigInt(since) - (BigInt(deleteMessageSeconds * 1000) << 22n)).toString();
@@ -346,7 +347,13 @@ export class GuildService {
     if (!g.bans.has(userId)) throw ApiError.notFound(ErrorCode.UnknownBan, 'Ban');
     await this.ctx.meta.deleteBan(guildId, userId);
     g.bans.delete(userId);
-    dispatch(this.ctx, `g:${guildId}`, 'GUILD_BAN_REMOVE', { guild_id: guildId, user: userToAPI(this.ctx.state.users.get(userId)) });
+    this.dispatchToBanViewers(g, 'GUILD_BAN_REMOVE', { guild_id: guildId, user: userToAPI(this.ctx.state.users.get(userId)) });
+  }
+
+  /** GUILD_BAN_* go only to members with BAN_MEMBERS or VIEW_AUDIT_LOG, as Discord documents them. */
+  private dispatchToBanViewers(g: GuildState, t: 'GUILD_BAN_ADD' | 'GUILD_BAN_REMOVE', d: unknown): void {
+    const viewers = new Set([...membersWithPermission(g, PermissionFlags.BAN_MEMBERS), ...membersWithPermission(g, PermissionFlags.VIEW_AUDIT_LOG)]);
+    for (const userId of viewers) dispatch(this.ctx, `u:${userId}`, t, d);
   }
 
   listBans(actor: UserRecord, guildId: string) {

@@ -690,10 +690,13 @@ class Resolver {
     return true;
   }
 
+  /** A channel the invoker can see (an option or select value naming any other is invalid, so nothing about it leaks to the bot). */
   channel(id: string): ChannelRecord | null {
     const c = this.g?.channels.get(id);
-    if (!c) return null;
-    this.channels.set(id, { id: c.id, name: c.name, type: c.type, parent_id: c.parent_id, permissions: this.g!.channelPermissions(c, this.invokerId).toString() });
+    if (!c || !this.g) return null;
+    const permissions = this.g.channelPermissions(c, this.invokerId);
+    if (!hasPermission(permissions, PermissionFlags.VIEW_CHANNEL)) return null;
+    this.channels.set(id, { id: c.id, name: c.name, type: c.type, parent_id: c.parent_id, permissions: permissions.toString() });
     return c;
   }
 
