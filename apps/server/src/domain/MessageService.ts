@@ -58,6 +58,14 @@ export function parseEmoji(raw: string): string {
   throw ApiError.notFound(ErrorCode.UnknownEmoji, 'Emoji');
 }
 
+/**
+ * Components as stored for a message of `actor`: only applications (bot users) send them; a user
+ * account's are dropped without an error, as Discord does (the body was still parsed and bounded).
+ */
+function componentsFrom<T>(actor: UserRecord, components: T[] | null | undefined): T[] | null | undefined {
+  return actor.bot ? components : undefined;
+}
+
 export class MessageService {
   private readonly slowmode = new Map<string, number>();
   private readonly nonces = new Map<string, { messageId: string; expiresAt: number }>();
@@ -84,7 +92,8 @@ export class MessageService {
     this.requireTextChannel(channel);
     requireCanMessageIn(this.ctx.state, actor, channel);
     const content = input.content ?? '';
-    if (content.trim().length === 0 && (input.embeds?.length ?? 0) === 0 && input.attachments.length === 0 && (input.components?.length ?? 0) === 0) {
+    const components = componentsFrom(actor, input.components) ?? [];
+    if (content.trim().length === 0 && (input.embeds?.length ?? 0) === 0 && input.attachments.length === 0 && components.length === 0) {
       throw new ApiError(400, ErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
     }
     if (input.attachments.length > 0 && !hasPermission(permissions, PermissionFlags.ATTACH_FILES)) throw ApiError.missingPermissions();
@@ -134,7 +143,7 @@ export class MessageService {
       mention_roles: mentions.roles,
       attachments: input.attachments,
       embeds: input.embeds ?? [],
-      components: input.components ?? [],
+      components,
       pinned: false,
       pinned_at: null,
       flags: (input.flags ?? 0) & (MessageFlags.SUPPRESS_EMBEDS | MessageFlags.SUPPRESS_NOTIFICATIONS),
@@ -254,13 +263,14 @@ export class MessageService {
     const { channel, permissions } = requireVisibleChannel(this.ctx, channelId, actor);
     const record = await this.requireMessage(channelId, messageId);
     const own = record.author_id === actor.id;
-    const touchesContent = patch.content !== undefined || patch.embeds !== undefined || patch.components !== undefined;
+    const components = componentsFrom(actor, patch.components);
+    const touchesContent = patch.content !== undefined || patch.embeds !== undefined || components !== undefined;
     if (touchesContent && !own) throw new ApiError(403, ErrorCode.CannotEditOtherUsersMessage, 'Cannot edit a message authored by another user');
     if (!own && patch.flags != null && !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw ApiError.missingPermissions();
     const next: MessageRecord = { ...record };
     if (patch.content !== undefined) next.content = patch.content ?? '';
     if (patch.embeds !== undefined) next.embeds = patch.embeds ?? [];
-    if (patch.components !== undefined) next.components = patch.components ?? [];
+    if (components !== undefined) next.components = components ?? [];
     if (patch.flags != null) next.flags = (record.flags & ~MessageFlags.SUPPRESS_EMBEDS) | (patch.flags & MessageFlags.SUPPRESS_EMBEDS);
     if (next.content.trim() === '' && next.embeds.length === 0 && next.attachments.length === 0 && next.components.length === 0) {
       throw new ApiError(400, ErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');

@@ -169,13 +169,22 @@ export class WebhookService {
         applicationId: w.application_id,
         override: { username: body.username ?? w.name, avatar: body.avatar_url ?? w.avatar },
       },
-      body: { ...body, flags: (body.flags ?? 0) & ~64 },
+      body: { ...body, components: this.componentsFor(w, body), flags: (body.flags ?? 0) & ~64 },
       type: 0,
       interaction: null,
       loading: false,
       ephemeralTo: null,
     });
     return wait ? this.writer.serialize(record) : undefined;
+  }
+
+  /**
+   * Only application-owned webhooks (made by a bot, or for an application) send components; Discord
+   * drops them from other webhooks' messages without an error.
+   */
+  private componentsFor(w: WebhookRecord, body: WebhookMessageInput): WebhookMessageInput['components'] {
+    const appOwned = w.application_id !== null || (w.creator_id !== null && this.ctx.state.users.get(w.creator_id)?.bot === true);
+    return appOwned ? body.components : undefined;
   }
 
   /** A message this webhook sent (for GET/PATCH/DELETE /webhooks/:id/:token/messages/:message_id). */
@@ -190,7 +199,7 @@ export class WebhookService {
   }
 
   async editMessage(w: WebhookRecord, messageId: string, patch: WebhookMessageInput) {
-    return this.writer.serialize(await this.writer.edit(await this.ownMessage(w, messageId), patch, null));
+    return this.writer.serialize(await this.writer.edit(await this.ownMessage(w, messageId), { ...patch, components: this.componentsFor(w, patch) }, null));
   }
 
   async deleteMessage(w: WebhookRecord, messageId: string): Promise<void> {

@@ -122,7 +122,7 @@ export function channelRoutes(s: Services): RouteDef[] {
         const embeds = body.embeds ?? (body.embed ? [body.embed] : undefined);
         // Validate access before writing any file.
         s.messages.assertCanSend(c.user, cid(c));
-        const attachments = c.parts ? await storeFiles(c, body.attachments as { id: string | number; description?: string; filename?: string }[] | undefined) : [];
+        const attachments = c.parts ? await storeFiles(c, body.attachments) : [];
         return msg.send(c.user, cid(c), { ...body, embeds, attachments });
       },
     },
