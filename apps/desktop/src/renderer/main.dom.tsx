@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { StrictMode } from 'react';
 import './styles/app.css';
 import './styles/bots.css';
+import './styles/people.css';
 import { App } from './App.dom.tsx';
 import { getBridge } from './bridge/bridge.ts';
 import { startSession, storedToken } from './net/ConcordSession.ts';

@@ -1,9 +1,11 @@
-// Home's sidebar: find-or-start, the People view, and the direct message list (newest first)
-// with unread state and mention badges.
+// Home's sidebar: find-or-start, the Friends (People) view with its pending-request badge, and the
+// direct message list (newest first) with unread state and mention badges.
 import { memo } from 'react';
 import { ChannelType, type APIChannel } from '@concord/protocol';
 import { useMemberStore } from '../state/memberStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
+import { useRelationshipStore } from '../state/relationshipStore.ts';
+import { pendingIncomingCount } from '../lib/people.ts';
 import { HOME, useUiStore } from '../state/uiStore.ts';
 import { dmName, useChannelUnread, useCurrentChannelId, useDMChannels } from '../state/selectors.ts';
 import { navigateToChannel } from '../net/actions.ts';
@@ -25,7 +27,8 @@ export function DMSidebar() {
       <div className="channel-scroller thin-scroll" data-testid="dm-list">
         <div className={`nav-item ${selected === null ? 'selected' : ''}`} onClick={() => useUiStore.getState().selectChannel(HOME, null)} data-testid="people-nav">
           <MembersIcon />
-          <span>People</span>
+          <span>Friends</span>
+          <PendingBadge />
         </div>
         <div className="dm-heading">
           <span>Direct Messages</span>
@@ -41,6 +44,16 @@ export function DMSidebar() {
       <UserPanel />
     </aside>
   );
+}
+
+/** Incoming friend requests, on the Friends entry as on Discord. */
+function PendingBadge() {
+  const incoming = useRelationshipStore((s) => pendingIncomingCount(Object.values(s.byUserId)));
+  return incoming > 0 ? (
+    <span className="badge" style={{ marginLeft: 'auto' }} data-testid="friends-pending-badge">
+      {incoming}
+    </span>
+  ) : null;
 }
 
 const DMItem = memo(function DMItem({ channel, selected }: { channel: APIChannel; selected: boolean }) {

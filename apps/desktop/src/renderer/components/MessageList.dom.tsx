@@ -3,7 +3,7 @@
 // VirtualScroller.
 // Loads older pages near the top, acks at the bottom, offers "jump to present".
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { APIMessage } from '@concord/protocol';
+import { RelationshipType, type APIMessage } from '@concord/protocol';
 import { useMessageStore, type PendingMessage } from '../state/messageStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { useChannel, dmName, isDMChannel } from '../state/selectors.ts';
@@ -17,9 +17,12 @@ import { MessageItem, PendingItem } from './MessageItem.dom.tsx';
 import { SentCommandItem } from './BotMessageParts.dom.tsx';
 import { useInteractionStore, type SentCommand } from '../state/interactionStore.ts';
 import { ChannelIcon } from './ChannelSidebar.dom.tsx';
+import { blockedLabel, collapseBlocked, type BlockedRow } from '../lib/blockedMessages.ts';
+import { useRelationshipStore } from '../state/relationshipStore.ts';
 
 type Item =
   | Row
+  | BlockedRow
   | { kind: 'top'; key: string }
   | { kind: 'pending'; key: string; pending: PendingMessage; groupStart: boolean }
   | { kind: 'sent'; key: string; sent: SentCommand }
@@ -43,6 +46,8 @@ function estimate(item: Item): number {
       return item.groupStart ? 66 : 26;
     case 'sent':
       return 88;
+    case 'blocked':
+      return 28;
     case 'message': {
       const m = item.message;
       let h = item.groupStart ? 66 : 26;
@@ -70,6 +75,8 @@ export function MessageList({ channelId }: { channelId: string }) {
   const scroller = useRef<VirtualScrollerHandle>(null);
   const selfId = useSessionStore((s) => s.user?.id ?? '');
   const [detached, setDetached] = useState(false);
+  const relationships = useRelationshipStore((s) => s.byUserId);
+  const [shownBlocked, setShownBlocked] = useState<ReadonlySet<string>>(() => new Set());
   const messages = win?.messages ?? EMPTY;
   const hasMoreBefore = win?.hasMoreBefore ?? true;
   const hasMoreAfter = win?.hasMoreAfter ?? false;
@@ -77,7 +84,9 @@ export function MessageList({ channelId }: { channelId: string }) {
 
   const items = useMemo<Item[]>(() => {
     const list: Item[] = [{ kind: 'top', key: hasMoreBefore ? 'top-loading' : 'top-welcome' }];
-    list.push(...buildRows(messages, unreadMarker, formatDay));
+    const rows = buildRows(messages, unreadMarker, formatDay);
+    // Messages of users one has blocked collapse into "N blocked messages" rows.
+    list.push(...collapseBlocked(rows, (authorId) => relationships[authorId]?.type === RelationshipType.BLOCKED, shownBlocked));
     // A pending message joins the user's group when their last message is recent, as it will once sent.
     let last = messages[messages.length - 1];
     for (const p of pending) {
@@ -88,7 +97,7 @@ export function MessageList({ channelId }: { channelId: string }) {
     for (const c of sent) list.push({ kind: 'sent', key: `sent-${c.nonce}`, sent: c });
     list.push({ kind: 'bottom', key: 'bottom' });
     return list;
-  }, [messages, pending, sent, unreadMarker, hasMoreBefore, selfId]);
+  }, [messages, pending, sent, unreadMarker, hasMoreBefore, selfId, relationships, shownBlocked]);
 
   const stateRef = useRef({ channelId, hasMoreBefore, phase, loadingOlder: win?.loadingOlder ?? false, hasMoreAfter });
   stateRef.current = { channelId, hasMoreBefore, phase, loadingOlder: win?.loadingOlder ?? false, hasMoreAfter };
@@ -140,6 +149,25 @@ export function MessageList({ channelId }: { channelId: string }) {
         return <PendingItem pending={item.pending} groupStart={item.groupStart} />;
       case 'sent':
         return <SentCommandItem sent={item.sent} />;
+      case 'blocked':
+        return (
+          <div className="blocked-messages" data-testid="blocked-messages">
+            <span>{blockedLabel(item.count)}</span>
+            <span aria-hidden="true">—</span>
+            <button
+              data-testid="toggle-blocked-messages"
+              onClick={() =>
+                setShownBlocked((prev) => {
+                  const next = new Set(prev);
+                  if (!next.delete(item.key)) next.add(item.key);
+                  return next;
+                })
+              }
+            >
+              {item.expanded ? (item.count === 1 ? 'Hide message' : 'Hide messages') : item.count === 1 ? 'Show message' : 'Show messages'}
+            </button>
+          </div>
+        );
       case 'bottom':
         return <div style={{ height: 24 }} />;
       default: {

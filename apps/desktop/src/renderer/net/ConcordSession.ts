@@ -9,6 +9,7 @@ import { useGuildStore } from '../state/guildStore.ts';
 import { useMemberStore } from '../state/memberStore.ts';
 import { useMessageStore } from '../state/messageStore.ts';
 import { useReadStateStore } from '../state/readStateStore.ts';
+import { useRelationshipStore } from '../state/relationshipStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { applyReady, handleDispatch } from './dispatch.ts';
@@ -171,6 +172,7 @@ export async function endSession(reason: string | null = null): Promise<void> {
   useMemberStore.getState().reset();
   useMessageStore.getState().reset();
   useReadStateStore.getState().reset();
+  useRelationshipStore.getState().reset();
   useUiStore.getState().reset();
   useApplicationStore.getState().reset();
   resetInteractions();

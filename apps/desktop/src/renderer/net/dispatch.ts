@@ -44,6 +44,7 @@ import { maybeSession } from './ConcordSession.ts';
 import { notifyIfNeeded, refreshBadgeCount } from './notifications.ts';
 import { isViewingChannel } from './readStates.ts';
 import { saveSnapshot } from './snapshot.ts';
+import { applyRelationshipEvent, loadRelationships } from './relationships.ts';
 
 export function applyReady(ready: ReadyPayload): void {
   const guilds = ready.guilds.filter(isGatewayGuild);
@@ -59,6 +60,7 @@ export function applyReady(ready: ReadyPayload): void {
   for (const c of ready.private_channels) members.upsertUsers(c.recipients ?? []);
   for (const p of ready.presences ?? []) if (isPresence(p)) members.setPresence(p.user.id, { status: p.status, activities: p.activities ?? [] });
   useReadStateStore.getState().load(ready.read_state?.entries ?? []);
+  loadRelationships(ready.relationships);
   // Keep the user's last location when it still exists; otherwise fall back to Home.
   const ui = useUiStore.getState();
   if (ui.selectedGuildId !== '@me' && !guilds.some((g) => g.id === ui.selectedGuildId)) ui.selectGuild('@me');
@@ -289,6 +291,10 @@ export function handleDispatch(t: string, d: unknown): void {
     }
     case 'VOICE_STATE_UPDATE':
       applyVoiceState(d, undefined);
+      return;
+    case 'RELATIONSHIP_ADD':
+    case 'RELATIONSHIP_REMOVE':
+      applyRelationshipEvent(t, d);
       return;
     case 'CHANNEL_RECIPIENT_ADD':
     case 'CHANNEL_RECIPIENT_REMOVE':
