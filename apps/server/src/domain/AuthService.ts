@@ -1,37 +1,23 @@
-// Accounts and tokens. Passwords are hashed with scrypt (salted, N=16384); tokens are 32 random
-// bytes prefixed with the user id, and only their SHA-256 is stored, so a leaked database holds no
-// usable token. Tokens are revocable (logout, password change).
+// Accounts and tokens. Passwords are hashed with argon2id at OWASP's cost (PasswordHasher.ts);
+// tokens are 32 random bytes prefixed with the user id, and only their SHA-256 is stored, so a
+// leaked database holds no usable token. Tokens are revocable (logout, password change), and
+// failed logins are throttled per account and per address (LoginThrottle.ts).
 import { ErrorCode } from '@concord/protocol';
 import crypto from 'node:crypto';
-import { promisify } from 'node:util';
 import { ApiError } from '../http/ApiError.ts';
 import type { UserRecord } from '../store/records.ts';
 import type { DomainContext } from './DomainContext.ts';
 import { dispatch } from './DomainContext.ts';
+import { LoginThrottle } from './LoginThrottle.ts';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './PasswordHasher.ts';
 import { selfUserToAPI } from './serialize.ts';
-
-const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
-const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
-
-export async function hashPassword(password: string): Promise<string> {
-  const salt = crypto.randomBytes(16);
-  const key = await scrypt(password, salt, 32, SCRYPT);
-  return `scrypt$${SCRYPT.N}$${salt.toString('base64')}$${key.toString('base64')}`;
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, saltB64, keyB64] = stored.split('$');
-  if (scheme !== 'scrypt' || !n || !saltB64 || !keyB64) return false;
-  const expected = Buffer.from(keyB64, 'base64');
-  const key = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, { ...SCRYPT, N: Number(n) });
-  return crypto.timingSafeEqual(key, expected);
-}
 
 export const hashToken = (token: string): string => crypto.createHash('sha256').update(token).digest('base64url');
 
 export class AuthService {
   /** token hash -> user id; cleared on revoke. Saves a storage read on every request. */
   private readonly tokenCache = new Map<string, string>();
+  private readonly loginThrottle = new LoginThrottle();
 
   constructor(private readonly ctx: DomainContext) {}
 
@@ -70,13 +56,21 @@ export class AuthService {
     return { token: await this.issueToken(user.id), user_id: user.id };
   }
 
-  async login(input: { login: string; password: string }): Promise<{ token: string; user_id: string }> {
+  /** `address` is the client's IP (throttling); a failure costs the same whether the account exists or not. */
+  async login(input: { login: string; password: string }, address: string): Promise<{ token: string; user_id: string }> {
+    const retryAfterMs = this.loginThrottle.retryAfterMs(input.login, address);
+    if (retryAfterMs > 0) {
+      throw Object.assign(new ApiError(429, ErrorCode.General, 'You are being rate limited.'), { retryAfterS: Math.ceil(retryAfterMs / 1000) });
+    }
     const user = await this.ctx.meta.findUserByLogin(input.login);
-    const ok = user?.password_hash ? await verifyPassword(input.password, user.password_hash) : false;
+    const ok = user?.password_hash ? await verifyPassword(input.password, user.password_hash) : await verifyAgainstDummy(input.password);
     if (!user || !ok) {
+      this.loginThrottle.recordFailure(input.login, address);
       const err = { _errors: [{ code: 'INVALID_LOGIN', message: 'Login or password is invalid.' }] };
       throw ApiError.invalidForm({ login: err, password: err });
     }
+    this.loginThrottle.recordSuccess(input.login);
+    if (user.password_hash && needsRehash(user.password_hash)) await this.storeUser({ ...user, password_hash: await hashPassword(input.password) });
     return { token: await this.issueToken(user.id), user_id: user.id };
   }
 
@@ -143,11 +137,20 @@ export class AuthService {
       }
       next.password_hash = await hashPassword(patch.new_password);
     }
-    await this.ctx.meta.updateUser(next);
-    this.ctx.state.users.set(next.id, next);
+    await this.storeUser(next);
     const self = selfUserToAPI(next);
     dispatch(this.ctx, `u:${next.id}`, 'USER_UPDATE', self);
-    return self;
+    if (patch.new_password === undefined) return self;
+    // As Discord: a new password ends every session and token of the account, and the answer
+    // carries the one new token the caller continues with.
+    await this.revokeAllTokens(next.id);
+    this.ctx.bus.publish({ kind: 'disconnectUser', userId: next.id });
+    return { ...self, token: await this.issueToken(next.id) };
+  }
+
+  private async storeUser(user: UserRecord): Promise<void> {
+    await this.ctx.meta.updateUser(user);
+    this.ctx.state.users.set(user.id, user);
   }
 
   requireHuman(actor: UserRecord): void {

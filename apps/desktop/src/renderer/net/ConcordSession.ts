@@ -30,6 +30,8 @@ export interface Session {
 }
 
 let current: Session | null = null;
+/** While a password change is in flight, the gateway's 4004 (every token revoked) is expected, not a logout. */
+let tokenChangeInFlight = false;
 let snapshotTimer: ReturnType<typeof setInterval> | null = null;
 let unsubscribeLocation: (() => void) | null = null;
 const saveOnExit = () => saveSnapshot();
@@ -132,12 +134,28 @@ function onGatewayState(state: GatewayState, token: string, everReady: boolean):
       return;
     case 'closed':
       // 4004: the token was revoked or is wrong. Other fatal codes also need a new login.
-      if (state.reason !== 'closed by client') void endSession(`Your session ended (${state.code}). Please log in again.`);
+      if (state.reason !== 'closed by client' && !tokenChangeInFlight) void endSession(`Your session ended (${state.code}). Please log in again.`);
       return;
     default: {
       const never: never = state;
       throw new Error(`unhandled gateway state ${JSON.stringify(never)}`);
     }
+  }
+}
+
+/**
+ * Changes the password. The server revokes every token of the account (this one too, closing the
+ * gateway with 4004) and answers with a new one: the session restarts on it, nothing is logged out.
+ */
+export async function changePassword(password: string, newPassword: string): Promise<void> {
+  const session = getSession();
+  tokenChangeInFlight = true;
+  try {
+    const self = await session.api.modifyMe({ password, new_password: newPassword });
+    if (!self.token) throw new Error('the server did not answer with a new token');
+    await startSession(self.token);
+  } finally {
+    tokenChangeInFlight = false;
   }
 }
 

@@ -13,6 +13,7 @@ import { formatBytes } from '../lib/format.ts';
 import { colorForId } from '../lib/avatar.ts';
 import { Avatar } from '../components/Avatar.dom.tsx';
 import { SaveBar, SettingsLayout, SwitchRow } from './SettingsLayout.dom.tsx';
+import { ChangePassword } from './ChangePassword.dom.tsx';
 import { DeveloperPortal } from './DeveloperPortal.dom.tsx';
 
 function toast(text: string) {
@@ -113,6 +114,8 @@ function Account() {
           </div>
         </div>
       </div>
+      <div className="divider" />
+      <ChangePassword />
       <div className="divider" />
       <h3>Account Removal</h3>
       <p style={{ color: 'var(--text-muted)', fontSize: 14 }}>Logging out removes this device&apos;s cached messages and drafts.</p>

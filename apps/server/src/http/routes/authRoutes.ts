@@ -11,7 +11,7 @@ const AUTH_RULE = { limit: 10, windowMs: 60_000 };
 export function authRoutes(s: Services): RouteDef[] {
   return [
     { method: 'POST', path: '/auth/register', auth: 'none', rule: AUTH_RULE, handler: async (c) => s.auth.register(parseBody(RegisterBody, c.body)) },
-    { method: 'POST', path: '/auth/login', auth: 'none', rule: AUTH_RULE, handler: async (c) => s.auth.login(parseBody(LoginBody, c.body)) },
+    { method: 'POST', path: '/auth/login', auth: 'none', rule: AUTH_RULE, handler: async (c) => s.auth.login(parseBody(LoginBody, c.body), c.ip) },
     {
       method: 'POST',
       path: '/auth/logout',
