@@ -3,10 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldErrors } from './errors.ts';
 import {
+  AckBody,
   BulkDeleteBody,
   CreateMessageBody,
   CreateRoleBody,
   FollowChannelBody,
+  IdentifyData,
   LoginBody,
   MessageHistoryQuery,
   ModifyMemberBody,
@@ -234,5 +236,38 @@ describe('MessageHistoryQuery', () => {
   it('keeps before/after/around as snowflake strings and rejects a bad one', () => {
     expect(valueOf(MessageHistoryQuery, { limit: '10', before: '175928847299117063' })).toEqual({ limit: 10, before: '175928847299117063' });
     expect(codesAt(errorsOf(MessageHistoryQuery, { around: 'latest' }), 'around')).toEqual(['NUMBER_TYPE_COERCE']);
+  });
+});
+
+describe('allowed_mentions, message_reference and other client-controlled structures', () => {
+  it.each(['users', 'roles'] as const)('refuses parse ["%s"] together with a %s list (MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE)', (kind) => {
+    const errors = errorsOf(CreateMessageBody, { content: 'x', allowed_mentions: { parse: [kind], [kind]: ['175928847299117063'] } });
+    expect(errors).toEqual({ allowed_mentions: { _errors: [{ code: 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE', message: `parse:["${kind}"] and ${kind}: [ids...] are mutually exclusive.` }] } });
+  });
+
+  it('accepts parse with an empty list of the same kind, and a list without parse', () => {
+    expect(valueOf(CreateMessageBody, { content: 'x', allowed_mentions: { parse: ['users'], users: [] } }).allowed_mentions).toEqual({ parse: ['users'], users: [] });
+    expect(valueOf(CreateMessageBody, { content: 'x', allowed_mentions: { parse: ['everyone'], users: ['1'] } }).allowed_mentions).toEqual({ parse: ['everyone'], users: ['1'] });
+  });
+
+  it('refuses 101 allowed users and a parse value outside users/roles/everyone', () => {
+    expect(codesAt(errorsOf(CreateMessageBody, { allowed_mentions: { users: Array.from({ length: 101 }, (_, i) => String(i + 1)) } }), 'allowed_mentions', 'users')).toEqual(['BASE_TYPE_MAX_LENGTH']);
+    expect(parseWith(CreateMessageBody, { allowed_mentions: { parse: ['here'] } }).ok).toBe(false);
+  });
+
+  it('takes message_reference type 0 or 1 only', () => {
+    expect(valueOf(CreateMessageBody, { content: 'x', message_reference: { message_id: '1', type: 1 } }).message_reference?.type).toBe(1);
+    expect(parseWith(CreateMessageBody, { content: 'x', message_reference: { message_id: '1', type: 2 } }).ok).toBe(false);
+  });
+
+  it('strips unknown keys of an attachment description and of an ack body', () => {
+    expect(valueOf(CreateMessageBody, { attachments: [{ id: 0, filename: 'a.png', payload: 'x'.repeat(100) }] }).attachments).toEqual([{ id: 0, filename: 'a.png' }]);
+    expect(valueOf(AckBody, { token: null, anything: { deep: true } })).toEqual({ token: null });
+  });
+
+  it("bounds IDENTIFY's properties to 32 scalars", () => {
+    expect(parseWith(IdentifyData, { token: 't', properties: { os: 'linux', client_build_number: 1 } }).ok).toBe(true);
+    expect(parseWith(IdentifyData, { token: 't', properties: { os: { toString: 1 } } }).ok).toBe(false);
+    expect(parseWith(IdentifyData, { token: 't', properties: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])) }).ok).toBe(false);
   });
 });
