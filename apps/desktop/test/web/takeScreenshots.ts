@@ -106,6 +106,11 @@ async function main(): Promise<void> {
     await bob.api.sendMessage(dm.id, 'hey, scrim tonight at 9?');
     await alice.api.sendMessage(dm.id, 'sure, bring Carol');
     await bob.api.sendMessage(dm.id, "she's in, I'll make a group");
+    // Group DMs are between friends (Discord's rule): Bob befriends Alice and Carol first.
+    for (const friend of [alice, carol]) {
+      await bob.api.addFriend(friend.id);
+      await friend.api.addFriend(bob.id);
+    }
     const group = await bob.api.createGroupDM([alice.id, carol.id]);
     await bob.api.sendMessage(group.id, 'squad assemble 🚀');
     const dm2 = await dave.api.createDM(alice.id);
