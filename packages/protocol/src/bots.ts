@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { MessageComponentsSchema, ModalComponentsSchema } from './components.ts';
 import { addFieldIssue } from './fieldSchemas.ts';
+import { LinearRegex } from './linearRegex.ts';
 import { AllowedMentionsSchema, embedsSchema, permissionsSchema, snowflakeSchema } from './schemas.ts';
 import { GatewayIntents } from './gateway.ts';
 import type { Snowflake } from './snowflake.ts';
@@ -574,9 +575,26 @@ const autoModAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal(3), metadata: z.object({ duration_seconds: z.number().int().min(1).max(2_419_200) }) }),
 ]);
 
+/**
+ * One auto-moderation pattern: RE2 / Rust syntax as Discord documents it (no backreferences or
+ * look-around), compiled by the same linear-time engine the server runs, so what is accepted here
+ * always runs in linear time there.
+ */
+const autoModRegexSchema = z
+  .string()
+  .min(1)
+  .max(260)
+  .superRefine((p, ctx) => {
+    const why = LinearRegex.check(p);
+    if (why !== null) issue(ctx, [], 'AUTO_MODERATION_INVALID_REGEX', `Invalid regex: ${why}`);
+  });
+
+/** Discord's allow_list caps: 100 entries for keyword rules, 1000 for keyword preset rules. */
+export const AUTOMOD_ALLOW_LIST_MAX: Readonly<Record<number, number>> = { [1]: 100, [4]: 1000 };
+
 const triggerMetadata = z.object({
   keyword_filter: z.array(z.string().min(1).max(60)).max(1000).optional(),
-  regex_patterns: z.array(z.string().min(1).max(260)).max(10).optional(),
+  regex_patterns: z.array(autoModRegexSchema).max(10).optional(),
   presets: z.array(z.number().int().min(1).max(3)).max(3).optional(),
   allow_list: z.array(z.string().min(1).max(60)).max(1000).optional(),
   mention_total_limit: z.number().int().min(1).max(50).optional(),
@@ -600,12 +618,9 @@ export const CreateAutoModRuleBody = z
     }
     if (r.trigger_type === 4 && !r.trigger_metadata?.presets?.length) issue(ctx, ['trigger_metadata', 'presets'], 'BASE_TYPE_REQUIRED', 'A keyword preset rule needs presets');
     if (r.trigger_type === 5 && !r.trigger_metadata?.mention_total_limit) issue(ctx, ['trigger_metadata', 'mention_total_limit'], 'BASE_TYPE_REQUIRED', 'A mention spam rule needs mention_total_limit');
-    for (const p of r.trigger_metadata?.regex_patterns ?? []) {
-      try {
-        new RegExp(p, 'iu');
-      } catch {
-        issue(ctx, ['trigger_metadata', 'regex_patterns'], 'AUTO_MODERATION_INVALID_REGEX', `Invalid regex: ${p}`);
-      }
+    const allowMax = AUTOMOD_ALLOW_LIST_MAX[r.trigger_type];
+    if (allowMax !== undefined && (r.trigger_metadata?.allow_list?.length ?? 0) > allowMax) {
+      issue(ctx, ['trigger_metadata', 'allow_list'], 'BASE_TYPE_MAX_LENGTH', `Must be ${allowMax} or fewer in length.`);
     }
   });
 export type AutoModRuleInput = z.infer<typeof CreateAutoModRuleBody>;

@@ -6,6 +6,7 @@ export * from './types.ts';
 export * from './errors.ts';
 export * from './schemas.ts';
 export * from './bots.ts';
+export { LinearRegex, MAX_REGEX_PROGRAM_SIZE, RegexSyntaxError, type LinearMatch, type SearchResult } from './linearRegex.ts';
 export * from './codec/GatewayCodec.ts';
 export * from './codec/JsonCodec.ts';
 export * from './codec/BinaryCodec.ts';
