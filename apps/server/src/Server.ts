@@ -1,11 +1,12 @@
 // Composition root: opens storage, builds the domain, and serves REST, the gateway, attachments,
 // health, metrics and the web client from one uWebSockets.js app on one port.
 import { SnowflakeGenerator } from '@concord/protocol';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
-import uws, { type HttpResponse, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
+import uws, { type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import { botPlatformRoutes, createBotPlatform } from './BotPlatform.ts';
 import { InProcessEventBus } from './bus/InProcessEventBus.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -19,6 +20,9 @@ import { PresenceService } from './domain/PresenceService.ts';
 import { RelationshipService } from './domain/RelationshipService.ts';
 import { Gateway } from './gateway/Gateway.ts';
 import { HttpServer } from './http/HttpServer.ts';
+import { redactingLogger } from './http/logRedaction.ts';
+import { NOT_FOUND_BODY, serveFile } from './http/serveFile.ts';
+import { UwsGuard } from './http/UwsGuard.ts';
 import { authRoutes } from './http/routes/authRoutes.ts';
 import { channelRoutes } from './http/routes/channelRoutes.ts';
 import { guildRoutes } from './http/routes/guildRoutes.ts';
@@ -59,7 +63,7 @@ export interface StartOptions {
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig({ ...process.env, ...options.env });
-  const log = options.logger ?? pino({ level: config.logLevel, base: { svc: 'concord' } });
+  const log = redactingLogger(options.logger ?? pino({ level: config.logLevel, base: { svc: 'concord' } }));
   const impl = uwsImplementation();
   log.info({ uws: impl }, `uWebSockets.js implementation: ${impl}`);
   if (impl !== 'native' && !config.uwsAllowFallback) {
@@ -73,6 +77,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const bus = new InProcessEventBus();
   const presence = new PresenceService(state, bus);
   const metrics = new Metrics();
+  const guard = new UwsGuard(log, metrics);
   let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const ctx: DomainContext = {
     state,
@@ -93,9 +98,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const bots = await createBotPlatform({ ctx, db, auth, guilds, messages: messageService, log });
 
   const app = uws.App();
-  const gateway = new Gateway(ctx, auth, log, metrics, {
+  const gateway = new Gateway(ctx, auth, log, metrics, guard, {
     resumeWindowMs: config.resumeWindowMs,
     replayBufferEvents: config.replayBufferEvents,
+    maxSocketsPerIp: config.maxSocketsPerIp,
+    identifyTimeoutMs: config.identifyTimeoutMs,
     publicWsUrl: config.publicUrl ? config.publicUrl.replace(/^http/, 'ws') : null,
     privilegedIntentsAllowed: (user) => bots.applications.privilegedIntentsAllowed(user),
     readyExtras: (user) => bots.applications.readyExtras(user),
@@ -111,38 +118,47 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     sessionStartLimit: (userId) => gateway.sessionStartLimit(userId),
     ...bots,
   };
-  const http = new HttpServer(auth, log, metrics, { rateLimits: config.rateLimits, maxUploadBytes: config.maxUploadBytes });
+  const http = new HttpServer(auth, metrics, { rateLimits: config.rateLimits, maxUploadBytes: config.maxUploadBytes }, guard);
   http.addRoutes([...authRoutes(services), ...botPlatformRoutes(services, [...guildRoutes(services), ...channelRoutes(services)])]);
   http.addRoutes(relationshipRoutes(new RelationshipService(ctx)));
   http.attach(app);
 
-  app.get('/healthz', (res) => {
-    res.cork(() => res.writeHeader('content-type', 'application/json').end(JSON.stringify({ ok: true, sessions: gateway.connectedCount, uws: impl })));
-  });
-  app.get('/metrics', (res) => {
-    let aborted = false;
-    res.onAborted(() => {
-      aborted = true;
-    });
-    metrics.registry
-      .metrics()
-      .then((text) => {
-        if (!aborted) res.cork(() => res.writeHeader('content-type', metrics.registry.contentType).end(text));
-      })
-      .catch((e: unknown) => {
-        log.error({ err: e }, 'metrics rendering failed');
-        if (!aborted) res.cork(() => res.writeStatus('500 Internal Server Error').end());
+  app.get(
+    '/healthz',
+    guard.http('healthz', (r) => {
+      r.respond('200 OK', { 'content-type': 'application/json' }, JSON.stringify({ ok: true, sessions: gateway.connectedCount, uws: impl }));
+    }),
+  );
+  app.get(
+    '/metrics',
+    guard.http('metrics', async (r, req) => {
+      const refusal = metricsRefusal(config.metricsToken, req.getHeader('authorization'), decodeText(r.res.getRemoteAddressAsText()));
+      if (refusal) {
+        r.respond(refusal.status, { 'content-type': 'application/json' }, refusal.body);
+        return;
+      }
+      const text = await metrics.registry.metrics();
+      r.respond('200 OK', { 'content-type': metrics.registry.contentType }, text);
+    }),
+  );
+  app.get(
+    '/attachments/:sha/:name',
+    guard.http('attachments', async (r, req) => {
+      const file = attachments.locate(req.getParameter(0) ?? '');
+      const name = safeDecodeURIComponent(req.getParameter(1) ?? '') ?? 'file';
+      const type = contentTypeFor(name);
+      await serveFile(r, file, {
+        'content-type': type,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'public, max-age=31536000, immutable',
+        ...(isInline(type) ? {} : { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}` }),
       });
-  });
-  app.get('/attachments/:sha/:name', (res, req) => {
-    const file = attachments.locate(req.getParameter(0) ?? '');
-    const name = decodeURIComponent(req.getParameter(1) ?? '');
-    serveFile(res, file, contentTypeFor(name), !isInline(contentTypeFor(name)) ? name : null, 'public, max-age=31536000, immutable');
-  });
+    }),
+  );
   gateway.attach(app);
   attachOAuth2Page(app);
   const webRoot = config.webRoot ?? DEFAULT_WEB_ROOT;
-  attachWebClient(app, webRoot, log);
+  attachWebClient(app, webRoot, log, guard);
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new Error(`cannot listen on ${config.host}:${config.port} (port in use?)`))));
@@ -173,31 +189,39 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 const WEB_CLIENT_CSP =
   "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-function serveFile(res: HttpResponse, file: string | null, contentType: string, downloadName: string | null, cacheControl: string, csp: string | null = null): void {
-  if (!file) {
-    res.cork(() => res.writeStatus('404 Not Found').writeHeader('content-type', 'application/json').end('{"message":"404: Not Found","code":0}'));
-    return;
+const textDecoder = new TextDecoder();
+const decodeText = (b: ArrayBuffer) => textDecoder.decode(b);
+
+/** decodeURIComponent without the URIError: null for malformed percent-encoding. */
+function safeDecodeURIComponent(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
   }
-  let aborted = false;
-  res.onAborted(() => {
-    aborted = true;
-  });
-  fs.promises
-    .readFile(file)
-    .then((data) => {
-      if (aborted) return;
-      res.cork(() => {
-        res.writeHeader('content-type', contentType);
-        res.writeHeader('x-content-type-options', 'nosniff');
-        res.writeHeader('cache-control', cacheControl);
-        if (csp) res.writeHeader('content-security-policy', csp);
-        if (downloadName) res.writeHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(downloadName)}`);
-        res.end(data);
-      });
-    })
-    .catch(() => {
-      if (!aborted) res.cork(() => res.writeStatus('404 Not Found').end());
-    });
+}
+
+const FORBIDDEN_BODY = '{"message":"403: Forbidden","code":0}';
+
+/**
+ * Who may read /metrics: with METRICS_TOKEN set, a matching bearer token (from anywhere); without
+ * it, loopback peers only. Null when allowed, else the answer.
+ */
+function metricsRefusal(token: string | null, authorization: string, peer: string): { status: string; body: string } | null {
+  if (token !== null) {
+    const given = Buffer.from(authorization);
+    const expected = Buffer.from(`Bearer ${token}`);
+    return given.length === expected.length && crypto.timingSafeEqual(given, expected) ? null : { status: '403 Forbidden', body: FORBIDDEN_BODY };
+  }
+  return isLoopback(peer) ? null : { status: '404 Not Found', body: NOT_FOUND_BODY };
+}
+
+/** 127.0.0.0/8 and ::1, also as uWS spells them (IPv4-mapped, zero-padded IPv6). */
+export function isLoopback(address: string): boolean {
+  const a = address.toLowerCase();
+  if (a.startsWith('127.') || a === '::1') return true;
+  if (/^(?:0{1,4}:){5}ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(a) || a.startsWith('::ffff:127.')) return true;
+  return /^(?:0{1,4}:){7}0{0,3}1$/.test(a);
 }
 
 const WEB_TYPES: Record<string, string> = {
@@ -214,37 +238,34 @@ const WEB_TYPES: Record<string, string> = {
 };
 
 /** Serves the built web client; unknown paths get index.html so client-side routes work. */
-function attachWebClient(app: TemplatedApp, webRoot: string, log: Logger): void {
+function attachWebClient(app: TemplatedApp, webRoot: string, log: Logger, guard: UwsGuard): void {
   const root = path.resolve(webRoot);
-  app.get('/*', (res, req) => {
-    const url = req.getUrl();
-    let rel: string;
-    try {
-      rel = decodeURIComponent(url).replace(/^\/+/, '');
-    } catch {
-      rel = '';
-    }
-    let file = path.resolve(root, rel || 'index.html');
-    if (!file.startsWith(root + path.sep) && file !== root) file = path.join(root, 'index.html');
-    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      // The build uses relative asset URLs (so Electron can load it from file://): on a client-side
-      // route such as /invite/abc the browser asks for /invite/assets/x.js, which is /assets/x.js.
-      const nested = /(?:^|\/)assets\/([^/]+)$/.exec(rel);
-      const asset = nested ? path.join(root, 'assets', nested[1]!) : null;
-      file = asset && fs.existsSync(asset) ? asset : path.join(root, 'index.html');
-    }
-    if (!fs.existsSync(file)) {
-      res.cork(() =>
-        res
-          .writeStatus('503 Service Unavailable')
-          .writeHeader('content-type', 'text/plain; charset=utf-8')
-          .end('The web client is not built. Run `npm run build:web` (npm start does this for you).'),
-      );
-      log.debug({ webRoot }, 'web client requested but not built');
-      return;
-    }
-    const ext = path.extname(file).slice(1);
-    const immutable = file.includes(`${path.sep}assets${path.sep}`);
-    serveFile(res, file, WEB_TYPES[ext] ?? 'application/octet-stream', null, immutable ? 'public, max-age=31536000, immutable' : 'no-cache', ext === 'html' ? WEB_CLIENT_CSP : null);
-  });
+  app.get(
+    '/*',
+    guard.http('web', async (r, req) => {
+      const rel = (safeDecodeURIComponent(req.getUrl()) ?? '').replace(/^\/+/, '');
+      let file = path.resolve(root, rel || 'index.html');
+      if (!file.startsWith(root + path.sep) && file !== root) file = path.join(root, 'index.html');
+      if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+        // The build uses relative asset URLs (so Electron can load it from file://): on a client-side
+        // route such as /invite/abc the browser asks for /invite/assets/x.js, which is /assets/x.js.
+        const nested = /(?:^|\/)assets\/([^/]+)$/.exec(rel);
+        const asset = nested ? path.join(root, 'assets', nested[1]!) : null;
+        file = asset && fs.existsSync(asset) ? asset : path.join(root, 'index.html');
+      }
+      if (!fs.existsSync(file)) {
+        r.respond('503 Service Unavailable', { 'content-type': 'text/plain; charset=utf-8' }, 'The web client is not built. Run `npm run build:web` (npm start does this for you).');
+        log.debug({ webRoot }, 'web client requested but not built');
+        return;
+      }
+      const ext = path.extname(file).slice(1);
+      const immutable = file.includes(`${path.sep}assets${path.sep}`);
+      await serveFile(r, file, {
+        'content-type': WEB_TYPES[ext] ?? 'application/octet-stream',
+        'x-content-type-options': 'nosniff',
+        'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ...(ext === 'html' ? { 'content-security-policy': WEB_CLIENT_CSP } : {}),
+      });
+    }),
+  );
 }

@@ -23,6 +23,9 @@ const ConfigSchema = z.object({
   RESUME_WINDOW_MS: z.coerce.number().int().min(1000).default(180_000),
   REPLAY_BUFFER_EVENTS: z.coerce.number().int().min(100).default(50_000),
   SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
+  MAX_SOCKETS_PER_IP: z.coerce.number().int().min(1).default(100),
+  IDENTIFY_TIMEOUT_MS: z.coerce.number().int().min(500).default(20_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -40,6 +43,12 @@ export interface Config {
   resumeWindowMs: number;
   replayBufferEvents: number;
   sqliteSynchronous: 'normal' | 'full';
+  /** Gateway sockets one address may hold open; more are refused at upgrade with 429. */
+  maxSocketsPerIp: number;
+  /** A gateway socket that has not sent IDENTIFY or RESUME by then is closed with 4009. */
+  identifyTimeoutMs: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`; when not, only loopback peers get it. */
+  metricsToken: string | null;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -64,5 +73,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     resumeWindowMs: c.RESUME_WINDOW_MS,
     replayBufferEvents: c.REPLAY_BUFFER_EVENTS,
     sqliteSynchronous: c.SQLITE_SYNCHRONOUS,
+    maxSocketsPerIp: c.MAX_SOCKETS_PER_IP,
+    identifyTimeoutMs: c.IDENTIFY_TIMEOUT_MS,
+    metricsToken: c.METRICS_TOKEN ?? null,
   };
 }

@@ -17,6 +17,8 @@ export class Metrics {
     labelNames: ['method', 'route', 'status'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   });
+  readonly encodeErrors = new client.Counter({ name: 'concord_gateway_encode_errors_total', help: 'Dispatch events an encoding could not encode (the event is dropped for everyone)', registers: [this.registry], labelNames: ['encoding', 'event'] });
+  readonly refusedSockets = new client.Counter({ name: 'concord_gateway_refused_sockets_total', help: 'WebSocket upgrades refused, by reason', registers: [this.registry], labelNames: ['reason'] });
   readonly handlerErrors = new client.Counter({ name: 'concord_unexpected_errors_total', help: 'Unexpected errors caught at a boundary', registers: [this.registry], labelNames: ['where'] });
 
   constructor() {

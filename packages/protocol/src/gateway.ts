@@ -118,6 +118,7 @@ export const DISPATCH_EVENTS = [
   'USER_SETTINGS_UPDATE',
   'RELATIONSHIP_ADD',
   'RELATIONSHIP_REMOVE',
+  'RATE_LIMITED',
 ] as const;
 export type DispatchEventName = (typeof DISPATCH_EVENTS)[number];
 

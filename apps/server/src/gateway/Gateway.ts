@@ -27,6 +27,7 @@ import {
   jsonCodec,
   binaryCodec,
   type DispatchEventName,
+  type GatewayCodec,
   type GatewayPayload,
   type ReadyPayload,
   type APIMessage,
@@ -40,16 +41,21 @@ import type { AuthService } from '../domain/AuthService.ts';
 import type { DomainContext } from '../domain/DomainContext.ts';
 import { relationshipsToAPI } from '../domain/RelationshipService.ts';
 import { LARGE_GUILD_THRESHOLD, channelToAPI, gatewayGuildFor, memberToAPI, privateChannelFor, selfUserToAPI } from '../domain/serialize.ts';
+import type { UwsGuard } from '../http/UwsGuard.ts';
 import type { Metrics } from '../metrics.ts';
 import type { UserRecord } from '../store/records.ts';
 import { GatewaySession, type GatewaySocket, type SocketData } from './GatewaySession.ts';
 import { ReplayBuffer } from './ReplayBuffer.ts';
 
-const IDENTIFY_TIMEOUT_MS = 30_000;
 const HEARTBEAT_GRACE_MS = 15_000;
 const SWEEP_INTERVAL_MS = 5_000;
 const CODECS = [jsonCodec, binaryCodec] as const;
 const decoder = new TextDecoder();
+/** IDENTIFYs per user, as GET /gateway/bot reports them in session_start_limit (Discord's 1000 a day). */
+export const SESSION_START_LIMIT = { total: 1000, windowMs: 86_400_000 } as const;
+/** A full member list (query "", no user_ids) of one guild per session, at most once in this window. */
+const FULL_MEMBER_LIST_INTERVAL_MS = 30_000;
+const ZLIB_OPTIONS: zlib.ZlibOptions = { chunkSize: 64 * 1024 };
 
 const SESSION_ENDING_CODES: ReadonlySet<number> = new Set([4003, 4004, 4007, 4009, 4010, 4011, 4012, 4013, 4014]);
 const MESSAGE_EVENTS = new Set<string>(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE', 'MESSAGE_DELETE_BULK']);
@@ -59,6 +65,10 @@ export interface GatewayOptions {
   resumeWindowMs: number;
   replayBufferEvents: number;
   publicWsUrl: string | null;
+  /** Sockets one address may hold open; further upgrades are refused with HTTP 429. */
+  maxSocketsPerIp: number;
+  /** A socket that has not IDENTIFYed (or RESUMEd) by then is closed with 4009. */
+  identifyTimeoutMs?: number;
   /** Whether a bot user may use privileged intents (filled in by the applications module). */
   privilegedIntentsAllowed?: (user: UserRecord) => number;
   /** Extra READY fields for bots (the application object). */
@@ -66,6 +76,24 @@ export interface GatewayOptions {
 }
 
 type ZlibInternal = zlib.Deflate & { _processChunk(chunk: Uint8Array, flushFlag: number): Buffer };
+
+const HELLO: GatewayPayload = { op: GatewayOpcode.Hello, d: { heartbeat_interval: HEARTBEAT_INTERVAL_MS, _trace: ['concord-gateway'] }, s: null, t: null };
+const helloFrames = new Map<GatewayCodec, { frame: string | Uint8Array; raw: Buffer; deflated: Buffer }>();
+
+/** HELLO is the same for every socket of an encoding: encoded (and compressed as a fresh zlib stream starts) once. */
+function helloFor(codec: GatewayCodec): { frame: string | Uint8Array; raw: Buffer; deflated: Buffer } {
+  let hello = helloFrames.get(codec);
+  if (!hello) {
+    const frame = codec.encode(HELLO);
+    const raw = typeof frame === 'string' ? Buffer.from(frame) : Buffer.from(frame);
+    const deflate = zlib.createDeflate(ZLIB_OPTIONS) as ZlibInternal;
+    const deflated = deflate._processChunk(raw, zlib.constants.Z_SYNC_FLUSH);
+    deflate.close();
+    hello = { frame, raw, deflated };
+    helloFrames.set(codec, hello);
+  }
+  return hello;
+}
 
 export class Gateway {
   private seq = 0;
@@ -77,7 +105,12 @@ export class Gateway {
   private readonly userAccess = new Map<string, Set<string>>();
   private readonly perSessionScopes = new Map<string, Set<GatewaySession>>();
   private readonly sockets = new Set<GatewaySocket>();
-  private readonly identifyTimes = new Map<string, number[]>();
+  /** Fixed-window IDENTIFY counts per user, the limit that GET /gateway/bot reports. */
+  private readonly identifyWindows = new Map<string, { startedAtMs: number; count: number }>();
+  private readonly socketsPerIp = new Map<string, number>();
+  /** Last full member list request per session and guild (`<session>:<guild>`), for the op 8 rate limit. */
+  private readonly fullMemberListAt = new Map<string, number>();
+  private readonly identifyTimeoutMs: number;
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
   private unsubscribeBus: (() => void) | null = null;
 
@@ -86,16 +119,18 @@ export class Gateway {
     private readonly auth: AuthService,
     private readonly log: Logger,
     private readonly metrics: Metrics,
+    private readonly guard: UwsGuard,
     private readonly options: GatewayOptions,
   ) {
     this.replay = new ReplayBuffer(options.replayBufferEvents, options.resumeWindowMs);
+    this.identifyTimeoutMs = options.identifyTimeoutMs ?? 20_000;
   }
 
   attach(app: TemplatedApp): void {
     this.app = app;
     app.ws<SocketData>('/*', this.behavior());
-    this.unsubscribeBus = this.ctx.bus.subscribe((m) => this.onBus(m));
-    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.unsubscribeBus = this.ctx.bus.subscribe(this.guard.callback('gateway.bus', (m: BusMessage) => this.onBus(m)));
+    this.sweepTimer = setInterval(this.guard.callback('gateway.sweep', () => this.sweep()), Math.min(SWEEP_INTERVAL_MS, Math.max(250, this.identifyTimeoutMs / 2)));
     this.sweepTimer.unref();
   }
 
@@ -152,19 +187,40 @@ export class Gateway {
     const app = this.app;
     if (!app) return;
     const seq = ++this.seq;
+    // Every encoding encodes the event before anyone gets it: an event one encoding cannot carry
+    // (too deep for the binary codec, a BigInt for JSON) is dropped for everyone and never enters
+    // the replay buffer, so no recipient or RESUME sees what another could not.
+    const frames: (string | Uint8Array)[] = [];
+    for (const codec of CODECS) {
+      const frame = this.tryEncode(codec, { op: 0, t, d, s: seq });
+      if (frame === null) return;
+      frames.push(frame);
+    }
     this.replay.push({ seq, scope, t, d, atMs: Date.now() });
     this.metrics.eventsDispatched.inc({ event: t });
     let delivered = 0;
-    for (const codec of CODECS) {
+    for (const [i, codec] of CODECS.entries()) {
       const topic = `${codec.encoding}:${scope}`;
       const n = app.numSubscribers(topic);
       if (n === 0) continue;
-      app.publish(topic, codec.encode({ op: 0, t, d, s: seq }), codec.binaryFrames);
+      app.publish(topic, frames[i]!, codec.binaryFrames);
       delivered += n;
     }
     const perSession = this.perSessionScopes.get(scope);
     if (perSession) for (const s of perSession) if (this.sendFiltered(s, seq, t, d)) delivered++;
     if (delivered > 0) this.metrics.deliveries.inc(delivered);
+  }
+
+  /** Encodes one payload, or counts and logs the failure and returns null (codecs throw on what they cannot carry). */
+  private tryEncode(codec: GatewayCodec, payload: GatewayPayload): string | Uint8Array | null {
+    try {
+      return codec.encode(payload);
+    } catch (e) {
+      const event = payload.t ?? `op${payload.op}`;
+      this.metrics.encodeErrors.inc({ encoding: codec.encoding, event });
+      this.log.error({ err: e, encoding: codec.encoding, event }, 'gateway event could not be encoded; dropped');
+      return null;
+    }
   }
 
   /** Intents, shard and MESSAGE_CONTENT rules for sessions served one by one. Returns whether sent. */
@@ -200,14 +256,28 @@ export class Gateway {
   private sendOnSocket(ws: GatewaySocket, payload: GatewayPayload): void {
     const ud = ws.getUserData();
     if (ud.closed) return;
-    const frame = ud.codec.encode(payload);
-    if (ud.deflate) {
+    const frame = this.tryEncode(ud.codec, payload);
+    if (frame === null) return;
+    if (ud.compress) {
       const input = typeof frame === 'string' ? Buffer.from(frame) : frame;
-      const out = (ud.deflate as ZlibInternal)._processChunk(input, zlib.constants.Z_SYNC_FLUSH);
+      const out = (this.deflateFor(ud) as ZlibInternal)._processChunk(input, zlib.constants.Z_SYNC_FLUSH);
       ws.send(out, true);
       return;
     }
     ws.send(frame, ud.codec.binaryFrames);
+  }
+
+  /**
+   * The socket's zlib stream, made on its first frame after HELLO: a socket that never sends
+   * anything costs no compressor. HELLO went out as the precomputed start of a fresh stream, so the
+   * new stream is fed the same bytes (output discarded) to be in the state the client's inflater is in.
+   */
+  private deflateFor(ud: SocketData): zlib.Deflate {
+    if (ud.deflate) return ud.deflate;
+    const deflate = zlib.createDeflate(ZLIB_OPTIONS);
+    (deflate as ZlibInternal)._processChunk(helloFor(ud.codec).raw, zlib.constants.Z_SYNC_FLUSH);
+    ud.deflate = deflate;
+    return deflate;
   }
 
   private nextSeq(): number {
@@ -316,14 +386,35 @@ export class Gateway {
       // the ReplayBuffer fills the gap, so nothing is lost.
       closeOnBackpressureLimit: 1,
       sendPingsAutomatically: false,
-      upgrade: (res, req, context) => this.upgrade(res, req, context),
-      open: (ws) => this.onOpen(ws),
-      message: (ws, message, isBinary) => this.onMessage(ws, message, isBinary),
-      close: (ws, code) => this.onClose(ws, code),
+      // Every callback runs behind the guard: a throw closes that socket with 4000, never the process.
+      upgrade: (res, req, context) => {
+        let upgraded = false;
+        let aborted = false;
+        res.onAborted(() => (aborted = true));
+        this.guard.run(
+          'gateway.upgrade',
+          () => (upgraded = this.upgrade(res, req, context)),
+          () => {
+            if (!upgraded && !aborted) res.cork(() => res.writeStatus('500 Internal Server Error').end());
+          },
+        );
+      },
+      open: (ws) => this.guard.run('gateway.open', () => this.onOpen(ws), () => this.close(ws, GatewayCloseCode.UnknownError, 'Unknown error.')),
+      message: (ws, message, isBinary) => this.guard.run('gateway.message', () => this.onMessage(ws, message, isBinary), () => this.close(ws, GatewayCloseCode.UnknownError, 'Unknown error.')),
+      drain: (ws) => this.guard.run('gateway.drain', () => undefined, () => this.close(ws, GatewayCloseCode.UnknownError, 'Unknown error.')),
+      close: (ws, code) => this.guard.run('gateway.close', () => this.onClose(ws, code)),
     };
   }
 
-  private upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
+  /** Returns whether the request was upgraded (false when it was answered with an HTTP error). */
+  private upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): boolean {
+    const ip = decoder.decode(res.getRemoteAddressAsText());
+    if ((this.socketsPerIp.get(ip) ?? 0) >= this.options.maxSocketsPerIp) {
+      // Refused before any per-socket state exists (MAX_SOCKETS_PER_IP).
+      this.metrics.refusedSockets.inc({ reason: 'per_ip' });
+      res.cork(() => res.writeStatus('429 Too Many Requests').writeHeader('content-type', 'application/json').end('{"message":"You are being rate limited.","code":0}'));
+      return false;
+    }
     const query = new URLSearchParams(req.getQuery() ?? '');
     const host = req.getHeader('host');
     const key = req.getHeader('sec-websocket-key');
@@ -337,7 +428,6 @@ export class Gateway {
     const codec = codecFor(encoding);
     if (!codec) rejectWith ??= { code: GatewayCloseCode.DecodeError, reason: `Unsupported encoding ${encoding}` };
     if (compress !== null && compress !== 'zlib-stream') rejectWith ??= { code: GatewayCloseCode.DecodeError, reason: `Unsupported compression ${compress}` };
-    const ip = decoder.decode(res.getRemoteAddressAsText());
     const data: SocketData = {
       codec: codec ?? jsonCodec,
       version,
@@ -345,7 +435,7 @@ export class Gateway {
       host,
       ip,
       session: null,
-      deflate: compress === 'zlib-stream' ? zlib.createDeflate({ chunkSize: 64 * 1024 }) : null,
+      deflate: null,
       openedAtMs: Date.now(),
       lastHeartbeatAtMs: Date.now(),
       frameWindowStartMs: Date.now(),
@@ -353,19 +443,25 @@ export class Gateway {
       closed: false,
       rejectWith,
       identifying: false,
+      counted: false,
     };
     res.upgrade(data, key, protocol, extensions, context);
+    return true;
   }
 
   private onOpen(ws: GatewaySocket): void {
     const ud = ws.getUserData();
+    this.socketsPerIp.set(ud.ip, (this.socketsPerIp.get(ud.ip) ?? 0) + 1);
+    ud.counted = true;
     if (ud.rejectWith) {
       this.close(ws, ud.rejectWith.code, ud.rejectWith.reason);
       return;
     }
     this.sockets.add(ws);
     this.metrics.sessions.inc({ encoding: ud.codec.encoding });
-    this.sendOnSocket(ws, { op: GatewayOpcode.Hello, d: { heartbeat_interval: HEARTBEAT_INTERVAL_MS, _trace: ['concord-gateway'] }, s: null, t: null });
+    const hello = helloFor(ud.codec);
+    if (ud.compress) ws.send(hello.deflated, true);
+    else ws.send(hello.frame, ud.codec.binaryFrames);
   }
 
   private close(ws: GatewaySocket, code: number, reason: string): void {
@@ -378,6 +474,12 @@ export class Gateway {
   private onClose(ws: GatewaySocket, code: number): void {
     const ud = ws.getUserData();
     ud.closed = true;
+    if (ud.counted) {
+      ud.counted = false;
+      const n = (this.socketsPerIp.get(ud.ip) ?? 1) - 1;
+      if (n > 0) this.socketsPerIp.set(ud.ip, n);
+      else this.socketsPerIp.delete(ud.ip);
+    }
     if (this.sockets.delete(ws)) this.metrics.sessions.dec({ encoding: ud.codec.encoding });
     ud.deflate?.close();
     const s = ud.session;
@@ -413,7 +515,7 @@ export class Gateway {
     const now = Date.now();
     for (const ws of this.sockets) {
       const ud = ws.getUserData();
-      if (!ud.session && now - ud.openedAtMs > IDENTIFY_TIMEOUT_MS) this.close(ws, GatewayCloseCode.NotAuthenticated, 'Not authenticated.');
+      if (!ud.session && now - ud.openedAtMs > this.identifyTimeoutMs) this.close(ws, GatewayCloseCode.SessionTimedOut, 'Session timed out.');
       else if (ud.session && now - ud.lastHeartbeatAtMs > HEARTBEAT_INTERVAL_MS + HEARTBEAT_GRACE_MS) {
         this.close(ws, GatewayCloseCode.SessionTimedOut, 'Session timed out.');
       }
@@ -422,7 +524,8 @@ export class Gateway {
       if (s.state.status === 'detached' && now - s.state.sinceMs > this.options.resumeWindowMs) this.destroySession(s);
     }
     this.replay.expire(now);
-    for (const [userId, times] of this.identifyTimes) if (times.every((t) => now - t > 60_000)) this.identifyTimes.delete(userId);
+    for (const [userId, w] of this.identifyWindows) if (now - w.startedAtMs >= SESSION_START_LIMIT.windowMs) this.identifyWindows.delete(userId);
+    for (const [key, at] of this.fullMemberListAt) if (now - at >= FULL_MEMBER_LIST_INTERVAL_MS) this.fullMemberListAt.delete(key);
   }
 
   // ---------------------------------------------------------------- inbound frames
@@ -551,13 +654,13 @@ export class Gateway {
       });
   }
 
-  /** At most 10 IDENTIFYs per user per minute (Discord's session start limits, scaled down). */
+  /** SESSION_START_LIMIT: IDENTIFYs per user per window (RESUMEs do not count), as GET /gateway/bot reports. */
   private allowIdentify(userId: string): boolean {
     const now = Date.now();
-    const times = (this.identifyTimes.get(userId) ?? []).filter((t) => now - t < 60_000);
-    if (times.length >= 60) return false;
-    times.push(now);
-    this.identifyTimes.set(userId, times);
+    let w = this.identifyWindows.get(userId);
+    if (!w || now - w.startedAtMs >= SESSION_START_LIMIT.windowMs) this.identifyWindows.set(userId, (w = { startedAtMs: now, count: 0 }));
+    if (w.count >= SESSION_START_LIMIT.total) return false;
+    w.count++;
     return true;
   }
 
@@ -702,15 +805,31 @@ export class Gateway {
       this.close(ws, GatewayCloseCode.DisallowedIntents, 'Disallowed intent(s).');
       return;
     }
-    const guildIds = Array.isArray(req.guild_id) ? req.guild_id : [req.guild_id];
-    const userIds = req.user_ids === undefined ? null : Array.isArray(req.user_ids) ? req.user_ids : [req.user_ids];
+    // One guild id or up to 100 (the schema's cap), each answered once however often it is repeated.
+    const guildIds = [...new Set(Array.isArray(req.guild_id) ? req.guild_id : [req.guild_id])];
+    const userIds = req.user_ids === undefined ? null : [...new Set(Array.isArray(req.user_ids) ? req.user_ids : [req.user_ids])];
     if (userIds === null && (req.query ?? '') === '' && intents !== null && (intents & GatewayIntents.GUILD_MEMBERS) === 0) {
       this.close(ws, GatewayCloseCode.DisallowedIntents, 'Disallowed intent(s).');
       return;
     }
+    const fullList = userIds === null && (req.query ?? '') === '' && !(req.limit !== undefined && req.limit > 0);
+    const now = Date.now();
     for (const guildId of guildIds) {
       const g = this.ctx.state.guilds.get(guildId);
       if (!g || !g.members.has(s.user.id)) continue;
+      if (fullList) {
+        // Whole member lists are the expensive request: one per guild per session per interval,
+        // answered as Discord does with a RATE_LIMITED event that says when to retry.
+        const key = `${s.id}:${guildId}`;
+        const last = this.fullMemberListAt.get(key);
+        if (last !== undefined && now - last < FULL_MEMBER_LIST_INTERVAL_MS) {
+          const meta: Record<string, unknown> = { guild_id: guildId };
+          if (req.nonce !== undefined) meta['nonce'] = req.nonce;
+          this.sendDirect(s, 'RATE_LIMITED', { opcode: GatewayOpcode.RequestGuildMembers, retry_after: (last + FULL_MEMBER_LIST_INTERVAL_MS - now) / 1000, meta });
+          continue;
+        }
+        this.fullMemberListAt.set(key, now);
+      }
       const found: import('../store/records.ts').MemberRecord[] = [];
       const notFound: string[] = [];
       if (userIds) {
@@ -747,8 +866,16 @@ export class Gateway {
 
   /** Gateway info for GET /gateway/bot. */
   sessionStartLimit(userId: string): { total: number; remaining: number; reset_after: number; max_concurrency: number } {
-    const used = (this.identifyTimes.get(userId) ?? []).length;
-    return { total: 1000, remaining: Math.max(0, 1000 - used), reset_after: 60_000, max_concurrency: 1 };
+    const now = Date.now();
+    const w = this.identifyWindows.get(userId);
+    const live = w && now - w.startedAtMs < SESSION_START_LIMIT.windowMs ? w : null;
+    return {
+      total: SESSION_START_LIMIT.total,
+      remaining: SESSION_START_LIMIT.total - (live?.count ?? 0),
+      reset_after: live ? live.startedAtMs + SESSION_START_LIMIT.windowMs - now : 0,
+      // Concurrent IDENTIFYs are not limited; 1 is the value that asks clients for the least.
+      max_concurrency: 1,
+    };
   }
 }
 

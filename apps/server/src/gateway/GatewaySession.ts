@@ -13,7 +13,7 @@ export interface SocketData {
   host: string;
   ip: string;
   session: GatewaySession | null;
-  /** Bytes of a zlib stream, when compress=zlib-stream. */
+  /** The zlib stream when compress=zlib-stream, made on the first frame after HELLO (see Gateway.deflateFor). */
   deflate: zlib.Deflate | null;
   openedAtMs: number;
   lastHeartbeatAtMs: number;
@@ -23,6 +23,8 @@ export interface SocketData {
   /** A close code decided before open(), e.g. 4012 for an unsupported version. */
   rejectWith: { code: number; reason: string } | null;
   identifying: boolean;
+  /** Whether this socket is counted in its address's open sockets (MAX_SOCKETS_PER_IP). */
+  counted: boolean;
 }
 
 export type GatewaySocket = WebSocket<SocketData>;

@@ -1,15 +1,16 @@
-// REST on uWebSockets.js: reads the request (headers synchronously, body with a size limit),
-// authenticates, applies rate limits, runs the route and renders every error the same way,
-// Discord-shaped: {code, message, errors?} with the right HTTP status.
+// REST on uWebSockets.js: reads the headers, checks path ids, authenticates and applies rate limits
+// and the route's pre-body checks before the body is read (with a size limit), runs the route and
+// renders every error the same way, Discord-shaped: {code, message, errors?} with the right status.
 import { ErrorCode, parseWith, z } from '@concord/protocol';
-import type { Logger } from 'pino';
-import uws, { type HttpRequest, type HttpResponse, type TemplatedApp } from 'uWebSockets.js';
+import uws, { type HttpRequest, type TemplatedApp } from 'uWebSockets.js';
 import type { AuthService } from '../domain/AuthService.ts';
 import type { Metrics } from '../metrics.ts';
 import { ApiError } from './ApiError.ts';
 import { RateLimiter } from './RateLimiter.ts';
-import { DEFAULT_RULE, Reply, type RequestContext, type RouteDef } from './Route.ts';
-import { Router } from './Router.ts';
+import { invalidPathParam } from './pathParams.ts';
+import { DEFAULT_RULE, Reply, type PreBodyContext, type RequestContext, type RouteDef } from './Route.ts';
+import { Router, type Params } from './Router.ts';
+import type { ResponseState, UwsGuard } from './UwsGuard.ts';
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 const API_PREFIX = /^\/api(?:\/v(\d+))?(\/.*)?$/;
@@ -23,7 +24,6 @@ export interface HttpServerOptions {
 
 interface PendingRequest {
   method: string;
-  url: string;
   query: string;
   authorization: string;
   contentType: string;
@@ -31,8 +31,54 @@ interface PendingRequest {
   auditLogReason: string | null;
   host: string;
   ip: string;
-  aborted: boolean;
-  done: boolean;
+}
+
+/**
+ * The request body as it arrives. uWS hands body chunks only to a handler registered during the
+ * request callback, so it is registered at once; the socket is paused until the caller is known, so
+ * an unauthenticated or refused upload is answered without its body ever being buffered.
+ */
+class BodyReader {
+  private readonly chunks: Buffer[] = [];
+  private received = 0;
+  private settle: ((body: Buffer | null) => void) | null = null;
+  private result: Buffer | null | undefined;
+  /** Set when the body went over the limit: the request is answered 413. */
+  overLimit = false;
+
+  constructor(
+    r: ResponseState,
+    private readonly limit: number,
+    onOverLimit: () => void,
+  ) {
+    r.res.onData((chunk, isLast) => {
+      if (this.result !== undefined || !r.writable) return;
+      this.received += chunk.byteLength;
+      if (this.received > this.limit) {
+        this.overLimit = true;
+        this.finish(null);
+        onOverLimit();
+        return;
+      }
+      // The chunk is only valid during this callback: copy it.
+      this.chunks.push(Buffer.from(new Uint8Array(chunk).slice()));
+      if (isLast) this.finish(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks));
+    });
+    r.onAbort(() => this.finish(null));
+  }
+
+  private finish(body: Buffer | null): void {
+    if (this.result !== undefined) return;
+    this.result = body;
+    this.chunks.length = 0;
+    this.settle?.(body);
+  }
+
+  /** The whole body, or null when the request was aborted or went over the limit. */
+  read(): Promise<Buffer | null> {
+    if (this.result !== undefined) return Promise.resolve(this.result);
+    return new Promise((resolve) => (this.settle = resolve));
+  }
 }
 
 export class HttpServer {
@@ -41,9 +87,9 @@ export class HttpServer {
 
   constructor(
     private readonly auth: AuthService,
-    private readonly log: Logger,
     private readonly metrics: Metrics,
     private readonly options: HttpServerOptions,
+    private readonly guard: UwsGuard,
   ) {}
 
   addRoutes(routes: readonly RouteDef[]): void {
@@ -51,15 +97,16 @@ export class HttpServer {
   }
 
   attach(app: TemplatedApp): void {
-    app.any('/api/*', (res, req) => this.onRequest(res, req));
-    app.any('/api', (res, req) => this.onRequest(res, req));
+    const handler = this.guard.http('http.api', (r, req) => this.onRequest(r, req));
+    app.any('/api/*', handler);
+    app.any('/api', handler);
   }
 
-  private onRequest(res: HttpResponse, req: HttpRequest): void {
+  private onRequest(r: ResponseState, req: HttpRequest): void {
     // Everything from req must be read now: it is invalid after this function returns.
+    const url = req.getUrl();
     const p: PendingRequest = {
-      method: req.getCaseSensitiveMethod?.() ?? req.getMethod().toUpperCase(),
-      url: req.getUrl(),
+      method: (req.getCaseSensitiveMethod?.() ?? req.getMethod()).toUpperCase(),
       query: req.getQuery() ?? '',
       authorization: req.getHeader('authorization'),
       contentType: req.getHeader('content-type'),
@@ -67,60 +114,50 @@ export class HttpServer {
       auditLogReason: req.getHeader('x-audit-log-reason') || null,
       host: req.getHeader('host'),
       ip: '',
-      aborted: false,
-      done: false,
     };
-    p.method = p.method.toUpperCase();
-    res.onAborted(() => {
-      p.aborted = true;
-    });
     const started = performance.now();
-    const m = API_PREFIX.exec(p.url);
+    const m = API_PREFIX.exec(url);
     const version = m?.[1] ? Number(m[1]) : 9;
     const path = m?.[2] ?? '/';
     if (!SUPPORTED_API_VERSIONS.has(version)) {
-      this.send(res, p, new ApiError(400, ErrorCode.InvalidApiVersion, 'Invalid API version'), started, 'unknown');
+      this.send(r, p, new ApiError(400, ErrorCode.InvalidApiVersion, 'Invalid API version'), started, 'unknown');
       return;
     }
     if (p.method === 'OPTIONS') {
-      this.send(res, p, new Reply(204, undefined), started, 'options');
+      this.send(r, p, new Reply(204, undefined), started, 'options');
       return;
     }
     const found = this.router.lookup(p.method, path);
     if (found.kind !== 'found') {
       const err = found.kind === 'method_not_allowed' ? new ApiError(405, ErrorCode.General, '405: Method Not Allowed') : new ApiError(404, ErrorCode.General, '404: Not Found');
-      this.send(res, p, err, started, 'unknown');
+      this.send(r, p, err, started, 'unknown');
       return;
     }
-    const route = found.match.handler;
+    const { handler: route, params, pattern } = found.match;
+    const badParam = invalidPathParam(params);
+    if (badParam) {
+      this.send(r, p, badParam, started, pattern);
+      return;
+    }
     const isMultipart = p.contentType.toLowerCase().startsWith('multipart/form-data');
     if (isMultipart && !route.multipart) {
-      this.send(res, p, new ApiError(400, ErrorCode.InvalidFormBody, 'Invalid Form Body', { _errors: [{ code: 'CONTENT_TYPE_INVALID', message: 'Expected "Content-Type" header to be one of {\'application/json\'}.' }] }), started, found.match.pattern);
+      this.send(r, p, new ApiError(400, ErrorCode.InvalidFormBody, 'Invalid Form Body', { _errors: [{ code: 'CONTENT_TYPE_INVALID', message: 'Expected "Content-Type" header to be one of {\'application/json\'}.' }] }), started, pattern);
       return;
     }
     const limit = isMultipart ? this.options.maxUploadBytes + 1024 * 1024 : JSON_BODY_LIMIT;
-    if (p.contentLength > limit) {
-      this.send(res, p, this.tooLarge(isMultipart), started, found.match.pattern);
+    if (!Number.isFinite(p.contentLength) || p.contentLength > limit) {
+      this.send(r, p, this.tooLarge(isMultipart), started, pattern);
       return;
     }
-    const chunks: Buffer[] = [];
-    let received = 0;
-    res.onData((chunk, isLast) => {
-      if (p.done) return;
-      received += chunk.byteLength;
-      if (received > limit) {
-        this.send(res, p, this.tooLarge(isMultipart), started, found.match.pattern);
-        return;
-      }
-      // The chunk is only valid during this callback: copy it.
-      chunks.push(Buffer.from(new Uint8Array(chunk).slice()));
-      if (!isLast) return;
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      this.run(res, p, route, found.match.params, path, body, isMultipart, started, found.match.pattern).catch((e: unknown) => {
-        this.metrics.handlerErrors.inc({ where: 'http.run' });
-        this.log.error({ err: e }, 'request failed outside the handler');
-        this.send(res, p, new ApiError(500, ErrorCode.General, '500: Internal Server Error'), started, found.match.pattern);
-      });
+    if (route.auth === 'required' && !p.authorization) {
+      // Answered before a byte of the body is read.
+      this.send(r, p, ApiError.unauthorized(), started, pattern);
+      return;
+    }
+    const body = new BodyReader(r, limit, () => this.send(r, p, this.tooLarge(isMultipart), started, pattern));
+    this.run(r, p, route, params, body, isMultipart, started, pattern).catch((e: unknown) => {
+      this.guard.report('http.run', e, { route: pattern, method: p.method });
+      this.send(r, p, new ApiError(500, ErrorCode.General, '500: Internal Server Error'), started, pattern);
     });
   }
 
@@ -130,14 +167,23 @@ export class HttpServer {
       : new ApiError(413, ErrorCode.RequestEntityTooLarge, 'Request entity too large');
   }
 
-  private async run(res: HttpResponse, p: PendingRequest, route: RouteDef, params: Record<string, string>, path: string, rawBody: Buffer, isMultipart: boolean, started: number, pattern: string): Promise<void> {
+  private async run(r: ResponseState, p: PendingRequest, route: RouteDef, params: Params, bodyReader: BodyReader, isMultipart: boolean, started: number, pattern: string): Promise<void> {
     let result: unknown;
     const headers: Record<string, string> = {};
+    // No body is read until the caller is authenticated and the route's pre-body checks passed.
+    let paused = Boolean(p.authorization) && !r.aborted;
+    if (paused) r.res.pause();
+    // A paused socket must be resumed whatever the outcome: it carries the next keep-alive request.
+    const resume = () => {
+      if (paused && r.writable) r.res.resume();
+      paused = false;
+    };
     try {
       const user = p.authorization ? await this.auth.authenticate(p.authorization) : null;
+      if (r.aborted) return;
       if (route.auth === 'required' && !user) throw ApiError.unauthorized();
       // The peer address is read only when it is needed: anonymous requests (rate limits, login throttling).
-      if (!user && !p.ip && !p.aborted) p.ip = decoder.decode(res.getRemoteAddressAsText());
+      if (!user && !p.ip && !r.aborted) p.ip = decoder.decode(r.res.getRemoteAddressAsText());
       if (this.options.rateLimits) {
         const identity = user?.id ?? p.ip;
         const bucket = route.bucket ?? `${route.method} ${route.path}`;
@@ -156,6 +202,10 @@ export class HttpServer {
         }
       }
       if (result === undefined) {
+        if (route.beforeBody) await (route.beforeBody as (c: PreBodyContext) => unknown)({ params, user, multipart: isMultipart, contentLength: p.contentLength });
+        if (paused) resume();
+        const rawBody = await bodyReader.read();
+        if (rawBody === null) return; // aborted, or answered 413 already
         let body: unknown = {};
         let parts = null;
         if (isMultipart) {
@@ -183,23 +233,22 @@ export class HttpServer {
         result = await (route.handler as (c: RequestContext) => unknown)(ctx);
       }
     } catch (e) {
-      result = e instanceof ApiError ? e : this.unexpected(e, path);
+      result = e instanceof ApiError ? e : this.unexpected(e, p.method, pattern);
     }
-    this.send(res, p, result, started, pattern, headers);
+    // Resumed before the answer: uWS invalidates the response once it has ended. Body bytes that
+    // still arrive for an answered request are dropped by the BodyReader.
+    resume();
+    this.send(r, p, result, started, pattern, headers);
   }
 
-  private unexpected(e: unknown, path: string): ApiError {
-    this.metrics.handlerErrors.inc({ where: 'http.handler' });
-    this.log.error({ err: e, path }, 'unexpected error in route handler');
+  private unexpected(e: unknown, method: string, pattern: string): ApiError {
+    // The route pattern, never the path: paths carry webhook and interaction tokens.
+    this.guard.report('http.handler', e, { route: pattern, method });
     return new ApiError(500, ErrorCode.General, '500: Internal Server Error');
   }
 
-  private send(res: HttpResponse, p: PendingRequest, result: unknown, started: number, route: string, headers: Record<string, string> = {}): void {
-    if (p.done || p.aborted) {
-      p.done = true;
-      return;
-    }
-    p.done = true;
+  private send(r: ResponseState, p: PendingRequest, result: unknown, started: number, route: string, headers: Record<string, string> = {}): void {
+    if (!r.writable) return;
     let status = 200;
     let body: unknown = result;
     let extra: Record<string, string> = headers;
@@ -217,18 +266,16 @@ export class HttpServer {
       extra = { ...extra, ...result.headers };
     } else if (result === undefined) status = 204;
     const text = status === 204 || body === undefined ? '' : JSON.stringify(body, bigintReplacer);
-    res.cork(() => {
-      res.writeStatus(STATUS_TEXT[status] ?? `${status}`);
-      if (text) res.writeHeader('content-type', 'application/json');
-      res.writeHeader('access-control-allow-origin', '*');
-      res.writeHeader('access-control-allow-headers', 'authorization, content-type, x-audit-log-reason');
-      res.writeHeader('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
-      for (const [k, v] of Object.entries(extra)) res.writeHeader(k, v);
-      res.end(text);
-    });
+    r.respond(STATUS_TEXT[status] ?? `${status}`, { ...(text ? { 'content-type': 'application/json' } : {}), ...CORS_HEADERS, ...extra }, text);
     this.metrics.httpDuration.observe({ method: p.method, route, status: String(status) }, (performance.now() - started) / 1000);
   }
 }
+
+const CORS_HEADERS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'authorization, content-type, x-audit-log-reason',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+};
 
 function parseJsonBody(raw: Buffer): unknown {
   try {

@@ -23,6 +23,19 @@ export interface AuthedContext extends RequestContext {
   user: UserRecord;
 }
 
+/** What is known before the body is read: checks here refuse a request (an upload) without buffering it. */
+export interface PreBodyContext {
+  params: Params;
+  user: UserRecord | null;
+  multipart: boolean;
+  /** The Content-Length header (0 when absent). */
+  contentLength: number;
+}
+
+export interface AuthedPreBodyContext extends PreBodyContext {
+  user: UserRecord;
+}
+
 export class Reply {
   constructor(
     readonly status: number,
@@ -53,11 +66,14 @@ interface RouteBase {
 
 export interface AuthedRoute extends RouteBase {
   auth: 'required';
+  /** Runs after authentication and before the body is read; throws an ApiError to refuse. */
+  beforeBody?: (ctx: AuthedPreBodyContext) => Promise<void> | void;
   handler: (ctx: AuthedContext) => Promise<RouteResult> | RouteResult;
 }
 
 export interface PublicRoute extends RouteBase {
   auth: 'none' | 'optional';
+  beforeBody?: (ctx: PreBodyContext) => Promise<void> | void;
   handler: (ctx: RequestContext) => Promise<RouteResult> | RouteResult;
 }
 
