@@ -1,6 +1,6 @@
 // Permission escalations a member with some management rights could try (issue 14, item 4), and
 // events that must reach only those Discord sends them to. Real server, real users, real sockets.
-import { ChannelType, PermissionFlags } from '@concord/protocol';
+import { AuditLogEvent, ChannelType, PermissionFlags } from '@concord/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeBot, botClient, createBotApplication, restError } from './bots/botHarness.ts';
 import { connectGateway, eventually, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from './harness.ts';
@@ -127,6 +127,33 @@ describe('writing overwrites: one rule for PUT, PATCH, DELETE and POST', () => {
     expect((await restError(manager.api.createChannel(guild.id, { name: 'hooks', permission_overwrites: lacking }))).code).toBe(50013);
     const made = await manager.api.createChannel(guild.id, { name: 'private', permission_overwrites: [...hide, { id: manager.id, type: 1, allow: String(P.VIEW_CHANNEL) }] });
     expect(made.permission_overwrites).toHaveLength(2);
+  });
+});
+
+describe('the audit log sees overwrites however they are written', () => {
+  interface AuditLog {
+    audit_log_entries: { action_type: number; user_id: string; target_id: string | null; changes?: { key: string; old_value?: unknown; new_value?: unknown }[]; options?: Record<string, string> }[];
+  }
+
+  it('logs overwrites written by PATCH /channels/:id and by a category sync, and the move itself', async () => {
+    const { owner, manager, guild, general, textCategory } = await guildWithManager(P.MANAGE_CHANNELS | P.MANAGE_ROLES);
+    const log = async () => (await owner.api.rest.get<AuditLog>(`/guilds/${guild.id}/audit-logs?limit=100`)).audit_log_entries.filter((e) => e.user_id === manager.id);
+    await manager.api.modifyChannel(general, { topic: 'rules', permission_overwrites: [{ id: guild.id, type: 0, deny: String(P.ADD_REACTIONS) }] });
+    const other = await owner.api.createChannel(guild.id, { name: 'loose', permission_overwrites: [{ id: owner.id, type: 1, allow: String(P.EMBED_LINKS) }] });
+    await reorder(manager, guild.id, [{ id: other.id, parent_id: textCategory.id, lock_permissions: true }]);
+    let entries: AuditLog['audit_log_entries'] = [];
+    const A = AuditLogEvent;
+    const want = [A.CHANNEL_UPDATE, A.CHANNEL_OVERWRITE_CREATE, A.CHANNEL_UPDATE, A.CHANNEL_OVERWRITE_DELETE];
+    const start = Date.now();
+    while (Date.now() - start < 5000) {
+      entries = await log();
+      if (entries.length >= want.length) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(entries.map((e) => e.action_type).sort()).toEqual([...want].sort());
+    expect(entries.find((e) => e.action_type === A.CHANNEL_OVERWRITE_CREATE)).toMatchObject({ target_id: general, options: { id: guild.id, type: '0', role_name: '@everyone' } });
+    expect(entries.find((e) => e.action_type === A.CHANNEL_OVERWRITE_DELETE)).toMatchObject({ target_id: other.id, options: { id: owner.id, type: '1' } });
+    expect(entries.find((e) => e.action_type === A.CHANNEL_UPDATE && e.target_id === other.id)?.changes).toEqual([{ key: 'parent_id', new_value: textCategory.id }]);
   });
 });
 

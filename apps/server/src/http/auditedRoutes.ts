@@ -15,9 +15,14 @@ interface Before {
   role: RoleRecord | null;
   overwrite: OverwriteRecord | null;
   message: MessageRecord | null;
+  /** Every channel of the guild, only for the bulk channel update (moves and syncs touch several). */
+  guildChannels: ChannelRecord[] | null;
 }
 
-type Describe = (c: AuthedContext, before: Before, result: unknown) => Omit<AuditEntryInput, 'userId' | 'reason'> | null;
+type Entry = Omit<AuditEntryInput, 'userId' | 'reason'>;
+type Describe = (c: AuthedContext, before: Before, result: unknown) => Entry | Entry[] | null;
+
+const REORDER_CHANNELS = 'PATCH /guilds/:guild_id/channels';
 
 const GUILD_KEYS = ['name', 'icon', 'description', 'owner_id', 'system_channel_id', 'afk_channel_id', 'afk_timeout', 'verification_level', 'default_message_notifications', 'explicit_content_filter', 'preferred_locale'] as const;
 const CHANNEL_KEYS = ['name', 'type', 'topic', 'nsfw', 'rate_limit_per_user', 'bitrate', 'user_limit', 'parent_id', 'position'] as const;
@@ -51,18 +56,33 @@ function describers(ctx: DomainContext): Record<string, Describe> {
     return changes.length ? { guildId: g.id, targetId: userId, actionType: AuditLogEvent.MEMBER_UPDATE, changes } : null;
   };
 
+  const shown = (o: OverwriteRecord | null) => (o ? { id: o.id, type: o.type, allow: o.allow.toString(), deny: o.deny.toString() } : null);
+  /** One CHANNEL_OVERWRITE_* entry for one overwrite's change, or null when it did not change. */
+  const overwriteEntry = (channel: ChannelRecord, guildId: string, id: string, was: OverwriteRecord | null, now: OverwriteRecord | null): Entry | null => {
+    const changes = diffChanges(shown(was), shown(now), ['id', 'type', 'allow', 'deny']);
+    if (changes.length === 0) return null;
+    const type = (now ?? was)?.type ?? 0;
+    const options: Record<string, string> = { id, type: String(type) };
+    if (type === 0) options['role_name'] = ctx.state.guilds.get(guildId)?.roles.get(id)?.name ?? '';
+    const actionType = !now ? AuditLogEvent.CHANNEL_OVERWRITE_DELETE : was ? AuditLogEvent.CHANNEL_OVERWRITE_UPDATE : AuditLogEvent.CHANNEL_OVERWRITE_CREATE;
+    return { guildId, targetId: channel.id, actionType, changes, options };
+  };
+  /** Every overwrite a whole-list write (PATCH /channels/:id, a category sync) created, changed or removed. */
+  const overwriteEntries = (before: ChannelRecord, after: ChannelRecord, guildId: string): Entry[] => {
+    const ids = new Set([...before.overwrites, ...after.overwrites].map((o) => o.id));
+    const out: Entry[] = [];
+    for (const id of ids) {
+      const entry = overwriteEntry(after, guildId, id, before.overwrites.find((o) => o.id === id) ?? null, after.overwrites.find((o) => o.id === id) ?? null);
+      if (entry) out.push(entry);
+    }
+    return out;
+  };
+
   const overwriteChange: Describe = (c, before) => {
     const channel = channelNow(c);
     if (!channel?.guild_id) return null;
     const id = c.params['overwrite_id'] ?? '';
-    const after = channel.overwrites.find((o) => o.id === id) ?? null;
-    const shown = (o: OverwriteRecord | null) => (o ? { id: o.id, type: o.type, allow: o.allow.toString(), deny: o.deny.toString() } : null);
-    const type = (after ?? before.overwrite)?.type ?? 0;
-    const options: Record<string, string> = { id, type: String(type) };
-    if (type === 0) options['role_name'] = ctx.state.guilds.get(channel.guild_id)?.roles.get(id)?.name ?? '';
-    const actionType = !after ? AuditLogEvent.CHANNEL_OVERWRITE_DELETE : before.overwrite ? AuditLogEvent.CHANNEL_OVERWRITE_UPDATE : AuditLogEvent.CHANNEL_OVERWRITE_CREATE;
-    if (!after && !before.overwrite) return null;
-    return { guildId: channel.guild_id, targetId: channel.id, actionType, changes: diffChanges(shown(before.overwrite), shown(after), ['id', 'type', 'allow', 'deny']), options };
+    return overwriteEntry(channel, channel.guild_id, id, before.overwrite, channel.overwrites.find((o) => o.id === id) ?? null);
   };
 
   const pinChange =
@@ -89,7 +109,22 @@ function describers(ctx: DomainContext): Record<string, Describe> {
       const after = channelNow(c);
       if (!after?.guild_id || !before.channel) return null;
       const changes = diffChanges(before.channel, after, CHANNEL_KEYS);
-      return changes.length ? { guildId: after.guild_id, targetId: after.id, actionType: AuditLogEvent.CHANNEL_UPDATE, changes } : null;
+      const update: Entry[] = changes.length ? [{ guildId: after.guild_id, targetId: after.id, actionType: AuditLogEvent.CHANNEL_UPDATE, changes }] : [];
+      // Overwrites written with the channel are logged like PUT's, so PATCH is no way around the log.
+      return [...update, ...overwriteEntries(before.channel, after, after.guild_id)];
+    },
+    [REORDER_CHANNELS]: (c, before) => {
+      const g = guildOf(c);
+      if (!g || !before.guildChannels) return null;
+      const out: Entry[] = [];
+      for (const was of before.guildChannels) {
+        const now = g.channels.get(was.id);
+        if (!now) continue;
+        const changes = diffChanges(was, now, ['parent_id', 'position']);
+        if (changes.length) out.push({ guildId: g.id, targetId: now.id, actionType: AuditLogEvent.CHANNEL_UPDATE, changes });
+        out.push(...overwriteEntries(was, now, g.id));
+      }
+      return out;
     },
     'DELETE /channels/:channel_id': (_c, before) => {
       if (!before.channel?.guild_id) return null;
@@ -154,21 +189,20 @@ export function auditedRoutes(routes: readonly RouteDef[], ctx: DomainContext, a
     return {
       ...route,
       handler: async (c: AuthedContext) => {
-        const before = await snapshot(ctx, c);
+        const before = await snapshot(ctx, c, `${route.method} ${route.path}` === REORDER_CHANNELS);
         const result = await handler(c);
-        const entry = describe(c, before, result instanceof Reply ? result.body : result);
-        if (entry) {
-          const bodyReason = typeof c.body === 'object' && c.body !== null && 'reason' in c.body && typeof c.body.reason === 'string' ? c.body.reason : null;
-          const reason = c.auditLogReason ?? bodyReason;
-          audit.recordInBackground({ ...entry, userId: c.user.id, reason });
-        }
+        const described = describe(c, before, result instanceof Reply ? result.body : result);
+        const entries = described === null ? [] : Array.isArray(described) ? described : [described];
+        const bodyReason = typeof c.body === 'object' && c.body !== null && 'reason' in c.body && typeof c.body.reason === 'string' ? c.body.reason : null;
+        const reason = c.auditLogReason ?? bodyReason;
+        for (const entry of entries) audit.recordInBackground({ ...entry, userId: c.user.id, reason });
         return result;
       },
     };
   });
 }
 
-async function snapshot(ctx: DomainContext, c: AuthedContext): Promise<Before> {
+async function snapshot(ctx: DomainContext, c: AuthedContext, withGuildChannels: boolean): Promise<Before> {
   const p = c.params;
   const g = p['guild_id'] ? ctx.state.guilds.get(p['guild_id']) : undefined;
   const channel = p['channel_id'] ? ctx.state.channels.get(p['channel_id']) : undefined;
@@ -177,13 +211,15 @@ async function snapshot(ctx: DomainContext, c: AuthedContext): Promise<Before> {
   const role = p['role_id'] ? g?.roles.get(p['role_id']) : undefined;
   const overwrite = p['overwrite_id'] ? channel?.overwrites.find((o) => o.id === p['overwrite_id']) : undefined;
   const message = p['message_id'] && channel ? await ctx.messages.get(channel.id, p['message_id']) : null;
+  const copyChannel = (ch: ChannelRecord): ChannelRecord => ({ ...ch, overwrites: ch.overwrites.map((o) => ({ ...o })) });
   // Copies: services replace records, but some mutate them in place (channels, guild fields).
   return {
     guild: g ? { ...g.guild } : null,
-    channel: channel ? { ...channel, overwrites: channel.overwrites.map((o) => ({ ...o })) } : null,
+    channel: channel ? copyChannel(channel) : null,
     member: member ? { ...member, roles: [...member.roles] } : null,
     role: role ? { ...role } : null,
     overwrite: overwrite ? { ...overwrite } : null,
     message,
+    guildChannels: withGuildChannels && g ? [...g.channels.values()].map(copyChannel) : null,
   };
 }
