@@ -78,7 +78,7 @@ export class ServerProcess {
     const child = trackChild(
       spawn(process.execPath, [...execArgv, ENTRY[o.kind]], {
         cwd: REPO_ROOT,
-        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: o.dataDir, LOG_LEVEL: 'warn', RATE_LIMITS: 'off', ...o.env },
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: o.dataDir, LOG_LEVEL: 'warn', RATE_LIMITS: 'off', MAX_SOCKETS_PER_IP: '1000000', ...o.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );
