@@ -123,6 +123,9 @@ async function main(): Promise<void> {
       await page.screenshot({ path: path.join(OUT, `${name}.png`) });
       console.log(`wrote docs/screenshots/${name}.png`);
     };
+    await page.goto(`${server.url}/invite/${invite.code}`);
+    await page.waitForSelector('[data-testid=invite-online]');
+    await shot('invite-landing');
     await page.goto(server.url);
     await page.waitForSelector('[data-testid=login-form]');
     await page.fill('[data-testid=login-username]', 'alice');
