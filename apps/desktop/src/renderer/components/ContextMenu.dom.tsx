@@ -1,9 +1,9 @@
 // Right-click menus: on a message (quick reactions, reply, edit, pin, copy text/id, delete, the
 // bots' message commands under "Apps"), on a
-// channel (mark read, edit, invite, copy id, delete) and on a guild (invite, settings, create
-// channel/category, leave).
+// channel (mark read, edit, invite, copy id, delete), on a guild (invite, settings, create
+// channel/category, leave) and on a user (message, add friend, block, copy id).
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { ChannelType, PermissionFlags } from '@concord/protocol';
+import { ChannelType, PermissionFlags, RelationshipType } from '@concord/protocol';
 import { useGuildStore } from '../state/guildStore.ts';
 import { useMessageStore } from '../state/messageStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
@@ -11,7 +11,10 @@ import { useUiStore, type ContextMenuState } from '../state/uiStore.ts';
 import { useChannelPermissions, useGuildPermissions } from '../state/selectors.ts';
 import { has } from '../lib/permissions.ts';
 import { QUICK_REACTIONS } from '../lib/emoji.ts';
-import { copyText, deleteMessage, errorText, leaveGuild, setPinned, toggleReaction } from '../net/actions.ts';
+import { copyText, deleteMessage, errorText, leaveGuild, openDM, setPinned, toggleReaction } from '../net/actions.ts';
+import { acceptFriend, blockUser, removeRelationship } from '../net/relationships.ts';
+import { useMemberStore } from '../state/memberStore.ts';
+import { useRelationshipStore } from '../state/relationshipStore.ts';
 import { ackChannel } from '../net/readStates.ts';
 import { maybeSession } from '../net/ConcordSession.ts';
 import { loadCommandIndex, runMessageCommand } from '../net/interactions.ts';
@@ -77,6 +80,8 @@ function MenuBody({ menu }: { menu: ContextMenuState }) {
       return <ChannelMenu channelId={menu.channelId} />;
     case 'guild':
       return <GuildMenu guildId={menu.guildId} />;
+    case 'user':
+      return <UserMenu userId={menu.userId} />;
     default: {
       const never: never = menu;
       return <>{String(never)}</>;
@@ -138,8 +143,46 @@ function MessageMenu({ channelId, messageId }: { channelId: string; messageId: s
           }
         />
       ) : null}
+      {!own && !message.webhook_id ? <RelationshipItems userId={message.author.id} bot={!!message.author.bot} /> : null}
       <div className="sep" />
       <Item label="Copy Message ID" testId="menu-copy-id" onClick={() => copyText(messageId, 'Message ID')} />
+    </>
+  );
+}
+
+/** A member (right-click in the member list): message, friend and block actions, copy id. */
+function UserMenu({ userId }: { userId: string }) {
+  const bot = useMemberStore((s) => !!s.users[userId]?.bot);
+  return (
+    <>
+      <Item label="Message" testId="menu-message-user" onClick={() => run(openDM(userId))} />
+      <RelationshipItems userId={userId} bot={bot} />
+      <div className="sep" />
+      <Item label="Copy User ID" testId="menu-copy-user-id" onClick={() => copyText(userId, 'User ID')} />
+    </>
+  );
+}
+
+/** Add Friend / Accept / Remove Friend / Cancel Request, and Block / Unblock, for the relationship one has with the user. */
+function RelationshipItems({ userId, bot }: { userId: string; bot: boolean }) {
+  const type = useRelationshipStore((s) => s.byUserId[userId]?.type);
+  const friendItem =
+    bot || type === RelationshipType.BLOCKED ? null : type === RelationshipType.FRIEND ? (
+      <Item label="Remove Friend" danger testId="menu-remove-friend" onClick={() => run(removeRelationship(userId))} />
+    ) : type === RelationshipType.PENDING_OUTGOING ? (
+      <Item label="Cancel Friend Request" testId="menu-cancel-friend" onClick={() => run(removeRelationship(userId))} />
+    ) : (
+      <Item label={type === RelationshipType.PENDING_INCOMING ? 'Accept Friend Request' : 'Add Friend'} testId="menu-add-friend" onClick={() => run(acceptFriend(userId))} />
+    );
+  return (
+    <>
+      <div className="sep" />
+      {friendItem}
+      {type === RelationshipType.BLOCKED ? (
+        <Item label="Unblock" testId="menu-unblock" onClick={() => run(removeRelationship(userId))} />
+      ) : (
+        <Item label="Block" danger testId="menu-block" onClick={() => run(blockUser(userId))} />
+      )}
     </>
   );
 }

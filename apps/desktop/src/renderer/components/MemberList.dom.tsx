@@ -5,6 +5,7 @@ import type { APIActivity, APIChannel } from '@concord/protocol';
 import { useGuildStore } from '../state/guildStore.ts';
 import { displayName, useMemberStore } from '../state/memberStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
+import { useUiStore } from '../state/uiStore.ts';
 import { sortRoles } from '../lib/permissions.ts';
 import { roleColor } from '../lib/avatar.ts';
 import { openDM } from '../net/actions.ts';
@@ -111,6 +112,11 @@ const MemberRow = memo(function MemberRow({ entry, self }: { entry: Entry; self:
       data-user-id={entry.id}
       data-status={entry.status}
       onClick={() => (self ? undefined : void openDM(entry.id))}
+      onContextMenu={(e) => {
+        if (self) return;
+        e.preventDefault();
+        useUiStore.getState().setContextMenu({ kind: 'user', x: e.clientX, y: e.clientY, userId: entry.id });
+      }}
       title={self ? entry.name : `Message ${entry.name}`}
     >
       <Avatar id={entry.id} name={entry.name} size={32} status={entry.status === 'offline' ? null : (entry.status as 'online')} />
