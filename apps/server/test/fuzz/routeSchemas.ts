@@ -1,0 +1,113 @@
+// Which request schema each REST route parses, keyed "METHOD /path" as the route table spells it.
+// Route definitions do not carry their schemas (handlers call parseBody themselves), so this table
+// says it once for the fuzzer; restFuzz.test.ts fails when a key names a route that no longer exists.
+import {
+  AckBody,
+  ApplicationCommandBody,
+  AuditLogQuery,
+  BulkApplicationCommandsBody,
+  BulkDeleteBody,
+  CreateApplicationBody,
+  CreateAutoModRuleBody,
+  CreateBanBody,
+  CreateChannelBody,
+  CreateDMBody,
+  CreateGuildBody,
+  CreateInteractionBody,
+  CreateInviteBody,
+  CreateMessageBody,
+  CreateRoleBody,
+  CreateWebhookBody,
+  EditMessageBody,
+  FollowChannelBody,
+  InteractionCallbackBody,
+  ListMembersQuery,
+  LoginBody,
+  MessageHistoryQuery,
+  ModifyApplicationBody,
+  ModifyApplicationCommandBody,
+  ModifyAutoModRuleBody,
+  ModifyBotBody,
+  ModifyChannelBody,
+  ModifyCurrentMemberBody,
+  ModifyGuildBody,
+  ModifyMemberBody,
+  ModifyRoleBody,
+  ModifySelfBody,
+  ModifyWebhookBody,
+  ModifyWebhookWithTokenBody,
+  OAuth2AuthorizeBody,
+  OAuth2AuthorizeQuery,
+  PutOverwriteBody,
+  ReactionsQuery,
+  RegisterBody,
+  ReorderChannelsBody,
+  ReorderRolesBody,
+  WebhookMessageBody,
+  z,
+} from '@concord/protocol';
+
+export interface RouteSchemas {
+  body?: z.ZodTypeAny;
+  query?: z.ZodTypeAny;
+}
+
+/** guildRoutes.ts keeps its member-search query schema private; this is the same shape. */
+const MemberSearchQuery = z.object({ query: z.string().min(1).max(100), limit: z.number().int().min(1).max(1000).optional() });
+const WithCounts = z.object({ with_counts: z.enum(['true', 'false']).optional() });
+const Wait = z.object({ wait: z.enum(['true', 'false']).optional() });
+
+const commandRoutes = (base: string): Record<string, RouteSchemas> => ({
+  [`POST ${base}`]: { body: ApplicationCommandBody },
+  [`PUT ${base}`]: { body: BulkApplicationCommandsBody },
+  [`PATCH ${base}/:command_id`]: { body: ModifyApplicationCommandBody },
+});
+
+export const ROUTE_SCHEMAS: Record<string, RouteSchemas> = {
+  'POST /auth/register': { body: RegisterBody },
+  'POST /auth/login': { body: LoginBody },
+  'PATCH /users/@me': { body: ModifySelfBody },
+  'POST /guilds': { body: CreateGuildBody },
+  'GET /guilds/:guild_id': { query: WithCounts },
+  'PATCH /guilds/:guild_id': { body: ModifyGuildBody },
+  'GET /guilds/:guild_id/members': { query: ListMembersQuery },
+  'GET /guilds/:guild_id/members/search': { query: MemberSearchQuery },
+  'PATCH /guilds/:guild_id/members/@me': { body: ModifyCurrentMemberBody },
+  'PATCH /guilds/:guild_id/members/:user_id': { body: ModifyMemberBody },
+  'PUT /guilds/:guild_id/bans/:user_id': { body: CreateBanBody },
+  'POST /guilds/:guild_id/roles': { body: CreateRoleBody },
+  'PATCH /guilds/:guild_id/roles': { body: ReorderRolesBody },
+  'PATCH /guilds/:guild_id/roles/:role_id': { body: ModifyRoleBody },
+  'POST /guilds/:guild_id/channels': { body: CreateChannelBody },
+  'PATCH /guilds/:guild_id/channels': { body: ReorderChannelsBody },
+  'PATCH /channels/:channel_id': { body: ModifyChannelBody },
+  'PUT /channels/:channel_id/permissions/:overwrite_id': { body: PutOverwriteBody },
+  'POST /channels/:channel_id/invites': { body: CreateInviteBody },
+  'POST /channels/:channel_id/followers': { body: FollowChannelBody },
+  'GET /invites/:code': { query: WithCounts },
+  'POST /users/@me/channels': { body: CreateDMBody },
+  'GET /channels/:channel_id/messages': { query: MessageHistoryQuery },
+  'POST /channels/:channel_id/messages': { body: CreateMessageBody },
+  'PATCH /channels/:channel_id/messages/:message_id': { body: EditMessageBody },
+  'POST /channels/:channel_id/messages/bulk-delete': { body: BulkDeleteBody },
+  'POST /channels/:channel_id/messages/:message_id/ack': { body: AckBody },
+  'GET /channels/:channel_id/messages/:message_id/reactions/:emoji': { query: ReactionsQuery },
+  'POST /applications': { body: CreateApplicationBody },
+  'PATCH /applications/@me': { body: ModifyApplicationBody },
+  'PATCH /applications/:application_id': { body: ModifyApplicationBody },
+  'PATCH /applications/:application_id/bot': { body: ModifyBotBody },
+  ...commandRoutes('/applications/:application_id/commands'),
+  ...commandRoutes('/applications/:application_id/guilds/:guild_id/commands'),
+  'POST /interactions': { body: CreateInteractionBody },
+  'POST /interactions/:interaction_id/:interaction_token/callback': { body: InteractionCallbackBody },
+  'POST /channels/:channel_id/webhooks': { body: CreateWebhookBody },
+  'PATCH /webhooks/:webhook_id': { body: ModifyWebhookBody },
+  'PATCH /webhooks/:webhook_id/:webhook_token': { body: ModifyWebhookWithTokenBody },
+  'POST /webhooks/:webhook_id/:webhook_token': { body: WebhookMessageBody, query: Wait },
+  'PATCH /webhooks/:webhook_id/:webhook_token/messages/:message_id': { body: WebhookMessageBody },
+  'GET /guilds/:guild_id/audit-logs': { query: AuditLogQuery },
+  'POST /guilds/:guild_id/auto-moderation/rules': { body: CreateAutoModRuleBody },
+  'PATCH /guilds/:guild_id/auto-moderation/rules/:rule_id': { body: ModifyAutoModRuleBody },
+  'GET /oauth2/authorize': { query: OAuth2AuthorizeQuery },
+  'POST /oauth2/authorize': { body: OAuth2AuthorizeBody, query: OAuth2AuthorizeQuery },
+};
