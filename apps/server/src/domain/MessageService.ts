@@ -34,6 +34,8 @@ export interface SendMessageInput {
   flags?: number | undefined;
   enforce_nonce?: boolean | undefined;
   attachments: AttachmentRecord[];
+  /** Writes the attachments' files: called after every check passed, just before the message is stored. */
+  writeFiles?: (() => Promise<void>) | undefined;
 }
 
 /** Text-capable channels: messages can be sent in them. */
@@ -154,6 +156,7 @@ export class MessageService {
       author_override: null,
       interaction: null,
     };
+    await input.writeFiles?.();
     await this.persistAndAnnounce(record, channel, mentions.notify, referenced);
     if (nonceKey) {
       this.nonces.set(nonceKey, { messageId: id, expiresAt: now + NONCE_TTL_MS });

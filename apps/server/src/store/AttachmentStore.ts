@@ -1,6 +1,6 @@
 // Uploaded files, content-addressed under DATA_DIR/attachments/<sha256[0..2]>/<sha256>: the same
-// bytes are stored once however often they are sent. Written (and fsynced) before the message that
-// refers to them.
+// bytes are stored once however often they are sent. Written (and fsynced) after the message's
+// checks and before the message that refers to them; removed again if that message is not stored.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,6 +59,8 @@ export function imageSize(data: Uint8Array): { width: number; height: number } |
 
 export class AttachmentStore {
   private readonly root: string;
+  /** Files being written for messages not yet stored, by hash: how many uploads hold each. */
+  private readonly held = new Map<string, { holders: number; shared: boolean }>();
 
   constructor(dataDir: string) {
     this.root = path.join(dataDir, 'attachments');
@@ -69,10 +71,32 @@ export class AttachmentStore {
     return path.join(this.root, sha256.slice(0, 2), sha256);
   }
 
-  async put(data: Uint8Array): Promise<string> {
-    const sha256 = crypto.createHash('sha256').update(data).digest('hex');
+  /** SHA-256 of the bytes, the file's name in the store. */
+  static hash(data: Uint8Array): string {
+    return crypto.createHash('sha256').update(data).digest('hex');
+  }
+
+  /**
+   * Writes the bytes (once: the same content is stored once) and holds the file until `release`.
+   * Returns whether this call created the file. Call only after every check of the message passed.
+   */
+  async hold(sha256: string, data: Uint8Array): Promise<boolean> {
+    const held = this.held.get(sha256);
+    if (held) {
+      held.holders++;
+      held.shared = true;
+    } else this.held.set(sha256, { holders: 1, shared: false });
+    try {
+      return await this.writeOnce(sha256, data);
+    } catch (e) {
+      await this.release(sha256, false, true);
+      throw e;
+    }
+  }
+
+  private async writeOnce(sha256: string, data: Uint8Array): Promise<boolean> {
     const file = this.pathFor(sha256);
-    if (fs.existsSync(file)) return sha256;
+    if (fs.existsSync(file)) return false;
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     const handle = await fs.promises.open(tmp, 'w');
@@ -83,7 +107,18 @@ export class AttachmentStore {
       await handle.close();
     }
     await fs.promises.rename(tmp, file);
-    return sha256;
+    return true;
+  }
+
+  /**
+   * Ends a hold. When the message was not stored (`keep` false), a file this hold created is
+   * removed, unless another upload of the same bytes overlapped it (that one may have been stored).
+   */
+  async release(sha256: string, created: boolean, keep: boolean): Promise<void> {
+    const held = this.held.get(sha256);
+    const shared = held?.shared ?? false;
+    if (held && --held.holders === 0) this.held.delete(sha256);
+    if (!keep && created && !shared) await fs.promises.rm(this.pathFor(sha256), { force: true });
   }
 
   /** The file's path if it exists; the hash is validated so no path can escape the store. */

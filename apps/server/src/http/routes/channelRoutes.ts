@@ -17,41 +17,16 @@ import {
 import { ApiError } from '../ApiError.ts';
 import { parseBody } from '../HttpServer.ts';
 import { MESSAGE_SEND_RULE, created, done, type AuthedContext, type RouteDef } from '../Route.ts';
-import type { AttachmentRecord } from '../../store/records.ts';
-import { contentTypeFor, imageSize } from '../../store/AttachmentStore.ts';
+import { PendingUploads } from '../uploads.ts';
 import type { Services } from './Services.ts';
 
 const queryObject = (q: URLSearchParams) => Object.fromEntries(q.entries());
-const MAX_FILES = 10;
 
 export function channelRoutes(s: Services): RouteDef[] {
   const ch = s.channels;
   const msg = s.messages;
   const cid = (c: AuthedContext) => c.params['channel_id']!;
   const mid = (c: AuthedContext) => c.params['message_id']!;
-
-  /** Stores the files of a multipart message body; `attachments` in the JSON may give descriptions. */
-  async function storeFiles(c: AuthedContext, described: { id: string | number; description?: string | undefined; filename?: string | undefined }[] | undefined): Promise<AttachmentRecord[]> {
-    const files = (c.parts ?? []).filter((p) => p.filename !== undefined && /^files\[\d+\]$|^file\d*$/.test(p.name));
-    if (files.length > MAX_FILES) throw ApiError.fieldError('files', 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_FILES} or fewer in length.`);
-    const out: AttachmentRecord[] = [];
-    for (const [index, part] of files.entries()) {
-      const data = new Uint8Array(part.data);
-      if (data.byteLength > s.ctx.maxUploadBytes) {
-        throw new ApiError(413, 40005, `Request entity too large: files may be at most ${Math.floor(s.ctx.maxUploadBytes / (1024 * 1024))} MB`);
-      }
-      const slot = /\[(\d+)\]/.exec(part.name)?.[1] ?? String(index);
-      const meta = described?.find((a) => String(a.id) === slot);
-      const filename = (meta?.filename ?? part.filename ?? 'file').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 255) || 'file';
-      const sha256 = await s.attachments.put(data);
-      const type = contentTypeFor(filename);
-      const size = type.startsWith('image/') ? imageSize(data) : null;
-      const record: AttachmentRecord = { id: s.ctx.ids.next(), filename, size: data.byteLength, content_type: type, sha256, width: size?.width ?? null, height: size?.height ?? null };
-      if (meta?.description) record.description = meta.description;
-      out.push(record);
-    }
-    return out;
-  }
 
   return [
     { method: 'GET', path: '/guilds/:guild_id/channels', auth: 'required', handler: (c) => ch.listGuildChannels(c.user, c.params['guild_id']!) },
@@ -117,13 +92,21 @@ export function channelRoutes(s: Services): RouteDef[] {
       auth: 'required',
       rule: MESSAGE_SEND_RULE,
       multipart: true,
+      // Who may not send here is refused before an upload's body is read.
+      beforeBody: (c) => s.messages.assertCanSend(c.user, c.params['channel_id']!),
       handler: async (c) => {
         const body = parseBody(CreateMessageBody, c.body);
         const embeds = body.embeds ?? (body.embed ? [body.embed] : undefined);
-        // Validate access before writing any file.
-        s.messages.assertCanSend(c.user, cid(c));
-        const attachments = c.parts ? await storeFiles(c, body.attachments) : [];
-        return msg.send(c.user, cid(c), { ...body, embeds, attachments });
+        const uploads = c.parts ? PendingUploads.read(s.attachments, c.parts, body.attachments, s.ctx.maxUploadBytes, () => s.ctx.ids.next()) : null;
+        let stored = false;
+        try {
+          // The files are written by send() once its checks passed, and removed if the message is not stored.
+          const message = await msg.send(c.user, cid(c), { ...body, embeds, attachments: uploads?.records ?? [], writeFiles: uploads ? () => uploads.write() : undefined });
+          stored = true;
+          return message;
+        } finally {
+          await uploads?.settle(stored);
+        }
       },
     },
     { method: 'GET', path: '/channels/:channel_id/messages/:message_id', auth: 'required', handler: async (c) => msg.getOne(c.user, cid(c), mid(c)) },
