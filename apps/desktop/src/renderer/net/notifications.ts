@@ -1,9 +1,10 @@
 // Desktop notifications for mentions and DMs while the window is not focused, mention counting
 // for channels the user is not looking at, and the app badge (total unread mentions).
-import { ChannelType, type APIMessage } from '@concord/protocol';
+import { ChannelType, RelationshipType, type APIMessage } from '@concord/protocol';
 import { useGuildStore } from '../state/guildStore.ts';
 import { displayName, useMemberStore } from '../state/memberStore.ts';
 import { useReadStateStore } from '../state/readStateStore.ts';
+import { useRelationshipStore } from '../state/relationshipStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { maybeSession } from './ConcordSession.ts';
@@ -23,6 +24,8 @@ export async function notifyIfNeeded(message: APIMessage, viewing: boolean): Pro
   if (!selfId) return;
   const channel = useGuildStore.getState().channels[message.channel_id];
   const isDM = channel ? channel.type === ChannelType.DM || channel.type === ChannelType.GROUP_DM : !message.guild_id;
+  // A blocked user's messages never notify or count as mentions (they are collapsed in the list).
+  if (useRelationshipStore.getState().byUserId[message.author.id]?.type === RelationshipType.BLOCKED) return;
   const mentioned = mentionsSelf(message, selfId);
   if (!mentioned && !isDM) return;
   if (!viewing) {
