@@ -99,10 +99,10 @@ export const OAuth2AuthorizeQuery = z.object({
     .refine((scopes) => scopes.every((s) => (OAUTH2_SCOPES as readonly string[]).includes(s)), { message: 'Invalid scope', params: { code: 'SCOPE_INVALID' } }),
   permissions: permissionsSchema.optional(),
   guild_id: snowflakeSchema.optional(),
-  response_type: z.string().optional(),
-  redirect_uri: z.string().optional(),
+  response_type: z.string().max(32).optional(),
+  redirect_uri: z.string().max(2048).optional(),
   state: z.string().max(1024).optional(),
-  disable_guild_select: z.string().optional(),
+  disable_guild_select: z.string().max(8).optional(),
   integration_type: z.coerce.number().int().optional(),
 });
 
@@ -177,7 +177,12 @@ export interface APIApplicationCommand {
   version: Snowflake;
 }
 
-const localizations = z.record(z.string().max(100)).nullable().optional();
+/** Locale -> text; stored with the command and sent to every client, so keys are locale codes and few. */
+const localizations = z
+  .record(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$/), z.string().max(100))
+  .refine((r) => Object.keys(r).length <= 40, { message: 'Must be 40 or fewer in length.', params: { code: 'BASE_TYPE_MAX_LENGTH' } })
+  .nullable()
+  .optional();
 
 const choiceSchema = z.object({
   name: z.string().min(1).max(100),

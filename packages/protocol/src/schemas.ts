@@ -43,7 +43,8 @@ export const ModifySelfBody = z.object({
   avatar: z.string().max(10_000_000).nullable().optional(),
   bio: z.string().max(190).optional(),
   accent_color: colorSchema.nullable().optional(),
-  password: z.string().optional(),
+  // The current password, checked against its hash: as long as a password can be.
+  password: z.string().max(128).optional(),
   new_password: z.string().min(8).max(128).optional(),
 });
 
