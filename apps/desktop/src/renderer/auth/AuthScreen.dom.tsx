@@ -61,7 +61,10 @@ export function AuthScreen({ initialMode = 'login', banner, onSignedIn }: AuthSc
       await startSession(res.token);
       onSignedIn?.();
     } catch (err) {
-      if (err instanceof RestError) {
+      if (err instanceof RestError && err.status === 429) {
+        // Failed logins are throttled per account and per address for minutes (the server's LoginThrottle).
+        setFormError('Too many attempts. Please wait a few minutes and try again.');
+      } else if (err instanceof RestError) {
         const fields = flattenFieldErrors(err.errors);
         // Discord answers a wrong password with 50035 on both fields.
         setFieldErrors(fields);

@@ -49,9 +49,12 @@ export function storedToken(): string | null {
   return localStorage.getItem(TOKEN_KEY);
 }
 
-/** An API client without a token, for the login and register screens. */
+/**
+ * An API client without a token, for the login and register screens and the invite landing. It
+ * never waits out a 429: a throttled login's retry_after is minutes, and the screen says so instead.
+ */
 export function anonymousApi(): ConcordApi {
-  return new ConcordApi({ baseUrl: apiBaseUrl() });
+  return new ConcordApi({ baseUrl: apiBaseUrl(), maxRateLimitRetries: 0 });
 }
 
 async function resolveGatewayUrl(api: ConcordApi): Promise<string> {
