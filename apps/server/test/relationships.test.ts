@@ -168,3 +168,23 @@ describe('DM safety', () => {
     expect((await uma.api.getMessages(group.id))).toEqual([]);
   });
 });
+
+describe('mentions from blocked users', () => {
+  it('do not count on the blocker\'s read state, while others\' still do', async () => {
+    const [vic, wes, xia] = await Promise.all([named('vic'), named('wes'), named('xia')]);
+    const { guild, general } = await guildWithMember(vic, wes);
+    await xia.api.acceptInvite((await vic.api.createInvite(general, { max_age: 0 })).code);
+    await vic.api.blockUser(wes.id);
+    await wes.api.sendMessage(general, `hey <@${vic.id}>`);
+    await xia.api.sendMessage(general, `hi <@${vic.id}>`);
+    const gw = await connectGateway(t, vic.token, 'json');
+    const ready = await new Promise<any>((resolve) => {
+      gw.client.close();
+      gw.client.once('ready', resolve);
+      gw.client.connect();
+    });
+    const entry = ready.read_state.entries.find((e: { id: string }) => e.id === guild.system_channel_id);
+    expect(entry?.mention_count).toBe(1);
+    gw.close();
+  });
+});

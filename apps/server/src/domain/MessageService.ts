@@ -15,7 +15,7 @@ import { ApiError } from '../http/ApiError.ts';
 import type { AttachmentRecord, ChannelRecord, HistoryQuery, MessageRecord, UserRecord } from '../store/records.ts';
 import { newMessageRecord } from './newMessageRecord.ts';
 import { dispatch, requireChannelPermission, requireVisibleChannel, type DomainContext } from './DomainContext.ts';
-import { requireCanMessageIn } from './RelationshipService.ts';
+import { hasBlocked, requireCanMessageIn } from './RelationshipService.ts';
 import { iso, memberToAPI, messageToAPI, userToAPI } from './serialize.ts';
 
 const TWO_WEEKS_MS = 14 * 86_400_000;
@@ -167,9 +167,9 @@ export class MessageService {
 
   /** Stores a message (durably, before anyone is told), updates read states and dispatches MESSAGE_CREATE. */
   async persistAndAnnounce(record: MessageRecord, channel: ChannelRecord, notifyUserIds: readonly string[], referenced: MessageRecord | null): Promise<void> {
-    // The author has read their own message; mentioned users get a mention on their read state.
-    // Issued together so that a batching store commits them in one transaction.
-    const notify = notifyUserIds.filter((id) => id !== record.author_id);
+    // The author has read their own message; mentioned users get a mention on their read state
+    // (not those who blocked the author). Issued together so that a batching store commits them in one transaction.
+    const notify = notifyUserIds.filter((id) => id !== record.author_id && !hasBlocked(this.ctx.state, id, record.author_id));
     await Promise.all([
       this.ctx.messages.insert(record),
       this.ctx.meta.setLastMessageId(channel.id, record.id),

@@ -45,6 +45,11 @@ export function requireCanDirectMessage(state: DomainState, actorId: string, rec
   if (!sharesGuild(state, actorId, recipientId)) throw cannotMessage();
 }
 
+/** Whether userId has blocked otherId (otherId's messages then never count as mentions for userId). */
+export function hasBlocked(state: DomainState, userId: string, otherId: string): boolean {
+  return state.relationshipType(userId, otherId) === RelationshipType.BLOCKED;
+}
+
 /** Sending in a channel: for a DM, the DM rule against its other recipient; other channels pass. */
 export function requireCanMessageIn(state: DomainState, actor: UserRecord, channel: ChannelRecord): void {
   if (channel.type !== ChannelType.DM) return;
