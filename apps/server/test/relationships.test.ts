@@ -139,7 +139,8 @@ describe('DM safety', () => {
 
   it('never lets someone the recipient blocked open a DM or send in an existing one', async () => {
     const [olga, pete] = await Promise.all([named('olga'), named('pete')]);
-    await guildWithMember(olga, pete);
+    const { general } = await guildWithMember(olga, pete);
+    const olgasPost = await olga.api.sendMessage(general, 'react to this');
     const dm = await pete.api.createDM(olga.id);
     await pete.api.sendMessage(dm.id, 'before the block');
     await olga.api.blockUser(pete.id);
@@ -151,6 +152,9 @@ describe('DM safety', () => {
     await olga.api.blockUser(quinn.id);
     await expect(quinn.api.createDM(olga.id)).rejects.toMatchObject({ status: 403, code: 50007 });
     expect((await pete.api.getMessages(dm.id)).map((m) => m.content)).toEqual(['before the block']);
+    // Nor react to the blocker's messages (Discord: 90001), while the blocker's own reaction works.
+    await expect(pete.api.addReaction(general, olgasPost.id, '👍')).rejects.toMatchObject({ status: 403, code: 90001 });
+    await olga.api.addReaction(general, olgasPost.id, '👍');
     await olga.api.removeRelationship(pete.id);
     expect((await pete.api.sendMessage(dm.id, 'unblocked')).content).toBe('unblocked');
   });

@@ -320,7 +320,9 @@ export class MessageService {
   async addReaction(actor: UserRecord, channelId: string, messageId: string, rawEmoji: string): Promise<void> {
     const { channel, permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.READ_MESSAGE_HISTORY);
     const emoji = parseEmoji(rawEmoji);
-    await this.requireMessage(channelId, messageId);
+    const target = await this.requireMessage(channelId, messageId);
+    // Discord refuses a reaction on a message whose author has blocked the reacting user.
+    if (hasBlocked(this.ctx.state, target.author_id, actor.id)) throw new ApiError(403, ErrorCode.ReactionBlocked, 'Reaction was blocked');
     const existingUsers = await this.ctx.messages.reactionUsers(channelId, messageId, emoji, 1);
     if (existingUsers.length === 0) {
       // A new emoji on the message needs ADD_REACTIONS; joining an existing one does not.
