@@ -33,7 +33,6 @@ import {
   type APIMessage,
 } from '@concord/protocol';
 import crypto from 'node:crypto';
-import zlib from 'node:zlib';
 import type { Logger } from 'pino';
 import type { TemplatedApp, WebSocketBehavior, HttpResponse, HttpRequest, us_socket_context_t } from 'uWebSockets.js';
 import type { BusMessage } from '../bus/EventBus.ts';
@@ -46,6 +45,7 @@ import type { Metrics } from '../metrics.ts';
 import type { UserRecord } from '../store/records.ts';
 import { GatewaySession, type GatewaySocket, type SocketData } from './GatewaySession.ts';
 import { ReplayBuffer } from './ReplayBuffer.ts';
+import { ZlibStream } from './ZlibStream.ts';
 
 const HEARTBEAT_GRACE_MS = 15_000;
 const SWEEP_INTERVAL_MS = 5_000;
@@ -55,7 +55,6 @@ const decoder = new TextDecoder();
 export const SESSION_START_LIMIT = { total: 1000, windowMs: 86_400_000 } as const;
 /** A full member list (query "", no user_ids) of one guild per session, at most once in this window. */
 const FULL_MEMBER_LIST_INTERVAL_MS = 30_000;
-const ZLIB_OPTIONS: zlib.ZlibOptions = { chunkSize: 64 * 1024 };
 
 const SESSION_ENDING_CODES: ReadonlySet<number> = new Set([4003, 4004, 4007, 4009, 4010, 4011, 4012, 4013, 4014]);
 const MESSAGE_EVENTS = new Set<string>(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE', 'MESSAGE_DELETE_BULK']);
@@ -75,21 +74,17 @@ export interface GatewayOptions {
   readyExtras?: (user: UserRecord) => Record<string, unknown>;
 }
 
-type ZlibInternal = zlib.Deflate & { _processChunk(chunk: Uint8Array, flushFlag: number): Buffer };
 
 const HELLO: GatewayPayload = { op: GatewayOpcode.Hello, d: { heartbeat_interval: HEARTBEAT_INTERVAL_MS, _trace: ['concord-gateway'] }, s: null, t: null };
 const helloFrames = new Map<GatewayCodec, { frame: string | Uint8Array; raw: Buffer; deflated: Buffer }>();
 
-/** HELLO is the same for every socket of an encoding: encoded (and compressed as a fresh zlib stream starts) once. */
+/** HELLO is the same for every socket of an encoding: encoded (and compressed as a zlib stream's start) once. */
 function helloFor(codec: GatewayCodec): { frame: string | Uint8Array; raw: Buffer; deflated: Buffer } {
   let hello = helloFrames.get(codec);
   if (!hello) {
     const frame = codec.encode(HELLO);
-    const raw = typeof frame === 'string' ? Buffer.from(frame) : Buffer.from(frame);
-    const deflate = zlib.createDeflate(ZLIB_OPTIONS) as ZlibInternal;
-    const deflated = deflate._processChunk(raw, zlib.constants.Z_SYNC_FLUSH);
-    deflate.close();
-    hello = { frame, raw, deflated };
+    const raw = Buffer.from(frame);
+    hello = { frame, raw, deflated: ZlibStream.start(raw) };
     helloFrames.set(codec, hello);
   }
   return hello;
@@ -259,9 +254,7 @@ export class Gateway {
     const frame = this.tryEncode(ud.codec, payload);
     if (frame === null) return;
     if (ud.compress) {
-      const input = typeof frame === 'string' ? Buffer.from(frame) : frame;
-      const out = (this.deflateFor(ud) as ZlibInternal)._processChunk(input, zlib.constants.Z_SYNC_FLUSH);
-      ws.send(out, true);
+      ws.send(this.zlibStreamFor(ud).compress(typeof frame === 'string' ? Buffer.from(frame) : frame), true);
       return;
     }
     ws.send(frame, ud.codec.binaryFrames);
@@ -269,15 +262,11 @@ export class Gateway {
 
   /**
    * The socket's zlib stream, made on its first frame after HELLO: a socket that never sends
-   * anything costs no compressor. HELLO went out as the precomputed start of a fresh stream, so the
-   * new stream is fed the same bytes (output discarded) to be in the state the client's inflater is in.
+   * anything costs no compression state. HELLO went out as the precomputed start of a stream.
    */
-  private deflateFor(ud: SocketData): zlib.Deflate {
-    if (ud.deflate) return ud.deflate;
-    const deflate = zlib.createDeflate(ZLIB_OPTIONS);
-    (deflate as ZlibInternal)._processChunk(helloFor(ud.codec).raw, zlib.constants.Z_SYNC_FLUSH);
-    ud.deflate = deflate;
-    return deflate;
+  private zlibStreamFor(ud: SocketData): ZlibStream {
+    ud.deflate ??= ZlibStream.continueAfter(helloFor(ud.codec).raw);
+    return ud.deflate;
   }
 
   private nextSeq(): number {
@@ -481,7 +470,7 @@ export class Gateway {
       else this.socketsPerIp.delete(ud.ip);
     }
     if (this.sockets.delete(ws)) this.metrics.sessions.dec({ encoding: ud.codec.encoding });
-    ud.deflate?.close();
+    ud.deflate = null;
     const s = ud.session;
     if (!s || s.ws !== ws) return;
     // A clean close (1000/1001) or a fatal server close ends the session; drops (1006) and the

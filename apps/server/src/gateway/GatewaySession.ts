@@ -2,8 +2,8 @@
 // outlives its socket for the resume window (status 'detached'), so a RESUME can pick it up again.
 import type { GatewayCodec } from '@concord/protocol';
 import type { WebSocket } from 'uWebSockets.js';
-import type zlib from 'node:zlib';
 import type { UserRecord } from '../store/records.ts';
+import type { ZlibStream } from './ZlibStream.ts';
 
 /** Per-socket data uWS keeps for us; `session` is set once IDENTIFY or RESUME succeeds. */
 export interface SocketData {
@@ -13,8 +13,8 @@ export interface SocketData {
   host: string;
   ip: string;
   session: GatewaySession | null;
-  /** The zlib stream when compress=zlib-stream, made on the first frame after HELLO (see Gateway.deflateFor). */
-  deflate: zlib.Deflate | null;
+  /** The zlib stream when compress=zlib-stream, made on the first frame after HELLO (see Gateway.zlibStreamFor). */
+  deflate: ZlibStream | null;
   openedAtMs: number;
   lastHeartbeatAtMs: number;
   frameWindowStartMs: number;
