@@ -6,12 +6,14 @@ import { botPlatformRoutes } from '../../src/BotPlatform.ts';
 import { authRoutes } from '../../src/http/routes/authRoutes.ts';
 import { channelRoutes } from '../../src/http/routes/channelRoutes.ts';
 import { guildRoutes } from '../../src/http/routes/guildRoutes.ts';
+import { relationshipRoutes } from '../../src/http/routes/relationshipRoutes.ts';
+import { RelationshipService } from '../../src/domain/RelationshipService.ts';
 
 const server = await startServer();
 const s = server.services;
 // The same composition as Server.ts (HttpServer keeps its router private; see the fuzz README note
 // in restFuzz.test.ts). Building the factories again only creates closures over the same services.
-const routes = [...authRoutes(s), ...botPlatformRoutes(s, [...guildRoutes(s), ...channelRoutes(s)])].map((r) => ({
+const routes = [...authRoutes(s), ...botPlatformRoutes(s, [...guildRoutes(s), ...channelRoutes(s)]), ...relationshipRoutes(new RelationshipService(s.ctx))].map((r) => ({
   method: r.method,
   path: r.path,
   auth: r.auth,
