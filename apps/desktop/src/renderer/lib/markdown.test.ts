@@ -72,6 +72,41 @@ describe('markdown parser', () => {
     expect(toPlainText('**a** ||b|| `c`')).toBe('a ▒▒▒▒ c');
   });
 
+  /** Best of three runs: the bound is about the algorithm, not about a busy machine's worst moment. */
+  const parseMs = (src: string): number => {
+    let best = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      parseMarkdown(src);
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  };
+  const repeatTo = (unit: string, length: number) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+  const PATHOLOGICAL = ['`', '*', '_', '~', '|', '> \n', '>\n', '[', '[a', '** ', '**a', '*a', '_a ', '`a', '|a', '~a', '<http://', '](http://a', '```', '@', '\\'];
+
+  it('parses each pathological 4,000-character message in well under 50 ms', () => {
+    for (const unit of PATHOLOGICAL) expect(parseMs(repeatTo(unit, 4000)), JSON.stringify(unit)).toBeLessThan(50);
+  });
+
+  it('stays linear on 20,000 characters of openers without closers (the regex rules rescanned: [ took 450 ms)', () => {
+    for (const unit of ['[', '[a', '<http://', '](http://a', '`a', '|a']) expect(parseMs(repeatTo(unit, 20_000)), JSON.stringify(unit)).toBeLessThan(50);
+  });
+
+  it('keeps links, code spans and autolinks exact after the linear rewrite', () => {
+    expect(parseInline('[a [b] c](https://x.example) [no]( https://y.example )')).toEqual([
+      { type: 'link', url: 'https://x.example/', children: [{ type: 'text', text: 'a [b] c' }] },
+      { type: 'text', text: ' ' },
+      { type: 'link', url: 'https://y.example/', children: [{ type: 'text', text: 'no' }] },
+    ]);
+    expect(parseInline('```a`` ``b``')).toEqual([{ type: 'code', text: '`a' }, { type: 'text', text: ' ' }, { type: 'code', text: 'b' }]);
+    expect(parseInline('http://a](http://b.example/x).')).toEqual([
+      { type: 'text', text: 'http://a](' },
+      { type: 'link', url: 'http://b.example/x', children: [{ type: 'text', text: 'http://b.example/x' }] },
+      { type: 'text', text: ').' },
+    ]);
+  });
+
   it('detects emoji-only messages', () => {
     expect(isEmojiOnly(parseInline('🎉🎉'))).toBe(true);
     expect(isEmojiOnly(parseInline('hi 🎉'))).toBe(false);
