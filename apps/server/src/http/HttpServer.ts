@@ -134,7 +134,7 @@ export class HttpServer {
       return;
     }
     const { handler: route, params, pattern } = found.match;
-    const badParam = invalidPathParam(params);
+    const badParam = invalidPathParam(params, pattern);
     if (badParam) {
       this.send(r, p, badParam, started, pattern);
       return;

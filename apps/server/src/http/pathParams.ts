@@ -14,16 +14,22 @@ const DIGITS = /^\d+$/;
 /** Params that may be `@me` instead of an id (GET /applications/@me, DELETE .../members/@me ...). */
 const ME_ALLOWED: ReadonlySet<string> = new Set(['user_id', 'application_id']);
 
+/** Whether a non-id value is an alias the route takes: `@me`, or `@original` for an interaction's first answer. */
+function isAlias(name: string, value: string, pattern: string): boolean {
+  if (value === '@me') return ME_ALLOWED.has(name);
+  return value === '@original' && name === 'message_id' && pattern.startsWith('/webhooks/');
+}
+
 /** A snowflake as Discord accepts one in a path: 1-20 digits, at most 2^63 - 1. */
 export function isSnowflake(value: string): boolean {
   return value.length >= 1 && value.length <= 20 && DIGITS.test(value) && BigInt(value) < SNOWFLAKE_LIMIT;
 }
 
 /** The error for the first `*_id` param that is not a snowflake, or null when all are. */
-export function invalidPathParam(params: Params): ApiError | null {
+export function invalidPathParam(params: Params, pattern: string): ApiError | null {
   for (const [name, value] of Object.entries(params)) {
     if (!name.endsWith('_id')) continue;
-    if (value === '@me' && ME_ALLOWED.has(name)) continue;
+    if (isAlias(name, value, pattern)) continue;
     if (isSnowflake(value)) continue;
     if (!DIGITS.test(value)) return new ApiError(404, ErrorCode.General, '404: Not Found');
     if (value.length <= 20 && BigInt(value) < U64_LIMIT) {
