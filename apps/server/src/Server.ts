@@ -96,6 +96,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const messageService = new MessageService(ctx);
   const attachments = new AttachmentStore(config.dataDir);
   const bots = await createBotPlatform({ ctx, db, auth, guilds, messages: messageService, log });
+  metrics.countAutoModBudgetExhausted(() => bots.autoMod.patternBudgetExhausted);
 
   const app = uws.App();
   const gateway = new Gateway(ctx, auth, log, metrics, guard, {
@@ -156,9 +157,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }),
   );
   gateway.attach(app);
-  attachOAuth2Page(app);
+  attachOAuth2Page(app, guard);
   const webRoot = config.webRoot ?? DEFAULT_WEB_ROOT;
   attachWebClient(app, webRoot, log, guard);
+  // Any other method on any path (HEAD /healthz, POST /, PROPFIND ...) gets an answer, not a dropped connection.
+  app.any(
+    '/*',
+    guard.http('fallback', (r, req) => {
+      const headOnly = req.getMethod() === 'head';
+      r.respond('405 Method Not Allowed', { 'content-type': 'application/json' }, '{"message":"405: Method Not Allowed","code":0}', headOnly);
+    }),
+  );
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new Error(`cannot listen on ${config.host}:${config.port} (port in use?)`))));

@@ -24,4 +24,17 @@ export class Metrics {
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });
   }
+
+  /** Auto-moderation messages whose regex patterns ran out of their step budget (counted by AutoModService). */
+  countAutoModBudgetExhausted(read: () => number): void {
+    new client.Counter({
+      name: 'concord_automod_pattern_budget_exhausted_total',
+      help: 'Messages whose auto-moderation regex patterns ran out of their linear-time step budget (remaining patterns counted as no match)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
 }

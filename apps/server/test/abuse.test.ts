@@ -249,7 +249,9 @@ describe('/metrics', () => {
     try {
       const res = await fetch(`${t.server.url}/metrics`);
       expect(res.status).toBe(200);
-      expect(await res.text()).toContain('concord_unexpected_errors_total');
+      const text = await res.text();
+      expect(text).toContain('concord_unexpected_errors_total');
+      expect(text).toMatch(/^concord_automod_pattern_budget_exhausted_total 0$/m);
     } finally {
       await t.close();
     }

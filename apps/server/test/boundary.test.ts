@@ -99,6 +99,60 @@ describe('the process never dies from a request', () => {
   });
 });
 
+describe('HEAD and unknown methods', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers HEAD with headers only, so the next request on the same keep-alive connection still parses', async () => {
+    const answer = await exchange(t.server.port, ['HEAD /api/v9/gateway HTTP/1.1', 'GET /api/v9/gateway HTTP/1.1']);
+    // Two answers and one body: a body after the HEAD answer would be read as a malformed third response.
+    expect(answer.split('\r\n').filter((line) => line.startsWith('HTTP/1.1 ') || line.includes('HTTP/1.1 '))).toHaveLength(2);
+    expect(answer.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
+    expect(answer.match(/\{"url"/g)).toHaveLength(1);
+    expect(answer.endsWith('}')).toBe(true);
+  });
+
+  it('answers other methods outside the API with 405 instead of dropping the connection', async () => {
+    for (const method of ['POST', 'DELETE', 'HEAD']) {
+      const res = await fetch(`${t.server.url}/healthz`, { method });
+      expect(res.status, method).toBe(405);
+    }
+  });
+});
+
+/** Writes requests one after another on one connection; returns what the server sent once it went quiet. */
+function exchange(port: number, requestLines: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    let quiet: ReturnType<typeof setTimeout> | null = null;
+    const settle = () => {
+      if (quiet) clearTimeout(quiet);
+      quiet = setTimeout(() => {
+        socket.destroy();
+        resolve(received);
+      }, 500);
+    };
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      settle();
+    });
+    socket.on('error', reject);
+    socket.on('connect', async () => {
+      for (const line of requestLines) {
+        socket.write(`${line}\r\nHost: 127.0.0.1\r\n\r\n`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      settle();
+    });
+  });
+}
+
 describe('path ids', () => {
   let t: TestServer;
   let u: TestUser;

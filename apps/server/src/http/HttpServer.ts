@@ -266,7 +266,7 @@ export class HttpServer {
       extra = { ...extra, ...result.headers };
     } else if (result === undefined) status = 204;
     const text = status === 204 || body === undefined ? '' : JSON.stringify(body, bigintReplacer);
-    r.respond(STATUS_TEXT[status] ?? `${status}`, { ...(text ? { 'content-type': 'application/json' } : {}), ...CORS_HEADERS, ...extra }, text);
+    r.respond(STATUS_TEXT[status] ?? `${status}`, { ...(text ? { 'content-type': 'application/json' } : {}), ...CORS_HEADERS, ...extra }, text, p.method === 'HEAD');
     this.metrics.httpDuration.observe({ method: p.method, route, status: String(status) }, (performance.now() - started) / 1000);
   }
 }

@@ -35,14 +35,20 @@ export class ResponseState {
     return !this.aborted && !this.done;
   }
 
-  /** Writes a whole response once; later calls and calls after an abort do nothing. Returns whether it wrote. */
-  respond(status: string, headers: Record<string, string>, body: string | Uint8Array = ''): boolean {
+  /**
+   * Writes a whole response once; later calls and calls after an abort do nothing. Returns whether it
+   * wrote. `headOnly` (a HEAD request) sends the headers and no body: a body after a HEAD answer
+   * would be read as the next response on a keep-alive connection (RFC 9110 9.3.2). It ends with an
+   * empty body (Content-Length: 0) rather than endWithoutBody(length), after which this uWS build
+   * reads no further request on the connection.
+   */
+  respond(status: string, headers: Record<string, string>, body: string | Uint8Array = '', headOnly = false): boolean {
     if (!this.writable) return false;
     this.done = true;
     this.res.cork(() => {
       this.res.writeStatus(status);
       for (const [k, v] of Object.entries(headers)) this.res.writeHeader(k, v);
-      this.res.end(body);
+      this.res.end(headOnly ? '' : body);
     });
     return true;
   }

@@ -6,6 +6,7 @@ import { OAuth2AuthorizeBody, OAuth2AuthorizeQuery } from '@concord/protocol';
 import type { TemplatedApp } from 'uWebSockets.js';
 import { parseBody } from '../HttpServer.ts';
 import type { RouteDef } from '../Route.ts';
+import type { UwsGuard } from '../UwsGuard.ts';
 import type { Services } from './Services.ts';
 
 export function oauth2Routes(s: Services): RouteDef[] {
@@ -32,16 +33,18 @@ export function oauth2Routes(s: Services): RouteDef[] {
 }
 
 /** Serves the consent page. Everything it shows comes from the JSON API, so it is static HTML. */
-export function attachOAuth2Page(app: TemplatedApp): void {
-  app.get('/oauth2/authorize', (res) => {
-    res.cork(() => {
-      res.writeHeader('content-type', 'text/html; charset=utf-8');
-      res.writeHeader('cache-control', 'no-cache');
-      res.writeHeader('x-frame-options', 'DENY');
-      res.writeHeader('content-security-policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
-      res.end(AUTHORIZE_PAGE);
-    });
-  });
+export function attachOAuth2Page(app: TemplatedApp, guard: UwsGuard): void {
+  app.get(
+    '/oauth2/authorize',
+    guard.http('oauth2.page', (r) => {
+      r.respond('200 OK', {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-frame-options': 'DENY',
+        'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+      }, AUTHORIZE_PAGE);
+    }),
+  );
 }
 
 const AUTHORIZE_PAGE = `<!doctype html>
