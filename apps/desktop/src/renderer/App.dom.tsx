@@ -2,9 +2,9 @@
 // signed out, the app shell otherwise; keeps the theme attribute on <html> in sync with the settings.
 import { useEffect } from 'react';
 import { AuthScreen } from './auth/AuthScreen.dom.tsx';
-import { InviteAuthHeader, InviteLanding } from './auth/InviteLanding.dom.tsx';
-import { AppShell } from './components/AppShell.dom.tsx';
-import { useInviteFlow } from './net/inviteLink.ts';
+import { InviteAuthHeader, InviteLanding } from './guild/InviteLanding.dom.tsx';
+import { AppShell } from './AppShell.dom.tsx';
+import { useInviteFlow } from './guild/inviteLink.ts';
 import { useSessionStore } from './state/sessionStore.ts';
 import { useUiStore } from './state/uiStore.ts';
 

@@ -6,9 +6,9 @@ import './styles/bots.css';
 import './styles/people.css';
 import { App } from './App.dom.tsx';
 import { getBridge } from './bridge/bridge.ts';
-import { startSession, storedToken } from './net/ConcordSession.ts';
+import { startSession, storedToken } from './session/ConcordSession.ts';
 import { useUiStore } from './state/uiStore.ts';
-import { captureInviteFromUrl } from './net/inviteLink.ts';
+import { captureInviteFromUrl } from './guild/inviteLink.ts';
 import { installDebugHooks } from './debug/debugHooks.ts';
 
 async function boot(): Promise<void> {

@@ -9,7 +9,7 @@ import { ApplicationFlags, ChannelType, PermissionFlags } from '@concord/protoco
 import { runBotFixture } from './botProcess.ts';
 import { REPO_ROOT, registerViaApi, startTestServer } from './harness.ts';
 
-const OUT = path.join(REPO_ROOT, 'apps/desktop/src/renderer/net/fixtures/botPayloads.json');
+const OUT = path.join(REPO_ROOT, 'apps/desktop/src/renderer/bots/fixtures/botPayloads.json');
 
 async function main(): Promise<void> {
   const server = await startTestServer(path.join(REPO_ROOT, 'apps/desktop/dist/web'));

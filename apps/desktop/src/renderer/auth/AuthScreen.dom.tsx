@@ -3,10 +3,10 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { RestError } from '@concord/client';
 import type { FieldErrors } from '@concord/protocol';
-import { anonymousApi, startSession } from '../net/ConcordSession.ts';
-import { needsServerUrl, serverOrigin, setServerOrigin } from '../net/serverUrl.ts';
+import { anonymousApi, startSession } from '../session/ConcordSession.ts';
+import { needsServerUrl, serverOrigin, setServerOrigin } from '../session/serverUrl.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
-import { LogoIcon } from '../components/Icons.dom.tsx';
+import { LogoIcon } from '../ui/Icons.dom.tsx';
 
 type Mode = 'login' | 'register';
 

@@ -6,7 +6,7 @@ import { useGuildStore } from '../state/guildStore.ts';
 import { useMessageStore } from '../state/messageStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { currentChannelId, useUiStore } from '../state/uiStore.ts';
-import { decodeFailures } from '../net/decoders.ts';
+import { decodeFailures } from '../session/decoders.ts';
 
 export interface ConcordDebug {
   stores: {

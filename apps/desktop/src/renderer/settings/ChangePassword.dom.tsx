@@ -3,7 +3,7 @@
 import { RestError } from '@concord/client';
 import { useState } from 'react';
 import { flattenFieldErrors } from '../auth/AuthScreen.dom.tsx';
-import { changePassword } from '../net/ConcordSession.ts';
+import { changePassword } from '../session/ConcordSession.ts';
 import { useUiStore } from '../state/uiStore.ts';
 
 export function ChangePassword() {

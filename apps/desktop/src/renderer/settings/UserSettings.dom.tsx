@@ -7,14 +7,14 @@ import type { CacheStats } from '../../shared/bridge.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useUiStore, type UserSettingsTab } from '../state/uiStore.ts';
 import { getBridge } from '../bridge/bridge.ts';
-import { endSession, getSession } from '../net/ConcordSession.ts';
-import { errorText } from '../net/actions.ts';
-import { formatBytes } from '../lib/format.ts';
-import { colorForId } from '../lib/avatar.ts';
-import { Avatar } from '../components/Avatar.dom.tsx';
-import { SaveBar, SettingsLayout, SwitchRow } from './SettingsLayout.dom.tsx';
+import { endSession, getSession } from '../session/ConcordSession.ts';
+import { errorText } from '../session/actions.ts';
+import { formatBytes } from '../ui/format.ts';
+import { colorForId } from '../ui/avatar.ts';
+import { Avatar } from '../ui/Avatar.dom.tsx';
+import { SaveBar, SettingsLayout, SwitchRow } from '../ui/SettingsLayout.dom.tsx';
 import { ChangePassword } from './ChangePassword.dom.tsx';
-import { DeveloperPortal } from './DeveloperPortal.dom.tsx';
+import { DeveloperPortal } from '../bots/DeveloperPortal.dom.tsx';
 
 function toast(text: string) {
   useUiStore.getState().showToast(text);

@@ -7,7 +7,7 @@ import { useMemberStore } from './memberStore.ts';
 import { isUnread, useReadStateStore } from './readStateStore.ts';
 import { useSessionStore } from './sessionStore.ts';
 import { HOME, useUiStore } from './uiStore.ts';
-import { channelPermissions, channelPermissionsFor, guildPermissions, has } from '../lib/permissions.ts';
+import { channelPermissions, channelPermissionsFor, guildPermissions, has } from './permissions.ts';
 
 export const isTextLike = (c: APIChannel): boolean =>
   c.type === ChannelType.GUILD_TEXT || c.type === ChannelType.GUILD_ANNOUNCEMENT || c.type === ChannelType.DM || c.type === ChannelType.GROUP_DM;

@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import type { ClientSettings } from '../../shared/bridge.ts';
 import { DEFAULT_SETTINGS } from '../../shared/bridge.ts';
-import type { InteractionModal } from '../net/botDecoders.ts';
+import type { InteractionModal } from '../bots/botDecoders.ts';
 
 export const HOME = '@me';
 

@@ -1,0 +1,177 @@
+// A guild's sidebar: the guild header (click for the guild menu), collapsible categories,
+// text/announcement/voice channels with unread state and mention counts, who is in each voice
+// channel, and the user panel at the bottom.
+import { memo } from 'react';
+import { ChannelType, PermissionFlags, type APIChannel } from '@concord/protocol';
+import { useGuildStore } from '../state/guildStore.ts';
+import { displayName, useMemberStore } from '../state/memberStore.ts';
+import { useUiStore } from '../state/uiStore.ts';
+import { useChannelTree, useChannelUnread, useCurrentChannelId, useGuildPermissions } from '../state/selectors.ts';
+import { has } from '../state/permissions.ts';
+import { navigateToChannel } from '../session/actions.ts';
+import { Avatar } from '../ui/Avatar.dom.tsx';
+import { AnnouncementIcon, ChevronDown, GearIcon, HashIcon, PersonAddIcon, PlusIcon, SpeakerIcon } from '../ui/Icons.dom.tsx';
+import { UserPanel } from './UserPanel.dom.tsx';
+
+export function ChannelIcon({ channel, size = 20 }: { channel: APIChannel; size?: number }) {
+  if (channel.type === ChannelType.GUILD_VOICE) return <SpeakerIcon size={size} />;
+  if (channel.type === ChannelType.GUILD_ANNOUNCEMENT) return <AnnouncementIcon size={size} />;
+  return <HashIcon size={size} />;
+}
+
+export function ChannelSidebar({ guildId }: { guildId: string }) {
+  const guildName = useGuildStore((s) => s.guilds[guildId]?.name ?? '');
+  const tree = useChannelTree(guildId);
+  const collapsed = useUiStore((s) => s.collapsedCategories);
+  const selectedId = useCurrentChannelId();
+  const perms = useGuildPermissions(guildId);
+  const canManageChannels = has(perms, PermissionFlags.MANAGE_CHANNELS);
+
+  return (
+    <aside className="sidebar" aria-label="Channels">
+      <header
+        className="sidebar-header"
+        data-testid="guild-header"
+        onClick={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          useUiStore.getState().setContextMenu({ kind: 'guild', x: r.left + 10, y: r.bottom + 6, guildId });
+        }}
+      >
+        <span className="title">{guildName}</span>
+        <ChevronDown size={18} />
+      </header>
+      <div className="channel-scroller thin-scroll" data-testid="channel-list">
+        {tree.map((node) => {
+          const catId = node.category?.id ?? null;
+          const isCollapsed = catId ? !!collapsed[catId] : false;
+          return (
+            <div key={catId ?? 'root'}>
+              {node.category ? (
+                <div
+                  className={`category ${isCollapsed ? 'collapsed' : ''}`}
+                  data-testid="category"
+                  data-category-name={node.category.name ?? ''}
+                  onClick={() => useUiStore.getState().toggleCategory(catId!)}
+                  onContextMenu={(e) => {
+                    e.preventDefault();
+                    useUiStore.getState().setContextMenu({ kind: 'channel', x: e.clientX, y: e.clientY, channelId: catId! });
+                  }}
+                >
+                  <ChevronDown size={12} className="chevron" />
+                  <span className="name">{node.category.name}</span>
+                  {canManageChannels ? (
+                    <button
+                      className="add"
+                      title="Create Channel"
+                      aria-label="Create Channel"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        useUiStore.getState().openModal({ kind: 'createChannel', guildId, parentId: catId, category: false });
+                      }}
+                    >
+                      <PlusIcon size={16} />
+                    </button>
+                  ) : null}
+                </div>
+              ) : null}
+              {node.channels
+                .filter((c) => !isCollapsed || c.id === selectedId)
+                .map((c) => (
+                  <ChannelItem key={c.id} channel={c} guildId={guildId} selected={c.id === selectedId} canManage={canManageChannels} />
+                ))}
+            </div>
+          );
+        })}
+      </div>
+      <UserPanel />
+    </aside>
+  );
+}
+
+const ChannelItem = memo(function ChannelItem({ channel, guildId, selected, canManage }: { channel: APIChannel; guildId: string; selected: boolean; canManage: boolean }) {
+  const { unread, mentions } = useChannelUnread(channel);
+  const isVoice = channel.type === ChannelType.GUILD_VOICE;
+  const open = () => {
+    if (isVoice) {
+      useUiStore.getState().showToast('Voice chat is not available in this client yet');
+      return;
+    }
+    navigateToChannel(guildId, channel.id);
+  };
+  return (
+    <>
+      <div
+        className={`channel ${selected ? 'selected' : ''} ${unread && !selected ? 'unread' : ''}`}
+        role="link"
+        tabIndex={0}
+        data-testid="channel-item"
+        data-channel-id={channel.id}
+        data-channel-name={channel.name ?? ''}
+        data-unread={unread ? 'true' : 'false'}
+        onClick={open}
+        onKeyDown={(e) => e.key === 'Enter' && open()}
+        onContextMenu={(e) => {
+          e.preventDefault();
+          useUiStore.getState().setContextMenu({ kind: 'channel', x: e.clientX, y: e.clientY, channelId: channel.id });
+        }}
+      >
+        <span className="icon">
+          <ChannelIcon channel={channel} />
+        </span>
+        <span className="name">{channel.name}</span>
+        <span className="actions">
+          <button
+            title="Create Invite"
+            aria-label="Create Invite"
+            onClick={(e) => {
+              e.stopPropagation();
+              useUiStore.getState().openModal({ kind: 'invite', guildId, channelId: channel.id });
+            }}
+          >
+            <PersonAddIcon size={16} />
+          </button>
+          {canManage ? (
+            <button
+              title="Edit Channel"
+              aria-label="Edit Channel"
+              data-testid="channel-settings-button"
+              onClick={(e) => {
+                e.stopPropagation();
+                useUiStore.getState().openModal({ kind: 'channelSettings', channelId: channel.id, tab: 'overview' });
+              }}
+            >
+              <GearIcon size={16} />
+            </button>
+          ) : null}
+        </span>
+        {mentions > 0 && !selected ? (
+          <span className="badge" data-testid="channel-mention-badge">
+            {mentions}
+          </span>
+        ) : null}
+      </div>
+      {isVoice ? <VoiceMembers guildId={guildId} channelId={channel.id} /> : null}
+    </>
+  );
+});
+
+function VoiceMembers({ guildId, channelId }: { guildId: string; channelId: string }) {
+  const states = useMemberStore((s) => s.voiceStates[guildId]);
+  const users = useMemberStore((s) => s.users);
+  const members = useMemberStore((s) => s.members[guildId]);
+  const inChannel = Object.values(states ?? {}).filter((v) => v.channelId === channelId);
+  if (inChannel.length === 0) return null;
+  return (
+    <div className="voice-members">
+      {inChannel.map((v) => {
+        const name = displayName(users[v.userId], members?.[v.userId]);
+        return (
+          <div className="voice-member" key={v.userId}>
+            <Avatar id={v.userId} name={name} size={24} />
+            <span>{name}</span>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
