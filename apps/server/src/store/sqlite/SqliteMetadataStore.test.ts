@@ -1,0 +1,5 @@
+import { describeMetadataStore } from '../MetadataStore.contract.ts';
+import { SqliteMetadataStore } from './SqliteMetadataStore.ts';
+import { sqliteStoreHarness } from './sqliteStoreHarness.ts';
+
+describeMetadataStore('SQLite', sqliteStoreHarness((db) => new SqliteMetadataStore(db)));
