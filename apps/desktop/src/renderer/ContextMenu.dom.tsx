@@ -16,7 +16,7 @@ import { acceptFriend, blockUser, removeRelationship } from './dm/relationships.
 import { useMemberStore } from './state/memberStore.ts';
 import { useRelationshipStore } from './dm/relationshipStore.ts';
 import { ackChannel } from './chat/readStates.ts';
-import { maybeSession } from './session/ConcordSession.ts';
+import { maybeSession } from './session/currentSession.ts';
 import { loadCommandIndex, runMessageCommand } from './bots/interactions.ts';
 import { messageCommands } from './bots/slashCommands.ts';
 import { useCommandIndexStore } from './bots/commandIndexStore.ts';

@@ -3,7 +3,8 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { RestError } from '@concord/client';
 import type { FieldErrors } from '@concord/protocol';
-import { anonymousApi, startSession } from '../session/ConcordSession.ts';
+import { startSession } from '../session/ConcordSession.ts';
+import { anonymousApi } from '../session/anonymousApi.ts';
 import { needsServerUrl, serverOrigin, setServerOrigin } from '../session/serverUrl.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { LogoIcon } from '../ui/Icons.dom.tsx';

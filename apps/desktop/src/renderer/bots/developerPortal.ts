@@ -3,7 +3,7 @@
 // the application store; tokens are returned to the caller and never stored.
 import { useApplicationStore } from './applicationStore.ts';
 import { withIntent, type PrivilegedIntent } from './privilegedIntents.ts';
-import { getSession } from '../session/ConcordSession.ts';
+import { getSession } from '../session/currentSession.ts';
 import { decodeApplication, decodeApplicationList, decodeBotToken, type DevApplication } from './botDecoders.ts';
 import { errorText } from '../session/actions.ts';
 

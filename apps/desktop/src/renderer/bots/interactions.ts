@@ -13,7 +13,7 @@ import { useMessageStore } from '../state/messageStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { buildInvocation, fieldErrorsToModalInputs, fieldErrorsToOptions, type SlashEntry } from './slashCommands.ts';
-import { getSession } from '../session/ConcordSession.ts';
+import { getSession } from '../session/currentSession.ts';
 import { errorText, makeNonce } from '../session/actions.ts';
 import {
   decodeCommandIndex,

@@ -8,7 +8,7 @@ import { useMessageStore } from '../state/messageStore.ts';
 import { isUnread, useReadStateStore } from '../state/readStateStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { currentChannelId, useUiStore } from '../state/uiStore.ts';
-import { maybeSession } from '../session/ConcordSession.ts';
+import { maybeSession } from '../session/currentSession.ts';
 import { isMessageList } from '../session/decoders.ts';
 
 export const PAGE_SIZE = 50;

@@ -7,7 +7,7 @@ import { useReadStateStore } from '../state/readStateStore.ts';
 import { useRelationshipStore } from '../dm/relationshipStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
-import { maybeSession } from '../session/ConcordSession.ts';
+import { maybeSession } from '../session/currentSession.ts';
 import { toPlainText, type MdNode } from './markdown.ts';
 
 export function mentionsSelf(message: APIMessage, selfId: string): boolean {

@@ -4,7 +4,7 @@ import { useGuildStore } from '../state/guildStore.ts';
 import { useMessageStore } from '../state/messageStore.ts';
 import { isUnread, useReadStateStore } from '../state/readStateStore.ts';
 import { currentChannelId } from '../state/uiStore.ts';
-import { maybeSession } from '../session/ConcordSession.ts';
+import { maybeSession } from '../session/currentSession.ts';
 import { refreshBadgeCount } from './notifications.ts';
 
 const ACK_DEBOUNCE_MS = 400;

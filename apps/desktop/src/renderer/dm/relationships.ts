@@ -7,7 +7,7 @@ import { useMemberStore } from '../state/memberStore.ts';
 import { useRelationshipStore } from './relationshipStore.ts';
 import { parseFriendTag } from './people.ts';
 import { countDecodeFailure, isId, isObj, isStr, isUser } from '../session/decoders.ts';
-import { getSession } from '../session/ConcordSession.ts';
+import { getSession } from '../session/currentSession.ts';
 
 const TYPES: ReadonlySet<number> = new Set(Object.values(RelationshipType));
 const isRelationshipType = (x: unknown): x is RelationshipTypeValue => typeof x === 'number' && TYPES.has(x);

@@ -8,7 +8,7 @@ import { useUiStore, type ChannelSettingsTab } from '../state/uiStore.ts';
 import { sortRoles } from '../state/permissions.ts';
 import { roleColor } from '../ui/avatar.ts';
 import { PERMISSION_GROUPS, flagOf } from './permissionLabels.ts';
-import { getSession } from '../session/ConcordSession.ts';
+import { getSession } from '../session/currentSession.ts';
 import { errorText } from '../session/actions.ts';
 import { Avatar } from '../ui/Avatar.dom.tsx';
 import { CheckIcon, CloseIcon, SlashIcon } from '../ui/Icons.dom.tsx';

@@ -10,7 +10,7 @@ import { useGuildPermissions } from '../state/selectors.ts';
 import { has, sortRoles, toPermissionContext } from '../state/permissions.ts';
 import { roleColor } from '../ui/avatar.ts';
 import { PERMISSION_GROUPS, flagOf } from './permissionLabels.ts';
-import { getSession } from '../session/ConcordSession.ts';
+import { getSession } from '../session/currentSession.ts';
 import { errorText } from '../session/actions.ts';
 import { canManageMember, canManageRole } from '@concord/protocol';
 import { Avatar } from '../ui/Avatar.dom.tsx';

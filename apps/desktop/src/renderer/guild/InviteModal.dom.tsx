@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { APIInvite } from '@concord/protocol';
 import { useGuildStore } from '../state/guildStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
-import { getSession } from '../session/ConcordSession.ts';
+import { getSession } from '../session/currentSession.ts';
 import { copyText, errorText } from '../session/actions.ts';
 import { serverOrigin } from '../session/serverUrl.ts';
 import { Modal } from '../ui/Modal.dom.tsx';

@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import { RestError } from '@concord/client';
 import { ErrorCode } from '@concord/protocol';
-import { anonymousApi } from '../session/ConcordSession.ts';
+import { anonymousApi } from '../session/anonymousApi.ts';
 import { isId, isNum, isObj, isStr } from '../session/decoders.ts';
 
 /** What the landing shows: only the fields of Discord's invite object it needs. */

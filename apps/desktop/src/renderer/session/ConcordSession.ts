@@ -1,8 +1,8 @@
 // One signed-in session: the REST client, the gateway connection and the bridge, wired into the
 // stores. `startSession` is called after login (or at boot with a stored token) and
-// `endSession` at logout; components reach the live session through `getSession()`.
+// `endSession` at logout; other modules reach the live session through `getSession()` in
+// currentSession.ts, which this module alone sets.
 import { ConcordApi, GatewayClient, type GatewayState } from '@concord/client';
-import type { DesktopBridge } from '../../shared/bridge.ts';
 import { getBridge } from '../bridge/bridge.ts';
 import { useDraftStore } from '../chat/draftStore.ts';
 import { useGuildStore } from '../state/guildStore.ts';
@@ -19,42 +19,18 @@ import { refreshOpenChannel } from '../chat/channelLoader.ts';
 import { isObj } from './decoders.ts';
 import { resetInteractions } from '../bots/interactions.ts';
 import { useApplicationStore } from '../bots/applicationStore.ts';
+import { getSession, maybeSession, setCurrentSession, type Session } from './currentSession.ts';
 
 const TOKEN_KEY = 'concord.token';
 
-export interface Session {
-  readonly api: ConcordApi;
-  readonly gateway: GatewayClient;
-  readonly bridge: DesktopBridge;
-  readonly token: string;
-}
-
-let current: Session | null = null;
 /** While a password change is in flight, the gateway's 4004 (every token revoked) is expected, not a logout. */
 let tokenChangeInFlight = false;
 let snapshotTimer: ReturnType<typeof setInterval> | null = null;
 let unsubscribeLocation: (() => void) | null = null;
 const saveOnExit = () => saveSnapshot();
 
-export function getSession(): Session {
-  if (!current) throw new Error('no session: the user is signed out');
-  return current;
-}
-
-export function maybeSession(): Session | null {
-  return current;
-}
-
 export function storedToken(): string | null {
   return localStorage.getItem(TOKEN_KEY);
-}
-
-/**
- * An API client without a token, for the login and register screens and the invite landing. It
- * never waits out a 429: a throttled login's retry_after is minutes, and the screen says so instead.
- */
-export function anonymousApi(): ConcordApi {
-  return new ConcordApi({ baseUrl: apiBaseUrl(), maxRateLimitRetries: 0 });
 }
 
 async function resolveGatewayUrl(api: ConcordApi): Promise<string> {
@@ -68,7 +44,7 @@ async function resolveGatewayUrl(api: ConcordApi): Promise<string> {
 }
 
 export async function startSession(token: string): Promise<void> {
-  if (current) endSessionLocally();
+  if (maybeSession()) endSessionLocally();
   localStorage.setItem(TOKEN_KEY, token);
   const bridge = getBridge();
   const settings = await bridge.settings.get();
@@ -92,7 +68,7 @@ export async function startSession(token: string): Promise<void> {
     presence: { status: useSessionStore.getState().selfStatus, activities: [], since: null, afk: false },
   });
   const session: Session = { api, gateway, bridge, token };
-  current = session;
+  setCurrentSession(session);
 
   let everReady = false;
   gateway.on('stateChange', (_old, next) => onGatewayState(next, token, everReady));
@@ -163,8 +139,8 @@ export async function changePassword(password: string, newPassword: string): Pro
 }
 
 function endSessionLocally(): void {
-  current?.gateway.close();
-  current = null;
+  maybeSession()?.gateway.close();
+  setCurrentSession(null);
   if (snapshotTimer) clearInterval(snapshotTimer);
   snapshotTimer = null;
   unsubscribeLocation?.();
@@ -174,7 +150,7 @@ function endSessionLocally(): void {
 
 /** Logout: ends the gateway session, revokes nothing locally cached, and wipes the cache. */
 export async function endSession(reason: string | null = null): Promise<void> {
-  const session = current;
+  const session = maybeSession();
   endSessionLocally();
   if (session) {
     try {

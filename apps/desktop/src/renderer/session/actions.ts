@@ -6,7 +6,7 @@ import { useGuildStore } from '../state/guildStore.ts';
 import { useMessageStore } from '../state/messageStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { HOME, useUiStore } from '../state/uiStore.ts';
-import { getSession } from './ConcordSession.ts';
+import { getSession } from './currentSession.ts';
 import { applyReaction, emojiKey } from './dispatch.ts';
 import { isChannel, isGatewayGuild, isMessageList } from './decoders.ts';
 import { openChannel } from '../chat/channelLoader.ts';

@@ -40,7 +40,7 @@ import {
   isVoiceState,
   type ReactionEvent,
 } from './decoders.ts';
-import { maybeSession } from './ConcordSession.ts';
+import { maybeSession } from './currentSession.ts';
 import { notifyIfNeeded, refreshBadgeCount } from '../chat/notifications.ts';
 import { isViewingChannel } from '../chat/readStates.ts';
 import { saveSnapshot } from './snapshot.ts';
