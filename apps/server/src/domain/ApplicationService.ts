@@ -6,14 +6,13 @@ import {
   ALL_PERMISSIONS,
   AuditLogEvent,
   EDITABLE_APPLICATION_FLAGS,
-  ErrorCode,
   PermissionFlags,
   hasPermission,
   privilegedIntentsForFlags,
   type APIApplication,
 } from '@concord/protocol';
 import crypto from 'node:crypto';
-import { ApiError } from '../http/ApiError.ts';
+import { DomainError } from './DomainError.ts';
 import type { ApplicationStore } from '../store/ApplicationStore.ts';
 import type { ApplicationRecord } from '../store/botRecords.ts';
 import type { UserRecord } from '../store/records.ts';
@@ -121,14 +120,14 @@ export class ApplicationService {
   /** An application the actor owns (10002 otherwise, so ids of others' applications do not leak). */
   private owned(actor: UserRecord, applicationId: string): ApplicationRecord {
     const app = this.apps.get(applicationId);
-    if (!app || app.owner_id !== actor.id) throw ApiError.notFound(ErrorCode.UnknownApplication, 'Application');
+    if (!app || app.owner_id !== actor.id) throw new DomainError('UnknownApplication');
     return app;
   }
 
   async create(actor: UserRecord, input: { name: string; description?: string | undefined }): Promise<APIApplication> {
     this.auth.requireHuman(actor);
     const mine = [...this.apps.values()].filter((a) => a.owner_id === actor.id).length;
-    if (mine >= MAX_APPLICATIONS_PER_USER) throw ApiError.fieldError('name', 'TOO_MANY_APPLICATIONS', `You can own at most ${MAX_APPLICATIONS_PER_USER} applications`);
+    if (mine >= MAX_APPLICATIONS_PER_USER) throw DomainError.fieldError('name', 'TOO_MANY_APPLICATIONS', `You can own at most ${MAX_APPLICATIONS_PER_USER} applications`);
     const app: ApplicationRecord = {
       id: this.ctx.ids.next(),
       owner_id: actor.id,
@@ -161,21 +160,21 @@ export class ApplicationService {
   /** GET /applications/@me: a bot's own application. */
   current(actor: UserRecord): APIApplication {
     const app = actor.bot ? this.byBot.get(actor.id) : undefined;
-    if (!app) throw ApiError.notFound(ErrorCode.UnknownApplication, 'Application');
+    if (!app) throw new DomainError('UnknownApplication');
     return this.toAPI(app);
   }
 
   /** PATCH /applications/:id (owner) or /applications/@me (the bot itself). */
   async modify(actor: UserRecord, applicationId: string | '@me', patch: ApplicationPatch): Promise<APIApplication> {
     const app = applicationId === '@me' ? this.byBot.get(actor.id) : this.owned(actor, applicationId);
-    if (!app) throw ApiError.notFound(ErrorCode.UnknownApplication, 'Application');
+    if (!app) throw new DomainError('UnknownApplication');
     const next: ApplicationRecord = { ...app };
     if (patch.name !== undefined) next.name = patch.name;
     if (patch.description !== undefined) next.description = patch.description;
     if (patch.icon !== undefined) next.icon = patch.icon === null ? null : crypto.createHash('md5').update(patch.icon).digest('hex');
     if (patch.flags !== undefined) {
       if ((patch.flags & ~EDITABLE_APPLICATION_FLAGS) !== (app.flags & ~EDITABLE_APPLICATION_FLAGS)) {
-        throw ApiError.fieldError('flags', 'APPLICATION_FLAGS_INVALID', 'Only the privileged intent flags can be changed');
+        throw DomainError.fieldError('flags', 'APPLICATION_FLAGS_INVALID', 'Only the privileged intent flags can be changed');
       }
       next.flags = patch.flags;
     }
@@ -192,7 +191,7 @@ export class ApplicationService {
   /** POST /applications/:id/bot: creates the bot user and its first token. */
   async createBot(actor: UserRecord, applicationId: string): Promise<{ token: string; user: ReturnType<typeof selfUserToAPI> }> {
     const app = this.owned(actor, applicationId);
-    if (app.bot_user_id) throw new ApiError(400, ErrorCode.InvalidFormBody, 'This application already has a bot user; reset its token instead');
+    if (app.bot_user_id) throw new DomainError('InvalidFormBody', 'This application already has a bot user; reset its token instead');
     const bot: UserRecord = {
       id: this.ctx.ids.next(),
       username: app.name,
@@ -219,7 +218,7 @@ export class ApplicationService {
   /** POST /applications/:id/bot/reset: the old token stops working at once and its sessions end. */
   async resetBotToken(actor: UserRecord, applicationId: string): Promise<{ token: string }> {
     const app = this.owned(actor, applicationId);
-    if (!app.bot_user_id) throw ApiError.notFound(ErrorCode.UnknownUser, 'User');
+    if (!app.bot_user_id) throw new DomainError('UnknownUser');
     await this.auth.revokeAllTokens(app.bot_user_id);
     this.ctx.bus.publish({ kind: 'disconnectUser', userId: app.bot_user_id });
     return { token: await this.auth.issueToken(app.bot_user_id) };
@@ -229,7 +228,7 @@ export class ApplicationService {
   async modifyBot(actor: UserRecord, applicationId: string, patch: { username?: string | undefined; avatar?: string | null | undefined }) {
     const app = this.owned(actor, applicationId);
     const bot = app.bot_user_id ? this.ctx.state.users.get(app.bot_user_id) : undefined;
-    if (!bot) throw ApiError.notFound(ErrorCode.UnknownUser, 'User');
+    if (!bot) throw new DomainError('UnknownUser');
     const next: UserRecord = { ...bot };
     if (patch.username !== undefined) next.username = patch.username;
     if (patch.avatar !== undefined) next.avatar = patch.avatar === null ? null : crypto.createHash('md5').update(patch.avatar).digest('hex');
@@ -245,9 +244,9 @@ export class ApplicationService {
   private authorizable(actor: UserRecord, req: AuthorizeRequest): ApplicationRecord {
     this.auth.requireHuman(actor);
     const app = this.apps.get(req.client_id);
-    if (!app) throw ApiError.fieldError('client_id', 'UNKNOWN_APPLICATION', 'Unknown application');
-    if (!app.bot_public && app.owner_id !== actor.id) throw ApiError.fieldError('client_id', 'BOT_NOT_PUBLIC', 'Only the owner of this private bot can add it');
-    if (req.scope.includes('bot') && !app.bot_user_id) throw ApiError.fieldError('scope', 'APPLICATION_HAS_NO_BOT', 'This application has no bot user');
+    if (!app) throw DomainError.fieldError('client_id', 'UNKNOWN_APPLICATION', 'Unknown application');
+    if (!app.bot_public && app.owner_id !== actor.id) throw DomainError.fieldError('client_id', 'BOT_NOT_PUBLIC', 'Only the owner of this private bot can add it');
+    if (req.scope.includes('bot') && !app.bot_user_id) throw DomainError.fieldError('scope', 'APPLICATION_HAS_NO_BOT', 'This application has no bot user');
     return app;
   }
 
@@ -281,14 +280,14 @@ export class ApplicationService {
   async authorize(actor: UserRecord, req: AuthorizeRequest, origin: string) {
     const app = this.authorizable(actor, req);
     const permissions = req.permissions ?? 0n;
-    if ((permissions & ~ALL_PERMISSIONS) !== 0n) throw ApiError.fieldError('permissions', 'PERMISSIONS_INVALID', 'Unknown permission bits');
+    if ((permissions & ~ALL_PERMISSIONS) !== 0n) throw DomainError.fieldError('permissions', 'PERMISSIONS_INVALID', 'Unknown permission bits');
     if (!req.scope.includes('bot')) return { location: `${origin}/oauth2/authorized` };
-    if (!req.guild_id) throw ApiError.fieldError('guild_id', 'BASE_TYPE_REQUIRED', 'This field is required');
+    if (!req.guild_id) throw DomainError.fieldError('guild_id', 'BASE_TYPE_REQUIRED', 'This field is required');
     const g = this.ctx.state.guilds.get(req.guild_id);
-    if (!g || !g.members.has(actor.id)) throw ApiError.unknownGuild();
-    if (!hasPermission(g.basePermissions(actor.id), PermissionFlags.MANAGE_GUILD)) throw ApiError.missingPermissions();
+    if (!g || !g.members.has(actor.id)) throw new DomainError('UnknownGuild');
+    if (!hasPermission(g.basePermissions(actor.id), PermissionFlags.MANAGE_GUILD)) throw new DomainError('MissingPermissions');
     const bot = this.ctx.state.users.get(app.bot_user_id!);
-    if (!bot) throw ApiError.fieldError('scope', 'APPLICATION_HAS_NO_BOT', 'This application has no bot user');
+    if (!bot) throw DomainError.fieldError('scope', 'APPLICATION_HAS_NO_BOT', 'This application has no bot user');
     if (g.members.has(bot.id)) return { location: `${origin}/oauth2/authorized`, guild: guildToAPI(g) };
     const roles: string[] = [];
     if (permissions !== 0n) {

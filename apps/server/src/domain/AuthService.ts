@@ -2,9 +2,8 @@
 // tokens are 32 random bytes prefixed with the user id, and only their SHA-256 is stored, so a
 // leaked database holds no usable token. Tokens are revocable (logout, password change), and
 // failed logins are throttled per account and per address (LoginThrottle.ts).
-import { ErrorCode } from '@concord/protocol';
 import crypto from 'node:crypto';
-import { ApiError } from '../http/ApiError.ts';
+import { DomainError, RateLimitedError } from './DomainError.ts';
 import type { UserRecord } from '../store/records.ts';
 import type { DomainContext } from './DomainContext.ts';
 import { dispatch } from './DomainContext.ts';
@@ -34,8 +33,8 @@ export class AuthService {
     if (taken) {
       const byName = [...this.ctx.state.users.values()].some((u) => !u.bot && u.username.toLowerCase() === input.username.toLowerCase());
       throw byName
-        ? ApiError.fieldError('username', 'USERNAME_ALREADY_TAKEN', 'Username is unavailable. Try adding numbers, letters, underscores _ , or periods.')
-        : ApiError.fieldError('email', 'EMAIL_ALREADY_REGISTERED', 'Email is already registered.');
+        ? DomainError.fieldError('username', 'USERNAME_ALREADY_TAKEN', 'Username is unavailable. Try adding numbers, letters, underscores _ , or periods.')
+        : DomainError.fieldError('email', 'EMAIL_ALREADY_REGISTERED', 'Email is already registered.');
     }
     const user: UserRecord = {
       id: this.ctx.ids.next(),
@@ -60,14 +59,14 @@ export class AuthService {
   async login(input: { login: string; password: string }, address: string): Promise<{ token: string; user_id: string }> {
     const retryAfterMs = this.loginThrottle.retryAfterMs(input.login, address);
     if (retryAfterMs > 0) {
-      throw Object.assign(new ApiError(429, ErrorCode.General, 'You are being rate limited.'), { retryAfterS: Math.ceil(retryAfterMs / 1000) });
+      throw new RateLimitedError('RateLimited', Math.ceil(retryAfterMs / 1000));
     }
     const user = await this.ctx.meta.findUserByLogin(input.login);
     const ok = user?.password_hash ? await verifyPassword(input.password, user.password_hash) : await verifyAgainstDummy(input.password);
     if (!user || !ok) {
       this.loginThrottle.recordFailure(input.login, address);
       const err = { _errors: [{ code: 'INVALID_LOGIN', message: 'Login or password is invalid.' }] };
-      throw ApiError.invalidForm({ login: err, password: err });
+      throw DomainError.invalidForm({ login: err, password: err });
     }
     this.loginThrottle.recordSuccess(input.login);
     if (user.password_hash && needsRehash(user.password_hash)) await this.storeUser({ ...user, password_hash: await hashPassword(input.password) });
@@ -124,7 +123,7 @@ export class AuthService {
     const next: UserRecord = { ...actor };
     if (patch.username !== undefined && patch.username.toLowerCase() !== actor.username.toLowerCase()) {
       const taken = [...this.ctx.state.users.values()].some((u) => !u.bot && u.id !== actor.id && u.username.toLowerCase() === patch.username!.toLowerCase());
-      if (taken) throw ApiError.fieldError('username', 'USERNAME_ALREADY_TAKEN', 'Username is unavailable.');
+      if (taken) throw DomainError.fieldError('username', 'USERNAME_ALREADY_TAKEN', 'Username is unavailable.');
       next.username = patch.username;
     } else if (patch.username !== undefined) next.username = patch.username;
     if (patch.global_name !== undefined) next.global_name = patch.global_name;
@@ -133,7 +132,7 @@ export class AuthService {
     if (patch.accent_color !== undefined) next.accent_color = patch.accent_color;
     if (patch.new_password !== undefined) {
       if (!patch.password || !actor.password_hash || !(await verifyPassword(patch.password, actor.password_hash))) {
-        throw ApiError.fieldError('password', 'PASSWORD_DOES_NOT_MATCH', 'Password does not match.');
+        throw DomainError.fieldError('password', 'PASSWORD_DOES_NOT_MATCH', 'Password does not match.');
       }
       next.password_hash = await hashPassword(patch.new_password);
     }
@@ -154,6 +153,6 @@ export class AuthService {
   }
 
   requireHuman(actor: UserRecord): void {
-    if (actor.bot) throw new ApiError(403, ErrorCode.BotsCannotUseEndpoint, 'Bots cannot use this endpoint');
+    if (actor.bot) throw new DomainError('BotsCannotUseEndpoint');
   }
 }

@@ -8,7 +8,6 @@ import {
   AutoModActionType,
   AUTOMOD_ALLOW_LIST_MAX,
   AutoModTriggerType,
-  ErrorCode,
   LinearRegex,
   PermissionFlags,
   hasPermission,
@@ -16,7 +15,7 @@ import {
   type AutoModRuleInput,
   type AutoModRulePatch,
 } from '@concord/protocol';
-import { ApiError } from '../http/ApiError.ts';
+import { DomainError } from './DomainError.ts';
 import type { AutoModRuleRecord } from '../store/botRecords.ts';
 import type { ModerationStore } from '../store/ModerationStore.ts';
 import type { ChannelRecord, MessageRecord, UserRecord } from '../store/records.ts';
@@ -132,18 +131,18 @@ export class AutoModService implements MessageGate {
 
   private requireRule(guildId: string, ruleId: string): AutoModRuleRecord {
     const r = this.rules.get(ruleId);
-    if (!r || r.guild_id !== guildId) throw new ApiError(404, ErrorCode.General, 'Unknown Auto Moderation Rule');
+    if (!r || r.guild_id !== guildId) throw new DomainError('UnknownAutoModerationRule');
     return r;
   }
 
   private checkReferences(g: GuildState, input: { actions?: AutoModRuleInput['actions'] | undefined; exempt_roles?: string[] | undefined; exempt_channels?: string[] | undefined }): void {
     input.actions?.forEach((a, i) => {
       if (a.type === AutoModActionType.SEND_ALERT_MESSAGE && !g.channels.has(a.metadata.channel_id)) {
-        throw ApiError.invalidForm({ actions: { [i]: { metadata: { channel_id: { _errors: [{ code: 'CHANNEL_INVALID', message: 'Unknown channel' }] } } } } });
+        throw DomainError.invalidForm({ actions: { [i]: { metadata: { channel_id: { _errors: [{ code: 'CHANNEL_INVALID', message: 'Unknown channel' }] } } } } });
       }
     });
-    for (const id of input.exempt_roles ?? []) if (!g.roles.has(id)) throw ApiError.fieldError('exempt_roles', 'ROLE_INVALID', `Unknown role ${id}`);
-    for (const id of input.exempt_channels ?? []) if (!g.channels.has(id)) throw ApiError.fieldError('exempt_channels', 'CHANNEL_INVALID', `Unknown channel ${id}`);
+    for (const id of input.exempt_roles ?? []) if (!g.roles.has(id)) throw DomainError.fieldError('exempt_roles', 'ROLE_INVALID', `Unknown role ${id}`);
+    for (const id of input.exempt_channels ?? []) if (!g.channels.has(id)) throw DomainError.fieldError('exempt_channels', 'CHANNEL_INVALID', `Unknown channel ${id}`);
   }
 
   async create(actor: UserRecord, guildId: string, input: AutoModRuleInput, reason: string | null): Promise<APIAutoModRule> {
@@ -151,7 +150,7 @@ export class AutoModService implements MessageGate {
     this.checkReferences(g, input);
     const limit = RULE_LIMITS[input.trigger_type] ?? 0;
     if (this.guildRules(guildId).filter((r) => r.trigger_type === input.trigger_type).length >= limit) {
-      throw new ApiError(400, 30035, `Maximum number of rules of this trigger type reached (${limit})`);
+      throw new DomainError('MaxAutoModerationRules', `Maximum number of rules of this trigger type reached (${limit})`);
     }
     const rule: AutoModRuleRecord = {
       id: this.ctx.ids.next(),
@@ -180,7 +179,7 @@ export class AutoModService implements MessageGate {
     this.checkReferences(g, patch);
     const allowMax = AUTOMOD_ALLOW_LIST_MAX[rule.trigger_type];
     if (allowMax !== undefined && (patch.trigger_metadata?.allow_list?.length ?? 0) > allowMax) {
-      throw ApiError.invalidForm({ trigger_metadata: { allow_list: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${allowMax} or fewer in length.` }] } } });
+      throw DomainError.invalidForm({ trigger_metadata: { allow_list: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${allowMax} or fewer in length.` }] } } });
     }
     const next: AutoModRuleRecord = { ...rule };
     if (patch.name !== undefined) next.name = patch.name;
@@ -254,7 +253,7 @@ export class AutoModService implements MessageGate {
         });
       }
     }
-    if (blocked) throw new ApiError(400, ErrorCode.AutoModerationBlocked, blocked.message ?? 'Message was blocked by automatic moderation');
+    if (blocked) throw new DomainError('AutoModerationBlocked', blocked.message ?? 'Message was blocked by automatic moderation');
   }
 
   private match(rule: AutoModRuleRecord, content: string, budget: { steps: number }): Match | null {

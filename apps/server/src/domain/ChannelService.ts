@@ -1,8 +1,8 @@
 // Guild channels (create, modify, delete, reorder, permission overwrites), invites, DMs and group
 // DMs, and announcement-channel follows.
-import { ChannelType, ErrorCode, PermissionFlags, hasPermission } from '@concord/protocol';
+import { ChannelType, PermissionFlags, hasPermission } from '@concord/protocol';
 import crypto from 'node:crypto';
-import { ApiError } from '../http/ApiError.ts';
+import { DomainError } from './DomainError.ts';
 import type { ChannelRecord, InviteRecord, OverwriteRecord, UserRecord } from '../store/records.ts';
 import {
   dispatch,
@@ -46,8 +46,8 @@ export interface ChannelInput {
  */
 function assertMayWriteOverwrites(permissions: bigint, before: readonly OverwriteRecord[], after: readonly OverwriteRecord[]): void {
   if (hasPermission(permissions, ADMINISTRATOR)) return;
-  if (!hasPermission(permissions, PermissionFlags.MANAGE_ROLES)) throw ApiError.missingPermissions();
-  if ((changedOverwriteBits(before, after) & ~permissions) !== 0n) throw ApiError.missingPermissions();
+  if (!hasPermission(permissions, PermissionFlags.MANAGE_ROLES)) throw new DomainError('MissingPermissions');
+  if ((changedOverwriteBits(before, after) & ~permissions) !== 0n) throw new DomainError('MissingPermissions');
 }
 
 function changedOverwriteBits(before: readonly OverwriteRecord[], after: readonly OverwriteRecord[]): bigint {
@@ -80,9 +80,9 @@ export class ChannelService {
 
   private toOverwrites(g: { roles: Map<string, unknown>; members: Map<string, unknown> }, list: NonNullable<ChannelInput['permission_overwrites']>): OverwriteRecord[] {
     return list.map((o, i) => {
-      if (o.type === 0 && !g.roles.has(o.id)) throw ApiError.invalidForm({ permission_overwrites: { [i]: { id: { _errors: [{ code: 'UNKNOWN_ROLE', message: 'Unknown role' }] } } } });
+      if (o.type === 0 && !g.roles.has(o.id)) throw DomainError.invalidForm({ permission_overwrites: { [i]: { id: { _errors: [{ code: 'UNKNOWN_ROLE', message: 'Unknown role' }] } } } });
       if (o.type === 1 && !g.members.has(o.id) && !this.ctx.state.users.has(o.id)) {
-        throw ApiError.invalidForm({ permission_overwrites: { [i]: { id: { _errors: [{ code: 'UNKNOWN_USER', message: 'Unknown user' }] } } } });
+        throw DomainError.invalidForm({ permission_overwrites: { [i]: { id: { _errors: [{ code: 'UNKNOWN_USER', message: 'Unknown user' }] } } } });
       }
       return { id: o.id, type: o.type, allow: (o.allow ?? 0n) & ~ADMINISTRATOR, deny: (o.deny ?? 0n) & ~ADMINISTRATOR };
     });
@@ -90,13 +90,13 @@ export class ChannelService {
 
   async createChannel(actor: UserRecord, guildId: string, input: ChannelInput & { name: string }) {
     const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_CHANNELS);
-    if (g.channels.size >= MAX_CHANNELS) throw new ApiError(400, ErrorCode.MaxChannels, 'Maximum number of guild channels reached (500)');
+    if (g.channels.size >= MAX_CHANNELS) throw new DomainError('MaxChannels');
     const type = input.type ?? ChannelType.GUILD_TEXT;
     let parentId: string | null = input.parent_id ?? null;
     if (parentId !== null) {
       const parent = g.channels.get(parentId);
       if (!parent || parent.type !== ChannelType.GUILD_CATEGORY || type === ChannelType.GUILD_CATEGORY) {
-        throw ApiError.fieldError('parent_id', 'CHANNEL_PARENT_INVALID', 'Invalid parent channel');
+        throw DomainError.fieldError('parent_id', 'CHANNEL_PARENT_INVALID', 'Invalid parent channel');
       }
     }
     if (type === ChannelType.GUILD_CATEGORY) parentId = null;
@@ -151,7 +151,7 @@ export class ChannelService {
 
   async modifyChannel(actor: UserRecord, channelId: string, patch: ChannelInput) {
     const channel = this.ctx.state.channels.get(channelId);
-    if (!channel) throw ApiError.unknownChannel();
+    if (!channel) throw new DomainError('UnknownChannel');
     if (!channel.guild_id) return this.modifyGroupDM(actor, channel, patch);
     const { permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_CHANNELS);
     const g = this.ctx.state.guilds.get(channel.guild_id)!;
@@ -160,7 +160,7 @@ export class ChannelService {
     if (patch.name !== undefined) next.name = isText ? patch.name.toLowerCase().replace(/\s+/g, '-') : patch.name;
     if (patch.type !== undefined && patch.type !== channel.type) {
       if (!isText || (patch.type !== ChannelType.GUILD_TEXT && patch.type !== ChannelType.GUILD_ANNOUNCEMENT)) {
-        throw ApiError.fieldError('type', 'CHANNEL_TYPE_INVALID', 'Only text and announcement channels can be converted into each other');
+        throw DomainError.fieldError('type', 'CHANNEL_TYPE_INVALID', 'Only text and announcement channels can be converted into each other');
       }
       next.type = patch.type;
     }
@@ -189,7 +189,7 @@ export class ChannelService {
   }
 
   private async modifyGroupDM(actor: UserRecord, channel: ChannelRecord, patch: ChannelInput) {
-    if (channel.type !== ChannelType.GROUP_DM || !channel.recipients.includes(actor.id)) throw ApiError.unknownChannel();
+    if (channel.type !== ChannelType.GROUP_DM || !channel.recipients.includes(actor.id)) throw new DomainError('UnknownChannel');
     if (patch.name !== undefined) channel.name = patch.name;
     if (patch.icon !== undefined) channel.icon = patch.icon;
     await this.ctx.meta.upsertChannel(channel);
@@ -199,7 +199,7 @@ export class ChannelService {
 
   async deleteChannel(actor: UserRecord, channelId: string) {
     const channel = this.ctx.state.channels.get(channelId);
-    if (!channel) throw ApiError.unknownChannel();
+    if (!channel) throw new DomainError('UnknownChannel');
     if (!channel.guild_id) return this.closePrivateChannel(actor, channel);
     requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_CHANNELS);
     const g = this.ctx.state.guilds.get(channel.guild_id)!;
@@ -219,7 +219,7 @@ export class ChannelService {
   }
 
   private async closePrivateChannel(actor: UserRecord, channel: ChannelRecord) {
-    if (!channel.recipients.includes(actor.id)) throw ApiError.unknownChannel();
+    if (!channel.recipients.includes(actor.id)) throw new DomainError('UnknownChannel');
     const api = privateChannelFor(channel, actor.id, this.ctx.state);
     if (channel.type === ChannelType.GROUP_DM) {
       // Leaving a group DM removes the recipient; the others are told.
@@ -247,12 +247,12 @@ export class ChannelService {
     let parentChanges = 0;
     for (const move of moves) {
       const c = g.channels.get(move.id);
-      if (!c) throw ApiError.fieldError('id', 'CHANNEL_INVALID', 'Unknown channel');
+      if (!c) throw DomainError.fieldError('id', 'CHANNEL_INVALID', 'Unknown channel');
       const plan = { channel: c, position: move.position ?? c.position, parentId: c.parent_id, overwrites: c.overwrites };
       const sync = move.lock_permissions === true && move.parent_id != null;
       if (move.parent_id !== undefined && (move.parent_id !== c.parent_id || sync)) {
         if (move.parent_id !== c.parent_id && ++parentChanges > 1) {
-          throw new ApiError(400, ErrorCode.OnlyOneChannelParentIdModified, 'Only one channel can have a parent_id modified at a time');
+          throw new DomainError('OnlyOneChannelParentIdModified');
         }
         const { permissions } = requireChannelPermission(this.ctx, c.id, actor, PermissionFlags.MANAGE_CHANNELS);
         const parent = this.requireDestination(g, actor, c, move.parent_id);
@@ -288,7 +288,7 @@ export class ChannelService {
     }
     const parent = g.channels.get(parentId);
     if (!parent || parent.type !== ChannelType.GUILD_CATEGORY || channel.type === ChannelType.GUILD_CATEGORY) {
-      throw ApiError.fieldError('parent_id', 'CHANNEL_PARENT_INVALID', 'Invalid parent channel');
+      throw DomainError.fieldError('parent_id', 'CHANNEL_PARENT_INVALID', 'Invalid parent channel');
     }
     requireChannelPermission(this.ctx, parent.id, actor, PermissionFlags.MANAGE_CHANNELS);
     return parent;
@@ -298,8 +298,8 @@ export class ChannelService {
     const { channel, permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_ROLES);
     const guildId = requireGuildChannel(channel);
     const g = this.ctx.state.guilds.get(guildId)!;
-    if (input.type === 0 && !g.roles.has(targetId)) throw ApiError.unknownRole();
-    if (input.type === 1 && !g.members.has(targetId)) throw ApiError.unknownMember();
+    if (input.type === 0 && !g.roles.has(targetId)) throw new DomainError('UnknownRole');
+    if (input.type === 1 && !g.members.has(targetId)) throw new DomainError('UnknownMember');
     // ADMINISTRATOR is a guild-level permission: Discord ignores it in channel overwrites.
     const allow = (input.allow ?? 0n) & ~ADMINISTRATOR;
     const deny = (input.deny ?? 0n) & ~ADMINISTRATOR;
@@ -330,7 +330,7 @@ export class ChannelService {
   async createInvite(actor: UserRecord, channelId: string, input: { max_age?: number | undefined; max_uses?: number | undefined; temporary?: boolean | undefined; unique?: boolean | undefined }) {
     const { channel } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.CREATE_INSTANT_INVITE);
     const guildId = requireGuildChannel(channel);
-    if (channel.type === ChannelType.GUILD_CATEGORY) throw new ApiError(400, ErrorCode.CannotSendMessagesInNonText, 'Cannot create an invite to a category');
+    if (channel.type === ChannelType.GUILD_CATEGORY) throw new DomainError('CannotSendMessagesInNonText', 'Cannot create an invite to a category');
     const maxAge = input.max_age ?? 86_400;
     const maxUses = input.max_uses ?? 0;
     if (!input.unique) {
@@ -359,7 +359,7 @@ export class ChannelService {
 
   private async findLiveInvite(code: string): Promise<InviteRecord> {
     const invite = await this.ctx.meta.findInvite(code);
-    if (!invite || this.expired(invite) || !this.ctx.state.channels.has(invite.channel_id)) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
+    if (!invite || this.expired(invite) || !this.ctx.state.channels.has(invite.channel_id)) throw new DomainError('UnknownInvite');
     return invite;
   }
 
@@ -379,10 +379,10 @@ export class ChannelService {
   async acceptInvite(actor: UserRecord, code: string) {
     const invite = await this.findLiveInvite(code);
     const g = invite.guild_id ? this.ctx.state.guilds.get(invite.guild_id) : undefined;
-    if (!g) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
-    if (g.bans.has(actor.id)) throw new ApiError(403, ErrorCode.UserBannedFromGuild, 'You are banned from this guild');
+    if (!g) throw new DomainError('UnknownInvite');
+    if (g.bans.has(actor.id)) throw new DomainError('UserBannedFromGuild');
     if (!g.members.has(actor.id)) {
-      if (!(await this.ctx.meta.useInvite(code, Date.now()))) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
+      if (!(await this.ctx.meta.useInvite(code, Date.now()))) throw new DomainError('UnknownInvite');
       await this.guilds.addMember(g, actor);
       const after = await this.ctx.meta.findInvite(code);
       if (after && this.expired(after)) {
@@ -396,14 +396,14 @@ export class ChannelService {
 
   async deleteInvite(actor: UserRecord, code: string) {
     const invite = await this.ctx.meta.findInvite(code);
-    if (!invite) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
+    if (!invite) throw new DomainError('UnknownInvite');
     const channel = this.ctx.state.channels.get(invite.channel_id);
-    if (!channel?.guild_id) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
+    if (!channel?.guild_id) throw new DomainError('UnknownInvite');
     const perms = this.ctx.state.channelPermissions(channel, actor.id);
     const g = this.ctx.state.guilds.get(channel.guild_id)!;
     if (!hasPermission(perms, PermissionFlags.MANAGE_CHANNELS) && !hasPermission(g.basePermissions(actor.id), PermissionFlags.MANAGE_GUILD)) {
-      if (!g.members.has(actor.id)) throw ApiError.notFound(ErrorCode.UnknownInvite, 'Invite');
-      throw ApiError.missingPermissions();
+      if (!g.members.has(actor.id)) throw new DomainError('UnknownInvite');
+      throw new DomainError('MissingPermissions');
     }
     await this.ctx.meta.deleteInvite(code);
     this.dispatchToChannelManagers(channel, 'INVITE_DELETE', { code, channel_id: invite.channel_id, guild_id: channel.guild_id });
@@ -433,7 +433,7 @@ export class ChannelService {
 
   async createDM(actor: UserRecord, recipientId: string) {
     const other = this.ctx.state.users.get(recipientId);
-    if (!other || recipientId === actor.id) throw ApiError.fieldError('recipient_id', 'USER_INVALID', 'Unknown user');
+    if (!other || recipientId === actor.id) throw DomainError.fieldError('recipient_id', 'USER_INVALID', 'Unknown user');
     const existingId = this.ctx.state.dmPairs.get(dmKey(actor.id, recipientId));
     const existing = existingId ? this.ctx.state.channels.get(existingId) : undefined;
     if (existing) {
@@ -448,8 +448,8 @@ export class ChannelService {
 
   async createGroupDM(actor: UserRecord, recipientIds: string[], name: string | null) {
     const ids = [...new Set([actor.id, ...recipientIds])];
-    for (const id of ids) if (!this.ctx.state.users.has(id)) throw ApiError.fieldError('recipients', 'USER_INVALID', `Unknown user ${id}`);
-    if (ids.length > 10) throw new ApiError(400, ErrorCode.InvalidRecipients, 'Group DMs are limited to 10 recipients');
+    for (const id of ids) if (!this.ctx.state.users.has(id)) throw DomainError.fieldError('recipients', 'USER_INVALID', `Unknown user ${id}`);
+    if (ids.length > 10) throw new DomainError('InvalidRecipients', 'Group DMs are limited to 10 recipients');
     if (ids.length === 2) return this.createDM(actor, ids.find((id) => id !== actor.id)!);
     for (const id of ids) if (id !== actor.id) requireCanAddToGroupDM(this.ctx.state, actor, id);
     return this.createPrivateChannel(actor, ChannelType.GROUP_DM, ids, name);
@@ -458,13 +458,13 @@ export class ChannelService {
   /** PUT /channels/:id/recipients/:user_id: a recipient adds someone to a group DM (at most 10 people). */
   async addGroupRecipient(actor: UserRecord, channelId: string, userId: string): Promise<void> {
     const channel = this.ctx.state.channels.get(channelId);
-    if (!channel || !channel.recipients.includes(actor.id)) throw ApiError.unknownChannel();
-    if (channel.type !== ChannelType.GROUP_DM) throw new ApiError(400, ErrorCode.InvalidRecipients, 'Recipients can only be added to group DMs');
+    if (!channel || !channel.recipients.includes(actor.id)) throw new DomainError('UnknownChannel');
+    if (channel.type !== ChannelType.GROUP_DM) throw new DomainError('InvalidRecipients', 'Recipients can only be added to group DMs');
     const user = this.ctx.state.users.get(userId);
-    if (!user) throw ApiError.unknownUser();
+    if (!user) throw new DomainError('UnknownUser');
     if (channel.recipients.includes(userId)) return;
     requireCanAddToGroupDM(this.ctx.state, actor, userId);
-    if (channel.recipients.length >= 10) throw new ApiError(400, ErrorCode.InvalidRecipients, 'Group DMs are limited to 10 recipients');
+    if (channel.recipients.length >= 10) throw new DomainError('InvalidRecipients', 'Group DMs are limited to 10 recipients');
     channel.recipients = [...channel.recipients, userId];
     await this.ctx.meta.upsertChannel(channel);
     this.ctx.state.linkPrivateChannel(userId, channel.id);
@@ -476,15 +476,15 @@ export class ChannelService {
   /** DELETE /channels/:id/recipients/:user_id: the group owner removes someone (or anyone removes themselves). */
   async removeGroupRecipient(actor: UserRecord, channelId: string, userId: string): Promise<void> {
     const channel = this.ctx.state.channels.get(channelId);
-    if (!channel || !channel.recipients.includes(actor.id)) throw ApiError.unknownChannel();
-    if (channel.type !== ChannelType.GROUP_DM) throw new ApiError(400, ErrorCode.InvalidRecipients, 'Recipients can only be removed from group DMs');
+    if (!channel || !channel.recipients.includes(actor.id)) throw new DomainError('UnknownChannel');
+    if (channel.type !== ChannelType.GROUP_DM) throw new DomainError('InvalidRecipients', 'Recipients can only be removed from group DMs');
     if (userId === actor.id) {
       await this.closePrivateChannel(actor, channel);
       return;
     }
-    if (channel.owner_id !== actor.id) throw ApiError.missingPermissions();
+    if (channel.owner_id !== actor.id) throw new DomainError('MissingPermissions');
     const removed = this.ctx.state.users.get(userId);
-    if (!removed || !channel.recipients.includes(userId)) throw ApiError.unknownUser();
+    if (!removed || !channel.recipients.includes(userId)) throw new DomainError('UnknownUser');
     await this.closePrivateChannel(removed, channel);
   }
 
@@ -518,10 +518,10 @@ export class ChannelService {
   /** Follows an announcement channel into a text channel of a guild where the actor can manage webhooks. */
   async follow(actor: UserRecord, sourceChannelId: string, targetChannelId: string) {
     const { channel: source } = requireVisibleChannel(this.ctx, sourceChannelId, actor);
-    if (source.type !== ChannelType.GUILD_ANNOUNCEMENT) throw ApiError.fieldError('channel_id', 'CHANNEL_TYPE_INVALID', 'Only announcement channels can be followed');
+    if (source.type !== ChannelType.GUILD_ANNOUNCEMENT) throw DomainError.fieldError('channel_id', 'CHANNEL_TYPE_INVALID', 'Only announcement channels can be followed');
     const { channel: target } = requireChannelPermission(this.ctx, targetChannelId, actor, PermissionFlags.MANAGE_WEBHOOKS);
     if (target.type !== ChannelType.GUILD_TEXT && target.type !== ChannelType.GUILD_ANNOUNCEMENT) {
-      throw ApiError.fieldError('webhook_channel_id', 'CHANNEL_TYPE_INVALID', 'Followed messages go to a text channel');
+      throw DomainError.fieldError('webhook_channel_id', 'CHANNEL_TYPE_INVALID', 'Followed messages go to a text channel');
     }
     const follow = { source_channel_id: source.id, target_channel_id: target.id, webhook_id: this.ctx.ids.next() };
     await this.ctx.meta.putFollow(follow);

@@ -3,7 +3,6 @@
 // list the commands they may use in a guild for the "/" picker. All commands live in memory.
 import {
   ApplicationCommandBody,
-  ErrorCode,
   PermissionFlags,
   hasPermission,
   parseWith,
@@ -11,7 +10,7 @@ import {
   type APIApplicationCommandOption,
   type ApplicationCommandInput,
 } from '@concord/protocol';
-import { ApiError } from '../http/ApiError.ts';
+import { DomainError } from './DomainError.ts';
 import type { ApplicationStore } from '../store/ApplicationStore.ts';
 import type { ApplicationRecord, CommandRecord } from '../store/botRecords.ts';
 import type { UserRecord } from '../store/records.ts';
@@ -72,11 +71,11 @@ export class CommandService {
   private manageable(actor: UserRecord, applicationId: string, guildId: string | null): ApplicationRecord {
     const app = this.apps.get(applicationId);
     const allowed = app && (actor.bot ? app.bot_user_id === actor.id : app.owner_id === actor.id);
-    if (!app || !allowed) throw ApiError.notFound(ErrorCode.UnknownApplication, 'Application');
+    if (!app || !allowed) throw new DomainError('UnknownApplication');
     if (guildId !== null) {
       const g = this.ctx.state.guilds.get(guildId);
-      if (!g) throw ApiError.unknownGuild();
-      if (!app.bot_user_id || !g.members.has(app.bot_user_id)) throw ApiError.missingAccess();
+      if (!g) throw new DomainError('UnknownGuild');
+      if (!app.bot_user_id || !g.members.has(app.bot_user_id)) throw new DomainError('MissingAccess');
     }
     return app;
   }
@@ -117,7 +116,7 @@ export class CommandService {
 
   private requireCommand(applicationId: string, guildId: string | null, commandId: string): CommandRecord {
     const c = this.commands.get(commandId);
-    if (!c || c.application_id !== applicationId || c.guild_id !== guildId) throw ApiError.notFound(ErrorCode.UnknownApplicationCommand, 'application command');
+    if (!c || c.application_id !== applicationId || c.guild_id !== guildId) throw new DomainError('UnknownApplicationCommand');
     return c;
   }
 
@@ -128,7 +127,7 @@ export class CommandService {
     const scope = this.scope(applicationId, guildId);
     const existing = scope.find((c) => c.name === input.name && c.type === type);
     if (!existing && scope.filter((c) => c.type === type).length >= (LIMITS[type] ?? 0)) {
-      throw new ApiError(400, ErrorCode.MaxApplicationCommands, `Maximum number of application commands reached (${LIMITS[type]})`);
+      throw new DomainError('MaxApplicationCommands', `Maximum number of application commands reached (${LIMITS[type]})`);
     }
     const record = this.build(app, guildId, input, existing);
     await this.store.upsertCommand(record);
@@ -142,9 +141,9 @@ export class CommandService {
     const existing = this.requireCommand(applicationId, guildId, commandId);
     const merged = { ...commandToAPI(existing), ...patch, type: existing.type };
     const parsed = parseWith(ApplicationCommandBody, merged);
-    if (!parsed.ok) throw ApiError.invalidForm(parsed.errors);
+    if (!parsed.ok) throw DomainError.invalidForm(parsed.errors);
     if (this.scope(applicationId, guildId).some((c) => c.id !== commandId && c.type === existing.type && c.name === parsed.value.name)) {
-      throw ApiError.fieldError('name', 'APPLICATION_COMMAND_ALREADY_EXISTS', 'A command with this name already exists');
+      throw DomainError.fieldError('name', 'APPLICATION_COMMAND_ALREADY_EXISTS', 'A command with this name already exists');
     }
     const record = this.build(app, guildId, parsed.value, existing);
     await this.store.upsertCommand(record);
@@ -167,11 +166,11 @@ export class CommandService {
     inputs.forEach((input, i) => {
       const type = input.type ?? 1;
       const key = `${type}:${input.name}`;
-      if (seen.has(key)) throw ApiError.invalidForm({ [i]: { name: { _errors: [{ code: 'APPLICATION_COMMANDS_DUPLICATE_NAME', message: `Application command names must be unique (${input.name})` }] } } });
+      if (seen.has(key)) throw DomainError.invalidForm({ [i]: { name: { _errors: [{ code: 'APPLICATION_COMMANDS_DUPLICATE_NAME', message: `Application command names must be unique (${input.name})` }] } } });
       seen.add(key);
       counts.set(type, (counts.get(type) ?? 0) + 1);
     });
-    for (const [type, n] of counts) if (n > (LIMITS[type] ?? 0)) throw new ApiError(400, ErrorCode.MaxApplicationCommands, `Maximum number of application commands reached (${LIMITS[type]})`);
+    for (const [type, n] of counts) if (n > (LIMITS[type] ?? 0)) throw new DomainError('MaxApplicationCommands', `Maximum number of application commands reached (${LIMITS[type]})`);
     const current = this.scope(applicationId, guildId);
     const records = inputs.map((input) => {
       const existing = (input.id ? current.find((c) => c.id === input.id) : undefined) ?? current.find((c) => c.name === input.name && c.type === (input.type ?? 1));
@@ -194,7 +193,7 @@ export class CommandService {
   /** GET /guilds/:id/application-command-index: the commands of the guild's bots the actor may use. */
   guildIndex(actor: UserRecord, guildId: string) {
     const g = this.ctx.state.guilds.get(guildId);
-    if (!g || !g.members.has(actor.id)) throw ApiError.unknownGuild();
+    if (!g || !g.members.has(actor.id)) throw new DomainError('UnknownGuild');
     const permissions = g.basePermissions(actor.id);
     const applications = [];
     const commands = [];

@@ -1,11 +1,11 @@
 // What every domain service shares: state, stores, the bus and the id generator, plus the access
 // checks that every route and event goes through.
-import { ErrorCode, PermissionFlags, SnowflakeGenerator, hasPermission, type DispatchEventName } from '@concord/protocol';
+import { PermissionFlags, SnowflakeGenerator, hasPermission, type DispatchEventName } from '@concord/protocol';
 import type { EventBus, Scope } from '../bus/EventBus.ts';
 import type { MessageStore } from '../store/MessageStore.ts';
 import type { MetadataStore } from '../store/MetadataStore.ts';
 import type { ChannelRecord, UserRecord } from '../store/records.ts';
-import { ApiError } from '../http/ApiError.ts';
+import { DomainError } from './DomainError.ts';
 import type { DomainState, GuildState } from './DomainState.ts';
 import type { PresenceService } from './PresenceService.ts';
 
@@ -20,7 +20,7 @@ export interface DomainContext {
   publicUrl: () => string;
   dataDir: string;
   maxUploadBytes: number;
-  /** Checked before a message is stored or edited (auto moderation); throws an ApiError to block it. */
+  /** Checked before a message is stored or edited (auto moderation); throws a DomainError to block it. */
   messageGate?: MessageGate;
 }
 
@@ -35,13 +35,13 @@ export function dispatch(ctx: DomainContext, scope: Scope, t: DispatchEventName,
 /** A guild the actor is a member of; others get 10004 so guild existence does not leak. */
 export function requireGuildMember(ctx: DomainContext, guildId: string, actor: UserRecord): GuildState {
   const g = ctx.state.guilds.get(guildId);
-  if (!g || !g.members.has(actor.id)) throw ApiError.unknownGuild();
+  if (!g || !g.members.has(actor.id)) throw new DomainError('UnknownGuild');
   return g;
 }
 
 export function requireGuildPermission(ctx: DomainContext, guildId: string, actor: UserRecord, flag: bigint): GuildState {
   const g = requireGuildMember(ctx, guildId, actor);
-  if (!hasPermission(g.basePermissions(actor.id), flag)) throw ApiError.missingPermissions();
+  if (!hasPermission(g.basePermissions(actor.id), flag)) throw new DomainError('MissingPermissions');
   return g;
 }
 
@@ -51,21 +51,21 @@ export function requireGuildPermission(ctx: DomainContext, guildId: string, acto
  */
 export function requireVisibleChannel(ctx: DomainContext, channelId: string, actor: UserRecord): { channel: ChannelRecord; permissions: bigint } {
   const channel = ctx.state.channels.get(channelId);
-  if (!channel) throw ApiError.unknownChannel();
+  if (!channel) throw new DomainError('UnknownChannel');
   const permissions = ctx.state.channelPermissions(channel, actor.id);
-  if (channel.guild_id && !ctx.state.guilds.get(channel.guild_id)?.members.has(actor.id)) throw ApiError.unknownChannel();
-  if (!channel.guild_id && !channel.recipients.includes(actor.id)) throw ApiError.unknownChannel();
-  if ((permissions & PermissionFlags.VIEW_CHANNEL) === 0n) throw ApiError.missingAccess();
+  if (channel.guild_id && !ctx.state.guilds.get(channel.guild_id)?.members.has(actor.id)) throw new DomainError('UnknownChannel');
+  if (!channel.guild_id && !channel.recipients.includes(actor.id)) throw new DomainError('UnknownChannel');
+  if ((permissions & PermissionFlags.VIEW_CHANNEL) === 0n) throw new DomainError('MissingAccess');
   return { channel, permissions };
 }
 
 export function requireChannelPermission(ctx: DomainContext, channelId: string, actor: UserRecord, flag: bigint): { channel: ChannelRecord; permissions: bigint } {
   const result = requireVisibleChannel(ctx, channelId, actor);
-  if (!hasPermission(result.permissions, flag)) throw ApiError.missingPermissions();
+  if (!hasPermission(result.permissions, flag)) throw new DomainError('MissingPermissions');
   return result;
 }
 
 export function requireGuildChannel(channel: ChannelRecord): string {
-  if (!channel.guild_id) throw new ApiError(400, ErrorCode.CannotExecuteOnDMChannel, 'Cannot execute action on a DM channel');
+  if (!channel.guild_id) throw new DomainError('CannotExecuteOnDMChannel');
   return channel.guild_id;
 }

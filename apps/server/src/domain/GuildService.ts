@@ -3,14 +3,13 @@
 import {
   ChannelType,
   DEFAULT_EVERYONE_PERMISSIONS,
-  ErrorCode,
   PermissionFlags,
   canManageMember,
   canManageRole,
   hasPermission,
   highestRolePosition,
 } from '@concord/protocol';
-import { ApiError } from '../http/ApiError.ts';
+import { DomainError } from './DomainError.ts';
 import type { ChannelRecord, GuildRecord, MemberRecord, RoleRecord, UserRecord } from '../store/records.ts';
 import { dispatch, requireGuildMember, requireGuildPermission, type DomainContext } from './DomainContext.ts';
 import { GuildState } from './DomainState.ts';
@@ -42,7 +41,7 @@ export class GuildService {
 
   async createGuild(actor: UserRecord, input: { name: string; icon?: string | null | undefined; description?: string | null | undefined }) {
     if ((this.ctx.state.userGuilds.get(actor.id)?.size ?? 0) >= MAX_GUILDS_PER_USER) {
-      throw new ApiError(400, ErrorCode.MaxGuilds, 'Maximum number of guilds reached (200)');
+      throw new DomainError('MaxGuilds');
     }
     const now = Date.now();
     const guildId = this.ctx.ids.next();
@@ -131,7 +130,7 @@ export class GuildService {
     for (const key of ['system_channel_id', 'afk_channel_id'] as const) {
       const v = patch[key];
       if (v === undefined) continue;
-      if (v !== null && !g.channels.has(v)) throw ApiError.fieldError(key, 'CHANNEL_INVALID', 'Unknown channel');
+      if (v !== null && !g.channels.has(v)) throw DomainError.fieldError(key, 'CHANNEL_INVALID', 'Unknown channel');
       next[key] = v;
     }
     if (patch.afk_timeout !== undefined) next.afk_timeout = patch.afk_timeout;
@@ -140,8 +139,8 @@ export class GuildService {
     if (patch.explicit_content_filter != null) next.explicit_content_filter = patch.explicit_content_filter;
     if (patch.preferred_locale != null) next.preferred_locale = patch.preferred_locale;
     if (patch.owner_id !== undefined && patch.owner_id !== g.guild.owner_id) {
-      if (actor.id !== g.guild.owner_id) throw ApiError.missingPermissions();
-      if (!g.members.has(patch.owner_id)) throw ApiError.fieldError('owner_id', 'GUILD_OWNER_INVALID', 'New owner must be a member');
+      if (actor.id !== g.guild.owner_id) throw new DomainError('MissingPermissions');
+      if (!g.members.has(patch.owner_id)) throw DomainError.fieldError('owner_id', 'GUILD_OWNER_INVALID', 'New owner must be a member');
       next.owner_id = patch.owner_id;
     }
     await this.ctx.meta.updateGuild(next);
@@ -155,7 +154,7 @@ export class GuildService {
 
   async deleteGuild(actor: UserRecord, guildId: string): Promise<void> {
     const g = requireGuildMember(this.ctx, guildId, actor);
-    if (g.guild.owner_id !== actor.id) throw ApiError.missingPermissions();
+    if (g.guild.owner_id !== actor.id) throw new DomainError('MissingPermissions');
     const memberIds = [...g.members.keys()];
     for (const c of g.channels.values()) await this.ctx.messages.deleteChannel(c.id);
     await this.ctx.meta.deleteGuild(guildId);
@@ -168,7 +167,7 @@ export class GuildService {
   async addMember(g: GuildState, user: UserRecord, roles: string[] = []): Promise<MemberRecord> {
     const existing = g.members.get(user.id);
     if (existing) return existing;
-    if (g.bans.has(user.id)) throw new ApiError(403, ErrorCode.UserBannedFromGuild, 'You are banned from this guild');
+    if (g.bans.has(user.id)) throw new DomainError('UserBannedFromGuild');
     const member: MemberRecord = { guild_id: g.id, user_id: user.id, nick: null, avatar: null, joined_at: Date.now(), deaf: false, mute: false, communication_disabled_until: null, flags: 0, roles };
     await this.ctx.meta.upsertMember(member);
     // A new member starts with everything read, as on Discord: history from before the join is
@@ -194,7 +193,7 @@ export class GuildService {
 
   async leaveGuild(actor: UserRecord, guildId: string): Promise<void> {
     const g = requireGuildMember(this.ctx, guildId, actor);
-    if (g.guild.owner_id === actor.id) throw new ApiError(400, ErrorCode.InvalidFormBody, 'The owner cannot leave the guild; transfer ownership or delete it');
+    if (g.guild.owner_id === actor.id) throw new DomainError('InvalidFormBody', 'The owner cannot leave the guild; transfer ownership or delete it');
     await this.removeMember(g, actor.id);
   }
 
@@ -209,7 +208,7 @@ export class GuildService {
   getMember(actor: UserRecord, guildId: string, userId: string) {
     const g = requireGuildMember(this.ctx, guildId, actor);
     const m = g.members.get(userId === '@me' ? actor.id : userId);
-    if (!m) throw ApiError.unknownMember();
+    if (!m) throw new DomainError('UnknownMember');
     return memberToAPI(m, this.ctx.state.users.get(m.user_id));
   }
 
@@ -235,51 +234,51 @@ export class GuildService {
     const g = requireGuildMember(this.ctx, guildId, actor);
     const userId = targetId === '@me' ? actor.id : targetId;
     const member = g.members.get(userId);
-    if (!member) throw ApiError.unknownMember();
+    if (!member) throw new DomainError('UnknownMember');
     const perms = g.basePermissions(actor.id);
     const actorCtx = g.permissionContext(actor.id);
     const self = userId === actor.id;
     const next: MemberRecord = { ...member, roles: [...member.roles] };
     if (patch.nick !== undefined) {
       if (self) {
-        if (!hasPermission(perms, PermissionFlags.CHANGE_NICKNAME) && !hasPermission(perms, PermissionFlags.MANAGE_NICKNAMES)) throw ApiError.missingPermissions();
+        if (!hasPermission(perms, PermissionFlags.CHANGE_NICKNAME) && !hasPermission(perms, PermissionFlags.MANAGE_NICKNAMES)) throw new DomainError('MissingPermissions');
       } else {
-        if (!hasPermission(perms, PermissionFlags.MANAGE_NICKNAMES)) throw ApiError.missingPermissions();
-        if (!canManageMember(actorCtx, g.permissionContext(userId))) throw ApiError.missingPermissions();
+        if (!hasPermission(perms, PermissionFlags.MANAGE_NICKNAMES)) throw new DomainError('MissingPermissions');
+        if (!canManageMember(actorCtx, g.permissionContext(userId))) throw new DomainError('MissingPermissions');
       }
       next.nick = patch.nick === '' ? null : patch.nick;
     }
     let rolesChanged = false;
     if (patch.roles != null) {
-      if (!hasPermission(perms, PermissionFlags.MANAGE_ROLES)) throw ApiError.missingPermissions();
+      if (!hasPermission(perms, PermissionFlags.MANAGE_ROLES)) throw new DomainError('MissingPermissions');
       const wanted = [...new Set(patch.roles.filter((id) => id !== guildId))];
-      for (const id of wanted) if (!g.roles.has(id)) throw ApiError.unknownRole();
+      for (const id of wanted) if (!g.roles.has(id)) throw new DomainError('UnknownRole');
       const added = wanted.filter((id) => !member.roles.includes(id));
       const removed = member.roles.filter((id) => !wanted.includes(id));
       for (const id of [...added, ...removed]) {
         const role = g.roles.get(id);
         if (!role) continue;
-        if (!canManageRole(actorCtx, role)) throw ApiError.missingPermissions();
-        if (role.managed) throw new ApiError(403, ErrorCode.MissingPermissions, 'Cannot assign a managed role');
+        if (!canManageRole(actorCtx, role)) throw new DomainError('MissingPermissions');
+        if (role.managed) throw new DomainError('MissingPermissions', 'Cannot assign a managed role');
       }
       rolesChanged = added.length + removed.length > 0;
       next.roles = wanted;
     }
     if (patch.mute != null) {
-      if (!hasPermission(perms, PermissionFlags.MUTE_MEMBERS)) throw ApiError.missingPermissions();
+      if (!hasPermission(perms, PermissionFlags.MUTE_MEMBERS)) throw new DomainError('MissingPermissions');
       next.mute = patch.mute;
     }
     if (patch.deaf != null) {
-      if (!hasPermission(perms, PermissionFlags.DEAFEN_MEMBERS)) throw ApiError.missingPermissions();
+      if (!hasPermission(perms, PermissionFlags.DEAFEN_MEMBERS)) throw new DomainError('MissingPermissions');
       next.deaf = patch.deaf;
     }
     if (patch.communication_disabled_until !== undefined) {
-      if (!hasPermission(perms, PermissionFlags.MODERATE_MEMBERS)) throw ApiError.missingPermissions();
-      if (self || !canManageMember(actorCtx, g.permissionContext(userId))) throw ApiError.missingPermissions();
-      if (hasPermission(g.basePermissions(userId), PermissionFlags.ADMINISTRATOR)) throw ApiError.missingPermissions();
+      if (!hasPermission(perms, PermissionFlags.MODERATE_MEMBERS)) throw new DomainError('MissingPermissions');
+      if (self || !canManageMember(actorCtx, g.permissionContext(userId))) throw new DomainError('MissingPermissions');
+      if (hasPermission(g.basePermissions(userId), PermissionFlags.ADMINISTRATOR)) throw new DomainError('MissingPermissions');
       const until = patch.communication_disabled_until === null ? null : Date.parse(patch.communication_disabled_until);
       if (until !== null && until > Date.now() + 28 * 86_400_000) {
-        throw ApiError.fieldError('communication_disabled_until', 'BASE_TYPE_BAD_INT', 'Timeouts are limited to 28 days');
+        throw DomainError.fieldError('communication_disabled_until', 'BASE_TYPE_BAD_INT', 'Timeouts are limited to 28 days');
       }
       next.communication_disabled_until = until;
       rolesChanged = true;
@@ -296,8 +295,8 @@ export class GuildService {
   async addMemberRole(actor: UserRecord, guildId: string, userId: string, roleId: string): Promise<void> {
     const g = requireGuildMember(this.ctx, guildId, actor);
     const m = g.members.get(userId);
-    if (!m) throw ApiError.unknownMember();
-    if (!g.roles.has(roleId)) throw ApiError.unknownRole();
+    if (!m) throw new DomainError('UnknownMember');
+    if (!g.roles.has(roleId)) throw new DomainError('UnknownRole');
     if (m.roles.includes(roleId)) {
       requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_ROLES);
       return;
@@ -308,24 +307,24 @@ export class GuildService {
   async removeMemberRole(actor: UserRecord, guildId: string, userId: string, roleId: string): Promise<void> {
     const g = requireGuildMember(this.ctx, guildId, actor);
     const m = g.members.get(userId);
-    if (!m) throw ApiError.unknownMember();
-    if (!g.roles.has(roleId)) throw ApiError.unknownRole();
+    if (!m) throw new DomainError('UnknownMember');
+    if (!g.roles.has(roleId)) throw new DomainError('UnknownRole');
     await this.modifyMember(actor, guildId, userId, { roles: m.roles.filter((r) => r !== roleId) });
   }
 
   async kick(actor: UserRecord, guildId: string, userId: string): Promise<void> {
     const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.KICK_MEMBERS);
-    if (!g.members.has(userId)) throw ApiError.unknownMember();
-    if (!canManageMember(g.permissionContext(actor.id), g.permissionContext(userId))) throw ApiError.missingPermissions();
+    if (!g.members.has(userId)) throw new DomainError('UnknownMember');
+    if (!canManageMember(g.permissionContext(actor.id), g.permissionContext(userId))) throw new DomainError('MissingPermissions');
     await this.removeMember(g, userId);
   }
 
   async ban(actor: UserRecord, guildId: string, userId: string, deleteMessageSeconds: number, reason: string | null): Promise<void> {
     const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.BAN_MEMBERS);
     const user = this.ctx.state.users.get(userId);
-    if (!user) throw ApiError.unknownUser();
-    if (g.members.has(userId) && !canManageMember(g.permissionContext(actor.id), g.permissionContext(userId))) throw ApiError.missingPermissions();
-    if (userId === g.guild.owner_id) throw ApiError.missingPermissions();
+    if (!user) throw new DomainError('UnknownUser');
+    if (g.members.has(userId) && !canManageMember(g.permissionContext(actor.id), g.permissionContext(userId))) throw new DomainError('MissingPermissions');
+    if (userId === g.guild.owner_id) throw new DomainError('MissingPermissions');
     const ban = { guild_id: guildId, user_id: userId, reason };
     await this.ctx.meta.putBan(ban);
     g.bans.set(userId, ban);
@@ -344,7 +343,7 @@ export class GuildService {
 
   async unban(actor: UserRecord, guildId: string, userId: string): Promise<void> {
     const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.BAN_MEMBERS);
-    if (!g.bans.has(userId)) throw ApiError.notFound(ErrorCode.UnknownBan, 'Ban');
+    if (!g.bans.has(userId)) throw new DomainError('UnknownBan');
     await this.ctx.meta.deleteBan(guildId, userId);
     g.bans.delete(userId);
     this.dispatchToBanViewers(g, 'GUILD_BAN_REMOVE', { guild_id: guildId, user: userToAPI(this.ctx.state.users.get(userId)) });
@@ -364,7 +363,7 @@ export class GuildService {
   getBan(actor: UserRecord, guildId: string, userId: string) {
     const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.BAN_MEMBERS);
     const b = g.bans.get(userId);
-    if (!b) throw ApiError.notFound(ErrorCode.UnknownBan, 'Ban');
+    if (!b) throw new DomainError('UnknownBan');
     return { reason: b.reason, user: userToAPI(this.ctx.state.users.get(userId)) };
   }
 
@@ -379,12 +378,12 @@ export class GuildService {
   private assertCanGrant(g: GuildState, actor: UserRecord, permissions: bigint): void {
     const mine = g.basePermissions(actor.id);
     if (hasPermission(mine, PermissionFlags.ADMINISTRATOR)) return;
-    if ((permissions & ~mine) !== 0n) throw ApiError.missingPermissions();
+    if ((permissions & ~mine) !== 0n) throw new DomainError('MissingPermissions');
   }
 
   async createRole(actor: UserRecord, guildId: string, input: RoleInput, extra: Partial<RoleRecord> = {}) {
     const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_ROLES);
-    if (g.roles.size >= MAX_ROLES) throw new ApiError(400, ErrorCode.MaxRoles, 'Maximum number of guild roles reached (250)');
+    if (g.roles.size >= MAX_ROLES) throw new DomainError('MaxRoles');
     const permissions = input.permissions ?? g.roles.get(guildId)?.permissions ?? 0n;
     this.assertCanGrant(g, actor, permissions);
     // A new role goes in at position 1, above @everyone; the others move up.
@@ -417,9 +416,9 @@ export class GuildService {
   async modifyRole(actor: UserRecord, guildId: string, roleId: string, input: RoleInput) {
     const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_ROLES);
     const role = g.roles.get(roleId);
-    if (!role) throw ApiError.unknownRole();
-    if (!canManageRole(g.permissionContext(actor.id), role) && roleId !== guildId) throw ApiError.missingPermissions();
-    if (roleId === guildId && actor.id !== g.guild.owner_id && !hasPermission(g.basePermissions(actor.id), PermissionFlags.MANAGE_ROLES)) throw ApiError.missingPermissions();
+    if (!role) throw new DomainError('UnknownRole');
+    if (!canManageRole(g.permissionContext(actor.id), role) && roleId !== guildId) throw new DomainError('MissingPermissions');
+    if (roleId === guildId && actor.id !== g.guild.owner_id && !hasPermission(g.basePermissions(actor.id), PermissionFlags.MANAGE_ROLES)) throw new DomainError('MissingPermissions');
     const next: RoleRecord = { ...role };
     if (input.name !== undefined && roleId !== guildId) next.name = input.name;
     if (input.permissions != null) {
@@ -442,9 +441,9 @@ export class GuildService {
   async deleteRole(actor: UserRecord, guildId: string, roleId: string): Promise<void> {
     const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_ROLES);
     const role = g.roles.get(roleId);
-    if (!role || roleId === guildId) throw ApiError.unknownRole();
-    if (!canManageRole(g.permissionContext(actor.id), role)) throw ApiError.missingPermissions();
-    if (role.managed) throw new ApiError(400, ErrorCode.InvalidFormBody, 'Cannot delete a managed role');
+    if (!role || roleId === guildId) throw new DomainError('UnknownRole');
+    if (!canManageRole(g.permissionContext(actor.id), role)) throw new DomainError('MissingPermissions');
+    if (role.managed) throw new DomainError('InvalidFormBody', 'Cannot delete a managed role');
     await this.ctx.meta.deleteRole(guildId, roleId);
     g.roles.delete(roleId);
     const affected: string[] = [];
@@ -473,8 +472,8 @@ export class GuildService {
     for (const move of moves) {
       if (move.position == null) continue;
       const role = g.roles.get(move.id);
-      if (!role || role.id === guildId) throw ApiError.unknownRole();
-      if (!canManageRole(actorCtx, role) || move.position >= ownerOrTop) throw ApiError.missingPermissions();
+      if (!role || role.id === guildId) throw new DomainError('UnknownRole');
+      if (!canManageRole(actorCtx, role) || move.position >= ownerOrTop) throw new DomainError('MissingPermissions');
     }
     // Apply the requested positions, then renumber 1..n keeping the relative order.
     const wanted = new Map(moves.filter((m) => m.position != null).map((m) => [m.id, m.position!]));

@@ -7,7 +7,6 @@ import {
   ApplicationCommandOptionType as Opt,
   ChannelType,
   ComponentType,
-  ErrorCode,
   INTERACTION_INITIAL_RESPONSE_MS,
   INTERACTION_TOKEN_TTL_MS,
   InteractionContextType,
@@ -28,7 +27,7 @@ import {
   type WebhookMessageInput,
 } from '@concord/protocol';
 import crypto from 'node:crypto';
-import { ApiError } from '../http/ApiError.ts';
+import { DomainError } from './DomainError.ts';
 import type { ApplicationRecord, CommandRecord } from '../store/botRecords.ts';
 import type { ChannelRecord, MessageRecord, UserRecord } from '../store/records.ts';
 import type { ApplicationService } from './ApplicationService.ts';
@@ -109,7 +108,7 @@ class FieldErrorList {
   }
 
   throwIfAny(): void {
-    if (this.count > 0) throw ApiError.invalidForm(this.root);
+    if (this.count > 0) throw DomainError.invalidForm(this.root);
   }
 }
 
@@ -154,12 +153,12 @@ export class InteractionService {
     this.sweep(now);
     const app = this.apps.get(input.application_id);
     const bot = app?.bot_user_id ? this.ctx.state.users.get(app.bot_user_id) : undefined;
-    if (!app || !bot) throw ApiError.notFound(ErrorCode.UnknownApplication, 'Application');
+    if (!app || !bot) throw new DomainError('UnknownApplication');
     const { channel, permissions } = requireVisibleChannel(this.ctx, input.channel_id, actor);
     const g = channel.guild_id ? this.ctx.state.guilds.get(channel.guild_id) : undefined;
     if (g) {
-      if (!g.members.has(bot.id)) throw ApiError.missingAccess();
-    } else if (!channel.recipients.includes(bot.id)) throw ApiError.missingAccess();
+      if (!g.members.has(bot.id)) throw new DomainError('MissingAccess');
+    } else if (!channel.recipients.includes(bot.id)) throw new DomainError('MissingAccess');
 
     const id = this.ctx.ids.next();
     const token = `${Buffer.from(`interaction:${id}`).toString('base64url')}.${crypto.randomBytes(48).toString('base64url')}`;
@@ -185,7 +184,7 @@ export class InteractionService {
     switch (input.type) {
       case InteractionType.APPLICATION_COMMAND:
       case InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE: {
-        if (g && !hasPermission(permissions, PermissionFlags.USE_APPLICATION_COMMANDS)) throw ApiError.missingPermissions();
+        if (g && !hasPermission(permissions, PermissionFlags.USE_APPLICATION_COMMANDS)) throw new DomainError('MissingPermissions');
         const command = this.commandFor(app, g ?? null, channel, input.data, permissions);
         interaction.command = { name: command.name, type: command.type };
         data = await this.commandData(command, input.data, channel, g ?? null, input.type === InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE, actor.id);
@@ -229,13 +228,13 @@ export class InteractionService {
     const command = this.commands.get(data.id);
     const inScope = command && command.application_id === app.id && (command.guild_id === null || command.guild_id === g?.id);
     if (!command || !inScope || command.name !== data.name || (data.type !== undefined && data.type !== command.type)) {
-      throw ApiError.notFound(ErrorCode.UnknownApplicationCommand, 'application command');
+      throw new DomainError('UnknownApplicationCommand');
     }
     if (!g) {
       const context = channel.type === ChannelType.DM ? InteractionContextType.BOT_DM : InteractionContextType.PRIVATE_CHANNEL;
-      if (command.guild_id !== null || !command.dm_permission || (command.contexts && !command.contexts.includes(context))) throw ApiError.missingAccess();
-    } else if (command.contexts && !command.contexts.includes(InteractionContextType.GUILD)) throw ApiError.missingAccess();
-    if (g && !this.commands.usableBy(command, permissions)) throw ApiError.missingPermissions();
+      if (command.guild_id !== null || !command.dm_permission || (command.contexts && !command.contexts.includes(context))) throw new DomainError('MissingAccess');
+    } else if (command.contexts && !command.contexts.includes(InteractionContextType.GUILD)) throw new DomainError('MissingAccess');
+    if (g && !this.commands.usableBy(command, permissions)) throw new DomainError('MissingPermissions');
     return command;
   }
 
@@ -255,14 +254,14 @@ export class InteractionService {
       errors.throwIfAny();
       if (options.length > 0) out['options'] = options;
     } else {
-      if (autocomplete) throw ApiError.fieldError('type', 'INTERACTION_TYPE_INVALID', 'Only chat input commands have autocomplete');
-      if (!input.target_id) throw ApiError.fieldError('data.target_id', 'BASE_TYPE_REQUIRED', 'This field is required');
+      if (autocomplete) throw DomainError.fieldError('type', 'INTERACTION_TYPE_INVALID', 'Only chat input commands have autocomplete');
+      if (!input.target_id) throw DomainError.fieldError('data.target_id', 'BASE_TYPE_REQUIRED', 'This field is required');
       out['target_id'] = input.target_id;
       if (command.type === 2) {
-        if (!resolved.user(input.target_id)) throw ApiError.unknownUser();
+        if (!resolved.user(input.target_id)) throw new DomainError('UnknownUser');
       } else {
         const target = await this.ctx.messages.get(channel.id, input.target_id);
-        if (!target) throw ApiError.unknownMessage();
+        if (!target) throw new DomainError('UnknownMessage');
         resolved.message(this.writer.serialize(target));
       }
     }
@@ -365,22 +364,22 @@ export class InteractionService {
     const eph = this.ephemeral.get(messageId);
     if (eph && eph.userId === userId && eph.record.channel_id === channel.id) return eph.record;
     const message = await this.ctx.messages.get(channel.id, messageId);
-    if (!message) throw ApiError.unknownMessage();
-    if (message.author_id !== botUserId && message.application_id !== app.id) throw ApiError.fieldError('message_id', 'INTERACTION_MESSAGE_INVALID', 'This message does not belong to the application');
+    if (!message) throw new DomainError('UnknownMessage');
+    if (message.author_id !== botUserId && message.application_id !== app.id) throw DomainError.fieldError('message_id', 'INTERACTION_MESSAGE_INVALID', 'This message does not belong to the application');
     return message;
   }
 
   /** data of a component interaction, checked against the component on the message. */
   private componentData(message: MessageRecord, input: Extract<CreateInteractionInput, { type: 3 }>['data'], g: GuildState | null, invokerId: string) {
     const component = findComponent(message.components, input.custom_id);
-    if (!component || component.type !== input.component_type) throw ApiError.fieldError('data.custom_id', 'COMPONENT_INVALID', 'No such component on this message');
-    if (component.disabled === true) throw ApiError.fieldError('data.custom_id', 'COMPONENT_DISABLED', 'This component is disabled');
+    if (!component || component.type !== input.component_type) throw DomainError.fieldError('data.custom_id', 'COMPONENT_INVALID', 'No such component on this message');
+    if (component.disabled === true) throw DomainError.fieldError('data.custom_id', 'COMPONENT_DISABLED', 'This component is disabled');
     const out: Record<string, unknown> = { custom_id: input.custom_id, component_type: input.component_type };
     if (input.component_type === ComponentType.BUTTON) return out;
     const values = input.values ?? [];
     const min = typeof component.min_values === 'number' ? component.min_values : 1;
     const max = typeof component.max_values === 'number' ? component.max_values : 1;
-    if (values.length < min || values.length > max) throw ApiError.fieldError('data.values', 'BASE_TYPE_BAD_LENGTH', `Must pick between ${min} and ${max} values`);
+    if (values.length < min || values.length > max) throw DomainError.fieldError('data.values', 'BASE_TYPE_BAD_LENGTH', `Must pick between ${min} and ${max} values`);
     const resolved = new Resolver(this.ctx, g, invokerId);
     for (const v of values) {
       let ok: boolean;
@@ -403,7 +402,7 @@ export class InteractionService {
         default:
           ok = false;
       }
-      if (!ok) throw ApiError.fieldError('data.values', 'COMPONENT_VALUE_INVALID', `Invalid value "${v}"`);
+      if (!ok) throw DomainError.fieldError('data.values', 'COMPONENT_VALUE_INVALID', `Invalid value "${v}"`);
     }
     out['values'] = values;
     const r = resolved.result();
@@ -414,7 +413,7 @@ export class InteractionService {
   private takeModal(userId: string, applicationId: string, channelId: string, data: Extract<CreateInteractionInput, { type: 5 }>['data'], now: number): PendingModal {
     const modal = this.modals.get(userId)?.get(data.custom_id);
     if (!modal || modal.applicationId !== applicationId || modal.channelId !== channelId || modal.expiresAtMs < now) {
-      throw ApiError.fieldError('data.custom_id', 'MODAL_INVALID', 'No such modal is open');
+      throw DomainError.fieldError('data.custom_id', 'MODAL_INVALID', 'No such modal is open');
     }
     const values = new Map(data.components.flatMap((row) => row.components.map((c) => [c.custom_id, c.value] as const)));
     const errors = new FieldErrorList();
@@ -463,7 +462,7 @@ export class InteractionService {
   /** The live interaction for an id and token; unknown, wrong and expired tokens are all 10062. */
   private byIdAndToken(interactionId: string, token: string): Interaction {
     const i = this.interactions.get(interactionId);
-    if (!i || !safeEqual(i.token, token) || this.nowMs() - i.createdAtMs > INTERACTION_TOKEN_TTL_MS) throw ApiError.notFound(ErrorCode.UnknownInteraction, 'interaction');
+    if (!i || !safeEqual(i.token, token) || this.nowMs() - i.createdAtMs > INTERACTION_TOKEN_TTL_MS) throw new DomainError('UnknownInteraction');
     return i;
   }
 
@@ -472,7 +471,7 @@ export class InteractionService {
     const id = interactionIdFromToken(token);
     const i = id ? this.interactions.get(id) : undefined;
     if (!i || i.app.id !== applicationId || !safeEqual(i.token, token)) return null;
-    if (this.nowMs() - i.createdAtMs > INTERACTION_TOKEN_TTL_MS) throw new ApiError(401, ErrorCode.InvalidWebhookToken, 'Invalid Webhook Token');
+    if (this.nowMs() - i.createdAtMs > INTERACTION_TOKEN_TTL_MS) throw new DomainError('InvalidWebhookToken');
     return i;
   }
 
@@ -484,11 +483,11 @@ export class InteractionService {
   /** POST /interactions/:id/:token/callback. Returns the callback response when `withResponse`. */
   async callback(interactionId: string, token: string, body: InteractionCallbackInput, withResponse: boolean): Promise<unknown> {
     const i = this.byIdAndToken(interactionId, token);
-    if (i.state.status === 'acknowledged') throw new ApiError(400, ErrorCode.InteractionAlreadyAcknowledged, 'Interaction has already been acknowledged.');
-    if (this.nowMs() - i.createdAtMs > (this.options.initialResponseMs ?? INTERACTION_INITIAL_RESPONSE_MS)) throw ApiError.notFound(ErrorCode.UnknownInteraction, 'interaction');
-    if (!ALLOWED_RESPONSES[i.type]?.has(body.type)) throw ApiError.fieldError('type', 'INTERACTION_RESPONSE_TYPE_INVALID', `Response type ${body.type} is not valid for interaction type ${i.type}`);
+    if (i.state.status === 'acknowledged') throw new DomainError('InteractionAlreadyAcknowledged');
+    if (this.nowMs() - i.createdAtMs > (this.options.initialResponseMs ?? INTERACTION_INITIAL_RESPONSE_MS)) throw new DomainError('UnknownInteraction');
+    if (!ALLOWED_RESPONSES[i.type]?.has(body.type)) throw DomainError.fieldError('type', 'INTERACTION_RESPONSE_TYPE_INVALID', `Response type ${body.type} is not valid for interaction type ${i.type}`);
     const channel = this.ctx.state.channels.get(i.channelId);
-    if (!channel) throw ApiError.unknownChannel();
+    if (!channel) throw new DomainError('UnknownChannel');
     // Acknowledge first: a second callback racing this one must fail with 40060.
     i.state = { status: 'acknowledged', responseType: body.type };
     let message: MessageRecord | null = null;
@@ -561,7 +560,7 @@ export class InteractionService {
 
   private async createMessage(i: Interaction, channel: ChannelRecord, body: WebhookMessageInput, loading: boolean): Promise<MessageRecord> {
     const bot = this.ctx.state.users.get(i.botUserId);
-    if (!bot) throw ApiError.unknownUser();
+    if (!bot) throw new DomainError('UnknownUser');
     const ephemeral = ((body.flags ?? 0) & MessageFlags.EPHEMERAL) !== 0;
     const author: WebhookMessageAuthor = {
       authorId: bot.id,
@@ -601,12 +600,12 @@ export class InteractionService {
 
   /** A message this interaction may read or change through its token. */
   private async messageOf(i: Interaction, messageId: string | null): Promise<MessageRecord> {
-    if (!messageId) throw ApiError.unknownMessage();
+    if (!messageId) throw new DomainError('UnknownMessage');
     const eph = this.ephemeral.get(messageId);
     if (eph && eph.userId === i.userId) return eph.record;
-    if (!i.messageIds.has(messageId) && messageId !== i.sourceMessageId && messageId !== i.originalMessageId) throw ApiError.unknownMessage();
+    if (!i.messageIds.has(messageId) && messageId !== i.sourceMessageId && messageId !== i.originalMessageId) throw new DomainError('UnknownMessage');
     const record = await this.ctx.messages.get(i.channelId, messageId);
-    if (!record) throw ApiError.unknownMessage();
+    if (!record) throw new DomainError('UnknownMessage');
     return record;
   }
 
@@ -645,9 +644,9 @@ export class InteractionService {
    * fills in the placeholder instead (Discord keeps this for backwards compatibility).
    */
   async followUp(i: Interaction, body: WebhookMessageInput) {
-    if (i.state.status !== 'acknowledged') throw ApiError.notFound(ErrorCode.UnknownWebhook, 'Webhook');
+    if (i.state.status !== 'acknowledged') throw new DomainError('UnknownWebhook');
     const channel = this.ctx.state.channels.get(i.channelId);
-    if (!channel) throw ApiError.unknownChannel();
+    if (!channel) throw new DomainError('UnknownChannel');
     if (i.state.responseType === 5 && i.originalMessageId) {
       const original = await this.messageOf(i, i.originalMessageId);
       if (original.flags & MessageFlags.LOADING) return this.editMessage(i, '@original', body);

@@ -2,7 +2,6 @@
 // delete, bulk delete, reactions, pins, typing, read states, and crossposts to followers.
 import {
   ChannelType,
-  ErrorCode,
   MessageFlags,
   MessageType,
   PermissionFlags,
@@ -11,7 +10,7 @@ import {
   type AllowedMentions,
   type APIMessage,
 } from '@concord/protocol';
-import { ApiError } from '../http/ApiError.ts';
+import { DomainError, RateLimitedError } from './DomainError.ts';
 import type { AttachmentRecord, ChannelRecord, HistoryQuery, MessageRecord, UserRecord } from '../store/records.ts';
 import { newMessageRecord } from './newMessageRecord.ts';
 import { dispatch, requireChannelPermission, requireVisibleChannel, type DomainContext } from './DomainContext.ts';
@@ -53,11 +52,11 @@ export function parseEmoji(raw: string): string {
   try {
     value = decodeURIComponent(raw);
   } catch {
-    throw ApiError.notFound(ErrorCode.UnknownEmoji, 'Emoji');
+    throw new DomainError('UnknownEmoji');
   }
   if (value.length > 0 && value.length <= 64 && UNICODE_EMOJI.test(value)) return value;
   // Custom emojis (name:id) are not supported yet: answer as Discord does for an unknown one.
-  throw ApiError.notFound(ErrorCode.UnknownEmoji, 'Emoji');
+  throw new DomainError('UnknownEmoji');
 }
 
 /**
@@ -79,7 +78,7 @@ export class MessageService {
   }
 
   private requireTextChannel(channel: ChannelRecord): void {
-    if (!TEXT_TYPES.has(channel.type)) throw new ApiError(400, ErrorCode.CannotSendMessagesInNonText, 'Cannot send messages in a non-text channel');
+    if (!TEXT_TYPES.has(channel.type)) throw new DomainError('CannotSendMessagesInNonText');
   }
 
   /** The checks of send() that come before any file is stored. */
@@ -96,9 +95,9 @@ export class MessageService {
     const content = input.content ?? '';
     const components = componentsFrom(actor, input.components) ?? [];
     if (content.trim().length === 0 && (input.embeds?.length ?? 0) === 0 && input.attachments.length === 0 && components.length === 0) {
-      throw new ApiError(400, ErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
+      throw new DomainError('CannotSendEmptyMessage');
     }
-    if (input.attachments.length > 0 && !hasPermission(permissions, PermissionFlags.ATTACH_FILES)) throw ApiError.missingPermissions();
+    if (input.attachments.length > 0 && !hasPermission(permissions, PermissionFlags.ATTACH_FILES)) throw new DomainError('MissingPermissions');
 
     const nonceKey = input.nonce !== undefined && input.enforce_nonce ? `${actor.id}:${input.nonce}` : null;
     if (nonceKey) {
@@ -114,7 +113,7 @@ export class MessageService {
       const key = `${channelId}:${actor.id}`;
       const last = this.slowmode.get(key) ?? 0;
       const waitMs = last + channel.rate_limit_per_user * 1000 - now;
-      if (waitMs > 0) throw Object.assign(new ApiError(429, ErrorCode.SlowmodeRateLimited, 'You are being rate limited.'), { retryAfterS: waitMs / 1000 });
+      if (waitMs > 0) throw new RateLimitedError('SlowmodeRateLimited', waitMs / 1000);
       this.slowmode.set(key, now);
     }
 
@@ -125,7 +124,7 @@ export class MessageService {
       const refChannel = input.message_reference.channel_id ?? channelId;
       referenced = refChannel === channelId ? await this.ctx.messages.get(channelId, input.message_reference.message_id) : null;
       if (!referenced && input.message_reference.fail_if_not_exists !== false) {
-        throw ApiError.invalidForm({ message_reference: { _errors: [{ code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }] } });
+        throw DomainError.invalidForm({ message_reference: { _errors: [{ code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }] } });
       }
     }
 
@@ -250,15 +249,15 @@ export class MessageService {
 
   async getOne(actor: UserRecord, channelId: string, messageId: string): Promise<APIMessage> {
     const { permissions } = requireVisibleChannel(this.ctx, channelId, actor);
-    if (!hasPermission(permissions, PermissionFlags.READ_MESSAGE_HISTORY)) throw ApiError.missingAccess();
+    if (!hasPermission(permissions, PermissionFlags.READ_MESSAGE_HISTORY)) throw new DomainError('MissingAccess');
     const record = await this.ctx.messages.get(channelId, messageId);
-    if (!record) throw ApiError.unknownMessage();
+    if (!record) throw new DomainError('UnknownMessage');
     return (await this.serializeMany(channelId, [record], actor.id))[0]!;
   }
 
   private async requireMessage(channelId: string, messageId: string): Promise<MessageRecord> {
     const record = await this.ctx.messages.get(channelId, messageId);
-    if (!record) throw ApiError.unknownMessage();
+    if (!record) throw new DomainError('UnknownMessage');
     return record;
   }
 
@@ -268,15 +267,15 @@ export class MessageService {
     const own = record.author_id === actor.id;
     const components = componentsFrom(actor, patch.components);
     const touchesContent = patch.content !== undefined || patch.embeds !== undefined || components !== undefined;
-    if (touchesContent && !own) throw new ApiError(403, ErrorCode.CannotEditOtherUsersMessage, 'Cannot edit a message authored by another user');
-    if (!own && patch.flags != null && !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw ApiError.missingPermissions();
+    if (touchesContent && !own) throw new DomainError('CannotEditOtherUsersMessage');
+    if (!own && patch.flags != null && !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw new DomainError('MissingPermissions');
     const next: MessageRecord = { ...record };
     if (patch.content !== undefined) next.content = patch.content ?? '';
     if (patch.embeds !== undefined) next.embeds = patch.embeds ?? [];
     if (components !== undefined) next.components = components ?? [];
     if (patch.flags != null) next.flags = (record.flags & ~MessageFlags.SUPPRESS_EMBEDS) | (patch.flags & MessageFlags.SUPPRESS_EMBEDS);
     if (next.content.trim() === '' && next.embeds.length === 0 && next.attachments.length === 0 && next.components.length === 0) {
-      throw new ApiError(400, ErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
+      throw new DomainError('CannotSendEmptyMessage');
     }
     if (patch.content !== undefined) {
       await this.ctx.messageGate?.beforeSend(actor, channel, next.content);
@@ -297,7 +296,7 @@ export class MessageService {
     const { channel, permissions } = requireVisibleChannel(this.ctx, channelId, actor);
     const record = await this.requireMessage(channelId, messageId);
     if (record.author_id !== actor.id) {
-      if (!channel.guild_id || !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw ApiError.missingPermissions();
+      if (!channel.guild_id || !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw new DomainError('MissingPermissions');
     }
     await this.ctx.messages.delete(channelId, [messageId]);
     dispatch(this.ctx, `c:${channelId}`, 'MESSAGE_DELETE', { id: messageId, channel_id: channelId, ...(channel.guild_id ? { guild_id: channel.guild_id } : {}) });
@@ -305,11 +304,11 @@ export class MessageService {
 
   async bulkDelete(actor: UserRecord, channelId: string, ids: string[]): Promise<void> {
     const { channel } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_MESSAGES);
-    if (!channel.guild_id) throw new ApiError(400, ErrorCode.CannotExecuteOnDMChannel, 'Cannot execute action on a DM channel');
+    if (!channel.guild_id) throw new DomainError('CannotExecuteOnDMChannel');
     const unique = [...new Set(ids)];
-    if (unique.length < 2 || unique.length > 100) throw new ApiError(400, ErrorCode.TooFewOrTooManyMessagesToDelete, 'You can only bulk delete messages that are between 2 and 100 in count');
+    if (unique.length < 2 || unique.length > 100) throw new DomainError('TooFewOrTooManyMessagesToDelete');
     const cutoff = Date.now() - TWO_WEEKS_MS;
-    if (unique.some((id) => snowflakeTimestampMs(id) < cutoff)) throw new ApiError(400, ErrorCode.MessageTooOldToBulkDelete, 'You can only bulk delete messages that are under 14 days old.');
+    if (unique.some((id) => snowflakeTimestampMs(id) < cutoff)) throw new DomainError('MessageTooOldToBulkDelete');
     const existing = await this.ctx.messages.getMany(channelId, unique);
     await this.ctx.messages.delete(channelId, existing.map((m) => m.id));
     if (existing.length > 0) dispatch(this.ctx, `c:${channelId}`, 'MESSAGE_DELETE_BULK', { ids: existing.map((m) => m.id), channel_id: channelId, guild_id: channel.guild_id });
@@ -322,13 +321,13 @@ export class MessageService {
     const emoji = parseEmoji(rawEmoji);
     const target = await this.requireMessage(channelId, messageId);
     // Discord refuses a reaction on a message whose author has blocked the reacting user.
-    if (hasBlocked(this.ctx.state, target.author_id, actor.id)) throw new ApiError(403, ErrorCode.ReactionBlocked, 'Reaction was blocked');
+    if (hasBlocked(this.ctx.state, target.author_id, actor.id)) throw new DomainError('ReactionBlocked');
     const existingUsers = await this.ctx.messages.reactionUsers(channelId, messageId, emoji, 1);
     if (existingUsers.length === 0) {
       // A new emoji on the message needs ADD_REACTIONS; joining an existing one does not.
-      if (!hasPermission(permissions, PermissionFlags.ADD_REACTIONS)) throw ApiError.missingPermissions();
+      if (!hasPermission(permissions, PermissionFlags.ADD_REACTIONS)) throw new DomainError('MissingPermissions');
       if ((await this.ctx.messages.countReactionEmojis(channelId, messageId)) >= MAX_REACTION_EMOJIS) {
-        throw new ApiError(400, ErrorCode.MaxReactions, 'Maximum number of reactions reached (20)');
+        throw new DomainError('MaxReactions');
       }
     }
     const added = await this.ctx.messages.addReaction(channelId, messageId, emoji, actor.id);
@@ -351,7 +350,7 @@ export class MessageService {
     const { channel, permissions } = requireVisibleChannel(this.ctx, channelId, actor);
     const emoji = parseEmoji(rawEmoji);
     const userId = targetUserId === '@me' ? actor.id : targetUserId;
-    if (userId !== actor.id && !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw ApiError.missingPermissions();
+    if (userId !== actor.id && !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw new DomainError('MissingPermissions');
     await this.requireMessage(channelId, messageId);
     const removed = await this.ctx.messages.removeReaction(channelId, messageId, emoji, userId);
     if (!removed) return;
@@ -398,11 +397,11 @@ export class MessageService {
 
   async setPinned(actor: UserRecord, channelId: string, messageId: string, pinned: boolean): Promise<void> {
     const { channel, permissions } = requireVisibleChannel(this.ctx, channelId, actor);
-    if (channel.guild_id && !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw ApiError.missingPermissions();
+    if (channel.guild_id && !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw new DomainError('MissingPermissions');
     const record = await this.requireMessage(channelId, messageId);
     if (record.pinned === pinned) return;
     if (pinned && (await this.ctx.messages.listPinned(channelId)).length >= MAX_PINS) {
-      throw new ApiError(400, ErrorCode.MaxPins, 'Maximum number of pins reached (50)');
+      throw new DomainError('MaxPins');
     }
     const now = Date.now();
     const next = { ...record, pinned, pinned_at: pinned ? now : null };
@@ -449,10 +448,10 @@ export class MessageService {
   /** Publishes an announcement-channel message to every following channel, as a crosspost. */
   async crosspost(actor: UserRecord, channelId: string, messageId: string): Promise<APIMessage> {
     const { channel, permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.SEND_MESSAGES);
-    if (channel.type !== ChannelType.GUILD_ANNOUNCEMENT) throw new ApiError(400, ErrorCode.CannotSendMessagesInNonText, 'Only messages in announcement channels can be crossposted');
+    if (channel.type !== ChannelType.GUILD_ANNOUNCEMENT) throw new DomainError('CannotSendMessagesInNonText', 'Only messages in announcement channels can be crossposted');
     const record = await this.requireMessage(channelId, messageId);
-    if (record.author_id !== actor.id && !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw ApiError.missingPermissions();
-    if (record.flags & MessageFlags.CROSSPOSTED) throw new ApiError(400, ErrorCode.AlreadyCrosspostedMessage, 'This message has already been crossposted.');
+    if (record.author_id !== actor.id && !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw new DomainError('MissingPermissions');
+    if (record.flags & MessageFlags.CROSSPOSTED) throw new DomainError('AlreadyCrosspostedMessage');
     const source = this.ctx.state.guilds.get(channel.guild_id!)!;
     for (const follow of this.ctx.state.follows.get(channelId) ?? []) {
       const target = this.ctx.state.channels.get(follow.target_channel_id);

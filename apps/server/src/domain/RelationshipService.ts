@@ -1,8 +1,8 @@
 // Friends, friend requests and blocks (Discord's /users/@me/relationships), and the DM rules that
 // depend on them: who may open a DM or add someone to a group DM, and who may message whom.
 // Each user's side of a relationship lives in DomainState.relationships and in the store.
-import { ChannelType, ErrorCode, RelationshipType, type APIRelationship, type RelationshipTypeValue } from '@concord/protocol';
-import { ApiError } from '../http/ApiError.ts';
+import { ChannelType, RelationshipType, type APIRelationship, type RelationshipTypeValue } from '@concord/protocol';
+import { DomainError } from './DomainError.ts';
 import type { ChannelRecord, RelationshipRecord, UserRecord } from '../store/records.ts';
 import { dispatch, type DomainContext } from './DomainContext.ts';
 import type { DomainState } from './DomainState.ts';
@@ -31,7 +31,7 @@ function sharesGuild(state: DomainState, a: string, b: string): boolean {
   return false;
 }
 
-const cannotMessage = () => new ApiError(403, ErrorCode.CannotSendMessagesToUser, 'Cannot send messages to this user');
+const cannotMessage = () => new DomainError('CannotSendMessagesToUser');
 
 /**
  * Opening a DM, or sending in one: never when either side has blocked the other, and only between
@@ -70,7 +70,7 @@ export class RelationshipService {
   constructor(private readonly ctx: DomainContext) {}
 
   private requireUserAccount(actor: UserRecord): void {
-    if (actor.bot) throw new ApiError(403, ErrorCode.BotsCannotUseEndpoint, 'Bots cannot use this endpoint');
+    if (actor.bot) throw new DomainError('BotsCannotUseEndpoint');
   }
 
   list(actor: UserRecord): APIRelationship[] {
@@ -92,7 +92,7 @@ export class RelationshipService {
       }
     }
     if (!target || (tag !== null && tag !== '0000' && target.discriminator.padStart(4, '0') !== tag)) {
-      throw new ApiError(400, ErrorCode.NoUsersWithDiscordTag, 'No users with DiscordTag exist');
+      throw new DomainError('NoUsersWithDiscordTag');
     }
     await this.sendOrAccept(actor, target);
   }
@@ -101,18 +101,18 @@ export class RelationshipService {
   async put(actor: UserRecord, targetId: string, type: 1 | 2 | null | undefined): Promise<void> {
     this.requireUserAccount(actor);
     const target = this.ctx.state.users.get(targetId);
-    if (!target) throw ApiError.unknownUser();
+    if (!target) throw new DomainError('UnknownUser');
     if (type === RelationshipType.BLOCKED) await this.block(actor, target);
     else await this.sendOrAccept(actor, target);
   }
 
   private async sendOrAccept(actor: UserRecord, target: UserRecord): Promise<void> {
     const state = this.ctx.state;
-    if (target.id === actor.id) throw new ApiError(400, ErrorCode.CannotSendFriendRequestToSelf, 'Cannot send friend request to self');
-    if (target.bot) throw new ApiError(400, ErrorCode.BotsCannotHaveFriends, 'Bots cannot have friends');
-    if (state.relationshipType(target.id, actor.id) === RelationshipType.BLOCKED) throw new ApiError(400, ErrorCode.FriendRequestBlocked, 'Friend request blocked');
+    if (target.id === actor.id) throw new DomainError('CannotSendFriendRequestToSelf');
+    if (target.bot) throw new DomainError('BotsCannotHaveFriends');
+    if (state.relationshipType(target.id, actor.id) === RelationshipType.BLOCKED) throw new DomainError('FriendRequestBlocked');
     const mine = state.relationshipType(actor.id, target.id);
-    if (mine === RelationshipType.FRIEND) throw new ApiError(400, ErrorCode.AlreadyFriends, 'You are already friends with that user.');
+    if (mine === RelationshipType.FRIEND) throw new DomainError('AlreadyFriends');
     if (mine === RelationshipType.PENDING_OUTGOING) return;
     const now = Date.now();
     if (mine === RelationshipType.PENDING_INCOMING) {
@@ -122,14 +122,14 @@ export class RelationshipService {
     // A request to someone one had blocked replaces the block, as in Discord's client.
     for (const id of [actor.id, target.id]) {
       const count = state.relationships.get(id)?.size ?? 0;
-      if (count >= MAX_RELATIONSHIPS) throw new ApiError(400, ErrorCode.MaxFriends, `Maximum number of friends reached (${MAX_RELATIONSHIPS})`);
+      if (count >= MAX_RELATIONSHIPS) throw new DomainError('MaxFriends', `Maximum number of friends reached (${MAX_RELATIONSHIPS})`);
     }
     await this.write([this.row(actor.id, target.id, RelationshipType.PENDING_OUTGOING, now), this.row(target.id, actor.id, RelationshipType.PENDING_INCOMING, now)], []);
   }
 
   /** Blocking ends a friendship or a pending request on both sides; the other side keeps its own block. */
   private async block(actor: UserRecord, target: UserRecord): Promise<void> {
-    if (target.id === actor.id) throw ApiError.fieldError('user_id', 'RELATIONSHIP_INVALID_SELF', 'You cannot block yourself');
+    if (target.id === actor.id) throw DomainError.fieldError('user_id', 'RELATIONSHIP_INVALID_SELF', 'You cannot block yourself');
     const state = this.ctx.state;
     if (state.relationshipType(actor.id, target.id) === RelationshipType.BLOCKED) return;
     const theirs = state.relationshipType(target.id, actor.id);

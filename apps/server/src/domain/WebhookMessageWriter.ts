@@ -3,8 +3,8 @@
 // the authorization) but get the same mention rules, storage and MESSAGE_CREATE fan-out. Ephemeral
 // messages are never stored: they are dispatched to the one user who may see them, and the caller
 // keeps the record for later edits.
-import { ErrorCode, MessageFlags, type APIMessage, type WebhookMessageInput } from '@concord/protocol';
-import { ApiError } from '../http/ApiError.ts';
+import { MessageFlags, type APIMessage, type WebhookMessageInput } from '@concord/protocol';
+import { DomainError } from './DomainError.ts';
 import type { ChannelRecord, MessageRecord, UserRecord } from '../store/records.ts';
 import { dispatch, type DomainContext } from './DomainContext.ts';
 import type { MessageService } from './MessageService.ts';
@@ -53,7 +53,7 @@ export class WebhookMessageWriter {
     const embeds = b.embeds ?? [];
     const components = b.components ?? [];
     if (!o.loading && content.trim() === '' && embeds.length === 0 && components.length === 0) {
-      throw new ApiError(400, ErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
+      throw new DomainError('CannotSendEmptyMessage');
     }
     const mentions = this.messages.resolveMentions(o.channel, o.author.mentioner, o.author.mentionPermissions, content, b.allowed_mentions ?? undefined, null);
     const flags = ((b.flags ?? 0) & SENDABLE_FLAGS) | (o.ephemeralTo ? MessageFlags.EPHEMERAL : 0) | (o.loading ? MessageFlags.LOADING : 0);
@@ -90,7 +90,7 @@ export class WebhookMessageWriter {
   /** Edits content, embeds, components and SUPPRESS_EMBEDS; the first edit of a placeholder fills it in. */
   async edit(record: MessageRecord, patch: WebhookMessageInput, ephemeralTo: string | null): Promise<MessageRecord> {
     const channel = this.ctx.state.channels.get(record.channel_id);
-    if (!channel) throw ApiError.unknownChannel();
+    if (!channel) throw new DomainError('UnknownChannel');
     const wasLoading = (record.flags & MessageFlags.LOADING) !== 0;
     const next: MessageRecord = { ...record, flags: record.flags & ~MessageFlags.LOADING };
     if (patch.content !== undefined) next.content = patch.content ?? '';
@@ -98,7 +98,7 @@ export class WebhookMessageWriter {
     if (patch.components !== undefined) next.components = patch.components ?? [];
     if (patch.flags != null) next.flags = (next.flags & ~MessageFlags.SUPPRESS_EMBEDS) | (patch.flags & MessageFlags.SUPPRESS_EMBEDS);
     if (next.content.trim() === '' && next.embeds.length === 0 && next.components.length === 0 && next.attachments.length === 0) {
-      throw new ApiError(400, ErrorCode.CannotSendEmptyMessage, 'Cannot send an empty message');
+      throw new DomainError('CannotSendEmptyMessage');
     }
     if (patch.content !== undefined) {
       const author = this.ctx.state.users.get(record.author_id);

@@ -2,9 +2,9 @@
 // token executes them (no account needed) and the message shows the webhook, or the per-message
 // username/avatar override, as its author. Webhooks are few per guild and read on every
 // execution, so all of them live in memory.
-import { AuditLogEvent, ErrorCode, PermissionFlags, WebhookType, type APIWebhook, type WebhookMessageInput } from '@concord/protocol';
+import { AuditLogEvent, PermissionFlags, WebhookType, type APIWebhook, type WebhookMessageInput } from '@concord/protocol';
 import crypto from 'node:crypto';
-import { ApiError } from '../http/ApiError.ts';
+import { DomainError } from './DomainError.ts';
 import type { WebhookRecord } from '../store/botRecords.ts';
 import type { UserRecord } from '../store/records.ts';
 import type { WebhookStore } from '../store/WebhookStore.ts';
@@ -53,7 +53,7 @@ export class WebhookService {
     const { channel } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_WEBHOOKS);
     const guildId = requireGuildChannel(channel);
     if ([...this.webhooks.values()].filter((w) => w.channel_id === channelId).length >= MAX_WEBHOOKS_PER_CHANNEL) {
-      throw new ApiError(400, 30007, `Maximum number of webhooks reached (${MAX_WEBHOOKS_PER_CHANNEL})`);
+      throw new DomainError('MaxWebhooks', `Maximum number of webhooks reached (${MAX_WEBHOOKS_PER_CHANNEL})`);
     }
     const w: WebhookRecord = {
       id: this.ctx.ids.next(),
@@ -86,7 +86,7 @@ export class WebhookService {
   /** A webhook the actor may manage (MANAGE_WEBHOOKS in its channel). */
   private managed(actor: UserRecord, webhookId: string): WebhookRecord {
     const w = this.webhooks.get(webhookId);
-    if (!w) throw ApiError.notFound(ErrorCode.UnknownWebhook, 'Webhook');
+    if (!w) throw new DomainError('UnknownWebhook');
     requireChannelPermission(this.ctx, w.channel_id, actor, PermissionFlags.MANAGE_WEBHOOKS);
     return w;
   }
@@ -94,10 +94,10 @@ export class WebhookService {
   /** A webhook addressed by its token (no account). Wrong tokens are 50027, unknown ids 10015. */
   withToken(webhookId: string, token: string): WebhookRecord {
     const w = this.webhooks.get(webhookId);
-    if (!w) throw ApiError.notFound(ErrorCode.UnknownWebhook, 'Webhook');
+    if (!w) throw new DomainError('UnknownWebhook');
     const a = Buffer.from(w.token ?? '');
     const b = Buffer.from(token);
-    if (a.length === 0 || a.length !== b.length || !crypto.timingSafeEqual(a, b)) throw new ApiError(401, ErrorCode.InvalidWebhookToken, 'Invalid Webhook Token');
+    if (a.length === 0 || a.length !== b.length || !crypto.timingSafeEqual(a, b)) throw new DomainError('InvalidWebhookToken');
     return w;
   }
 
@@ -114,9 +114,9 @@ export class WebhookService {
     if (patch.name !== undefined) next.name = patch.name;
     if (patch.avatar !== undefined) next.avatar = this.avatarHash(patch.avatar);
     if (patch.channel_id !== undefined && patch.channel_id !== w.channel_id) {
-      if (!actor) throw ApiError.missingPermissions();
+      if (!actor) throw new DomainError('MissingPermissions');
       const { channel } = requireChannelPermission(this.ctx, patch.channel_id, actor, PermissionFlags.MANAGE_WEBHOOKS);
-      if (channel.guild_id !== w.guild_id) throw ApiError.fieldError('channel_id', 'CHANNEL_INVALID', 'The webhook can only move within its guild');
+      if (channel.guild_id !== w.guild_id) throw DomainError.fieldError('channel_id', 'CHANNEL_INVALID', 'The webhook can only move within its guild');
       next.channel_id = channel.id;
     }
     await this.store.upsertWebhook(next);
@@ -156,7 +156,7 @@ export class WebhookService {
   /** POST /webhooks/:id/:token: the message, or nothing unless `wait`. */
   async execute(w: WebhookRecord, body: WebhookMessageInput, wait: boolean) {
     const channel = this.ctx.state.channels.get(w.channel_id);
-    if (!channel) throw ApiError.unknownChannel();
+    if (!channel) throw new DomainError('UnknownChannel');
     const creator = w.creator_id ? this.ctx.state.users.get(w.creator_id) : undefined;
     const mentioner: UserRecord = creator ?? { id: w.id, username: w.name, discriminator: '0000', global_name: null, avatar: null, email: null, password_hash: null, bot: true, flags: 0, bio: '', accent_color: null, created_at: 0 };
     const record = await this.writer.create({
@@ -190,7 +190,7 @@ export class WebhookService {
   /** A message this webhook sent (for GET/PATCH/DELETE /webhooks/:id/:token/messages/:message_id). */
   private async ownMessage(w: WebhookRecord, messageId: string) {
     const record = await this.ctx.messages.get(w.channel_id, messageId);
-    if (!record || record.webhook_id !== w.id) throw ApiError.unknownMessage();
+    if (!record || record.webhook_id !== w.id) throw new DomainError('UnknownMessage');
     return record;
   }
 

@@ -1,11 +1,11 @@
 // REST on uWebSockets.js: reads the headers, checks path ids, authenticates and applies rate limits
 // and the route's pre-body checks before the body is read (with a size limit), runs the route and
 // renders every error the same way, Discord-shaped: {code, message, errors?} with the right status.
-import { ErrorCode, parseWith, z } from '@concord/protocol';
+import { parseWith, z } from '@concord/protocol';
 import uws, { type HttpRequest, type TemplatedApp } from 'uWebSockets.js';
 import type { AuthService } from '../domain/AuthService.ts';
 import type { Metrics } from '../metrics.ts';
-import { ApiError } from './ApiError.ts';
+import { DomainError, RateLimitedError } from '../domain/DomainError.ts';
 import { RateLimiter } from './RateLimiter.ts';
 import { invalidPathParam } from './pathParams.ts';
 import { DEFAULT_RULE, Reply, type PreBodyContext, type RequestContext, type RouteDef } from './Route.ts';
@@ -120,7 +120,7 @@ export class HttpServer {
     const version = m?.[1] ? Number(m[1]) : 9;
     const path = m?.[2] ?? '/';
     if (!SUPPORTED_API_VERSIONS.has(version)) {
-      this.send(r, p, new ApiError(400, ErrorCode.InvalidApiVersion, 'Invalid API version'), started, 'unknown');
+      this.send(r, p, new DomainError('InvalidApiVersion'), started, 'unknown');
       return;
     }
     if (p.method === 'OPTIONS') {
@@ -129,7 +129,7 @@ export class HttpServer {
     }
     const found = this.router.lookup(p.method, path);
     if (found.kind !== 'found') {
-      const err = found.kind === 'method_not_allowed' ? new ApiError(405, ErrorCode.General, '405: Method Not Allowed') : new ApiError(404, ErrorCode.General, '404: Not Found');
+      const err = found.kind === 'method_not_allowed' ? new DomainError('HttpMethodNotAllowed') : new DomainError('HttpNotFound');
       this.send(r, p, err, started, 'unknown');
       return;
     }
@@ -141,7 +141,7 @@ export class HttpServer {
     }
     const isMultipart = p.contentType.toLowerCase().startsWith('multipart/form-data');
     if (isMultipart && !route.multipart) {
-      this.send(r, p, new ApiError(400, ErrorCode.InvalidFormBody, 'Invalid Form Body', { _errors: [{ code: 'CONTENT_TYPE_INVALID', message: 'Expected "Content-Type" header to be one of {\'application/json\'}.' }] }), started, pattern);
+      this.send(r, p, DomainError.invalidForm({ _errors: [{ code: 'CONTENT_TYPE_INVALID', message: 'Expected "Content-Type" header to be one of {\'application/json\'}.' }] }), started, pattern);
       return;
     }
     const limit = isMultipart ? this.options.maxUploadBytes + 1024 * 1024 : JSON_BODY_LIMIT;
@@ -151,20 +151,20 @@ export class HttpServer {
     }
     if (route.auth === 'required' && !p.authorization) {
       // Answered before a byte of the body is read.
-      this.send(r, p, ApiError.unauthorized(), started, pattern);
+      this.send(r, p, new DomainError('HttpUnauthorized'), started, pattern);
       return;
     }
     const body = new BodyReader(r, limit, () => this.send(r, p, this.tooLarge(isMultipart), started, pattern));
     this.run(r, p, route, params, body, isMultipart, started, pattern).catch((e: unknown) => {
       this.guard.report('http.run', e, { route: pattern, method: p.method });
-      this.send(r, p, new ApiError(500, ErrorCode.General, '500: Internal Server Error'), started, pattern);
+      this.send(r, p, new DomainError('HttpInternalServerError'), started, pattern);
     });
   }
 
-  private tooLarge(multipart: boolean): ApiError {
+  private tooLarge(multipart: boolean): DomainError {
     return multipart
-      ? new ApiError(413, ErrorCode.RequestEntityTooLarge, `Request entity too large: files may be at most ${Math.floor(this.options.maxUploadBytes / (1024 * 1024))} MB`)
-      : new ApiError(413, ErrorCode.RequestEntityTooLarge, 'Request entity too large');
+      ? new DomainError('RequestEntityTooLarge', `Request entity too large: files may be at most ${Math.floor(this.options.maxUploadBytes / (1024 * 1024))} MB`)
+      : new DomainError('RequestEntityTooLarge');
   }
 
   private async run(r: ResponseState, p: PendingRequest, route: RouteDef, params: Params, bodyReader: BodyReader, isMultipart: boolean, started: number, pattern: string): Promise<void> {
@@ -181,7 +181,7 @@ export class HttpServer {
     try {
       const user = p.authorization ? await this.auth.authenticate(p.authorization) : null;
       if (r.aborted) return;
-      if (route.auth === 'required' && !user) throw ApiError.unauthorized();
+      if (route.auth === 'required' && !user) throw new DomainError('HttpUnauthorized');
       // The peer address is read only when it is needed: anonymous requests (rate limits, login throttling).
       if (!user && !p.ip && !r.aborted) p.ip = decoder.decode(r.res.getRemoteAddressAsText());
       if (this.options.rateLimits) {
@@ -210,7 +210,7 @@ export class HttpServer {
         let parts = null;
         if (isMultipart) {
           parts = uws.getParts(rawBody, p.contentType) ?? null;
-          if (!parts) throw ApiError.invalidForm({ _errors: [{ code: 'MULTIPART_INVALID', message: 'Malformed multipart body' }] });
+          if (!parts) throw DomainError.invalidForm({ _errors: [{ code: 'MULTIPART_INVALID', message: 'Malformed multipart body' }] });
           const payload = parts.find((part) => part.name === 'payload_json');
           if (payload) body = parseJsonBody(Buffer.from(payload.data));
           else {
@@ -233,7 +233,7 @@ export class HttpServer {
         result = await (route.handler as (c: RequestContext) => unknown)(ctx);
       }
     } catch (e) {
-      result = e instanceof ApiError ? e : this.unexpected(e, p.method, pattern);
+      result = e instanceof DomainError ? e : this.unexpected(e, p.method, pattern);
     }
     // Resumed before the answer: uWS invalidates the response once it has ended. Body bytes that
     // still arrive for an answered request are dropped by the BodyReader.
@@ -241,10 +241,10 @@ export class HttpServer {
     this.send(r, p, result, started, pattern, headers);
   }
 
-  private unexpected(e: unknown, method: string, pattern: string): ApiError {
+  private unexpected(e: unknown, method: string, pattern: string): DomainError {
     // The route pattern, never the path: paths carry webhook and interaction tokens.
     this.guard.report('http.handler', e, { route: pattern, method });
-    return new ApiError(500, ErrorCode.General, '500: Internal Server Error');
+    return new DomainError('HttpInternalServerError');
   }
 
   private send(r: ResponseState, p: PendingRequest, result: unknown, started: number, route: string, headers: Record<string, string> = {}): void {
@@ -252,14 +252,13 @@ export class HttpServer {
     let status = 200;
     let body: unknown = result;
     let extra: Record<string, string> = headers;
-    if (result instanceof ApiError) {
+    if (result instanceof RateLimitedError) {
+      status = result.status;
+      body = { code: result.code, message: result.message, retry_after: result.retryAfterS, global: false };
+      extra = { ...extra, 'retry-after': String(Math.ceil(result.retryAfterS)) };
+    } else if (result instanceof DomainError) {
       status = result.status;
       body = { code: result.code, message: result.message, ...(result.errors ? { errors: result.errors } : {}) };
-      const retry = (result as ApiError & { retryAfterS?: number }).retryAfterS;
-      if (retry !== undefined) {
-        body = { ...(body as object), retry_after: retry, global: false };
-        extra = { ...extra, 'retry-after': String(Math.ceil(retry)) };
-      }
     } else if (result instanceof Reply) {
       status = result.status;
       body = result.body;
@@ -281,7 +280,7 @@ function parseJsonBody(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new ApiError(400, 50109, 'The request body contains invalid JSON.');
+    throw new DomainError('InvalidJson');
   }
 }
 
@@ -306,7 +305,7 @@ function hashBucket(s: string): string {
 /** Parses a route body with a schema, throwing Discord's 50035 on failure. */
 export function parseBody<S extends z.ZodTypeAny>(schema: S, value: unknown): z.output<S> {
   const r = parseWith(schema, value);
-  if (!r.ok) throw ApiError.invalidForm(r.errors);
+  if (!r.ok) throw DomainError.invalidForm(r.errors);
   return r.value;
 }
 

@@ -66,7 +66,7 @@ interface RouteBase {
 
 export interface AuthedRoute extends RouteBase {
   auth: 'required';
-  /** Runs after authentication and before the body is read; throws an ApiError to refuse. */
+  /** Runs after authentication and before the body is read; throws a DomainError to refuse. */
   beforeBody?: (ctx: AuthedPreBodyContext) => Promise<void> | void;
   handler: (ctx: AuthedContext) => Promise<RouteResult> | RouteResult;
 }

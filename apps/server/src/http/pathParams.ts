@@ -2,8 +2,7 @@
 // be a snowflake, as Discord's router requires. Discord answers a non-numeric id with its plain
 // 404 (the route does not match) and a number that is not a snowflake (too long, or above the
 // signed 64-bit range ids live in) with 50035.
-import { ErrorCode } from '@concord/protocol';
-import { ApiError } from './ApiError.ts';
+import { DomainError } from '../domain/DomainError.ts';
 import type { Params } from './Router.ts';
 
 /** Ids are signed 64-bit integers in storage, as in Discord's API (2^63 - 1 at most). */
@@ -26,18 +25,18 @@ export function isSnowflake(value: string): boolean {
 }
 
 /** The error for the first `*_id` param that is not a snowflake, or null when all are. */
-export function invalidPathParam(params: Params, pattern: string): ApiError | null {
+export function invalidPathParam(params: Params, pattern: string): DomainError | null {
   for (const [name, value] of Object.entries(params)) {
     if (!name.endsWith('_id')) continue;
     if (isAlias(name, value, pattern)) continue;
     if (isSnowflake(value)) continue;
-    if (!DIGITS.test(value)) return new ApiError(404, ErrorCode.General, '404: Not Found');
+    if (!DIGITS.test(value)) return new DomainError('HttpNotFound');
     if (value.length <= 20 && BigInt(value) < U64_LIMIT) {
-      return ApiError.invalidForm({ [name]: { _errors: [{ code: 'NUMBER_TYPE_MAX', message: `Snowflake value should be less than or equal to ${SNOWFLAKE_LIMIT - 1n}.` }] } });
+      return DomainError.invalidForm({ [name]: { _errors: [{ code: 'NUMBER_TYPE_MAX', message: `Snowflake value should be less than or equal to ${SNOWFLAKE_LIMIT - 1n}.` }] } });
     }
     // The value is echoed back as Discord does; it is digits only, so it cannot carry markup or a token.
     const shown = value.length > 64 ? `${value.slice(0, 64)}...` : value;
-    return ApiError.invalidForm({ [name]: { _errors: [{ code: 'NUMBER_TYPE_COERCE', message: `Value "${shown}" is not snowflake.` }] } });
+    return DomainError.invalidForm({ [name]: { _errors: [{ code: 'NUMBER_TYPE_COERCE', message: `Value "${shown}" is not snowflake.` }] } });
   }
   return null;
 }

@@ -5,7 +5,7 @@
 import type { MultipartField } from 'uWebSockets.js';
 import { AttachmentStore, contentTypeFor, imageSize } from '../store/AttachmentStore.ts';
 import type { AttachmentRecord } from '../store/records.ts';
-import { ApiError } from './ApiError.ts';
+import { DomainError } from '../domain/DomainError.ts';
 
 const MAX_FILES = 10;
 const FILE_FIELD = /^files\[\d+\]$|^file\d*$/;
@@ -32,12 +32,12 @@ export class PendingUploads {
   /** The files of a multipart body; `described` (the JSON's `attachments`) may rename and describe them. */
   static read(store: AttachmentStore, parts: readonly MultipartField[], described: readonly DescribedAttachment[] | undefined, maxUploadBytes: number, nextId: () => string): PendingUploads {
     const fileParts = parts.filter((p) => p.filename !== undefined && FILE_FIELD.test(p.name));
-    if (fileParts.length > MAX_FILES) throw ApiError.fieldError('files', 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_FILES} or fewer in length.`);
+    if (fileParts.length > MAX_FILES) throw DomainError.fieldError('files', 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_FILES} or fewer in length.`);
     const files: PendingFile[] = [];
     for (const [index, part] of fileParts.entries()) {
       const data = new Uint8Array(part.data);
       if (data.byteLength > maxUploadBytes) {
-        throw new ApiError(413, 40005, `Request entity too large: files may be at most ${Math.floor(maxUploadBytes / (1024 * 1024))} MB`);
+        throw new DomainError('RequestEntityTooLarge', `Request entity too large: files may be at most ${Math.floor(maxUploadBytes / (1024 * 1024))} MB`);
       }
       const slot = /\[(\d+)\]/.exec(part.name)?.[1] ?? String(index);
       const meta = described?.find((a) => String(a.id) === slot);

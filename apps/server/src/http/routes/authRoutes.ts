@@ -1,7 +1,7 @@
 // Accounts and the current user.
 import { LoginBody, ModifySelfBody, RegisterBody } from '@concord/protocol';
 import { selfUserToAPI, userToAPI } from '../../domain/serialize.ts';
-import { ApiError } from '../ApiError.ts';
+import { DomainError } from '../../domain/DomainError.ts';
 import { parseBody } from '../HttpServer.ts';
 import { done, type RouteDef } from '../Route.ts';
 import type { Services } from './Services.ts';
@@ -30,7 +30,7 @@ export function authRoutes(s: Services): RouteDef[] {
       auth: 'required',
       handler: (c) => {
         const u = s.ctx.state.users.get(c.params['user_id']!);
-        if (!u) throw ApiError.unknownUser();
+        if (!u) throw new DomainError('UnknownUser');
         return userToAPI(u);
       },
     },

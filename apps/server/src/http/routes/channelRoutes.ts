@@ -14,7 +14,7 @@ import {
   ReactionsQuery,
   ReorderChannelsBody,
 } from '@concord/protocol';
-import { ApiError } from '../ApiError.ts';
+import { DomainError } from '../../domain/DomainError.ts';
 import { parseBody } from '../HttpServer.ts';
 import { MESSAGE_SEND_RULE, created, done, type AuthedContext, type RouteDef } from '../Route.ts';
 import { PendingUploads } from '../uploads.ts';

@@ -1,7 +1,7 @@
 // Interactions: the user's side (POST /interactions) and the bot's first answer (callback). The
 // follow-up and @original routes share the webhook paths (webhookRoutes.ts).
 import { CreateInteractionBody, InteractionCallbackBody } from '@concord/protocol';
-import { ApiError } from '../ApiError.ts';
+import { DomainError } from '../../domain/DomainError.ts';
 import { parseBody } from '../HttpServer.ts';
 import type { RouteDef } from '../Route.ts';
 import type { Services } from './Services.ts';
@@ -24,7 +24,7 @@ export function interactionRoutes(s: Services): RouteDef[] {
       auth: 'none',
       multipart: true,
       handler: async (c) => {
-        if ((c.parts ?? []).some((p) => p.filename !== undefined)) throw ApiError.fieldError('files', 'ATTACHMENTS_NOT_SUPPORTED', 'File uploads in interaction responses are not supported yet');
+        if ((c.parts ?? []).some((p) => p.filename !== undefined)) throw DomainError.fieldError('files', 'ATTACHMENTS_NOT_SUPPORTED', 'File uploads in interaction responses are not supported yet');
         return s.interactions.callback(c.params['interaction_id']!, c.params['interaction_token']!, parseBody(InteractionCallbackBody, c.body), c.query.get('with_response') === 'true');
       },
     },

@@ -1,7 +1,7 @@
 // Webhooks: management (MANAGE_WEBHOOKS) and execution by token. The token routes also serve
 // interaction follow-ups and @original, addressed as /webhooks/<application id>/<interaction token>.
 import { CreateWebhookBody, ModifyWebhookBody, ModifyWebhookWithTokenBody, WebhookMessageBody } from '@concord/protocol';
-import { ApiError } from '../ApiError.ts';
+import { DomainError } from '../../domain/DomainError.ts';
 import { parseBody } from '../HttpServer.ts';
 import { MESSAGE_SEND_RULE, type RequestContext, type RouteDef } from '../Route.ts';
 import type { Services } from './Services.ts';
@@ -15,12 +15,12 @@ export function webhookRoutes(s: Services): RouteDef[] {
   const interactionOf = (c: RequestContext) => {
     if (!s.interactions.isInteractionToken(token(c))) return null;
     const i = s.interactions.byToken(id(c), token(c));
-    if (!i) throw new ApiError(401, 50027, 'Invalid Webhook Token');
+    if (!i) throw new DomainError('InvalidWebhookToken');
     return i;
   };
   /** Files are not accepted through webhooks yet: say so rather than drop them. */
   const noFiles = (c: RequestContext) => {
-    if ((c.parts ?? []).some((p) => p.filename !== undefined)) throw ApiError.fieldError('files', 'ATTACHMENTS_NOT_SUPPORTED', 'File uploads through webhooks are not supported yet');
+    if ((c.parts ?? []).some((p) => p.filename !== undefined)) throw DomainError.fieldError('files', 'ATTACHMENTS_NOT_SUPPORTED', 'File uploads through webhooks are not supported yet');
   };
 
   return [
@@ -45,7 +45,7 @@ export function webhookRoutes(s: Services): RouteDef[] {
       path: '/webhooks/:webhook_id/:webhook_token',
       auth: 'none',
       handler: (c) => {
-        if (interactionOf(c)) throw ApiError.notFound(10015, 'Webhook');
+        if (interactionOf(c)) throw new DomainError('UnknownWebhook');
         return w.getWithToken(id(c), token(c));
       },
     },
