@@ -1,5 +1,6 @@
 // Composition of the bot platform (applications, commands, interactions, webhooks, audit log, auto
-// moderation) on top of the core domain, so Server.ts wires it with a few lines.
+// moderation) on top of the core domain, so Server.ts wires it with a few lines. Its routes are in
+// http/routes/botPlatformRoutes.ts: the domain's composition does not know about HTTP.
 import type { Logger } from 'pino';
 import { ApplicationService } from './domain/ApplicationService.ts';
 import { AuditLogService } from './domain/AuditLogService.ts';
@@ -12,14 +13,6 @@ import { InteractionService } from './domain/InteractionService.ts';
 import type { MessageService } from './domain/MessageService.ts';
 import { WebhookMessageWriter } from './domain/WebhookMessageWriter.ts';
 import { WebhookService } from './domain/WebhookService.ts';
-import { auditedRoutes } from './http/auditedRoutes.ts';
-import type { RouteDef } from './http/Route.ts';
-import { applicationRoutes } from './http/routes/applicationRoutes.ts';
-import { interactionRoutes } from './http/routes/interactionRoutes.ts';
-import { moderationRoutes } from './http/routes/moderationRoutes.ts';
-import { oauth2Routes } from './http/routes/oauth2Routes.ts';
-import type { Services } from './http/routes/Services.ts';
-import { webhookRoutes } from './http/routes/webhookRoutes.ts';
 import { SqliteApplicationStore } from './store/sqlite/SqliteApplicationStore.ts';
 import type { SqliteDb } from './store/sqlite/SqliteDatabase.ts';
 import { SqliteModerationStore } from './store/sqlite/SqliteModerationStore.ts';
@@ -57,16 +50,4 @@ export async function createBotPlatform(d: BotPlatformDeps): Promise<BotPlatform
   await Promise.all([applications.load(), commands.load(), webhooks.load(), autoMod.load()]);
   d.ctx.messageGate = autoMod;
   return { applications, commands, interactions, webhooks, auditLog, autoMod };
-}
-
-/** The bot platform's routes, and the core routes wrapped for the audit log. */
-export function botPlatformRoutes(s: Services, coreRoutes: readonly RouteDef[]): RouteDef[] {
-  return [
-    ...auditedRoutes(coreRoutes, s.ctx, s.auditLog),
-    ...applicationRoutes(s),
-    ...interactionRoutes(s),
-    ...webhookRoutes(s),
-    ...oauth2Routes(s),
-    ...moderationRoutes(s),
-  ];
 }
