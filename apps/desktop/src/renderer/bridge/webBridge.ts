@@ -4,6 +4,8 @@
 import type { APIMessage } from '@concord/protocol';
 import { compareSnowflakes } from '@concord/protocol';
 import { DEFAULT_SETTINGS, type CacheStats, type ClientSettings, type DesktopBridge } from '../../shared/bridge.ts';
+import { ClientSettingsPatchSchema, ClientSettingsSchema } from '../../shared/clientSettingsSchema.ts';
+import { settingsFromStored } from '../../shared/settingsFromStored.ts';
 
 const SETTINGS_KEY = 'concord.settings';
 /**
@@ -102,35 +104,13 @@ function readSettings(): ClientSettings {
     const raw = localStorage.getItem(SETTINGS_KEY);
     if (!raw) return structuredClone(DEFAULT_SETTINGS);
     const parsed: unknown = JSON.parse(raw);
-    return mergeSettings(DEFAULT_SETTINGS, parsed);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return structuredClone(DEFAULT_SETTINGS);
+    // The same schema and section-by-section recovery as the desktop's settings file.
+    return settingsFromStored(parsed, (key, reason) => console.warn(`setting "${key}" in localStorage is invalid (${reason}); using the default`));
   } catch (err) {
     console.warn('settings in localStorage are unreadable; using defaults', err);
     return structuredClone(DEFAULT_SETTINGS);
   }
-}
-
-/** Takes only known keys with the right primitive type from stored JSON (it may be from an older build). */
-export function mergeSettings(base: ClientSettings, input: unknown): ClientSettings {
-  const out = structuredClone(base) as unknown as Record<string, unknown>;
-  if (typeof input !== 'object' || input === null) return out as unknown as ClientSettings;
-  const src = input as Record<string, unknown>;
-  for (const [key, def] of Object.entries(base)) {
-    const value = src[key];
-    if (value === undefined) continue;
-    if (typeof def === 'object' && def !== null) {
-      if (typeof value !== 'object' || value === null) continue;
-      const nested = { ...(def as Record<string, unknown>) };
-      for (const [k, d] of Object.entries(def as Record<string, unknown>)) {
-        const v = (value as Record<string, unknown>)[k];
-        if (v === undefined) continue;
-        if (d === null ? v === null || typeof v === 'string' : typeof v === typeof d) nested[k] = v;
-      }
-      out[key] = nested;
-    } else if (typeof value === typeof def) {
-      out[key] = value;
-    }
-  }
-  return out as unknown as ClientSettings;
 }
 
 export function createWebBridge(): DesktopBridge {
@@ -154,7 +134,8 @@ export function createWebBridge(): DesktopBridge {
     settings: {
       get: async () => structuredClone(settings),
       set: async (patch) => {
-        settings = mergeSettings(settings, patch);
+        // Validated as the desktop's settings.set IPC call validates it: an invalid patch throws.
+        settings = ClientSettingsSchema.parse({ ...settings, ...ClientSettingsPatchSchema.parse(patch) });
         localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
         if (patch.cacheMaxBytes !== undefined) cache.setMaxBytes(settings.cacheMaxBytes);
         return structuredClone(settings);

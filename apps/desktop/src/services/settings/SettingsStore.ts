@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_SETTINGS, type ClientSettings } from '../../shared/bridge.ts';
-import { ClientSettingsPatchSchema, ClientSettingsSchema, type ClientSettingsKey } from '../../shared/clientSettingsSchema.ts';
+import { ClientSettingsPatchSchema, ClientSettingsSchema } from '../../shared/clientSettingsSchema.ts';
+import { settingsFromStored } from '../../shared/settingsFromStored.ts';
 
 export { DEFAULT_SETTINGS };
 
@@ -65,29 +66,8 @@ export class SettingsStore {
     return this.mergeSectionBySection(stored);
   }
 
-  /**
-   * Keeps every section that still validates and falls back to the default for the rest, so a
-   * setting added in a later version gets its default and one bad value does not reset the others.
-   */
   private mergeSectionBySection(stored: object): ClientSettings {
-    const merged: Record<string, unknown> = {};
-    const keys = Object.keys(DEFAULT_SETTINGS) as ClientSettingsKey[];
-    for (const key of keys) {
-      const schema = ClientSettingsSchema.shape[key];
-      const value: unknown = Object.hasOwn(stored, key) ? Reflect.get(stored, key) : undefined;
-      if (value === undefined) {
-        merged[key] = structuredClone(DEFAULT_SETTINGS[key]);
-        continue;
-      }
-      const result = schema.safeParse(value);
-      if (result.success) {
-        merged[key] = result.data;
-      } else {
-        this.warn(`setting "${key}" in ${this.options.filePath} is invalid (${result.error.issues[0]?.message ?? 'invalid'}); using the default`);
-        merged[key] = structuredClone(DEFAULT_SETTINGS[key]);
-      }
-    }
-    return ClientSettingsSchema.parse(merged);
+    return settingsFromStored(stored, (key, reason) => this.warn(`setting "${key}" in ${this.options.filePath} is invalid (${reason}); using the default`));
   }
 
   /** Write-then-rename, so a crash mid-write leaves the old file, never half a file. */
