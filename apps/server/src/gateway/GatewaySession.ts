@@ -1,45 +1,36 @@
 // One gateway session: who it is, what it may receive (scopes), and how frames reach it. A session
 // outlives its socket for the resume window (status 'detached'), so a RESUME can pick it up again.
+//
+// MEMORY_TABLE
 import type { GatewayCodec } from '@concord/protocol';
-import type { WebSocket } from 'uWebSockets.js';
 import type { UserRecord } from '../store/records.ts';
-import type { ZlibStream } from './ZlibStream.ts';
+import type { GatewaySocket } from './GatewaySocket.ts';
 
-/** Per-socket data uWS keeps for us; `session` is set once IDENTIFY or RESUME succeeds. */
-export interface SocketData {
-  codec: GatewayCodec;
-  version: number;
-  compress: boolean;
-  host: string;
-  ip: string;
-  session: GatewaySession | null;
-  /** The zlib stream when compress=zlib-stream, made on the first frame after HELLO (see Gateway.zlibStreamFor). */
-  deflate: ZlibStream | null;
-  openedAtMs: number;
-  lastHeartbeatAtMs: number;
-  frameWindowStartMs: number;
-  framesInWindow: number;
-  closed: boolean;
-  /** A close code decided before open(), e.g. 4012 for an unsupported version. */
-  rejectWith: { code: number; reason: string } | null;
-  identifying: boolean;
-  /** Whether this socket is counted in its address's open sockets (MAX_SOCKETS_PER_IP). */
-  counted: boolean;
-}
-
-export type GatewaySocket = WebSocket<SocketData>;
-
+/**
+ * The session's lifecycle. A session is made when IDENTIFY succeeds (before that, the socket is
+ * 'authenticating', see SocketPhase), so it starts 'ready'.
+ */
 export type SessionState =
-  | { status: 'attached'; ws: GatewaySocket }
-  | { status: 'detached'; sinceMs: number }
-  | { status: 'closed' };
+  /** Carries a socket: live events reach it. */
+  | { readonly status: 'ready'; readonly ws: GatewaySocket }
+  /** The socket dropped; the session waits for a RESUME until the resume window ends. */
+  | { readonly status: 'detached'; readonly sinceMs: number }
+  | { readonly status: 'closed' };
+
+export const CLOSED_SESSION: SessionState = { status: 'closed' };
+
+/**
+ * stateChange(old, new). One listener shared by every session (the registry) rather than an
+ * emitter per session: an EventEmitter would cost every idle session its listener table.
+ */
+export type SessionStateChangeListener = (session: GatewaySession, old: SessionState, next: SessionState) => void;
+
+export type ClientKind = 'desktop' | 'web' | 'mobile';
 
 export class GatewaySession {
-  state: SessionState;
-  /** What the session receives: g:<guild>, c:<channel>, u:<user>. */
+  private current: SessionState;
+  /** What the session receives: g:<guild>, c:<channel>, u:<user>, p:<guild> (SubscriptionIndex keeps it). */
   readonly scopes = new Set<string>();
-  /** The last sequence number sent to this session. */
-  lastSeq = 0;
 
   constructor(
     readonly id: string,
@@ -50,27 +41,44 @@ export class GatewaySession {
     readonly perSessionDelivery: boolean,
     readonly intents: number | null,
     readonly shard: readonly [number, number] | null,
-    readonly client: 'desktop' | 'web' | 'mobile',
+    readonly client: ClientKind,
+    private readonly onStateChange: SessionStateChangeListener,
   ) {
-    this.state = { status: 'attached', ws };
+    this.current = { status: 'ready', ws };
   }
 
+  get state(): SessionState {
+    return this.current;
+  }
+
+  /** The one way the state changes; the listener sees every transition. */
   setState(next: SessionState): void {
-    this.state = next;
+    const old = this.current;
+    this.current = next;
+    this.onStateChange(this, old, next);
   }
 
   get ws(): GatewaySocket | null {
-    return this.state.status === 'attached' ? this.state.ws : null;
+    return this.current.status === 'ready' ? this.current.ws : null;
   }
 
   /** Whether a guild belongs to this session's shard ((guild_id >> 22) % num_shards). */
   inShard(guildId: string): boolean {
-    if (!this.shard) return true;
-    return Number((BigInt(guildId) >> 22n) % BigInt(this.shard[1])) === this.shard[0];
+    return guildInShard(this.shard, guildId);
   }
 
   /** Private channels and user events go to shard 0 only, as Discord does. */
   get receivesPrivate(): boolean {
     return !this.shard || this.shard[0] === 0;
   }
+}
+
+export function guildInShard(shard: readonly [number, number] | null, guildId: string): boolean {
+  if (!shard) return true;
+  return Number((BigInt(guildId) >> 22n) % BigInt(shard[1])) === shard[0];
+}
+
+/** Fails to compile when a union gains a case a switch does not handle (Signal's missingCaseError). */
+export function missingCase(value: never): never {
+  throw new Error(`unhandled case ${JSON.stringify(value)}`);
 }
