@@ -22,12 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { APIMessage } from '@concord/protocol';
-import { MessageCache } from '../apps/desktop/src/services/cache/MessageCache.ts';
-import { SettingsStore } from '../apps/desktop/src/services/settings/SettingsStore.ts';
-import { createIpcHandlers } from '../apps/desktop/src/main/ipc/createIpcHandlers.main.ts';
-import { IpcSenderPolicy } from '../apps/desktop/src/main/ipc/IpcSenderPolicy.main.ts';
-import { runIpcHandler } from '../apps/desktop/src/main/ipc/runIpcHandler.main.ts';
-import { createDesktopBridge } from '../apps/desktop/src/preload/createDesktopBridge.ts';
+import { MessageCache, SettingsStore, createDesktopBridge, createIpcHandlers, IpcSenderPolicy, runIpcHandler } from '@concord/desktop/testing';
 import { measurePaint, type PaintResult } from './desktop-paint.ts';
 
 const TARGET_MS = 50;

@@ -4,8 +4,7 @@
 // per call, like an IPC reply) instead of the binding. That isolates the renderer's own cost
 // (store update, React render, layout, paint) from the stand-in transport, whose CDP round trip
 // is far slower than Electron's IPC.
-import { createDesktopBridge } from '../apps/desktop/src/preload/createDesktopBridge.ts';
-import { IpcChannel, type IpcChannelName } from '../apps/desktop/src/shared/ipcChannels.ts';
+import { createDesktopBridge, IpcChannel, type IpcChannelName } from '@concord/desktop/testing/bridge';
 
 type Invoke = (channel: IpcChannelName, args: readonly unknown[]) => Promise<unknown>;
 const host = globalThis as unknown as { __concordIpc?: Invoke; __concordBenchPreload?: (channelId: string, rows: unknown[]) => void };

@@ -12,15 +12,18 @@ import { fileURLToPath } from 'node:url';
 import { ConcordApi } from '@concord/client';
 import type { APIMessage } from '@concord/protocol';
 import type { Page } from 'playwright-core';
-import { createIpcHandlers } from '../apps/desktop/src/main/ipc/createIpcHandlers.main.ts';
-import { IpcSenderPolicy } from '../apps/desktop/src/main/ipc/IpcSenderPolicy.main.ts';
-import { MessageCache } from '../apps/desktop/src/services/cache/MessageCache.ts';
-import { SettingsStore } from '../apps/desktop/src/services/settings/SettingsStore.ts';
-import { startAppHost } from '../apps/desktop/test/desktop/harness/AppHost.ts';
-import { buildRenderer } from '../apps/desktop/test/desktop/harness/buildRenderer.ts';
-import { exposeDesktopBridge } from '../apps/desktop/test/desktop/harness/exposeDesktopBridge.ts';
-import { launchChromium } from '../apps/desktop/test/desktop/harness/launchChromium.ts';
-import { spawnServer, type SpawnedServer } from '../apps/desktop/test/desktop/harness/spawnServer.ts';
+import { launchChromium } from '@concord/testkit';
+import {
+  buildRenderer,
+  createIpcHandlers,
+  exposeDesktopBridge,
+  IpcSenderPolicy,
+  MessageCache,
+  SettingsStore,
+  spawnServer,
+  startAppHost,
+  type SpawnedServer,
+} from '@concord/desktop/testing';
 
 interface Summary {
   p50: number;

@@ -6,13 +6,8 @@
 //
 //   node --import tsx bench/desktop-renderer.ts [--minutes 6] [--warmup-minutes 1] [--rate 20]
 import type { CDPSession } from 'playwright-core';
-import {
-  buildWebClient,
-  launchChromium,
-  openSignedInPage,
-  registerViaApi,
-  startTestServer,
-} from '../apps/desktop/test/web/harness.ts';
+import { launchChromium } from '@concord/testkit';
+import { buildWebClient, openSignedInPage, registerViaApi, startTestServer } from '@concord/desktop/testing';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
