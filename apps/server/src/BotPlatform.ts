@@ -9,7 +9,7 @@ import { AutoModService } from './domain/AutoModService.ts';
 import { CommandService } from './domain/CommandService.ts';
 import type { DomainContext } from './domain/DomainContext.ts';
 import type { GuildService } from './domain/GuildService.ts';
-import { InteractionService } from './domain/InteractionService.ts';
+import { InteractionService } from './domain/interactions/InteractionService.ts';
 import type { MessageService } from './domain/MessageService.ts';
 import { WebhookMessageWriter } from './domain/WebhookMessageWriter.ts';
 import { WebhookService } from './domain/WebhookService.ts';
