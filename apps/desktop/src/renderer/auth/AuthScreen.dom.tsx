@@ -2,30 +2,14 @@
 // (`errors.login._errors[0].message`) shown next to each label.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { RestError } from '@concord/client';
-import type { FieldErrors } from '@concord/protocol';
 import { startSession } from '../session/ConcordSession.ts';
 import { anonymousApi } from '../session/anonymousApi.ts';
 import { needsServerUrl, serverOrigin, setServerOrigin } from '../session/serverUrl.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { LogoIcon } from '../ui/Icons.dom.tsx';
+import { flattenFieldErrors } from '../ui/fieldErrors.ts';
 
 type Mode = 'login' | 'register';
-
-/** The first message for each top-level field of a Discord field-error tree. */
-export function flattenFieldErrors(errors: FieldErrors | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!errors) return out;
-  for (const [field, value] of Object.entries(errors)) {
-    if (field === '_errors' || !value || Array.isArray(value)) continue;
-    const first = value._errors?.[0]?.message;
-    if (first) out[field] = first;
-    else {
-      const nested = Object.values(flattenFieldErrors(value))[0];
-      if (nested) out[field] = nested;
-    }
-  }
-  return out;
-}
 
 export interface AuthScreenProps {
   initialMode?: Mode;

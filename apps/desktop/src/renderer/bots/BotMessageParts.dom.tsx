@@ -10,20 +10,10 @@ import { useSessionStore } from '../state/sessionStore.ts';
 import type { InteractionMetadata } from './botDecoders.ts';
 import { dismissEphemeral } from './interactions.ts';
 import { Avatar } from '../ui/Avatar.dom.tsx';
+import { LoadingDots } from '../ui/LoadingDots.dom.tsx';
 import { Markdown } from '../chat/Markdown.dom.tsx';
 import { toPlainText } from '../chat/markdown.ts';
 import { useMessageStore } from '../state/messageStore.ts';
-
-/** The animated three dots of "is typing…", "is thinking…" and busy buttons. */
-export function LoadingDots({ label }: { label?: string }) {
-  return (
-    <span className="typing-dots" role={label ? 'status' : undefined} aria-label={label} aria-hidden={label ? undefined : true}>
-      <i />
-      <i />
-      <i />
-    </span>
-  );
-}
 
 export const isLoading = (m: APIMessage): boolean => (m.flags & MessageFlags.LOADING) !== 0;
 export const isEphemeral = (m: APIMessage): boolean => (m.flags & MessageFlags.EPHEMERAL) !== 0;

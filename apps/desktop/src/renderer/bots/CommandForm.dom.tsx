@@ -12,7 +12,7 @@ import { requestAutocomplete, sendCommand } from './interactions.ts';
 import { errorText } from '../session/actions.ts';
 import { useEntityChoices } from './useEntityChoices.dom.tsx';
 import { CloseIcon } from '../ui/Icons.dom.tsx';
-import { LoadingDots } from './BotMessageParts.dom.tsx';
+import { LoadingDots } from '../ui/LoadingDots.dom.tsx';
 
 interface Suggestion {
   key: string;

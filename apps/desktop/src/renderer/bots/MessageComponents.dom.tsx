@@ -10,7 +10,7 @@ import { decodeComponents, type ButtonComponent, type ComponentEmoji, type Selec
 import { sendComponentInteraction } from './interactions.ts';
 import { ChevronDown } from '../ui/Icons.dom.tsx';
 import { safeHttpUrl } from '../chat/links.ts';
-import { LoadingDots } from './BotMessageParts.dom.tsx';
+import { LoadingDots } from '../ui/LoadingDots.dom.tsx';
 import { useEntityChoices, type EntityChoice } from './useEntityChoices.dom.tsx';
 
 const BUTTON_STYLES = { 1: 'primary', 2: 'secondary', 3: 'success', 4: 'danger', 5: 'link' } as const;

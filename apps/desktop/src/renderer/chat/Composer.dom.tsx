@@ -25,7 +25,7 @@ import { loadCommandIndex } from '../bots/interactions.ts';
 import { Avatar } from '../ui/Avatar.dom.tsx';
 import { CommandForm } from '../bots/CommandForm.dom.tsx';
 import { CommandPicker } from '../bots/CommandPicker.dom.tsx';
-import { LoadingDots } from '../bots/BotMessageParts.dom.tsx';
+import { LoadingDots } from '../ui/LoadingDots.dom.tsx';
 import { CloseIcon, FileIcon, HashIcon, SmileIcon, UploadIcon } from '../ui/Icons.dom.tsx';
 
 const MAX_LENGTH = 2000;

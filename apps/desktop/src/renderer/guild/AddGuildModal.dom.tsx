@@ -6,7 +6,7 @@ import { useUiStore } from '../state/uiStore.ts';
 import { createGuild, errorText, joinGuild } from '../session/actions.ts';
 import { Modal } from '../ui/Modal.dom.tsx';
 import { CompassIcon, PlusIcon } from '../ui/Icons.dom.tsx';
-import { flattenFieldErrors } from '../auth/AuthScreen.dom.tsx';
+import { flattenFieldErrors } from '../ui/fieldErrors.ts';
 
 export function AddGuildModal({ step, initialCode }: { step: 'choose' | 'create' | 'join'; initialCode: string }) {
   const user = useSessionStore((s) => s.user);

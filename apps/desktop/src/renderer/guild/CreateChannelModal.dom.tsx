@@ -5,7 +5,7 @@ import { RestError } from '@concord/client';
 import { useGuildStore } from '../state/guildStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { createChannel, errorText, navigateToChannel } from '../session/actions.ts';
-import { flattenFieldErrors } from '../auth/AuthScreen.dom.tsx';
+import { flattenFieldErrors } from '../ui/fieldErrors.ts';
 import { Modal } from '../ui/Modal.dom.tsx';
 import { AnnouncementIcon, HashIcon, SpeakerIcon } from '../ui/Icons.dom.tsx';
 

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { RestError } from '@concord/client';
 import { ErrorCode } from '@concord/protocol';
 import { LogoIcon } from '../ui/Icons.dom.tsx';
-import { LoadingDots } from '../bots/BotMessageParts.dom.tsx';
+import { LoadingDots } from '../ui/LoadingDots.dom.tsx';
 import { guildInitials } from '../ui/avatar.ts';
 import { errorText, joinGuild } from '../session/actions.ts';
 import { endInviteFlow, loadInvitePreview, useInviteFlow, type InvitePreview } from './inviteLink.ts';

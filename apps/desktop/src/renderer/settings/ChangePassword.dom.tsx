@@ -2,7 +2,7 @@
 // The server answers a password change with a new token and ends every other session.
 import { RestError } from '@concord/client';
 import { useState } from 'react';
-import { flattenFieldErrors } from '../auth/AuthScreen.dom.tsx';
+import { flattenFieldErrors } from '../ui/fieldErrors.ts';
 import { changePassword } from '../session/ConcordSession.ts';
 import { useUiStore } from '../state/uiStore.ts';
 
