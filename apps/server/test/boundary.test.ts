@@ -3,7 +3,7 @@
 // encoding cannot encode reaches nobody (nor the replay buffer).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcordApi, GatewayClient, type WebSocketConstructor } from '@concord/client';
-import { GatewayCloseCode, GatewayOpcode, binaryCodec } from '@concord/protocol';
+import { GatewayCloseCode, GatewayOpcode, binaryCodec, type APIMessage } from '@concord/protocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -277,11 +277,14 @@ describe('codec failures', () => {
   });
   afterAll(() => t.close());
 
-  /** An object nested deeper than the binary codec's limit (64); JSON encodes it fine. */
-  const tooDeep = (marker: string) => {
+  /**
+   * An object nested deeper than the binary codec's limit (64); JSON encodes it fine. Not a real
+   * message: it is smuggled past the event map on purpose, as a buggy service would.
+   */
+  const tooDeep = (marker: string): APIMessage => {
     let d: Record<string, unknown> = { marker };
     for (let i = 0; i < 100; i++) d = { nested: d };
-    return { id: '1', channel_id: '1', content: marker, nested: d };
+    return { id: '1', channel_id: '1', content: marker, nested: d } as unknown as APIMessage;
   };
 
   it('drops an event one encoding cannot encode for every recipient and every RESUME, and counts it', async () => {

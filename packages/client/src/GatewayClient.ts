@@ -5,6 +5,12 @@ import {
   FATAL_CLOSE_CODES,
   GatewayOpcode,
   codecFor,
+  toDispatchEvent,
+  dispatchDataOf,
+  type AnyDispatchPayload,
+  type DispatchEvent,
+  type DispatchEventName,
+  type DispatchPayloads,
   type GatewayCodec,
   type GatewayEncoding,
   type GatewayPayload,
@@ -53,7 +59,10 @@ export interface GatewayEvents {
   stateChange: [oldState: GatewayState, newState: GatewayState];
   ready: [ready: ReadyPayload];
   resumed: [];
-  dispatch: [event: string, data: unknown, seq: number | null];
+  /** Every dispatch by name; listen to `dispatchEvent` to have `data` narrowed by the name. */
+  dispatch: [event: DispatchEventName, data: AnyDispatchPayload, seq: number | null];
+  /** The same dispatch as one discriminated union: `if (e.t === 'MESSAGE_CREATE') e.d.content`. */
+  dispatchEvent: [event: DispatchEvent, seq: number | null];
   close: [code: number, reason: string];
   debug: [message: string];
 }
@@ -139,20 +148,26 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
   }
 
   /** Resolves with the data of the next dispatch of `event` that passes `filter`. */
-  waitFor<T = unknown>(event: string, filter: (data: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+  waitFor<T extends DispatchEventName>(event: T, filter: (data: DispatchPayloads[T]) => boolean = () => true, timeoutMs = 10_000): Promise<DispatchPayloads[T]> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         off();
         reject(new Error(`timed out waiting for ${event}`));
       }, timeoutMs);
-      const off = this.on('dispatch', (t, d) => {
-        if (t === event && filter(d as T)) {
+      const off = this.on('dispatchEvent', (e) => {
+        const d = dispatchDataOf(e, event);
+        if (d !== undefined && filter(d)) {
           clearTimeout(timer);
           off();
-          resolve(d as T);
+          resolve(d);
         }
       });
     });
+  }
+
+  private emitDispatch(event: DispatchEvent, seq: number | null): void {
+    this.emit('dispatchEvent', event, seq);
+    this.emit('dispatch', event.t, event.d, seq);
   }
 
   send(op: number, d: unknown): boolean {
@@ -245,20 +260,24 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
         return;
       }
       case GatewayOpcode.Dispatch: {
-        const t = p.t ?? '';
-        if (t === 'READY') {
-          const ready = p.d as ReadyPayload;
+        const event = toDispatchEvent(p);
+        if (event === null) {
+          this.emit('debug', `dispatch ${p.t ?? '(no name)'} is not a known event with an object payload; skipped`);
+          return;
+        }
+        if (event.t === 'READY') {
+          const ready = event.d;
           this.sessionId = ready.session_id;
           this.resumeUrl = ready.resume_gateway_url || null;
           this.attempts = 0;
           this.setState({ status: 'ready', sessionId: ready.session_id });
           this.emit('ready', ready);
-        } else if (t === 'RESUMED') {
+        } else if (event.t === 'RESUMED') {
           this.attempts = 0;
           this.setState({ status: 'ready', sessionId: this.sessionId ?? '' });
           this.emit('resumed');
         }
-        this.emit('dispatch', t, p.d, p.s);
+        this.emitDispatch(event, p.s);
         return;
       }
       default:

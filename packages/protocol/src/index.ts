@@ -10,3 +10,4 @@ export { LinearRegex, MAX_REGEX_PROGRAM_SIZE, RegexSyntaxError, type LinearMatch
 export * from './codec/GatewayCodec.ts';
 export * from './codec/JsonCodec.ts';
 export * from './codec/BinaryCodec.ts';
+export * from './dispatchEvents.ts';

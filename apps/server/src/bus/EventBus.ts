@@ -1,6 +1,6 @@
 // Port for fan-out between the domain and the gateway nodes. In one process it is a synchronous
 // in-memory call (InProcessEventBus); in a cluster NATS or Redis carries the same messages.
-import type { DispatchEventName } from '@concord/protocol';
+import type { DispatchEventName, DispatchPayloads } from '@concord/protocol';
 
 /**
  * Scopes name who may receive an event: `g:<guildId>` every member of a guild, `c:<channelId>`
@@ -10,8 +10,11 @@ import type { DispatchEventName } from '@concord/protocol';
  */
 export type Scope = `g:${string}` | `c:${string}` | `u:${string}` | `p:${string}`;
 
+/** One event for one scope, typed by the event map: `t` decides the type of `d`. */
+export type BusDispatch<T extends DispatchEventName = DispatchEventName> = { [K in T]: { kind: 'dispatch'; scope: Scope; t: K; d: DispatchPayloads[K] } }[T];
+
 export type BusMessage =
-  | { kind: 'dispatch'; scope: Scope; t: DispatchEventName; d: unknown }
+  | BusDispatch
   /** Who may see what changed for these users (joined, left, roles): recompute their subscriptions. */
   | { kind: 'access'; userIds: readonly string[] }
   /** Same for every member of a guild (role permissions, overwrites, channels). */

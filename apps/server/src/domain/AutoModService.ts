@@ -15,6 +15,7 @@ import {
   type AutoModRuleInput,
   type AutoModRulePatch,
 } from '@concord/protocol';
+import type { DispatchPayloads } from '@concord/protocol';
 import { DomainError } from './DomainError.ts';
 import type { AutoModRuleRecord } from '../store/botRecords.ts';
 import type { ModerationStore } from '../store/ModerationStore.ts';
@@ -113,7 +114,7 @@ export class AutoModService implements MessageGate {
   }
 
   /** Rule events go to members who can manage the guild (bots also need the configuration intent). */
-  private announce(g: GuildState, t: 'AUTO_MODERATION_RULE_CREATE' | 'AUTO_MODERATION_RULE_UPDATE' | 'AUTO_MODERATION_RULE_DELETE' | 'AUTO_MODERATION_ACTION_EXECUTION', d: unknown): void {
+  private announce<T extends 'AUTO_MODERATION_RULE_CREATE' | 'AUTO_MODERATION_RULE_UPDATE' | 'AUTO_MODERATION_RULE_DELETE' | 'AUTO_MODERATION_ACTION_EXECUTION'>(g: GuildState, t: T, d: DispatchPayloads[T]): void {
     for (const userId of membersWithPermission(g, PermissionFlags.MANAGE_GUILD)) dispatch(this.ctx, `u:${userId}`, t, d);
   }
 

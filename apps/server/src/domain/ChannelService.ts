@@ -1,6 +1,7 @@
 // Guild channels (create, modify, delete, reorder, permission overwrites), invites, DMs and group
 // DMs, and announcement-channel follows.
 import { ChannelType, PermissionFlags, hasPermission } from '@concord/protocol';
+import type { DispatchPayloads } from '@concord/protocol';
 import crypto from 'node:crypto';
 import { DomainError } from './DomainError.ts';
 import type { ChannelRecord, InviteRecord, OverwriteRecord, UserRecord } from '../store/records.ts';
@@ -347,7 +348,7 @@ export class ChannelService {
   }
 
   /** INVITE_* go only to those who can manage the channel (MANAGE_CHANNELS on it), as on Discord. */
-  private dispatchToChannelManagers(channel: ChannelRecord, t: 'INVITE_CREATE' | 'INVITE_DELETE', d: unknown): void {
+  private dispatchToChannelManagers<T extends 'INVITE_CREATE' | 'INVITE_DELETE'>(channel: ChannelRecord, t: T, d: DispatchPayloads[T]): void {
     const g = channel.guild_id ? this.ctx.state.guilds.get(channel.guild_id) : undefined;
     if (!g) return;
     for (const userId of membersWithChannelPermission(g, channel, PermissionFlags.MANAGE_CHANNELS)) dispatch(this.ctx, `u:${userId}`, t, d);

@@ -1,7 +1,7 @@
 // What every domain service shares: state, stores, the bus and the id generator, plus the access
 // checks that every route and event goes through.
-import { PermissionFlags, SnowflakeGenerator, hasPermission, type DispatchEventName } from '@concord/protocol';
-import type { EventBus, Scope } from '../bus/EventBus.ts';
+import { PermissionFlags, SnowflakeGenerator, hasPermission, type DispatchEventName, type DispatchPayloads } from '@concord/protocol';
+import type { BusDispatch, EventBus, Scope } from '../bus/EventBus.ts';
 import type { MessageStore } from '../store/MessageStore.ts';
 import type { MetadataStore } from '../store/MetadataStore.ts';
 import type { ChannelRecord, UserRecord } from '../store/records.ts';
@@ -28,8 +28,12 @@ export interface MessageGate {
   beforeSend(actor: UserRecord, channel: ChannelRecord, content: string): Promise<void>;
 }
 
-export function dispatch(ctx: DomainContext, scope: Scope, t: DispatchEventName, d: unknown): void {
-  ctx.bus.publish({ kind: 'dispatch', scope, t, d });
+/** Publishes one event to a scope; the event map decides what `d` must be for `t`. */
+export function dispatch<T extends DispatchEventName>(ctx: DomainContext, scope: Scope, t: T, d: DispatchPayloads[T]): void {
+  const message: BusDispatch<T> = { kind: 'dispatch', scope, t, d };
+  // Widening the checked pair to the bus's union: TypeScript cannot relate a generic `T` to the
+  // correlated union (microsoft/TypeScript#30581); the line above already checked `d` against `t`.
+  ctx.bus.publish(message as BusDispatch);
 }
 
 /** A guild the actor is a member of; others get 10004 so guild existence does not leak. */

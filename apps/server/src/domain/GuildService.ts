@@ -9,6 +9,7 @@ import {
   hasPermission,
   highestRolePosition,
 } from '@concord/protocol';
+import type { DispatchPayloads } from '@concord/protocol';
 import { DomainError } from './DomainError.ts';
 import type { ChannelRecord, GuildRecord, MemberRecord, RoleRecord, UserRecord } from '../store/records.ts';
 import { dispatch, requireGuildMember, requireGuildPermission, type DomainContext } from './DomainContext.ts';
@@ -350,7 +351,7 @@ export class GuildService {
   }
 
   /** GUILD_BAN_* go only to members with BAN_MEMBERS or VIEW_AUDIT_LOG, as Discord documents them. */
-  private dispatchToBanViewers(g: GuildState, t: 'GUILD_BAN_ADD' | 'GUILD_BAN_REMOVE', d: unknown): void {
+  private dispatchToBanViewers<T extends 'GUILD_BAN_ADD' | 'GUILD_BAN_REMOVE'>(g: GuildState, t: T, d: DispatchPayloads[T]): void {
     const viewers = new Set([...membersWithPermission(g, PermissionFlags.BAN_MEMBERS), ...membersWithPermission(g, PermissionFlags.VIEW_AUDIT_LOG)]);
     for (const userId of viewers) dispatch(this.ctx, `u:${userId}`, t, d);
   }

@@ -2,7 +2,7 @@
 // dies (the death is recorded with the request that caused it), plus a raw HTTP client that sends
 // exactly the bytes a case holds (paths are not normalized, headers and bodies may be malformed).
 import { ConcordApi, GatewayClient, type WebSocketConstructor } from '@concord/client';
-import { z, type APIMessage, type GatewayEncoding } from '@concord/protocol';
+import { z, type GatewayEncoding } from '@concord/protocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -220,7 +220,7 @@ export async function messageRoundTrip(url: string, sender: string, receiver: st
     client.connect();
     await client.waitForReady();
     const content = `after the fuzz run (${encoding})`;
-    const seen = client.waitFor<APIMessage>('MESSAGE_CREATE', (m) => m.content === content);
+    const seen = client.waitFor('MESSAGE_CREATE', (m) => m.content === content);
     const sent = await new ConcordApi({ baseUrl: `${url}/api/v9`, token: sender }).sendMessage(channelId, content);
     const got = await seen;
     return got.id === sent.id ? got.content : `a different message: ${got.id}`;
