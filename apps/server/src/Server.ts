@@ -15,7 +15,12 @@ import { ChannelService } from './domain/ChannelService.ts';
 import type { DomainContext } from './domain/DomainContext.ts';
 import { DomainState } from './domain/DomainState.ts';
 import { GuildService } from './domain/GuildService.ts';
+import { CrosspostService } from './domain/CrosspostService.ts';
 import { MessageService } from './domain/MessageService.ts';
+import { PinService } from './domain/PinService.ts';
+import { ReactionService } from './domain/ReactionService.ts';
+import { ReadStateService } from './domain/ReadStateService.ts';
+import { TypingService } from './domain/TypingService.ts';
 import { PresenceService } from './domain/PresenceService.ts';
 import { RelationshipService } from './domain/RelationshipService.ts';
 import { Gateway } from './gateway/Gateway.ts';
@@ -115,6 +120,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     guilds,
     channels,
     messages: messageService,
+    reactions: new ReactionService(ctx),
+    pins: new PinService(ctx, messageService),
+    typing: new TypingService(ctx),
+    readStates: new ReadStateService(ctx),
+    crossposts: new CrosspostService(ctx, messageService),
     attachments,
     gatewayUrl: (origin) => (config.publicUrl ?? origin).replace(/^http/, 'ws'),
     sessionStartLimit: (userId) => gateway.sessionStartLimit(userId),

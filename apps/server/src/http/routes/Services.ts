@@ -4,7 +4,12 @@ import type { AuthService } from '../../domain/AuthService.ts';
 import type { ChannelService } from '../../domain/ChannelService.ts';
 import type { DomainContext } from '../../domain/DomainContext.ts';
 import type { GuildService } from '../../domain/GuildService.ts';
+import type { CrosspostService } from '../../domain/CrosspostService.ts';
 import type { MessageService } from '../../domain/MessageService.ts';
+import type { PinService } from '../../domain/PinService.ts';
+import type { ReactionService } from '../../domain/ReactionService.ts';
+import type { ReadStateService } from '../../domain/ReadStateService.ts';
+import type { TypingService } from '../../domain/TypingService.ts';
 import type { AttachmentStore } from '../../store/AttachmentStore.ts';
 
 /** The core services plus the bot platform's (applications, commands, interactions, webhooks, audit log, auto moderation). */
@@ -14,6 +19,11 @@ export interface Services extends BotPlatform {
   guilds: GuildService;
   channels: ChannelService;
   messages: MessageService;
+  reactions: ReactionService;
+  pins: PinService;
+  typing: TypingService;
+  readStates: ReadStateService;
+  crossposts: CrosspostService;
   attachments: AttachmentStore;
   gatewayUrl: (origin: string) => string;
   sessionStartLimit: (userId: string) => unknown;

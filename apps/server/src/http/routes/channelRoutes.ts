@@ -124,14 +124,14 @@ export function channelRoutes(s: Services): RouteDef[] {
       auth: 'required',
       handler: (c) => done(msg.bulkDelete(c.user, cid(c), parseBody(BulkDeleteBody, c.body).messages)),
     },
-    { method: 'POST', path: '/channels/:channel_id/messages/:message_id/crosspost', auth: 'required', handler: async (c) => msg.crosspost(c.user, cid(c), mid(c)) },
+    { method: 'POST', path: '/channels/:channel_id/messages/:message_id/crosspost', auth: 'required', handler: async (c) => s.crossposts.crosspost(c.user, cid(c), mid(c)) },
     {
       method: 'POST',
       path: '/channels/:channel_id/messages/:message_id/ack',
       auth: 'required',
       handler: async (c) => {
         const body = parseBody(AckBody, c.body);
-        await msg.ack(c.user, cid(c), mid(c), body.mention_count ?? 0);
+        await s.readStates.ack(c.user, cid(c), mid(c), body.mention_count ?? 0);
         return { token: null };
       },
     },
@@ -141,7 +141,7 @@ export function channelRoutes(s: Services): RouteDef[] {
       auth: 'required',
       bucket: 'reactions',
       rule: { limit: 20, windowMs: 5000 },
-      handler: (c) => done(msg.addReaction(c.user, cid(c), mid(c), c.params['emoji']!)),
+      handler: (c) => done(s.reactions.add(c.user, cid(c), mid(c), c.params['emoji']!)),
     },
     {
       method: 'DELETE',
@@ -149,7 +149,7 @@ export function channelRoutes(s: Services): RouteDef[] {
       auth: 'required',
       bucket: 'reactions',
       rule: { limit: 20, windowMs: 5000 },
-      handler: (c) => done(msg.removeReaction(c.user, cid(c), mid(c), c.params['emoji']!, c.params['user_id']!)),
+      handler: (c) => done(s.reactions.remove(c.user, cid(c), mid(c), c.params['emoji']!, c.params['user_id']!)),
     },
     {
       method: 'GET',
@@ -157,40 +157,40 @@ export function channelRoutes(s: Services): RouteDef[] {
       auth: 'required',
       handler: async (c) => {
         const q = parseBody(ReactionsQuery, queryObject(c.query));
-        return msg.reactionUsers(c.user, cid(c), mid(c), c.params['emoji']!, q.limit, q.after);
+        return s.reactions.users(c.user, cid(c), mid(c), c.params['emoji']!, q.limit, q.after);
       },
     },
     {
       method: 'DELETE',
       path: '/channels/:channel_id/messages/:message_id/reactions/:emoji',
       auth: 'required',
-      handler: (c) => done(msg.removeAllReactions(c.user, cid(c), mid(c), c.params['emoji']!)),
+      handler: (c) => done(s.reactions.removeAll(c.user, cid(c), mid(c), c.params['emoji']!)),
     },
     {
       method: 'DELETE',
       path: '/channels/:channel_id/messages/:message_id/reactions',
       auth: 'required',
-      handler: (c) => done(msg.removeAllReactions(c.user, cid(c), mid(c))),
+      handler: (c) => done(s.reactions.removeAll(c.user, cid(c), mid(c))),
     },
-    { method: 'GET', path: '/channels/:channel_id/pins', auth: 'required', handler: async (c) => msg.pins(c.user, cid(c)) },
+    { method: 'GET', path: '/channels/:channel_id/pins', auth: 'required', handler: async (c) => s.pins.list(c.user, cid(c)) },
     {
       method: 'PUT',
       path: '/channels/:channel_id/pins/:message_id',
       auth: 'required',
-      handler: (c) => done(msg.setPinned(c.user, cid(c), mid(c), true)),
+      handler: (c) => done(s.pins.setPinned(c.user, cid(c), mid(c), true)),
     },
     {
       method: 'DELETE',
       path: '/channels/:channel_id/pins/:message_id',
       auth: 'required',
-      handler: (c) => done(msg.setPinned(c.user, cid(c), mid(c), false)),
+      handler: (c) => done(s.pins.setPinned(c.user, cid(c), mid(c), false)),
     },
     {
       method: 'POST',
       path: '/channels/:channel_id/typing',
       auth: 'required',
       rule: { limit: 10, windowMs: 5000 },
-      handler: (c) => done(msg.typing(c.user, cid(c))),
+      handler: (c) => done(s.typing.start(c.user, cid(c))),
     },
   ];
 }
