@@ -7,7 +7,7 @@ import type { OpenStoreHarness, StoreHarness } from '../StoreHarness.ts';
 import { openSqlite, type SqliteDb } from './SqliteDatabase.ts';
 
 export function sqliteStoreHarness<Store>(makeStore: (db: SqliteDb) => Store): OpenStoreHarness<Store> {
-  return async () => {
+  return () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-store-'));
     let db = openSqlite(dir);
     let store = makeStore(db);
@@ -15,17 +15,18 @@ export function sqliteStoreHarness<Store>(makeStore: (db: SqliteDb) => Store): O
       get store() {
         return store;
       },
-      async reopen() {
+      reopen() {
         if (db.open) db.close();
         db = openSqlite(dir);
         store = makeStore(db);
-        return store;
+        return Promise.resolve(store);
       },
-      async dispose() {
+      dispose() {
         if (db.open) db.close();
         fs.rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
       },
     };
-    return harness;
+    return Promise.resolve(harness);
   };
 }
