@@ -8,9 +8,10 @@ import type { AuthService } from './domain/AuthService.ts';
 import { AutoModService } from './domain/AutoModService.ts';
 import { CommandService } from './domain/CommandService.ts';
 import type { DomainContext } from './domain/DomainContext.ts';
-import type { GuildService } from './domain/GuildService.ts';
 import { InteractionService } from './domain/interactions/InteractionService.ts';
+import type { MemberService } from './domain/MemberService.ts';
 import type { MessageService } from './domain/MessageService.ts';
+import type { RoleService } from './domain/RoleService.ts';
 import { WebhookMessageWriter } from './domain/WebhookMessageWriter.ts';
 import { WebhookService } from './domain/WebhookService.ts';
 import { SqliteApplicationStore } from './store/sqlite/SqliteApplicationStore.ts';
@@ -31,7 +32,8 @@ export interface BotPlatformDeps {
   ctx: DomainContext;
   db: SqliteDb;
   auth: AuthService;
-  guilds: GuildService;
+  members: MemberService;
+  roles: RoleService;
   messages: MessageService;
   log: Logger;
 }
@@ -41,7 +43,7 @@ export async function createBotPlatform(d: BotPlatformDeps): Promise<BotPlatform
   const appStore = new SqliteApplicationStore(d.db);
   const moderationStore = new SqliteModerationStore(d.db);
   const auditLog = new AuditLogService(d.ctx, moderationStore, d.log);
-  const applications = new ApplicationService(d.ctx, appStore, d.auth, d.guilds, auditLog);
+  const applications = new ApplicationService(d.ctx, appStore, d.auth, d.members, d.roles, auditLog);
   const commands = new CommandService(d.ctx, appStore, applications);
   const writer = new WebhookMessageWriter(d.ctx, d.messages);
   const interactions = new InteractionService(d.ctx, applications, commands, writer);

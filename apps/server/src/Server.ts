@@ -14,12 +14,15 @@ import { AuthService } from './domain/AuthService.ts';
 import { ChannelService } from './domain/ChannelService.ts';
 import type { DomainContext } from './domain/DomainContext.ts';
 import { DomainState } from './domain/DomainState.ts';
+import { BanService } from './domain/BanService.ts';
 import { GuildService } from './domain/GuildService.ts';
+import { MemberService } from './domain/MemberService.ts';
 import { CrosspostService } from './domain/CrosspostService.ts';
 import { MessageService } from './domain/MessageService.ts';
 import { PinService } from './domain/PinService.ts';
 import { ReactionService } from './domain/ReactionService.ts';
 import { ReadStateService } from './domain/ReadStateService.ts';
+import { RoleService } from './domain/RoleService.ts';
 import { TypingService } from './domain/TypingService.ts';
 import { PresenceService } from './domain/PresenceService.ts';
 import { RelationshipService } from './domain/RelationshipService.ts';
@@ -98,10 +101,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
   const auth = new AuthService(ctx);
   const guilds = new GuildService(ctx);
-  const channels = new ChannelService(ctx, guilds);
+  const members = new MemberService(ctx, guilds);
+  const roles = new RoleService(ctx);
+  const channels = new ChannelService(ctx, members);
   const messageService = new MessageService(ctx);
   const attachments = new AttachmentStore(config.dataDir);
-  const bots = await createBotPlatform({ ctx, db, auth, guilds, messages: messageService, log });
+  const bots = await createBotPlatform({ ctx, db, auth, members, roles, messages: messageService, log });
   metrics.countAutoModBudgetExhausted(() => bots.autoMod.patternBudgetExhausted);
 
   const app = uws.App();
@@ -118,6 +123,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ctx,
     auth,
     guilds,
+    members,
+    bans: new BanService(ctx, members),
+    roles,
     channels,
     messages: messageService,
     reactions: new ReactionService(ctx),

@@ -19,7 +19,8 @@ import type { UserRecord } from '../store/records.ts';
 import type { AuditLogService } from './AuditLogService.ts';
 import type { AuthService } from './AuthService.ts';
 import { dispatch, type DomainContext } from './DomainContext.ts';
-import type { GuildService } from './GuildService.ts';
+import type { MemberService } from './MemberService.ts';
+import type { RoleService } from './RoleService.ts';
 import { guildToAPI, selfUserToAPI, userToAPI } from './serialize.ts';
 
 const MAX_APPLICATIONS_PER_USER = 25;
@@ -51,7 +52,8 @@ export class ApplicationService {
     private readonly ctx: DomainContext,
     private readonly store: ApplicationStore,
     private readonly auth: AuthService,
-    private readonly guilds: GuildService,
+    private readonly members: MemberService,
+    private readonly roles: RoleService,
     private readonly audit: AuditLogService,
   ) {}
 
@@ -291,10 +293,10 @@ export class ApplicationService {
     if (g.members.has(bot.id)) return { location: `${origin}/oauth2/authorized`, guild: guildToAPI(g) };
     const roles: string[] = [];
     if (permissions !== 0n) {
-      const role = await this.guilds.createRole(actor, g.id, { name: bot.username, permissions }, { managed: true, bot_id: bot.id });
+      const role = await this.roles.createRole(actor, g.id, { name: bot.username, permissions }, { managed: true, bot_id: bot.id });
       roles.push(role.id);
     }
-    await this.guilds.addMember(g, bot, roles);
+    await this.members.addMember(g, bot, roles);
     this.audit.recordInBackground({ guildId: g.id, userId: actor.id, targetId: bot.id, actionType: AuditLogEvent.BOT_ADD, reason: null });
     return { location: `${origin}/oauth2/authorized`, guild: guildToAPI(g) };
   }

@@ -15,7 +15,7 @@ import {
   type DomainContext,
 } from './DomainContext.ts';
 import { dmKey, type GuildState } from './DomainState.ts';
-import type { GuildService } from './GuildService.ts';
+import type { MemberService } from './MemberService.ts';
 import { membersWithChannelPermission } from './permissionHolders.ts';
 import { requireCanAddToGroupDM, requireCanDirectMessage } from './RelationshipService.ts';
 import { channelToAPI, inviteToAPI, privateChannelFor, userToAPI } from './serialize.ts';
@@ -76,7 +76,7 @@ function inviteCode(): string {
 export class ChannelService {
   constructor(
     private readonly ctx: DomainContext,
-    private readonly guilds: GuildService,
+    private readonly members: MemberService,
   ) {}
 
   private toOverwrites(g: { roles: Map<string, unknown>; members: Map<string, unknown> }, list: NonNullable<ChannelInput['permission_overwrites']>): OverwriteRecord[] {
@@ -384,7 +384,7 @@ export class ChannelService {
     if (g.bans.has(actor.id)) throw new DomainError('UserBannedFromGuild');
     if (!g.members.has(actor.id)) {
       if (!(await this.ctx.meta.useInvite(code, Date.now()))) throw new DomainError('UnknownInvite');
-      await this.guilds.addMember(g, actor);
+      await this.members.addMember(g, actor);
       const after = await this.ctx.meta.findInvite(code);
       if (after && this.expired(after)) {
         await this.ctx.meta.deleteInvite(code);

@@ -3,12 +3,15 @@ import type { BotPlatform } from '../../BotPlatform.ts';
 import type { AuthService } from '../../domain/AuthService.ts';
 import type { ChannelService } from '../../domain/ChannelService.ts';
 import type { DomainContext } from '../../domain/DomainContext.ts';
+import type { BanService } from '../../domain/BanService.ts';
 import type { GuildService } from '../../domain/GuildService.ts';
+import type { MemberService } from '../../domain/MemberService.ts';
 import type { CrosspostService } from '../../domain/CrosspostService.ts';
 import type { MessageService } from '../../domain/MessageService.ts';
 import type { PinService } from '../../domain/PinService.ts';
 import type { ReactionService } from '../../domain/ReactionService.ts';
 import type { ReadStateService } from '../../domain/ReadStateService.ts';
+import type { RoleService } from '../../domain/RoleService.ts';
 import type { TypingService } from '../../domain/TypingService.ts';
 import type { AttachmentStore } from '../../store/AttachmentStore.ts';
 
@@ -17,6 +20,9 @@ export interface Services extends BotPlatform {
   ctx: DomainContext;
   auth: AuthService;
   guilds: GuildService;
+  members: MemberService;
+  bans: BanService;
+  roles: RoleService;
   channels: ChannelService;
   messages: MessageService;
   reactions: ReactionService;

@@ -35,12 +35,12 @@ export function authRoutes(s: Services): RouteDef[] {
       },
     },
     { method: 'GET', path: '/users/@me/guilds', auth: 'required', handler: (c) => s.guilds.listMyGuilds(c.user) },
-    { method: 'GET', path: '/users/@me/guilds/:guild_id/member', auth: 'required', handler: (c) => s.guilds.getMember(c.user, c.params['guild_id']!, '@me') },
+    { method: 'GET', path: '/users/@me/guilds/:guild_id/member', auth: 'required', handler: (c) => s.members.getMember(c.user, c.params['guild_id']!, '@me') },
     {
       method: 'DELETE',
       path: '/users/@me/guilds/:guild_id',
       auth: 'required',
-      handler: (c) => done(s.guilds.leaveGuild(c.user, c.params['guild_id']!)),
+      handler: (c) => done(s.members.leaveGuild(c.user, c.params['guild_id']!)),
     },
     { method: 'GET', path: '/gateway', auth: 'none', handler: (c) => ({ url: s.gatewayUrl(c.origin) }) },
     {

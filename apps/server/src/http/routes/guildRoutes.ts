@@ -36,7 +36,7 @@ export function guildRoutes(s: Services): RouteDef[] {
       auth: 'required',
       handler: (c) => {
         const q = parseBody(ListMembersQuery, queryObject(c.query));
-        return g.listMembers(c.user, c.params['guild_id']!, q.limit, q.after);
+        return s.members.listMembers(c.user, c.params['guild_id']!, q.limit, q.after);
       },
     },
     {
@@ -45,42 +45,42 @@ export function guildRoutes(s: Services): RouteDef[] {
       auth: 'required',
       handler: (c) => {
         const q = parseBody(SearchQuery, queryObject(c.query));
-        return g.searchMembers(c.user, c.params['guild_id']!, q.query, q.limit);
+        return s.members.searchMembers(c.user, c.params['guild_id']!, q.query, q.limit);
       },
     },
-    { method: 'GET', path: '/guilds/:guild_id/members/:user_id', auth: 'required', handler: (c) => g.getMember(c.user, c.params['guild_id']!, c.params['user_id']!) },
+    { method: 'GET', path: '/guilds/:guild_id/members/:user_id', auth: 'required', handler: (c) => s.members.getMember(c.user, c.params['guild_id']!, c.params['user_id']!) },
     {
       method: 'PATCH',
       path: '/guilds/:guild_id/members/@me',
       auth: 'required',
-      handler: async (c) => g.modifyMember(c.user, c.params['guild_id']!, '@me', parseBody(ModifyCurrentMemberBody, c.body)),
+      handler: async (c) => s.members.modifyMember(c.user, c.params['guild_id']!, '@me', parseBody(ModifyCurrentMemberBody, c.body)),
     },
     {
       method: 'PATCH',
       path: '/guilds/:guild_id/members/:user_id',
       auth: 'required',
-      handler: async (c) => g.modifyMember(c.user, c.params['guild_id']!, c.params['user_id']!, parseBody(ModifyMemberBody, c.body)),
+      handler: async (c) => s.members.modifyMember(c.user, c.params['guild_id']!, c.params['user_id']!, parseBody(ModifyMemberBody, c.body)),
     },
     {
       method: 'DELETE',
       path: '/guilds/:guild_id/members/:user_id',
       auth: 'required',
-      handler: (c) => done(g.kick(c.user, c.params['guild_id']!, c.params['user_id']!)),
+      handler: (c) => done(s.members.kick(c.user, c.params['guild_id']!, c.params['user_id']!)),
     },
     {
       method: 'PUT',
       path: '/guilds/:guild_id/members/:user_id/roles/:role_id',
       auth: 'required',
-      handler: (c) => done(g.addMemberRole(c.user, c.params['guild_id']!, c.params['user_id']!, c.params['role_id']!)),
+      handler: (c) => done(s.members.addMemberRole(c.user, c.params['guild_id']!, c.params['user_id']!, c.params['role_id']!)),
     },
     {
       method: 'DELETE',
       path: '/guilds/:guild_id/members/:user_id/roles/:role_id',
       auth: 'required',
-      handler: (c) => done(g.removeMemberRole(c.user, c.params['guild_id']!, c.params['user_id']!, c.params['role_id']!)),
+      handler: (c) => done(s.members.removeMemberRole(c.user, c.params['guild_id']!, c.params['user_id']!, c.params['role_id']!)),
     },
-    { method: 'GET', path: '/guilds/:guild_id/bans', auth: 'required', handler: (c) => g.listBans(c.user, c.params['guild_id']!) },
-    { method: 'GET', path: '/guilds/:guild_id/bans/:user_id', auth: 'required', handler: (c) => g.getBan(c.user, c.params['guild_id']!, c.params['user_id']!) },
+    { method: 'GET', path: '/guilds/:guild_id/bans', auth: 'required', handler: (c) => s.bans.listBans(c.user, c.params['guild_id']!) },
+    { method: 'GET', path: '/guilds/:guild_id/bans/:user_id', auth: 'required', handler: (c) => s.bans.getBan(c.user, c.params['guild_id']!, c.params['user_id']!) },
     {
       method: 'PUT',
       path: '/guilds/:guild_id/bans/:user_id',
@@ -88,7 +88,7 @@ export function guildRoutes(s: Services): RouteDef[] {
       handler: async (c) => {
         const body = parseBody(CreateBanBody, c.body);
         const seconds = body.delete_message_seconds ?? (body.delete_message_days ?? 0) * 86_400;
-        await g.ban(c.user, c.params['guild_id']!, c.params['user_id']!, seconds, c.auditLogReason ?? body.reason ?? null);
+        await s.bans.ban(c.user, c.params['guild_id']!, c.params['user_id']!, seconds, c.auditLogReason ?? body.reason ?? null);
         return undefined;
       },
     },
@@ -96,22 +96,22 @@ export function guildRoutes(s: Services): RouteDef[] {
       method: 'DELETE',
       path: '/guilds/:guild_id/bans/:user_id',
       auth: 'required',
-      handler: (c) => done(g.unban(c.user, c.params['guild_id']!, c.params['user_id']!)),
+      handler: (c) => done(s.bans.unban(c.user, c.params['guild_id']!, c.params['user_id']!)),
     },
-    { method: 'GET', path: '/guilds/:guild_id/roles', auth: 'required', handler: (c) => g.listRoles(c.user, c.params['guild_id']!) },
-    { method: 'POST', path: '/guilds/:guild_id/roles', auth: 'required', handler: async (c) => g.createRole(c.user, c.params['guild_id']!, parseBody(CreateRoleBody, c.body)) },
-    { method: 'PATCH', path: '/guilds/:guild_id/roles', auth: 'required', handler: async (c) => g.reorderRoles(c.user, c.params['guild_id']!, parseBody(ReorderRolesBody, c.body)) },
+    { method: 'GET', path: '/guilds/:guild_id/roles', auth: 'required', handler: (c) => s.roles.listRoles(c.user, c.params['guild_id']!) },
+    { method: 'POST', path: '/guilds/:guild_id/roles', auth: 'required', handler: async (c) => s.roles.createRole(c.user, c.params['guild_id']!, parseBody(CreateRoleBody, c.body)) },
+    { method: 'PATCH', path: '/guilds/:guild_id/roles', auth: 'required', handler: async (c) => s.roles.reorderRoles(c.user, c.params['guild_id']!, parseBody(ReorderRolesBody, c.body)) },
     {
       method: 'PATCH',
       path: '/guilds/:guild_id/roles/:role_id',
       auth: 'required',
-      handler: async (c) => g.modifyRole(c.user, c.params['guild_id']!, c.params['role_id']!, parseBody(ModifyRoleBody, c.body)),
+      handler: async (c) => s.roles.modifyRole(c.user, c.params['guild_id']!, c.params['role_id']!, parseBody(ModifyRoleBody, c.body)),
     },
     {
       method: 'DELETE',
       path: '/guilds/:guild_id/roles/:role_id',
       auth: 'required',
-      handler: (c) => done(g.deleteRole(c.user, c.params['guild_id']!, c.params['role_id']!)),
+      handler: (c) => done(s.roles.deleteRole(c.user, c.params['guild_id']!, c.params['role_id']!)),
     },
   ];
 }
