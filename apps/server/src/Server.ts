@@ -16,10 +16,12 @@ import type { DomainContext } from './domain/DomainContext.ts';
 import { DomainState } from './domain/DomainState.ts';
 import { BanService } from './domain/BanService.ts';
 import { GuildService } from './domain/GuildService.ts';
+import { InviteService } from './domain/InviteService.ts';
 import { MemberService } from './domain/MemberService.ts';
 import { CrosspostService } from './domain/CrosspostService.ts';
 import { MessageService } from './domain/MessageService.ts';
 import { PinService } from './domain/PinService.ts';
+import { PrivateChannelService } from './domain/PrivateChannelService.ts';
 import { ReactionService } from './domain/ReactionService.ts';
 import { ReadStateService } from './domain/ReadStateService.ts';
 import { RoleService } from './domain/RoleService.ts';
@@ -103,7 +105,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const guilds = new GuildService(ctx);
   const members = new MemberService(ctx, guilds);
   const roles = new RoleService(ctx);
-  const channels = new ChannelService(ctx, members);
+  const privateChannels = new PrivateChannelService(ctx);
+  const channels = new ChannelService(ctx, privateChannels);
   const messageService = new MessageService(ctx);
   const attachments = new AttachmentStore(config.dataDir);
   const bots = await createBotPlatform({ ctx, db, auth, members, roles, messages: messageService, log });
@@ -127,6 +130,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     bans: new BanService(ctx, members),
     roles,
     channels,
+    invites: new InviteService(ctx, members),
+    privateChannels,
     messages: messageService,
     reactions: new ReactionService(ctx),
     pins: new PinService(ctx, messageService),

@@ -1,10 +1,7 @@
-// Guild channels (create, modify, delete, reorder, permission overwrites), invites, DMs and group
-// DMs, and announcement-channel follows.
+// Guild channels (create, modify, delete, reorder, permission overwrites) and announcement-channel
+// follows. Invites, and DMs and group DMs, have their own services beside this one.
 import { ChannelType, PermissionFlags, hasPermission } from '@concord/protocol';
-import type { DispatchPayloads } from '@concord/protocol';
-import crypto from 'node:crypto';
-import { DomainError } from './DomainError.ts';
-import type { ChannelRecord, InviteRecord, OverwriteRecord, UserRecord } from '../store/records.ts';
+import type { ChannelRecord, OverwriteRecord, UserRecord } from '../store/records.ts';
 import {
   dispatch,
   requireChannelPermission,
@@ -14,11 +11,10 @@ import {
   requireVisibleChannel,
   type DomainContext,
 } from './DomainContext.ts';
-import { dmKey, type GuildState } from './DomainState.ts';
-import type { MemberService } from './MemberService.ts';
-import { membersWithChannelPermission } from './permissionHolders.ts';
-import { requireCanAddToGroupDM, requireCanDirectMessage } from './RelationshipService.ts';
-import { channelToAPI, inviteToAPI, privateChannelFor, userToAPI } from './serialize.ts';
+import { DomainError } from './DomainError.ts';
+import type { GuildState } from './DomainState.ts';
+import type { PrivateChannelService } from './PrivateChannelService.ts';
+import { channelToAPI, privateChannelFor } from './serialize.ts';
 
 const MAX_CHANNELS = 500;
 const ADMINISTRATOR = PermissionFlags.ADMINISTRATOR;
@@ -64,19 +60,10 @@ function changedOverwriteBits(before: readonly OverwriteRecord[], after: readonl
   return bits;
 }
 
-const INVITE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-function inviteCode(): string {
-  const bytes = crypto.randomBytes(10);
-  let out = '';
-  for (const b of bytes) out += INVITE_ALPHABET[b % INVITE_ALPHABET.length];
-  return out;
-}
-
 export class ChannelService {
   constructor(
     private readonly ctx: DomainContext,
-    private readonly members: MemberService,
+    private readonly privateChannels: PrivateChannelService,
   ) {}
 
   private toOverwrites(g: { roles: Map<string, unknown>; members: Map<string, unknown> }, list: NonNullable<ChannelInput['permission_overwrites']>): OverwriteRecord[] {
@@ -153,7 +140,7 @@ export class ChannelService {
   async modifyChannel(actor: UserRecord, channelId: string, patch: ChannelInput) {
     const channel = this.ctx.state.channels.get(channelId);
     if (!channel) throw new DomainError('UnknownChannel');
-    if (!channel.guild_id) return this.modifyGroupDM(actor, channel, patch);
+    if (!channel.guild_id) return this.privateChannels.modifyGroupDM(actor, channel, patch);
     const { permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_CHANNELS);
     const g = this.ctx.state.guilds.get(channel.guild_id)!;
     const next: ChannelRecord = { ...channel };
@@ -189,19 +176,10 @@ export class ChannelService {
     return channelToAPI(channel);
   }
 
-  private async modifyGroupDM(actor: UserRecord, channel: ChannelRecord, patch: ChannelInput) {
-    if (channel.type !== ChannelType.GROUP_DM || !channel.recipients.includes(actor.id)) throw new DomainError('UnknownChannel');
-    if (patch.name !== undefined) channel.name = patch.name;
-    if (patch.icon !== undefined) channel.icon = patch.icon;
-    await this.ctx.meta.upsertChannel(channel);
-    dispatch(this.ctx, `c:${channel.id}`, 'CHANNEL_UPDATE', channelToAPI(channel, this.ctx.state));
-    return privateChannelFor(channel, actor.id, this.ctx.state);
-  }
-
   async deleteChannel(actor: UserRecord, channelId: string) {
     const channel = this.ctx.state.channels.get(channelId);
     if (!channel) throw new DomainError('UnknownChannel');
-    if (!channel.guild_id) return this.closePrivateChannel(actor, channel);
+    if (!channel.guild_id) return this.privateChannels.closePrivateChannel(actor, channel);
     requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_CHANNELS);
     const g = this.ctx.state.guilds.get(channel.guild_id)!;
     const api = channelToAPI(channel);
@@ -216,22 +194,6 @@ export class ChannelService {
     this.ctx.state.removeChannel(channelId);
     for (const c of orphans) dispatch(this.ctx, `c:${c.id}`, 'CHANNEL_UPDATE', channelToAPI(c));
     this.ctx.bus.publish({ kind: 'guildAccess', guildId: g.id });
-    return api;
-  }
-
-  private async closePrivateChannel(actor: UserRecord, channel: ChannelRecord) {
-    if (!channel.recipients.includes(actor.id)) throw new DomainError('UnknownChannel');
-    const api = privateChannelFor(channel, actor.id, this.ctx.state);
-    if (channel.type === ChannelType.GROUP_DM) {
-      // Leaving a group DM removes the recipient; the others are told.
-      channel.recipients = channel.recipients.filter((id) => id !== actor.id);
-      if (channel.owner_id === actor.id) channel.owner_id = channel.recipients[0] ?? null;
-      await this.ctx.meta.upsertChannel(channel);
-      this.ctx.state.userPrivateChannels.get(actor.id)?.delete(channel.id);
-      dispatch(this.ctx, `c:${channel.id}`, 'CHANNEL_RECIPIENT_REMOVE', { channel_id: channel.id, user: { id: actor.id } });
-      this.ctx.bus.publish({ kind: 'access', userIds: [actor.id] });
-    }
-    dispatch(this.ctx, `u:${actor.id}`, 'CHANNEL_DELETE', api);
     return api;
   }
 
@@ -324,196 +286,6 @@ export class ChannelService {
     await this.ctx.meta.upsertChannel(channel);
     this.ctx.bus.publish({ kind: 'guildAccess', guildId });
     dispatch(this.ctx, `c:${channelId}`, 'CHANNEL_UPDATE', channelToAPI(channel));
-  }
-
-  // Invites
-
-  async createInvite(actor: UserRecord, channelId: string, input: { max_age?: number | undefined; max_uses?: number | undefined; temporary?: boolean | undefined; unique?: boolean | undefined }) {
-    const { channel } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.CREATE_INSTANT_INVITE);
-    const guildId = requireGuildChannel(channel);
-    if (channel.type === ChannelType.GUILD_CATEGORY) throw new DomainError('CannotSendMessagesInNonText', 'Cannot create an invite to a category');
-    const maxAge = input.max_age ?? 86_400;
-    const maxUses = input.max_uses ?? 0;
-    if (!input.unique) {
-      const existing = (await this.ctx.meta.listInvites({ channelId })).find(
-        (i) => i.inviter_id === actor.id && i.max_age === maxAge && i.max_uses === maxUses && i.temporary === (input.temporary ?? false) && !this.expired(i),
-      );
-      if (existing) return inviteToAPI(existing, this.ctx.state, true);
-    }
-    const invite: InviteRecord = { code: inviteCode(), guild_id: guildId, channel_id: channelId, inviter_id: actor.id, max_age: maxAge, max_uses: maxUses, uses: 0, temporary: input.temporary ?? false, created_at: Date.now() };
-    await this.ctx.meta.insertInvite(invite);
-    const api = inviteToAPI(invite, this.ctx.state, true);
-    this.dispatchToChannelManagers(channel, 'INVITE_CREATE', { ...api, channel_id: channelId, guild_id: guildId });
-    return api;
-  }
-
-  /** INVITE_* go only to those who can manage the channel (MANAGE_CHANNELS on it), as on Discord. */
-  private dispatchToChannelManagers<T extends 'INVITE_CREATE' | 'INVITE_DELETE'>(channel: ChannelRecord, t: T, d: DispatchPayloads[T]): void {
-    const g = channel.guild_id ? this.ctx.state.guilds.get(channel.guild_id) : undefined;
-    if (!g) return;
-    for (const userId of membersWithChannelPermission(g, channel, PermissionFlags.MANAGE_CHANNELS)) dispatch(this.ctx, `u:${userId}`, t, d);
-  }
-
-  private expired(i: InviteRecord, nowMs = Date.now()): boolean {
-    return (i.max_age > 0 && i.created_at + i.max_age * 1000 <= nowMs) || (i.max_uses > 0 && i.uses >= i.max_uses);
-  }
-
-  private async findLiveInvite(code: string): Promise<InviteRecord> {
-    const invite = await this.ctx.meta.findInvite(code);
-    if (!invite || this.expired(invite) || !this.ctx.state.channels.has(invite.channel_id)) throw new DomainError('UnknownInvite');
-    return invite;
-  }
-
-  /** Public (no token needed): the invite landing page shows it before anyone signs in. Counts only with `with_counts`, as Discord. */
-  async getInvite(code: string, withCounts: boolean) {
-    const invite = await this.findLiveInvite(code);
-    const api = inviteToAPI(invite, this.ctx.state, false);
-    const g = withCounts && invite.guild_id ? this.ctx.state.guilds.get(invite.guild_id) : undefined;
-    if (g) {
-      api.approximate_member_count = g.members.size;
-      // Invisible members count as offline: the presence service keeps only visible presences.
-      api.approximate_presence_count = [...g.members.keys()].filter((id) => this.ctx.presence.get(id)).length;
-    }
-    return api;
-  }
-
-  async acceptInvite(actor: UserRecord, code: string) {
-    const invite = await this.findLiveInvite(code);
-    const g = invite.guild_id ? this.ctx.state.guilds.get(invite.guild_id) : undefined;
-    if (!g) throw new DomainError('UnknownInvite');
-    if (g.bans.has(actor.id)) throw new DomainError('UserBannedFromGuild');
-    if (!g.members.has(actor.id)) {
-      if (!(await this.ctx.meta.useInvite(code, Date.now()))) throw new DomainError('UnknownInvite');
-      await this.members.addMember(g, actor);
-      const after = await this.ctx.meta.findInvite(code);
-      if (after && this.expired(after)) {
-        await this.ctx.meta.deleteInvite(code);
-        const channel = this.ctx.state.channels.get(after.channel_id);
-        if (channel) this.dispatchToChannelManagers(channel, 'INVITE_DELETE', { code, channel_id: after.channel_id, guild_id: g.id });
-      }
-    }
-    return { ...inviteToAPI(invite, this.ctx.state, false), new_member: true, guild_id: g.id };
-  }
-
-  async deleteInvite(actor: UserRecord, code: string) {
-    const invite = await this.ctx.meta.findInvite(code);
-    if (!invite) throw new DomainError('UnknownInvite');
-    const channel = this.ctx.state.channels.get(invite.channel_id);
-    if (!channel?.guild_id) throw new DomainError('UnknownInvite');
-    const perms = this.ctx.state.channelPermissions(channel, actor.id);
-    const g = this.ctx.state.guilds.get(channel.guild_id)!;
-    if (!hasPermission(perms, PermissionFlags.MANAGE_CHANNELS) && !hasPermission(g.basePermissions(actor.id), PermissionFlags.MANAGE_GUILD)) {
-      if (!g.members.has(actor.id)) throw new DomainError('UnknownInvite');
-      throw new DomainError('MissingPermissions');
-    }
-    await this.ctx.meta.deleteInvite(code);
-    this.dispatchToChannelManagers(channel, 'INVITE_DELETE', { code, channel_id: invite.channel_id, guild_id: channel.guild_id });
-    return inviteToAPI(invite, this.ctx.state, true);
-  }
-
-  async listGuildInvites(actor: UserRecord, guildId: string) {
-    requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_GUILD);
-    return (await this.ctx.meta.listInvites({ guildId })).filter((i) => !this.expired(i)).map((i) => inviteToAPI(i, this.ctx.state, true));
-  }
-
-  async listChannelInvites(actor: UserRecord, channelId: string) {
-    requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.MANAGE_CHANNELS);
-    return (await this.ctx.meta.listInvites({ channelId })).filter((i) => !this.expired(i)).map((i) => inviteToAPI(i, this.ctx.state, true));
-  }
-
-  // DMs
-
-  listPrivateChannels(actor: UserRecord) {
-    const out = [];
-    for (const id of this.ctx.state.userPrivateChannels.get(actor.id) ?? []) {
-      const c = this.ctx.state.channels.get(id);
-      if (c) out.push(privateChannelFor(c, actor.id, this.ctx.state));
-    }
-    return out;
-  }
-
-  async createDM(actor: UserRecord, recipientId: string) {
-    const other = this.ctx.state.users.get(recipientId);
-    if (!other || recipientId === actor.id) throw DomainError.fieldError('recipient_id', 'USER_INVALID', 'Unknown user');
-    const existingId = this.ctx.state.dmPairs.get(dmKey(actor.id, recipientId));
-    const existing = existingId ? this.ctx.state.channels.get(existingId) : undefined;
-    if (existing) {
-      // Re-opening a DM closed on this side brings it back to this user's list.
-      if (!this.ctx.state.userPrivateChannels.get(actor.id)?.has(existing.id)) this.ctx.state.linkPrivateChannel(actor.id, existing.id);
-      return privateChannelFor(existing, actor.id, this.ctx.state);
-    }
-    // A new DM only with a friend or someone in a shared server, never with someone who blocked the actor.
-    requireCanDirectMessage(this.ctx.state, actor.id, recipientId);
-    return this.createPrivateChannel(actor, ChannelType.DM, [actor.id, recipientId], null);
-  }
-
-  async createGroupDM(actor: UserRecord, recipientIds: string[], name: string | null) {
-    const ids = [...new Set([actor.id, ...recipientIds])];
-    for (const id of ids) if (!this.ctx.state.users.has(id)) throw DomainError.fieldError('recipients', 'USER_INVALID', `Unknown user ${id}`);
-    if (ids.length > 10) throw new DomainError('InvalidRecipients', 'Group DMs are limited to 10 recipients');
-    if (ids.length === 2) return this.createDM(actor, ids.find((id) => id !== actor.id)!);
-    for (const id of ids) if (id !== actor.id) requireCanAddToGroupDM(this.ctx.state, actor, id);
-    return this.createPrivateChannel(actor, ChannelType.GROUP_DM, ids, name);
-  }
-
-  /** PUT /channels/:id/recipients/:user_id: a recipient adds someone to a group DM (at most 10 people). */
-  async addGroupRecipient(actor: UserRecord, channelId: string, userId: string): Promise<void> {
-    const channel = this.ctx.state.channels.get(channelId);
-    if (!channel || !channel.recipients.includes(actor.id)) throw new DomainError('UnknownChannel');
-    if (channel.type !== ChannelType.GROUP_DM) throw new DomainError('InvalidRecipients', 'Recipients can only be added to group DMs');
-    const user = this.ctx.state.users.get(userId);
-    if (!user) throw new DomainError('UnknownUser');
-    if (channel.recipients.includes(userId)) return;
-    requireCanAddToGroupDM(this.ctx.state, actor, userId);
-    if (channel.recipients.length >= 10) throw new DomainError('InvalidRecipients', 'Group DMs are limited to 10 recipients');
-    channel.recipients = [...channel.recipients, userId];
-    await this.ctx.meta.upsertChannel(channel);
-    this.ctx.state.linkPrivateChannel(userId, channel.id);
-    dispatch(this.ctx, `c:${channel.id}`, 'CHANNEL_RECIPIENT_ADD', { channel_id: channel.id, user: userToAPI(user) });
-    this.ctx.bus.publish({ kind: 'access', userIds: [userId] });
-    dispatch(this.ctx, `u:${userId}`, 'CHANNEL_CREATE', privateChannelFor(channel, userId, this.ctx.state));
-  }
-
-  /** DELETE /channels/:id/recipients/:user_id: the group owner removes someone (or anyone removes themselves). */
-  async removeGroupRecipient(actor: UserRecord, channelId: string, userId: string): Promise<void> {
-    const channel = this.ctx.state.channels.get(channelId);
-    if (!channel || !channel.recipients.includes(actor.id)) throw new DomainError('UnknownChannel');
-    if (channel.type !== ChannelType.GROUP_DM) throw new DomainError('InvalidRecipients', 'Recipients can only be removed from group DMs');
-    if (userId === actor.id) {
-      await this.closePrivateChannel(actor, channel);
-      return;
-    }
-    if (channel.owner_id !== actor.id) throw new DomainError('MissingPermissions');
-    const removed = this.ctx.state.users.get(userId);
-    if (!removed || !channel.recipients.includes(userId)) throw new DomainError('UnknownUser');
-    await this.closePrivateChannel(removed, channel);
-  }
-
-  private async createPrivateChannel(actor: UserRecord, type: 1 | 3, recipients: string[], name: string | null) {
-    const channel: ChannelRecord = {
-      id: this.ctx.ids.next(),
-      type,
-      guild_id: null,
-      name,
-      topic: null,
-      position: 0,
-      parent_id: null,
-      nsfw: false,
-      rate_limit_per_user: 0,
-      bitrate: null,
-      user_limit: null,
-      last_message_id: null,
-      last_pin_timestamp: null,
-      owner_id: type === ChannelType.GROUP_DM ? actor.id : null,
-      icon: null,
-      overwrites: [],
-      recipients,
-    };
-    await this.ctx.meta.upsertChannel(channel);
-    this.ctx.state.addChannel(channel);
-    this.ctx.bus.publish({ kind: 'access', userIds: recipients });
-    for (const userId of recipients) dispatch(this.ctx, `u:${userId}`, 'CHANNEL_CREATE', privateChannelFor(channel, userId, this.ctx.state));
-    return privateChannelFor(channel, actor.id, this.ctx.state);
   }
 
   /** Follows an announcement channel into a text channel of a guild where the actor can manage webhooks. */

@@ -37,7 +37,7 @@ export function channelRoutes(s: Services): RouteDef[] {
       auth: 'required',
       handler: (c) => done(ch.reorderChannels(c.user, c.params['guild_id']!, parseBody(ReorderChannelsBody, c.body))),
     },
-    { method: 'GET', path: '/guilds/:guild_id/invites', auth: 'required', handler: (c) => ch.listGuildInvites(c.user, c.params['guild_id']!) },
+    { method: 'GET', path: '/guilds/:guild_id/invites', auth: 'required', handler: (c) => s.invites.listGuildInvites(c.user, c.params['guild_id']!) },
     { method: 'GET', path: '/channels/:channel_id', auth: 'required', handler: (c) => ch.getChannel(c.user, cid(c)) },
     { method: 'PATCH', path: '/channels/:channel_id', auth: 'required', handler: async (c) => ch.modifyChannel(c.user, cid(c), parseBody(ModifyChannelBody, c.body)) },
     { method: 'DELETE', path: '/channels/:channel_id', auth: 'required', handler: async (c) => ch.deleteChannel(c.user, cid(c)) },
@@ -53,22 +53,22 @@ export function channelRoutes(s: Services): RouteDef[] {
       auth: 'required',
       handler: (c) => done(ch.deleteOverwrite(c.user, cid(c), c.params['overwrite_id']!)),
     },
-    { method: 'GET', path: '/channels/:channel_id/invites', auth: 'required', handler: (c) => ch.listChannelInvites(c.user, cid(c)) },
-    { method: 'POST', path: '/channels/:channel_id/invites', auth: 'required', handler: async (c) => ch.createInvite(c.user, cid(c), parseBody(CreateInviteBody, c.body)) },
+    { method: 'GET', path: '/channels/:channel_id/invites', auth: 'required', handler: (c) => s.invites.listChannelInvites(c.user, cid(c)) },
+    { method: 'POST', path: '/channels/:channel_id/invites', auth: 'required', handler: async (c) => s.invites.createInvite(c.user, cid(c), parseBody(CreateInviteBody, c.body)) },
     { method: 'POST', path: '/channels/:channel_id/followers', auth: 'required', handler: async (c) => ch.follow(c.user, cid(c), parseBody(FollowChannelBody, c.body).webhook_channel_id) },
-    { method: 'GET', path: '/invites/:code', auth: 'optional', handler: async (c) => ch.getInvite(c.params['code']!, c.query.get('with_counts') === 'true') },
-    { method: 'POST', path: '/invites/:code', auth: 'required', handler: async (c) => ch.acceptInvite(c.user, c.params['code']!) },
-    { method: 'DELETE', path: '/invites/:code', auth: 'required', handler: async (c) => ch.deleteInvite(c.user, c.params['code']!) },
-    { method: 'GET', path: '/users/@me/channels', auth: 'required', handler: (c) => ch.listPrivateChannels(c.user) },
-    { method: 'PUT', path: '/channels/:channel_id/recipients/:user_id', auth: 'required', handler: (c) => done(ch.addGroupRecipient(c.user, cid(c), c.params['user_id']!)) },
-    { method: 'DELETE', path: '/channels/:channel_id/recipients/:user_id', auth: 'required', handler: (c) => done(ch.removeGroupRecipient(c.user, cid(c), c.params['user_id']!)) },
+    { method: 'GET', path: '/invites/:code', auth: 'optional', handler: async (c) => s.invites.getInvite(c.params['code']!, c.query.get('with_counts') === 'true') },
+    { method: 'POST', path: '/invites/:code', auth: 'required', handler: async (c) => s.invites.acceptInvite(c.user, c.params['code']!) },
+    { method: 'DELETE', path: '/invites/:code', auth: 'required', handler: async (c) => s.invites.deleteInvite(c.user, c.params['code']!) },
+    { method: 'GET', path: '/users/@me/channels', auth: 'required', handler: (c) => s.privateChannels.listPrivateChannels(c.user) },
+    { method: 'PUT', path: '/channels/:channel_id/recipients/:user_id', auth: 'required', handler: (c) => done(s.privateChannels.addGroupRecipient(c.user, cid(c), c.params['user_id']!)) },
+    { method: 'DELETE', path: '/channels/:channel_id/recipients/:user_id', auth: 'required', handler: (c) => done(s.privateChannels.removeGroupRecipient(c.user, cid(c), c.params['user_id']!)) },
     {
       method: 'POST',
       path: '/users/@me/channels',
       auth: 'required',
       handler: async (c) => {
         const body = parseBody(CreateDMBody, c.body);
-        return 'recipient_id' in body ? ch.createDM(c.user, body.recipient_id) : ch.createGroupDM(c.user, body.recipients, body.name ?? null);
+        return 'recipient_id' in body ? s.privateChannels.createDM(c.user, body.recipient_id) : s.privateChannels.createGroupDM(c.user, body.recipients, body.name ?? null);
       },
     },
 
