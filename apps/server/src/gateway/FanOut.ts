@@ -3,7 +3,7 @@
 // subscriber. Sessions that need per-recipient frames (bots with intents or MESSAGE_CONTENT
 // filtering, zlib-stream compression) are served one by one from the SubscriptionIndex. Recent
 // dispatches go into the ReplayBuffer so RESUME replays exactly what a session missed.
-import { jsonCodec, binaryCodec, type DispatchEventName, type GatewayPayload } from '@concord/protocol';
+import { jsonCodec, binaryCodec, type DispatchEvent, type DispatchEventName, type DispatchPayloads, type GatewayPayload } from '@concord/protocol';
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Metrics } from '../metrics.ts';
 import { filterDispatch, WITHHELD } from './dispatchFilter.ts';
@@ -30,9 +30,10 @@ export class FanOut {
   }
 
   /** Publishes one event to a scope: encoded once per encoding in use, shared by all recipients. */
-  dispatchToScope(scope: string, t: DispatchEventName, d: unknown): void {
+  dispatchToScope(scope: string, event: DispatchEvent): void {
     const app = this.app;
     if (!app) return;
+    const { t, d } = event;
     const seq = ++this.seq;
     // Every encoding encodes the event before anyone gets it: an event one encoding cannot carry
     // (too deep for the binary codec, a BigInt for JSON) is dropped for everyone and never enters
@@ -59,7 +60,7 @@ export class FanOut {
   }
 
   /** An event for one session only (READY, GUILD_CREATE for bots, RESUMED, member chunks), with its own sequence number. */
-  sendDirect(s: GatewaySession, t: DispatchEventName, d: unknown): void {
+  sendDirect<T extends DispatchEventName>(s: GatewaySession, t: T, d: DispatchPayloads[T]): void {
     this.sendToSession(s, { op: 0, t, d, s: ++this.seq });
   }
 

@@ -123,7 +123,7 @@ export class Gateway {
   private onBus(m: BusMessage): void {
     switch (m.kind) {
       case 'dispatch':
-        this.fanOut.dispatchToScope(m.scope, m.t, m.d);
+        this.fanOut.dispatchToScope(m.scope, m);
         return;
       case 'access':
         for (const userId of m.userIds) this.refreshUserAccess(userId);
@@ -147,7 +147,7 @@ export class Gateway {
 
   /** Re-subscribes a user's sessions and announces channels they gained or lost (to u:<user>). */
   private refreshUserAccess(userId: string): void {
-    for (const change of this.subscriptions.refreshUserAccess(userId)) this.fanOut.dispatchToScope(`u:${userId}`, change.t, channelToAPI(change.channel));
+    for (const change of this.subscriptions.refreshUserAccess(userId)) this.fanOut.dispatchToScope(`u:${userId}`, { t: change.t, d: channelToAPI(change.channel) });
   }
 
   private sweep(): void {

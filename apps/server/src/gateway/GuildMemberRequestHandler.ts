@@ -1,7 +1,7 @@
 // REQUEST_GUILD_MEMBERS (op 8): members of the guilds asked for, by ids or a username prefix,
 // answered as GUILD_MEMBERS_CHUNK events of at most 1,000 members. A whole member list is the
 // expensive request: one per guild per session per interval, otherwise RATE_LIMITED as Discord does.
-import { GatewayCloseCode, GatewayIntents, GatewayOpcode, RequestGuildMembersData } from '@concord/protocol';
+import { GatewayCloseCode, GatewayIntents, GatewayOpcode, RequestGuildMembersData, type GuildMembersChunkDispatchData } from '@concord/protocol';
 import type { DomainContext } from '../domain/DomainContext.ts';
 import { memberToAPI } from '../domain/serialize.ts';
 import type { MemberRecord } from '../store/records.ts';
@@ -79,15 +79,15 @@ export class GuildMemberRequestHandler {
       const chunkCount = Math.max(1, Math.ceil(found.length / MEMBERS_PER_CHUNK));
       for (let i = 0; i < chunkCount; i++) {
         const members = found.slice(i * MEMBERS_PER_CHUNK, (i + 1) * MEMBERS_PER_CHUNK);
-        const chunk: Record<string, unknown> = {
+        const chunk: GuildMembersChunkDispatchData = {
           guild_id: guildId,
           members: members.map((m) => memberToAPI(m, this.ctx.state.users.get(m.user_id))),
           chunk_index: i,
           chunk_count: chunkCount,
         };
-        if (i === 0 && notFound.length > 0) chunk['not_found'] = notFound;
-        if (req.presences) chunk['presences'] = members.map((m) => this.ctx.presence.get(m.user_id)).filter((p) => p !== null);
-        if (req.nonce !== undefined) chunk['nonce'] = req.nonce;
+        if (i === 0 && notFound.length > 0) chunk.not_found = notFound;
+        if (req.presences) chunk.presences = members.map((m) => this.ctx.presence.get(m.user_id)).filter((p) => p !== null);
+        if (req.nonce !== undefined) chunk.nonce = req.nonce;
         this.fanOut.sendDirect(s, 'GUILD_MEMBERS_CHUNK', chunk);
       }
     }
