@@ -11,6 +11,7 @@ import type { DomainContext } from './domain/DomainContext.ts';
 import { InteractionService } from './domain/interactions/InteractionService.ts';
 import type { MemberService } from './domain/MemberService.ts';
 import type { MessageService } from './domain/MessageService.ts';
+import { OAuth2Service } from './domain/OAuth2Service.ts';
 import type { RoleService } from './domain/RoleService.ts';
 import { WebhookMessageWriter } from './domain/WebhookMessageWriter.ts';
 import { WebhookService } from './domain/WebhookService.ts';
@@ -21,6 +22,7 @@ import { SqliteWebhookStore } from './store/sqlite/SqliteWebhookStore.ts';
 
 export interface BotPlatform {
   applications: ApplicationService;
+  oauth2: OAuth2Service;
   commands: CommandService;
   interactions: InteractionService;
   webhooks: WebhookService;
@@ -43,7 +45,8 @@ export async function createBotPlatform(d: BotPlatformDeps): Promise<BotPlatform
   const appStore = new SqliteApplicationStore(d.db);
   const moderationStore = new SqliteModerationStore(d.db);
   const auditLog = new AuditLogService(d.ctx, moderationStore, d.log);
-  const applications = new ApplicationService(d.ctx, appStore, d.auth, d.members, d.roles, auditLog);
+  const applications = new ApplicationService(d.ctx, appStore, d.auth);
+  const oauth2 = new OAuth2Service(d.ctx, applications, d.auth, d.members, d.roles, auditLog);
   const commands = new CommandService(d.ctx, appStore, applications);
   const writer = new WebhookMessageWriter(d.ctx, d.messages);
   const interactions = new InteractionService(d.ctx, applications, commands, writer);
@@ -51,5 +54,5 @@ export async function createBotPlatform(d: BotPlatformDeps): Promise<BotPlatform
   const autoMod = new AutoModService(d.ctx, moderationStore, d.messages, auditLog);
   await Promise.all([applications.load(), commands.load(), webhooks.load(), autoMod.load()]);
   d.ctx.messageGate = autoMod;
-  return { applications, commands, interactions, webhooks, auditLog, autoMod };
+  return { applications, oauth2, commands, interactions, webhooks, auditLog, autoMod };
 }

@@ -15,7 +15,7 @@ export function oauth2Routes(s: Services): RouteDef[] {
       method: 'GET',
       path: '/oauth2/authorize',
       auth: 'required',
-      handler: (c) => s.applications.authorizeInfo(c.user, parseBody(OAuth2AuthorizeQuery, Object.fromEntries(c.query.entries()))),
+      handler: (c) => s.oauth2.authorizeInfo(c.user, parseBody(OAuth2AuthorizeQuery, Object.fromEntries(c.query.entries()))),
     },
     {
       method: 'POST',
@@ -26,7 +26,7 @@ export function oauth2Routes(s: Services): RouteDef[] {
         const query = parseBody(OAuth2AuthorizeQuery, Object.fromEntries(c.query.entries()));
         const body = parseBody(OAuth2AuthorizeBody, c.body);
         if (!body.authorize) return { location: `${c.origin}/oauth2/authorize?error=access_denied` };
-        return s.applications.authorize(c.user, { ...query, permissions: body.permissions ?? query.permissions, guild_id: body.guild_id ?? query.guild_id }, c.origin);
+        return s.oauth2.authorize(c.user, { ...query, permissions: body.permissions ?? query.permissions, guild_id: body.guild_id ?? query.guild_id }, c.origin);
       },
     },
   ];
