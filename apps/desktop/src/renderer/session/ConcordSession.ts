@@ -83,8 +83,8 @@ export async function startSession(token: string): Promise<void> {
     useSessionStore.getState().setApiReachable(true);
     void refreshOpenChannel();
   });
-  gateway.on('dispatch', (t, d) => {
-    if (t !== 'READY') handleDispatch(t, d);
+  gateway.on('dispatchEvent', (event) => {
+    if (event.t !== 'READY') handleDispatch(event.t, event.d);
   });
   gateway.connect();
 

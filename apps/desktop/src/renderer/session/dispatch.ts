@@ -7,6 +7,7 @@ import {
   compareSnowflakes,
   type APIMessage,
   type APIReaction,
+  type DispatchEventName,
   type ReadyPayload,
 } from '@concord/protocol';
 import { useGuildStore } from '../state/guildStore.ts';
@@ -169,7 +170,12 @@ function onReaction(ev: ReactionEvent, add: boolean): void {
   if (updated) cachePut(ev.channel_id, [updated]);
 }
 
-export function handleDispatch(t: string, d: unknown): void {
+/**
+ * Applies one dispatch. The event name is checked against the protocol's event map (a case for an
+ * event that does not exist fails to compile); the payload still passes this module's decoders,
+ * because the SDK only checks that it is an object and the server is outside our trust boundary.
+ */
+export function handleDispatch(t: DispatchEventName, d: unknown): void {
   const guilds = useGuildStore.getState();
   const members = useMemberStore.getState();
   switch (t) {
