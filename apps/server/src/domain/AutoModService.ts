@@ -8,7 +8,6 @@ import {
   AutoModActionType,
   AUTOMOD_ALLOW_LIST_MAX,
   AutoModTriggerType,
-  LinearRegex,
   PermissionFlags,
   hasPermission,
   type APIAutoModRule,
@@ -21,7 +20,7 @@ import type { AutoModRuleRecord } from '../store/botRecords.ts';
 import type { ModerationStore } from '../store/ModerationStore.ts';
 import type { ChannelRecord, MessageRecord, UserRecord } from '../store/records.ts';
 import type { AuditLogService } from './AuditLogService.ts';
-import { KeywordMatcher } from './KeywordMatcher.ts';
+import { compileRule, matchRule, type AutoModMatch, type CompiledRule } from './AutoModMatcher.ts';
 import { dispatch, requireGuildPermission, type DomainContext, type MessageGate } from './DomainContext.ts';
 import type { GuildState } from './DomainState.ts';
 import type { MessageService } from './MessageService.ts';
@@ -31,22 +30,8 @@ import { memberToAPI } from './serialize.ts';
 /** Discord's per-guild limits by trigger type. */
 const RULE_LIMITS: Record<number, number> = { [AutoModTriggerType.KEYWORD]: 6, [AutoModTriggerType.SPAM]: 1, [AutoModTriggerType.KEYWORD_PRESET]: 1, [AutoModTriggerType.MENTION_SPAM]: 1 };
 
-/**
- * Built-in keyword presets. Discord curates these lists; this server ships short starter lists
- * (whole words and common suffixes). The slurs preset is empty on purpose: communities add the
- * terms they need with a keyword rule.
- */
-const PRESET_KEYWORDS: Record<number, readonly string[]> = {
-  1: ['fuck*', 'shit*', 'bullshit', 'bitch*', 'asshole*', 'bastard*', 'dickhead*', 'motherfuck*', 'wanker*'],
-  2: ['porn*', 'nude*', 'nsfw', 'hentai', 'xxx'],
-  3: [],
-};
-
 /** Discord's AUTO_MODERATION_ACTION message type: the alert posted to a moderators' channel. */
 const AUTO_MODERATION_ACTION_MESSAGE = 24;
-
-const USER_MENTION = /<@!?(\d{15,20})>/g;
-const ROLE_MENTION = /<@&(\d{15,20})>/g;
 
 /**
  * Thread steps the regex patterns of all rules may spend on one message. Every accepted pattern
@@ -55,21 +40,6 @@ const ROLE_MENTION = /<@&(\d{15,20})>/g;
  * count as not matching and the miss is counted in `patternBudgetExhausted`.
  */
 const MESSAGE_REGEX_STEP_BUDGET = 3_000_000;
-/** Allow-listed matches of one pattern skipped before giving up on it (each retry is a new search). */
-const MAX_EXCUSED_MATCHES = 16;
-
-interface Match {
-  rule: AutoModRuleRecord;
-  keyword: string | null;
-  matchedContent: string | null;
-}
-
-/** A rule's matchers, compiled once when the rule is loaded, created or modified. */
-interface CompiledRule {
-  keywords: KeywordMatcher;
-  patterns: LinearRegex[];
-  allow: KeywordMatcher;
-}
 
 export function ruleToAPI(r: AutoModRuleRecord): APIAutoModRule {
   return { ...r, trigger_metadata: { ...r.trigger_metadata }, actions: r.actions.map((a) => ({ ...a })) };
@@ -94,14 +64,7 @@ export class AutoModService implements MessageGate {
 
   private remember(r: AutoModRuleRecord): void {
     this.rules.set(r.id, r);
-    const keywords = [...(r.trigger_metadata.keyword_filter ?? [])];
-    for (const preset of r.trigger_metadata.presets ?? []) keywords.push(...(PRESET_KEYWORDS[preset] ?? []));
-    const patterns: LinearRegex[] = [];
-    for (const p of r.trigger_metadata.regex_patterns ?? []) {
-      // Checked by the request schema; a stored pattern that no longer compiles matches nothing.
-      if (LinearRegex.check(p) === null) patterns.push(LinearRegex.compile(p));
-    }
-    this.compiled.set(r.id, { keywords: new KeywordMatcher(keywords), patterns, allow: new KeywordMatcher(r.trigger_metadata.allow_list ?? []) });
+    this.compiled.set(r.id, compileRule(r));
   }
 
   private forget(ruleId: string): void {
@@ -257,37 +220,19 @@ export class AutoModService implements MessageGate {
     if (blocked) throw new DomainError('AutoModerationBlocked', blocked.message ?? 'Message was blocked by automatic moderation');
   }
 
-  private match(rule: AutoModRuleRecord, content: string, budget: { steps: number }): Match | null {
-    if (rule.trigger_type === AutoModTriggerType.MENTION_SPAM) {
-      const unique = new Set([...content.matchAll(USER_MENTION)].map((m) => `u${m[1]}`));
-      for (const m of content.matchAll(ROLE_MENTION)) unique.add(`r${m[1]}`);
-      const limit = rule.trigger_metadata.mention_total_limit ?? Number.POSITIVE_INFINITY;
-      return unique.size > limit ? { rule, keyword: null, matchedContent: null } : null;
-    }
+  private match(rule: AutoModRuleRecord, content: string, budget: { steps: number }): AutoModMatch | null {
     const compiled = this.compiled.get(rule.id);
     if (!compiled) return null;
-    const allowed = compiled.allow.size > 0 ? compiled.allow.coverage(content) : () => false;
-    const hit = compiled.keywords.find(content, (h) => !allowed(h.start, h.end));
-    if (hit) return { rule, keyword: hit.keyword, matchedContent: content.slice(hit.start, hit.end) };
-    for (const re of compiled.patterns) {
-      let from = 0;
-      for (let tries = 0; tries < MAX_EXCUSED_MATCHES && from <= content.length; tries++) {
-        const found = re.search(content, from, budget);
-        if (found.status === 'budget') {
-          this.patternBudgetExhausted++;
-          return null;
-        }
-        if (found.status === 'none') break;
-        const { start, end, text } = found.match;
-        if (!allowed(start, end)) return { rule, keyword: re.source, matchedContent: text };
-        from = end > start ? end : end + 1;
-      }
+    const result = matchRule(rule, compiled, content, budget);
+    if (result === 'budget') {
+      this.patternBudgetExhausted++;
+      return null;
     }
-    return null;
+    return result;
   }
 
   /** Posts Discord's AUTO_MODERATION_ACTION system message (type 24) into the alert channel. */
-  private async alert(g: GuildState, rule: AutoModRuleRecord, match: Match, actor: UserRecord, channel: ChannelRecord, content: string, alertChannelId: string | undefined): Promise<void> {
+  private async alert(g: GuildState, rule: AutoModRuleRecord, match: AutoModMatch, actor: UserRecord, channel: ChannelRecord, content: string, alertChannelId: string | undefined): Promise<void> {
     const target = alertChannelId ? g.channels.get(alertChannelId) : undefined;
     if (!target) return;
     const record = newMessageRecord({
