@@ -89,8 +89,8 @@ describe('markdown parser', () => {
     for (const unit of PATHOLOGICAL) expect(parseMs(repeatTo(unit, 4000)), JSON.stringify(unit)).toBeLessThan(50);
   });
 
-  it('stays linear on 20,000 characters of openers without closers (the regex rules rescanned: [ took 450 ms)', () => {
-    for (const unit of ['[', '[a', '<http://', '](http://a', '`a', '|a']) expect(parseMs(repeatTo(unit, 20_000)), JSON.stringify(unit)).toBeLessThan(50);
+  it('stays linear on 20,000 characters of openers without closers in well under 200 ms (the regex rules rescanned: [ took 450 ms; the bound is loose because the machine may be busy)', () => {
+    for (const unit of ['[', '[a', '<http://', '](http://a', '`a', '|a']) expect(parseMs(repeatTo(unit, 20_000)), JSON.stringify(unit)).toBeLessThan(200);
   });
 
   it('keeps links, code spans and autolinks exact after the linear rewrite', () => {
