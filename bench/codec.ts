@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { intOption, log, numberOption, parseArgs } from './lib/args.ts';
-import { armDeadline, cleanupNow, makeTempDir, removeTempDir, report, runBench } from './lib/cleanup.ts';
+import { armDeadline, makeTempDir, removeTempDir, report, runBench } from './lib/cleanup.ts';
 import { HttpPool, expectJson, forEachConcurrent } from './lib/HttpConnection.ts';
 import { RawWebSocket } from './lib/RawWebSocket.ts';
 import { ServerProcess, sleep } from './lib/ServerProcess.ts';
@@ -107,7 +107,7 @@ async function capture(): Promise<Fixtures> {
   const sessions: CaptureSession[] = [];
   try {
     const pool = await HttpPool.open(server.port, 16);
-    const tokens: string[] = new Array(MEMBERS);
+    const tokens: string[] = new Array<string>(MEMBERS);
     log(`capture: registering ${MEMBERS} users`);
     await forEachConcurrent(MEMBERS, 16, async (i) => {
       tokens[i] = expectJson<{ token: string }>(await pool.request('POST', '/api/v9/auth/register', { username: `codec_${i}`, password: 'bench-password-1', global_name: `Codec Member ${i}` }), 'register').token;
@@ -263,7 +263,7 @@ function benchEvent(t: string, payload: GatewayPayload): Record<string, unknown>
     bin_encode: (i) => binaryCodec.encode(variants[i]!).length,
     json_decode: (i) => (jsonCodec.decode(jsonBytes[i]!).ok ? 1 : 0),
     bin_decode: (i) => (binaryCodec.decode(binBytes[i]!).ok ? 1 : 0),
-    json_encode_to_bytes: (i) => Buffer.from(jsonCodec.encode(variants[i]!) as string).length,
+    json_encode_to_bytes: (i) => Buffer.from(jsonCodec.encode(variants[i]!)).length,
     json_decode_from_string: (i) => (jsonCodec.decode(jsonStrings[i]!).ok ? 1 : 0),
   };
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(ops).map((k) => [k, []]));

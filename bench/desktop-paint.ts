@@ -155,7 +155,7 @@ export async function measurePaint(options: PaintOptions): Promise<PaintResult> 
       inDom: options.summarize(samples.binding.inDom),
       painted: options.summarize(samples.binding.painted),
       rendererOnly: { samples: samples.inPage.painted.length, inDom: options.summarize(samples.inPage.inDom), painted: options.summarize(samples.inPage.painted) },
-      bridgeFromPage: options.summarize(bridgeFromPage as number[]),
+      bridgeFromPage: options.summarize(bridgeFromPage),
       firstOpenAfterReloadMs: Math.round(firstOpenAfterReloadMs * 1000) / 1000,
     };
   } finally {

@@ -37,7 +37,9 @@ async function main(): Promise<void> {
     const api = (token: string) => async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${server.url}/api/v9${path}`, { method, headers: { authorization: token, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return res.status === 204 ? null : res.json();
+      if (res.status === 204) return null;
+      const answer: unknown = await res.json();
+      return answer;
     };
     const t = api(talker.token);
     const guild = (await t('POST', '/guilds', { name: 'Busy Server' })) as { id: string; system_channel_id: string };

@@ -22,7 +22,8 @@ interface Session {
 
 let init: LoadgenInit | null = null;
 let codec: GatewayCodec = jsonCodec;
-let sessions: Session[] = [];
+// Filled by index as sessions identify: holes until then.
+let sessions: (Session | undefined)[] = [];
 let got = new Uint8Array(0);
 let latencyUs = new Float64Array(0);
 let received = 0;
@@ -58,8 +59,6 @@ const JSON_NONCE = Buffer.from(`"nonce":"${NONCE_PREFIX}`);
 const NONCE_KEY = KEY_DICTIONARY.indexOf('nonce');
 const BIN_NONCE = Buffer.from([NONCE_KEY, 0x80 + NONCE_LENGTH, ...Buffer.from(NONCE_PREFIX)]);
 const JSON_T_OFFSET = '{"op":0,"t":"'.length;
-const MESSAGE_CREATE_INDEX = DISPATCH_EVENTS.indexOf('MESSAGE_CREATE');
-const READY_INDEX = DISPATCH_EVENTS.indexOf('READY');
 
 /** op and event name without decoding: JSON frames start {"op":N,"t":"NAME" (the server's key order). */
 function classify(p: Buffer): { op: number; t: string | null } {
@@ -218,7 +217,7 @@ process.on('message', (m: ToLoadgen) => {
       init = m;
       codec = m.encoding === 'bin' ? binaryCodec : jsonCodec;
       heartbeatFrame = codec.encode({ op: 1, d: null, s: null, t: null });
-      sessions = new Array(m.tokens.length);
+      sessions = new Array<Session | undefined>(m.tokens.length);
       got = new Uint8Array(m.tokens.length * m.messages);
       latencyUs = new Float64Array(m.tokens.length * m.messages);
       return;

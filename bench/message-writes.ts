@@ -12,12 +12,12 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { intOption, log, numberOption, parseArgs } from './lib/args.ts';
-import { armDeadline, cleanupNow, makeTempDir, removeTempDir, report, runBench } from './lib/cleanup.ts';
+import { armDeadline, makeTempDir, removeTempDir, report, runBench } from './lib/cleanup.ts';
 import fs from 'node:fs';
 import { HttpConnection, expectJson, forEachConcurrent, HttpPool } from './lib/HttpConnection.ts';
 import { Inspector } from './lib/Inspector.ts';
 import { monoUs } from './lib/proc.ts';
-import { ServerProcess, type ServerKind } from './lib/ServerProcess.ts';
+import { ServerProcess } from './lib/ServerProcess.ts';
 import { gitInfo } from './lib/gitInfo.ts';
 import { median, percentiles, round, type Percentiles } from './lib/stats.ts';
 import os from 'node:os';
@@ -56,7 +56,7 @@ interface Sender {
 
 async function setupSenders(port: number, count: number): Promise<Sender[]> {
   const pool = await HttpPool.open(port, Math.min(count, 16));
-  const out: Sender[] = new Array(count);
+  const out: Sender[] = new Array<Sender>(count);
   try {
     await forEachConcurrent(count, 16, async (i) => {
       const r = expectJson<{ token: string }>(await pool.request('POST', '/api/v9/auth/register', { username: `writer_${i}`, password: 'bench-password-1' }), 'register');
@@ -92,11 +92,11 @@ async function sendFor(server: ServerProcess, senders: Sender[]): Promise<SendPh
   const ids: string[][] = senders.map(() => []);
   let writes = 0;
   let errorCount = 0;
-  let cpuStart: number | null = null;
-  let clientCpuStart: NodeJS.CpuUsage | null = null;
+  // Set by the timer when the measured window opens (a field, so control flow does not pin it to unset).
+  const cpuAtWindowStart: { serverUs?: number; client?: NodeJS.CpuUsage } = {};
   const cpuTimer = setTimeout(() => {
-    cpuStart = server.cpuUs();
-    clientCpuStart = process.cpuUsage();
+    cpuAtWindowStart.serverUs = server.cpuUs();
+    cpuAtWindowStart.client = process.cpuUsage();
   }, WARMUP_S * 1000);
   let n = 0;
   await Promise.all(
@@ -120,9 +120,9 @@ async function sendFor(server: ServerProcess, senders: Sender[]): Promise<SendPh
   );
   clearTimeout(cpuTimer);
   const cpuEnd = server.cpuUs();
-  const clientCpu = process.cpuUsage(clientCpuStart ?? undefined);
+  const clientCpu = process.cpuUsage(cpuAtWindowStart.client);
   for (const c of connections) c.close();
-  const serverCpuUs = cpuStart === null ? null : cpuEnd - cpuStart;
+  const serverCpuUs = cpuAtWindowStart.serverUs === undefined ? null : cpuEnd - cpuAtWindowStart.serverUs;
   return {
     writes,
     writes_per_s: round(writes / DURATION_S, 1),
@@ -226,7 +226,7 @@ async function concordRun(): Promise<Record<string, unknown>> {
 
 async function bareHttpFloor(): Promise<Record<string, unknown>> {
   const dataDir = makeTempDir('writes-bare');
-  const server = await ServerProcess.start({ kind: 'bare-uws' as ServerKind, dataDir });
+  const server = await ServerProcess.start({ kind: 'bare-uws', dataDir });
   try {
     const senders = await setupSenders(server.port, K);
     const { ids: _ids, ...send } = await sendFor(server, senders);

@@ -54,7 +54,7 @@ export class RawWebSocket {
   private onData(chunk: Buffer): void {
     const arrivedUs = monoUs();
     this.bytesReceived += chunk.length;
-    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = null;
     let off = 0;
     if (!this.upgraded) {

@@ -223,7 +223,7 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
     if (p.s !== null && (this.seq === null || p.s > this.seq)) this.seq = p.s;
     switch (p.op) {
       case GatewayOpcode.Hello: {
-        const interval = Number((p.d as { heartbeat_interval?: number } | null)?.heartbeat_interval ?? 41_250);
+        const interval = heartbeatIntervalMsOf(p.d);
         this.startHeartbeats(interval);
         if (this.sessionId) {
           this.setState({ status: 'resuming', sessionId: this.sessionId });
@@ -335,4 +335,10 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
     this.setState({ status: 'waiting', delayMs, attempt });
     this.reconnectTimer = setTimeout(() => this.open(this.sessionId !== null), delayMs);
   }
+}
+
+/** HELLO's heartbeat_interval, read from the frame without trusting its shape (41.25 s when absent). */
+function heartbeatIntervalMsOf(hello: unknown): number {
+  const raw = typeof hello === 'object' && hello !== null && 'heartbeat_interval' in hello ? hello.heartbeat_interval : undefined;
+  return Number(raw ?? 41_250);
 }

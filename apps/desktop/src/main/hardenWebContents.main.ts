@@ -8,9 +8,10 @@ import { decideNavigation, decideWindowOpen, type NavigationDecision } from './n
 /** Permissions the app's pages may have: notifications, microphone/camera for voice, clipboard, fullscreen. */
 const APP_PERMISSIONS = new Set(['notifications', 'media', 'clipboard-sanitized-write', 'fullscreen']);
 
+// Function properties, not methods: both are passed around detached from this object.
 export interface HardeningOptions {
-  isAppUrl(url: string): boolean;
-  warn(message: string): void;
+  isAppUrl: (url: string) => boolean;
+  warn: (message: string) => void;
 }
 
 export function hardenWebContents(contents: WebContents, options: HardeningOptions): void {

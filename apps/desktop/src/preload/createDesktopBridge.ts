@@ -53,6 +53,9 @@ export function createDesktopBridge(invoke: IpcInvoke, info: DesktopBridgeInfo):
   return Object.freeze(bridge);
 }
 
+// T is the channel's result type from shared/bridge.ts: the preload checks the {ok, value} envelope
+// and trusts the value, which the main process (same build) produced with that type.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- see above
 function unwrap<T>(channel: IpcChannelName, result: unknown): T {
   if (typeof result !== 'object' || result === null || !('ok' in result)) {
     throw new BridgeError({ code: IpcErrorCode.Internal, message: `${channel}: malformed reply from the main process` });

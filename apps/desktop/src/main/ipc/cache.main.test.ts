@@ -83,6 +83,7 @@ describe('cache IPC handlers', () => {
   describe('rejects malformed arguments with INVALID_ARGUMENTS', () => {
     const cases: [string, keyof typeof handlers, unknown][] = [
       ['arguments that are not a list', IpcChannel.cacheGetMessages, { 0: CHANNEL, 1: 50 }],
+      // eslint-disable-next-line no-loss-of-precision -- a snowflake sent as a number has already lost its last digits
       ['a numeric channel id', IpcChannel.cacheGetMessages, [1200000000000000001, 50]],
       ['a channel name instead of an id', IpcChannel.cacheGetMessages, ['general', 50]],
       ['a channel id with leading zeros', IpcChannel.cacheGetMessages, ['01200000000000000001', 50]],
@@ -101,6 +102,7 @@ describe('cache IPC handlers', () => {
       ['a message with a 20 MB string', IpcChannel.cachePutMessages, [CHANNEL, [apiMessage('1300000000000000001', CHANNEL, 'x'.repeat(20_000_000))]]],
       ['a message holding a Map', IpcChannel.cachePutMessages, [CHANNEL, [{ ...apiMessage('1300000000000000001'), extra: new Map([[1, 2]]) }]]],
       ['a message holding NaN', IpcChannel.cachePutMessages, [CHANNEL, [{ ...apiMessage('1300000000000000001'), flags: Number.NaN }]]],
+      // eslint-disable-next-line no-loss-of-precision -- a snowflake sent as a number has already lost its last digits
       ['delete ids that are numbers', IpcChannel.cacheDeleteMessages, [CHANNEL, [1300000000000000001]]],
       ['a size bound below 16 MiB', IpcChannel.cacheSetMaxBytes, [1024]],
       ['a size bound of Infinity', IpcChannel.cacheSetMaxBytes, [Number.POSITIVE_INFINITY]],

@@ -4,6 +4,11 @@ import { findUnsafeJson, snowflakeArgSchema } from './ipcArgumentSchemas.main.ts
 
 const limits = { maxDepth: 32, maxBytes: 1024 * 1024 };
 
+/** An object whose prototype is not Object.prototype. */
+class Widget {
+  constructor(readonly sizePx: number) {}
+}
+
 describe('findUnsafeJson', () => {
   it('accepts any JSON value that round-trips through JSON.parse (fuzzed)', () => {
     fc.assert(
@@ -43,7 +48,7 @@ describe('findUnsafeJson', () => {
 
   it.each([
     ['a Date', new Date()],
-    ['a class instance', new (class Widget {})()],
+    ['a class instance', new Widget(12)],
     ['a function', () => 1],
     ['a bigint', 1n],
     ['undefined', undefined],
