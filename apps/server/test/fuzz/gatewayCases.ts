@@ -189,7 +189,7 @@ export function gatewayCase(index: number, rng: Rng, f: Fixtures, who: IdentityC
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-/** uWS's maxPayloadLength for the gateway (Gateway.ts behavior()). */
+/** uWS's maxPayloadLength for the gateway (SocketLifecycle.behavior()). */
 export const UWS_MAX_PAYLOAD_BYTES = 64 * 1024;
 
 function isWebSocketInvalid(f: Frame): boolean {
