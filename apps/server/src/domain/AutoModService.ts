@@ -18,7 +18,7 @@ import type { DispatchPayloads } from '@concord/protocol';
 import { DomainError } from './DomainError.ts';
 import type { AutoModRuleRecord } from '../store/botRecords.ts';
 import type { ModerationStore } from '../store/ModerationStore.ts';
-import type { ChannelRecord, MessageRecord, UserRecord } from '../store/records.ts';
+import type { ChannelRecord, UserRecord } from '../store/records.ts';
 import type { AuditLogService } from './AuditLogService.ts';
 import { compileRule, matchRule, type AutoModMatch, type CompiledRule } from './AutoModMatcher.ts';
 import { dispatch, requireGuildPermission, type DomainContext, type MessageGate } from './DomainContext.ts';

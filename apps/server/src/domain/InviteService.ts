@@ -15,7 +15,7 @@ const INVITE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 function inviteCode(): string {
   const bytes = crypto.randomBytes(10);
   let out = '';
-  for (const b of bytes) out += INVITE_ALPHABET[b % INVITE_ALPHABET.length];
+  for (const b of bytes) out += INVITE_ALPHABET.charAt(b % INVITE_ALPHABET.length);
   return out;
 }
 

@@ -9,7 +9,7 @@ import { memberToAPI } from './serialize.ts';
 export class TypingService {
   constructor(private readonly ctx: DomainContext) {}
 
-  async start(actor: UserRecord, channelId: string): Promise<void> {
+  start(actor: UserRecord, channelId: string): void {
     const { channel } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.SEND_MESSAGES);
     requireTextChannel(channel);
     const g = channel.guild_id ? this.ctx.state.guilds.get(channel.guild_id) : undefined;

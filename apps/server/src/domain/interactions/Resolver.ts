@@ -66,6 +66,6 @@ export class Resolver implements ResolvableTargets {
     for (const [key, map] of [['users', this.users], ['members', this.members], ['roles', this.roles], ['channels', this.channels], ['messages', this.messages]] as const) {
       if (map.size > 0) out[key] = Object.fromEntries(map);
     }
-    return Object.keys(out).length > 0 ? (out as APIInteractionResolved) : null;
+    return Object.keys(out).length > 0 ? out : null;
   }
 }

@@ -63,7 +63,7 @@ function findComponent(components: unknown[], customId: string): StoredComponent
   for (const row of components) {
     if (typeof row !== 'object' || row === null || !('components' in row) || !Array.isArray(row.components)) continue;
     for (const c of row.components as unknown[]) {
-      if (typeof c === 'object' && c !== null && 'custom_id' in c && c.custom_id === customId) return c as StoredComponent;
+      if (typeof c === 'object' && c !== null && 'custom_id' in c && c.custom_id === customId) return c;
     }
   }
   return null;

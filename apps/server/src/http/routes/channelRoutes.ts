@@ -14,7 +14,6 @@ import {
   ReactionsQuery,
   ReorderChannelsBody,
 } from '@concord/protocol';
-import { DomainError } from '../../domain/DomainError.ts';
 import { parseBody } from '../HttpServer.ts';
 import { MESSAGE_SEND_RULE, created, done, type AuthedContext, type RouteDef } from '../Route.ts';
 import { PendingUploads } from '../uploads.ts';
@@ -164,7 +163,7 @@ export function channelRoutes(s: Services): RouteDef[] {
       method: 'DELETE',
       path: '/channels/:channel_id/messages/:message_id/reactions/:emoji',
       auth: 'required',
-      handler: (c) => done(s.reactions.removeAll(c.user, cid(c), mid(c), c.params['emoji']!)),
+      handler: (c) => done(s.reactions.removeAll(c.user, cid(c), mid(c), c.params['emoji'])),
     },
     {
       method: 'DELETE',
@@ -190,7 +189,10 @@ export function channelRoutes(s: Services): RouteDef[] {
       path: '/channels/:channel_id/typing',
       auth: 'required',
       rule: { limit: 10, windowMs: 5000 },
-      handler: (c) => done(s.typing.start(c.user, cid(c))),
+      handler: (c) => {
+        s.typing.start(c.user, cid(c));
+        return undefined;
+      },
     },
   ];
 }
