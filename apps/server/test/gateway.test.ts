@@ -125,6 +125,46 @@ describe('RESUME', () => {
     gw.close();
   });
 
+  it('keeps a dropped session detached until RESUME, moves it to the newest socket, and ends it on a clean close', async () => {
+    const detachedGauge = async () => Number(/^concord_gateway_detached_sessions (\d+)$/m.exec(await (await fetch(`${t.server.url}/metrics`)).text())?.[1]);
+    const frames = (messages: unknown[]) => messages.map((m) => JSON.parse(String(m)) as { op: number; t: string | null; s: number | null; d: Record<string, unknown> | null });
+    const identified = rawSocket(t, 'v=9&encoding=json');
+    await once(identified.ws, 'open');
+    identified.ws.send(JSON.stringify({ op: 2, d: { token: alice.token, properties: {} } }));
+    await eventually(() => frames(identified.messages).some((f) => f.t === 'READY'), 'READY');
+    const ready = frames(identified.messages).find((f) => f.t === 'READY')!;
+    const sessionId = String(ready.d?.['session_id']);
+    const gauge0 = await detachedGauge();
+
+    identified.ws.terminate(); // no close frame: the server sees 1006, a drop
+    await eventually(() => t.server.gateway.sessions.get(sessionId)?.state.status === 'detached', 'the session detached');
+    expect(await detachedGauge()).toBe(gauge0 + 1);
+
+    const resume = async () => {
+      const next = rawSocket(t, 'v=9&encoding=json');
+      await once(next.ws, 'open');
+      next.ws.send(JSON.stringify({ op: 6, d: { token: alice.token, session_id: sessionId, seq: ready.s } }));
+      await eventually(() => frames(next.messages).some((f) => f.t === 'RESUMED'), 'RESUMED');
+      return next;
+    };
+    const first = await resume();
+    expect(t.server.gateway.sessions.get(sessionId)?.state.status).toBe('ready');
+    expect(await detachedGauge()).toBe(gauge0);
+
+    // A second RESUME while the first socket is still open takes the session over: the old socket
+    // is closed with 4009, and the session stays ready on the new one.
+    const second = await resume();
+    expect((await first.closed).code).toBe(GatewayCloseCode.SessionTimedOut);
+    expect(t.server.gateway.sessions.get(sessionId)?.state.status).toBe('ready');
+    expect(await detachedGauge()).toBe(gauge0);
+    second.ws.send(JSON.stringify({ op: 1, d: null }));
+    await eventually(() => frames(second.messages).some((f) => f.op === GatewayOpcode.HeartbeatAck), 'HEARTBEAT_ACK on the new socket');
+
+    second.ws.close(1000);
+    await eventually(() => !t.server.gateway.sessions.has(sessionId), 'the session ended');
+    expect(await detachedGauge()).toBe(gauge0);
+  });
+
   it('answers INVALID_SESSION for an unknown session id', async () => {
     const { ws, messages } = rawSocket(t, 'v=9&encoding=json');
     await once(ws, 'open');
