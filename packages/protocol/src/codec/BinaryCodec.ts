@@ -14,429 +14,30 @@
 //        string of 15-20 digits below 2^64, as a u64 (8 bytes instead of 17-20)
 //   0x07 array, varuint count + values                  0x08 object, varuint count + (key, value)
 //   0x40-0x7F small integer 0-63                        0x80-0xBF string of 0-63 UTF-8 bytes
+//   0x0A shaped object: u8 n, then the values of the first n fields of the shape its position
+//        expects (dispatchShapes.ts: the event's shape for d, a field's shape below it, the same
+//        shape for each element of an array), 0x09 standing for an absent field; fields after n
+//        are absent. Known keys cost no bytes.
+//   0x0B shaped object with extra keys: as 0x0A, then varuint count + (key, value) as in 0x08
 // Object keys: one byte < 0xFF indexes KEY_DICTIONARY, 0xFF is followed by varuint length + UTF-8.
-// Both tables are append-only: a new entry never changes the meaning of an existing frame.
+// All three tables (dictionary, events, shapes) are append-only: a new entry never changes the
+// meaning of an existing frame. A shaped tag where no shape is expected is a decode error.
 import { DISPATCH_EVENTS, type GatewayPayload } from '../gateway.ts';
+import { DecodeError, Reader, Writer, readValue, writeValue, type ShapeCodec } from './binaryPrimitives.ts';
 import type { DecodeResult, GatewayCodec } from './GatewayCodec.ts';
+import { EVENT_SHAPE_CODECS } from './shapeCodecs.generated.ts';
 import { jsonCodec as jsonCodecRef } from './JsonCodec.ts';
 
 export const BINARY_MAGIC = 0xc7;
-
-export const KEY_DICTIONARY = [
-  'id', 'type', 'name', 'content', 'channel_id', 'guild_id', 'author', 'username', 'discriminator',
-  'global_name', 'avatar', 'bot', 'timestamp', 'edited_timestamp', 'tts', 'mention_everyone',
-  'mentions', 'mention_roles', 'attachments', 'embeds', 'reactions', 'nonce', 'pinned', 'flags',
-  'message_reference', 'referenced_message', 'user', 'user_id', 'member', 'roles', 'nick',
-  'joined_at', 'deaf', 'mute', 'permissions', 'position', 'color', 'hoist', 'managed',
-  'mentionable', 'topic', 'nsfw', 'last_message_id', 'rate_limit_per_user', 'parent_id',
-  'permission_overwrites', 'allow', 'deny', 'bitrate', 'user_limit', 'recipients', 'owner_id',
-  'icon', 'description', 'channels', 'members', 'presences', 'status', 'activities', 'client_status',
-  'emoji', 'count', 'me', 'message_id', 'session_id', 'resume_gateway_url', 'guilds', 'private_channels',
-  'read_state', 'v', 'heartbeat_interval', 'token', 'properties', 'presence', 'since', 'afk',
-  'large', 'unavailable', 'member_count', 'premium_tier', 'features', 'mention_count',
-  'last_pinned_timestamp', 'ids', 'code', 'max_age', 'max_uses', 'uses', 'temporary', 'created_at',
-  'expires_at', 'inviter', 'url', 'title', 'value', 'inline', 'fields', 'footer', 'image', 'thumbnail',
-  'text', 'width', 'height', 'size', 'filename', 'content_type', 'proxy_url', 'application_id',
-  'webhook_id', 'components', 'data', 'options', 'intents', 'shard', 'seq', 'pending', 'public_flags',
-  'premium_since', 'communication_disabled_until', 'banner', 'accent_color', 'email', 'verified',
-  'mfa_enabled', 'locale', 'premium_type', 'entries', 'partial', 'version', 'application', 'state',
-  'details', 'party', 'assets', 'timestamps', 'start', 'end', 'large_image', 'large_text',
-  'small_image', 'small_text', 'buttons', 'self_mute', 'self_deaf', 'self_video', 'self_stream',
-  'suppress', 'request_to_speak_timestamp', 'endpoint', 'burst', 'me_burst', 'count_details',
-  'normal', 'emoji_id', 'emoji_name', 'last_message_pin_timestamp', 'chunk_index', 'chunk_count',
-  'not_found', 'query', 'limit', 'user_ids', 'd', 'op', 's', 't', 'owner', 'afk_channel_id',
-  'system_channel_id', 'verification_level', 'default_message_notifications', 'explicit_content_filter',
-  'mfa_level', 'unicode_emoji', 'tags', 'position_overwrites', 'video_quality_mode', 'rtc_region',
-  'interaction', 'interaction_metadata', 'custom_id', 'style', 'label', 'disabled', 'placeholder',
-  'min_values', 'max_values', 'resolved', 'locale', 'guild_locale', 'app_permissions', 'entitlements',
-] as const;
-
-const KEY_INDEX = new Map<string, number>();
-KEY_DICTIONARY.forEach((key, index) => {
-  if (!KEY_INDEX.has(key)) KEY_INDEX.set(key, index);
-});
-if (KEY_DICTIONARY.length > 255) throw new Error('KEY_DICTIONARY must fit in one byte below 0xFF');
+export { KEY_DICTIONARY } from './binaryPrimitives.ts';
 
 const EVENT_INDEX = new Map<string, number>(DISPATCH_EVENTS.map((name, index) => [name, index]));
-
-const MAX_DEPTH = 64;
-const MAX_COLLECTION = 1 << 20;
-const U64_LIMIT = 1n << 64n;
-const ZIGZAG_LIMIT = 2 ** 52;
-
-const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * Writes a canonical snowflake (15-20 digits, no leading zero, below 2^64) as tag 0x06 + u64 LE,
- * using two 32-bit limbs instead of BigInt (this runs for every id of every frame). Returns false,
- * writing nothing, when the string is not one.
- */
-function tryWriteSnowflake(w: Writer, s: string): boolean {
-  const n = s.length;
-  if (n < 15 || n > 20) return false;
-  let c = s.charCodeAt(0);
-  if (c < 49 || c > 57) return false;
-  let hi = 0;
-  let lo = c - 48;
-  for (let i = 1; i < n; i++) {
-    c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-    lo = lo * 10 + (c - 48); // < 2^36: exact
-    const carry = Math.floor(lo / 4294967296);
-    lo -= carry * 4294967296;
-    hi = hi * 10 + carry;
-    if (hi >= 4294967296) return false; // >= 2^64
-  }
-  w.ensure(9);
-  const buf = w.buf;
-  let p = w.pos;
-  buf[p++] = 0x06;
-  w.view.setUint32(p, lo, true);
-  w.view.setUint32(p + 4, hi, true);
-  w.pos = p + 8;
-  return true;
-}
-
-const SNOWFLAKE_CACHE_SIZE = 1024;
-const snowflakeCacheLo = new Uint32Array(SNOWFLAKE_CACHE_SIZE);
-const snowflakeCacheHi = new Uint32Array(SNOWFLAKE_CACHE_SIZE);
-const snowflakeCacheStr: (string | undefined)[] = new Array(SNOWFLAKE_CACHE_SIZE);
-
-/** The decimal string of the u64 made of two 32-bit limbs, in base-10^6 steps (all exact in doubles). */
-function u64ToDecimal(hi: number, lo: number): string {
-  if (hi === 0) return String(lo);
-  let out = '';
-  // (hi * 2^32 + lo) / 10^6 with hi < 2^32: remainder r < 10^6 keeps r * 2^32 < 2^53.
-  while (hi > 0) {
-    const qHi = Math.floor(hi / 1_000_000);
-    const rHi = hi - qHi * 1_000_000;
-    const mid = rHi * 4294967296 + lo;
-    const qLo = Math.floor(mid / 1_000_000);
-    const r = mid - qLo * 1_000_000;
-    hi = qHi + Math.floor(qLo / 4294967296);
-    lo = qLo % 4294967296;
-    out = String(r).padStart(6, '0') + out;
-  }
-  return String(lo) + out;
-}
-
-/** A growable output buffer; reused between frames by one encoder (encoding is synchronous). */
-class Writer {
-  buf = new Uint8Array(4096);
-  view = new DataView(this.buf.buffer);
-  pos = 0;
-
-  ensure(extra: number): void {
-    if (this.pos + extra <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + extra) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
-  }
-
-  u8(v: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = v;
-  }
-
-  varuint(v: number): void {
-    this.ensure(8);
-    while (v >= 0x80) {
-      this.buf[this.pos++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.pos++] = v;
-  }
-
-  /** Writes a UTF-8 string preceded by its length; `shortTag` >= 0 packs lengths below 64 into the tag. */
-  string(s: string, shortTag: number): void {
-    const len = s.length;
-    // Fast path: ASCII strings under 128 characters (keys, names, ids, timestamps, most chat lines)
-    // are copied byte by byte; TextEncoder's call overhead dominates at these sizes.
-    if (len < 128) {
-      const header = shortTag >= 0 && len >= 64 ? 2 : 1;
-      this.ensure(len + header);
-      const buf = this.buf;
-      const start = this.pos;
-      let p = start + header;
-      let i = 0;
-      for (; i < len; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[p++] = c;
-      }
-      if (i === len) {
-        if (shortTag < 0) buf[start] = len; // varuint, one byte below 128
-        else if (header === 1) buf[start] = shortTag + len;
-        else {
-          buf[start] = 0x05;
-          buf[start + 1] = len;
-        }
-        this.pos = p;
-        return;
-      }
-    }
-    const maxBytes = len * 3;
-    this.ensure(maxBytes + 9);
-    // Reserve the short form and move the bytes if the string turns out longer.
-    const start = this.pos;
-    const headerGuess = shortTag >= 0 ? (maxBytes < 64 ? 1 : 1 + varuintSize(maxBytes)) : varuintSize(maxBytes);
-    const { written } = textEncoder.encodeInto(s, this.buf.subarray(start + headerGuess));
-    const bytes = written ?? 0;
-    let header: number[];
-    if (shortTag >= 0 && bytes < 64) header = [shortTag + bytes];
-    else {
-      header = shortTag >= 0 ? [0x05] : [];
-      let v = bytes;
-      while (v >= 0x80) {
-        header.push((v % 0x80) | 0x80);
-        v = Math.floor(v / 0x80);
-      }
-      header.push(v);
-    }
-    if (header.length !== headerGuess) this.buf.copyWithin(start + header.length, start + headerGuess, start + headerGuess + bytes);
-    for (let i = 0; i < header.length; i++) this.buf[start + i] = header[i]!;
-    this.pos = start + header.length + bytes;
-  }
-
-  take(): Uint8Array {
-    return this.buf.slice(0, this.pos);
-  }
-}
-
-function varuintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    n++;
-  }
-  return n;
-}
-
-function writeValue(w: Writer, value: unknown, depth: number): void {
-  if (depth > MAX_DEPTH) throw new RangeError('value nested too deeply');
-  switch (typeof value) {
-    case 'string':
-      if (!tryWriteSnowflake(w, value)) w.string(value, 0x80);
-      return;
-    case 'number':
-      // Zigzag doubles the magnitude, so only |value| <= 2^52 stays a safe varuint that the
-      // decoder accepts; larger safe integers go as float64, which holds them exactly.
-      if (Number.isSafeInteger(value) && value < ZIGZAG_LIMIT && value >= -ZIGZAG_LIMIT) {
-        if (value >= 0 && value < 64) w.u8(0x40 + value);
-        else {
-          w.u8(0x03);
-          w.varuint(value >= 0 ? value * 2 : -value * 2 - 1);
-        }
-      } else if (Number.isFinite(value)) {
-        w.ensure(9);
-        w.buf[w.pos++] = 0x04;
-        w.view.setFloat64(w.pos, value, true);
-        w.pos += 8;
-      } else w.u8(0x00); // JSON turns NaN/Infinity into null too
-      return;
-    case 'boolean':
-      w.u8(value ? 0x02 : 0x01);
-      return;
-    case 'bigint':
-      w.string(value.toString(), 0x80);
-      return;
-    case 'object':
-      if (value === null) {
-        w.u8(0x00);
-        return;
-      }
-      if (Array.isArray(value)) {
-        w.u8(0x07);
-        w.varuint(value.length);
-        for (const item of value) writeValue(w, item === undefined ? null : item, depth + 1);
-        return;
-      }
-      {
-        const obj = value as Record<string, unknown>;
-        // One pass: reserve one byte for the count (objects rarely have >= 128 keys) and fix it up.
-        w.ensure(2);
-        w.buf[w.pos++] = 0x08;
-        const countAt = w.pos++;
-        let count = 0;
-        for (const key in obj) {
-          const v = obj[key];
-          if (v === undefined || typeof v === 'function') continue;
-          count++;
-          const index = KEY_INDEX.get(key);
-          if (index !== undefined) w.u8(index);
-          else {
-            w.u8(0xff);
-            w.string(key, -1);
-          }
-          writeValue(w, v, depth + 1);
-        }
-        if (count < 0x80) w.buf[countAt] = count;
-        else {
-          const extra = varuintSize(count) - 1;
-          w.ensure(extra);
-          w.buf.copyWithin(countAt + 1 + extra, countAt + 1, w.pos);
-          w.pos += extra;
-          let v = count;
-          let p = countAt;
-          while (v >= 0x80) {
-            w.buf[p++] = (v % 0x80) | 0x80;
-            v = Math.floor(v / 0x80);
-          }
-          w.buf[p] = v;
-        }
-      }
-      return;
-    default:
-      w.u8(0x00); // undefined, symbol, function: as JSON.stringify would drop/null them
-  }
-}
-
-class DecodeError extends Error {}
-
-class Reader {
-  pos = 0;
-  readonly view: DataView;
-  constructor(readonly buf: Uint8Array) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-
-  u8(): number {
-    if (this.pos >= this.buf.length) throw new DecodeError('unexpected end of frame');
-    return this.buf[this.pos++]!;
-  }
-
-  varuint(): number {
-    let result = 0;
-    let scale = 1;
-    for (let i = 0; i < 8; i++) {
-      const b = this.u8();
-      result += (b & 0x7f) * scale;
-      if ((b & 0x80) === 0) {
-        if (!Number.isSafeInteger(result)) throw new DecodeError('varuint out of range');
-        return result;
-      }
-      scale *= 0x80;
-    }
-    throw new DecodeError('varuint too long');
-  }
-
-  /** Advances over n bytes of a fixed-width value (read with `view` at pos - n), without allocating. */
-  skip(n: number): void {
-    if (n > this.buf.length - this.pos) throw new DecodeError('length exceeds frame');
-    this.pos += n;
-  }
-
-  bytes(n: number): Uint8Array {
-    if (n > this.buf.length - this.pos) throw new DecodeError('length exceeds frame');
-    const out = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-
-  utf8(n: number): string {
-    if (n < 64) {
-      if (n > this.buf.length - this.pos) throw new DecodeError('length exceeds frame');
-      const buf = this.buf;
-      const start = this.pos;
-      let ascii = true;
-      for (let i = start; i < start + n; i++) {
-        if (buf[i]! >= 0x80) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) {
-        this.pos = start + n;
-        if (n <= 16) {
-          // Building tiny strings char by char beats fromCharCode.apply's argument spreading.
-          let out = '';
-          for (let i = start; i < start + n; i++) out += String.fromCharCode(buf[i]!);
-          return out;
-        }
-        return String.fromCharCode.apply(null, buf.subarray(start, start + n) as unknown as number[]);
-      }
-    }
-    try {
-      return textDecoder.decode(this.bytes(n));
-    } catch (e) {
-      if (e instanceof DecodeError) throw e;
-      throw new DecodeError('invalid UTF-8');
-    }
-  }
-}
-
-function readValue(r: Reader, depth: number): unknown {
-  if (depth > MAX_DEPTH) throw new DecodeError('value nested too deeply');
-  const tag = r.u8();
-  if (tag >= 0x80 && tag <= 0xbf) return r.utf8(tag - 0x80);
-  if (tag >= 0x40 && tag <= 0x7f) return tag - 0x40;
-  switch (tag) {
-    case 0x00:
-      return null;
-    case 0x01:
-      return false;
-    case 0x02:
-      return true;
-    case 0x03: {
-      const z = r.varuint();
-      return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-    }
-    case 0x04: {
-      r.skip(8);
-      const v = r.view.getFloat64(r.pos - 8, true);
-      if (!Number.isFinite(v)) throw new DecodeError('non-finite float');
-      return v;
-    }
-    case 0x05:
-      return r.utf8(r.varuint());
-    case 0x06: {
-      r.skip(8);
-      const lo = r.view.getUint32(r.pos - 8, true);
-      const hi = r.view.getUint32(r.pos - 4, true);
-      // The same ids recur in every frame (authors, channels, guilds): a small direct-mapped cache
-      // of their decimal strings saves most conversions.
-      const slot = lo & (SNOWFLAKE_CACHE_SIZE - 1);
-      const cached = snowflakeCacheStr[slot];
-      if (cached !== undefined && snowflakeCacheLo[slot] === lo && snowflakeCacheHi[slot] === hi) return cached;
-      const str = u64ToDecimal(hi, lo);
-      snowflakeCacheLo[slot] = lo;
-      snowflakeCacheHi[slot] = hi;
-      snowflakeCacheStr[slot] = str;
-      return str;
-    }
-    case 0x07: {
-      const count = r.varuint();
-      if (count > MAX_COLLECTION || count > r.buf.length - r.pos) throw new DecodeError('array length exceeds frame');
-      const out: unknown[] = new Array(count);
-      for (let i = 0; i < count; i++) out[i] = readValue(r, depth + 1);
-      return out;
-    }
-    case 0x08: {
-      const count = r.varuint();
-      if (count > MAX_COLLECTION || count * 2 > r.buf.length - r.pos) throw new DecodeError('object size exceeds frame');
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < count; i++) {
-        const k = r.u8();
-        let key: string;
-        if (k === 0xff) key = r.utf8(r.varuint());
-        else {
-          const known = KEY_DICTIONARY[k];
-          if (known === undefined) throw new DecodeError(`unknown key index ${k}`);
-          key = known;
-        }
-        if (key === '__proto__') throw new DecodeError('forbidden key');
-        out[key] = readValue(r, depth + 1);
-      }
-      return out;
-    }
-    default:
-      throw new DecodeError(`unknown value tag 0x${tag.toString(16)}`);
-  }
-}
+/** Compiled shapes by event index (and by name, for frames that spell the event out). */
+const SHAPE_BY_INDEX: (ShapeCodec | null)[] = DISPATCH_EVENTS.map((name) => EVENT_SHAPE_CODECS[name] ?? null);
+const SHAPE_BY_NAME = new Map<string, ShapeCodec>(DISPATCH_EVENTS.flatMap((name) => {
+  const shape = EVENT_SHAPE_CODECS[name];
+  return shape ? [[name, shape] as const] : [];
+}));
 
 export class BinaryCodec implements GatewayCodec {
   readonly encoding = 'bin' as const;
@@ -445,7 +46,8 @@ export class BinaryCodec implements GatewayCodec {
 
   encode(payload: GatewayPayload): Uint8Array {
     const w = this.writer;
-    w.pos = 0;
+    // A frame abandoned by a throw (too deep) is simply overwritten: begin() starts at pos.
+    w.begin();
     w.u8(BINARY_MAGIC);
     w.u8(payload.op);
     const eventIndex = payload.t === null ? undefined : EVENT_INDEX.get(payload.t);
@@ -456,14 +58,11 @@ export class BinaryCodec implements GatewayCodec {
       if (eventIndex !== undefined) w.u8(eventIndex);
       else w.string(payload.t, -1);
     }
-    writeValue(w, payload.d, 0);
-    // Large buffers grown for one big READY are released rather than kept per encoder.
-    const out = w.take();
-    if (w.buf.length > 1 << 20) {
-      w.buf = new Uint8Array(4096);
-      w.view = new DataView(w.buf.buffer);
-    }
-    return out;
+    const shape = eventIndex === undefined ? undefined : SHAPE_BY_INDEX[eventIndex];
+    const d = payload.d;
+    if (shape && typeof d === 'object' && d !== null && !Array.isArray(d)) shape.encode(w, d as Record<string, unknown>, 0);
+    else writeValue(w, d, 0);
+    return w.take();
   }
 
   decode(data: Uint8Array | ArrayBuffer | string): DecodeResult {
@@ -476,16 +75,20 @@ export class BinaryCodec implements GatewayCodec {
       if (flags > 7) return { ok: false, error: 'unknown flags' };
       const s = flags & 1 ? r.varuint() : null;
       let t: string | null = null;
+      let shape: ShapeCodec | null = null;
       if (flags & 2) {
-        if (flags & 4) t = r.utf8(r.varuint());
-        else {
+        if (flags & 4) {
+          t = r.utf8(r.varuint());
+          shape = SHAPE_BY_NAME.get(t) ?? null;
+        } else {
           const index = r.u8();
           const name = DISPATCH_EVENTS[index];
           if (name === undefined) return { ok: false, error: `unknown event index ${index}` };
           t = name;
+          shape = SHAPE_BY_INDEX[index] ?? null;
         }
       }
-      const d = readValue(r, 0);
+      const d = readValue(r, 0, shape);
       if (r.pos !== r.buf.length) return { ok: false, error: 'trailing bytes after frame' };
       return { ok: true, payload: { op, d, s, t } };
     } catch (e) {

@@ -6,6 +6,9 @@ import { DISPATCH_EVENTS, GatewayOpcode, type GatewayPayload } from '../gateway.
 import { BINARY_MAGIC, BinaryCodec, KEY_DICTIONARY, binaryCodec, codecFor } from './BinaryCodec.ts';
 import type { DecodeResult } from './GatewayCodec.ts';
 import { JsonCodec, jsonCodec } from './JsonCodec.ts';
+import fs from 'node:fs';
+import { EVENT_SHAPES, type ObjectShape } from './dispatchShapes.ts';
+import { GENERATED_FILE, generateShapeCodecsSource } from './generateShapeCodecs.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: shaped field for field like Discord's gateway payloads.
@@ -723,4 +726,101 @@ describe('snowflake limbs', () => {
       }
     },
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Shaped encoding: known keys by position, generated from dispatchShapes.ts.
+
+const SHAPED_EVENTS = DISPATCH_EVENTS.filter((t) => EVENT_SHAPES[t] !== undefined);
+
+/** An object in `shape` with a random subset of its fields (values: any JSON, null included) and random extra keys. */
+function shapedValue(shape: ObjectShape, depth = 0): fc.Arbitrary<Record<string, unknown>> {
+  const fields: Record<string, fc.Arbitrary<unknown>> = {};
+  shape.keys.forEach((key, i) => {
+    const sub = shape.nested[i];
+    fields[key] = sub && depth < 3 ? fc.oneof(shapedValue(sub, depth + 1), fc.array(shapedValue(sub, depth + 1), { maxLength: 3 }), anyJson) : anyJson;
+  });
+  // No own "constructor" key here: toStrictEqual compares `constructor` properties by identity (other tests cover that key).
+  const extraKey = fc.oneof(fc.constantFrom('extra', 'x-custom', ...KEY_DICTIONARY.slice(0, 20)), fc.string({ maxLength: 8 })).filter((k) => k !== 'constructor' && k !== '__proto__');
+  const extras = fc.dictionary(extraKey, anyJson, { maxKeys: 3 });
+  return fc.tuple(fc.record(fields, { requiredKeys: [] }), extras, fc.subarray([...shape.keys])).map(([known, extra, undefinedKeys]) => {
+    const out: Record<string, unknown> = { ...extra, ...known };
+    for (const key of undefinedKeys) if (!(key in known)) out[key] = undefined;
+    return out;
+  });
+}
+
+describe('shaped binary encoding', () => {
+  it('has shapeCodecs.generated.ts up to date with dispatchShapes.ts (regenerate with generateShapeCodecs.ts)', () => {
+    expect(fs.readFileSync(GENERATED_FILE, 'utf8')).toBe(generateShapeCodecsSource());
+  });
+
+  it.each(SHAPED_EVENTS)('round-trips %s exactly: present, null, missing, undefined and extra keys', (t) => {
+    const shape = EVENT_SHAPES[t]!;
+    fc.assert(
+      fc.property(shapedValue(shape), (d) => {
+        fc.pre(!hasProtoKey(d) && !JSON.stringify(d).includes('"constructor"'));
+        const payload: GatewayPayload = { op: 0, d, s: 5, t };
+        // toStrictEqual tells missing from undefined: undefined fields are dropped, as JSON drops them.
+        expect(binaryRoundTrip(payload)).toStrictEqual(overJson(payload));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps a string that starts with U+FEFF (a byte order mark) intact, in shaped and generic objects', () => {
+    const payload: GatewayPayload = { op: 0, t: 'MESSAGE_CREATE', s: 1, d: { content: '\uFEFFhello', extra: { note: '\uFEFF🙂' } } };
+    expect(binaryRoundTrip(payload)).toStrictEqual(payload);
+  });
+
+  it('writes PRESENCE_UPDATE with its keys by position: no key bytes, absent tail fields left out', () => {
+    const frame = binaryCodec.encode({ op: 0, t: 'PRESENCE_UPDATE', s: 3, d: { user: { id: '80351110224678912' }, status: 'online' } });
+    const index = DISPATCH_EVENTS.indexOf('PRESENCE_UPDATE');
+    // magic, op 0, flags (s, t), s = 3, event index, shaped (2 fields), user shaped (1 field), snowflake, 'online'
+    const snowflake = [...new Uint8Array(new BigUint64Array([80351110224678912n]).buffer)];
+    expect([...frame]).toEqual([BINARY_MAGIC, 0, 3, 3, index, 0x0a, 2, 0x0a, 1, 0x06, ...snowflake, 0x80 + 6, ...new TextEncoder().encode('online')]);
+  });
+
+  it('keeps the frames of the shaped events no larger than the dictionary encoding of the same value', () => {
+    for (const payload of [MESSAGE_CREATE, READY]) {
+      const shaped = binaryCodec.encode(payload);
+      const generic = binaryCodec.encode({ ...payload, t: 'NOT_A_SHAPED_EVENT' });
+      expect(shaped.length).toBeLessThan(generic.length - 'NOT_A_SHAPED_EVENT'.length);
+    }
+  });
+
+  it('rejects a shaped object where no shape is expected, one with more fields than its shape, and an absent marker outside one', () => {
+    expectRejected(binaryCodec.decode(Uint8Array.from([BINARY_MAGIC, 0, 0, 0x0a, 0])));
+    expectRejected(binaryCodec.decode(Uint8Array.from([BINARY_MAGIC, 0, 2, DISPATCH_EVENTS.indexOf('RESUMED'), 0x0a, 0])));
+    expectRejected(binaryCodec.decode(Uint8Array.from([BINARY_MAGIC, 0, 2, DISPATCH_EVENTS.indexOf('PRESENCE_UPDATE'), 0x0a, 6, 0, 0, 0, 0, 0, 0])));
+    expectRejected(binaryCodec.decode(Uint8Array.from([BINARY_MAGIC, 0, 2, DISPATCH_EVENTS.indexOf('PRESENCE_UPDATE'), 0x08, 1, 0, 0x09])));
+    expectRejected(binaryCodec.decode(Uint8Array.from([BINARY_MAGIC, 0, 0, 0x09])));
+  });
+
+  it('never throws on random bytes after a shaped event header, and what it accepts re-encodes to the same payload', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...SHAPED_EVENTS), fc.integer({ min: 0, max: 40 }), fc.boolean(), fc.uint8Array({ maxLength: 512 }), (t, count, extras, body) => {
+        const frame = Uint8Array.from([BINARY_MAGIC, 0, 2, DISPATCH_EVENTS.indexOf(t), extras ? 0x0b : 0x0a, count, ...body]);
+        const result = decodeSafely(() => binaryCodec.decode(frame));
+        if (result.ok) expect(binaryRoundTrip(result.payload)).toEqual(result.payload);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('never throws on mutated or truncated frames of every shaped event', () => {
+    const frames = SHAPED_EVENTS.map((t) => binaryCodec.encode({ op: 0, t, s: 9, d: fc.sample(shapedValue(EVENT_SHAPES[t]!), { numRuns: 1, seed: 42 })[0] }));
+    fc.assert(
+      fc.property(fc.constantFrom(...frames), fc.array(mutation, { minLength: 1, maxLength: 4 }), (frame, mutations) => {
+        const result = decodeSafely(() => binaryCodec.decode(mutate(frame, mutations)));
+        if (result.ok) expect(binaryRoundTrip(result.payload)).toEqual(result.payload);
+      }),
+      { numRuns: 800 },
+    );
+    // Every prefix is rejected (sampled 500 per frame for large ones, to keep the suite fast).
+    for (const frame of frames) {
+      const step = Math.max(1, Math.floor(frame.length / 500));
+      for (let length = 0; length < frame.length; length += step) expectRejected(binaryCodec.decode(frame.subarray(0, length)));
+    }
+  });
 });
