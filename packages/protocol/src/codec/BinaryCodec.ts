@@ -14,6 +14,7 @@
 //        string of 15-20 digits below 2^64, as a u64 (8 bytes instead of 17-20)
 //   0x07 array, varuint count + values                  0x08 object, varuint count + (key, value)
 //   0x40-0x7F small integer 0-63                        0x80-0xBF string of 0-63 UTF-8 bytes
+//   0x10-0x3F string of 0-47 Latin-1 bytes (one byte per character; the encoder's choice for ASCII)
 //   0x0A shaped object: u8 n, then the values of the first n fields of the shape its position
 //        expects (dispatchShapes.ts: the event's shape for d, a field's shape below it, the same
 //        shape for each element of an array), 0x09 standing for an absent field; fields after n

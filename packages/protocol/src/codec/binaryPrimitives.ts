@@ -5,6 +5,8 @@
 export const TAG_ABSENT = 0x09;
 export const TAG_SHAPED = 0x0a;
 export const TAG_SHAPED_EXTRAS = 0x0b;
+/** 0x10-0x3F: a string of 0-47 Latin-1 bytes (the encoder uses it for short ASCII values). */
+const TAG_LATIN1 = 0x10;
 
 /**
  * One shape's compiled encoder and decoder (generated from dispatchShapes.ts). `encode` writes an
@@ -192,17 +194,19 @@ export class Writer {
     this.buf[this.pos++] = v;
   }
 
-  /** Writes a UTF-8 string preceded by its length; `shortTag` >= 0 packs lengths below 64 into the tag. */
+  /**
+   * Writes a UTF-8 string preceded by its length; `shortTag` >= 0 packs lengths below 64 into the
+   * tag, and an ASCII value under 48 characters goes as 0x10 + length (Latin-1: the decoder needs no UTF-8 check).
+   */
   string(s: string, shortTag: number): void {
     const len = s.length;
     // Fast path: ASCII strings under 48 characters (keys, names, ids, timestamps, most chat lines)
     // are copied byte by byte; TextEncoder's call overhead dominates at these sizes.
     if (len < 48) {
-      const header = shortTag >= 0 && len >= 64 ? 2 : 1;
-      this.ensure(len + header);
+      this.ensure(len + 1);
       const buf = this.buf;
       const start = this.pos;
-      let p = start + header;
+      let p = start + 1;
       let i = 0;
       for (; i < len; i++) {
         const c = s.charCodeAt(i);
@@ -210,12 +214,7 @@ export class Writer {
         buf[p++] = c;
       }
       if (i === len) {
-        if (shortTag < 0) buf[start] = len; // varuint, one byte below 128
-        else if (header === 1) buf[start] = shortTag + len;
-        else {
-          buf[start] = 0x05;
-          buf[start + 1] = len;
-        }
+        buf[start] = shortTag < 0 ? len : TAG_LATIN1 + len; // a key's varuint length is one byte below 128
         this.pos = p;
         return;
       }
@@ -392,6 +391,20 @@ export class Reader {
     return out;
   }
 
+  /** n bytes as Latin-1 code points: every byte sequence is a valid string, nothing to check. */
+  latin1(n: number): string {
+    const buf = this.buf;
+    const start = this.pos;
+    if (n > buf.length - start) throw new DecodeError('length exceeds frame');
+    const end = start + n;
+    this.pos = end;
+    if (latin1Slice !== null) return latin1Slice.call(buf, start, end);
+    if (n > 16) return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+    let out = '';
+    for (let i = start; i < end; i++) out += String.fromCharCode(buf[i]!);
+    return out;
+  }
+
   utf8(n: number): string {
     if (n > this.buf.length - this.pos) throw new DecodeError('length exceeds frame');
     const buf = this.buf;
@@ -472,9 +485,10 @@ function readSnowflake(r: Reader): string {
  * into the generated decoders), the rest through readTagged.
  */
 export function readField(r: Reader, tag: number, depth: number, shape: ShapeCodec | null): unknown {
-  if (tag >= 0x80) {
+  if (tag >= 0x40) {
+    if (tag < 0x80) return tag - 0x40;
     if (tag < 0xc0) return r.utf8(tag - 0x80);
-  } else if (tag >= 0x40) return tag - 0x40;
+  } else if (tag >= TAG_LATIN1) return r.latin1(tag - TAG_LATIN1);
   else if (tag === 0x06) return readSnowflake(r);
   else if (tag === 0x00) return null;
   else if (tag === 0x01) return false;
@@ -494,6 +508,7 @@ export function writeField(w: Writer, v: unknown, depth: number): void {
 
 export function readTagged(r: Reader, tag: number, depth: number, shape: ShapeCodec | null): unknown {
   if (tag >= 0x80 && tag <= 0xbf) return r.utf8(tag - 0x80);
+  if (tag >= TAG_LATIN1 && tag < 0x40) return r.latin1(tag - TAG_LATIN1);
   if (tag >= 0x40 && tag <= 0x7f) return tag - 0x40;
   switch (tag) {
     case 0x00:

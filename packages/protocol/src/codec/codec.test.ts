@@ -773,12 +773,18 @@ describe('shaped binary encoding', () => {
     expect(binaryRoundTrip(payload)).toStrictEqual(payload);
   });
 
+  it('reads a 0x10-0x3F string as Latin-1: any byte is a character, so there is nothing to reject', () => {
+    const frame = Uint8Array.from([BINARY_MAGIC, 0, 0, 0x08, 1, KEY_DICTIONARY.indexOf('name'), 0x13, 0x41, 0xe9, 0x80]);
+    expect(expectOk(binaryCodec.decode(frame)).d).toEqual({ name: 'A\u00e9\u0080' });
+    expectRejected(binaryCodec.decode(frame.subarray(0, frame.length - 1)));
+  });
+
   it('writes PRESENCE_UPDATE with its keys by position: no key bytes, absent tail fields left out', () => {
     const frame = binaryCodec.encode({ op: 0, t: 'PRESENCE_UPDATE', s: 3, d: { user: { id: '80351110224678912' }, status: 'online' } });
     const index = DISPATCH_EVENTS.indexOf('PRESENCE_UPDATE');
-    // magic, op 0, flags (s, t), s = 3, event index, shaped (2 fields), user shaped (1 field), snowflake, 'online'
+    // magic, op 0, flags (s, t), s = 3, event index, shaped (2 fields), user shaped (1 field), snowflake, 'online' (short ASCII)
     const snowflake = [...new Uint8Array(new BigUint64Array([80351110224678912n]).buffer)];
-    expect([...frame]).toEqual([BINARY_MAGIC, 0, 3, 3, index, 0x0a, 2, 0x0a, 1, 0x06, ...snowflake, 0x80 + 6, ...new TextEncoder().encode('online')]);
+    expect([...frame]).toEqual([BINARY_MAGIC, 0, 3, 3, index, 0x0a, 2, 0x0a, 1, 0x06, ...snowflake, 0x10 + 6, ...new TextEncoder().encode('online')]);
   });
 
   it('keeps the frames of the shaped events no larger than the dictionary encoding of the same value', () => {
