@@ -86,16 +86,17 @@ function tryWriteSnowflake(w: Writer, s: string): boolean {
     if (c < 0 || c > 9) return false;
     b = b * 10 + c;
   }
-  // a * 10^9 + b in 32-bit limbs, with every intermediate below 2^53.
-  const aLo = a % 65536;
-  const aHi = (a - aLo) / 65536;
-  const x = aLo * 1e9 + b;
+  // a * 10^9 + b in 32-bit limbs, with every intermediate below 2^53. Math.floor, not %: V8
+  // compiles % on doubles to a call to fmod, several times slower.
+  const aHi = Math.floor(a / 65536);
+  const x = (a - aHi * 65536) * 1e9 + b;
   const y = aHi * 1e9; // counts units of 2^16
-  const yLo = y % 65536;
-  const xLo = x % 4294967296;
-  const loSum = xLo + yLo * 65536;
-  const lo = loSum % 4294967296;
-  const hi = (x - xLo) / 4294967296 + (y - yLo) / 65536 + (loSum - lo) / 4294967296;
+  const yHi = Math.floor(y / 65536);
+  const xHi = Math.floor(x / 4294967296);
+  const loSum = x - xHi * 4294967296 + (y - yHi * 65536) * 65536;
+  const carry = loSum >= 4294967296 ? 1 : 0;
+  const lo = loSum - carry * 4294967296;
+  const hi = xHi + yHi + carry;
   if (hi >= 4294967296) return false; // >= 2^64
   w.ensure(9);
   const buf = w.buf;
