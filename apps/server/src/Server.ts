@@ -169,8 +169,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   app.get(
     '/attachments/:sha/:name',
     guard.http('attachments', async (r, req) => {
-      const file = attachments.locate(req.getParameter(0) ?? '');
-      const name = safeDecodeURIComponent(req.getParameter(1) ?? '') ?? 'file';
+      const file = attachments.locate(req.getParameter(0));
+      const name = safeDecodeURIComponent(req.getParameter(1)) ?? 'file';
       const type = contentTypeFor(name);
       await serveFile(r, file, {
         'content-type': type,

@@ -146,7 +146,7 @@ export class ApplicationService {
   }
 
   /** PATCH /applications/:id (owner) or /applications/@me (the bot itself). */
-  async modify(actor: UserRecord, applicationId: string | '@me', patch: ApplicationPatch): Promise<APIApplication> {
+  async modify(actor: UserRecord, applicationId: string, patch: ApplicationPatch): Promise<APIApplication> {
     const app = applicationId === '@me' ? this.byBot.get(actor.id) : this.owned(actor, applicationId);
     if (!app) throw new DomainError('UnknownApplication');
     const next: ApplicationRecord = { ...app };

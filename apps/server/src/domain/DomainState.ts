@@ -6,7 +6,6 @@ import {
   computeBasePermissions,
   computeChannelPermissions,
   type PermissionContext,
-  type PermissionRole,
 } from '@concord/protocol';
 import type { MetadataSnapshot } from '../store/MetadataStore.ts';
 import type { BanRecord, ChannelRecord, FollowRecord, GuildRecord, MemberRecord, RelationshipRecord, RoleRecord, UserRecord } from '../store/records.ts';
@@ -29,7 +28,7 @@ export class GuildState {
     return {
       guildId: this.guild.id,
       ownerId: this.guild.owner_id,
-      roles: this.roles as ReadonlyMap<string, PermissionRole>,
+      roles: this.roles,
       userId,
       memberRoleIds: member?.roles ?? [],
       timedOut: until !== null && until > nowMs,
@@ -133,7 +132,7 @@ export class DomainState {
 
   setRelationship(r: RelationshipRecord): void {
     let mine = this.relationships.get(r.user_id);
-    if (!mine) this.relationships.set(r.user_id, (mine = new Map()));
+    if (!mine) this.relationships.set(r.user_id, (mine = new Map<string, RelationshipRecord>()));
     mine.set(r.target_id, r);
   }
 

@@ -11,13 +11,30 @@ function isWordChar(cp: number): boolean {
   return WORD_CHAR.test(String.fromCodePoint(cp));
 }
 
+/** Whether `s` is exactly one code point (a surrogate pair counts as one). */
+function isOneCodePoint(s: string): boolean {
+  const first = s.codePointAt(0);
+  return first !== undefined && s.length === (first > 0xffff ? 2 : 1);
+}
+
 /** Simple case folding to one code point, so folded text keeps the original's code point positions. */
 function fold(cp: number): number {
   if (cp < 128) return cp >= 65 && cp <= 90 ? cp + 32 : cp;
   const s = String.fromCodePoint(cp);
   const upper = s.toUpperCase();
-  const lower = ([...upper].length === 1 ? upper : s).toLowerCase();
-  return [...lower].length === 1 ? lower.codePointAt(0)! : cp;
+  const lower = (isOneCodePoint(upper) ? upper : s).toLowerCase();
+  return isOneCodePoint(lower) ? lower.codePointAt(0)! : cp;
+}
+
+/** The code points of `s` (keywords and text are matched code point by code point, not by grapheme). */
+function codePoints(s: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; ) {
+    const cp = s.codePointAt(i)!;
+    out.push(cp);
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return out;
 }
 
 interface Keyword {
@@ -67,7 +84,7 @@ function scan(text: string): ScannedText {
 }
 
 export class KeywordMatcher {
-  private readonly next: Map<number, number>[] = [new Map()];
+  private readonly next: Map<number, number>[] = [new Map<number, number>()];
   private readonly fail: number[] = [0];
   /** Keywords ending exactly at this node. */
   private readonly own: number[][] = [[]];
@@ -80,14 +97,14 @@ export class KeywordMatcher {
       const anyPrefix = source.startsWith('*');
       const anySuffix = source.length > 1 && source.endsWith('*');
       const core = source.slice(anyPrefix ? 1 : 0, anySuffix ? -1 : undefined);
-      const cps = [...core].map((c) => fold(c.codePointAt(0)!));
+      const cps = codePoints(core).map(fold);
       if (cps.length === 0) continue; // `*` alone names nothing to match
       let node = 0;
       for (const cp of cps) {
         let child = this.next[node]!.get(cp);
         if (child === undefined) {
           child = this.next.length;
-          this.next.push(new Map());
+          this.next.push(new Map<number, number>());
           this.fail.push(0);
           this.own.push([]);
           this.outLink.push(-1);
@@ -116,7 +133,7 @@ export class KeywordMatcher {
         while (f !== 0 && !this.next[f]!.has(cp)) f = this.fail[f]!;
         const target = this.next[f]!.get(cp);
         this.fail[child] = target !== undefined && target !== child ? target : 0;
-        const fc = this.fail[child]!;
+        const fc = this.fail[child];
         this.outLink[child] = this.own[fc]!.length > 0 ? fc : this.outLink[fc]!;
         queue.push(child);
       }
@@ -167,14 +184,14 @@ export class KeywordMatcher {
   /** UTF-16 coverage of every occurrence (for allow lists): covered(a, b) says whether [a, b) overlaps one. */
   coverage(text: string): (start: number, end: number) => boolean {
     const marks = new Int32Array(text.length + 1);
-    let any = false;
+    let hits = 0;
     this.find(text, (hit) => {
       marks[hit.start]! += 1;
       marks[hit.end]! -= 1;
-      any = true;
+      hits++;
       return false;
     });
-    if (!any) return () => false;
+    if (hits === 0) return () => false;
     // prefix[i] = how many positions below i are covered
     const prefix = new Int32Array(text.length + 1);
     let depth = 0;

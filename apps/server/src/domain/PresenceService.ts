@@ -33,7 +33,7 @@ export class PresenceService {
 
   setSession(userId: string, sessionId: string, presence: SessionPresence): void {
     let map = this.sessions.get(userId);
-    if (!map) this.sessions.set(userId, (map = new Map()));
+    if (!map) this.sessions.set(userId, (map = new Map<string, SessionPresence>()));
     map.set(sessionId, presence);
     this.recompute(userId);
   }

@@ -146,7 +146,7 @@ export class IdentifyHandler {
 }
 
 /** Which presence client a session counts as, from IDENTIFY's properties (Discord's $os/$browser too). */
-export function clientKind(props: Record<string, unknown>, bot: boolean): ClientKind {
+export function clientKind(props: Readonly<Record<string, string | number | boolean | null>>, bot: boolean): ClientKind {
   const os = String(props['os'] ?? props['$os'] ?? '').toLowerCase();
   const browser = String(props['browser'] ?? props['$browser'] ?? '').toLowerCase();
   if (os === 'android' || os === 'ios') return 'mobile';

@@ -23,7 +23,7 @@ export class ReplayBuffer {
     private readonly capacity: number,
     private readonly maxAgeMs: number,
   ) {
-    this.events = new Array(capacity);
+    this.events = new Array<BufferedEvent | undefined>(capacity);
   }
 
   push(event: BufferedEvent): void {

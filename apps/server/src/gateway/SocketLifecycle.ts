@@ -92,6 +92,7 @@ export class SocketLifecycle {
       res.cork(() => res.writeStatus('429 Too Many Requests').writeHeader('content-type', 'application/json').end('{"message":"You are being rate limited.","code":0}'));
       return false;
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- typed string, but uWS 20.30 returns undefined when the URL has no '?' (uWebSockets.js#1035)
     const query = new URLSearchParams(req.getQuery() ?? '');
     const host = req.getHeader('host');
     const key = req.getHeader('sec-websocket-key');

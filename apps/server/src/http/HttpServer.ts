@@ -106,7 +106,8 @@ export class HttpServer {
     // Everything from req must be read now: it is invalid after this function returns.
     const url = req.getUrl();
     const p: PendingRequest = {
-      method: (req.getCaseSensitiveMethod?.() ?? req.getMethod()).toUpperCase(),
+      method: req.getCaseSensitiveMethod().toUpperCase(),
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- typed string, but uWS 20.30 returns undefined when the URL has no '?' (uWebSockets.js#1035)
       query: req.getQuery() ?? '',
       authorization: req.getHeader('authorization'),
       contentType: req.getHeader('content-type'),
@@ -183,7 +184,7 @@ export class HttpServer {
       if (r.aborted) return;
       if (route.auth === 'required' && !user) throw new DomainError('HttpUnauthorized');
       // The peer address is read only when it is needed: anonymous requests (rate limits, login throttling).
-      if (!user && !p.ip && !r.aborted) p.ip = decoder.decode(r.res.getRemoteAddressAsText());
+      if (!user && !p.ip) p.ip = decoder.decode(r.res.getRemoteAddressAsText());
       if (this.options.rateLimits) {
         const identity = user?.id ?? p.ip;
         const bucket = route.bucket ?? `${route.method} ${route.path}`;

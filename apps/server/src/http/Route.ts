@@ -52,6 +52,7 @@ export const done = async (work: Promise<unknown>): Promise<undefined> => {
   return undefined;
 };
 
+/** What a handler returns: the JSON body, a Reply, or a promise of either (the server awaits it). */
 export type RouteResult = unknown;
 
 interface RouteBase {
@@ -68,13 +69,13 @@ export interface AuthedRoute extends RouteBase {
   auth: 'required';
   /** Runs after authentication and before the body is read; throws a DomainError to refuse. */
   beforeBody?: (ctx: AuthedPreBodyContext) => Promise<void> | void;
-  handler: (ctx: AuthedContext) => Promise<RouteResult> | RouteResult;
+  handler: (ctx: AuthedContext) => RouteResult;
 }
 
 export interface PublicRoute extends RouteBase {
   auth: 'none' | 'optional';
   beforeBody?: (ctx: PreBodyContext) => Promise<void> | void;
-  handler: (ctx: RequestContext) => Promise<RouteResult> | RouteResult;
+  handler: (ctx: RequestContext) => RouteResult;
 }
 
 export type RouteDef = AuthedRoute | PublicRoute;

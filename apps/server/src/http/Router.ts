@@ -50,14 +50,15 @@ export class Router<H> {
         return { kind: 'not_found' };
       }
     }
-    let allowed: string[] | null = null;
+    // Methods registered at a path that matched but not for this method (for 405's Allow header).
+    const allowed: string[] = [];
     // Literal segments win over params, but a literal branch without a handler for this method
     // falls back to the param branch (e.g. PUT .../@me vs DELETE .../:user_id).
     const walk = (node: Node<H>, i: number, params: Params): RouteMatch<H> | null => {
       if (i === segments.length) {
         const found = node.handlers.get(method) ?? (method === 'HEAD' ? node.handlers.get('GET') : undefined);
-        if (found) return { handler: found.handler, params: { ...params }, pattern: found.pattern };
-        if (node.handlers.size > 0) allowed ??= [...node.handlers.keys()];
+        if (found) return { handler: found.handler, params, pattern: found.pattern };
+        if (node.handlers.size > 0 && allowed.length === 0) allowed.push(...node.handlers.keys());
         return null;
       }
       const segment = segments[i]!;
@@ -67,16 +68,15 @@ export class Router<H> {
         if (m) return m;
       }
       if (node.param) {
-        params[node.param.name] = segment;
-        const m = walk(node.param.node, i + 1, params);
-        delete params[node.param.name];
+        // A new object per param branch, so a failed branch leaves nothing behind in the caller's params.
+        const m = walk(node.param.node, i + 1, { ...params, [node.param.name]: segment });
         if (m) return m;
       }
       return null;
     };
     const match = walk(this.root, 0, {});
     if (match) return { kind: 'found', match };
-    if (allowed) return { kind: 'method_not_allowed', allowed };
+    if (allowed.length > 0) return { kind: 'method_not_allowed', allowed };
     return { kind: 'not_found' };
   }
 }

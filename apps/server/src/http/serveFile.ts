@@ -40,23 +40,27 @@ function streamFile(r: ResponseState, file: string, size: number, headers: Recor
   let headersWritten = false;
   r.onAbort(() => stream.destroy());
 
-  /** Writes one chunk; returns whether the socket took all of it. */
-  const write = (chunk: Uint8Array): boolean => {
-    let ok = false;
-    let done = false;
+  /**
+   * Writes one chunk: 'more' when the socket took all of it and the response goes on, 'full' when
+   * the socket is full (the rest waits for onWritable), 'closed' when the response is finished or aborted.
+   */
+  const write = (chunk: Uint8Array): 'more' | 'full' | 'closed' => {
+    let result: [ok: boolean, done: boolean] = [false, false];
     res.cork(() => {
       if (!headersWritten) {
         headersWritten = true;
         res.writeStatus('200 OK');
         for (const [k, v] of Object.entries(headers)) res.writeHeader(k, v);
       }
-      [ok, done] = res.tryEnd(chunk, size);
+      result = res.tryEnd(chunk, size);
     });
+    const [ok, done] = result;
     if (done) {
       r.markDone();
       stream.destroy();
     }
-    return ok;
+    if (!r.writable) return 'closed';
+    return ok ? 'more' : 'full';
   };
 
   stream.on('data', (data) => {
@@ -66,14 +70,15 @@ function streamFile(r: ResponseState, file: string, size: number, headers: Recor
     }
     const chunk = typeof data === 'string' ? Buffer.from(data) : data;
     const startOffset = res.getWriteOffset();
-    if (write(chunk) || !r.writable) return;
+    if (write(chunk) !== 'full') return;
     // The socket is full: stop reading until uWS says it can take more, then send the rest of this chunk.
     stream.pause();
     res.onWritable((offset) => {
       if (!r.writable) return true;
-      const ok = write(chunk.subarray(offset - startOffset));
-      if (ok && r.writable) stream.resume();
-      return ok;
+      const status = write(chunk.subarray(offset - startOffset));
+      if (status === 'more') stream.resume();
+      // Anything but 'full' ends this wait (a closed response wants no more onWritable calls).
+      return status !== 'full';
     });
   });
   stream.on('error', () => {

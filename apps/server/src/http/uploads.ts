@@ -41,6 +41,7 @@ export class PendingUploads {
       }
       const slot = /\[(\d+)\]/.exec(part.name)?.[1] ?? String(index);
       const meta = described?.find((a) => String(a.id) === slot);
+      // eslint-disable-next-line no-control-regex -- control characters are what this strips from the stored file name
       const filename = (meta?.filename ?? part.filename ?? 'file').replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 255) || 'file';
       const type = contentTypeFor(filename);
       const size = type.startsWith('image/') ? imageSize(data) : null;

@@ -2,8 +2,8 @@
 import type { ApplicationStore } from '../ApplicationStore.ts';
 import type { ApplicationRecord, CommandDefinition, CommandRecord } from '../botRecords.ts';
 import type { SqliteDb } from './SqliteDatabase.ts';
+import { strOrNull, type Row } from './sqliteRow.ts';
 
-type Row = Record<string, unknown>;
 
 function commandFromRow(r: Row): CommandRecord {
   const data = JSON.parse(String(r['data'])) as CommandDefinition;
@@ -11,7 +11,7 @@ function commandFromRow(r: Row): CommandRecord {
     ...data,
     id: String(r['id']),
     application_id: String(r['application_id']),
-    guild_id: r['guild_id'] === null ? null : String(r['guild_id']),
+    guild_id: strOrNull(r['guild_id']),
     name: String(r['name']),
     type: Number(r['type']),
     version: String(r['version']),

@@ -3,15 +3,15 @@
 import type { MessageStore } from '../MessageStore.ts';
 import type { HistoryQuery, MessageRecord, ReactionSummary } from '../records.ts';
 import { WriteBatcher, type SqliteDb } from './SqliteDatabase.ts';
+import { strOrNull, type Row, type SqlValue } from './sqliteRow.ts';
 
-type Row = Record<string, unknown>;
 
 // Careful: the text alias `id` shadows the column in ORDER BY; queries order by `messages.id`.
 const COLUMNS = `CAST(id AS TEXT) AS id, CAST(channel_id AS TEXT) AS channel_id, guild_id, author_id, type, content, edited_at, tts,
   mention_everyone, mentions, mention_roles, attachments, embeds, components, pinned, pinned_at, flags, reference,
   webhook_id, application_id, nonce, author_override, interaction`;
 
-const parseJson = <T>(v: unknown, fallback: T): T => (v === null || v === undefined ? fallback : (JSON.parse(String(v)) as T));
+const parseJson = <T>(v: SqlValue | undefined, fallback: T): T => (v === null || v === undefined ? fallback : (JSON.parse(String(v)) as T));
 const jsonOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 const emptyToNull = (v: unknown[]): string | null => (v.length === 0 ? null : JSON.stringify(v));
 
@@ -19,7 +19,7 @@ function fromRow(r: Row): MessageRecord {
   return {
     id: String(r['id']),
     channel_id: String(r['channel_id']),
-    guild_id: r['guild_id'] === null ? null : String(r['guild_id']),
+    guild_id: strOrNull(r['guild_id']),
     author_id: String(r['author_id']),
     type: Number(r['type']),
     content: String(r['content']),
@@ -35,9 +35,9 @@ function fromRow(r: Row): MessageRecord {
     pinned_at: r['pinned_at'] === null ? null : Number(r['pinned_at']),
     flags: Number(r['flags']),
     reference: parseJson(r['reference'], null),
-    webhook_id: r['webhook_id'] === null ? null : String(r['webhook_id']),
-    application_id: r['application_id'] === null ? null : String(r['application_id']),
-    nonce: r['nonce'] === null ? null : String(r['nonce']),
+    webhook_id: strOrNull(r['webhook_id']),
+    application_id: strOrNull(r['application_id']),
+    nonce: strOrNull(r['nonce']),
     author_override: parseJson(r['author_override'], null),
     interaction: parseJson(r['interaction'], null),
   };

@@ -13,12 +13,11 @@ import type {
   UserRecord,
 } from '../records.ts';
 import { WriteBatcher, type SqliteDb } from './SqliteDatabase.ts';
+import { strOrNull, type Row, type SqlValue } from './sqliteRow.ts';
 
-type Row = Record<string, unknown>;
 
-const str = (v: unknown): string => String(v);
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const str = (v: SqlValue | undefined): string => String(v);
+const numOrNull = (v: SqlValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
 function userFromRow(r: Row): UserRecord {
   return {

@@ -3,9 +3,8 @@
 import type { AuditLogEntryRecord, AutoModRuleRecord } from '../botRecords.ts';
 import type { AuditLogQuery, ModerationStore } from '../ModerationStore.ts';
 import type { SqliteDb } from './SqliteDatabase.ts';
+import { strOrNull, type Row } from './sqliteRow.ts';
 
-type Row = Record<string, unknown>;
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 function entryFromRow(r: Row): AuditLogEntryRecord {
   return {

@@ -3,9 +3,8 @@
 import type { WebhookRecord } from '../botRecords.ts';
 import type { WebhookStore } from '../WebhookStore.ts';
 import type { SqliteDb } from './SqliteDatabase.ts';
+import { strOrNull, type Row } from './sqliteRow.ts';
 
-type Row = Record<string, unknown>;
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 function webhookFromRow(r: Row): WebhookRecord {
   return {
