@@ -38,8 +38,8 @@ describe('gateway sockets', () => {
       refused.on('open', () => resolve(101));
     });
     expect(status).toBe(429);
-    open[0]!.ws.close();
-    await open[0]!.closed;
+    open[0].ws.close();
+    await open[0].closed;
     await eventually(() => t.server.gateway.connectedCount === 2, 'the closed socket to be forgotten');
     const again = await helloSocket(t);
     again.ws.close();

@@ -143,13 +143,16 @@ function exchange(port: number, requestLines: string[]): Promise<string> {
       settle();
     });
     socket.on('error', reject);
-    socket.on('connect', async () => {
-      for (const line of requestLines) {
-        socket.write(`${line}\r\nHost: 127.0.0.1\r\n\r\n`);
-        await new Promise((r) => setTimeout(r, 100));
+    // One request, then the next 100 ms later, then wait for the server to go quiet.
+    const writeFrom = (i: number): void => {
+      if (i === requestLines.length) {
+        settle();
+        return;
       }
-      settle();
-    });
+      socket.write(`${requestLines[i]!}\r\nHost: 127.0.0.1\r\n\r\n`);
+      setTimeout(() => writeFrom(i + 1), 100);
+    };
+    socket.on('connect', () => writeFrom(0));
   });
 }
 

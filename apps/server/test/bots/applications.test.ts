@@ -153,13 +153,13 @@ describe('OAuth2 authorization', () => {
     const bot = await createBotApplication(alice, 'Greeter');
     const permissions = PermissionFlags.SEND_MESSAGES | PermissionFlags.VIEW_CHANNEL | PermissionFlags.KICK_MEMBERS;
     const query = new URLSearchParams({ client_id: bot.applicationId, scope: 'bot applications.commands', permissions: permissions.toString() });
-    const info = await bob.api.rest.get<any>(`/oauth2/authorize?${query}`);
+    const info = await bob.api.rest.get<any>(`/oauth2/authorize?${query.toString()}`);
     expect(info.application.id).toBe(bot.applicationId);
     expect(info.bot.id).toBe(bot.userId);
     expect(info.scopes).toEqual(['bot', 'applications.commands']);
     // Bob manages his own guild only, not Alice's.
     expect(info.guilds.map((g: { id: string }) => g.id)).toEqual([other.id]);
-    const denied = await restError(bob.api.rest.post(`/oauth2/authorize?${query}`, { authorize: true, guild_id: guild.id, permissions: permissions.toString() }));
+    const denied = await restError(bob.api.rest.post(`/oauth2/authorize?${query.toString()}`, { authorize: true, guild_id: guild.id, permissions: permissions.toString() }));
     expect([denied.status, denied.code]).toEqual([403, 50013]);
 
     await authorizeBot(alice, bot, guild.id, permissions);

@@ -16,6 +16,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it; afterAll runs anyway
   await browser?.close();
   await t.close();
 });

@@ -9,6 +9,7 @@ import { startServer } from '../../src/index.ts';
 // every addRoutes() call is recorded and passed through unchanged. Whatever Server.ts registers
 // is fuzzed, with no second copy of its composition here.
 const registered: RouteDef[] = [];
+// eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with each server as `this` below
 const addRoutes = HttpServer.prototype.addRoutes;
 HttpServer.prototype.addRoutes = function (this: HttpServer, routes: readonly RouteDef[]): void {
   registered.push(...routes);

@@ -40,6 +40,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it; afterAll runs anyway
   await target?.stop();
 });
 
@@ -77,12 +78,14 @@ async function runCase(url: string, c: GatewayCase): Promise<CaseResult> {
     wake();
   });
   ws.on('error', () => wake());
-  /** Waits until `done()` holds or the socket closes; false on timeout. */
-  const until = async (done: () => boolean, ms: number): Promise<boolean> => {
+  /** Waits until the socket closes or `done()` holds, and says which (or that `ms` ran out first). */
+  const until = async (done: () => boolean, ms: number): Promise<'closed' | 'done' | 'timeout'> => {
     const deadline = Date.now() + ms;
-    while (!done() && !closed) {
+    for (;;) {
+      if (closed) return 'closed';
+      if (done()) return 'done';
       const left = deadline - Date.now();
-      if (left <= 0) return false;
+      if (left <= 0) return 'timeout';
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         waiter = () => {
@@ -91,7 +94,6 @@ async function runCase(url: string, c: GatewayCase): Promise<CaseResult> {
         };
       });
     }
-    return true;
   };
   const send = (f: Frame) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(f.data, { binary: f.binary });
@@ -108,17 +110,17 @@ async function runCase(url: string, c: GatewayCase): Promise<CaseResult> {
   };
 
   // With compress=zlib-stream the HELLO cannot be decoded here: any first message counts.
-  if (!(await until(() => inbox.some((p) => p.op === GatewayOpcode.Hello) || (c.query.includes('compress') && received > 0), STEP_TIMEOUT_MS))) return result(`no HELLO in ${STEP_TIMEOUT_MS} ms`, false);
-  if (closed) return judgeClose('before HELLO');
+  const hello = await until(() => inbox.some((p) => p.op === GatewayOpcode.Hello) || (c.query.includes('compress') && received > 0), STEP_TIMEOUT_MS);
+  if (hello === 'timeout') return result(`no HELLO in ${STEP_TIMEOUT_MS} ms`, false);
+  if (hello === 'closed') return judgeClose('before HELLO');
   if (c.identify) {
     send(c.identify.frame);
     const answered = await until(() => inbox.some((p) => (p.op === 0 && p.t === 'READY') || p.op === GatewayOpcode.InvalidSession), STEP_TIMEOUT_MS);
-    if (closed) return judgeClose(`IDENTIFY as ${c.identify.as}`);
-    if (!answered) return result(`no READY, INVALID_SESSION or close ${STEP_TIMEOUT_MS} ms after IDENTIFY`, false);
+    if (answered === 'closed') return judgeClose(`IDENTIFY as ${c.identify.as}`);
+    if (answered === 'timeout') return result(`no READY, INVALID_SESSION or close ${STEP_TIMEOUT_MS} ms after IDENTIFY`, false);
   }
   for (const f of c.frames) send(f);
-  await until(() => false, QUIET_MS);
-  if (closed) return judgeClose('after the frames');
+  if ((await until(() => false, QUIET_MS)) === 'closed') return judgeClose('after the frames');
   return result('open (frames ignored)', true);
 }
 
@@ -142,13 +144,9 @@ describe('gateway fuzz', () => {
     const results: CaseResult[] = [];
     let next = 0;
     const started = performance.now();
-    let stoppedEarly = false;
     const worker = async () => {
       while (next < cases.length) {
-        if (performance.now() - started > BUDGET_MS) {
-          stoppedEarly = true;
-          return;
-        }
+        if (performance.now() - started > BUDGET_MS) return;
         const c = cases[next++]!;
         const r = await runCase(target.url, c);
         if (!target.alive) r.outcome = `server process died: ${target.deaths.at(-1) ?? ''} (${r.outcome})`;
@@ -157,6 +155,8 @@ describe('gateway fuzz', () => {
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    // A case never started only when a worker stopped at the budget.
+    const stoppedEarly = results.length < cases.length;
     const seconds = (performance.now() - started) / 1000;
 
     const outcomes = new Map<string, number>();

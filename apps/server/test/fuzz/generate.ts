@@ -61,13 +61,13 @@ const TRICKY = ['"', "'", '\\', '/', '%', '..', '\u0000', '\n', '\r', '\t', '\u2
 
 export function alnum(rng: Rng, length: number): string {
   let s = '';
-  for (let i = 0; i < length; i++) s += ALNUM[rng.int(ALNUM.length)];
+  for (let i = 0; i < length; i++) s += ALNUM.charAt(rng.int(ALNUM.length));
   return s;
 }
 
 function trickyString(rng: Rng, length: number): string {
   let s = '';
-  while (s.length < length) s += rng.chance(0.7) ? ALNUM[rng.int(ALNUM.length)] : rng.pick(TRICKY);
+  while (s.length < length) s += rng.chance(0.7) ? ALNUM.charAt(rng.int(ALNUM.length)) : rng.pick(TRICKY);
   return s;
 }
 
@@ -294,7 +294,7 @@ export function nastyValue(rng: Rng): Json {
       return Array.from({ length: rng.pick([101, 1001, 10_001]) }, (_, i) => i);
     case 9: {
       const o: { [key: string]: Json } = {};
-      for (let i = 0; i < 500; i++) o['k' + i] = i;
+      for (let i = 0; i < 500; i++) o[`k${i}`] = i;
       return o;
     }
     case 10:
@@ -323,13 +323,11 @@ function replaceAt(v: Json, path: Path, replacement: (old: Json) => Json | undef
     return copy;
   }
   if (isObject(v) && typeof head === 'string') {
-    const copy = { ...v };
-    if (rest.length === 0) {
-      const r = replacement(copy[head] ?? null);
-      if (r === undefined) delete copy[head];
-      else copy[head] = r;
-    } else copy[head] = replaceAt(copy[head] ?? null, rest, replacement);
-    return copy;
+    if (rest.length > 0) return { ...v, [head]: replaceAt(v[head] ?? null, rest, replacement) };
+    const r = replacement(v[head] ?? null);
+    if (r !== undefined) return { ...v, [head]: r };
+    const { [head]: _removed, ...without } = v;
+    return without;
   }
   return v;
 }
