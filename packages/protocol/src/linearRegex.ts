@@ -278,6 +278,7 @@ class Parser {
       const end = this.src.indexOf('\\E', this.pos + 1);
       const literal = this.src.slice(this.pos + 1, end < 0 ? undefined : end);
       this.pos = end < 0 ? this.src.length : end + 2;
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points on purpose: the regex matches code point by code point, not by grapheme
       return { kind: 'concat', items: [...literal].map((ch) => ({ kind: 'char', cp: ch.codePointAt(0)!, fold: flags.i })) };
     }
     const item = this.parseEscapeItem();

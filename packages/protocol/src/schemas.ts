@@ -397,7 +397,7 @@ export function toFieldErrors(issues: readonly z.ZodIssue[]): FieldErrors {
 }
 
 export function parseWith<S extends z.ZodTypeAny>(schema: S, value: unknown): ParseResult<z.output<S>> {
-  const result = schema.safeParse(value);
+  const result: z.SafeParseReturnType<unknown, z.output<S>> = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, errors: toFieldErrors(result.error.issues) };
 }

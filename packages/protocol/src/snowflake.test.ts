@@ -222,7 +222,8 @@ describe('isSnowflake', () => {
     ['whitespace', ' 175928847299117063'],
     ['a trailing newline', '175928847299117063\n'],
     ['full-width digits', '１２３'],
-    ['a number', 175928847299117063],
+    // What a client that parsed the id as a JSON number sends (the nearest double, not the id).
+    ['a number', Number(175928847299117063n)],
     ['a bigint', 175928847299117063n],
     ['null', null],
   ])('rejects %s', (_label, value) => {
