@@ -13,6 +13,7 @@ import { errorText } from '../session/actions.ts';
 import { useEntityChoices } from './useEntityChoices.dom.tsx';
 import { CloseIcon } from '../ui/Icons.dom.tsx';
 import { LoadingDots } from '../ui/LoadingDots.dom.tsx';
+import { withoutKey } from '../state/records.ts';
 
 interface Suggestion {
   key: string;
@@ -50,6 +51,7 @@ export function CommandForm({ channelId, guildId }: { channelId: string; guildId
     channelTypes: focused?.channelTypes ?? [],
   };
   const entities = useEntityChoices(guildId, entityKinds);
+  const wantsEntities = entityKinds.users || entityKinds.roles || entityKinds.channels;
 
   // Ask the bot for suggestions while an autocomplete option is focused (debounced: the route
   // allows 10 interactions per 5 seconds).
@@ -88,14 +90,14 @@ export function CommandForm({ channelId, guildId }: { channelId: string; guildId
     if (focused.choices.length > 0) return focused.choices.filter((c) => match(c.name)).map((c) => ({ key: String(c.value), label: c.name, value: c.value }));
     if (focused.type === Opt.BOOLEAN) return [{ key: 'true', label: 'True', value: true }, { key: 'false', label: 'False', value: false }].filter((c) => match(c.label));
     if (focused.autocomplete) return ac?.option === focused.name ? ac.choices : [];
-    if (entityKinds.users || entityKinds.roles || entityKinds.channels) {
+    if (wantsEntities) {
       return entities
         .filter((e) => match(e.label) || (e.description !== null && match(e.description)))
         .slice(0, MAX_SUGGESTIONS)
         .map((e) => ({ key: e.value, label: e.label, value: e.value, hint: e.description, icon: e.icon }));
     }
     return [];
-  }, [draft, focused, focusedText, picked, tail, ac, entities]);
+  }, [draft, focused, focusedText, picked, tail, ac, entities, wantsEntities]);
 
   useEffect(() => setActive(0), [focusedName, suggestions.length]);
 
@@ -132,8 +134,7 @@ export function CommandForm({ channelId, guildId }: { channelId: string; guildId
     const index = draft.shown.indexOf(o.name);
     store.update(channelId, (d) => {
       const values = { ...d.values, [o.name]: { text: '', picked: null } };
-      const errors = { ...d.errors };
-      delete errors[o.name];
+      const errors = withoutKey(d.errors, o.name);
       return { shown: d.shown.filter((n) => n !== o.name), values, errors, focused: d.shown[index - 1] ?? null };
     });
   };
@@ -255,8 +256,8 @@ function CommandPopup({ draft, focused, suggestions, active, ac, botName, onHove
   active: number;
   ac: AutocompleteState | null;
   botName: string;
-  onHover(i: number): void;
-  onPick(s: Suggestion): void;
+  onHover: (i: number) => void;
+  onPick: (s: Suggestion) => void;
 }) {
   const { entry } = draft;
   const acState = focused?.autocomplete && ac?.option === focused.name ? ac : null;

@@ -2,6 +2,7 @@
 // which optional fields were added, and the errors to show (local or the server's 50035). Kept
 // per channel like message drafts, so switching channels does not lose a half-filled command.
 import { create } from 'zustand';
+import { withoutKey } from '../state/records.ts';
 import { emptyDraft, type OptionDraft, type SlashEntry } from './slashCommands.ts';
 
 export interface CommandDraft {
@@ -36,9 +37,7 @@ export const useCommandDraftStore = create<CommandDraftStore>()((set) => ({
   cancel: (channelId) =>
     set((s) => {
       if (!s.byChannel[channelId]) return s;
-      const byChannel = { ...s.byChannel };
-      delete byChannel[channelId];
-      return { byChannel };
+      return { byChannel: withoutKey(s.byChannel, channelId) };
     }),
   update: (channelId, patch) =>
     set((s) => {
@@ -49,8 +48,7 @@ export const useCommandDraftStore = create<CommandDraftStore>()((set) => ({
     set((s) => {
       const cur = s.byChannel[channelId];
       if (!cur) return s;
-      const errors = { ...cur.errors };
-      delete errors[option];
+      const errors = withoutKey(cur.errors, option);
       return { byChannel: { ...s.byChannel, [channelId]: { ...cur, values: { ...cur.values, [option]: value }, errors } } };
     }),
   reset: () => set({ byChannel: {} }),

@@ -3,6 +3,7 @@
 // per message the component being clicked and a failed click's notice. The server's answers
 // arrive as messages through the gateway; this store holds only what has no message yet.
 import { create } from 'zustand';
+import { withoutKey } from '../state/records.ts';
 
 export interface SentCommand {
   nonce: string;
@@ -47,10 +48,8 @@ export const useInteractionStore = create<InteractionStore>()((set) => ({
     }),
   setComponentActivity: (messageId, activity) =>
     set((s) => {
-      const components = { ...s.components };
-      if (activity.busy === null && activity.failed === null) delete components[messageId];
-      else components[messageId] = activity;
-      return { components };
+      const idle = activity.busy === null && activity.failed === null;
+      return { components: idle ? withoutKey(s.components, messageId) : { ...s.components, [messageId]: activity } };
     }),
   reset: () => set({ sent: {}, components: {} }),
 }));

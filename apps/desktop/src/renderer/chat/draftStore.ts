@@ -1,6 +1,7 @@
 // Composer drafts per channel, persisted to localStorage on every change so that nothing typed
 // is lost across channel switches, reconnects or a reload. Cleared on logout.
 import { create } from 'zustand';
+import { withoutKey } from '../state/records.ts';
 
 const KEY = 'concord.drafts';
 
@@ -36,9 +37,7 @@ export const useDraftStore = create<DraftStore>()((set) => ({
   drafts: load(),
   setDraft: (channelId, text) =>
     set((s) => {
-      const drafts = { ...s.drafts };
-      if (text) drafts[channelId] = text;
-      else delete drafts[channelId];
+      const drafts = text ? { ...s.drafts, [channelId]: text } : withoutKey(s.drafts, channelId);
       scheduleSave(drafts);
       return { drafts };
     }),

@@ -1,6 +1,7 @@
 // Who is typing where. Entries expire 10 s after the last TYPING_START (Discord's rule) or as
 // soon as that user's message arrives.
 import { create } from 'zustand';
+import { withoutKey } from '../state/records.ts';
 
 export const TYPING_TIMEOUT_MS = 10_000;
 
@@ -17,10 +18,9 @@ export const useTypingStore = create<TypingStore>()((set) => ({
     set((s) => ({ typing: { ...s.typing, [channelId]: { ...s.typing[channelId], [userId]: nowMs + TYPING_TIMEOUT_MS } } })),
   stopTyping: (channelId, userId) =>
     set((s) => {
-      if (!s.typing[channelId]?.[userId]) return s;
-      const channel = { ...s.typing[channelId] };
-      delete channel[userId];
-      return { typing: { ...s.typing, [channelId]: channel } };
+      const channel = s.typing[channelId];
+      if (!channel?.[userId]) return s;
+      return { typing: { ...s.typing, [channelId]: withoutKey(channel, userId) } };
     }),
   expire: (nowMs) =>
     set((s) => {

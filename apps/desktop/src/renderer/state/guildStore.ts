@@ -3,6 +3,13 @@
 import { create } from 'zustand';
 import type { APIChannel, APIGatewayGuild, APIGuild, APIRole } from '@concord/protocol';
 import { compareSnowflakes } from '@concord/protocol';
+import { withoutEntries, withoutKey } from './records.ts';
+
+/**
+ * A guild from READY or GUILD_CREATE as far as the renderer's decoder checks it: channels and
+ * members are there; presences and voice states may be missing, so they are typed as such.
+ */
+export type GatewayGuildInput = Omit<APIGatewayGuild, 'presences' | 'voice_states'> & { presences?: unknown[]; voice_states?: unknown[] };
 
 export interface GuildRecord extends APIGuild {
   member_count: number;
@@ -15,8 +22,8 @@ export interface GuildStore {
   channels: Record<string, APIChannel>;
   /** Channel ids per guild ('@me' for DMs), so per-guild views do not scan every channel. */
   guildChannelIds: Record<string, string[]>;
-  loadGuilds(guilds: APIGatewayGuild[], privateChannels: APIChannel[]): void;
-  upsertGatewayGuild(guild: APIGatewayGuild): void;
+  loadGuilds(guilds: GatewayGuildInput[], privateChannels: APIChannel[]): void;
+  upsertGatewayGuild(guild: GatewayGuildInput): void;
   updateGuild(guild: Partial<APIGuild> & { id: string }): void;
   removeGuild(guildId: string): void;
   upsertChannel(channel: APIChannel): void;
@@ -37,7 +44,7 @@ export function indexChannels(channels: Record<string, APIChannel>): Record<stri
   return index;
 }
 
-function toRecord(guild: APIGatewayGuild): GuildRecord {
+function toRecord(guild: GatewayGuildInput): GuildRecord {
   const { channels: _c, members: _m, presences: _p, voice_states: _v, threads: _t, stage_instances: _s, guild_scheduled_events: _e, ...rest } = guild;
   return { ...rest, member_count: guild.member_count };
 }
@@ -52,16 +59,15 @@ export const useGuildStore = create<GuildStore>()((set) => ({
     const channels: Record<string, APIChannel> = {};
     for (const g of guilds) {
       records[g.id] = toRecord(g);
-      for (const c of g.channels ?? []) channels[c.id] = { ...c, guild_id: g.id };
+      for (const c of g.channels) channels[c.id] = { ...c, guild_id: g.id };
     }
     for (const c of privateChannels) channels[c.id] = c;
     set({ guilds: records, guildOrder: guilds.map((g) => g.id), channels, guildChannelIds: indexChannels(channels) });
   },
   upsertGatewayGuild: (guild) =>
     set((s) => {
-      const channels = { ...s.channels };
-      for (const [id, c] of Object.entries(channels)) if (c.guild_id === guild.id) delete channels[id];
-      for (const c of guild.channels ?? []) channels[c.id] = { ...c, guild_id: guild.id };
+      const channels = withoutEntries(s.channels, (c) => c.guild_id === guild.id);
+      for (const c of guild.channels) channels[c.id] = { ...c, guild_id: guild.id };
       return {
         guilds: { ...s.guilds, [guild.id]: toRecord(guild) },
         guildOrder: s.guildOrder.includes(guild.id) ? s.guildOrder : [...s.guildOrder, guild.id],
@@ -77,10 +83,8 @@ export const useGuildStore = create<GuildStore>()((set) => ({
     }),
   removeGuild: (guildId) =>
     set((s) => {
-      const guilds = { ...s.guilds };
-      delete guilds[guildId];
-      const channels = { ...s.channels };
-      for (const [id, c] of Object.entries(channels)) if (c.guild_id === guildId) delete channels[id];
+      const guilds = withoutKey(s.guilds, guildId);
+      const channels = withoutEntries(s.channels, (c) => c.guild_id === guildId);
       return { guilds, channels, guildOrder: s.guildOrder.filter((id) => id !== guildId), guildChannelIds: indexChannels(channels) };
     }),
   upsertChannel: (channel) =>
@@ -92,8 +96,7 @@ export const useGuildStore = create<GuildStore>()((set) => ({
     }),
   removeChannel: (channelId) =>
     set((s) => {
-      const channels = { ...s.channels };
-      delete channels[channelId];
+      const channels = withoutKey(s.channels, channelId);
       return { channels, guildChannelIds: indexChannels(channels) };
     }),
   upsertRole: (guildId, role) =>

@@ -2,6 +2,7 @@
 // object (as the gateway sends it); `users` also holds DM recipients and message authors.
 import { create } from 'zustand';
 import type { APIActivity, APIGuildMember, APIUser, PresenceStatus } from '@concord/protocol';
+import { withoutKey } from './records.ts';
 
 export interface MemberRecord extends Omit<APIGuildMember, 'user'> {
   userId: string;
@@ -75,30 +76,24 @@ export const useMemberStore = create<MemberStore>()((set) => ({
     }),
   removeMember: (guildId, userId) =>
     set((s) => {
-      const guildMembers = { ...s.members[guildId] };
-      delete guildMembers[userId];
+      const guildMembers = withoutKey(s.members[guildId] ?? {}, userId);
       return { members: { ...s.members, [guildId]: guildMembers } };
     }),
   removeGuild: (guildId) =>
     set((s) => {
-      const members = { ...s.members };
-      delete members[guildId];
-      const voiceStates = { ...s.voiceStates };
-      delete voiceStates[guildId];
-      return { members, voiceStates };
+      return { members: withoutKey(s.members, guildId), voiceStates: withoutKey(s.voiceStates, guildId) };
     }),
   setPresence: (userId, presence) => set((s) => ({ presences: { ...s.presences, [userId]: presence } })),
   setVoiceState: (guildId, state) =>
     set((s) => {
-      const guildStates = { ...s.voiceStates[guildId] };
-      if (state.channelId === null) delete guildStates[state.userId];
-      else guildStates[state.userId] = state;
+      const current = s.voiceStates[guildId] ?? {};
+      const guildStates = state.channelId === null ? withoutKey(current, state.userId) : { ...current, [state.userId]: state };
       return { voiceStates: { ...s.voiceStates, [guildId]: guildStates } };
     }),
   reset: () => set({ members: {}, users: {}, presences: {}, voiceStates: {} }),
 }));
 
-export function displayName(user: APIUser | undefined, member?: { nick: string | null } | undefined): string {
+export function displayName(user: APIUser | undefined, member?: { nick: string | null }): string {
   if (!user) return 'Unknown User';
   return member?.nick || user.global_name || user.username;
 }

@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { APIMessage } from '@concord/protocol';
 import { compareSnowflakes } from '@concord/protocol';
+import { withoutKey } from './records.ts';
 
 export interface ChannelMessages {
   messages: APIMessage[];
@@ -177,9 +178,7 @@ export const useMessageStore = create<MessageStore>()((set, get) => ({
   setPins: (channelId, pins) => set((s) => ({ pins: { ...s.pins, [channelId]: pins } })),
   dropChannel: (channelId) =>
     set((s) => {
-      const byChannel = { ...s.byChannel };
-      delete byChannel[channelId];
-      return { byChannel };
+      return { byChannel: withoutKey(s.byChannel, channelId) };
     }),
   reset: () => set({ byChannel: {}, pending: {}, pins: {} }),
 }));
