@@ -2,8 +2,8 @@
 // fields the renderer relies on and narrows `unknown` to the protocol type, so that the rest of
 // the renderer trusts its inputs. A frame that fails is dropped and counted, never half-applied.
 import type {
+  APIActivity,
   APIChannel,
-  APIGatewayGuild,
   APIGuild,
   APIGuildMember,
   APIMessage,
@@ -12,6 +12,7 @@ import type {
   APIUser,
   ReadyPayload,
 } from '@concord/protocol';
+import type { GatewayGuildInput } from '../state/guildStore.ts';
 
 export type Obj = Record<string, unknown>;
 
@@ -64,15 +65,18 @@ export function isMember(x: unknown): x is APIGuildMember {
   return isObj(x) && isUser(x['user']) && Array.isArray(x['roles']) && x['roles'].every(isId);
 }
 
-export function isPresence(x: unknown): x is APIPresence {
-  return isObj(x) && isObj(x['user']) && isId((x['user'] as Obj)['id']) && isStr(x['status']) && (x['activities'] === undefined || Array.isArray(x['activities']));
+/** A presence as isPresence checks it: `activities` may be missing. */
+export type PresenceEvent = Omit<APIPresence, 'activities'> & { activities?: APIActivity[] };
+
+export function isPresence(x: unknown): x is PresenceEvent {
+  return isObj(x) && isObj(x['user']) && isId(x['user']['id']) && isStr(x['status']) && (x['activities'] === undefined || Array.isArray(x['activities']));
 }
 
 export function isGuild(x: unknown): x is APIGuild {
   return isObj(x) && isId(x['id']) && isStr(x['name']) && isId(x['owner_id']) && Array.isArray(x['roles']) && x['roles'].every(isRole);
 }
 
-export function isGatewayGuild(x: unknown): x is APIGatewayGuild {
+export function isGatewayGuild(x: unknown): x is GatewayGuildInput {
   return (
     isGuild(x) &&
     Array.isArray((x as unknown as Obj)['channels']) &&
@@ -82,7 +86,17 @@ export function isGatewayGuild(x: unknown): x is APIGatewayGuild {
   );
 }
 
-export function isReady(x: unknown): x is ReadyPayload {
+/**
+ * READY as the renderer reads it: the SDK checks only that it is an object, so each guild and
+ * presence goes through its decoder, and presences and read states may be missing.
+ */
+export type ReadyEvent = Omit<ReadyPayload, 'guilds' | 'presences' | 'read_state'> & {
+  guilds: unknown[];
+  presences?: unknown[];
+  read_state?: ReadyPayload['read_state'];
+};
+
+export function isReady(x: unknown): x is ReadyEvent {
   if (!isObj(x) || !isObj(x['user']) || !isUser(x['user']) || !isStr(x['session_id'])) return false;
   if (!Array.isArray(x['guilds']) || !Array.isArray(x['private_channels'])) return false;
   if (!x['private_channels'].every(isChannel)) return false;

@@ -8,7 +8,6 @@ import {
   type APIMessage,
   type APIReaction,
   type DispatchEventName,
-  type ReadyPayload,
 } from '@concord/protocol';
 import { useGuildStore } from '../state/guildStore.ts';
 import { useMemberStore } from '../state/memberStore.ts';
@@ -28,6 +27,8 @@ import {
   isGuildMemberRemove,
   isGuildRoleDelete,
   isGuildRoleEvent,
+  isId,
+  isMember,
   isMessage,
   isMessageDelete,
   isMessageDeleteBulk,
@@ -40,6 +41,7 @@ import {
   isUser,
   isVoiceState,
   type ReactionEvent,
+  type ReadyEvent,
 } from './decoders.ts';
 import { maybeSession } from './currentSession.ts';
 import { notifyIfNeeded, refreshBadgeCount } from '../chat/notifications.ts';
@@ -47,7 +49,7 @@ import { isViewingChannel } from '../chat/readStates.ts';
 import { saveSnapshot } from './snapshot.ts';
 import { applyRelationshipEvent, loadRelationships } from '../dm/relationships.ts';
 
-export function applyReady(ready: ReadyPayload): void {
+export function applyReady(ready: ReadyEvent): void {
   const guilds = ready.guilds.filter(isGatewayGuild);
   useSessionStore.getState().setUser(ready.user);
   useGuildStore.getState().loadGuilds(guilds, ready.private_channels);
@@ -183,7 +185,8 @@ export function handleDispatch(t: DispatchEventName, d: unknown): void {
     case 'READY_SUPPLEMENTAL':
     case 'GUILD_MEMBERS_CHUNK':
       if (t === 'GUILD_MEMBERS_CHUNK' && isObj(d) && typeof d['guild_id'] === 'string' && Array.isArray(d['members'])) {
-        members.upsertMembers(d['guild_id'], d['members'].filter((m) => isGuildMemberEvent({ ...m, guild_id: d['guild_id'] })));
+        // A member counts when it decodes and the chunk's guild id is a snowflake.
+        members.upsertMembers(d['guild_id'], isId(d['guild_id']) ? d['members'].filter(isMember) : []);
         for (const p of Array.isArray(d['presences']) ? d['presences'] : []) if (isPresence(p)) members.setPresence(p.user.id, { status: p.status, activities: p.activities ?? [] });
       }
       return;
