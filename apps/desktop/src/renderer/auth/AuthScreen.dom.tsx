@@ -1,6 +1,6 @@
 // Log in and register, with Discord's per-field error messages from the API's 50035 body
 // (`errors.login._errors[0].message`) shown next to each label.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode, type SubmitEvent } from 'react';
 import { RestError } from '@concord/client';
 import { startSession } from '../session/ConcordSession.ts';
 import { anonymousApi } from '../session/anonymousApi.ts';
@@ -31,7 +31,7 @@ export function AuthScreen({ initialMode = 'login', banner, onSignedIn }: AuthSc
   const [formError, setFormError] = useState<string | null>(null);
   const reason = useSessionStore((s) => (s.session.status === 'signedOut' ? s.session.reason : null));
 
-  const submit = async (e: FormEvent) => {
+  const submit = async (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     setBusy(true);
     setFieldErrors({});
@@ -74,7 +74,7 @@ export function AuthScreen({ initialMode = 'login', banner, onSignedIn }: AuthSc
       <div className="auth-brand">
         <LogoIcon size={36} /> Concord
       </div>
-      <form className="auth-card" onSubmit={submit} data-testid={`${mode}-form`} noValidate>
+      <form className="auth-card" onSubmit={(e) => void submit(e)} data-testid={`${mode}-form`} noValidate>
         {banner}
         {mode === 'login' ? (
           <>

@@ -64,7 +64,7 @@ export function ThinkingContent({ message, botName }: { message: APIMessage; bot
   );
 }
 
-export function EphemeralNote({ onDismiss }: { onDismiss(): void }) {
+export function EphemeralNote({ onDismiss }: { onDismiss: () => void }) {
   return (
     <div className="ephemeral-note" data-testid="ephemeral-note">
       <EyeIcon />

@@ -9,8 +9,8 @@ export function CommandPicker({ entries, active, query, index, onPick, onHover }
   active: number;
   query: string;
   index: GuildCommands | undefined;
-  onPick(entry: SlashEntry): void;
-  onHover(i: number): void;
+  onPick: (entry: SlashEntry) => void;
+  onHover: (i: number) => void;
 }) {
   const loading = entries.length === 0 && (!index || index.status === 'loading');
   const failed = entries.length === 0 && index?.status === 'failed' ? index.error : null;

@@ -53,7 +53,7 @@ export function DeveloperPortal() {
   );
 }
 
-function NewApplication({ onCreated }: { onCreated(app: DevApplication): void }) {
+function NewApplication({ onCreated }: { onCreated: (app: DevApplication) => void }) {
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -92,7 +92,7 @@ function NewApplication({ onCreated }: { onCreated(app: DevApplication): void })
 
 type DetailTab = 'bot' | 'oauth2';
 
-function ApplicationDetail({ app, onBack }: { app: DevApplication; onBack(): void }) {
+function ApplicationDetail({ app, onBack }: { app: DevApplication; onBack: () => void }) {
   const [tab, setTab] = useState<DetailTab>('bot');
   return (
     <div data-testid="dev-application" data-app-id={app.id}>

@@ -264,7 +264,7 @@ export interface InteractionMetadata {
 }
 
 /** `interaction_metadata` of an interaction response, or the older `interaction` field. */
-export function decodeInteractionMetadata(metadata: unknown, legacy: unknown = undefined): InteractionMetadata | null {
+export function decodeInteractionMetadata(metadata: unknown, legacy?: unknown): InteractionMetadata | null {
   const x = isObj(metadata) ? metadata : isObj(legacy) ? legacy : null;
   if (!x || !isInt(x['type'])) return null;
   return {

@@ -77,7 +77,7 @@ describe('slash command entries', () => {
 
   it('offers only message commands in the message menu', () => {
     expect(messageCommands(nested)).toEqual([]);
-    const apps = messageCommands(decodeCommandIndex(captured.commandIndex)!);
+    const apps = messageCommands(decodeCommandIndex(captured.commandIndex));
     expect(apps.map((a) => [a.command.name, a.application?.name])).toEqual([['Quote', 'Dice Bot']]);
   });
 });

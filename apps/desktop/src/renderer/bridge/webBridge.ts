@@ -39,7 +39,7 @@ export class MemoryMessageCache {
 
   putMessages(channelId: string, messages: readonly APIMessage[]): void {
     let channel = this.channels.get(channelId);
-    if (!channel) this.channels.set(channelId, (channel = new Map()));
+    if (!channel) this.channels.set(channelId, (channel = new Map<string, CachedMessage>()));
     for (const message of messages) {
       const sizeBytes = JSON.stringify(message).length * 2;
       const previous = channel.get(message.id);
@@ -118,6 +118,8 @@ export function createWebBridge(): DesktopBridge {
   const cache = new MemoryMessageCache(settings.cacheMaxBytes);
   return {
     kind: 'web',
+    // IDENTIFY's os property; navigator.userAgentData (its successor) is Chromium-only and not in the DOM types.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- no replacement every browser has
     platform: typeof navigator !== 'undefined' ? navigator.platform : 'web',
     version: '0.1.0',
     cache: {

@@ -49,7 +49,7 @@ interface AutocompleteState {
 /** Finds an @, # or : token that ends at the caret. */
 export function findToken(text: string, caret: number): AutocompleteState | null {
   const before = text.slice(0, caret);
-  const m = before.match(/(^|\s)([@#:])([\w.\-]*)$/);
+  const m = before.match(/(^|\s)([@#:])([\w.-]*)$/);
   if (!m) return null;
   const sigil = m[2]!;
   const query = m[3]!;
@@ -85,7 +85,7 @@ function useMentionCandidates(channel: APIChannel | undefined): MentionCandidate
   }, [guildId, members, users, roles, channels, channel?.recipients]);
 }
 
-export function Composer({ channelId, permissions, onFiles }: { channelId: string; permissions: bigint; onFiles(files: File[]): void }) {
+export function Composer({ channelId, permissions, onFiles }: { channelId: string; permissions: bigint; onFiles: (files: File[]) => void }) {
   const channel = useChannel(channelId);
   const draft = useDraftStore((s) => s.drafts[channelId] ?? '');
   const replyToId = useUiStore((s) => s.replyTo[channelId] ?? null);
@@ -139,13 +139,15 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
   };
 
   const token = dismissedAt === caret || pickerOpen ? null : findToken(draft, caret);
+  const tokenKind = token?.kind;
+  const tokenQuery = token?.query;
   const suggestions = useMemo<Suggestion[]>(() => {
-    if (!token) return [];
-    const q = token.query.toLowerCase();
-    if (token.kind === 'emoji') {
+    if (tokenKind === undefined || tokenQuery === undefined) return [];
+    const q = tokenQuery.toLowerCase();
+    if (tokenKind === 'emoji') {
       return searchEmoji(q, 10).map(([name, char]) => ({ key: name, label: `:${name}:`, insert: `${char} `, icon: <span style={{ fontSize: 20 }}>{char}</span> }));
     }
-    if (token.kind === 'channel') {
+    if (tokenKind === 'channel') {
       return candidates.channels
         .filter((c) => c.name.toLowerCase().includes(q))
         .slice(0, 10)
@@ -163,7 +165,7 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
       ? ['everyone', 'here'].filter((s) => s.startsWith(q)).map<Suggestion>((s) => ({ key: s, label: `@${s}`, hint: s === 'here' ? 'Notify everyone online' : 'Notify everyone', insert: `@${s} `, icon: <span style={{ width: 24, textAlign: 'center' }}>@</span> }))
       : [];
     return [...users, ...roles, ...special];
-  }, [token?.kind, token?.query, candidates, channel?.guild_id]);
+  }, [tokenKind, tokenQuery, candidates, channel?.guild_id]);
 
   const setDraft = (text: string) => useDraftStore.getState().setDraft(channelId, text);
 
@@ -255,7 +257,7 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
     >
       {commandDraft ? <CommandForm channelId={channelId} guildId={guildId} /> : null}
       {showPicker && !commandDraft ? (
-        <CommandPicker entries={commandMatches} active={active} query={slash ?? ''} index={guildCommands} onPick={pickCommand} onHover={setActive} />
+        <CommandPicker entries={commandMatches} active={active} query={slash} index={guildCommands} onPick={pickCommand} onHover={setActive} />
       ) : null}
       {suggestions.length > 0 && !commandDraft ? (
         <div className="autocomplete" role="listbox" data-testid="autocomplete">

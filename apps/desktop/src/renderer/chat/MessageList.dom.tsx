@@ -184,9 +184,11 @@ export function MessageList({ channelId }: { channelId: string }) {
         <button
           className="jump-present"
           data-testid="jump-to-present"
-          onClick={async () => {
-            if (stateRef.current.hasMoreAfter) await jumpToPresent(channelId);
-            requestAnimationFrame(() => scroller.current?.scrollToBottom());
+          onClick={() => {
+            void (async () => {
+              if (stateRef.current.hasMoreAfter) await jumpToPresent(channelId);
+              requestAnimationFrame(() => scroller.current?.scrollToBottom());
+            })();
           }}
         >
           <span>You&apos;re viewing older messages</span>

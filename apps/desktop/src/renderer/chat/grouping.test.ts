@@ -13,12 +13,12 @@ describe('message grouping', () => {
       null,
       () => 'day',
     );
-    expect(rows.filter((r) => r.kind === 'message').map((r) => r.kind === 'message' && r.groupStart)).toEqual([true, false, true, true]);
+    expect(rows.filter((r) => r.kind === 'message').map((r) => r.groupStart)).toEqual([true, false, true, true]);
   });
 
   it('starts a new group for replies', () => {
     const rows = buildRows([msg('10', 'a', '2025-01-01T10:00:00Z'), msg('11', 'a', '2025-01-01T10:01:00Z', { type: 19, message_reference: { message_id: '10' } })], null, () => 'd');
-    expect(rows.filter((r) => r.kind === 'message').map((r) => r.kind === 'message' && r.groupStart)).toEqual([true, true]);
+    expect(rows.filter((r) => r.kind === 'message').map((r) => r.groupStart)).toEqual([true, true]);
   });
 
   it('puts the new-messages divider after the last read message', () => {

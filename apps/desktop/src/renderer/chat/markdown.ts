@@ -327,7 +327,7 @@ const RULES: InlineRule[] = [
     build: (m, d) => ({ type: 'underline', children: parseInline(m[1]!, d + 1) }),
   },
   {
-    may: (s, i) => (s.src[i] === '_' || s.src[i] === '*') && s.last(s.src[i]!) >= i + 2,
+    may: (s, i) => (s.src[i] === '_' || s.src[i] === '*') && s.last(s.src[i]) >= i + 2,
     match: sticky(/\b_((?:__|\\[\s\S]|[^\\_])+?)_\b|\*(?=\S)((?:\*\*|\\[\s\S]|\s+(?:\\[\s\S]|[^\s*\\]|\*\*)|[^\s*\\])+?)\*(?!\*)/y),
     build: (m, d) => ({ type: 'em', children: parseInline(m[1] ?? m[2]!, d + 1) }),
   },

@@ -43,7 +43,7 @@ export function uploadMessage(req: UploadRequest): Promise<APIMessage> {
     };
     xhr.onerror = () => fail('Upload failed: the server could not be reached.', new TypeError('network error during upload'));
     xhr.onload = () => {
-      let body: unknown = null;
+      let body: unknown;
       try {
         body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
       } catch {

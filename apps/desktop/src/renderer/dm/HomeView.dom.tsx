@@ -1,7 +1,7 @@
 // Home without a DM open: the People page, as Discord's Friends view. Tabs Online / All / Pending /
 // Blocked list the relationships from the relationship store; "Add Friend" sends a request by
 // username. Every change arrives back as a RELATIONSHIP_* event, so the rows follow the server.
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type SubmitEvent } from 'react';
 import { RelationshipType, type APIRelationship } from '@concord/protocol';
 import { useMemberStore } from '../state/memberStore.ts';
 import { useRelationshipStore } from './relationshipStore.ts';
@@ -154,7 +154,7 @@ function AddFriend() {
   const [value, setValue] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  const submit = async (e: FormEvent) => {
+  const submit = async (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (busy || !parseFriendTag(value)) return;
     setBusy(true);

@@ -46,7 +46,7 @@ export function ChannelSettings({ channelId, tab }: { channelId: string; tab: Ch
               body: `Are you sure you want to delete ${channel.name ?? ''}? This cannot be undone.`,
               confirmLabel: 'Delete',
               danger: true,
-              onConfirm: () => getSession().api.deleteChannel(channelId).catch((e: unknown) => toast(errorText(e))),
+              onConfirm: () => void getSession().api.deleteChannel(channelId).catch((e: unknown) => toast(errorText(e))),
             }),
         },
       ]}
@@ -241,7 +241,7 @@ function Overwrites({ channelId }: { channelId: string }) {
             <section key={g.title}>
               <h3>{g.title}</h3>
               {g.permissions
-                .filter((p) => channel.type !== ChannelType.GUILD_VOICE || g.title !== 'Text Channel Permissions')
+                .filter(() => channel.type !== ChannelType.GUILD_VOICE || g.title !== 'Text Channel Permissions')
                 .filter((p) => !['MANAGE_GUILD', 'VIEW_AUDIT_LOG', 'MANAGE_GUILD_EXPRESSIONS'].includes(p.name))
                 .map((p) => {
                   const flag = flagOf(p.name);

@@ -58,7 +58,7 @@ export function GuildSettings({ guildId, tab }: { guildId: string; tab: GuildSet
                   body: `Are you sure you want to delete ${guild.name}? This action cannot be undone.`,
                   confirmLabel: 'Delete Server',
                   danger: true,
-                  onConfirm: () => getSession().api.deleteGuild(guildId).catch((e: unknown) => toast(errorText(e))),
+                  onConfirm: () => void getSession().api.deleteGuild(guildId).catch((e: unknown) => toast(errorText(e))),
                 }),
             }]
           : []),
@@ -259,7 +259,7 @@ function RoleEditor({ guildId, role, canEdit }: { guildId: string; role: APIRole
   );
 }
 
-export function PermissionToggles({ value, onChange }: { value: bigint; onChange(next: bigint): void }) {
+export function PermissionToggles({ value, onChange }: { value: bigint; onChange: (next: bigint) => void }) {
   return (
     <div data-testid="permission-toggles">
       {PERMISSION_GROUPS.map((g) => (
@@ -420,7 +420,7 @@ function Bans({ guildId }: { guildId: string }) {
           <button
             className="btn secondary small"
             onClick={() =>
-              getSession()
+              void getSession()
                 .api.unban(guildId, b.user.id)
                 .then(load)
                 .catch((e: unknown) => toast(errorText(e)))
@@ -476,7 +476,7 @@ function Invites({ guildId }: { guildId: string }) {
                 <button
                   className="btn danger small"
                   onClick={() =>
-                    getSession()
+                    void getSession()
                       .api.deleteInvite(inv.code)
                       .then(load)
                       .catch((e: unknown) => toast(errorText(e)))

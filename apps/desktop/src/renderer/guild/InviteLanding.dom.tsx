@@ -96,7 +96,7 @@ export function InviteLanding({ code }: { code: string }) {
   );
 }
 
-function InviteCard(props: { invite: InvitePreview; signedIn: boolean; joining: boolean; error: string | null; onAccept(): void; onSignIn(mode: 'login' | 'register'): void }) {
+function InviteCard(props: { invite: InvitePreview; signedIn: boolean; joining: boolean; error: string | null; onAccept: () => void; onSignIn: (mode: 'login' | 'register') => void }) {
   const { invite, signedIn, joining, error } = props;
   const initials = guildInitials(invite.guild.name);
   return (

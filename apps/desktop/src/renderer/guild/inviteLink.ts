@@ -30,8 +30,8 @@ export type InviteFlow =
 interface InviteFlowStore {
   flow: InviteFlow;
   preview: InvitePreviewState;
-  setFlow(flow: InviteFlow): void;
-  setPreview(preview: InvitePreviewState): void;
+  setFlow: (flow: InviteFlow) => void;
+  setPreview: (preview: InvitePreviewState) => void;
 }
 
 export const useInviteFlow = create<InviteFlowStore>()((set) => ({

@@ -223,7 +223,7 @@ export function copyText(text: string, what: string): void {
   const failed = () => useUiStore.getState().showToast(`Could not copy ${what.toLowerCase()}`);
   // navigator.clipboard only exists in secure contexts; a server reached over plain http on a LAN
   // address is not one, so fall back to a selected textarea and the copy command there.
-  if (navigator.clipboard) {
+  if ('clipboard' in navigator) {
     navigator.clipboard.writeText(text).then(done, failed);
     return;
   }
@@ -233,6 +233,8 @@ export function copyText(text: string, what: string): void {
   area.style.opacity = '0';
   document.body.append(area);
   area.select();
+  // The only copy that works outside a secure context; the Clipboard API is its replacement there.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the fallback for when navigator.clipboard is missing
   const ok = document.execCommand('copy');
   area.remove();
   if (ok) done();

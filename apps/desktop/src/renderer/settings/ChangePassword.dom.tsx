@@ -22,7 +22,7 @@ export function ChangePassword() {
     setErrors({});
   };
 
-  const submit = async (e: React.FormEvent) => {
+  const submit = async (e: React.SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (next !== confirm) {
       setErrors({ confirm: 'Passwords do not match!' });

@@ -212,7 +212,8 @@ function VoiceVideo() {
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (!navigator.mediaDevices?.enumerateDevices) {
+    // Missing outside secure contexts (plain http on a LAN address), whatever the DOM types say.
+    if (!('mediaDevices' in navigator) || !('enumerateDevices' in navigator.mediaDevices)) {
       setError('This browser does not expose media devices.');
       return;
     }
@@ -431,10 +432,12 @@ function Advanced() {
           className="input"
           value={settings.cacheMaxBytes}
           data-testid="cache-size"
-          onChange={async (e) => {
+          onChange={(e) => {
             const bytes = Number(e.target.value);
-            await updateSettings({ cacheMaxBytes: bytes });
-            setStats(await bridge.cache.setMaxBytes(bytes));
+            void (async () => {
+              await updateSettings({ cacheMaxBytes: bytes });
+              setStats(await bridge.cache.setMaxBytes(bytes));
+            })();
           }}
         >
           {[...new Set([...CACHE_SIZES, settings.cacheMaxBytes])].sort((a, b) => a - b).map((b) => (

@@ -29,7 +29,7 @@ export const useReadStateStore = create<ReadStateStore>()((set) => ({
     set((s) => {
       const prev = s.readStates[channelId];
       const forward = !prev?.lastMessageId || compareSnowflakes(messageId, prev.lastMessageId) >= 0;
-      const lastMessageId = forward ? messageId : (prev?.lastMessageId ?? messageId);
+      const lastMessageId = forward ? messageId : prev.lastMessageId;
       if (prev && prev.lastMessageId === lastMessageId && prev.mentionCount === mentionCount) return s;
       return { readStates: { ...s.readStates, [channelId]: { lastMessageId, mentionCount } } };
     }),

@@ -28,7 +28,7 @@ export function MenuFrame({ x, y, children }: { x: number; y: number; children: 
   );
 }
 
-export function MenuItem({ label, onClick, danger, testId }: { label: string; onClick(): void; danger?: boolean; testId?: string }) {
+export function MenuItem({ label, onClick, danger, testId }: { label: string; onClick: () => void; danger?: boolean; testId?: string }) {
   return (
     <button
       className={`mi ${danger ? 'danger' : ''}`}

@@ -15,7 +15,7 @@ export function SettingsLayout<T extends string>({ heading, sections, selected, 
   heading: string;
   sections: (NavEntry<T> | 'separator' | { title: string })[];
   selected: T;
-  onSelect(id: T): void;
+  onSelect: (id: T) => void;
   children: ReactNode;
   testId: string;
 }) {
@@ -53,11 +53,11 @@ export function SettingsLayout<T extends string>({ heading, sections, selected, 
   );
 }
 
-export function Switch({ on, onChange, label, testId }: { on: boolean; onChange(next: boolean): void; label: string; testId?: string }) {
+export function Switch({ on, onChange, label, testId }: { on: boolean; onChange: (next: boolean) => void; label: string; testId?: string }) {
   return <button role="switch" aria-checked={on} aria-label={label} className={`switch ${on ? 'on' : ''}`} onClick={() => onChange(!on)} data-testid={testId} />;
 }
 
-export function SwitchRow({ label, description, on, onChange, testId }: { label: string; description?: string; on: boolean; onChange(next: boolean): void; testId?: string }) {
+export function SwitchRow({ label, description, on, onChange, testId }: { label: string; description?: string; on: boolean; onChange: (next: boolean) => void; testId?: string }) {
   return (
     <div className="switch-row">
       <div>
@@ -69,7 +69,7 @@ export function SwitchRow({ label, description, on, onChange, testId }: { label:
   );
 }
 
-export function SaveBar({ onSave, onReset, busy }: { onSave(): void; onReset(): void; busy?: boolean }) {
+export function SaveBar({ onSave, onReset, busy }: { onSave: () => void; onReset: () => void; busy?: boolean }) {
   return (
     <div className="save-bar" data-testid="save-bar">
       <span>Careful — you have unsaved changes!</span>

@@ -23,9 +23,9 @@ export interface VirtualScrollerHandle {
 
 export interface VirtualScrollerProps<T extends { key: string }> {
   items: readonly T[];
-  estimateHeight(item: T): number;
-  renderItem(item: T): ReactNode;
-  onScrollState?(state: ScrollState): void;
+  estimateHeight: (item: T) => number;
+  renderItem: (item: T) => ReactNode;
+  onScrollState?: (state: ScrollState) => void;
   overscanPx?: number;
   className?: string;
   handleRef?: Ref<VirtualScrollerHandle>;
@@ -68,7 +68,9 @@ export function VirtualScroller<T extends { key: string }>({
             let changed = false;
             for (const entry of entries) {
               const key = (entry.target as HTMLElement).dataset['vkey'];
-              const h = entry.borderBoxSize?.[0]?.blockSize ?? (entry.target as HTMLElement).offsetHeight;
+              // borderBoxSize is missing before Safari 15.4, whatever the DOM types say.
+              const boxSizes = 'borderBoxSize' in entry ? entry.borderBoxSize : undefined;
+              const h = boxSizes?.[0]?.blockSize ?? (entry.target as HTMLElement).offsetHeight;
               if (key && layout.setMeasured(key, h)) changed = true;
             }
             if (changed) bumpMeasure();
@@ -124,7 +126,6 @@ export function VirtualScroller<T extends { key: string }>({
     });
     ro.observe(el);
     return () => ro.disconnect();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useLayoutEffect(() => report());

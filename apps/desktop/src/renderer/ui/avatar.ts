@@ -9,17 +9,32 @@ export function colorForId(id: string): string {
   return PALETTE[h % PALETTE.length]!;
 }
 
+/**
+ * The first `count` code points of `text`: an astral character (most emoji) is never cut in half.
+ * Code points, not grapheme clusters, on purpose: that is what the initials have always shown.
+ */
+function firstCodePoints(text: string, count: number): string {
+  let out = '';
+  let taken = 0;
+  for (const char of text) {
+    if (taken === count) break;
+    out += char;
+    taken++;
+  }
+  return out;
+}
+
 /** "Rocket League Fans" -> "RLF"; at most three letters, as Discord's guild icons. */
 export function guildInitials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
-  const initials = words.map((w) => [...w][0] ?? '').join('');
+  const initials = words.map((w) => firstCodePoints(w, 1)).join('');
   return initials.slice(0, 3) || '?';
 }
 
 export function userInitials(name: string): string {
   const words = name.trim().split(/[\s_.-]+/).filter(Boolean);
-  if (words.length >= 2) return ([...words[0]!][0]! + [...words[1]!][0]!).toUpperCase();
-  return ([...name.trim()].slice(0, 2).join('') || '?').toUpperCase();
+  if (words.length >= 2) return (firstCodePoints(words[0]!, 1) + firstCodePoints(words[1]!, 1)).toUpperCase();
+  return (firstCodePoints(name.trim(), 2) || '?').toUpperCase();
 }
 
 export function roleColor(color: number): string | undefined {
