@@ -193,9 +193,9 @@ export interface DispatchPayloads {
 }
 
 // Compile-time: the map and DISPATCH_EVENTS name the same events (a missing or extra key fails here).
-type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const mapCoversEveryEvent: Exactly<keyof DispatchPayloads, DispatchEventName> = true;
-void mapCoversEveryEvent;
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type AssertTrue<T extends true> = T;
+type _MapCoversEveryEvent = AssertTrue<Exactly<keyof DispatchPayloads, DispatchEventName>>;
 
 /**
  * One dispatch as a discriminated union on `t`: `if (e.t === 'MESSAGE_CREATE') e.d.content`. With a

@@ -51,11 +51,11 @@ const KEY_INDEX = new Map<string, number>();
 KEY_DICTIONARY.forEach((key, index) => {
   if (!KEY_INDEX.has(key)) KEY_INDEX.set(key, index);
 });
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the guard for when the table grows past one byte
 if (KEY_DICTIONARY.length > 255) throw new Error('KEY_DICTIONARY must fit in one byte below 0xFF');
 
 export const MAX_DEPTH = 64;
 export const MAX_COLLECTION = 1 << 20;
-const U64_LIMIT = 1n << 64n;
 const ZIGZAG_LIMIT = 2 ** 52;
 
 const textEncoder = new TextEncoder();
@@ -117,7 +117,7 @@ function tryWriteSnowflake(w: Writer, s: string): boolean {
 const SNOWFLAKE_CACHE_SIZE = 1024;
 const snowflakeCacheLo = new Uint32Array(SNOWFLAKE_CACHE_SIZE);
 const snowflakeCacheHi = new Uint32Array(SNOWFLAKE_CACHE_SIZE);
-const snowflakeCacheStr: (string | undefined)[] = new Array(SNOWFLAKE_CACHE_SIZE);
+const snowflakeCacheStr = new Array<string | undefined>(SNOWFLAKE_CACHE_SIZE);
 
 /** The decimal string of the u64 made of two 32-bit limbs, in base-10^6 steps (all exact in doubles). */
 function u64ToDecimal(hi: number, lo: number): string {
@@ -226,7 +226,7 @@ export class Writer {
     const start = this.pos;
     const headerGuess = shortTag >= 0 ? (maxBytes < 64 ? 1 : 1 + varuintSize(maxBytes)) : varuintSize(maxBytes);
     const { written } = textEncoder.encodeInto(s, this.buf.subarray(start + headerGuess));
-    const bytes = written ?? 0;
+    const bytes = written;
     let header: number[];
     if (shortTag >= 0 && bytes < 64) header = [shortTag + bytes];
     else {
