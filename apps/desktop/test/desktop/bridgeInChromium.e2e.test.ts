@@ -16,6 +16,7 @@ import { SettingsStore } from '../../src/services/settings/SettingsStore.ts';
 import { startAppHost, type AppHost } from './harness/AppHost.ts';
 import { exposeDesktopBridge, type ExposedBridge } from './harness/exposeDesktopBridge.ts';
 import { launchChromium } from './harness/launchChromium.ts';
+import { closeOpened } from '../closeOpened.ts';
 
 declare global {
   interface Window {
@@ -66,10 +67,7 @@ describe('desktop bridge in Chromium (Playwright binding standing in for the Ele
   });
 
   afterAll(async () => {
-    await browser?.close();
-    cache?.close();
-    await appHost?.close();
-    await foreignHost?.close();
+    await closeOpened(browser, cache, appHost, foreignHost);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -101,21 +99,21 @@ describe('desktop bridge in Chromium (Playwright binding standing in for the Ele
   });
 
   it('rejects malformed arguments with an error whose message carries INVALID_ARGUMENTS', async () => {
-    const message = await page.evaluate(() => window.concord!.cache.getMessages('general', 50).then(() => 'resolved', (e: Error) => e.message));
+    const message = await page.evaluate(() => window.concord!.cache.getMessages('general', 50).then(() => 'resolved', (e: unknown) => (e instanceof Error ? e.message : String(e))));
     expect(message).toMatch(/^\[INVALID_ARGUMENTS\] concord:cache:get-messages/);
   });
 
   it('refuses the same calls from a subframe of the app window', async () => {
     const frame = page.frames().find((f) => f.url().endsWith('/frame.html'));
     if (frame === undefined) throw new Error('iframe not found');
-    const message = await frame.evaluate(() => window.concord!.cache.stats().then(() => 'resolved', (e: Error) => e.message));
+    const message = await frame.evaluate(() => window.concord!.cache.stats().then(() => 'resolved', (e: unknown) => (e instanceof Error ? e.message : String(e))));
     expect(message).toMatch(/^\[FORBIDDEN_SENDER\]/);
   });
 
   it('refuses a page that navigated to another origin', async () => {
     const other = await context.newPage();
     await other.goto(foreignHost.url);
-    const message = await other.evaluate(() => window.concord!.cache.clear().then(() => 'resolved', (e: Error) => e.message));
+    const message = await other.evaluate(() => window.concord!.cache.clear().then(() => 'resolved', (e: unknown) => (e instanceof Error ? e.message : String(e))));
     expect(message).toMatch(/^\[FORBIDDEN_SENDER\]/);
     expect(cache.stats().messageCount).toBe(2);
     await other.close();

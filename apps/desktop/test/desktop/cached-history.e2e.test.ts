@@ -31,6 +31,7 @@ import { startAppHost, type AppHost } from './harness/AppHost.ts';
 import { buildRenderer } from './harness/buildRenderer.ts';
 import { exposeDesktopBridge, type ExposedBridge } from './harness/exposeDesktopBridge.ts';
 import { launchChromium } from './harness/launchChromium.ts';
+import { closeOpened } from '../closeOpened.ts';
 import { spawnServer, type SpawnedServer } from './harness/spawnServer.ts';
 
 const MESSAGE_COUNT = 30;
@@ -107,9 +108,7 @@ describe('desktop: cached history survives the server going away', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    cache?.close();
-    await appHost?.close();
+    await closeOpened(browser, cache, appHost);
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -11,7 +11,7 @@ import { BUILDER_CONFIG, MAIN_BUNDLE, PRELOAD_BUNDLE, bundleDesktop, stageDeskto
 
 const require = createRequire(import.meta.url);
 const yaml: { load(text: string): unknown } = require('js-yaml');
-const { validateConfiguration }: { validateConfiguration(config: unknown, logger: unknown): Promise<void> } = require('app-builder-lib/out/util/config/config');
+const { validateConfiguration }: { validateConfiguration: (config: unknown, logger: unknown) => Promise<void> } = require('app-builder-lib/out/util/config/config');
 const { DebugLogger }: { DebugLogger: new (enabled: boolean) => unknown } = require('builder-util');
 
 interface BuilderConfig {

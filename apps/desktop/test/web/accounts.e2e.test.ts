@@ -4,6 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebClient, launchChromium, openSignedInPage, openUserPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import { closeOpened } from '../closeOpened.ts';
 
 const PASSWORD = 'correct-horse-9';
 const NEW_PASSWORD = 'battery-staple-42';
@@ -28,8 +29,7 @@ describe('web client: accounts', () => {
 
   afterAll(async () => {
     for (const u of pages) expect(u.errors, `page errors of ${u.username}`).toEqual([]);
-    await browser?.close();
-    await server?.close();
+    await closeOpened(browser, server);
   });
 
   it('changes the password in My Account: this tab stays signed in on a new token, the other device is logged out', async () => {

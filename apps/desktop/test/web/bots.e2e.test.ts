@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runBotFixture, type BotProcess } from './botProcess.ts';
 import { buildWebClient, launchChromium, makePng, messageWithText, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import { closeOpened } from '../closeOpened.ts';
 
 describe('web client: bots, slash commands and components', () => {
   let server: TestServer;
@@ -48,8 +49,7 @@ describe('web client: bots, slash commands and components', () => {
 
   afterAll(async () => {
     await bot?.stop();
-    await browser?.close();
-    await server?.close();
+    await closeOpened(browser, server);
   });
 
   afterEach(async (ctx) => {
@@ -199,7 +199,7 @@ describe('web client: bots, slash commands and components', () => {
     expect(await embed.textContent()).toContain('✨ 1 ✨');
     expect(await embed.textContent()).toContain('Dice Bot');
     const buttons = answer.locator('[data-testid=component-button]');
-    expect(await buttons.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-label')}:${e.className.split(' ')[1]}:${(e as HTMLButtonElement).disabled === true}`))).toEqual([
+    expect(await buttons.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-label')}:${(e.getAttribute('class') ?? '').split(' ')[1]}:${e instanceof HTMLButtonElement && e.disabled}`))).toEqual([
       'Reroll:primary:false',
       'Add a note:secondary:false',
       'Keep:success:false',

@@ -16,6 +16,7 @@ import {
   type TestServer,
   type UserPage,
 } from './harness.ts';
+import { closeOpened } from '../closeOpened.ts';
 
 describe('web client: two users chatting', () => {
   let server: TestServer;
@@ -32,8 +33,7 @@ describe('web client: two users chatting', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeOpened(browser, server);
   });
 
   it('shows the API field errors on the sign-up and log-in screens', async () => {

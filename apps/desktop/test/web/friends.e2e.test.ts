@@ -5,6 +5,7 @@ import { ConcordApi } from '@concord/client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebClient, launchChromium, messageWithText, openSignedInPage, registerViaApi, type TestServer, type UserPage, startTestServer } from './harness.ts';
+import { closeOpened } from '../closeOpened.ts';
 
 describe('web client: friends and blocking', () => {
   let server: TestServer;
@@ -34,8 +35,7 @@ describe('web client: friends and blocking', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeOpened(browser, server);
   });
 
   it('sends a request by username from Add Friend, and the other side accepts it from Pending', async () => {

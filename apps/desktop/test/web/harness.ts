@@ -96,8 +96,8 @@ export async function startTestServer(webRoot: string, env: Record<string, strin
           })
           .catch(() => undefined);
       }, 100);
-      proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-      proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+      proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
       proc.once('exit', (code) => {
         clearInterval(poll);
         clearTimeout(timer);

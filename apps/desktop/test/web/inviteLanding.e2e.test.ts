@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ConcordApi } from '@concord/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebClient, launchChromium, openSignedInPage, openUserPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import { closeOpened } from '../closeOpened.ts';
 
 const PASSWORD = 'correct-horse-9';
 
@@ -48,8 +49,7 @@ describe('web client: invite landing', () => {
 
   afterAll(async () => {
     for (const u of pages) expect(u.errors, `page errors of ${u.username}`).toEqual([]);
-    await browser?.close();
-    await server?.close();
+    await closeOpened(browser, server);
   });
 
   it('shows the server with its counts, Accept Invite and Log In / Register to a signed-out visitor', async () => {

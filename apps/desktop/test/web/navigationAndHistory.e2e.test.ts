@@ -6,6 +6,7 @@ import { ChannelType } from '@concord/protocol';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebClient, launchChromium, messageWithText, openSignedInPage, registerViaApi, send, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import { closeOpened } from '../closeOpened.ts';
 
 describe('web client: history, keyboard navigation, typing, pins and DMs', () => {
   let server: TestServer;
@@ -38,8 +39,7 @@ describe('web client: history, keyboard navigation, typing, pins and DMs', () =>
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeOpened(browser, server);
   });
 
   it('loads older pages while scrolling up, back to the start of the channel', async () => {
@@ -56,7 +56,7 @@ describe('web client: history, keyboard navigation, typing, pins and DMs', () =>
       await p.evaluate(() => (document.querySelector('[data-testid=message-list]')!.scrollTop = 0));
       await p.waitForFunction(
         ([cid, prev]) => !!document.querySelector('[data-testid=channel-welcome]') || (window.__concordDebug!.stores.messages.getState().byChannel[cid!]?.messages[0]?.id ?? '') !== prev,
-        [general, before] as const,
+        [general, before],
       );
     }
     await p.locator('[data-testid=channel-welcome]').waitFor();

@@ -7,6 +7,7 @@ import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcordApi } from '@concord/client';
 import { buildWebClient, launchChromium, messageWithText, openUserPage, registerThroughUi, registerViaApi, send, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import { closeOpened } from '../closeOpened.ts';
 
 /** Runs in the page before the app: a DesktopBridge whose message cache lives in localStorage. */
 function installPersistentBridge(): void {
@@ -99,8 +100,7 @@ describe('web client: cache-first channel open, offline and reconnect', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeOpened(browser, server);
   });
 
   it('uses window.concord when present and fills its cache from pages and live events', async () => {

@@ -6,6 +6,7 @@ import { ChannelType, PermissionFlags } from '@concord/protocol';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebClient, launchChromium, messageWithText, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import { closeOpened } from '../closeOpened.ts';
 
 describe('web client: server administration', () => {
   let server: TestServer;
@@ -40,8 +41,7 @@ describe('web client: server administration', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeOpened(browser, server);
   });
 
   it('creates a hoisted role with a permission in the role editor', async () => {

@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     await page.click('[data-testid=guild-icon]');
     await page.click('[data-testid=guild-header]');
     await page.click('[data-testid=menu-invite]');
-    await page.waitForFunction(() => (document.querySelector('[data-testid=invite-link]') as HTMLInputElement | null)?.value.includes('/invite/'));
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid=invite-link]')?.value.includes('/invite/'));
     await shot('invite');
     await context.close();
   } finally {

@@ -4,6 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebClient, launchChromium, openUserPage, registerThroughUi, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import { closeOpened } from '../closeOpened.ts';
 
 const COUNT = 100_000;
 
@@ -25,8 +26,7 @@ describe('web client: virtualized message list', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeOpened(browser, server);
   });
 
   it(`keeps fewer than 200 rows in the DOM while scrolling ${COUNT.toLocaleString('en')} messages end to end`, async () => {

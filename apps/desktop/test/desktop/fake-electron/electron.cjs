@@ -92,7 +92,7 @@ module.exports = {
   Tray,
   Menu: { buildFromTemplate: (template) => template },
   nativeImage: { createFromBitmap: (buffer, size) => ({ bytes: buffer.length, ...size }) },
-  Notification: Object.assign(class {}, { isSupported: () => false }),
+  Notification: Object.assign(class { show() {} }, { isSupported: () => false }),
   session: {
     defaultSession: {
       webRequest: { onHeadersReceived: (hook) => (headersHook = hook) },
