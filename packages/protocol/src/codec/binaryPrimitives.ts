@@ -399,11 +399,8 @@ export class Reader {
     if (n > buf.length - start) throw new DecodeError('length exceeds frame');
     const end = start + n;
     this.pos = end;
-    if (latin1Slice !== null) return latin1Slice.call(buf, start, end);
-    if (n > 16) return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
-    let out = '';
-    for (let i = start; i < end; i++) out += String.fromCharCode(buf[i]!);
-    return out;
+    if (n <= INTERN_MAX_BYTES) return internedLatin1(buf, start, end);
+    return sliceLatin1(buf, start, end);
   }
 
   utf8(n: number): string {
@@ -420,6 +417,7 @@ export class Reader {
     }
     if (ascii) {
       this.pos = end;
+      if (n <= INTERN_MAX_BYTES) return internedLatin1(buf, start, end);
       // Node's native latin1 slice makes a one-byte string in one step (3-4x faster than building
       // it in JS); browsers build short ones char by char and leave longer ones to TextDecoder.
       if (latin1Slice !== null) return latin1Slice.call(buf, start, end);
@@ -460,6 +458,41 @@ function findLatin1Slice(): Latin1Slice | null {
   return typed.call(Uint8Array.of(0x68, 0x69), 0, 2) === 'hi' ? typed : null;
 }
 const latin1Slice = findLatin1Slice();
+
+/** bytes [start, end) as Latin-1 code points, built natively where the platform allows. */
+function sliceLatin1(buf: Uint8Array, start: number, end: number): string {
+  if (latin1Slice !== null) return latin1Slice.call(buf, start, end);
+  if (end - start > 16) return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  let out = '';
+  for (let i = start; i < end; i++) out += String.fromCharCode(buf[i]!);
+  return out;
+}
+
+/**
+ * Short strings recur (names, statuses, timestamps, channel names): a direct-mapped cache of the
+ * strings made from recently read Latin-1 byte runs, checked byte for byte against the input, so a
+ * hit costs a comparison instead of a new string (about half the time of Node's native slice). Any
+ * bytes only ever replace one slot: the cache stays INTERN_SLOTS strings of <= INTERN_MAX_BYTES.
+ */
+const INTERN_MAX_BYTES = 32;
+const INTERN_SLOTS = 4096;
+const internCache = new Array<string>(INTERN_SLOTS).fill('');
+const SINGLE_CHARS = Array.from({ length: 256 }, (_, code) => String.fromCharCode(code));
+
+function internedLatin1(buf: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n < 2) return n === 0 ? '' : SINGLE_CHARS[buf[start]!]!;
+  const slot = (Math.imul(n, 0x9e37) ^ Math.imul(buf[start]!, 0x45d9) ^ Math.imul(buf[end - 1]!, 0x2c1b) ^ Math.imul(buf[start + (n >> 1)]!, 0x1f3) ^ (buf[end - 2]! * 7)) & (INTERN_SLOTS - 1);
+  const cached = internCache[slot]!;
+  if (cached.length === n) {
+    let i = 0;
+    while (i < n && cached.charCodeAt(i) === buf[start + i]) i++;
+    if (i === n) return cached;
+  }
+  const str = sliceLatin1(buf, start, end);
+  internCache[slot] = str;
+  return str;
+}
 
 /** Tag 0x06's u64 as its decimal string. */
 function readSnowflake(r: Reader): string {
