@@ -203,11 +203,14 @@ export class Writer {
     const len = s.length;
     // Fast path: ASCII strings under 48 characters (keys, names, ids, timestamps, most chat lines)
     // are copied byte by byte; TextEncoder's call overhead dominates at these sizes.
-    if (len < 48) {
-      this.ensure(len + 1);
+    // ASCII up to 127 characters (most chat lines too) is copied the same way, with the header
+    // TextEncoder's path would write: 0x80 + length below 64, else 0x05 + a one-byte varuint.
+    if (len < 128) {
+      const header = shortTag >= 0 && len >= 64 ? 2 : 1;
+      this.ensure(len + header);
       const buf = this.buf;
       const start = this.pos;
-      let p = start + 1;
+      let p = start + header;
       let i = 0;
       for (; i < len; i++) {
         const c = s.charCodeAt(i);
@@ -215,7 +218,13 @@ export class Writer {
         buf[p++] = c;
       }
       if (i === len) {
-        buf[start] = shortTag < 0 ? len : TAG_LATIN1 + len; // a key's varuint length is one byte below 128
+        if (shortTag < 0) buf[start] = len; // a key's varuint length is one byte below 128
+        else if (len < 48) buf[start] = TAG_LATIN1 + len;
+        else if (len < 64) buf[start] = shortTag + len;
+        else {
+          buf[start] = 0x05;
+          buf[start + 1] = len;
+        }
         this.pos = p;
         return;
       }
@@ -533,7 +542,9 @@ export function readField(r: Reader, tag: number, depth: number, shape: ShapeCod
 /** A shaped field's value: strings, booleans and null inline, the rest through writeValue. */
 export function writeField(w: Writer, v: unknown, depth: number): void {
   if (typeof v === 'string') {
-    if (!tryWriteSnowflake(w, v)) w.string(v, 0x80);
+    // Only strings of snowflake length are worth the call (most names and timestamps are not).
+    const n = v.length;
+    if (n < 15 || n > 20 || !tryWriteSnowflake(w, v)) w.string(v, 0x80);
   } else if (typeof v === 'boolean') w.u8(v ? 0x02 : 0x01);
   else if (v === null) w.u8(0x00);
   else if (typeof v === 'number' && v >= 0 && v < 64 && Number.isInteger(v)) w.u8(0x40 + v);
