@@ -74,8 +74,9 @@ const ACTIVITY = shapeOf<APIActivity>()('ACTIVITY', {
   name: null, type: null, url: null, created_at: null, timestamps: null, application_id: null, details: null,
   state: null, emoji: null, assets: null, party: null, instance: null, flags: null, buttons: null, metadata: null,
 });
+const CLIENT_STATUS = shapeOf<APIPresence['client_status']>()('CLIENT_STATUS', { desktop: null, mobile: null, web: null });
 const PRESENCE = shapeOf<APIPresence & { guild_id: string }>()('PRESENCE', {
-  user: USER, status: null, activities: ACTIVITY, client_status: null, guild_id: null,
+  user: USER, status: null, activities: ACTIVITY, client_status: CLIENT_STATUS, guild_id: null,
 });
 const GUILD = shapeOf<APIGatewayGuild>()('GUILD', {
   id: null, name: null, icon: null, description: null, owner_id: null, afk_channel_id: null, afk_timeout: null,

@@ -599,7 +599,7 @@ function encPRESENCE(w: Writer, o: Record<string, unknown>, depth: number): void
   else { present++; written = 3; if (typeof v === 'object' && v !== null) writeWithShape(w, v, ACTIVITY, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["client_status"];
   if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  else { present++; written = 4; if (typeof v === 'object' && v !== null) writeWithShape(w, v, CLIENT_STATUS, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["guild_id"];
   if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
   else { present++; written = 5; writeField(w, v, depth + 1); }
@@ -613,7 +613,7 @@ function decPRESENCE(r: Reader, depth: number, withExtras: boolean): Record<stri
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["user"] = readTagged(r, tag, depth + 1, USER);
   if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["status"] = readField(r, tag, depth + 1, null);
   if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["activities"] = readTagged(r, tag, depth + 1, ACTIVITY);
-  if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["client_status"] = readField(r, tag, depth + 1, null);
+  if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["client_status"] = readTagged(r, tag, depth + 1, CLIENT_STATUS);
   if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["guild_id"] = readField(r, tag, depth + 1, null);
   if (withExtras) readExtras(r, o, depth);
   return o;
@@ -698,6 +698,36 @@ function decACTIVITY(r: Reader, depth: number, withExtras: boolean): Record<stri
 }
 
 const ACTIVITY: ShapeCodec = { keys: new Set(["name","type","url","created_at","timestamps","application_id","details","state","emoji","assets","party","instance","flags","buttons","metadata"]), encode: encACTIVITY, decode: decACTIVITY };
+
+function encCLIENT_STATUS(w: Writer, o: Record<string, unknown>, depth: number): void {
+  const tagOffset = beginShaped(w, 3, depth);
+  let written = 0;
+  let present = 0;
+  let v: unknown;
+  v = o["desktop"];
+  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  else { present++; written = 1; writeField(w, v, depth + 1); }
+  v = o["mobile"];
+  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  else { present++; written = 2; writeField(w, v, depth + 1); }
+  v = o["web"];
+  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  else { present++; written = 3; writeField(w, v, depth + 1); }
+  endShaped(w, o, CLIENT_STATUS, tagOffset, 3, written, present, depth);
+}
+
+function decCLIENT_STATUS(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
+  const n = readShapedCount(r, 3, depth);
+  const o: Record<string, unknown> = {};
+  let tag: number;
+  if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["desktop"] = readField(r, tag, depth + 1, null);
+  if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["mobile"] = readField(r, tag, depth + 1, null);
+  if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["web"] = readField(r, tag, depth + 1, null);
+  if (withExtras) readExtras(r, o, depth);
+  return o;
+}
+
+const CLIENT_STATUS: ShapeCodec = { keys: new Set(["desktop","mobile","web"]), encode: encCLIENT_STATUS, decode: decCLIENT_STATUS };
 
 function encREAD_STATE_LIST(w: Writer, o: Record<string, unknown>, depth: number): void {
   const tagOffset = beginShaped(w, 3, depth);
