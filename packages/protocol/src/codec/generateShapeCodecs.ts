@@ -44,7 +44,7 @@ function encoderOf(shape: ObjectShape): string {
     const write = sub
       ? `if (typeof v === 'object' && v !== null) writeWithShape(w, v, ${sub.name}, depth + 1); else writeValue(w, v, depth + 1);`
       : `writeField(w, v, depth + 1);`;
-    lines.push(`  v = o[${JSON.stringify(key)}];`, `  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);`, `  else { present++; written = ${i + 1}; ${write} }`);
+    lines.push(`  v = o[${JSON.stringify(key)}];`, `  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }`, `  else { present++; written = ${i + 1}; ${write} }`);
   });
   lines.push(`  endShaped(w, o, ${shape.name}, tagOffset, ${n}, written, present, depth);`, `}`);
   return lines.join('\n');

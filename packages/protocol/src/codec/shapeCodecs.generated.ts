@@ -23,46 +23,46 @@ function encREADY(w: Writer, o: Record<string, unknown>, depth: number): void {
   let present = 0;
   let v: unknown;
   v = o["v"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["user"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["guilds"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; if (typeof v === 'object' && v !== null) writeWithShape(w, v, GUILD, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["private_channels"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; if (typeof v === 'object' && v !== null) writeWithShape(w, v, CHANNEL, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["read_state"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; if (typeof v === 'object' && v !== null) writeWithShape(w, v, READ_STATE_LIST, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["relationships"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; if (typeof v === 'object' && v !== null) writeWithShape(w, v, RELATIONSHIP, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["presences"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; if (typeof v === 'object' && v !== null) writeWithShape(w, v, PRESENCE, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["session_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 8; writeField(w, v, depth + 1); }
   v = o["session_type"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 9; writeField(w, v, depth + 1); }
   v = o["resume_gateway_url"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 10; writeField(w, v, depth + 1); }
   v = o["user_settings"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 11; writeField(w, v, depth + 1); }
   v = o["application"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 12; writeField(w, v, depth + 1); }
   v = o["shard"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 13; writeField(w, v, depth + 1); }
   v = o["_trace"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 14; writeField(w, v, depth + 1); }
   endShaped(w, o, READY, tagOffset, 14, written, present, depth);
 }
@@ -97,49 +97,49 @@ function encUSER(w: Writer, o: Record<string, unknown>, depth: number): void {
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["username"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["discriminator"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["global_name"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["avatar"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   v = o["bot"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; writeField(w, v, depth + 1); }
   v = o["public_flags"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; writeField(w, v, depth + 1); }
   v = o["email"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 8; writeField(w, v, depth + 1); }
   v = o["verified"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 9; writeField(w, v, depth + 1); }
   v = o["mfa_enabled"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 10; writeField(w, v, depth + 1); }
   v = o["locale"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 11; writeField(w, v, depth + 1); }
   v = o["premium_type"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 12; writeField(w, v, depth + 1); }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 13; writeField(w, v, depth + 1); }
   v = o["bio"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 14; writeField(w, v, depth + 1); }
   v = o["accent_color"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 15; writeField(w, v, depth + 1); }
   endShaped(w, o, USER, tagOffset, 15, written, present, depth);
 }
@@ -175,103 +175,103 @@ function encGUILD(w: Writer, o: Record<string, unknown>, depth: number): void {
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["name"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["icon"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["description"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["owner_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   v = o["afk_channel_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; writeField(w, v, depth + 1); }
   v = o["afk_timeout"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; writeField(w, v, depth + 1); }
   v = o["system_channel_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 8; writeField(w, v, depth + 1); }
   v = o["verification_level"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 9; writeField(w, v, depth + 1); }
   v = o["default_message_notifications"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 10; writeField(w, v, depth + 1); }
   v = o["explicit_content_filter"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 11; writeField(w, v, depth + 1); }
   v = o["mfa_level"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 12; writeField(w, v, depth + 1); }
   v = o["features"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 13; writeField(w, v, depth + 1); }
   v = o["premium_tier"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 14; writeField(w, v, depth + 1); }
   v = o["preferred_locale"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 15; writeField(w, v, depth + 1); }
   v = o["roles"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 16; if (typeof v === 'object' && v !== null) writeWithShape(w, v, ROLE, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["emojis"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 17; writeField(w, v, depth + 1); }
   v = o["stickers"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 18; writeField(w, v, depth + 1); }
   v = o["nsfw_level"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 19; writeField(w, v, depth + 1); }
   v = o["max_members"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 20; writeField(w, v, depth + 1); }
   v = o["owner"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 21; writeField(w, v, depth + 1); }
   v = o["permissions"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 22; writeField(w, v, depth + 1); }
   v = o["joined_at"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 23; writeField(w, v, depth + 1); }
   v = o["large"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 24; writeField(w, v, depth + 1); }
   v = o["unavailable"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 25; writeField(w, v, depth + 1); }
   v = o["member_count"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 26; writeField(w, v, depth + 1); }
   v = o["channels"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 27; if (typeof v === 'object' && v !== null) writeWithShape(w, v, CHANNEL, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["members"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 28; if (typeof v === 'object' && v !== null) writeWithShape(w, v, MEMBER, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["presences"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 29; if (typeof v === 'object' && v !== null) writeWithShape(w, v, PRESENCE, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["voice_states"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 30; writeField(w, v, depth + 1); }
   v = o["threads"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 31; writeField(w, v, depth + 1); }
   v = o["stage_instances"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 32; writeField(w, v, depth + 1); }
   v = o["guild_scheduled_events"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 33; writeField(w, v, depth + 1); }
   endShaped(w, o, GUILD, tagOffset, 33, written, present, depth);
 }
@@ -325,40 +325,40 @@ function encROLE(w: Writer, o: Record<string, unknown>, depth: number): void {
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["name"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["color"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["hoist"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["icon"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   v = o["unicode_emoji"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; writeField(w, v, depth + 1); }
   v = o["position"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; writeField(w, v, depth + 1); }
   v = o["permissions"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 8; writeField(w, v, depth + 1); }
   v = o["managed"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 9; writeField(w, v, depth + 1); }
   v = o["mentionable"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 10; writeField(w, v, depth + 1); }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 11; writeField(w, v, depth + 1); }
   v = o["tags"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 12; writeField(w, v, depth + 1); }
   endShaped(w, o, ROLE, tagOffset, 12, written, present, depth);
 }
@@ -391,61 +391,61 @@ function encCHANNEL(w: Writer, o: Record<string, unknown>, depth: number): void 
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["name"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   v = o["position"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; writeField(w, v, depth + 1); }
   v = o["parent_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; writeField(w, v, depth + 1); }
   v = o["nsfw"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 8; writeField(w, v, depth + 1); }
   v = o["permission_overwrites"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 9; if (typeof v === 'object' && v !== null) writeWithShape(w, v, OVERWRITE, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["topic"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 10; writeField(w, v, depth + 1); }
   v = o["rate_limit_per_user"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 11; writeField(w, v, depth + 1); }
   v = o["bitrate"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 12; writeField(w, v, depth + 1); }
   v = o["user_limit"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 13; writeField(w, v, depth + 1); }
   v = o["rtc_region"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 14; writeField(w, v, depth + 1); }
   v = o["last_message_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 15; writeField(w, v, depth + 1); }
   v = o["last_pin_timestamp"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 16; writeField(w, v, depth + 1); }
   v = o["recipients"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 17; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["owner_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 18; writeField(w, v, depth + 1); }
   v = o["icon"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 19; writeField(w, v, depth + 1); }
   endShaped(w, o, CHANNEL, tagOffset, 19, written, present, depth);
 }
@@ -485,16 +485,16 @@ function encOVERWRITE(w: Writer, o: Record<string, unknown>, depth: number): voi
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["allow"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["deny"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   endShaped(w, o, OVERWRITE, tagOffset, 4, written, present, depth);
 }
@@ -519,43 +519,43 @@ function encMEMBER(w: Writer, o: Record<string, unknown>, depth: number): void {
   let present = 0;
   let v: unknown;
   v = o["user"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["nick"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["avatar"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["roles"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["joined_at"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   v = o["premium_since"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; writeField(w, v, depth + 1); }
   v = o["deaf"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; writeField(w, v, depth + 1); }
   v = o["mute"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 8; writeField(w, v, depth + 1); }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 9; writeField(w, v, depth + 1); }
   v = o["pending"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 10; writeField(w, v, depth + 1); }
   v = o["communication_disabled_until"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 11; writeField(w, v, depth + 1); }
   v = o["permissions"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 12; writeField(w, v, depth + 1); }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 13; writeField(w, v, depth + 1); }
   endShaped(w, o, MEMBER, tagOffset, 13, written, present, depth);
 }
@@ -589,19 +589,19 @@ function encPRESENCE(w: Writer, o: Record<string, unknown>, depth: number): void
   let present = 0;
   let v: unknown;
   v = o["user"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["status"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["activities"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; if (typeof v === 'object' && v !== null) writeWithShape(w, v, ACTIVITY, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["client_status"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; if (typeof v === 'object' && v !== null) writeWithShape(w, v, CLIENT_STATUS, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   endShaped(w, o, PRESENCE, tagOffset, 5, written, present, depth);
 }
@@ -627,49 +627,49 @@ function encACTIVITY(w: Writer, o: Record<string, unknown>, depth: number): void
   let present = 0;
   let v: unknown;
   v = o["name"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["url"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["created_at"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["timestamps"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   v = o["application_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; writeField(w, v, depth + 1); }
   v = o["details"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; writeField(w, v, depth + 1); }
   v = o["state"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 8; writeField(w, v, depth + 1); }
   v = o["emoji"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 9; writeField(w, v, depth + 1); }
   v = o["assets"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 10; writeField(w, v, depth + 1); }
   v = o["party"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 11; writeField(w, v, depth + 1); }
   v = o["instance"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 12; writeField(w, v, depth + 1); }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 13; writeField(w, v, depth + 1); }
   v = o["buttons"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 14; writeField(w, v, depth + 1); }
   v = o["metadata"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 15; writeField(w, v, depth + 1); }
   endShaped(w, o, ACTIVITY, tagOffset, 15, written, present, depth);
 }
@@ -705,13 +705,13 @@ function encCLIENT_STATUS(w: Writer, o: Record<string, unknown>, depth: number):
   let present = 0;
   let v: unknown;
   v = o["desktop"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["mobile"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["web"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   endShaped(w, o, CLIENT_STATUS, tagOffset, 3, written, present, depth);
 }
@@ -735,13 +735,13 @@ function encREAD_STATE_LIST(w: Writer, o: Record<string, unknown>, depth: number
   let present = 0;
   let v: unknown;
   v = o["version"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["partial"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["entries"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; if (typeof v === 'object' && v !== null) writeWithShape(w, v, READ_STATE, depth + 1); else writeValue(w, v, depth + 1); }
   endShaped(w, o, READ_STATE_LIST, tagOffset, 3, written, present, depth);
 }
@@ -765,16 +765,16 @@ function encREAD_STATE(w: Writer, o: Record<string, unknown>, depth: number): vo
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["last_message_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["mention_count"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["last_pin_timestamp"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   endShaped(w, o, READ_STATE, tagOffset, 4, written, present, depth);
 }
@@ -799,19 +799,19 @@ function encRELATIONSHIP(w: Writer, o: Record<string, unknown>, depth: number): 
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["user"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["nickname"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["since"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   endShaped(w, o, RELATIONSHIP, tagOffset, 5, written, present, depth);
 }
@@ -837,10 +837,10 @@ function encGUILD_USER_EVENT(w: Writer, o: Record<string, unknown>, depth: numbe
   let present = 0;
   let v: unknown;
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["user"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
   endShaped(w, o, GUILD_USER_EVENT, tagOffset, 2, written, present, depth);
 }
@@ -863,25 +863,25 @@ function encMEMBERS_CHUNK(w: Writer, o: Record<string, unknown>, depth: number):
   let present = 0;
   let v: unknown;
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["members"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; if (typeof v === 'object' && v !== null) writeWithShape(w, v, MEMBER, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["chunk_index"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["chunk_count"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["not_found"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   v = o["presences"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; if (typeof v === 'object' && v !== null) writeWithShape(w, v, PRESENCE, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["nonce"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; writeField(w, v, depth + 1); }
   endShaped(w, o, MEMBERS_CHUNK, tagOffset, 7, written, present, depth);
 }
@@ -909,10 +909,10 @@ function encROLE_EVENT(w: Writer, o: Record<string, unknown>, depth: number): vo
   let present = 0;
   let v: unknown;
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["role"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; if (typeof v === 'object' && v !== null) writeWithShape(w, v, ROLE, depth + 1); else writeValue(w, v, depth + 1); }
   endShaped(w, o, ROLE_EVENT, tagOffset, 2, written, present, depth);
 }
@@ -935,85 +935,85 @@ function encMESSAGE(w: Writer, o: Record<string, unknown>, depth: number): void 
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["channel_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["author"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["content"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   v = o["timestamp"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; writeField(w, v, depth + 1); }
   v = o["edited_timestamp"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; writeField(w, v, depth + 1); }
   v = o["tts"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 8; writeField(w, v, depth + 1); }
   v = o["mention_everyone"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 9; writeField(w, v, depth + 1); }
   v = o["mentions"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 10; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["mention_roles"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 11; writeField(w, v, depth + 1); }
   v = o["attachments"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 12; if (typeof v === 'object' && v !== null) writeWithShape(w, v, ATTACHMENT, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["embeds"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 13; writeField(w, v, depth + 1); }
   v = o["pinned"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 14; writeField(w, v, depth + 1); }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 15; writeField(w, v, depth + 1); }
   v = o["components"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 16; writeField(w, v, depth + 1); }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 17; writeField(w, v, depth + 1); }
   v = o["nonce"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 18; writeField(w, v, depth + 1); }
   v = o["member"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 19; if (typeof v === 'object' && v !== null) writeWithShape(w, v, MEMBER, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["reactions"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 20; if (typeof v === 'object' && v !== null) writeWithShape(w, v, REACTION, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["mention_channels"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 21; writeField(w, v, depth + 1); }
   v = o["webhook_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 22; writeField(w, v, depth + 1); }
   v = o["application_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 23; writeField(w, v, depth + 1); }
   v = o["message_reference"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 24; writeField(w, v, depth + 1); }
   v = o["referenced_message"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 25; writeField(w, v, depth + 1); }
   v = o["interaction_metadata"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 26; writeField(w, v, depth + 1); }
   v = o["interaction"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 27; writeField(w, v, depth + 1); }
   endShaped(w, o, MESSAGE, tagOffset, 27, written, present, depth);
 }
@@ -1061,31 +1061,31 @@ function encATTACHMENT(w: Writer, o: Record<string, unknown>, depth: number): vo
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["filename"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["size"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["url"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["proxy_url"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   v = o["content_type"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; writeField(w, v, depth + 1); }
   v = o["width"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; writeField(w, v, depth + 1); }
   v = o["height"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 8; writeField(w, v, depth + 1); }
   v = o["description"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 9; writeField(w, v, depth + 1); }
   endShaped(w, o, ATTACHMENT, tagOffset, 9, written, present, depth);
 }
@@ -1115,22 +1115,22 @@ function encREACTION(w: Writer, o: Record<string, unknown>, depth: number): void
   let present = 0;
   let v: unknown;
   v = o["count"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["count_details"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["me"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["me_burst"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["burst_colors"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   v = o["emoji"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; if (typeof v === 'object' && v !== null) writeWithShape(w, v, EMOJI, depth + 1); else writeValue(w, v, depth + 1); }
   endShaped(w, o, REACTION, tagOffset, 6, written, present, depth);
 }
@@ -1157,13 +1157,13 @@ function encEMOJI(w: Writer, o: Record<string, unknown>, depth: number): void {
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["name"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["animated"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   endShaped(w, o, EMOJI, tagOffset, 3, written, present, depth);
 }
@@ -1187,28 +1187,28 @@ function encREACTION_EVENT(w: Writer, o: Record<string, unknown>, depth: number)
   let present = 0;
   let v: unknown;
   v = o["user_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["channel_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["message_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["member"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; if (typeof v === 'object' && v !== null) writeWithShape(w, v, MEMBER, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["emoji"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; if (typeof v === 'object' && v !== null) writeWithShape(w, v, EMOJI, depth + 1); else writeValue(w, v, depth + 1); }
   v = o["burst"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; writeField(w, v, depth + 1); }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 8; writeField(w, v, depth + 1); }
   endShaped(w, o, REACTION_EVENT, tagOffset, 8, written, present, depth);
 }
@@ -1237,16 +1237,16 @@ function encACK(w: Writer, o: Record<string, unknown>, depth: number): void {
   let present = 0;
   let v: unknown;
   v = o["channel_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["message_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["mention_count"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["version"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   endShaped(w, o, ACK, tagOffset, 4, written, present, depth);
 }
@@ -1271,19 +1271,19 @@ function encTYPING(w: Writer, o: Record<string, unknown>, depth: number): void {
   let present = 0;
   let v: unknown;
   v = o["channel_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["user_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["timestamp"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["member"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; if (typeof v === 'object' && v !== null) writeWithShape(w, v, MEMBER, depth + 1); else writeValue(w, v, depth + 1); }
   endShaped(w, o, TYPING, tagOffset, 5, written, present, depth);
 }
@@ -1309,28 +1309,28 @@ function encAUDIT_ENTRY(w: Writer, o: Record<string, unknown>, depth: number): v
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 1; writeField(w, v, depth + 1); }
   v = o["user_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 2; writeField(w, v, depth + 1); }
   v = o["target_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 3; writeField(w, v, depth + 1); }
   v = o["action_type"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 4; writeField(w, v, depth + 1); }
   v = o["changes"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 5; writeField(w, v, depth + 1); }
   v = o["options"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 6; writeField(w, v, depth + 1); }
   v = o["reason"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 7; writeField(w, v, depth + 1); }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') w.u8(TAG_ABSENT);
+  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
   else { present++; written = 8; writeField(w, v, depth + 1); }
   endShaped(w, o, AUDIT_ENTRY, tagOffset, 8, written, present, depth);
 }
