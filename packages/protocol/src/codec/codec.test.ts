@@ -243,7 +243,7 @@ function frameWithValue(...valueBytes: number[]): Uint8Array {
 }
 
 function ascii(text: string): number[] {
-  return [...text].map((c) => c.charCodeAt(0));
+  return Array.from({ length: text.length }, (_, i) => text.charCodeAt(i));
 }
 
 function expectRejected(result: DecodeResult): void {
@@ -503,7 +503,7 @@ function decodeSafely(decode: () => DecodeResult): DecodeResult {
   try {
     result = decode();
   } catch (e) {
-    throw new Error(`decoder threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    throw new Error(`decoder threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e });
   }
   if (result.ok) {
     expect(Number.isInteger(result.payload.op) && result.payload.op >= 0 && result.payload.op <= 255).toBe(true);
