@@ -10,8 +10,11 @@
 // Values are tagged with one byte:
 //   0x00 null  0x01 false  0x02 true
 //   0x03 integer, zigzag varuint (-2^52..2^52-1)       0x04 float64 (and larger integers)
-//   0x05 string, varuint length + UTF-8                 0x06 snowflake: a canonical decimal
-//        string of 15-20 digits below 2^64, as a u64 (8 bytes instead of 17-20)
+//   0x05 string, varuint length + UTF-8                 0x06 snowflake as a u64 (older encoders;
+//        still read)
+//   0xCF-0xD4 snowflake: a canonical decimal string of 15-20 digits (tag - 0xC0) below 2^64, no
+//        leading zero, as packed BCD (two digits a byte, high nibble first, a zero nibble pads an
+//        odd count): 8-10 bytes instead of 15-20, and cheap to turn back into the string
 //   0x07 array, varuint count + values                  0x08 object, varuint count + (key, value)
 //   0x40-0x7F small integer 0-63                        0x80-0xBF string of 0-63 UTF-8 bytes
 //   0x10-0x3F string of 0-47 Latin-1 bytes (one byte per character; the encoder's choice for ASCII)

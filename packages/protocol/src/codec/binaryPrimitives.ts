@@ -62,54 +62,40 @@ const textEncoder = new TextEncoder();
 // ignoreBOM: a string value that starts with U+FEFF keeps it (the default strips it: found by the shaped round-trip property).
 const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** Tags 0xCF-0xD4: a canonical snowflake of 15-20 digits (tag - 0xC0) as packed BCD. */
+const TAG_BCD_BASE = 0xc0;
+const BCD_MIN_DIGITS = 15;
+const BCD_MAX_DIGITS = 20;
+const U64_MAX_DECIMAL = '18446744073709551615';
+
 /**
- * Writes a canonical snowflake (15-20 digits, no leading zero, below 2^64) as tag 0x06 + u64 LE,
- * using two 32-bit limbs instead of BigInt (this runs for every id of every frame). Returns false,
- * writing nothing, when the string is not one.
+ * Writes a canonical snowflake (15-20 digits, no leading zero, below 2^64) as tag 0xC0 + its digit
+ * count, then its digits as packed BCD, high nibble first (a zero nibble pads an odd count): a loop
+ * over char codes, with no 64-bit arithmetic on either side. Returns false, moving nothing, when the
+ * string is not one (digits already copied past `pos` are simply overwritten later).
  */
 function tryWriteSnowflake(w: Writer, s: string): boolean {
   const n = s.length;
-  if (n < 15 || n > 20) return false;
-  let c = s.charCodeAt(0);
-  if (c < 49 || c > 57) return false;
-  // value = a * 10^9 + b: a from the first n - 9 digits (< 2^37), b from the last 9, both exact.
-  let a = c - 48;
-  const split = n - 9;
-  for (let i = 1; i < split; i++) {
-    c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return false;
-    a = a * 10 + c;
-  }
-  let b = 0;
-  for (let i = split; i < n; i++) {
-    c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return false;
-    b = b * 10 + c;
-  }
-  // a * 10^9 + b in 32-bit limbs, with every intermediate below 2^53. Math.floor, not %: V8
-  // compiles % on doubles to a call to fmod, several times slower.
-  const aHi = Math.floor(a / 65536);
-  const x = (a - aHi * 65536) * 1e9 + b;
-  const y = aHi * 1e9; // counts units of 2^16
-  const yHi = Math.floor(y / 65536);
-  const xHi = Math.floor(x / 4294967296);
-  const loSum = x - xHi * 4294967296 + (y - yHi * 65536) * 65536;
-  const carry = loSum >= 4294967296 ? 1 : 0;
-  const lo = loSum - carry * 4294967296;
-  const hi = xHi + yHi + carry;
-  if (hi >= 4294967296) return false; // >= 2^64
-  w.ensure(9);
+  if (n < BCD_MIN_DIGITS || n > BCD_MAX_DIGITS) return false;
+  const first = s.charCodeAt(0);
+  if (first < 49 || first > 57) return false;
+  if (n === BCD_MAX_DIGITS && s > U64_MAX_DECIMAL) return false; // >= 2^64 (same length: string order is numeric order)
+  w.ensure(11);
   const buf = w.buf;
   let p = w.pos;
-  buf[p++] = 0x06;
-  buf[p++] = lo & 0xff;
-  buf[p++] = (lo >>> 8) & 0xff;
-  buf[p++] = (lo >>> 16) & 0xff;
-  buf[p++] = lo >>> 24;
-  buf[p++] = hi & 0xff;
-  buf[p++] = (hi >>> 8) & 0xff;
-  buf[p++] = (hi >>> 16) & 0xff;
-  buf[p++] = hi >>> 24;
+  buf[p++] = TAG_BCD_BASE + n;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const hi = s.charCodeAt(i) - 48;
+    const lo = s.charCodeAt(i + 1) - 48;
+    if (hi >>> 0 > 9 || lo >>> 0 > 9) return false;
+    buf[p++] = (hi << 4) | lo;
+  }
+  if (i < n) {
+    const hi = s.charCodeAt(i) - 48;
+    if (hi >>> 0 > 9) return false;
+    buf[p++] = hi << 4;
+  }
   w.pos = p;
   return true;
 }
@@ -503,7 +489,7 @@ function internedLatin1(buf: Uint8Array, start: number, end: number): string {
   return str;
 }
 
-/** Tag 0x06's u64 as its decimal string. */
+/** Tag 0x06's u64 as its decimal string (the encoder now writes BCD; frames with 0x06 stay readable). */
 function readSnowflake(r: Reader): string {
   const buf = r.buf;
   const p = r.pos;
@@ -523,6 +509,48 @@ function readSnowflake(r: Reader): string {
   return str;
 }
 
+/** The digits' char codes of a BCD snowflake, filled by readBcdSnowflake before one fromCharCode call. */
+const bcdDigits = new Uint8Array(BCD_MAX_DIGITS);
+const fromCharCode = String.fromCharCode;
+
+/**
+ * Tags 0xCF-0xD4: `n` digits of packed BCD as their decimal string. Every nibble is checked (0-9,
+ * a non-zero first digit, a zero pad nibble); the string is made by one fromCharCode call of fixed
+ * arity, much cheaper than printing a u64.
+ */
+function readBcdSnowflake(r: Reader, n: number): string {
+  const buf = r.buf;
+  let p = r.pos;
+  const bytes = (n + 1) >> 1;
+  if (buf.length - p < bytes) throw new DecodeError('length exceeds frame');
+  r.pos = p + bytes;
+  const d = bcdDigits;
+  for (let i = 0; i < n; i += 2) {
+    const x = buf[p++]!;
+    const hi = x >> 4;
+    const lo = x & 0x0f;
+    if (hi > 9 || lo > 9) throw new DecodeError('invalid BCD digit');
+    d[i] = 48 + hi;
+    d[i + 1] = 48 + lo; // for an odd n this is the pad nibble, checked below (bcdDigits has room)
+  }
+  if (d[0] === 48) throw new DecodeError('BCD snowflake with a leading zero');
+  if ((n & 1) === 1 && d[n] !== 48) throw new DecodeError('non-zero BCD pad nibble');
+  switch (n) {
+    case 15:
+      return fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!, d[12]!, d[13]!, d[14]!);
+    case 16:
+      return fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!, d[12]!, d[13]!, d[14]!, d[15]!);
+    case 17:
+      return fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!, d[12]!, d[13]!, d[14]!, d[15]!, d[16]!);
+    case 18:
+      return fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!, d[12]!, d[13]!, d[14]!, d[15]!, d[16]!, d[17]!);
+    case 19:
+      return fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!, d[12]!, d[13]!, d[14]!, d[15]!, d[16]!, d[17]!, d[18]!);
+    default:
+      return fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!, d[12]!, d[13]!, d[14]!, d[15]!, d[16]!, d[17]!, d[18]!, d[19]!);
+  }
+}
+
 /**
  * A shaped field's value after its tag: the common scalars inline (small enough for V8 to inline
  * into the generated decoders), the rest through readTagged.
@@ -531,6 +559,7 @@ export function readField(r: Reader, tag: number, depth: number, shape: ShapeCod
   if (tag >= 0x40) {
     if (tag < 0x80) return tag - 0x40;
     if (tag < 0xc0) return r.utf8(tag - 0x80);
+    if (tag >= TAG_BCD_BASE + BCD_MIN_DIGITS && tag <= TAG_BCD_BASE + BCD_MAX_DIGITS) return readBcdSnowflake(r, tag - TAG_BCD_BASE);
   } else if (tag >= TAG_LATIN1) return r.latin1(tag - TAG_LATIN1);
   else if (tag === 0x06) return readSnowflake(r);
   else if (tag === 0x00) return null;
@@ -555,6 +584,7 @@ export function readTagged(r: Reader, tag: number, depth: number, shape: ShapeCo
   if (tag >= 0x80 && tag <= 0xbf) return r.utf8(tag - 0x80);
   if (tag >= TAG_LATIN1 && tag < 0x40) return r.latin1(tag - TAG_LATIN1);
   if (tag >= 0x40 && tag <= 0x7f) return tag - 0x40;
+  if (tag >= TAG_BCD_BASE + BCD_MIN_DIGITS && tag <= TAG_BCD_BASE + BCD_MAX_DIGITS) return readBcdSnowflake(r, tag - TAG_BCD_BASE);
   switch (tag) {
     case 0x00:
       return null;

@@ -404,13 +404,14 @@ describe('binary frame layout', () => {
   });
 
   it.each<[string, string, number]>([
-    ['a 18-digit snowflake', '175928847299117063', 9],
-    ['the smallest 15-digit snowflake', '100000000000000', 9],
-    ['the largest u64', '18446744073709551615', 9],
+    ['a 18-digit snowflake', '175928847299117063', 1 + 9],
+    ['a 19-digit snowflake', '1574994256605478915', 1 + 10],
+    ['the smallest 15-digit snowflake', '100000000000000', 1 + 8],
+    ['the largest u64', '18446744073709551615', 1 + 10],
     ['14 digits', '99999999999999', 1 + 14],
     ['a leading zero', '0175928847299117063', 1 + 19],
     ['2^64', '18446744073709551616', 1 + 20],
-  ])('spends the documented bytes on %s (u64 for canonical snowflakes, else text)', (_name, text, valueBytes) => {
+  ])('spends the documented bytes on %s (packed BCD for canonical snowflakes, else text)', (_name, text, valueBytes) => {
     const headerBytes = binaryCodec.encode(dispatch(null)).length - 1;
     expect(binaryCodec.encode(dispatch(text)).length - headerBytes).toBe(valueBytes);
   });
@@ -715,6 +716,55 @@ describe('json decoder on hostile input', () => {
   });
 });
 
+describe('BCD snowflakes (tags 0xCF-0xD4)', () => {
+  const bcdFrame = (id: string) => binaryCodec.encode({ op: 0, d: id, s: null, t: null });
+
+  it.each(['100000000000000', '999999999999999', '1000000000000000', '80351110224678912', '175928847299117063', '1574994256605478915', '10000000000000000000', '18446744073709551615'])(
+    'round-trips %s exactly as tag 0xC0 + its digit count and its packed digits',
+    (id) => {
+      const frame = bcdFrame(id);
+      expect(frame[3]).toBe(0xc0 + id.length);
+      expect(frame.length).toBe(4 + Math.ceil(id.length / 2));
+      expect(expectOk(binaryCodec.decode(frame)).d).toBe(id);
+      // In a shaped field too (readField's inline path).
+      const shaped = binaryCodec.encode({ op: 0, d: { user: { id }, status: 'online' }, s: 1, t: 'PRESENCE_UPDATE' });
+      expect(expectOk(binaryCodec.decode(shaped)).d).toEqual({ user: { id }, status: 'online' });
+    },
+  );
+
+  it('still reads the old u64 snowflake tag 0x06', () => {
+    const u64 = [...new Uint8Array(new BigUint64Array([18446744073709551615n]).buffer)];
+    expect(expectOk(binaryCodec.decode(frameWithValue(0x06, ...u64))).d).toBe('18446744073709551615');
+  });
+
+  it.each<[string, number[]]>([
+    ['a nibble above 9 (high)', [0xc0 + 15, 0xa0, 0, 0, 0, 0, 0, 0, 0]],
+    ['a nibble above 9 (low)', [0xc0 + 15, 0x10, 0, 0, 0x0f, 0, 0, 0, 0]],
+    ['a non-zero pad nibble', [0xc0 + 15, 0x10, 0, 0, 0, 0, 0, 0, 0x01]],
+    ['a leading zero digit', [0xc0 + 16, 0x01, 0, 0, 0, 0, 0, 0, 0]],
+    ['a 20-digit value cut short', [0xc0 + 20, 0x18, 0x44, 0x67, 0x44, 0x07, 0x37, 0x09, 0x55, 0x16]],
+    ['a tag with no digits after it', [0xc0 + 19]],
+    ['a digit count of 14 (tag 0xCE)', [0xce, 0x10, 0, 0, 0, 0, 0, 0]],
+    ['a digit count of 21 (tag 0xD5)', [0xd5, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0x10]],
+  ])('rejects %s with a decode error', (_name, value) => {
+    expectRejected(decodeSafely(() => binaryCodec.decode(frameWithValue(...value))));
+    // The same bytes as a shaped field's value.
+    const user = [0x0a, 1, ...value];
+    expectRejected(decodeSafely(() => binaryCodec.decode(Uint8Array.from([BINARY_MAGIC, 0, 2, DISPATCH_EVENTS.indexOf('PRESENCE_UPDATE'), 0x0a, 1, ...user]))));
+  });
+
+  it('rejects every truncation of a BCD snowflake frame', () => {
+    const frame = bcdFrame('18446744073709551615');
+    for (let end = 3; end < frame.length; end++) expectRejected(decodeSafely(() => binaryCodec.decode(frame.subarray(0, end))));
+  });
+
+  it.each(['18446744073709551616', '99999999999999999999', '0100000000000000', '12345678901234a', '123456789012345678901'])('keeps %s as text, not BCD', (text) => {
+    const frame = bcdFrame(text);
+    expect(frame[3]).not.toBe(0xc0 + text.length);
+    expect(expectOk(binaryCodec.decode(frame)).d).toBe(text);
+  });
+});
+
 describe('snowflake limbs', () => {
   it.each(['18446744069414584320', '4294967296000000', '4294967295999999', '1574994256605478915', '100000000000000', '18446744073709551615'])(
     'round-trips %s exactly, twice (through the decode cache)',
@@ -782,9 +832,9 @@ describe('shaped binary encoding', () => {
   it('writes PRESENCE_UPDATE with its keys by position: no key bytes, absent tail fields left out', () => {
     const frame = binaryCodec.encode({ op: 0, t: 'PRESENCE_UPDATE', s: 3, d: { user: { id: '80351110224678912' }, status: 'online' } });
     const index = DISPATCH_EVENTS.indexOf('PRESENCE_UPDATE');
-    // magic, op 0, flags (s, t), s = 3, event index, shaped (2 fields), user shaped (1 field), snowflake, 'online' (short ASCII)
-    const snowflake = [...new Uint8Array(new BigUint64Array([80351110224678912n]).buffer)];
-    expect([...frame]).toEqual([BINARY_MAGIC, 0, 3, 3, index, 0x0a, 2, 0x0a, 1, 0x06, ...snowflake, 0x10 + 6, ...new TextEncoder().encode('online')]);
+    // magic, op 0, flags (s, t), s = 3, event index, shaped (2 fields), user shaped (1 field), 17-digit BCD snowflake, 'online' (short ASCII)
+    const snowflake = [0x80, 0x35, 0x11, 0x10, 0x22, 0x46, 0x78, 0x91, 0x20];
+    expect([...frame]).toEqual([BINARY_MAGIC, 0, 3, 3, index, 0x0a, 2, 0x0a, 1, 0xc0 + 17, ...snowflake, 0x10 + 6, ...new TextEncoder().encode('online')]);
   });
 
   it('keeps the frames of the shaped events no larger than the dictionary encoding of the same value', () => {
