@@ -167,7 +167,8 @@ describe('web client: two users chatting', () => {
     for (const u of [alice, bob]) {
       const img = messageWithText(page(u), 'look at this').locator('[data-testid=attachment-image]');
       await img.waitFor();
-      await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth)).toBe(320);
+      // The image is fetched after the message renders; on a busy machine that takes longer than poll's 1 s default.
+      await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(320);
     }
     await messageWithText(page(bob), 'look at this').locator('[data-testid=attachment-image]').click();
     await page(bob).waitForSelector('[data-testid=lightbox]');
