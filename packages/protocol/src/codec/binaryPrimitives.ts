@@ -614,21 +614,8 @@ export function readTagged(r: Reader, tag: number, depth: number, shape: ShapeCo
       return out;
     }
     case 0x08: {
-      const count = r.varuint();
-      if (count > MAX_COLLECTION || count * 2 > r.buf.length - r.pos) throw new DecodeError('object size exceeds frame');
       const out: Record<string, unknown> = {};
-      for (let i = 0; i < count; i++) {
-        const k = r.u8();
-        let key: string;
-        if (k === 0xff) key = r.utf8(r.varuint());
-        else {
-          const known = KEY_DICTIONARY[k];
-          if (known === undefined) throw new DecodeError(`unknown key index ${k}`);
-          key = known;
-        }
-        if (key === '__proto__') throw new DecodeError('forbidden key');
-        out[key] = readValue(r, depth + 1, null);
-      }
+      readKeyedFields(r, out, depth);
       return out;
     }
     case TAG_SHAPED:
@@ -711,9 +698,14 @@ export function readShapedCount(r: Reader, fieldCount: number, depth: number): n
 
 /** Reads the keys outside the shape that follow a 0x0B object's fields. */
 export function readExtras(r: Reader, out: Record<string, unknown>, depth: number): void {
-  const extras = r.varuint();
-  if (extras > MAX_COLLECTION || extras * 2 > r.buf.length - r.pos) throw new DecodeError('object size exceeds frame');
-  for (let i = 0; i < extras; i++) {
+  readKeyedFields(r, out, depth);
+}
+
+/** Reads a count, then that many (dictionary index or literal key, value) pairs into `out`: a 0x08 object, or a 0x0B object's extras. */
+function readKeyedFields(r: Reader, out: Record<string, unknown>, depth: number): void {
+  const count = r.varuint();
+  if (count > MAX_COLLECTION || count * 2 > r.buf.length - r.pos) throw new DecodeError('object size exceeds frame');
+  for (let i = 0; i < count; i++) {
     const k = r.u8();
     let key: string;
     if (k === 0xff) key = r.utf8(r.varuint());
