@@ -29,7 +29,7 @@ export class FanOut {
     this.app = app;
   }
 
-  /** Publishes one event to a scope: encoded once per encoding in use, shared by all recipients. */
+  /** Publishes one event to a scope: encoded once per encoding (both, before anyone gets it), shared by all recipients. */
   dispatchToScope(scope: string, event: DispatchEvent): void {
     const app = this.app;
     if (!app) return;
