@@ -11,3 +11,4 @@ export * from './codec/GatewayCodec.ts';
 export * from './codec/JsonCodec.ts';
 export * from './codec/BinaryCodec.ts';
 export * from './dispatchEvents.ts';
+export * from './voice.ts';

@@ -318,13 +318,14 @@ export const RequestGuildMembersData = z.object({
   nonce: z.string().max(32).optional(),
 });
 
-/** Gateway op 4 VOICE_STATE_UPDATE (signaling only in the text platform). */
+/** Gateway op 4 VOICE_STATE_UPDATE: join, move (another channel) or leave (null) a guild's voice channel. */
 export const VoiceStateUpdateData = z.object({
   guild_id: snowflakeSchema.nullable(),
   channel_id: snowflakeSchema.nullable(),
   self_mute: z.boolean(),
   self_deaf: z.boolean(),
   self_video: z.boolean().optional(),
+  self_stream: z.boolean().optional(),
 });
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };

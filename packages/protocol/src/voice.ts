@@ -1,0 +1,150 @@
+// The voice wire contract: Discord's voice gateway v8 (JSON in text frames) as @discordjs/voice
+// 0.19.x speaks it, the UDP IP-discovery packet, and the encryption modes. Shared by the server's
+// voice gateway and SFU, the SDK's voice client, tests and benches.
+import { z } from 'zod';
+import { snowflakeSchema } from './fieldSchemas.ts';
+
+/** Voice gateway opcodes (Discord's numbering). */
+export const VoiceOpcode = {
+  Identify: 0,
+  SelectProtocol: 1,
+  Ready: 2,
+  Heartbeat: 3,
+  SessionDescription: 4,
+  Speaking: 5,
+  HeartbeatAck: 6,
+  Resume: 7,
+  Hello: 8,
+  Resumed: 9,
+  ClientsConnect: 11,
+  ClientDisconnect: 13,
+} as const;
+export type VoiceOpcode = (typeof VoiceOpcode)[keyof typeof VoiceOpcode];
+
+/** Voice gateway close codes (Discord's numbering). */
+export const VoiceCloseCode = {
+  UnknownOpcode: 4001,
+  DecodeError: 4002,
+  NotAuthenticated: 4003,
+  AuthenticationFailed: 4004,
+  AlreadyAuthenticated: 4005,
+  SessionNoLongerValid: 4006,
+  SessionTimeout: 4009,
+  ServerNotFound: 4011,
+  UnknownProtocol: 4012,
+  /** Kicked, moved away, channel deleted, voice server changed or the main session dropped: do not resume. */
+  Disconnected: 4014,
+  VoiceServerCrashed: 4015,
+  UnknownEncryptionMode: 4016,
+  BadRequest: 4020,
+  RateLimited: 4021,
+} as const;
+export type VoiceCloseCode = (typeof VoiceCloseCode)[keyof typeof VoiceCloseCode];
+
+/** The AEAD modes we serve, preferred first (the order READY lists them in). */
+export const VOICE_ENCRYPTION_MODES = ['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'] as const;
+export type VoiceEncryptionMode = (typeof VOICE_ENCRYPTION_MODES)[number];
+
+/** Voice gateway protocol version this server speaks (`?v=8`). */
+export const VOICE_GATEWAY_VERSION = 8;
+/** RTP payload type for Opus on the UDP path (Discord's). */
+export const VOICE_OPUS_PAYLOAD_TYPE = 120;
+/** Length of an IP-discovery request and answer. */
+export const IP_DISCOVERY_LENGTH = 74;
+/** Largest inbound voice gateway text frame. */
+export const VOICE_GATEWAY_MAX_INBOUND_BYTES = 16 * 1024;
+
+/** Speaking flags (op 5 `speaking`). */
+export const SpeakingFlags = { Microphone: 1 << 0, Soundshare: 1 << 1, Priority: 1 << 2 } as const;
+
+// ---- client -> server frames (validated at the boundary; anything else closes with 4002/4020) ----
+
+export const VoiceIdentifyData = z.object({
+  /** Guild id, or the channel id for DM and group DM calls. */
+  server_id: snowflakeSchema,
+  user_id: snowflakeSchema,
+  session_id: z.string().min(1).max(128),
+  token: z.string().min(1).max(256),
+  video: z.boolean().optional(),
+  streams: z.array(z.unknown()).max(8).optional(),
+  max_dave_protocol_version: z.number().int().min(0).max(255).optional(),
+});
+export type VoiceIdentifyData = z.infer<typeof VoiceIdentifyData>;
+
+export const VoiceSelectProtocolData = z.object({
+  protocol: z.enum(['udp', 'webrtc']),
+  /** udp: where IP discovery saw the client; webrtc: Discord's web client sends the SDP offer as a string. */
+  data: z.union([
+    z.object({
+      address: z.string().min(1).max(64),
+      port: z.number().int().min(1).max(65535),
+      mode: z.string().min(1).max(64),
+    }),
+    z.string().max(64 * 1024),
+  ]),
+  /** webrtc: the offer, as Discord's web client also sends it here. */
+  sdp: z.string().max(64 * 1024).optional(),
+  codecs: z.array(z.object({ name: z.string().max(32), type: z.string().max(16), priority: z.number(), payload_type: z.number().int().min(0).max(127), rtx_payload_type: z.number().int().nullable().optional() })).max(16).optional(),
+  rtc_connection_id: z.string().max(64).optional(),
+});
+export type VoiceSelectProtocolData = z.infer<typeof VoiceSelectProtocolData>;
+
+/** v8 heartbeat: `{t, seq_ack}`; older clients send a bare nonce. */
+export const VoiceHeartbeatData = z.union([
+  z.object({ t: z.number(), seq_ack: z.number().int().optional() }),
+  z.number(),
+]);
+export type VoiceHeartbeatData = z.infer<typeof VoiceHeartbeatData>;
+
+export const VoiceSpeakingData = z.object({
+  speaking: z.number().int().min(0).max(7),
+  delay: z.number().int().min(0).max(10_000).optional(),
+  ssrc: z.number().int().min(0).max(0xffffffff),
+});
+export type VoiceSpeakingData = z.infer<typeof VoiceSpeakingData>;
+
+export const VoiceResumeData = z.object({
+  server_id: snowflakeSchema,
+  session_id: z.string().min(1).max(128),
+  token: z.string().min(1).max(256),
+  seq_ack: z.number().int().optional(),
+});
+export type VoiceResumeData = z.infer<typeof VoiceResumeData>;
+
+/** The envelope of every voice gateway frame (v8 adds `seq` on server frames). */
+export const VoiceGatewayFrame = z.object({
+  op: z.number().int(),
+  d: z.unknown(),
+  seq: z.number().int().optional(),
+});
+export type VoiceGatewayFrame = z.infer<typeof VoiceGatewayFrame>;
+
+// ---- server -> client payloads ----
+
+export interface VoiceHelloData { heartbeat_interval: number; v?: number }
+export interface VoiceReadyData {
+  ssrc: number;
+  ip: string;
+  port: number;
+  modes: string[];
+  /** Legacy field Discord still sends; clients use Hello's. */
+  heartbeat_interval?: number;
+  streams?: unknown[];
+}
+export interface VoiceSessionDescriptionData {
+  mode: VoiceEncryptionMode;
+  /** 32 bytes. */
+  secret_key: number[];
+  dave_protocol_version: number;
+  audio_codec?: string;
+  video_codec?: string;
+  /** webrtc: the SDP answer. */
+  sdp?: string;
+  media_session_id?: string;
+}
+export interface VoiceSpeakingDispatch { user_id: string; ssrc: number; speaking: number }
+export interface VoiceClientsConnectData { user_ids: string[] }
+export interface VoiceClientDisconnectData { user_id: string }
+
+/** `POST /guilds/:id/voice-states/@me` answer (the design's REST join). */
+export interface VoiceJoinAnswer { token: string; endpoint: string; session_id: string }
