@@ -33,7 +33,9 @@ export type VoiceGrantPatch = Partial<Omit<VoiceGrant, 'token' | 'serverId' | 'u
 /** Why a node dropped a connection (reported back to the domain). */
 export type VoiceNodeEvent =
   | { type: 'connected'; serverId: string; userId: string; sessionId: string }
-  | { type: 'disconnected'; serverId: string; userId: string; sessionId: string };
+  | { type: 'disconnected'; serverId: string; userId: string; sessionId: string }
+  /** The user sent audio (at most one such event per user every 10 s): resets the AFK timer. */
+  | { type: 'activity'; serverId: string; userId: string };
 
 export interface VoiceNode {
   readonly id: string;
