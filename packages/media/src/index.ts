@@ -1,4 +1,7 @@
-// Audio/video plumbing with no UI (Opus, RTP/RTCP, AEAD, jitter buffer, mixer) lands here with the
-// voice work. Nothing is implemented yet; the package exists so the dependency order
-// protocol <- media <- client is in place.
-export {};
+// Audio/video plumbing with no UI and no sockets: Opus, RTP/RTCP, AEAD, jitter buffer, mixer, VAD.
+// Dependencies point one way: protocol <- media <- client.
+
+// Codec, PCM and analysis (H2).
+export * from './opus/OpusCodec.ts';
+export * from './wav.ts';
+export * from './energy.ts';
