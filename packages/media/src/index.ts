@@ -5,3 +5,11 @@
 export * from './opus/OpusCodec.ts';
 export * from './wav.ts';
 export * from './energy.ts';
+
+// RTP/RTCP, IP discovery and the AEAD voice modes (H4a).
+export * from './rtp.ts';
+export * from './rtcp.ts';
+export * from './ipDiscovery.ts';
+export * from './crypto/VoiceCipher.ts';
+export * from './crypto/ReplayWindow.ts';
+export { hchacha20 } from './crypto/hchacha20.ts';
