@@ -26,6 +26,7 @@ import { ReactionService } from './domain/ReactionService.ts';
 import { ReadStateService } from './domain/ReadStateService.ts';
 import { RoleService } from './domain/RoleService.ts';
 import { TypingService } from './domain/TypingService.ts';
+import { VoiceStateService } from './domain/VoiceStateService.ts';
 import { PresenceService } from './domain/PresenceService.ts';
 import { RelationshipService } from './domain/RelationshipService.ts';
 import { Gateway } from './gateway/Gateway.ts';
@@ -38,6 +39,7 @@ import { botPlatformRoutes } from './http/routes/botPlatformRoutes.ts';
 import { channelRoutes } from './http/routes/channelRoutes.ts';
 import { guildRoutes } from './http/routes/guildRoutes.ts';
 import { relationshipRoutes } from './http/routes/relationshipRoutes.ts';
+import { voiceRoutes } from './http/routes/voiceRoutes.ts';
 import { attachOAuth2Page } from './http/routes/oauth2Routes.ts';
 import type { Services } from './http/routes/Services.ts';
 import { Metrics } from './metrics.ts';
@@ -45,6 +47,7 @@ import { AttachmentStore, contentTypeFor, isInline } from './store/AttachmentSto
 import { openSqlite } from './store/sqlite/SqliteDatabase.ts';
 import { SqliteMessageStore } from './store/sqlite/SqliteMessageStore.ts';
 import { SqliteMetadataStore } from './store/sqlite/SqliteMetadataStore.ts';
+import { VoiceNodeRegistry } from './voice/VoiceNodeRegistry.ts';
 
 export type UwsImplementation = 'native' | 'fallback';
 
@@ -59,6 +62,8 @@ export interface RunningServer {
   config: Config;
   gateway: Gateway;
   services: Services;
+  /** Voice nodes (voice gateway + SFU) that voice states are granted on; a node registers itself here. */
+  voiceNodes: VoiceNodeRegistry;
   log: Logger;
   close(): Promise<void>;
 }
@@ -103,7 +108,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
   const auth = new AuthService(ctx);
   const guilds = new GuildService(ctx);
-  const members = new MemberService(ctx, guilds);
+  const voiceNodes = new VoiceNodeRegistry();
+  const voiceStates = new VoiceStateService(ctx, voiceNodes);
+  const members = new MemberService(ctx, guilds, voiceStates);
   const roles = new RoleService(ctx);
   const privateChannels = new PrivateChannelService(ctx);
   const channels = new ChannelService(ctx, privateChannels);
@@ -121,6 +128,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     publicWsUrl: config.publicUrl ? config.publicUrl.replace(/^http/, 'ws') : null,
     privilegedIntentsAllowed: (user) => bots.applications.privilegedIntentsAllowed(user),
     readyExtras: (user) => bots.applications.readyExtras(user),
+    voiceStates,
   });
   const services: Services = {
     ctx,
@@ -138,6 +146,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     typing: new TypingService(ctx),
     readStates: new ReadStateService(ctx),
     crossposts: new CrosspostService(ctx, messageService),
+    voiceStates,
     attachments,
     gatewayUrl: (origin) => (config.publicUrl ?? origin).replace(/^http/, 'ws'),
     sessionStartLimit: (userId) => gateway.sessionStartLimit(userId),
@@ -146,6 +155,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const http = new HttpServer(auth, metrics, { rateLimits: config.rateLimits, maxUploadBytes: config.maxUploadBytes }, guard);
   http.addRoutes([...authRoutes(services), ...botPlatformRoutes(services, [...guildRoutes(services), ...channelRoutes(services)])]);
   http.addRoutes(relationshipRoutes(new RelationshipService(ctx)));
+  http.addRoutes(voiceRoutes(services));
   http.attach(app);
 
   app.get(
@@ -206,9 +216,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     config,
     gateway,
     services,
+    voiceNodes,
     log,
     async close() {
       gateway.shutdown();
+      voiceStates.close();
       uws.us_listen_socket_close(listenSocket);
       // Also end keep-alive HTTP connections: a request on one must not reach the closed database.
       // (App.close() exists in the native addon but is missing from its type declarations.)

@@ -19,6 +19,7 @@ export class Metrics {
   });
   readonly encodeErrors = new client.Counter({ name: 'concord_gateway_encode_errors_total', help: 'Dispatch events an encoding could not encode (the event is dropped for everyone)', registers: [this.registry], labelNames: ['encoding', 'event'] });
   readonly refusedSockets = new client.Counter({ name: 'concord_gateway_refused_sockets_total', help: 'WebSocket upgrades refused, by reason', registers: [this.registry], labelNames: ['reason'] });
+  readonly voiceStateRefusals = new client.Counter({ name: 'concord_gateway_voice_state_refusals_total', help: 'Gateway op 4 requests ignored (no CONNECT, full channel, unknown guild, ...), by reason', registers: [this.registry], labelNames: ['reason'] });
   readonly handlerErrors = new client.Counter({ name: 'concord_unexpected_errors_total', help: 'Unexpected errors caught at a boundary', registers: [this.registry], labelNames: ['where'] });
 
   constructor() {

@@ -328,6 +328,13 @@ export const VoiceStateUpdateData = z.object({
   self_stream: z.boolean().optional(),
 });
 
+/** POST /guilds/:id/voice-states/@me: join a guild voice channel without a gateway session. */
+export const JoinVoiceChannelBody = z.object({
+  channel_id: snowflakeSchema,
+  self_mute: z.boolean().optional(),
+  self_deaf: z.boolean().optional(),
+});
+
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 const ISSUE_CODES: Record<string, string> = {

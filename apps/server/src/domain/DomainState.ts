@@ -8,6 +8,7 @@ import {
   type PermissionContext,
 } from '@concord/protocol';
 import type { MetadataSnapshot } from '../store/MetadataStore.ts';
+import type { VoiceStateRecord } from './voiceState.ts';
 import type { BanRecord, ChannelRecord, FollowRecord, GuildRecord, MemberRecord, RelationshipRecord, RoleRecord, UserRecord } from '../store/records.ts';
 
 export class GuildState {
@@ -15,6 +16,8 @@ export class GuildState {
   readonly channels = new Map<string, ChannelRecord>();
   readonly members = new Map<string, MemberRecord>();
   readonly bans = new Map<string, BanRecord>();
+  /** Who is in voice, by user id: ephemeral (never stored), written only by VoiceStateService. */
+  readonly voiceStates = new Map<string, VoiceStateRecord>();
 
   constructor(public guild: GuildRecord) {}
 

@@ -6,12 +6,14 @@ import { dispatch, requireGuildMember, requireGuildPermission, type DomainContex
 import { DomainError } from './DomainError.ts';
 import type { GuildState } from './DomainState.ts';
 import type { GuildService } from './GuildService.ts';
+import type { VoiceStateService } from './VoiceStateService.ts';
 import { memberToAPI, userToAPI } from './serialize.ts';
 
 export class MemberService {
   constructor(
     private readonly ctx: DomainContext,
     private readonly guilds: GuildService,
+    private readonly voice: VoiceStateService,
   ) {}
 
   /** Adds a user to a guild (invite accepted, bot authorized); no-op when already a member. */
@@ -81,7 +83,7 @@ export class MemberService {
     actor: UserRecord,
     guildId: string,
     targetId: string,
-    patch: { nick?: string | null | undefined; roles?: string[] | null | undefined; mute?: boolean | null | undefined; deaf?: boolean | null | undefined; communication_disabled_until?: string | null | undefined },
+    patch: { nick?: string | null | undefined; roles?: string[] | null | undefined; mute?: boolean | null | undefined; deaf?: boolean | null | undefined; channel_id?: string | null | undefined; communication_disabled_until?: string | null | undefined },
   ) {
     const g = requireGuildMember(this.ctx, guildId, actor);
     const userId = targetId === '@me' ? actor.id : targetId;
@@ -135,12 +137,15 @@ export class MemberService {
       next.communication_disabled_until = until;
       rolesChanged = true;
     }
+    // Mute, deafen, move and disconnect need the target in voice (40032) and MOVE_MEMBERS for moves.
+    this.voice.checkMemberPatch(actor, g, userId, patch);
     await this.ctx.meta.upsertMember(next);
     g.members.set(userId, next);
     if (rolesChanged) this.ctx.bus.publish({ kind: 'access', userIds: [userId] });
     const user = this.ctx.state.users.get(userId);
     const api = memberToAPI(next, user);
     dispatch(this.ctx, `g:${guildId}`, 'GUILD_MEMBER_UPDATE', { ...api, guild_id: guildId });
+    this.voice.applyMemberPatch(g, userId, patch);
     return api;
   }
 

@@ -25,6 +25,7 @@ import type {
   UserRecord,
 } from '../store/records.ts';
 import type { DomainState, GuildState } from './DomainState.ts';
+import { voiceStateToAPI } from './voiceState.ts';
 
 export const iso = (ms: number): string => new Date(ms).toISOString().replace('Z', '+00:00');
 
@@ -193,7 +194,7 @@ export function gatewayGuildFor(
     channels,
     members,
     presences: presenceList,
-    voice_states: [],
+    voice_states: [...g.voiceStates.values()].map((v) => voiceStateToAPI(v, g.members.get(v.userId))),
     threads: [],
     stage_instances: [],
     guild_scheduled_events: [],

@@ -59,6 +59,22 @@ export class FanOut {
     if (delivered > 0) this.metrics.deliveries.inc(delivered);
   }
 
+  /**
+   * A bus event for one session (scope `s:<session id>`, e.g. VOICE_SERVER_UPDATE): numbered in the
+   * shared sequence and kept for RESUME like any scoped event, filtered by intents for bots.
+   */
+  dispatchToSession(s: GatewaySession, scope: string, event: DispatchEvent): void {
+    const seq = ++this.seq;
+    this.replay.push({ seq, scope, t: event.t, d: event.d, atMs: Date.now() });
+    this.metrics.eventsDispatched.inc({ event: event.t });
+    if (s.perSessionDelivery) {
+      if (this.sendFiltered(s, seq, event.t, event.d)) this.metrics.deliveries.inc(1);
+    } else if (s.ws) {
+      this.sendToSession(s, { op: 0, t: event.t, d: event.d, s: seq });
+      this.metrics.deliveries.inc(1);
+    }
+  }
+
   /** An event for one session only (READY, GUILD_CREATE for bots, RESUMED, member chunks), with its own sequence number. */
   sendDirect<T extends DispatchEventName>(s: GatewaySession, t: T, d: DispatchPayloads[T]): void {
     this.sendToSession(s, { op: 0, t, d, s: ++this.seq });

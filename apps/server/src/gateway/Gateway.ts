@@ -9,6 +9,7 @@ import type { TemplatedApp } from 'uWebSockets.js';
 import type { BusMessage } from '../bus/EventBus.ts';
 import type { AuthService } from '../domain/AuthService.ts';
 import type { DomainContext } from '../domain/DomainContext.ts';
+import type { VoiceStateService } from '../domain/VoiceStateService.ts';
 import { channelToAPI } from '../domain/serialize.ts';
 import type { UwsGuard } from '../http/UwsGuard.ts';
 import type { Metrics } from '../metrics.ts';
@@ -25,6 +26,7 @@ import { SessionStartLimiter, type SessionStartLimitReport } from './SessionStar
 import { SocketLifecycle } from './SocketLifecycle.ts';
 import { SocketWriter } from './SocketWriter.ts';
 import { SubscriptionIndex } from './SubscriptionIndex.ts';
+import { VoiceStateHandler } from './VoiceStateHandler.ts';
 
 const SWEEP_INTERVAL_MS = 5_000;
 
@@ -35,6 +37,8 @@ export interface GatewayOptions extends IdentifyOptions {
   maxSocketsPerIp: number;
   /** A socket that has not IDENTIFYed (or RESUMEd) by then is closed with 4009. */
   identifyTimeoutMs?: number;
+  /** Voice states (op 4); a session that ends for good leaves voice. */
+  voiceStates: VoiceStateService;
 }
 
 export class Gateway {
@@ -63,13 +67,14 @@ export class Gateway {
     this.replay = new ReplayBuffer(options.replayBufferEvents, options.resumeWindowMs);
     this.writer = new SocketWriter(metrics, log);
     this.subscriptions = new SubscriptionIndex(ctx.state);
-    this.registry = new SessionRegistry(this.subscriptions, ctx.presence, metrics);
+    this.registry = new SessionRegistry(this.subscriptions, ctx.presence, metrics, (s) => options.voiceStates.sessionEnded(s.user.id, s.id));
     this.fanOut = new FanOut(this.writer, this.subscriptions, this.replay, metrics);
     this.sockets = new SocketLifecycle(this.writer, this.registry, guard, metrics, { maxSocketsPerIp: options.maxSocketsPerIp, identifyTimeoutMs: this.identifyTimeoutMs });
     const identify = new IdentifyHandler(ctx, auth, this.writer, this.fanOut, this.registry, this.startLimiter, metrics, log, options);
     const resume = new ResumeHandler(auth, ctx.presence, this.writer, this.fanOut, this.registry, this.subscriptions, this.replay, metrics, log);
     const presence = new PresenceUpdateHandler(ctx.presence, this.writer);
     this.memberRequests = new GuildMemberRequestHandler(ctx, this.writer, this.fanOut);
+    const voice = new VoiceStateHandler(options.voiceStates, this.writer, metrics, log);
     this.frames = new InboundFrameRouter(
       this.writer,
       {
@@ -77,6 +82,7 @@ export class Gateway {
         resume: (ws, d) => resume.resume(ws, d),
         presenceUpdate: (ws, s, d) => presence.presenceUpdate(ws, s, d),
         requestGuildMembers: (ws, s, d) => this.memberRequests.requestGuildMembers(ws, s, d),
+        voiceStateUpdate: (ws, s, d) => voice.voiceStateUpdate(ws, s, d),
       },
       metrics,
       log,
@@ -123,7 +129,10 @@ export class Gateway {
   private onBus(m: BusMessage): void {
     switch (m.kind) {
       case 'dispatch':
-        this.fanOut.dispatchToScope(m.scope, m);
+        if (m.scope.startsWith('s:')) {
+          const s = this.registry.get(m.scope.slice(2));
+          if (s && s.state.status !== 'closed') this.fanOut.dispatchToSession(s, m.scope, m);
+        } else this.fanOut.dispatchToScope(m.scope, m);
         return;
       case 'access':
         for (const userId of m.userIds) this.refreshUserAccess(userId);

@@ -1,7 +1,7 @@
 // Inbound frames: size and rate limits, decoding in the socket's encoding, and routing by opcode to
 // the handler of each. Malformed or unexpected input closes the socket with Discord's close code;
 // a handler that throws closes it with 4000 and is counted, never the process.
-import { GATEWAY_MAX_INBOUND_BYTES, GatewayCloseCode, GatewayOpcode, VoiceStateUpdateData, type GatewayPayload } from '@concord/protocol';
+import { GATEWAY_MAX_INBOUND_BYTES, GatewayCloseCode, GatewayOpcode, type GatewayPayload } from '@concord/protocol';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import { countInboundFrame } from './FrameRateLimit.ts';
@@ -17,6 +17,7 @@ export interface OpcodeHandlers {
   resume(ws: GatewaySocket, d: unknown): void;
   presenceUpdate(ws: GatewaySocket, s: GatewaySession, d: unknown): void;
   requestGuildMembers(ws: GatewaySocket, s: GatewaySession, d: unknown): void;
+  voiceStateUpdate(ws: GatewaySocket, s: GatewaySession, d: unknown): void;
 }
 
 export class InboundFrameRouter {
@@ -79,8 +80,7 @@ export class InboundFrameRouter {
         }
         if (p.op === GatewayOpcode.PresenceUpdate) this.handlers.presenceUpdate(ws, s, p.d);
         else if (p.op === GatewayOpcode.RequestGuildMembers) this.handlers.requestGuildMembers(ws, s, p.d);
-        else if (!VoiceStateUpdateData.safeParse(p.d).success) this.writer.close(ws, GatewayCloseCode.DecodeError, 'Invalid voice state update.');
-        // Voice connections arrive with the voice issue; a valid op 4 is accepted and ignored until then.
+        else this.handlers.voiceStateUpdate(ws, s, p.d);
         return;
       }
       default:

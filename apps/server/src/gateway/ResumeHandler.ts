@@ -54,7 +54,8 @@ export class ResumeHandler {
           this.writer.send(ws, { op: GatewayOpcode.InvalidSession, d: false, s: null, t: null });
           return;
         }
-        const events = this.replay.since(seq ?? 0, (scope) => s.scopes.has(scope));
+        const ownScope = `s:${s.id}`;
+        const events = this.replay.since(seq ?? 0, (scope) => s.scopes.has(scope) || scope === ownScope);
         if (events === null) {
           this.metrics.resumes.inc({ outcome: 'too_old' });
           this.registry.destroy(s);

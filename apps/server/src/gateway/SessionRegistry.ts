@@ -15,6 +15,8 @@ export class SessionRegistry {
     private readonly subscriptions: SubscriptionIndex,
     private readonly presence: PresenceService,
     private readonly metrics: Metrics,
+    /** Told when a session ends for good (its voice states end with it). */
+    private readonly onSessionClosed: (s: GatewaySession) => void = () => undefined,
   ) {}
 
   /** A session for a socket that just IDENTIFYed, registered and subscribed. */
@@ -54,6 +56,7 @@ export class SessionRegistry {
         this.sessions.delete(s.id);
         this.subscriptions.remove(s);
         this.presence.removeSession(s.user.id, s.id);
+        this.onSessionClosed(s);
         return;
       default:
         missingCase(next);

@@ -15,6 +15,7 @@ import type { ReactionService } from '../../domain/ReactionService.ts';
 import type { ReadStateService } from '../../domain/ReadStateService.ts';
 import type { RoleService } from '../../domain/RoleService.ts';
 import type { TypingService } from '../../domain/TypingService.ts';
+import type { VoiceStateService } from '../../domain/VoiceStateService.ts';
 import type { AttachmentStore } from '../../store/AttachmentStore.ts';
 
 /** The core services plus the bot platform's (applications, commands, interactions, webhooks, audit log, auto moderation). */
@@ -34,6 +35,7 @@ export interface Services extends BotPlatform {
   typing: TypingService;
   readStates: ReadStateService;
   crossposts: CrosspostService;
+  voiceStates: VoiceStateService;
   attachments: AttachmentStore;
   gatewayUrl: (origin: string) => string;
   sessionStartLimit: (userId: string) => unknown;

@@ -1,0 +1,403 @@
+// Voice states: joins, moves and leaves (gateway op 4 or REST), self and server mute/deafen, moves
+// and disconnects by moderators, the AFK channel, and the grants the voice nodes enforce. States are
+// ephemeral and live in GuildState.voiceStates; this service is their only writer. Every change is
+// a VOICE_STATE_UPDATE to the guild; the joiner's session then gets VOICE_SERVER_UPDATE (scope
+// s:<session>), always after its own state. Access changes on the bus (roles, overwrites, channel
+// or member removal) are reconciled here, so other services need not know about voice.
+import { PermissionFlags, hasPermission } from '@concord/protocol';
+import crypto from 'node:crypto';
+import type { BusMessage } from '../bus/EventBus.ts';
+import type { ChannelRecord, UserRecord } from '../store/records.ts';
+import type { VoiceGrant, VoiceGrantPatch, VoiceNode, VoiceNodeEvent } from '../voice/VoiceNode.ts';
+import type { VoiceNodeRegistry } from '../voice/VoiceNodeRegistry.ts';
+import { dispatch, requireGuildMember, type DomainContext } from './DomainContext.ts';
+import { DomainError } from './DomainError.ts';
+import type { GuildState } from './DomainState.ts';
+import { memberToAPI } from './serialize.ts';
+import { voiceStateToAPI, type VoiceStateRecord } from './voiceState.ts';
+import { isVoiceChannel, voiceGrantFlags, voiceJoinRefusal, type VoiceJoinRefusal } from './voicePermissions.ts';
+
+export interface VoiceStateServiceOptions {
+  /** How often the AFK and unconnected-REST-join sweep runs. */
+  sweepIntervalMs?: number;
+  /** A REST join whose client never connects to the voice node is dropped after this. */
+  restConnectTimeoutMs?: number;
+}
+
+/** An op 4 (or REST) request, parsed. */
+export interface VoiceStateRequest {
+  guildId: string;
+  channelId: string | null;
+  selfMute: boolean;
+  selfDeaf: boolean;
+  selfVideo?: boolean | undefined;
+  selfStream?: boolean | undefined;
+}
+
+/** What an op 4 did. A refusal changes nothing and closes nothing (Discord ignores such an op 4). */
+export type VoiceUpdateOutcome = { status: 'joined' | 'moved' | 'updated' | 'left' | 'unchanged' } | { status: 'refused'; reason: VoiceJoinRefusal | 'unknown_guild' };
+
+/** The voice fields of PATCH /guilds/:id/members/:id. */
+export interface MemberVoicePatch {
+  mute?: boolean | null | undefined;
+  deaf?: boolean | null | undefined;
+  channel_id?: string | null | undefined;
+}
+
+const newToken = () => crypto.randomBytes(16).toString('hex');
+
+export class VoiceStateService {
+  /** Guilds that have (or had, until reconciled) voice states; kept even after a guild is deleted so its grants can be revoked. */
+  private readonly active = new Map<string, GuildState>();
+  /** user id -> guild ids where the user has a voice state. */
+  private readonly userGuilds = new Map<string, Set<string>>();
+  private readonly sweepTimer: ReturnType<typeof setInterval>;
+  private readonly restConnectTimeoutMs: number;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly nodes: VoiceNodeRegistry,
+    options: VoiceStateServiceOptions = {},
+  ) {
+    this.restConnectTimeoutMs = options.restConnectTimeoutMs ?? 60_000;
+    nodes.setListener({
+      nodeAdded: () => this.allocateWaiting(),
+      nodeLost: (node) => this.reallocateFrom(node.id),
+      nodeEvent: (node, e) => this.onNodeEvent(node, e),
+    });
+    this.unsubscribe = ctx.bus.subscribe((m) => this.onBus(m));
+    this.sweepTimer = setInterval(() => this.sweep(Date.now()), options.sweepIntervalMs ?? 10_000);
+    this.sweepTimer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.sweepTimer);
+    this.unsubscribe();
+  }
+
+  /** Gateway op 4 from one session. */
+  updateFromGateway(user: UserRecord, sessionId: string, req: VoiceStateRequest): VoiceUpdateOutcome {
+    const g = this.ctx.state.guilds.get(req.guildId);
+    if (!g || !g.members.has(user.id)) return { status: 'refused', reason: 'unknown_guild' };
+    const existing = g.voiceStates.get(user.id);
+    if (req.channelId === null) {
+      if (!existing) return { status: 'unchanged' };
+      this.leave(g, existing);
+      return { status: 'left' };
+    }
+    const channel = g.channels.get(req.channelId);
+    if (existing && existing.sessionId === sessionId) {
+      if (existing.channelId === req.channelId) return this.setSelfFlags(g, existing, req) ? { status: 'updated' } : { status: 'unchanged' };
+      const refusal = voiceJoinRefusal(g, channel, user.id, this.occupants(g, req.channelId, user.id));
+      if (refusal || !channel) return { status: 'refused', reason: refusal ?? 'unknown_channel' };
+      existing.selfMute = req.selfMute;
+      existing.selfDeaf = req.selfDeaf;
+      existing.selfVideo = req.selfVideo ?? false;
+      existing.selfStream = req.selfStream ?? false;
+      this.move(g, existing, channel);
+      return { status: 'moved' };
+    }
+    const refusal = voiceJoinRefusal(g, channel, user.id, this.occupants(g, req.channelId, user.id));
+    if (refusal || !channel) return { status: 'refused', reason: refusal ?? 'unknown_channel' };
+    this.join(g, user, channel, 'gateway', sessionId, req);
+    return { status: 'joined' };
+  }
+
+  /** POST /guilds/:id/voice-states/@me: the same rules as op 4, for a client without a gateway session. */
+  joinViaRest(actor: UserRecord, guildId: string, body: { channel_id: string; self_mute?: boolean | undefined; self_deaf?: boolean | undefined }) {
+    const g = requireGuildMember(this.ctx, guildId, actor);
+    const channel = g.channels.get(body.channel_id);
+    const refusal = voiceJoinRefusal(g, channel, actor.id, this.occupants(g, body.channel_id, actor.id));
+    if (refusal || !channel) throw this.refusalError(g, channel, actor.id, refusal ?? 'unknown_channel');
+    const sessionId = newToken();
+    const rec = this.join(g, actor, channel, 'rest', sessionId, { guildId, channelId: channel.id, selfMute: body.self_mute ?? false, selfDeaf: body.self_deaf ?? false });
+    return { token: rec.grant.token, endpoint: this.endpointOf(rec), session_id: sessionId };
+  }
+
+  /** GET /guilds/:id/voice-states/:user_id (or @me). */
+  getVoiceState(actor: UserRecord, guildId: string, userId: string) {
+    const g = requireGuildMember(this.ctx, guildId, actor);
+    const rec = g.voiceStates.get(userId === '@me' ? actor.id : userId);
+    if (!rec) throw new DomainError('UnknownVoiceState');
+    return this.toGuildEvent(g, rec, rec.channelId);
+  }
+
+  /** Before PATCH member writes anything: 40032 when the target is not in voice, and the move rules. */
+  checkMemberPatch(actor: UserRecord, g: GuildState, targetId: string, patch: MemberVoicePatch): void {
+    if (patch.mute == null && patch.deaf == null && patch.channel_id === undefined) return;
+    const rec = g.voiceStates.get(targetId);
+    if (!rec) throw new DomainError('TargetUserNotConnectedToVoice');
+    if (patch.channel_id === undefined) return;
+    const source = g.channels.get(rec.channelId);
+    if (!source || !hasPermission(g.channelPermissions(source, actor.id), PermissionFlags.MOVE_MEMBERS)) throw new DomainError('MissingPermissions');
+    if (patch.channel_id === null) return;
+    const target = g.channels.get(patch.channel_id);
+    if (!target) throw new DomainError('UnknownChannel');
+    if (!isVoiceChannel(target)) throw DomainError.fieldError('channel_id', 'CHANNEL_TYPE_INVALID', 'The channel is not a voice channel');
+    // Discord: the mover needs CONNECT (and MOVE_MEMBERS) in the target; the user limit does not apply.
+    if (!hasPermission(g.channelPermissions(target, actor.id), PermissionFlags.VIEW_CHANNEL | PermissionFlags.CONNECT | PermissionFlags.MOVE_MEMBERS)) throw new DomainError('MissingPermissions');
+  }
+
+  /** After PATCH member stored the member: apply server mute/deafen, the move or the disconnect. */
+  applyMemberPatch(g: GuildState, targetId: string, patch: MemberVoicePatch): void {
+    const rec = g.voiceStates.get(targetId);
+    if (!rec) return;
+    if (patch.channel_id === null) {
+      this.leave(g, rec);
+      return;
+    }
+    const target = patch.channel_id === undefined ? undefined : g.channels.get(patch.channel_id);
+    if (target && target.id !== rec.channelId && isVoiceChannel(target)) {
+      this.move(g, rec, target);
+      return;
+    }
+    if (patch.mute != null || patch.deaf != null) {
+      this.refreshGrant(g, rec);
+      this.dispatchState(g, rec);
+    }
+  }
+
+  /** A gateway session is gone for good (resume window over, logout, revoked token): it leaves voice. */
+  sessionEnded(userId: string, sessionId: string): void {
+    for (const guildId of [...(this.userGuilds.get(userId) ?? [])]) {
+      const g = this.active.get(guildId);
+      const rec = g?.voiceStates.get(userId);
+      if (g && rec && rec.owner === 'gateway' && rec.sessionId === sessionId) this.leave(g, rec);
+    }
+  }
+
+  /** Moves idle members to the AFK channel and drops REST joins that never connected. Public so tests can pass a clock. */
+  sweep(nowMs: number): void {
+    for (const g of [...this.active.values()]) {
+      const afk = g.guild.afk_channel_id === null ? undefined : g.channels.get(g.guild.afk_channel_id);
+      const idleMs = g.guild.afk_timeout * 1000;
+      for (const rec of [...g.voiceStates.values()]) {
+        if (rec.owner === 'rest' && !rec.connected && nowMs - rec.joinedAtMs > this.restConnectTimeoutMs) this.leave(g, rec);
+        else if (afk && isVoiceChannel(afk) && rec.channelId !== afk.id && nowMs - rec.lastActivityMs >= idleMs) this.move(g, rec, afk);
+      }
+    }
+  }
+
+  private join(g: GuildState, user: UserRecord, channel: ChannelRecord, owner: VoiceStateRecord['owner'], sessionId: string, req: VoiceStateRequest): VoiceStateRecord {
+    const previous = g.voiceStates.get(user.id);
+    // Another session (or a REST join) takes the state over: the old connection is closed, no leave event.
+    if (previous) this.revokeOnNode(g.id, previous);
+    // A user is in one voice channel at a time across guilds; a bot in one per guild.
+    if (!user.bot) {
+      for (const guildId of [...(this.userGuilds.get(user.id) ?? [])]) {
+        const other = this.active.get(guildId);
+        const rec = guildId === g.id ? undefined : other?.voiceStates.get(user.id);
+        if (other && rec) this.leave(other, rec);
+      }
+    }
+    const member = g.members.get(user.id);
+    const now = Date.now();
+    const flags = voiceGrantFlags(g, channel, user.id, member?.mute ?? false, false);
+    const node = this.nodes.pick(g.id);
+    const grant: VoiceGrant = {
+      token: newToken(),
+      serverId: g.id,
+      channelId: channel.id,
+      userId: user.id,
+      sessionId,
+      mute: member?.mute ?? false,
+      deaf: member?.deaf ?? false,
+      selfMute: req.selfMute,
+      selfDeaf: req.selfDeaf,
+      ...flags,
+    };
+    const rec: VoiceStateRecord = {
+      guildId: g.id,
+      channelId: channel.id,
+      userId: user.id,
+      sessionId,
+      owner,
+      selfMute: req.selfMute,
+      selfDeaf: req.selfDeaf,
+      selfVideo: req.selfVideo ?? false,
+      selfStream: req.selfStream ?? false,
+      suppress: false,
+      grant,
+      nodeId: node?.id ?? null,
+      connected: false,
+      joinedAtMs: now,
+      lastActivityMs: now,
+    };
+    node?.grant(grant);
+    g.voiceStates.set(user.id, rec);
+    this.active.set(g.id, g);
+    let guilds = this.userGuilds.get(user.id);
+    if (!guilds) this.userGuilds.set(user.id, (guilds = new Set()));
+    guilds.add(g.id);
+    this.dispatchState(g, rec);
+    this.sendServerUpdate(rec);
+    return rec;
+  }
+
+  private move(g: GuildState, rec: VoiceStateRecord, channel: ChannelRecord): void {
+    rec.channelId = channel.id;
+    rec.lastActivityMs = Date.now();
+    this.refreshGrant(g, rec);
+    this.dispatchState(g, rec);
+  }
+
+  /** Leaves voice: the node drops the grant (closing the connection) and the guild sees channel_id null. */
+  private leave(g: GuildState, rec: VoiceStateRecord, announce = true): void {
+    this.revokeOnNode(g.id, rec);
+    g.voiceStates.delete(rec.userId);
+    const guilds = this.userGuilds.get(rec.userId);
+    guilds?.delete(g.id);
+    if (guilds?.size === 0) this.userGuilds.delete(rec.userId);
+    if (g.voiceStates.size === 0) {
+      this.active.delete(g.id);
+      this.nodes.release(g.id);
+    }
+    if (announce) dispatch(this.ctx, `g:${g.id}`, 'VOICE_STATE_UPDATE', this.toGuildEvent(g, rec, null));
+  }
+
+  /** Self mute/deaf/video/stream: a state update and a grant update, no new server update. Returns whether anything changed. */
+  private setSelfFlags(g: GuildState, rec: VoiceStateRecord, req: VoiceStateRequest): boolean {
+    const video = req.selfVideo ?? false;
+    const stream = req.selfStream ?? false;
+    if (rec.selfMute === req.selfMute && rec.selfDeaf === req.selfDeaf && rec.selfVideo === video && rec.selfStream === stream) return false;
+    rec.selfMute = req.selfMute;
+    rec.selfDeaf = req.selfDeaf;
+    rec.selfVideo = video;
+    rec.selfStream = stream;
+    this.refreshGrant(g, rec);
+    this.dispatchState(g, rec);
+    return true;
+  }
+
+  /** Recomputes the grant from the member, the channel and the state; tells the node what changed. */
+  private refreshGrant(g: GuildState, rec: VoiceStateRecord): void {
+    const channel = g.channels.get(rec.channelId);
+    if (!channel) return;
+    const member = g.members.get(rec.userId);
+    const mute = member?.mute ?? false;
+    const next = { channelId: rec.channelId, mute, deaf: member?.deaf ?? false, selfMute: rec.selfMute, selfDeaf: rec.selfDeaf, ...voiceGrantFlags(g, channel, rec.userId, mute, rec.suppress) };
+    const patch: VoiceGrantPatch = {};
+    let changed = false;
+    for (const key of Object.keys(next) as (keyof typeof next)[]) {
+      if (rec.grant[key] === next[key]) continue;
+      Object.assign(patch, { [key]: next[key] });
+      changed = true;
+    }
+    if (!changed) return;
+    rec.grant = { ...rec.grant, ...next };
+    if (rec.nodeId !== null) this.nodes.get(rec.nodeId)?.update(g.id, rec.userId, patch);
+  }
+
+  private revokeOnNode(guildId: string, rec: VoiceStateRecord): void {
+    if (rec.nodeId !== null) this.nodes.get(rec.nodeId)?.revoke(guildId, rec.userId);
+  }
+
+  private dispatchState(g: GuildState, rec: VoiceStateRecord): void {
+    dispatch(this.ctx, `g:${g.id}`, 'VOICE_STATE_UPDATE', this.toGuildEvent(g, rec, rec.channelId));
+  }
+
+  /** VOICE_SERVER_UPDATE to the owning session only (a REST join got its answer in the response). */
+  private sendServerUpdate(rec: VoiceStateRecord): void {
+    if (rec.owner !== 'gateway') return;
+    dispatch(this.ctx, `s:${rec.sessionId}`, 'VOICE_SERVER_UPDATE', { token: rec.grant.token, guild_id: rec.guildId, endpoint: this.endpointOf(rec) });
+  }
+
+  private endpointOf(rec: VoiceStateRecord): string | null {
+    return rec.nodeId === null ? null : this.nodes.get(rec.nodeId)?.endpoint ?? null;
+  }
+
+  private toGuildEvent(g: GuildState, rec: VoiceStateRecord, channelId: string | null) {
+    const member = g.members.get(rec.userId);
+    const withMember = member ? { member: memberToAPI(member, this.ctx.state.users.get(rec.userId)) } : {};
+    return voiceStateToAPI(rec, member, { guildId: g.id, channelId, ...withMember });
+  }
+
+  private occupants(g: GuildState, channelId: string, exceptUserId: string): number {
+    let n = 0;
+    for (const rec of g.voiceStates.values()) if (rec.channelId === channelId && rec.userId !== exceptUserId) n++;
+    return n;
+  }
+
+  private refusalError(g: GuildState, channel: ChannelRecord | undefined, userId: string, refusal: VoiceJoinRefusal): DomainError {
+    switch (refusal) {
+      case 'unknown_channel':
+        return new DomainError('UnknownChannel');
+      case 'not_voice':
+        return DomainError.fieldError('channel_id', 'CHANNEL_TYPE_INVALID', 'The channel is not a voice channel');
+      case 'missing_connect':
+        return channel && hasPermission(g.channelPermissions(channel, userId), PermissionFlags.VIEW_CHANNEL) ? new DomainError('MissingPermissions') : new DomainError('MissingAccess');
+      case 'channel_full':
+        return new DomainError('MissingPermissions', 'The voice channel is full');
+    }
+  }
+
+  /** Grants states that waited for a node ("reallocating", endpoint null) and tells their sessions. */
+  private allocateWaiting(): void {
+    for (const g of this.active.values()) for (const rec of g.voiceStates.values()) if (rec.nodeId === null) this.regrant(g, rec);
+  }
+
+  /** A node left: its guilds move to another node with fresh tokens (or wait with endpoint null). */
+  private reallocateFrom(nodeId: string): void {
+    for (const g of this.active.values()) for (const rec of g.voiceStates.values()) if (rec.nodeId === nodeId) this.regrant(g, rec);
+  }
+
+  private regrant(g: GuildState, rec: VoiceStateRecord): void {
+    const node: VoiceNode | null = this.nodes.pick(g.id);
+    rec.grant = { ...rec.grant, token: newToken() };
+    rec.nodeId = node?.id ?? null;
+    rec.connected = false;
+    node?.grant(rec.grant);
+    this.sendServerUpdate(rec);
+  }
+
+  private onNodeEvent(node: VoiceNode, e: VoiceNodeEvent): void {
+    const rec = this.active.get(e.serverId)?.voiceStates.get(e.userId);
+    if (!rec || rec.nodeId !== node.id) return;
+    switch (e.type) {
+      case 'activity':
+        rec.lastActivityMs = Date.now();
+        return;
+      case 'connected':
+        if (e.sessionId === rec.sessionId) rec.connected = true;
+        return;
+      case 'disconnected':
+        if (e.sessionId !== rec.sessionId) return;
+        rec.connected = false;
+        // A gateway-owned state stays until its session leaves or ends (the client may reconnect).
+        if (rec.owner === 'rest') this.leave(this.active.get(e.serverId)!, rec);
+        return;
+    }
+  }
+
+  /** Access changes (roles, overwrites, channels, members, guild deletion) and guild settings (the AFK channel). */
+  private onBus(m: BusMessage): void {
+    switch (m.kind) {
+      case 'access':
+        for (const userId of m.userIds) for (const guildId of [...(this.userGuilds.get(userId) ?? [])]) this.reconcile(guildId, userId);
+        return;
+      case 'guildAccess':
+        this.reconcile(m.guildId, null);
+        return;
+      case 'dispatch':
+        if (m.t === 'GUILD_UPDATE') this.reconcile(m.d.id, null);
+        return;
+      case 'disconnectUser':
+        return; // the gateway ends the user's sessions, which ends their voice states
+    }
+  }
+
+  /** Drops states whose guild, member or channel is gone; refreshes the grants of the rest. */
+  private reconcile(guildId: string, onlyUserId: string | null): void {
+    const g = this.active.get(guildId);
+    if (!g) return;
+    const live = this.ctx.state.guilds.get(guildId) === g;
+    for (const rec of [...g.voiceStates.values()]) {
+      if (onlyUserId !== null && rec.userId !== onlyUserId) continue;
+      const channel = g.channels.get(rec.channelId);
+      if (!live) this.leave(g, rec, false);
+      else if (!g.members.has(rec.userId) || !channel || !isVoiceChannel(channel)) this.leave(g, rec);
+      else this.refreshGrant(g, rec);
+    }
+  }
+}

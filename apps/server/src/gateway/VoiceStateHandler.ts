@@ -1,0 +1,48 @@
+// Gateway op 4 (VOICE_STATE_UPDATE): join, move or leave a guild voice channel, or change self
+// mute/deaf/video/stream. A malformed payload closes the socket with 4002; a refused one (no
+// CONNECT, full channel, unknown guild, another shard's guild, a DM call) changes nothing and is
+// only counted, as Discord ignores it. The rules and events are VoiceStateService's.
+import { GatewayCloseCode, VoiceStateUpdateData } from '@concord/protocol';
+import type { Logger } from 'pino';
+import type { VoiceStateService } from '../domain/VoiceStateService.ts';
+import type { Metrics } from '../metrics.ts';
+import type { GatewaySession } from './GatewaySession.ts';
+import type { GatewaySocket } from './GatewaySocket.ts';
+import type { SocketWriter } from './SocketWriter.ts';
+
+export class VoiceStateHandler {
+  constructor(
+    private readonly voice: VoiceStateService,
+    private readonly writer: SocketWriter,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  voiceStateUpdate(ws: GatewaySocket, s: GatewaySession, raw: unknown): void {
+    const parsed = VoiceStateUpdateData.safeParse(raw);
+    if (!parsed.success) {
+      this.writer.close(ws, GatewayCloseCode.DecodeError, 'Invalid voice state update.');
+      return;
+    }
+    const d = parsed.data;
+    // Private calls have no voice here yet; a guild outside the session's shard is not its to join.
+    if (d.guild_id === null || !s.inShard(d.guild_id)) {
+      this.refused(s, d.guild_id === null ? 'private_call' : 'wrong_shard');
+      return;
+    }
+    const outcome = this.voice.updateFromGateway(s.user, s.id, {
+      guildId: d.guild_id,
+      channelId: d.channel_id,
+      selfMute: d.self_mute,
+      selfDeaf: d.self_deaf,
+      selfVideo: d.self_video,
+      selfStream: d.self_stream,
+    });
+    if (outcome.status === 'refused') this.refused(s, outcome.reason);
+  }
+
+  private refused(s: GatewaySession, reason: string): void {
+    this.metrics.voiceStateRefusals.inc({ reason });
+    this.log.debug({ session: s.id, reason }, 'voice state update refused');
+  }
+}
