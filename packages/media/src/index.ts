@@ -5,6 +5,7 @@
 export * from './opus/OpusCodec.ts';
 export * from './wav.ts';
 export * from './energy.ts';
+export * from './JitterBuffer.ts';
 
 // RTP/RTCP, IP discovery and the AEAD voice modes (H4a).
 export * from './rtp.ts';
