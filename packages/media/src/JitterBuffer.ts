@@ -135,7 +135,13 @@ export class JitterBuffer {
       this.stats.concealed++;
       return PLC;
     }
-    // A hole with packets behind it: this one is lost.
+    if ((this.highest - this.next) * this.frameMs < this.stats.targetDelayMs) {
+      // A hole, but the packets behind it are still within the target delay: it may only be
+      // reordered. Conceal this tick and wait for it.
+      this.stats.concealed++;
+      return PLC;
+    }
+    // A hole with more than the target delay of packets behind it: this one is lost.
     this.stats.lost++;
     this.floor = this.next;
     this.next++;

@@ -6,6 +6,8 @@ export * from './opus/OpusCodec.ts';
 export * from './wav.ts';
 export * from './energy.ts';
 export * from './JitterBuffer.ts';
+export * from './StreamDecoder.ts';
+export type * from './StreamStats.ts';
 
 // RTP/RTCP, IP discovery and the AEAD voice modes (H4a).
 export * from './rtp.ts';
