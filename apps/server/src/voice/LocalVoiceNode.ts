@@ -1,0 +1,278 @@
+// The voice node that runs in the server's own process: the TLS voice gateway plus the UDP media
+// server, admitting exactly the grants the voice-state domain hands it (VoiceNode). It turns the
+// gateway's ops into media state (SSRC, keys, rooms, send/receive flags) and tells each room who
+// joined (op 11), left (op 13) and speaks (op 5).
+import crypto from 'node:crypto';
+import type { Logger } from 'pino';
+import { SpeakingFlags, VOICE_ENCRYPTION_MODES, VoiceCloseCode, VoiceOpcode, type VoiceEncryptionMode, type VoiceIdentifyData, type VoiceReadyData, type VoiceResumeData, type VoiceSelectProtocolData, type VoiceSessionDescriptionData, type VoiceSpeakingData } from '@concord/protocol';
+import type { UwsGuard } from '../http/UwsGuard.ts';
+import { VoiceGateway, type VoiceGatewayHandler, type VoiceGatewayOptions } from './gateway/VoiceGateway.ts';
+import { VoiceSession } from './gateway/VoiceSession.ts';
+import type { VoiceSocket } from './gateway/VoiceSocket.ts';
+import type { VoiceGrant, VoiceGrantPatch, VoiceNode, VoiceNodeEvent } from './VoiceNode.ts';
+
+/** What the node needs of the UDP media server (UdpMediaServer's API; a room is a channel id). */
+export interface VoiceMedia {
+  readonly port: number;
+  readonly publicIp: string;
+  add(p: { userId: string; roomId: string }): { ssrc: number; userId: string; roomId: string };
+  setSession(ssrc: number, mode: VoiceEncryptionMode, key: Uint8Array): void;
+  setFlags(ssrc: number, flags: { canSend: boolean; deaf: boolean }): void;
+  move(ssrc: number, roomId: string): void;
+  remove(ssrc: number): void;
+  onSpeakingStart(cb: (p: { ssrc: number; userId: string; roomId: string }) => void): void;
+  onActivity(cb: (p: { ssrc: number; userId: string; roomId: string }) => void): void;
+  close(): Promise<void>;
+}
+
+export interface LocalVoiceNodeOptions extends VoiceGatewayOptions {
+  /** Host name clients dial (VOICE_SERVER_UPDATE's endpoint is `<publicHost>:<port>`). */
+  publicHost: string;
+  id?: string;
+}
+
+const key = (serverId: string, userId: string) => `${serverId}:${userId}`;
+
+export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
+  readonly id: string;
+  private readonly grants = new Map<string, VoiceGrant>();
+  /** Grants per server id: an IDENTIFY for a server with none is 4011. */
+  private readonly grantsPerServer = new Map<string, number>();
+  private readonly sessions = new Map<string, VoiceSession>();
+  private readonly bySsrc = new Map<number, VoiceSession>();
+  /** The speaking flags each session last announced (0: silent), for joiners. */
+  private readonly speakingFlags = new Map<VoiceSession, number>();
+  private readonly listeners: ((e: VoiceNodeEvent) => void)[] = [];
+  private readonly gateway: VoiceGateway;
+
+  private constructor(
+    private readonly media: VoiceMedia,
+    private readonly options: LocalVoiceNodeOptions,
+    guard: UwsGuard,
+    private readonly log: Logger,
+  ) {
+    this.id = options.id ?? `local-${crypto.randomBytes(4).toString('hex')}`;
+    this.gateway = new VoiceGateway(this, options, guard, log);
+    media.onSpeakingStart((p) => {
+      const s = this.bySsrc.get(p.ssrc);
+      if (s) this.announceSpeaking(s, this.speakingFlags.get(s) || SpeakingFlags.Microphone);
+    });
+    media.onActivity((p) => {
+      const s = this.bySsrc.get(p.ssrc);
+      if (s) this.emit({ type: 'activity', serverId: s.serverId, userId: s.userId });
+    });
+  }
+
+  /** Starts the TLS voice gateway in front of a started media server. */
+  static async start(media: VoiceMedia, options: LocalVoiceNodeOptions, guard: UwsGuard, log: Logger): Promise<LocalVoiceNode> {
+    const node = new LocalVoiceNode(media, options, guard, log);
+    await node.gateway.start();
+    return node;
+  }
+
+  get endpoint(): string {
+    const h = this.options.publicHost;
+    return `${h.includes(':') ? `[${h}]` : h}:${this.gateway.port}`;
+  }
+
+  get gatewayPort(): number {
+    return this.gateway.port;
+  }
+
+  gatewayStats() {
+    return this.gateway.stats();
+  }
+
+  load(): number {
+    return this.sessions.size;
+  }
+
+  onEvent(listener: (event: VoiceNodeEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  grant(grant: VoiceGrant): void {
+    const k = key(grant.serverId, grant.userId);
+    const old = this.grants.get(k);
+    const s = this.sessions.get(k);
+    // Another main-gateway session took the user's place: the old client is done (told while the old grant stands).
+    if (s && s.sessionId !== grant.sessionId) this.endSession(s, VoiceCloseCode.Disconnected, 'Disconnected.');
+    if (!old) this.grantsPerServer.set(grant.serverId, (this.grantsPerServer.get(grant.serverId) ?? 0) + 1);
+    this.grants.set(k, { ...grant });
+    if (s && s.sessionId === grant.sessionId) this.applyGrant(s, old?.channelId ?? grant.channelId);
+  }
+
+  update(serverId: string, userId: string, patch: VoiceGrantPatch): void {
+    const k = key(serverId, userId);
+    const g = this.grants.get(k);
+    if (!g) return;
+    const oldChannel = g.channelId;
+    Object.assign(g, patch);
+    const s = this.sessions.get(k);
+    if (s) this.applyGrant(s, oldChannel);
+  }
+
+  revoke(serverId: string, userId: string): void {
+    const k = key(serverId, userId);
+    if (!this.grants.has(k)) return;
+    const s = this.sessions.get(k);
+    if (s) this.endSession(s, VoiceCloseCode.Disconnected, 'Disconnected.');
+    this.grants.delete(k);
+    const n = (this.grantsPerServer.get(serverId) ?? 1) - 1;
+    if (n > 0) this.grantsPerServer.set(serverId, n);
+    else this.grantsPerServer.delete(serverId);
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+    await this.media.close();
+  }
+
+  // ---- VoiceGatewayHandler ----
+
+  identify(d: VoiceIdentifyData, ws: VoiceSocket): VoiceSession | VoiceCloseCode {
+    if (!this.grantsPerServer.has(d.server_id)) return VoiceCloseCode.ServerNotFound;
+    const k = key(d.server_id, d.user_id);
+    const g = this.grants.get(k);
+    if (!g || !sameSecret(g.token, d.token) || g.sessionId !== d.session_id) return VoiceCloseCode.AuthenticationFailed;
+    const previous = this.sessions.get(k);
+    if (previous) this.endSession(previous, VoiceCloseCode.Disconnected, 'Disconnected.');
+    const participant = this.media.add({ userId: g.userId, roomId: g.channelId });
+    const s = new VoiceSession(g.serverId, g.userId, g.sessionId, g.token, participant.ssrc, ws, this.gateway.sendText);
+    this.sessions.set(k, s);
+    this.bySsrc.set(s.ssrc, s);
+    this.media.setFlags(s.ssrc, mediaFlags(g));
+    return s;
+  }
+
+  resume(d: VoiceResumeData): VoiceSession | VoiceCloseCode {
+    if (!this.grantsPerServer.has(d.server_id)) return VoiceCloseCode.ServerNotFound;
+    for (const s of this.sessions.values()) {
+      if (s.serverId === d.server_id && s.sessionId === d.session_id) {
+        const g = this.grants.get(key(s.serverId, s.userId));
+        if (!g || !sameSecret(g.token, d.token)) return VoiceCloseCode.AuthenticationFailed;
+        return s;
+      }
+    }
+    return VoiceCloseCode.SessionNoLongerValid;
+  }
+
+  attached(s: VoiceSession, how: 'identify' | 'resume'): void {
+    if (how === 'resume') return;
+    const g = this.grants.get(key(s.serverId, s.userId));
+    if (!g) return;
+    const ready: VoiceReadyData = { ssrc: s.ssrc, ip: this.media.publicIp, port: this.media.port, modes: [...VOICE_ENCRYPTION_MODES], heartbeat_interval: this.gateway.heartbeatInterval };
+    s.dispatch(VoiceOpcode.Ready, ready);
+    this.joinRoom(s, g.channelId);
+    this.emit({ type: 'connected', serverId: s.serverId, userId: s.userId, sessionId: s.sessionId });
+  }
+
+  selectProtocol(s: VoiceSession, d: VoiceSelectProtocolData): VoiceCloseCode | null {
+    if (typeof d.data === 'string') return VoiceCloseCode.UnknownProtocol;
+    const mode = VOICE_ENCRYPTION_MODES.find((m) => m === (d.data as { mode: string }).mode);
+    if (!mode) return VoiceCloseCode.UnknownEncryptionMode;
+    const secretKey = crypto.randomBytes(32);
+    this.media.setSession(s.ssrc, mode, secretKey);
+    s.media = { status: 'ready', mode, secretKey, address: d.data.address, port: d.data.port };
+    const description: VoiceSessionDescriptionData = { mode, secret_key: [...secretKey], dave_protocol_version: 0, audio_codec: 'opus', media_session_id: crypto.randomBytes(16).toString('hex') };
+    s.dispatch(VoiceOpcode.SessionDescription, description);
+    return null;
+  }
+
+  speaking(s: VoiceSession, d: VoiceSpeakingData): void {
+    const g = this.grants.get(key(s.serverId, s.userId));
+    if (!g) return;
+    // Priority speaker only with PRIORITY_SPEAKER; nobody speaks without the right to send.
+    let flags = g.prioritySpeaker ? d.speaking : d.speaking & ~SpeakingFlags.Priority;
+    if (!mediaFlags(g).canSend) flags = 0;
+    const before = this.speakingFlags.get(s) ?? 0;
+    this.speakingFlags.set(s, flags);
+    if (flags !== before) this.announceSpeaking(s, flags);
+  }
+
+  ended(s: VoiceSession): void {
+    this.forgetSession(s);
+    this.emit({ type: 'disconnected', serverId: s.serverId, userId: s.userId, sessionId: s.sessionId });
+  }
+
+  // ---- internals ----
+
+  private applyGrant(s: VoiceSession, oldChannelId: string): void {
+    const g = this.grants.get(key(s.serverId, s.userId));
+    if (!g) return;
+    this.media.setFlags(s.ssrc, mediaFlags(g));
+    if (!mediaFlags(g).canSend && (this.speakingFlags.get(s) ?? 0) !== 0) {
+      this.speakingFlags.set(s, 0);
+      this.announceSpeaking(s, 0);
+    }
+    if (g.channelId !== oldChannelId) {
+      this.media.move(s.ssrc, g.channelId);
+      this.leaveRoom(s, oldChannelId);
+      this.joinRoom(s, g.channelId);
+    }
+  }
+
+  /** Who is here (op 11 to the joiner), the joiner to the others, and who is speaking now (op 5). */
+  private joinRoom(s: VoiceSession, channelId: string): void {
+    const others = this.roomMembers(channelId, s);
+    if (others.length > 0) s.dispatch(VoiceOpcode.ClientsConnect, { user_ids: others.map((o) => o.userId) });
+    for (const o of others) {
+      o.dispatch(VoiceOpcode.ClientsConnect, { user_ids: [s.userId] });
+      const flags = this.speakingFlags.get(o) ?? 0;
+      if (flags !== 0) s.dispatch(VoiceOpcode.Speaking, { user_id: o.userId, ssrc: o.ssrc, speaking: flags });
+    }
+  }
+
+  private leaveRoom(s: VoiceSession, channelId: string): void {
+    for (const o of this.roomMembers(channelId, s)) o.dispatch(VoiceOpcode.ClientDisconnect, { user_id: s.userId });
+  }
+
+  private announceSpeaking(s: VoiceSession, flags: number): void {
+    const channelId = this.grants.get(key(s.serverId, s.userId))?.channelId;
+    if (channelId === undefined) return;
+    for (const o of this.roomMembers(channelId, s)) o.dispatch(VoiceOpcode.Speaking, { user_id: s.userId, ssrc: s.ssrc, speaking: flags });
+  }
+
+  /** Sessions (live or awaiting resume) in a channel, except `except`. */
+  private roomMembers(channelId: string, except: VoiceSession): VoiceSession[] {
+    const out: VoiceSession[] = [];
+    for (const [k, o] of this.sessions) if (o !== except && this.grants.get(k)?.channelId === channelId) out.push(o);
+    return out;
+  }
+
+  private endSession(s: VoiceSession, code: number, reason: string): void {
+    this.gateway.endSession(s, code, reason);
+    this.forgetSession(s);
+  }
+
+  private forgetSession(s: VoiceSession): void {
+    const k = key(s.serverId, s.userId);
+    if (this.sessions.get(k) !== s) return;
+    const channelId = this.grants.get(k)?.channelId;
+    this.sessions.delete(k);
+    this.bySsrc.delete(s.ssrc);
+    this.speakingFlags.delete(s);
+    this.media.remove(s.ssrc);
+    if (channelId !== undefined) this.leaveRoom(s, channelId);
+  }
+
+  private emit(e: VoiceNodeEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.log.error({ err, event: e.type }, 'voice node event listener failed');
+      }
+    }
+  }
+}
+
+function mediaFlags(g: VoiceGrant): { canSend: boolean; deaf: boolean } {
+  return { canSend: g.canSpeak && !g.mute && !g.selfMute, deaf: g.deaf || g.selfDeaf };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
