@@ -5,6 +5,7 @@
 export const TAG_ABSENT = 0x09;
 export const TAG_SHAPED = 0x0a;
 export const TAG_SHAPED_EXTRAS = 0x0b;
+export const TAG_ARRAY = 0x07;
 /** 0x10-0x3F: a string of 0-47 Latin-1 bytes (the encoder uses it for short ASCII values). */
 const TAG_LATIN1 = 0x10;
 
@@ -627,40 +628,40 @@ export function readTagged(r: Reader, tag: number, depth: number, shape: ShapeCo
   }
 }
 
-/** Writes an object (or each object of an array) with `shape`; anything else goes the generic way. */
-export function writeWithShape(w: Writer, value: object, shape: ShapeCodec, depth: number): void {
-  if (!Array.isArray(value)) {
-    shape.encode(w, value as Record<string, unknown>, depth);
-    return;
-  }
+/** Starts an array written by a generated list encoder: checks depth, writes tag and count. */
+export function beginList(w: Writer, length: number, depth: number): void {
   if (depth > MAX_DEPTH) throw new RangeError('value nested too deeply');
-  w.u8(0x07);
-  w.varuint(value.length);
-  for (const item of value) {
-    if (typeof item === 'object' && item !== null && !Array.isArray(item)) shape.encode(w, item as Record<string, unknown>, depth + 1);
-    else writeValue(w, item === undefined ? null : item, depth + 1);
-  }
+  w.u8(TAG_ARRAY);
+  w.varuint(length);
 }
 
 /**
  * Starts a shaped object: checks depth, reserves tag and count, returns the tag's offset from the
  * frame start (offsets survive the frame moving to a larger slab).
  */
-export function beginShaped(w: Writer, fieldCount: number, depth: number): number {
+export function beginShaped(w: Writer, depth: number): number {
   if (depth > MAX_DEPTH) throw new RangeError('value nested too deeply');
-  w.ensure(2 + fieldCount);
+  w.ensure(2);
   const tagOffset = w.pos - w.start;
   w.buf[w.pos] = TAG_SHAPED;
   w.pos += 2;
   return tagOffset;
 }
 
+/** `count` absent-field markers, written when a later field of the object turns out present. */
+export function writeAbsent(w: Writer, count: number): void {
+  w.ensure(count);
+  const buf = w.buf;
+  let p = w.pos;
+  for (let i = 0; i < count; i++) buf[p++] = TAG_ABSENT;
+  w.pos = p;
+}
+
 /**
- * Ends a shaped object: drops the absent markers after the last written field, writes the count,
- * and appends keys outside the shape (tag 0x0B). `present` counts the fields written.
+ * Ends a shaped object: writes the count (`written`: fields up to the last present one, absent
+ * ones included), and appends keys outside the shape (tag 0x0B). `present` counts the fields present.
  */
-export function endShaped(w: Writer, obj: Record<string, unknown>, shape: ShapeCodec, tagOffset: number, fieldCount: number, written: number, present: number, depth: number): void {
-  w.pos -= fieldCount - written;
+export function endShaped(w: Writer, obj: Record<string, unknown>, shape: ShapeCodec, tagOffset: number, written: number, present: number, depth: number): void {
   w.buf[w.start + tagOffset + 1] = written;
   let keyCount = 0;
   for (const _ in obj) keyCount++;
@@ -694,6 +695,15 @@ export function readShapedCount(r: Reader, fieldCount: number, depth: number): n
   // The encoder writes no present field deeper than MAX_DEPTH, and n > 0 means one is present.
   if (n > 0 && depth >= MAX_DEPTH) throw new DecodeError('value nested too deeply');
   return n;
+}
+
+/** Starts reading an array for a generated list decoder: its count, checked as readTagged's array case checks it. */
+export function readListCount(r: Reader, depth: number): number {
+  const count = r.varuint();
+  if (count > MAX_COLLECTION || count > r.buf.length - r.pos) throw new DecodeError('array length exceeds frame');
+  // readValue's check for each element, made once.
+  if (count > 0 && depth + 1 > MAX_DEPTH) throw new DecodeError('value nested too deeply');
+  return count;
 }
 
 /** Reads the keys outside the shape that follow a 0x0B object's fields. */

@@ -30,24 +30,42 @@ function allShapes(): ObjectShape[] {
   return [...seen.values()];
 }
 
+/** The value write of a field: a nested shape is called directly (one fixed callee per site, so V8 can inline it). */
+function fieldWrite(sub: ObjectShape | null): string {
+  if (!sub) return 'writeField(w, v, depth + 1);';
+  return `if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encList${sub.name}(w, v, depth + 1); else enc${sub.name}(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1);`;
+}
+
+// An absent field costs nothing until a later field is present: its markers are written then, in
+// one call, and absent fields after the last present one are never written at all.
 function encoderOf(shape: ObjectShape): string {
-  const n = shape.keys.length;
   const lines = [
     `function enc${shape.name}(w: Writer, o: Record<string, unknown>, depth: number): void {`,
-    `  const tagOffset = beginShaped(w, ${n}, depth);`,
+    `  const tagOffset = beginShaped(w, depth);`,
     `  let written = 0;`,
     `  let present = 0;`,
     `  let v: unknown;`,
   ];
   shape.keys.forEach((key, i) => {
-    const sub = shape.nested[i];
-    const write = sub
-      ? `if (typeof v === 'object' && v !== null) writeWithShape(w, v, ${sub.name}, depth + 1); else writeValue(w, v, depth + 1);`
-      : `writeField(w, v, depth + 1);`;
-    lines.push(`  v = o[${JSON.stringify(key)}];`, `  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }`, `  else { present++; written = ${i + 1}; ${write} }`);
+    const gap = i === 0 ? '' : `if (written !== ${i}) writeAbsent(w, ${i} - written); `;
+    lines.push(`  v = o[${JSON.stringify(key)}];`, `  if (v !== undefined && typeof v !== 'function') { ${gap}present++; ${fieldWrite(shape.nested[i] ?? null)} written = ${i + 1}; }`);
   });
-  lines.push(`  endShaped(w, o, ${shape.name}, tagOffset, ${n}, written, present, depth);`, `}`);
+  lines.push(`  endShaped(w, o, ${shape.name}, tagOffset, written, present, depth);`, `}`);
   return lines.join('\n');
+}
+
+/** An array of objects of one shape (writeWithShape's array case, with a direct call per element). */
+function listEncoderOf(shape: ObjectShape): string {
+  return [
+    `function encList${shape.name}(w: Writer, a: readonly unknown[], depth: number): void {`,
+    `  beginList(w, a.length, depth);`,
+    `  for (let i = 0; i < a.length; i++) {`,
+    `    const item = a[i];`,
+    `    if (typeof item === 'object' && item !== null && !Array.isArray(item)) enc${shape.name}(w, item as Record<string, unknown>, depth + 1);`,
+    `    else writeValue(w, item === undefined ? null : item, depth + 1);`,
+    `  }`,
+    `}`,
+  ].join('\n');
 }
 
 function decoderOf(shape: ObjectShape): string {
@@ -60,10 +78,28 @@ function decoderOf(shape: ObjectShape): string {
   ];
   shape.keys.forEach((key, i) => {
     const sub = shape.nested[i];
-    lines.push(`  if (n > ${i} && (tag = r.u8()) !== TAG_ABSENT) o[${JSON.stringify(key)}] = ${sub ? `readTagged(r, tag, depth + 1, ${sub.name})` : 'readField(r, tag, depth + 1, null)'};`);
+    const read = sub
+      ? `tag === TAG_SHAPED ? dec${sub.name}(r, depth + 1, false) : tag === TAG_ARRAY ? decList${sub.name}(r, depth + 1) : readTagged(r, tag, depth + 1, ${sub.name})`
+      : 'readField(r, tag, depth + 1, null)';
+    lines.push(`  if (n > ${i} && (tag = r.u8()) !== TAG_ABSENT) o[${JSON.stringify(key)}] = ${read};`);
   });
   lines.push(`  if (withExtras) readExtras(r, o, depth);`, `  return o;`, `}`);
   return lines.join('\n');
+}
+
+/** readTagged's array case for an array whose objects follow `shape`, calling its decoder directly. */
+function listDecoderOf(shape: ObjectShape): string {
+  return [
+    `function decList${shape.name}(r: Reader, depth: number): unknown[] {`,
+    `  const count = readListCount(r, depth);`,
+    `  const out: unknown[] = [];`,
+    `  for (let i = 0; i < count; i++) {`,
+    `    const tag = r.u8();`,
+    `    out.push(tag === TAG_SHAPED ? dec${shape.name}(r, depth + 1, false) : readTagged(r, tag, depth + 1, ${shape.name}));`,
+    `  }`,
+    `  return out;`,
+    `}`,
+  ].join('\n');
 }
 
 export function generateShapeCodecsSource(): string {
@@ -74,23 +110,29 @@ export function generateShapeCodecsSource(): string {
     "import type { DispatchEventName } from '../gateway.ts';",
     'import {',
     '  TAG_ABSENT,',
+    '  TAG_ARRAY,',
+    '  TAG_SHAPED,',
+    '  beginList,',
     '  beginShaped,',
     '  endShaped,',
     '  readExtras,',
     '  readShapedCount,',
     '  readField,',
+    '  readListCount,',
     '  readTagged,',
+    '  writeAbsent,',
     '  writeField,',
     '  writeValue,',
-    '  writeWithShape,',
     '  type Reader,',
     '  type ShapeCodec,',
     '  type Writer,',
     "} from './binaryPrimitives.ts';",
     '',
   ];
+  const nested = new Set(shapes.flatMap((shape) => shape.nested.filter((sub) => sub !== null)));
   for (const shape of shapes) {
     out.push(encoderOf(shape), '', decoderOf(shape), '');
+    if (nested.has(shape)) out.push(listEncoderOf(shape), '', listDecoderOf(shape), '');
     out.push(`const ${shape.name}: ShapeCodec = { keys: new Set(${JSON.stringify(shape.keys)}), encode: enc${shape.name}, decode: dec${shape.name} };`, '');
   }
   out.push('/** The compiled shape of each event that has one (dispatchShapes.ts EVENT_SHAPES). */');

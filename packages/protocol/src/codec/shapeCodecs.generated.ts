@@ -3,68 +3,58 @@
 import type { DispatchEventName } from '../gateway.ts';
 import {
   TAG_ABSENT,
+  TAG_ARRAY,
+  TAG_SHAPED,
+  beginList,
   beginShaped,
   endShaped,
   readExtras,
   readShapedCount,
   readField,
+  readListCount,
   readTagged,
+  writeAbsent,
   writeField,
   writeValue,
-  writeWithShape,
   type Reader,
   type ShapeCodec,
   type Writer,
 } from './binaryPrimitives.ts';
 
 function encREADY(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 14, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["v"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["user"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListUSER(w, v, depth + 1); else encUSER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 2; }
   v = o["guilds"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; if (typeof v === 'object' && v !== null) writeWithShape(w, v, GUILD, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListGUILD(w, v, depth + 1); else encGUILD(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 3; }
   v = o["private_channels"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; if (typeof v === 'object' && v !== null) writeWithShape(w, v, CHANNEL, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListCHANNEL(w, v, depth + 1); else encCHANNEL(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 4; }
   v = o["read_state"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; if (typeof v === 'object' && v !== null) writeWithShape(w, v, READ_STATE_LIST, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListREAD_STATE_LIST(w, v, depth + 1); else encREAD_STATE_LIST(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 5; }
   v = o["relationships"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; if (typeof v === 'object' && v !== null) writeWithShape(w, v, RELATIONSHIP, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListRELATIONSHIP(w, v, depth + 1); else encRELATIONSHIP(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 6; }
   v = o["presences"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; if (typeof v === 'object' && v !== null) writeWithShape(w, v, PRESENCE, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListPRESENCE(w, v, depth + 1); else encPRESENCE(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 7; }
   v = o["session_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 8; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 7) writeAbsent(w, 7 - written); present++; writeField(w, v, depth + 1); written = 8; }
   v = o["session_type"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 9; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 8) writeAbsent(w, 8 - written); present++; writeField(w, v, depth + 1); written = 9; }
   v = o["resume_gateway_url"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 10; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 9) writeAbsent(w, 9 - written); present++; writeField(w, v, depth + 1); written = 10; }
   v = o["user_settings"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 11; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 10) writeAbsent(w, 10 - written); present++; writeField(w, v, depth + 1); written = 11; }
   v = o["application"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 12; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 11) writeAbsent(w, 11 - written); present++; writeField(w, v, depth + 1); written = 12; }
   v = o["shard"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 13; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 12) writeAbsent(w, 12 - written); present++; writeField(w, v, depth + 1); written = 13; }
   v = o["_trace"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 14; writeField(w, v, depth + 1); }
-  endShaped(w, o, READY, tagOffset, 14, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 13) writeAbsent(w, 13 - written); present++; writeField(w, v, depth + 1); written = 14; }
+  endShaped(w, o, READY, tagOffset, written, present, depth);
 }
 
 function decREADY(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -72,12 +62,12 @@ function decREADY(r: Reader, depth: number, withExtras: boolean): Record<string,
   const o: Record<string, unknown> = {};
   let tag: number;
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["v"] = readField(r, tag, depth + 1, null);
-  if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["user"] = readTagged(r, tag, depth + 1, USER);
-  if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["guilds"] = readTagged(r, tag, depth + 1, GUILD);
-  if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["private_channels"] = readTagged(r, tag, depth + 1, CHANNEL);
-  if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["read_state"] = readTagged(r, tag, depth + 1, READ_STATE_LIST);
-  if (n > 5 && (tag = r.u8()) !== TAG_ABSENT) o["relationships"] = readTagged(r, tag, depth + 1, RELATIONSHIP);
-  if (n > 6 && (tag = r.u8()) !== TAG_ABSENT) o["presences"] = readTagged(r, tag, depth + 1, PRESENCE);
+  if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["user"] = tag === TAG_SHAPED ? decUSER(r, depth + 1, false) : tag === TAG_ARRAY ? decListUSER(r, depth + 1) : readTagged(r, tag, depth + 1, USER);
+  if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["guilds"] = tag === TAG_SHAPED ? decGUILD(r, depth + 1, false) : tag === TAG_ARRAY ? decListGUILD(r, depth + 1) : readTagged(r, tag, depth + 1, GUILD);
+  if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["private_channels"] = tag === TAG_SHAPED ? decCHANNEL(r, depth + 1, false) : tag === TAG_ARRAY ? decListCHANNEL(r, depth + 1) : readTagged(r, tag, depth + 1, CHANNEL);
+  if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["read_state"] = tag === TAG_SHAPED ? decREAD_STATE_LIST(r, depth + 1, false) : tag === TAG_ARRAY ? decListREAD_STATE_LIST(r, depth + 1) : readTagged(r, tag, depth + 1, READ_STATE_LIST);
+  if (n > 5 && (tag = r.u8()) !== TAG_ABSENT) o["relationships"] = tag === TAG_SHAPED ? decRELATIONSHIP(r, depth + 1, false) : tag === TAG_ARRAY ? decListRELATIONSHIP(r, depth + 1) : readTagged(r, tag, depth + 1, RELATIONSHIP);
+  if (n > 6 && (tag = r.u8()) !== TAG_ABSENT) o["presences"] = tag === TAG_SHAPED ? decPRESENCE(r, depth + 1, false) : tag === TAG_ARRAY ? decListPRESENCE(r, depth + 1) : readTagged(r, tag, depth + 1, PRESENCE);
   if (n > 7 && (tag = r.u8()) !== TAG_ABSENT) o["session_id"] = readField(r, tag, depth + 1, null);
   if (n > 8 && (tag = r.u8()) !== TAG_ABSENT) o["session_type"] = readField(r, tag, depth + 1, null);
   if (n > 9 && (tag = r.u8()) !== TAG_ABSENT) o["resume_gateway_url"] = readField(r, tag, depth + 1, null);
@@ -92,56 +82,41 @@ function decREADY(r: Reader, depth: number, withExtras: boolean): Record<string,
 const READY: ShapeCodec = { keys: new Set(["v","user","guilds","private_channels","read_state","relationships","presences","session_id","session_type","resume_gateway_url","user_settings","application","shard","_trace"]), encode: encREADY, decode: decREADY };
 
 function encUSER(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 15, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["username"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["discriminator"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["global_name"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["avatar"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
   v = o["bot"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; writeField(w, v, depth + 1); written = 6; }
   v = o["public_flags"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; writeField(w, v, depth + 1); written = 7; }
   v = o["email"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 8; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 7) writeAbsent(w, 7 - written); present++; writeField(w, v, depth + 1); written = 8; }
   v = o["verified"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 9; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 8) writeAbsent(w, 8 - written); present++; writeField(w, v, depth + 1); written = 9; }
   v = o["mfa_enabled"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 10; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 9) writeAbsent(w, 9 - written); present++; writeField(w, v, depth + 1); written = 10; }
   v = o["locale"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 11; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 10) writeAbsent(w, 10 - written); present++; writeField(w, v, depth + 1); written = 11; }
   v = o["premium_type"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 12; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 11) writeAbsent(w, 11 - written); present++; writeField(w, v, depth + 1); written = 12; }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 13; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 12) writeAbsent(w, 12 - written); present++; writeField(w, v, depth + 1); written = 13; }
   v = o["bio"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 14; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 13) writeAbsent(w, 13 - written); present++; writeField(w, v, depth + 1); written = 14; }
   v = o["accent_color"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 15; writeField(w, v, depth + 1); }
-  endShaped(w, o, USER, tagOffset, 15, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 14) writeAbsent(w, 14 - written); present++; writeField(w, v, depth + 1); written = 15; }
+  endShaped(w, o, USER, tagOffset, written, present, depth);
 }
 
 function decUSER(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -167,113 +142,99 @@ function decUSER(r: Reader, depth: number, withExtras: boolean): Record<string, 
   return o;
 }
 
+function encListUSER(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encUSER(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListUSER(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decUSER(r, depth + 1, false) : readTagged(r, tag, depth + 1, USER));
+  }
+  return out;
+}
+
 const USER: ShapeCodec = { keys: new Set(["id","username","discriminator","global_name","avatar","bot","public_flags","email","verified","mfa_enabled","locale","premium_type","flags","bio","accent_color"]), encode: encUSER, decode: decUSER };
 
 function encGUILD(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 33, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["name"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["icon"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["description"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["owner_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
   v = o["afk_channel_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; writeField(w, v, depth + 1); written = 6; }
   v = o["afk_timeout"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; writeField(w, v, depth + 1); written = 7; }
   v = o["system_channel_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 8; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 7) writeAbsent(w, 7 - written); present++; writeField(w, v, depth + 1); written = 8; }
   v = o["verification_level"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 9; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 8) writeAbsent(w, 8 - written); present++; writeField(w, v, depth + 1); written = 9; }
   v = o["default_message_notifications"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 10; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 9) writeAbsent(w, 9 - written); present++; writeField(w, v, depth + 1); written = 10; }
   v = o["explicit_content_filter"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 11; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 10) writeAbsent(w, 10 - written); present++; writeField(w, v, depth + 1); written = 11; }
   v = o["mfa_level"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 12; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 11) writeAbsent(w, 11 - written); present++; writeField(w, v, depth + 1); written = 12; }
   v = o["features"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 13; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 12) writeAbsent(w, 12 - written); present++; writeField(w, v, depth + 1); written = 13; }
   v = o["premium_tier"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 14; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 13) writeAbsent(w, 13 - written); present++; writeField(w, v, depth + 1); written = 14; }
   v = o["preferred_locale"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 15; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 14) writeAbsent(w, 14 - written); present++; writeField(w, v, depth + 1); written = 15; }
   v = o["roles"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 16; if (typeof v === 'object' && v !== null) writeWithShape(w, v, ROLE, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 15) writeAbsent(w, 15 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListROLE(w, v, depth + 1); else encROLE(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 16; }
   v = o["emojis"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 17; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 16) writeAbsent(w, 16 - written); present++; writeField(w, v, depth + 1); written = 17; }
   v = o["stickers"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 18; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 17) writeAbsent(w, 17 - written); present++; writeField(w, v, depth + 1); written = 18; }
   v = o["nsfw_level"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 19; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 18) writeAbsent(w, 18 - written); present++; writeField(w, v, depth + 1); written = 19; }
   v = o["max_members"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 20; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 19) writeAbsent(w, 19 - written); present++; writeField(w, v, depth + 1); written = 20; }
   v = o["owner"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 21; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 20) writeAbsent(w, 20 - written); present++; writeField(w, v, depth + 1); written = 21; }
   v = o["permissions"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 22; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 21) writeAbsent(w, 21 - written); present++; writeField(w, v, depth + 1); written = 22; }
   v = o["joined_at"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 23; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 22) writeAbsent(w, 22 - written); present++; writeField(w, v, depth + 1); written = 23; }
   v = o["large"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 24; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 23) writeAbsent(w, 23 - written); present++; writeField(w, v, depth + 1); written = 24; }
   v = o["unavailable"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 25; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 24) writeAbsent(w, 24 - written); present++; writeField(w, v, depth + 1); written = 25; }
   v = o["member_count"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 26; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 25) writeAbsent(w, 25 - written); present++; writeField(w, v, depth + 1); written = 26; }
   v = o["channels"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 27; if (typeof v === 'object' && v !== null) writeWithShape(w, v, CHANNEL, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 26) writeAbsent(w, 26 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListCHANNEL(w, v, depth + 1); else encCHANNEL(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 27; }
   v = o["members"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 28; if (typeof v === 'object' && v !== null) writeWithShape(w, v, MEMBER, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 27) writeAbsent(w, 27 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListMEMBER(w, v, depth + 1); else encMEMBER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 28; }
   v = o["presences"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 29; if (typeof v === 'object' && v !== null) writeWithShape(w, v, PRESENCE, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 28) writeAbsent(w, 28 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListPRESENCE(w, v, depth + 1); else encPRESENCE(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 29; }
   v = o["voice_states"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 30; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 29) writeAbsent(w, 29 - written); present++; writeField(w, v, depth + 1); written = 30; }
   v = o["threads"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 31; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 30) writeAbsent(w, 30 - written); present++; writeField(w, v, depth + 1); written = 31; }
   v = o["stage_instances"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 32; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 31) writeAbsent(w, 31 - written); present++; writeField(w, v, depth + 1); written = 32; }
   v = o["guild_scheduled_events"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 33; writeField(w, v, depth + 1); }
-  endShaped(w, o, GUILD, tagOffset, 33, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 32) writeAbsent(w, 32 - written); present++; writeField(w, v, depth + 1); written = 33; }
+  endShaped(w, o, GUILD, tagOffset, written, present, depth);
 }
 
 function decGUILD(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -295,7 +256,7 @@ function decGUILD(r: Reader, depth: number, withExtras: boolean): Record<string,
   if (n > 12 && (tag = r.u8()) !== TAG_ABSENT) o["features"] = readField(r, tag, depth + 1, null);
   if (n > 13 && (tag = r.u8()) !== TAG_ABSENT) o["premium_tier"] = readField(r, tag, depth + 1, null);
   if (n > 14 && (tag = r.u8()) !== TAG_ABSENT) o["preferred_locale"] = readField(r, tag, depth + 1, null);
-  if (n > 15 && (tag = r.u8()) !== TAG_ABSENT) o["roles"] = readTagged(r, tag, depth + 1, ROLE);
+  if (n > 15 && (tag = r.u8()) !== TAG_ABSENT) o["roles"] = tag === TAG_SHAPED ? decROLE(r, depth + 1, false) : tag === TAG_ARRAY ? decListROLE(r, depth + 1) : readTagged(r, tag, depth + 1, ROLE);
   if (n > 16 && (tag = r.u8()) !== TAG_ABSENT) o["emojis"] = readField(r, tag, depth + 1, null);
   if (n > 17 && (tag = r.u8()) !== TAG_ABSENT) o["stickers"] = readField(r, tag, depth + 1, null);
   if (n > 18 && (tag = r.u8()) !== TAG_ABSENT) o["nsfw_level"] = readField(r, tag, depth + 1, null);
@@ -306,9 +267,9 @@ function decGUILD(r: Reader, depth: number, withExtras: boolean): Record<string,
   if (n > 23 && (tag = r.u8()) !== TAG_ABSENT) o["large"] = readField(r, tag, depth + 1, null);
   if (n > 24 && (tag = r.u8()) !== TAG_ABSENT) o["unavailable"] = readField(r, tag, depth + 1, null);
   if (n > 25 && (tag = r.u8()) !== TAG_ABSENT) o["member_count"] = readField(r, tag, depth + 1, null);
-  if (n > 26 && (tag = r.u8()) !== TAG_ABSENT) o["channels"] = readTagged(r, tag, depth + 1, CHANNEL);
-  if (n > 27 && (tag = r.u8()) !== TAG_ABSENT) o["members"] = readTagged(r, tag, depth + 1, MEMBER);
-  if (n > 28 && (tag = r.u8()) !== TAG_ABSENT) o["presences"] = readTagged(r, tag, depth + 1, PRESENCE);
+  if (n > 26 && (tag = r.u8()) !== TAG_ABSENT) o["channels"] = tag === TAG_SHAPED ? decCHANNEL(r, depth + 1, false) : tag === TAG_ARRAY ? decListCHANNEL(r, depth + 1) : readTagged(r, tag, depth + 1, CHANNEL);
+  if (n > 27 && (tag = r.u8()) !== TAG_ABSENT) o["members"] = tag === TAG_SHAPED ? decMEMBER(r, depth + 1, false) : tag === TAG_ARRAY ? decListMEMBER(r, depth + 1) : readTagged(r, tag, depth + 1, MEMBER);
+  if (n > 28 && (tag = r.u8()) !== TAG_ABSENT) o["presences"] = tag === TAG_SHAPED ? decPRESENCE(r, depth + 1, false) : tag === TAG_ARRAY ? decListPRESENCE(r, depth + 1) : readTagged(r, tag, depth + 1, PRESENCE);
   if (n > 29 && (tag = r.u8()) !== TAG_ABSENT) o["voice_states"] = readField(r, tag, depth + 1, null);
   if (n > 30 && (tag = r.u8()) !== TAG_ABSENT) o["threads"] = readField(r, tag, depth + 1, null);
   if (n > 31 && (tag = r.u8()) !== TAG_ABSENT) o["stage_instances"] = readField(r, tag, depth + 1, null);
@@ -317,50 +278,57 @@ function decGUILD(r: Reader, depth: number, withExtras: boolean): Record<string,
   return o;
 }
 
+function encListGUILD(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encGUILD(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListGUILD(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decGUILD(r, depth + 1, false) : readTagged(r, tag, depth + 1, GUILD));
+  }
+  return out;
+}
+
 const GUILD: ShapeCodec = { keys: new Set(["id","name","icon","description","owner_id","afk_channel_id","afk_timeout","system_channel_id","verification_level","default_message_notifications","explicit_content_filter","mfa_level","features","premium_tier","preferred_locale","roles","emojis","stickers","nsfw_level","max_members","owner","permissions","joined_at","large","unavailable","member_count","channels","members","presences","voice_states","threads","stage_instances","guild_scheduled_events"]), encode: encGUILD, decode: decGUILD };
 
 function encROLE(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 12, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["name"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["color"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["hoist"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["icon"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
   v = o["unicode_emoji"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; writeField(w, v, depth + 1); written = 6; }
   v = o["position"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; writeField(w, v, depth + 1); written = 7; }
   v = o["permissions"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 8; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 7) writeAbsent(w, 7 - written); present++; writeField(w, v, depth + 1); written = 8; }
   v = o["managed"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 9; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 8) writeAbsent(w, 8 - written); present++; writeField(w, v, depth + 1); written = 9; }
   v = o["mentionable"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 10; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 9) writeAbsent(w, 9 - written); present++; writeField(w, v, depth + 1); written = 10; }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 11; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 10) writeAbsent(w, 10 - written); present++; writeField(w, v, depth + 1); written = 11; }
   v = o["tags"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 12; writeField(w, v, depth + 1); }
-  endShaped(w, o, ROLE, tagOffset, 12, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 11) writeAbsent(w, 11 - written); present++; writeField(w, v, depth + 1); written = 12; }
+  endShaped(w, o, ROLE, tagOffset, written, present, depth);
 }
 
 function decROLE(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -383,71 +351,71 @@ function decROLE(r: Reader, depth: number, withExtras: boolean): Record<string, 
   return o;
 }
 
+function encListROLE(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encROLE(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListROLE(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decROLE(r, depth + 1, false) : readTagged(r, tag, depth + 1, ROLE));
+  }
+  return out;
+}
+
 const ROLE: ShapeCodec = { keys: new Set(["id","name","color","hoist","icon","unicode_emoji","position","permissions","managed","mentionable","flags","tags"]), encode: encROLE, decode: decROLE };
 
 function encCHANNEL(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 19, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["name"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
   v = o["position"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; writeField(w, v, depth + 1); written = 6; }
   v = o["parent_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; writeField(w, v, depth + 1); written = 7; }
   v = o["nsfw"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 8; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 7) writeAbsent(w, 7 - written); present++; writeField(w, v, depth + 1); written = 8; }
   v = o["permission_overwrites"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 9; if (typeof v === 'object' && v !== null) writeWithShape(w, v, OVERWRITE, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 8) writeAbsent(w, 8 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListOVERWRITE(w, v, depth + 1); else encOVERWRITE(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 9; }
   v = o["topic"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 10; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 9) writeAbsent(w, 9 - written); present++; writeField(w, v, depth + 1); written = 10; }
   v = o["rate_limit_per_user"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 11; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 10) writeAbsent(w, 10 - written); present++; writeField(w, v, depth + 1); written = 11; }
   v = o["bitrate"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 12; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 11) writeAbsent(w, 11 - written); present++; writeField(w, v, depth + 1); written = 12; }
   v = o["user_limit"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 13; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 12) writeAbsent(w, 12 - written); present++; writeField(w, v, depth + 1); written = 13; }
   v = o["rtc_region"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 14; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 13) writeAbsent(w, 13 - written); present++; writeField(w, v, depth + 1); written = 14; }
   v = o["last_message_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 15; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 14) writeAbsent(w, 14 - written); present++; writeField(w, v, depth + 1); written = 15; }
   v = o["last_pin_timestamp"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 16; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 15) writeAbsent(w, 15 - written); present++; writeField(w, v, depth + 1); written = 16; }
   v = o["recipients"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 17; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 16) writeAbsent(w, 16 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListUSER(w, v, depth + 1); else encUSER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 17; }
   v = o["owner_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 18; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 17) writeAbsent(w, 17 - written); present++; writeField(w, v, depth + 1); written = 18; }
   v = o["icon"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 19; writeField(w, v, depth + 1); }
-  endShaped(w, o, CHANNEL, tagOffset, 19, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 18) writeAbsent(w, 18 - written); present++; writeField(w, v, depth + 1); written = 19; }
+  endShaped(w, o, CHANNEL, tagOffset, written, present, depth);
 }
 
 function decCHANNEL(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -462,7 +430,7 @@ function decCHANNEL(r: Reader, depth: number, withExtras: boolean): Record<strin
   if (n > 5 && (tag = r.u8()) !== TAG_ABSENT) o["position"] = readField(r, tag, depth + 1, null);
   if (n > 6 && (tag = r.u8()) !== TAG_ABSENT) o["parent_id"] = readField(r, tag, depth + 1, null);
   if (n > 7 && (tag = r.u8()) !== TAG_ABSENT) o["nsfw"] = readField(r, tag, depth + 1, null);
-  if (n > 8 && (tag = r.u8()) !== TAG_ABSENT) o["permission_overwrites"] = readTagged(r, tag, depth + 1, OVERWRITE);
+  if (n > 8 && (tag = r.u8()) !== TAG_ABSENT) o["permission_overwrites"] = tag === TAG_SHAPED ? decOVERWRITE(r, depth + 1, false) : tag === TAG_ARRAY ? decListOVERWRITE(r, depth + 1) : readTagged(r, tag, depth + 1, OVERWRITE);
   if (n > 9 && (tag = r.u8()) !== TAG_ABSENT) o["topic"] = readField(r, tag, depth + 1, null);
   if (n > 10 && (tag = r.u8()) !== TAG_ABSENT) o["rate_limit_per_user"] = readField(r, tag, depth + 1, null);
   if (n > 11 && (tag = r.u8()) !== TAG_ABSENT) o["bitrate"] = readField(r, tag, depth + 1, null);
@@ -470,33 +438,48 @@ function decCHANNEL(r: Reader, depth: number, withExtras: boolean): Record<strin
   if (n > 13 && (tag = r.u8()) !== TAG_ABSENT) o["rtc_region"] = readField(r, tag, depth + 1, null);
   if (n > 14 && (tag = r.u8()) !== TAG_ABSENT) o["last_message_id"] = readField(r, tag, depth + 1, null);
   if (n > 15 && (tag = r.u8()) !== TAG_ABSENT) o["last_pin_timestamp"] = readField(r, tag, depth + 1, null);
-  if (n > 16 && (tag = r.u8()) !== TAG_ABSENT) o["recipients"] = readTagged(r, tag, depth + 1, USER);
+  if (n > 16 && (tag = r.u8()) !== TAG_ABSENT) o["recipients"] = tag === TAG_SHAPED ? decUSER(r, depth + 1, false) : tag === TAG_ARRAY ? decListUSER(r, depth + 1) : readTagged(r, tag, depth + 1, USER);
   if (n > 17 && (tag = r.u8()) !== TAG_ABSENT) o["owner_id"] = readField(r, tag, depth + 1, null);
   if (n > 18 && (tag = r.u8()) !== TAG_ABSENT) o["icon"] = readField(r, tag, depth + 1, null);
   if (withExtras) readExtras(r, o, depth);
   return o;
 }
 
+function encListCHANNEL(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encCHANNEL(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListCHANNEL(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decCHANNEL(r, depth + 1, false) : readTagged(r, tag, depth + 1, CHANNEL));
+  }
+  return out;
+}
+
 const CHANNEL: ShapeCodec = { keys: new Set(["id","type","flags","guild_id","name","position","parent_id","nsfw","permission_overwrites","topic","rate_limit_per_user","bitrate","user_limit","rtc_region","last_message_id","last_pin_timestamp","recipients","owner_id","icon"]), encode: encCHANNEL, decode: decCHANNEL };
 
 function encOVERWRITE(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 4, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["allow"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["deny"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
-  endShaped(w, o, OVERWRITE, tagOffset, 4, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
+  endShaped(w, o, OVERWRITE, tagOffset, written, present, depth);
 }
 
 function decOVERWRITE(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -511,60 +494,66 @@ function decOVERWRITE(r: Reader, depth: number, withExtras: boolean): Record<str
   return o;
 }
 
+function encListOVERWRITE(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encOVERWRITE(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListOVERWRITE(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decOVERWRITE(r, depth + 1, false) : readTagged(r, tag, depth + 1, OVERWRITE));
+  }
+  return out;
+}
+
 const OVERWRITE: ShapeCodec = { keys: new Set(["id","type","allow","deny"]), encode: encOVERWRITE, decode: decOVERWRITE };
 
 function encMEMBER(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 13, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["user"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListUSER(w, v, depth + 1); else encUSER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 1; }
   v = o["nick"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["avatar"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["roles"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["joined_at"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
   v = o["premium_since"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; writeField(w, v, depth + 1); written = 6; }
   v = o["deaf"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; writeField(w, v, depth + 1); written = 7; }
   v = o["mute"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 8; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 7) writeAbsent(w, 7 - written); present++; writeField(w, v, depth + 1); written = 8; }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 9; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 8) writeAbsent(w, 8 - written); present++; writeField(w, v, depth + 1); written = 9; }
   v = o["pending"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 10; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 9) writeAbsent(w, 9 - written); present++; writeField(w, v, depth + 1); written = 10; }
   v = o["communication_disabled_until"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 11; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 10) writeAbsent(w, 10 - written); present++; writeField(w, v, depth + 1); written = 11; }
   v = o["permissions"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 12; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 11) writeAbsent(w, 11 - written); present++; writeField(w, v, depth + 1); written = 12; }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 13; writeField(w, v, depth + 1); }
-  endShaped(w, o, MEMBER, tagOffset, 13, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 12) writeAbsent(w, 12 - written); present++; writeField(w, v, depth + 1); written = 13; }
+  endShaped(w, o, MEMBER, tagOffset, written, present, depth);
 }
 
 function decMEMBER(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
   const n = readShapedCount(r, 13, depth);
   const o: Record<string, unknown> = {};
   let tag: number;
-  if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["user"] = readTagged(r, tag, depth + 1, USER);
+  if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["user"] = tag === TAG_SHAPED ? decUSER(r, depth + 1, false) : tag === TAG_ARRAY ? decListUSER(r, depth + 1) : readTagged(r, tag, depth + 1, USER);
   if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["nick"] = readField(r, tag, depth + 1, null);
   if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["avatar"] = readField(r, tag, depth + 1, null);
   if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["roles"] = readField(r, tag, depth + 1, null);
@@ -581,97 +570,115 @@ function decMEMBER(r: Reader, depth: number, withExtras: boolean): Record<string
   return o;
 }
 
+function encListMEMBER(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encMEMBER(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListMEMBER(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decMEMBER(r, depth + 1, false) : readTagged(r, tag, depth + 1, MEMBER));
+  }
+  return out;
+}
+
 const MEMBER: ShapeCodec = { keys: new Set(["user","nick","avatar","roles","joined_at","premium_since","deaf","mute","flags","pending","communication_disabled_until","permissions","guild_id"]), encode: encMEMBER, decode: decMEMBER };
 
 function encPRESENCE(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 5, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["user"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListUSER(w, v, depth + 1); else encUSER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 1; }
   v = o["status"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["activities"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; if (typeof v === 'object' && v !== null) writeWithShape(w, v, ACTIVITY, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListACTIVITY(w, v, depth + 1); else encACTIVITY(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 3; }
   v = o["client_status"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; if (typeof v === 'object' && v !== null) writeWithShape(w, v, CLIENT_STATUS, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListCLIENT_STATUS(w, v, depth + 1); else encCLIENT_STATUS(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 4; }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
-  endShaped(w, o, PRESENCE, tagOffset, 5, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
+  endShaped(w, o, PRESENCE, tagOffset, written, present, depth);
 }
 
 function decPRESENCE(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
   const n = readShapedCount(r, 5, depth);
   const o: Record<string, unknown> = {};
   let tag: number;
-  if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["user"] = readTagged(r, tag, depth + 1, USER);
+  if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["user"] = tag === TAG_SHAPED ? decUSER(r, depth + 1, false) : tag === TAG_ARRAY ? decListUSER(r, depth + 1) : readTagged(r, tag, depth + 1, USER);
   if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["status"] = readField(r, tag, depth + 1, null);
-  if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["activities"] = readTagged(r, tag, depth + 1, ACTIVITY);
-  if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["client_status"] = readTagged(r, tag, depth + 1, CLIENT_STATUS);
+  if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["activities"] = tag === TAG_SHAPED ? decACTIVITY(r, depth + 1, false) : tag === TAG_ARRAY ? decListACTIVITY(r, depth + 1) : readTagged(r, tag, depth + 1, ACTIVITY);
+  if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["client_status"] = tag === TAG_SHAPED ? decCLIENT_STATUS(r, depth + 1, false) : tag === TAG_ARRAY ? decListCLIENT_STATUS(r, depth + 1) : readTagged(r, tag, depth + 1, CLIENT_STATUS);
   if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["guild_id"] = readField(r, tag, depth + 1, null);
   if (withExtras) readExtras(r, o, depth);
   return o;
 }
 
+function encListPRESENCE(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encPRESENCE(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListPRESENCE(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decPRESENCE(r, depth + 1, false) : readTagged(r, tag, depth + 1, PRESENCE));
+  }
+  return out;
+}
+
 const PRESENCE: ShapeCodec = { keys: new Set(["user","status","activities","client_status","guild_id"]), encode: encPRESENCE, decode: decPRESENCE };
 
 function encACTIVITY(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 15, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["name"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["url"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["created_at"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["timestamps"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
   v = o["application_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; writeField(w, v, depth + 1); written = 6; }
   v = o["details"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; writeField(w, v, depth + 1); written = 7; }
   v = o["state"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 8; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 7) writeAbsent(w, 7 - written); present++; writeField(w, v, depth + 1); written = 8; }
   v = o["emoji"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 9; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 8) writeAbsent(w, 8 - written); present++; writeField(w, v, depth + 1); written = 9; }
   v = o["assets"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 10; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 9) writeAbsent(w, 9 - written); present++; writeField(w, v, depth + 1); written = 10; }
   v = o["party"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 11; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 10) writeAbsent(w, 10 - written); present++; writeField(w, v, depth + 1); written = 11; }
   v = o["instance"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 12; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 11) writeAbsent(w, 11 - written); present++; writeField(w, v, depth + 1); written = 12; }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 13; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 12) writeAbsent(w, 12 - written); present++; writeField(w, v, depth + 1); written = 13; }
   v = o["buttons"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 14; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 13) writeAbsent(w, 13 - written); present++; writeField(w, v, depth + 1); written = 14; }
   v = o["metadata"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 15; writeField(w, v, depth + 1); }
-  endShaped(w, o, ACTIVITY, tagOffset, 15, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 14) writeAbsent(w, 14 - written); present++; writeField(w, v, depth + 1); written = 15; }
+  endShaped(w, o, ACTIVITY, tagOffset, written, present, depth);
 }
 
 function decACTIVITY(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -697,23 +704,39 @@ function decACTIVITY(r: Reader, depth: number, withExtras: boolean): Record<stri
   return o;
 }
 
+function encListACTIVITY(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encACTIVITY(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListACTIVITY(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decACTIVITY(r, depth + 1, false) : readTagged(r, tag, depth + 1, ACTIVITY));
+  }
+  return out;
+}
+
 const ACTIVITY: ShapeCodec = { keys: new Set(["name","type","url","created_at","timestamps","application_id","details","state","emoji","assets","party","instance","flags","buttons","metadata"]), encode: encACTIVITY, decode: decACTIVITY };
 
 function encCLIENT_STATUS(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 3, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["desktop"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["mobile"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["web"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
-  endShaped(w, o, CLIENT_STATUS, tagOffset, 3, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
+  endShaped(w, o, CLIENT_STATUS, tagOffset, written, present, depth);
 }
 
 function decCLIENT_STATUS(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -727,23 +750,39 @@ function decCLIENT_STATUS(r: Reader, depth: number, withExtras: boolean): Record
   return o;
 }
 
+function encListCLIENT_STATUS(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encCLIENT_STATUS(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListCLIENT_STATUS(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decCLIENT_STATUS(r, depth + 1, false) : readTagged(r, tag, depth + 1, CLIENT_STATUS));
+  }
+  return out;
+}
+
 const CLIENT_STATUS: ShapeCodec = { keys: new Set(["desktop","mobile","web"]), encode: encCLIENT_STATUS, decode: decCLIENT_STATUS };
 
 function encREAD_STATE_LIST(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 3, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["version"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["partial"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["entries"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; if (typeof v === 'object' && v !== null) writeWithShape(w, v, READ_STATE, depth + 1); else writeValue(w, v, depth + 1); }
-  endShaped(w, o, READ_STATE_LIST, tagOffset, 3, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListREAD_STATE(w, v, depth + 1); else encREAD_STATE(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 3; }
+  endShaped(w, o, READ_STATE_LIST, tagOffset, written, present, depth);
 }
 
 function decREAD_STATE_LIST(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -752,31 +791,46 @@ function decREAD_STATE_LIST(r: Reader, depth: number, withExtras: boolean): Reco
   let tag: number;
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["version"] = readField(r, tag, depth + 1, null);
   if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["partial"] = readField(r, tag, depth + 1, null);
-  if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["entries"] = readTagged(r, tag, depth + 1, READ_STATE);
+  if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["entries"] = tag === TAG_SHAPED ? decREAD_STATE(r, depth + 1, false) : tag === TAG_ARRAY ? decListREAD_STATE(r, depth + 1) : readTagged(r, tag, depth + 1, READ_STATE);
   if (withExtras) readExtras(r, o, depth);
   return o;
+}
+
+function encListREAD_STATE_LIST(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encREAD_STATE_LIST(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListREAD_STATE_LIST(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decREAD_STATE_LIST(r, depth + 1, false) : readTagged(r, tag, depth + 1, READ_STATE_LIST));
+  }
+  return out;
 }
 
 const READ_STATE_LIST: ShapeCodec = { keys: new Set(["version","partial","entries"]), encode: encREAD_STATE_LIST, decode: decREAD_STATE_LIST };
 
 function encREAD_STATE(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 4, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["last_message_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["mention_count"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["last_pin_timestamp"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
-  endShaped(w, o, READ_STATE, tagOffset, 4, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
+  endShaped(w, o, READ_STATE, tagOffset, written, present, depth);
 }
 
 function decREAD_STATE(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -791,29 +845,43 @@ function decREAD_STATE(r: Reader, depth: number, withExtras: boolean): Record<st
   return o;
 }
 
+function encListREAD_STATE(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encREAD_STATE(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListREAD_STATE(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decREAD_STATE(r, depth + 1, false) : readTagged(r, tag, depth + 1, READ_STATE));
+  }
+  return out;
+}
+
 const READ_STATE: ShapeCodec = { keys: new Set(["id","last_message_id","mention_count","last_pin_timestamp"]), encode: encREAD_STATE, decode: decREAD_STATE };
 
 function encRELATIONSHIP(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 5, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["user"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListUSER(w, v, depth + 1); else encUSER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 3; }
   v = o["nickname"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["since"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
-  endShaped(w, o, RELATIONSHIP, tagOffset, 5, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
+  endShaped(w, o, RELATIONSHIP, tagOffset, written, present, depth);
 }
 
 function decRELATIONSHIP(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -822,27 +890,44 @@ function decRELATIONSHIP(r: Reader, depth: number, withExtras: boolean): Record<
   let tag: number;
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["id"] = readField(r, tag, depth + 1, null);
   if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["type"] = readField(r, tag, depth + 1, null);
-  if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["user"] = readTagged(r, tag, depth + 1, USER);
+  if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["user"] = tag === TAG_SHAPED ? decUSER(r, depth + 1, false) : tag === TAG_ARRAY ? decListUSER(r, depth + 1) : readTagged(r, tag, depth + 1, USER);
   if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["nickname"] = readField(r, tag, depth + 1, null);
   if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["since"] = readField(r, tag, depth + 1, null);
   if (withExtras) readExtras(r, o, depth);
   return o;
 }
 
+function encListRELATIONSHIP(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encRELATIONSHIP(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListRELATIONSHIP(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decRELATIONSHIP(r, depth + 1, false) : readTagged(r, tag, depth + 1, RELATIONSHIP));
+  }
+  return out;
+}
+
 const RELATIONSHIP: ShapeCodec = { keys: new Set(["id","type","user","nickname","since"]), encode: encRELATIONSHIP, decode: decRELATIONSHIP };
 
 function encGUILD_USER_EVENT(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 2, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["user"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
-  endShaped(w, o, GUILD_USER_EVENT, tagOffset, 2, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListUSER(w, v, depth + 1); else encUSER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 2; }
+  endShaped(w, o, GUILD_USER_EVENT, tagOffset, written, present, depth);
 }
 
 function decGUILD_USER_EVENT(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -850,7 +935,7 @@ function decGUILD_USER_EVENT(r: Reader, depth: number, withExtras: boolean): Rec
   const o: Record<string, unknown> = {};
   let tag: number;
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["guild_id"] = readField(r, tag, depth + 1, null);
-  if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["user"] = readTagged(r, tag, depth + 1, USER);
+  if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["user"] = tag === TAG_SHAPED ? decUSER(r, depth + 1, false) : tag === TAG_ARRAY ? decListUSER(r, depth + 1) : readTagged(r, tag, depth + 1, USER);
   if (withExtras) readExtras(r, o, depth);
   return o;
 }
@@ -858,32 +943,25 @@ function decGUILD_USER_EVENT(r: Reader, depth: number, withExtras: boolean): Rec
 const GUILD_USER_EVENT: ShapeCodec = { keys: new Set(["guild_id","user"]), encode: encGUILD_USER_EVENT, decode: decGUILD_USER_EVENT };
 
 function encMEMBERS_CHUNK(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 7, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["members"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; if (typeof v === 'object' && v !== null) writeWithShape(w, v, MEMBER, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListMEMBER(w, v, depth + 1); else encMEMBER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 2; }
   v = o["chunk_index"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["chunk_count"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["not_found"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
   v = o["presences"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; if (typeof v === 'object' && v !== null) writeWithShape(w, v, PRESENCE, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListPRESENCE(w, v, depth + 1); else encPRESENCE(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 6; }
   v = o["nonce"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; writeField(w, v, depth + 1); }
-  endShaped(w, o, MEMBERS_CHUNK, tagOffset, 7, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; writeField(w, v, depth + 1); written = 7; }
+  endShaped(w, o, MEMBERS_CHUNK, tagOffset, written, present, depth);
 }
 
 function decMEMBERS_CHUNK(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -891,11 +969,11 @@ function decMEMBERS_CHUNK(r: Reader, depth: number, withExtras: boolean): Record
   const o: Record<string, unknown> = {};
   let tag: number;
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["guild_id"] = readField(r, tag, depth + 1, null);
-  if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["members"] = readTagged(r, tag, depth + 1, MEMBER);
+  if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["members"] = tag === TAG_SHAPED ? decMEMBER(r, depth + 1, false) : tag === TAG_ARRAY ? decListMEMBER(r, depth + 1) : readTagged(r, tag, depth + 1, MEMBER);
   if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["chunk_index"] = readField(r, tag, depth + 1, null);
   if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["chunk_count"] = readField(r, tag, depth + 1, null);
   if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["not_found"] = readField(r, tag, depth + 1, null);
-  if (n > 5 && (tag = r.u8()) !== TAG_ABSENT) o["presences"] = readTagged(r, tag, depth + 1, PRESENCE);
+  if (n > 5 && (tag = r.u8()) !== TAG_ABSENT) o["presences"] = tag === TAG_SHAPED ? decPRESENCE(r, depth + 1, false) : tag === TAG_ARRAY ? decListPRESENCE(r, depth + 1) : readTagged(r, tag, depth + 1, PRESENCE);
   if (n > 6 && (tag = r.u8()) !== TAG_ABSENT) o["nonce"] = readField(r, tag, depth + 1, null);
   if (withExtras) readExtras(r, o, depth);
   return o;
@@ -904,17 +982,15 @@ function decMEMBERS_CHUNK(r: Reader, depth: number, withExtras: boolean): Record
 const MEMBERS_CHUNK: ShapeCodec = { keys: new Set(["guild_id","members","chunk_index","chunk_count","not_found","presences","nonce"]), encode: encMEMBERS_CHUNK, decode: decMEMBERS_CHUNK };
 
 function encROLE_EVENT(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 2, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["role"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; if (typeof v === 'object' && v !== null) writeWithShape(w, v, ROLE, depth + 1); else writeValue(w, v, depth + 1); }
-  endShaped(w, o, ROLE_EVENT, tagOffset, 2, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListROLE(w, v, depth + 1); else encROLE(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 2; }
+  endShaped(w, o, ROLE_EVENT, tagOffset, written, present, depth);
 }
 
 function decROLE_EVENT(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -922,7 +998,7 @@ function decROLE_EVENT(r: Reader, depth: number, withExtras: boolean): Record<st
   const o: Record<string, unknown> = {};
   let tag: number;
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["guild_id"] = readField(r, tag, depth + 1, null);
-  if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["role"] = readTagged(r, tag, depth + 1, ROLE);
+  if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["role"] = tag === TAG_SHAPED ? decROLE(r, depth + 1, false) : tag === TAG_ARRAY ? decListROLE(r, depth + 1) : readTagged(r, tag, depth + 1, ROLE);
   if (withExtras) readExtras(r, o, depth);
   return o;
 }
@@ -930,92 +1006,65 @@ function decROLE_EVENT(r: Reader, depth: number, withExtras: boolean): Record<st
 const ROLE_EVENT: ShapeCodec = { keys: new Set(["guild_id","role"]), encode: encROLE_EVENT, decode: decROLE_EVENT };
 
 function encMESSAGE(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 27, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["channel_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["author"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListUSER(w, v, depth + 1); else encUSER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 4; }
   v = o["content"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
   v = o["timestamp"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; writeField(w, v, depth + 1); written = 6; }
   v = o["edited_timestamp"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; writeField(w, v, depth + 1); written = 7; }
   v = o["tts"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 8; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 7) writeAbsent(w, 7 - written); present++; writeField(w, v, depth + 1); written = 8; }
   v = o["mention_everyone"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 9; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 8) writeAbsent(w, 8 - written); present++; writeField(w, v, depth + 1); written = 9; }
   v = o["mentions"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 10; if (typeof v === 'object' && v !== null) writeWithShape(w, v, USER, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 9) writeAbsent(w, 9 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListUSER(w, v, depth + 1); else encUSER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 10; }
   v = o["mention_roles"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 11; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 10) writeAbsent(w, 10 - written); present++; writeField(w, v, depth + 1); written = 11; }
   v = o["attachments"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 12; if (typeof v === 'object' && v !== null) writeWithShape(w, v, ATTACHMENT, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 11) writeAbsent(w, 11 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListATTACHMENT(w, v, depth + 1); else encATTACHMENT(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 12; }
   v = o["embeds"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 13; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 12) writeAbsent(w, 12 - written); present++; writeField(w, v, depth + 1); written = 13; }
   v = o["pinned"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 14; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 13) writeAbsent(w, 13 - written); present++; writeField(w, v, depth + 1); written = 14; }
   v = o["flags"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 15; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 14) writeAbsent(w, 14 - written); present++; writeField(w, v, depth + 1); written = 15; }
   v = o["components"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 16; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 15) writeAbsent(w, 15 - written); present++; writeField(w, v, depth + 1); written = 16; }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 17; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 16) writeAbsent(w, 16 - written); present++; writeField(w, v, depth + 1); written = 17; }
   v = o["nonce"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 18; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 17) writeAbsent(w, 17 - written); present++; writeField(w, v, depth + 1); written = 18; }
   v = o["member"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 19; if (typeof v === 'object' && v !== null) writeWithShape(w, v, MEMBER, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 18) writeAbsent(w, 18 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListMEMBER(w, v, depth + 1); else encMEMBER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 19; }
   v = o["reactions"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 20; if (typeof v === 'object' && v !== null) writeWithShape(w, v, REACTION, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 19) writeAbsent(w, 19 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListREACTION(w, v, depth + 1); else encREACTION(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 20; }
   v = o["mention_channels"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 21; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 20) writeAbsent(w, 20 - written); present++; writeField(w, v, depth + 1); written = 21; }
   v = o["webhook_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 22; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 21) writeAbsent(w, 21 - written); present++; writeField(w, v, depth + 1); written = 22; }
   v = o["application_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 23; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 22) writeAbsent(w, 22 - written); present++; writeField(w, v, depth + 1); written = 23; }
   v = o["message_reference"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 24; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 23) writeAbsent(w, 23 - written); present++; writeField(w, v, depth + 1); written = 24; }
   v = o["referenced_message"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 25; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 24) writeAbsent(w, 24 - written); present++; writeField(w, v, depth + 1); written = 25; }
   v = o["interaction_metadata"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 26; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 25) writeAbsent(w, 25 - written); present++; writeField(w, v, depth + 1); written = 26; }
   v = o["interaction"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 27; writeField(w, v, depth + 1); }
-  endShaped(w, o, MESSAGE, tagOffset, 27, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 26) writeAbsent(w, 26 - written); present++; writeField(w, v, depth + 1); written = 27; }
+  endShaped(w, o, MESSAGE, tagOffset, written, present, depth);
 }
 
 function decMESSAGE(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -1025,23 +1074,23 @@ function decMESSAGE(r: Reader, depth: number, withExtras: boolean): Record<strin
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["id"] = readField(r, tag, depth + 1, null);
   if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["type"] = readField(r, tag, depth + 1, null);
   if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["channel_id"] = readField(r, tag, depth + 1, null);
-  if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["author"] = readTagged(r, tag, depth + 1, USER);
+  if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["author"] = tag === TAG_SHAPED ? decUSER(r, depth + 1, false) : tag === TAG_ARRAY ? decListUSER(r, depth + 1) : readTagged(r, tag, depth + 1, USER);
   if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["content"] = readField(r, tag, depth + 1, null);
   if (n > 5 && (tag = r.u8()) !== TAG_ABSENT) o["timestamp"] = readField(r, tag, depth + 1, null);
   if (n > 6 && (tag = r.u8()) !== TAG_ABSENT) o["edited_timestamp"] = readField(r, tag, depth + 1, null);
   if (n > 7 && (tag = r.u8()) !== TAG_ABSENT) o["tts"] = readField(r, tag, depth + 1, null);
   if (n > 8 && (tag = r.u8()) !== TAG_ABSENT) o["mention_everyone"] = readField(r, tag, depth + 1, null);
-  if (n > 9 && (tag = r.u8()) !== TAG_ABSENT) o["mentions"] = readTagged(r, tag, depth + 1, USER);
+  if (n > 9 && (tag = r.u8()) !== TAG_ABSENT) o["mentions"] = tag === TAG_SHAPED ? decUSER(r, depth + 1, false) : tag === TAG_ARRAY ? decListUSER(r, depth + 1) : readTagged(r, tag, depth + 1, USER);
   if (n > 10 && (tag = r.u8()) !== TAG_ABSENT) o["mention_roles"] = readField(r, tag, depth + 1, null);
-  if (n > 11 && (tag = r.u8()) !== TAG_ABSENT) o["attachments"] = readTagged(r, tag, depth + 1, ATTACHMENT);
+  if (n > 11 && (tag = r.u8()) !== TAG_ABSENT) o["attachments"] = tag === TAG_SHAPED ? decATTACHMENT(r, depth + 1, false) : tag === TAG_ARRAY ? decListATTACHMENT(r, depth + 1) : readTagged(r, tag, depth + 1, ATTACHMENT);
   if (n > 12 && (tag = r.u8()) !== TAG_ABSENT) o["embeds"] = readField(r, tag, depth + 1, null);
   if (n > 13 && (tag = r.u8()) !== TAG_ABSENT) o["pinned"] = readField(r, tag, depth + 1, null);
   if (n > 14 && (tag = r.u8()) !== TAG_ABSENT) o["flags"] = readField(r, tag, depth + 1, null);
   if (n > 15 && (tag = r.u8()) !== TAG_ABSENT) o["components"] = readField(r, tag, depth + 1, null);
   if (n > 16 && (tag = r.u8()) !== TAG_ABSENT) o["guild_id"] = readField(r, tag, depth + 1, null);
   if (n > 17 && (tag = r.u8()) !== TAG_ABSENT) o["nonce"] = readField(r, tag, depth + 1, null);
-  if (n > 18 && (tag = r.u8()) !== TAG_ABSENT) o["member"] = readTagged(r, tag, depth + 1, MEMBER);
-  if (n > 19 && (tag = r.u8()) !== TAG_ABSENT) o["reactions"] = readTagged(r, tag, depth + 1, REACTION);
+  if (n > 18 && (tag = r.u8()) !== TAG_ABSENT) o["member"] = tag === TAG_SHAPED ? decMEMBER(r, depth + 1, false) : tag === TAG_ARRAY ? decListMEMBER(r, depth + 1) : readTagged(r, tag, depth + 1, MEMBER);
+  if (n > 19 && (tag = r.u8()) !== TAG_ABSENT) o["reactions"] = tag === TAG_SHAPED ? decREACTION(r, depth + 1, false) : tag === TAG_ARRAY ? decListREACTION(r, depth + 1) : readTagged(r, tag, depth + 1, REACTION);
   if (n > 20 && (tag = r.u8()) !== TAG_ABSENT) o["mention_channels"] = readField(r, tag, depth + 1, null);
   if (n > 21 && (tag = r.u8()) !== TAG_ABSENT) o["webhook_id"] = readField(r, tag, depth + 1, null);
   if (n > 22 && (tag = r.u8()) !== TAG_ABSENT) o["application_id"] = readField(r, tag, depth + 1, null);
@@ -1056,38 +1105,29 @@ function decMESSAGE(r: Reader, depth: number, withExtras: boolean): Record<strin
 const MESSAGE: ShapeCodec = { keys: new Set(["id","type","channel_id","author","content","timestamp","edited_timestamp","tts","mention_everyone","mentions","mention_roles","attachments","embeds","pinned","flags","components","guild_id","nonce","member","reactions","mention_channels","webhook_id","application_id","message_reference","referenced_message","interaction_metadata","interaction"]), encode: encMESSAGE, decode: decMESSAGE };
 
 function encATTACHMENT(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 9, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["filename"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["size"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["url"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["proxy_url"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
   v = o["content_type"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; writeField(w, v, depth + 1); written = 6; }
   v = o["width"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; writeField(w, v, depth + 1); written = 7; }
   v = o["height"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 8; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 7) writeAbsent(w, 7 - written); present++; writeField(w, v, depth + 1); written = 8; }
   v = o["description"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 9; writeField(w, v, depth + 1); }
-  endShaped(w, o, ATTACHMENT, tagOffset, 9, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 8) writeAbsent(w, 8 - written); present++; writeField(w, v, depth + 1); written = 9; }
+  endShaped(w, o, ATTACHMENT, tagOffset, written, present, depth);
 }
 
 function decATTACHMENT(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -1107,32 +1147,45 @@ function decATTACHMENT(r: Reader, depth: number, withExtras: boolean): Record<st
   return o;
 }
 
+function encListATTACHMENT(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encATTACHMENT(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListATTACHMENT(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decATTACHMENT(r, depth + 1, false) : readTagged(r, tag, depth + 1, ATTACHMENT));
+  }
+  return out;
+}
+
 const ATTACHMENT: ShapeCodec = { keys: new Set(["id","filename","size","url","proxy_url","content_type","width","height","description"]), encode: encATTACHMENT, decode: decATTACHMENT };
 
 function encREACTION(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 6, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["count"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["count_details"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["me"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["me_burst"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["burst_colors"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
   v = o["emoji"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; if (typeof v === 'object' && v !== null) writeWithShape(w, v, EMOJI, depth + 1); else writeValue(w, v, depth + 1); }
-  endShaped(w, o, REACTION, tagOffset, 6, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListEMOJI(w, v, depth + 1); else encEMOJI(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 6; }
+  endShaped(w, o, REACTION, tagOffset, written, present, depth);
 }
 
 function decREACTION(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -1144,28 +1197,44 @@ function decREACTION(r: Reader, depth: number, withExtras: boolean): Record<stri
   if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["me"] = readField(r, tag, depth + 1, null);
   if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["me_burst"] = readField(r, tag, depth + 1, null);
   if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["burst_colors"] = readField(r, tag, depth + 1, null);
-  if (n > 5 && (tag = r.u8()) !== TAG_ABSENT) o["emoji"] = readTagged(r, tag, depth + 1, EMOJI);
+  if (n > 5 && (tag = r.u8()) !== TAG_ABSENT) o["emoji"] = tag === TAG_SHAPED ? decEMOJI(r, depth + 1, false) : tag === TAG_ARRAY ? decListEMOJI(r, depth + 1) : readTagged(r, tag, depth + 1, EMOJI);
   if (withExtras) readExtras(r, o, depth);
   return o;
+}
+
+function encListREACTION(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encREACTION(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListREACTION(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decREACTION(r, depth + 1, false) : readTagged(r, tag, depth + 1, REACTION));
+  }
+  return out;
 }
 
 const REACTION: ShapeCodec = { keys: new Set(["count","count_details","me","me_burst","burst_colors","emoji"]), encode: encREACTION, decode: decREACTION };
 
 function encEMOJI(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 3, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["name"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["animated"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
-  endShaped(w, o, EMOJI, tagOffset, 3, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
+  endShaped(w, o, EMOJI, tagOffset, written, present, depth);
 }
 
 function decEMOJI(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -1179,38 +1248,49 @@ function decEMOJI(r: Reader, depth: number, withExtras: boolean): Record<string,
   return o;
 }
 
+function encListEMOJI(w: Writer, a: readonly unknown[], depth: number): void {
+  beginList(w, a.length, depth);
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) encEMOJI(w, item as Record<string, unknown>, depth + 1);
+    else writeValue(w, item === undefined ? null : item, depth + 1);
+  }
+}
+
+function decListEMOJI(r: Reader, depth: number): unknown[] {
+  const count = readListCount(r, depth);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.u8();
+    out.push(tag === TAG_SHAPED ? decEMOJI(r, depth + 1, false) : readTagged(r, tag, depth + 1, EMOJI));
+  }
+  return out;
+}
+
 const EMOJI: ShapeCodec = { keys: new Set(["id","name","animated"]), encode: encEMOJI, decode: decEMOJI };
 
 function encREACTION_EVENT(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 8, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["user_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["channel_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["message_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["member"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; if (typeof v === 'object' && v !== null) writeWithShape(w, v, MEMBER, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListMEMBER(w, v, depth + 1); else encMEMBER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 5; }
   v = o["emoji"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; if (typeof v === 'object' && v !== null) writeWithShape(w, v, EMOJI, depth + 1); else writeValue(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListEMOJI(w, v, depth + 1); else encEMOJI(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 6; }
   v = o["burst"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; writeField(w, v, depth + 1); written = 7; }
   v = o["type"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 8; writeField(w, v, depth + 1); }
-  endShaped(w, o, REACTION_EVENT, tagOffset, 8, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 7) writeAbsent(w, 7 - written); present++; writeField(w, v, depth + 1); written = 8; }
+  endShaped(w, o, REACTION_EVENT, tagOffset, written, present, depth);
 }
 
 function decREACTION_EVENT(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -1221,8 +1301,8 @@ function decREACTION_EVENT(r: Reader, depth: number, withExtras: boolean): Recor
   if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["channel_id"] = readField(r, tag, depth + 1, null);
   if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["message_id"] = readField(r, tag, depth + 1, null);
   if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["guild_id"] = readField(r, tag, depth + 1, null);
-  if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["member"] = readTagged(r, tag, depth + 1, MEMBER);
-  if (n > 5 && (tag = r.u8()) !== TAG_ABSENT) o["emoji"] = readTagged(r, tag, depth + 1, EMOJI);
+  if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["member"] = tag === TAG_SHAPED ? decMEMBER(r, depth + 1, false) : tag === TAG_ARRAY ? decListMEMBER(r, depth + 1) : readTagged(r, tag, depth + 1, MEMBER);
+  if (n > 5 && (tag = r.u8()) !== TAG_ABSENT) o["emoji"] = tag === TAG_SHAPED ? decEMOJI(r, depth + 1, false) : tag === TAG_ARRAY ? decListEMOJI(r, depth + 1) : readTagged(r, tag, depth + 1, EMOJI);
   if (n > 6 && (tag = r.u8()) !== TAG_ABSENT) o["burst"] = readField(r, tag, depth + 1, null);
   if (n > 7 && (tag = r.u8()) !== TAG_ABSENT) o["type"] = readField(r, tag, depth + 1, null);
   if (withExtras) readExtras(r, o, depth);
@@ -1232,23 +1312,19 @@ function decREACTION_EVENT(r: Reader, depth: number, withExtras: boolean): Recor
 const REACTION_EVENT: ShapeCodec = { keys: new Set(["user_id","channel_id","message_id","guild_id","member","emoji","burst","type"]), encode: encREACTION_EVENT, decode: decREACTION_EVENT };
 
 function encACK(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 4, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["channel_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["message_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["mention_count"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["version"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
-  endShaped(w, o, ACK, tagOffset, 4, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
+  endShaped(w, o, ACK, tagOffset, written, present, depth);
 }
 
 function decACK(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -1266,26 +1342,21 @@ function decACK(r: Reader, depth: number, withExtras: boolean): Record<string, u
 const ACK: ShapeCodec = { keys: new Set(["channel_id","message_id","mention_count","version"]), encode: encACK, decode: decACK };
 
 function encTYPING(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 5, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["channel_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["user_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["timestamp"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["member"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; if (typeof v === 'object' && v !== null) writeWithShape(w, v, MEMBER, depth + 1); else writeValue(w, v, depth + 1); }
-  endShaped(w, o, TYPING, tagOffset, 5, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; if (typeof v === 'object' && v !== null) { if (Array.isArray(v)) encListMEMBER(w, v, depth + 1); else encMEMBER(w, v as Record<string, unknown>, depth + 1); } else writeValue(w, v, depth + 1); written = 5; }
+  endShaped(w, o, TYPING, tagOffset, written, present, depth);
 }
 
 function decTYPING(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
@@ -1296,7 +1367,7 @@ function decTYPING(r: Reader, depth: number, withExtras: boolean): Record<string
   if (n > 1 && (tag = r.u8()) !== TAG_ABSENT) o["user_id"] = readField(r, tag, depth + 1, null);
   if (n > 2 && (tag = r.u8()) !== TAG_ABSENT) o["timestamp"] = readField(r, tag, depth + 1, null);
   if (n > 3 && (tag = r.u8()) !== TAG_ABSENT) o["guild_id"] = readField(r, tag, depth + 1, null);
-  if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["member"] = readTagged(r, tag, depth + 1, MEMBER);
+  if (n > 4 && (tag = r.u8()) !== TAG_ABSENT) o["member"] = tag === TAG_SHAPED ? decMEMBER(r, depth + 1, false) : tag === TAG_ARRAY ? decListMEMBER(r, depth + 1) : readTagged(r, tag, depth + 1, MEMBER);
   if (withExtras) readExtras(r, o, depth);
   return o;
 }
@@ -1304,35 +1375,27 @@ function decTYPING(r: Reader, depth: number, withExtras: boolean): Record<string
 const TYPING: ShapeCodec = { keys: new Set(["channel_id","user_id","timestamp","guild_id","member"]), encode: encTYPING, decode: decTYPING };
 
 function encAUDIT_ENTRY(w: Writer, o: Record<string, unknown>, depth: number): void {
-  const tagOffset = beginShaped(w, 8, depth);
+  const tagOffset = beginShaped(w, depth);
   let written = 0;
   let present = 0;
   let v: unknown;
   v = o["id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 1; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { present++; writeField(w, v, depth + 1); written = 1; }
   v = o["user_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 2; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 1) writeAbsent(w, 1 - written); present++; writeField(w, v, depth + 1); written = 2; }
   v = o["target_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 3; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 2) writeAbsent(w, 2 - written); present++; writeField(w, v, depth + 1); written = 3; }
   v = o["action_type"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 4; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 3) writeAbsent(w, 3 - written); present++; writeField(w, v, depth + 1); written = 4; }
   v = o["changes"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 5; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 4) writeAbsent(w, 4 - written); present++; writeField(w, v, depth + 1); written = 5; }
   v = o["options"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 6; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 5) writeAbsent(w, 5 - written); present++; writeField(w, v, depth + 1); written = 6; }
   v = o["reason"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 7; writeField(w, v, depth + 1); }
+  if (v !== undefined && typeof v !== 'function') { if (written !== 6) writeAbsent(w, 6 - written); present++; writeField(w, v, depth + 1); written = 7; }
   v = o["guild_id"];
-  if (v === undefined || typeof v === 'function') { if (w.pos < w.buf.length) w.buf[w.pos++] = TAG_ABSENT; else w.u8(TAG_ABSENT); }
-  else { present++; written = 8; writeField(w, v, depth + 1); }
-  endShaped(w, o, AUDIT_ENTRY, tagOffset, 8, written, present, depth);
+  if (v !== undefined && typeof v !== 'function') { if (written !== 7) writeAbsent(w, 7 - written); present++; writeField(w, v, depth + 1); written = 8; }
+  endShaped(w, o, AUDIT_ENTRY, tagOffset, written, present, depth);
 }
 
 function decAUDIT_ENTRY(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
