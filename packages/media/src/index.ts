@@ -8,6 +8,8 @@ export * from './energy.ts';
 export * from './JitterBuffer.ts';
 export * from './StreamDecoder.ts';
 export type * from './StreamStats.ts';
+export * from './Mixer.ts';
+export * from './Vad.ts';
 
 // RTP/RTCP, IP discovery and the AEAD voice modes (H4a).
 export * from './rtp.ts';
