@@ -27,11 +27,11 @@ const ConfigSchema = z.object({
   IDENTIFY_TIMEOUT_MS: z.coerce.number().int().min(500).default(20_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   VOICE: z.enum(['on', 'off']).default('on'),
-  VOICE_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  VOICE_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   VOICE_HOST: z.string().min(1).optional(),
   VOICE_PUBLIC_HOST: z.string().min(1).optional(),
   VOICE_PUBLIC_IP: z.string().ip({ version: 'v4', message: 'must be an IPv4 address (voice clients do IP discovery over IPv4)' }).optional(),
-  VOICE_UDP_PORT: z.coerce.number().int().min(0).max(65535).default(50000),
+  VOICE_UDP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   VOICE_UDP_PORT_MAX: z.coerce.number().int().min(1).max(65535).optional(),
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
@@ -63,7 +63,7 @@ export interface Config {
 
 /** The voice node (TLS voice gateway + UDP media) that `npm start` runs next to the main server. */
 export interface VoiceConfig {
-  /** TLS voice gateway port (0 = any free port). */
+  /** TLS voice gateway port (0 = any free port); default 8443, or 0 when PORT is 0. */
   port: number;
   /** Address the voice gateway and UDP socket bind to. */
   host: string;
@@ -71,7 +71,7 @@ export interface VoiceConfig {
   publicHost: string;
   /** IPv4 address READY announces for UDP (set it behind NAT). */
   publicIp: string;
-  /** UDP media port (0 = any); with udpPortMax a range (for WebRTC later). */
+  /** UDP media port (0 = any; default 50000, or 0 when PORT is 0); with udpPortMax a range (for WebRTC later). */
   udpPort: number;
   udpPortMax: number | null;
   /** PEM files; when absent a self-signed certificate is made once under DATA_DIR/voice-tls. */
@@ -87,7 +87,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const c = parsed.data;
   if ((c.TLS_CERT_FILE === undefined) !== (c.TLS_KEY_FILE === undefined)) throw new Error('Invalid configuration in the environment:\n  TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
-  if (c.VOICE_UDP_PORT_MAX !== undefined && c.VOICE_UDP_PORT_MAX < c.VOICE_UDP_PORT) throw new Error('Invalid configuration in the environment:\n  VOICE_UDP_PORT_MAX: must not be below VOICE_UDP_PORT');
+  // PORT=0 (any free port, as tests and parallel instances use) makes the voice ports default to any free port too.
+  const voicePort = c.VOICE_PORT ?? (c.PORT === 0 ? 0 : 8443);
+  const voiceUdpPort = c.VOICE_UDP_PORT ?? (c.PORT === 0 ? 0 : 50000);
+  if (c.VOICE_UDP_PORT_MAX !== undefined && c.VOICE_UDP_PORT_MAX < voiceUdpPort) throw new Error('Invalid configuration in the environment:\n  VOICE_UDP_PORT_MAX: must not be below VOICE_UDP_PORT');
   const loopbackHost = c.HOST === '127.0.0.1' || c.HOST === 'localhost' || c.HOST === '::1';
   const wildcardHost = c.HOST === '0.0.0.0' || c.HOST === '::';
   return {
@@ -112,11 +115,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       c.VOICE === 'off'
         ? null
         : {
-            port: c.VOICE_PORT,
+            port: voicePort,
             host: c.VOICE_HOST ?? c.HOST,
             publicHost: c.VOICE_PUBLIC_HOST ?? (loopbackHost || wildcardHost ? 'localhost' : c.HOST),
             publicIp: c.VOICE_PUBLIC_IP ?? (loopbackHost || wildcardHost || !isIpv4(c.HOST) ? '127.0.0.1' : c.HOST),
-            udpPort: c.VOICE_UDP_PORT,
+            udpPort: voiceUdpPort,
             udpPortMax: c.VOICE_UDP_PORT_MAX ?? null,
             tlsCertFile: c.TLS_CERT_FILE ?? null,
             tlsKeyFile: c.TLS_KEY_FILE ?? null,

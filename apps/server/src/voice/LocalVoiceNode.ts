@@ -15,8 +15,8 @@ import type { VoiceGrant, VoiceGrantPatch, VoiceNode, VoiceNodeEvent } from './V
 export interface VoiceMedia {
   readonly port: number;
   readonly publicIp: string;
-  add(p: { userId: string; roomId: string }): { ssrc: number; userId: string; roomId: string };
-  setSession(ssrc: number, mode: VoiceEncryptionMode, key: Uint8Array): void;
+  add(p: { userId: string; roomId: string; canSend?: boolean; deaf?: boolean }): { ssrc: number; userId: string; roomId: string };
+  setSession(ssrc: number, mode: VoiceEncryptionMode, key: Uint8Array, remote?: { address: string; port: number }): void;
   setFlags(ssrc: number, flags: { canSend: boolean; deaf: boolean }): void;
   move(ssrc: number, roomId: string): void;
   remove(ssrc: number): void;
@@ -137,11 +137,10 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
     if (!g || !sameSecret(g.token, d.token) || g.sessionId !== d.session_id) return VoiceCloseCode.AuthenticationFailed;
     const previous = this.sessions.get(k);
     if (previous) this.endSession(previous, VoiceCloseCode.Disconnected, 'Disconnected.');
-    const participant = this.media.add({ userId: g.userId, roomId: g.channelId });
+    const participant = this.media.add({ userId: g.userId, roomId: g.channelId, ...mediaFlags(g) });
     const s = new VoiceSession(g.serverId, g.userId, g.sessionId, g.token, participant.ssrc, ws, this.gateway.sendText);
     this.sessions.set(k, s);
     this.bySsrc.set(s.ssrc, s);
-    this.media.setFlags(s.ssrc, mediaFlags(g));
     return s;
   }
 
@@ -172,7 +171,7 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
     const mode = VOICE_ENCRYPTION_MODES.find((m) => m === (d.data as { mode: string }).mode);
     if (!mode) return VoiceCloseCode.UnknownEncryptionMode;
     const secretKey = crypto.randomBytes(32);
-    this.media.setSession(s.ssrc, mode, secretKey);
+    this.media.setSession(s.ssrc, mode, secretKey, { address: d.data.address, port: d.data.port });
     s.media = { status: 'ready', mode, secretKey, address: d.data.address, port: d.data.port };
     const description: VoiceSessionDescriptionData = { mode, secret_key: [...secretKey], dave_protocol_version: 0, audio_codec: 'opus', media_session_id: crypto.randomBytes(16).toString('hex') };
     s.dispatch(VoiceOpcode.SessionDescription, description);
