@@ -170,7 +170,7 @@ describe('voice states over the gateway', () => {
     const member = await registerUser(t);
     const { guild, lobby } = await voiceGuild(owner, member);
     const joiner = await connectGateway(t, member.token, 'json');
-    join(joiner, guild.id, guild.system_channel_id!); // a text channel
+    join(joiner, guild.id, guild.system_channel_id); // a text channel
     join(joiner, '123456789012345678', lobby.id); // not a member there
     join(joiner, guild.id, lobby.id);
     await eventually(() => joiner.of('VOICE_SERVER_UPDATE').length === 1, 'valid join after refused ones');
