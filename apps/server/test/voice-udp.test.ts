@@ -4,6 +4,7 @@ import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { VoiceCipher, writeOpusRtpHeader } from '@concord/media';
 import { VOICE_ENCRYPTION_MODES, type VoiceEncryptionMode } from '@concord/protocol';
+import { VoiceUDPSocket } from '@discordjs/voice';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UdpMediaServer, type MediaParticipant } from '../src/voice/udp/UdpMediaServer.ts';
 import { settle, VoiceUdpTestClient, waitFor } from './voice-udpClient.ts';
@@ -30,8 +31,21 @@ describe('IP discovery', () => {
     const c = await join('room');
     const answer = await c.discover();
     expect(answer).toMatchObject({ address: '127.0.0.1', port: c.port });
-    await expect(c.discover(12345)).rejects.toThrow(/timed out/);
+    await expect(c.discover(12345, 300)).rejects.toThrow(/timed out/);
     expect(server.stats().dropped.unknownSsrc).toBe(1);
+  });
+
+  it("answers @discordjs/voice's own IP discovery, whose first keep-alive comes before it", async () => {
+    const p = server.add({ userId: 'bot', roomId: 'room' });
+    const socket = new VoiceUDPSocket({ ip: '127.0.0.1', port: server.port });
+    try {
+      const local = await socket.performIPDiscovery(p.ssrc);
+      expect(local.ip).toBe('127.0.0.1');
+      expect(local.port).toBeGreaterThan(0);
+      expect(server.stats()).toMatchObject({ discoveries: 1, dropped: { garbage: 0, truncated: 0, unknownSsrc: 0 } });
+    } finally {
+      socket.destroy();
+    }
   });
 
   it('echoes a keep-alive from a discovered address only', async () => {

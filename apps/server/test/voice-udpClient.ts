@@ -49,10 +49,10 @@ export class VoiceUdpTestClient {
     return client;
   }
 
-  async discover(ssrc = this.ssrc): Promise<{ address: string; port: number }> {
+  async discover(ssrc = this.ssrc, timeoutMs = 2000): Promise<{ address: string; port: number }> {
     const before = this.datagrams.length;
     this.send(encodeIpDiscovery({ type: 1, ssrc, address: '', port: 0 }));
-    await waitFor(() => this.datagrams.slice(before).some((d) => d.length === 74), 2000, 'IP discovery answer');
+    await waitFor(() => this.datagrams.slice(before).some((d) => d.length === 74), timeoutMs, 'IP discovery answer');
     const answer = decodeIpDiscovery(this.datagrams.slice(before).find((d) => d.length === 74) ?? Buffer.alloc(0));
     if (answer?.type !== 2 || answer.ssrc !== ssrc) throw new Error('bad IP discovery answer');
     return answer;
