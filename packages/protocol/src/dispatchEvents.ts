@@ -101,7 +101,7 @@ export interface MessageReactionDispatchData {
   type: number;
 }
 
-/** Not sent by this server yet (reserved in DISPATCH_EVENTS): Discord's shape. */
+/** Discord's voice state: VOICE_STATE_UPDATE (with guild_id and member), GET voice-states, and READY/GUILD_CREATE `voice_states` (without them). */
 export interface VoiceStateDispatchData {
   guild_id?: Snowflake;
   channel_id: Snowflake | null;
