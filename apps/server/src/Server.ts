@@ -48,6 +48,7 @@ import { openSqlite } from './store/sqlite/SqliteDatabase.ts';
 import { SqliteMessageStore } from './store/sqlite/SqliteMessageStore.ts';
 import { SqliteMetadataStore } from './store/sqlite/SqliteMetadataStore.ts';
 import { VoiceNodeRegistry } from './voice/VoiceNodeRegistry.ts';
+import { startLocalVoice, type LocalVoice } from './voice/startLocalVoice.ts';
 
 export type UwsImplementation = 'native' | 'fallback';
 
@@ -64,6 +65,8 @@ export interface RunningServer {
   services: Services;
   /** Voice nodes (voice gateway + SFU) that voice states are granted on; a node registers itself here. */
   voiceNodes: VoiceNodeRegistry;
+  /** The in-process voice node (TLS voice gateway + UDP media); null with VOICE=off. */
+  voice: LocalVoice | null;
   log: Logger;
   close(): Promise<void>;
 }
@@ -203,6 +206,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }),
   );
 
+  const voice = config.voice ? await startLocalVoice(config.voice, config.dataDir, guard, log) : null;
+  if (voice) voiceNodes.register(voice.node);
+
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (socket) => (socket ? resolve(socket) : reject(new Error(`cannot listen on ${config.host}:${config.port} (port in use?)`))));
   });
@@ -217,10 +223,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     gateway,
     services,
     voiceNodes,
+    voice,
     log,
     async close() {
       gateway.shutdown();
       voiceStates.close();
+      await voice?.node.close();
       uws.us_listen_socket_close(listenSocket);
       // Also end keep-alive HTTP connections: a request on one must not reach the closed database.
       // (App.close() exists in the native addon but is missing from its type declarations.)

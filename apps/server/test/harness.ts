@@ -11,6 +11,8 @@ import { startServer, type RunningServer } from '../src/index.ts';
 export interface TestServer {
   server: RunningServer;
   dataDir: string;
+  /** The voice gateway's generated certificate (what NODE_EXTRA_CA_CERTS must name for bots); null with VOICE=off. */
+  readonly voiceCaFile: string | null;
   api(token?: string | null): ConcordApi;
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -18,13 +20,17 @@ export interface TestServer {
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-test-'));
-  const baseEnv = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMITS: 'off', ...env };
+  // Voice on free ports, so test files running in parallel do not collide on 8443/50000.
+  const baseEnv = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMITS: 'off', VOICE_PORT: '0', VOICE_UDP_PORT: '0', ...env };
   let server = await startServer({ env: baseEnv });
   const t: TestServer = {
     get server() {
       return server;
     },
     dataDir,
+    get voiceCaFile() {
+      return server.voice?.selfSignedCertFile ?? null;
+    },
     api: (token = null) => new ConcordApi({ baseUrl: `${server.url}/api/v9`, token }),
     /** Stops the server and starts a new one on the same data directory (on a new port: make new clients). */
     async restart() {

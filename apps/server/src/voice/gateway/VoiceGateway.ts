@@ -266,8 +266,9 @@ export class VoiceGateway {
       return this.closeSocket(ws, VoiceCloseCode.SessionNoLongerValid, 'Session no longer valid.');
     }
     const previous = result.ws;
-    if (previous) this.closeSocket(previous, 4000, 'Resumed on another connection.', false);
     this.attach(ws, result);
+    // Closed after the move, so the close does not touch the session it no longer carries.
+    if (previous) this.closeSocket(previous, 4000, 'Resumed on another connection.', false);
     for (const frame of missed) ws.send(frame.text, false);
     result.dispatch(VoiceOpcode.Resumed, null);
     this.handler.attached(result, 'resume');
