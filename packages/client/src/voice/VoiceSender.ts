@@ -46,6 +46,11 @@ export class VoiceSender {
 
   /** Encodes one 20 ms frame (960 * channels interleaved samples) and sends it. */
   sendPcm(pcm: Int16Array): boolean {
+    return this.sendOpus(this.ensureEncoder().encode(pcm));
+  }
+
+  /** The encoder, made on first use (loading the codec takes a while: play() makes it before its clock starts). */
+  private ensureEncoder(): OpusEncoder {
     this.encoder ??= createOpusEncoder({
       channels: this.options.channels,
       application: 'voip',
@@ -54,7 +59,7 @@ export class VoiceSender {
       ...(this.options.bitrate === undefined ? {} : { bitrate: this.options.bitrate }),
       ...(this.options.backend === undefined ? {} : { backend: this.options.backend }),
     });
-    return this.sendOpus(this.encoder.encode(pcm));
+    return this.encoder;
   }
 
   /** Sends one pre-encoded 20 ms Opus packet. */
@@ -91,6 +96,7 @@ export class VoiceSender {
   async play(samples: Int16Array, options: PlayOptions = {}): Promise<number> {
     const frameLength = OPUS_FRAME_SAMPLES * this.options.channels;
     const frames = Math.ceil(samples.length / frameLength);
+    this.ensureEncoder();
     const startMs = performance.now();
     let sent = 0;
     for (let i = 0; i < frames; i++) {
