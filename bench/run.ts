@@ -13,6 +13,7 @@ const BENCHES: Record<string, string> = {
   codec: 'codec.ts',
   'message-writes': 'message-writes.ts',
   'gateway-fanout': 'gateway-fanout.ts',
+  voice: 'voice.ts',
   'desktop-cache': 'desktop-cache.ts',
   'desktop-paint': 'desktop-paint.ts',
   'desktop-renderer': 'desktop-renderer.ts',
