@@ -1,0 +1,166 @@
+// The voice node's media with browsers in it: the UDP SFU (UdpMediaServer) plus one WebRtcPeer per
+// participant that chose `protocol: 'webrtc'`. A browser is a participant like any other (same SSRC
+// allocation, rooms, mute/deaf flags, speaking events); its microphone enters the SFU through
+// injectFrom and the room reaches it through a MediaSink, so UDP clients and browsers hear each other
+// (SRTP on one side, AEAD on the other; Opus payload types and SSRCs mapped by WebRtcPeer).
+import type { Logger } from 'pino';
+import type { VoiceEncryptionMode } from '@concord/protocol';
+import type { MediaParticipant, UdpMediaServer, UdpMediaStats } from '../udp/UdpMediaServer.ts';
+import type { WebRtcIceOptions } from './iceOptions.ts';
+import { WebRtcPeer, type WebRtcPeerStats } from './WebRtcPeer.ts';
+
+export interface WebRtcMediaStats extends UdpMediaStats {
+  webrtc: WebRtcPeerStats & { peers: number; answers: number; answerFailures: number };
+}
+
+interface BrowserLink {
+  peer: WebRtcPeer;
+  removeSink: () => void;
+}
+
+export class WebRtcMedia {
+  private readonly participants = new Map<number, MediaParticipant>();
+  private readonly links = new Map<number, BrowserLink>();
+  /** Counters of peers already closed, so stats() stays monotonic. */
+  private readonly gone: WebRtcPeerStats = { fromBrowser: 0, fromBrowserDropped: 0, toBrowser: 0, toBrowserDropped: 0, sendErrors: 0 };
+  /** The latest offer per participant: an answer finishing after a newer offer (or a leave) is dropped. */
+  private readonly offerTokens = new Map<number, symbol>();
+  private answers = 0;
+  private answerFailures = 0;
+
+  constructor(
+    private readonly udp: UdpMediaServer,
+    private readonly ice: WebRtcIceOptions,
+    private readonly log?: Logger,
+  ) {}
+
+  get port(): number {
+    return this.udp.port;
+  }
+
+  get publicIp(): string {
+    return this.udp.publicIp;
+  }
+
+  add(p: { userId: string; roomId: string; canSend?: boolean; deaf?: boolean }): MediaParticipant {
+    const participant = this.udp.add(p);
+    this.participants.set(participant.ssrc, participant);
+    return participant;
+  }
+
+  setSession(ssrc: number, mode: VoiceEncryptionMode, key: Uint8Array, remote?: { address: string; port: number }): void {
+    this.udp.setSession(ssrc, mode, key, remote);
+  }
+
+  setFlags(ssrc: number, flags: { canSend: boolean; deaf: boolean }): void {
+    this.udp.setFlags(ssrc, flags);
+  }
+
+  move(ssrc: number, roomId: string): void {
+    const participant = this.participants.get(ssrc);
+    const from = participant?.roomId;
+    this.udp.move(ssrc, roomId);
+    if (from === undefined || from === roomId) return;
+    this.forgetSpeaker(ssrc, from);
+    const link = this.links.get(ssrc);
+    if (link === undefined) return;
+    link.removeSink();
+    link.removeSink = this.udp.addSink(roomId, link.peer);
+  }
+
+  remove(ssrc: number): void {
+    const participant = this.participants.get(ssrc);
+    this.participants.delete(ssrc);
+    this.offerTokens.delete(ssrc);
+    this.udp.remove(ssrc);
+    this.closeLink(ssrc);
+    if (participant) this.forgetSpeaker(ssrc, participant.roomId);
+  }
+
+  onSpeakingStart(cb: (p: MediaParticipant) => void): void {
+    this.udp.onSpeakingStart(cb);
+  }
+
+  onActivity(cb: (p: MediaParticipant) => void): void {
+    this.udp.onActivity(cb);
+  }
+
+  /**
+   * Select protocol `webrtc`: answers the browser's SDP offer for participant `ssrc` and puts the
+   * browser in its room. A second offer replaces the first connection. Rejects on an offer werift
+   * cannot answer, or when the participant left while the answer was being made.
+   */
+  async answerWebRtc(ssrc: number, offerSdp: string): Promise<string> {
+    if (!this.participants.has(ssrc)) throw new Error('unknown participant');
+    this.closeLink(ssrc);
+    const token = Symbol('offer');
+    this.offerTokens.set(ssrc, token);
+    let answered: { peer: WebRtcPeer; answerSdp: string };
+    try {
+      answered = await WebRtcPeer.answer(ssrc, offerSdp, this.ice, (opus, sequence, timestamp) => this.udp.injectFrom(ssrc, opus, sequence, timestamp), this.log);
+    } catch (error) {
+      this.answerFailures++;
+      if (this.offerTokens.get(ssrc) === token) this.offerTokens.delete(ssrc);
+      throw error;
+    }
+    const participant = this.participants.get(ssrc);
+    if (participant === undefined || this.offerTokens.get(ssrc) !== token) {
+      // Left, or offered again, while ICE was gathering: this answer is stale.
+      this.retire(answered.peer);
+      throw new Error('participant left during the WebRTC answer');
+    }
+    this.answers++;
+    this.links.set(ssrc, { peer: answered.peer, removeSink: this.udp.addSink(participant.roomId, answered.peer) });
+    return answered.answerSdp;
+  }
+
+  /** The browser peer of a participant (tests and stats). */
+  peerOf(ssrc: number): WebRtcPeer | undefined {
+    return this.links.get(ssrc)?.peer;
+  }
+
+  stats(): WebRtcMediaStats {
+    const sum = { ...this.gone };
+    for (const { peer } of this.links.values()) {
+      const s = peer.stats();
+      sum.fromBrowser += s.fromBrowser;
+      sum.fromBrowserDropped += s.fromBrowserDropped;
+      sum.toBrowser += s.toBrowser;
+      sum.toBrowserDropped += s.toBrowserDropped;
+      sum.sendErrors += s.sendErrors;
+    }
+    return { ...this.udp.stats(), webrtc: { ...sum, peers: this.links.size, answers: this.answers, answerFailures: this.answerFailures } };
+  }
+
+  async close(): Promise<void> {
+    const peers = [...this.links.values()].map((l) => l.peer);
+    this.links.clear();
+    await Promise.allSettled(peers.map((p) => p.close()));
+    await this.udp.close();
+  }
+
+  private closeLink(ssrc: number): void {
+    const link = this.links.get(ssrc);
+    if (link === undefined) return;
+    this.links.delete(ssrc);
+    link.removeSink();
+    this.retire(link.peer);
+  }
+
+  private retire(peer: WebRtcPeer): void {
+    const s = peer.stats();
+    this.gone.fromBrowser += s.fromBrowser;
+    this.gone.fromBrowserDropped += s.fromBrowserDropped;
+    this.gone.toBrowser += s.toBrowser;
+    this.gone.toBrowserDropped += s.toBrowserDropped;
+    this.gone.sendErrors += s.sendErrors;
+    peer.close().catch((error: unknown) => { this.log?.warn({ err: error }, 'closing a WebRTC peer failed'); });
+  }
+
+  /** A speaker left `roomId`: the browsers there free its receive slot. */
+  private forgetSpeaker(ssrc: number, roomId: string): void {
+    for (const [other, link] of this.links) {
+      if (other !== ssrc && this.participants.get(other)?.roomId === roomId) link.peer.forget(ssrc);
+    }
+  }
+}
