@@ -2,6 +2,8 @@
 // and the key dictionary. The frame layout is documented in BinaryCodec.ts; the per-event shaped
 // encoders and decoders (shapeCodecs.generated.ts) are built from these.
 
+import { latin1Slice, utf8Slice, utf8Write } from './nodeStringMethods.ts';
+
 export const TAG_ABSENT = 0x09;
 export const TAG_SHAPED = 0x0a;
 export const TAG_SHAPED_EXTRAS = 0x0b;
@@ -184,14 +186,15 @@ export class Writer {
 
   /**
    * Writes a UTF-8 string preceded by its length; `shortTag` >= 0 packs lengths below 64 into the
-   * tag, and an ASCII value under 48 characters goes as 0x10 + length (Latin-1: the decoder needs no UTF-8 check).
+   * tag, and an ASCII value under 48 characters goes as 0x10 + length (Latin-1: the decoder needs no
+   * UTF-8 check). A key (`shortTag` < 0) is just varuint length + bytes.
    */
   string(s: string, shortTag: number): void {
     const len = s.length;
-    // Fast path: ASCII strings under 48 characters (keys, names, ids, timestamps, most chat lines)
-    // are copied byte by byte; TextEncoder's call overhead dominates at these sizes.
-    // ASCII up to 127 characters (most chat lines too) is copied the same way, with the header
-    // TextEncoder's path would write: 0x80 + length below 64, else 0x05 + a one-byte varuint.
+    // ASCII up to 127 characters (keys, names, ids, timestamps, most chat lines) is copied char by
+    // char: measured in the codec bench, Node's native writer was no faster even for an 85-character
+    // line. The header is the one writeEncoded would write: 0x10 + length below 48, 0x80 + length
+    // below 64, else 0x05 + a one-byte varuint.
     if (len < 128) {
       const header = shortTag >= 0 && len >= 64 ? 2 : 1;
       this.ensure(len + header);
@@ -216,27 +219,25 @@ export class Writer {
         return;
       }
     }
+    this.writeEncoded(s, shortTag);
+  }
+
+  /**
+   * Writer.string for longer or non-ASCII strings: encoded by Node's native writer (a third cheaper
+   * than TextEncoder.encodeInto and its view; TextEncoder outside Node) after room for the header an
+   * all-ASCII string would have; a multi-byte string whose header turns out longer moves up.
+   */
+  private writeEncoded(s: string, shortTag: number): void {
+    const len = s.length;
     const maxBytes = len * 3;
+    const guess = stringHeaderSize(shortTag, len);
     this.ensure(maxBytes + 9);
-    // Reserve the short form and move the bytes if the string turns out longer.
     const start = this.pos;
-    const headerGuess = shortTag >= 0 ? (maxBytes < 64 ? 1 : 1 + varuintSize(maxBytes)) : varuintSize(maxBytes);
-    const { written } = textEncoder.encodeInto(s, this.buf.subarray(start + headerGuess));
-    const bytes = written;
-    let header: number[];
-    if (shortTag >= 0 && bytes < 64) header = [shortTag + bytes];
-    else {
-      header = shortTag >= 0 ? [0x05] : [];
-      let v = bytes;
-      while (v >= 0x80) {
-        header.push((v % 0x80) | 0x80);
-        v = Math.floor(v / 0x80);
-      }
-      header.push(v);
-    }
-    if (header.length !== headerGuess) this.buf.copyWithin(start + header.length, start + headerGuess, start + headerGuess + bytes);
-    for (let i = 0; i < header.length; i++) this.buf[start + i] = header[i]!;
-    this.pos = start + header.length + bytes;
+    const bytes = utf8Write !== null ? utf8Write.call(this.buf, s, start + guess, maxBytes) : textEncoder.encodeInto(s, this.buf.subarray(start + guess)).written;
+    const header = stringHeaderSize(shortTag, bytes);
+    if (header !== guess) this.buf.copyWithin(start + header, start + guess, start + guess + bytes);
+    writeStringHeader(this.buf, start, shortTag, bytes, bytes === len);
+    this.pos = start + header + bytes;
   }
 
   /** The finished frame, a view of the slab (its `.buffer` is the whole slab: use byteOffset/byteLength). */
@@ -247,6 +248,29 @@ export class Writer {
     this.start = this.pos;
     return out;
   }
+}
+
+/** The header's size for a string of `byteCount` bytes (see Writer.string). */
+function stringHeaderSize(shortTag: number, byteCount: number): number {
+  if (shortTag < 0) return varuintSize(byteCount);
+  return byteCount < 64 ? 1 : 1 + varuintSize(byteCount);
+}
+
+/** Writes the header of a string of `byteCount` bytes at `at` (`ascii`: the bytes are its characters). */
+function writeStringHeader(buf: Uint8Array, at: number, shortTag: number, byteCount: number, ascii: boolean): void {
+  let v = byteCount;
+  if (shortTag >= 0) {
+    if (v < 64) {
+      buf[at] = ascii && v < 48 ? TAG_LATIN1 + v : shortTag + v;
+      return;
+    }
+    buf[at++] = 0x05;
+  }
+  while (v >= 0x80) {
+    buf[at++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  buf[at] = v;
 }
 
 function varuintSize(v: number): number {
@@ -404,25 +428,28 @@ export class Reader {
     const buf = this.buf;
     const start = this.pos;
     const end = start + n;
-    let ascii = true;
-    for (let i = start; i < end; i++) {
-      if (buf[i]! >= 0x80) {
-        ascii = false;
-        break;
+    // Short ASCII comes from the intern cache; the check costs less than a native call.
+    let ascii = n <= INTERN_MAX_BYTES;
+    if (ascii) {
+      for (let i = start; i < end; i++) {
+        if (buf[i]! >= 0x80) {
+          ascii = false;
+          break;
+        }
       }
     }
     if (ascii) {
       this.pos = end;
-      if (n <= INTERN_MAX_BYTES) return internedLatin1(buf, start, end);
-      // Node's native latin1 slice makes a one-byte string in one step (3-4x faster than building
-      // it in JS); browsers build short ones char by char and leave longer ones to TextDecoder.
-      if (latin1Slice !== null) return latin1Slice.call(buf, start, end);
-      if (n <= 8) {
-        let out = '';
-        for (let i = start; i < end; i++) out += String.fromCharCode(buf[i]!);
-        return out;
+      return internedLatin1(buf, start, end);
+    }
+    if (utf8Slice !== null) {
+      // Node decodes (and scans) natively in one call; only a result with U+FFFD, which may stand
+      // for invalid input, goes on to the fatal decoder below.
+      const str = utf8Slice.call(buf, start, end);
+      if (str.indexOf('\ufffd') === -1) {
+        this.pos = end;
+        return str;
       }
-      this.pos = start;
     }
     try {
       return textDecoder.decode(this.bytes(n));
@@ -438,22 +465,6 @@ export function readValue(r: Reader, depth: number, shape: ShapeCodec | null): u
   if (depth > MAX_DEPTH) throw new DecodeError('value nested too deeply');
   return readTagged(r, r.u8(), depth, shape);
 }
-
-type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
-
-/** Node's Buffer.prototype.latin1Slice (it accepts any Uint8Array), or null outside Node. */
-function findLatin1Slice(): Latin1Slice | null {
-  const bufferClass: unknown = Reflect.get(globalThis, 'Buffer');
-  if (typeof bufferClass !== 'function') return null;
-  const proto: unknown = Reflect.get(bufferClass, 'prototype');
-  if (typeof proto !== 'object' || proto === null) return null;
-  const slice: unknown = Reflect.get(proto, 'latin1Slice');
-  if (typeof slice !== 'function') return null;
-  // A runtime function of the platform, not data: its signature is Node's (start, end) => string.
-  const typed = slice as Latin1Slice;
-  return typed.call(Uint8Array.of(0x68, 0x69), 0, 2) === 'hi' ? typed : null;
-}
-const latin1Slice = findLatin1Slice();
 
 /** bytes [start, end) as Latin-1 code points, built natively where the platform allows. */
 function sliceLatin1(buf: Uint8Array, start: number, end: number): string {

@@ -823,6 +823,24 @@ describe('shaped binary encoding', () => {
     expect(binaryRoundTrip(payload)).toStrictEqual(payload);
   });
 
+  it('keeps a genuine U+FFFD and long multi-byte strings exact, in values and keys, whatever their header length', () => {
+    const long = 'é'.repeat(50); // 50 characters, 100 bytes: its header outgrows the one reserved for 50 ASCII bytes
+    const longKey = '🙂'.repeat(40); // 160 bytes: a two-byte varuint length
+    for (const text of ['\uFFFD', `a\uFFFDb${'x'.repeat(40)}`, long, `${'x'.repeat(127)}é`, 'a\uD800b']) {
+      const payload: GatewayPayload = { op: 0, t: 'MESSAGE_CREATE', s: 1, d: { content: text, extra: { [longKey]: text } } };
+      const expected = JSON.parse(JSON.stringify(payload)) as GatewayPayload; // a lone surrogate becomes U+FFFD, as in JSON over UTF-8
+      expect(binaryRoundTrip(payload)).toStrictEqual(text === 'a\uD800b' ? { ...payload, d: { content: 'a\uFFFDb', extra: { [longKey]: 'a\uFFFDb' } } } : expected);
+    }
+  });
+
+  it('rejects invalid UTF-8 inside a long string (the native decoder path), not only in short ones', () => {
+    const bad = [...ascii('x'.repeat(40)), 0xc3, 0x28, ...ascii('y'.repeat(30))];
+    expectRejected(binaryCodec.decode(frameWithValue(0x80 + bad.length - 10, ...bad.slice(10))));
+    expectRejected(binaryCodec.decode(frameWithValue(0x05, bad.length, ...bad)));
+    const valid = [...ascii('x'.repeat(40)), 0xef, 0xbf, 0xbd, ...ascii('y'.repeat(30))];
+    expect(expectOk(binaryCodec.decode(frameWithValue(0x05, valid.length, ...valid))).d).toBe(`${'x'.repeat(40)}\uFFFD${'y'.repeat(30)}`);
+  });
+
   it('reads a 0x10-0x3F string as Latin-1: any byte is a character, so there is nothing to reject', () => {
     const frame = Uint8Array.from([BINARY_MAGIC, 0, 0, 0x08, 1, KEY_DICTIONARY.indexOf('name'), 0x13, 0x41, 0xe9, 0x80]);
     expect(expectOk(binaryCodec.decode(frame)).d).toEqual({ name: 'A\u00e9\u0080' });
