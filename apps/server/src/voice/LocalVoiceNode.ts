@@ -22,6 +22,8 @@ export interface VoiceMedia {
   remove(ssrc: number): void;
   onSpeakingStart(cb: (p: { ssrc: number; userId: string; roomId: string }) => void): void;
   onActivity(cb: (p: { ssrc: number; userId: string; roomId: string }) => void): void;
+  /** Select protocol `webrtc`: the SDP answer to a browser's offer (WebRtcMedia); absent: 4012. */
+  answerWebRtc?(ssrc: number, offerSdp: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -167,6 +169,7 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
   }
 
   selectProtocol(s: VoiceSession, d: VoiceSelectProtocolData): VoiceCloseCode | null {
+    if (d.protocol === 'webrtc') return this.selectWebRtc(s, d);
     if (typeof d.data === 'string') return VoiceCloseCode.UnknownProtocol;
     const mode = VOICE_ENCRYPTION_MODES.find((m) => m === (d.data as { mode: string }).mode);
     if (!mode) return VoiceCloseCode.UnknownEncryptionMode;
@@ -195,6 +198,31 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
   }
 
   // ---- internals ----
+
+  /**
+   * A browser: the offer comes in `sdp` (or as `data`, as Discord's web client also sends it); the
+   * answer goes back in op 4's `sdp` once ICE gathering is done. SRTP keys come from DTLS, so op 4
+   * carries no secret key. An offer that cannot be answered ends the session with 4020.
+   */
+  private selectWebRtc(s: VoiceSession, d: VoiceSelectProtocolData): VoiceCloseCode | null {
+    if (this.media.answerWebRtc === undefined) return VoiceCloseCode.UnknownProtocol;
+    const offer = d.sdp ?? (typeof d.data === 'string' ? d.data : undefined);
+    if (offer === undefined || offer.length === 0) return VoiceCloseCode.BadRequest;
+    this.media.answerWebRtc(s.ssrc, offer).then(
+      (sdp) => {
+        if (this.bySsrc.get(s.ssrc) !== s) return;
+        s.media = { status: 'webrtc' };
+        const description: VoiceSessionDescriptionData = { mode: VOICE_ENCRYPTION_MODES[0], secret_key: [], dave_protocol_version: 0, audio_codec: 'opus', sdp, media_session_id: crypto.randomBytes(16).toString('hex') };
+        s.dispatch(VoiceOpcode.SessionDescription, description);
+      },
+      (err: unknown) => {
+        if (this.bySsrc.get(s.ssrc) !== s) return;
+        this.log.warn({ err, userId: s.userId }, 'WebRTC offer refused');
+        this.endSession(s, VoiceCloseCode.BadRequest, 'Invalid WebRTC offer.');
+      },
+    );
+    return null;
+  }
 
   private applyGrant(s: VoiceSession, oldChannelId: string): void {
     const g = this.grants.get(key(s.serverId, s.userId));

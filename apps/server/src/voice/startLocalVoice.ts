@@ -7,6 +7,8 @@ import { LocalVoiceNode } from './LocalVoiceNode.ts';
 import { ensureTlsCertificate, trustHint } from './tlsCertificate.ts';
 import { UdpMediaServer } from './udp/UdpMediaServer.ts';
 import { describeUdpSelfTest, udpSelfTest } from './udpSelfTest.ts';
+import { iceOptionsFor } from './webrtc/iceOptions.ts';
+import { WebRtcMedia } from './webrtc/WebRtcMedia.ts';
 
 export interface LocalVoice {
   node: LocalVoiceNode;
@@ -20,11 +22,13 @@ export async function startLocalVoice(config: VoiceConfig, dataDir: string, guar
   const tls = await ensureTlsCertificate({ dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, publicHost: config.publicHost });
   if (tls.selfSigned) log.info({ cert: tls.certFile }, trustHint(tls));
   const media = await UdpMediaServer.start({ host: config.host, port: config.udpPort, publicIp: config.publicIp, log });
+  // Browsers join the same rooms over WebRTC (host candidates on VOICE_UDP_PORT+1..VOICE_UDP_PORT_MAX).
+  const withBrowsers = new WebRtcMedia(media, iceOptionsFor(config), log);
   let node: LocalVoiceNode;
   try {
-    node = await LocalVoiceNode.start(media, { host: config.host, port: config.port, certFile: tls.certFile, keyFile: tls.keyFile, publicHost: config.publicHost }, guard, log);
+    node = await LocalVoiceNode.start(withBrowsers, { host: config.host, port: config.port, certFile: tls.certFile, keyFile: tls.keyFile, publicHost: config.publicHost }, guard, log);
   } catch (e) {
-    await media.close();
+    await withBrowsers.close();
     throw e;
   }
   log.info({ endpoint: node.endpoint, udp: `${media.publicIp}:${String(media.port)}` }, `Voice gateway on wss://${node.endpoint}, UDP media on ${config.host}:${String(media.port)}`);

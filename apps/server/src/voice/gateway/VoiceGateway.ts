@@ -226,10 +226,10 @@ export class VoiceGateway {
       }
       case VoiceOpcode.SelectProtocol: {
         const protocol = typeof d === 'object' && d !== null && 'protocol' in d ? d.protocol : undefined;
-        // Only UDP for now (WebRTC comes with the browser client); an unknown protocol is 4012, not 4020.
-        if (typeof protocol === 'string' && protocol !== 'udp') return this.closeSocket(ws, VoiceCloseCode.UnknownProtocol, 'Unknown protocol.');
+        // UDP (bots, native clients) or WebRTC (browsers: an SDP offer); an unknown protocol is 4012, not 4020.
+        if (typeof protocol === 'string' && protocol !== 'udp' && protocol !== 'webrtc') return this.closeSocket(ws, VoiceCloseCode.UnknownProtocol, 'Unknown protocol.');
         const sp = VoiceSelectProtocolData.safeParse(d);
-        if (!sp.success || typeof sp.data.data === 'string') return this.closeSocket(ws, VoiceCloseCode.BadRequest, 'Invalid select protocol.');
+        if (!sp.success || (sp.data.protocol === 'udp' && typeof sp.data.data === 'string')) return this.closeSocket(ws, VoiceCloseCode.BadRequest, 'Invalid select protocol.');
         const refused = this.handler.selectProtocol(session, sp.data);
         if (refused !== null) this.closeSocket(ws, refused, refused === VoiceCloseCode.UnknownEncryptionMode ? 'Unknown encryption mode.' : 'Select protocol refused.');
         return;

@@ -15,7 +15,9 @@ export type VoiceSessionState =
 /** Where the media side is: READY sent and waiting for select protocol, or keyed. */
 export type VoiceMediaState =
   | { readonly status: 'awaitingProtocol' }
-  | { readonly status: 'ready'; readonly mode: VoiceEncryptionMode; readonly secretKey: Uint8Array; readonly address: string; readonly port: number };
+  | { readonly status: 'ready'; readonly mode: VoiceEncryptionMode; readonly secretKey: Uint8Array; readonly address: string; readonly port: number }
+  /** A browser: media over a WebRTC peer connection (keys from DTLS). */
+  | { readonly status: 'webrtc' };
 
 export const CLOSED_SESSION: VoiceSessionState = { status: 'closed' };
 
