@@ -47,6 +47,7 @@ import { AttachmentStore, contentTypeFor, isInline } from './store/AttachmentSto
 import { openSqlite } from './store/sqlite/SqliteDatabase.ts';
 import { SqliteMessageStore } from './store/sqlite/SqliteMessageStore.ts';
 import { SqliteMetadataStore } from './store/sqlite/SqliteMetadataStore.ts';
+import { VoiceNodeControlServer } from './voice/control/VoiceNodeControlServer.ts';
 import { VoiceNodeRegistry } from './voice/VoiceNodeRegistry.ts';
 import { startLocalVoice, type LocalVoice } from './voice/startLocalVoice.ts';
 
@@ -67,6 +68,8 @@ export interface RunningServer {
   voiceNodes: VoiceNodeRegistry;
   /** The in-process voice node (TLS voice gateway + UDP media); null with VOICE=off. */
   voice: LocalVoice | null;
+  /** Where voice node processes (`npm run voice`) register (/internal/voice-nodes, VOICE_NODE_SECRET). */
+  voiceNodeControl: VoiceNodeControlServer;
   log: Logger;
   close(): Promise<void>;
 }
@@ -193,6 +196,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       });
     }),
   );
+  const voiceNodeControl = new VoiceNodeControlServer(voiceNodes, { secret: config.voiceNodeSecret, heartbeatIntervalMs: config.voiceNodeHeartbeatMs }, guard, log);
+  voiceNodeControl.attach(app);
   gateway.attach(app);
   attachOAuth2Page(app, guard);
   const webRoot = config.webRoot ?? DEFAULT_WEB_ROOT;
@@ -224,10 +229,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     services,
     voiceNodes,
     voice,
+    voiceNodeControl,
     log,
     async close() {
       gateway.shutdown();
       voiceStates.close();
+      voiceNodeControl.close();
       await voice?.node.close();
       uws.us_listen_socket_close(listenSocket);
       // Also end keep-alive HTTP connections: a request on one must not reach the closed database.

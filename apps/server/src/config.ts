@@ -35,6 +35,8 @@ const ConfigSchema = z.object({
   VOICE_UDP_PORT_MAX: z.coerce.number().int().min(1).max(65535).optional(),
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
+  VOICE_NODE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  VOICE_NODE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
 });
 
 export interface Config {
@@ -59,6 +61,10 @@ export interface Config {
   /** When set, GET /metrics needs `Authorization: Bearer <token>`; when not, only loopback peers get it. */
   metricsToken: string | null;
   voice: VoiceConfig | null;
+  /** Shared secret of the voice-node control route (/internal/voice-nodes); null: the route is 404. */
+  voiceNodeSecret: string | null;
+  /** How often voice node processes report their load; three missed reports unregister a node. */
+  voiceNodeHeartbeatMs: number;
 }
 
 /** The voice node (TLS voice gateway + UDP media) that `npm start` runs next to the main server. */
@@ -124,6 +130,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             tlsCertFile: c.TLS_CERT_FILE ?? null,
             tlsKeyFile: c.TLS_KEY_FILE ?? null,
           },
+    voiceNodeSecret: c.VOICE_NODE_SECRET ?? null,
+    voiceNodeHeartbeatMs: c.VOICE_NODE_HEARTBEAT_MS,
   };
 }
 
