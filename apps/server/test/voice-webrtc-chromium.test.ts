@@ -10,10 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { energyEnvelope, envelopeCorrelation, readWav, type PcmAudio } from '@concord/media';
 import { joinVoiceChannel, type JoinedVoice, type ReceivedFrame } from '@concord/client/voice';
-import { GatewayOpcode } from '@concord/protocol';
+import { GatewayOpcode, VoiceCloseCode, VoiceOpcode } from '@concord/protocol';
 import { launchChromium } from '@concord/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawVoiceClient } from './voice-gatewayClient.ts';
 import { connectGateway, eventually, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from './harness.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../../packages/testkit/fixtures/speech-48k-mono.wav', import.meta.url));
@@ -29,6 +30,8 @@ interface PageVoice { state: string; closeCode: number | null; answered: boolean
 let t: TestServer;
 let speech: PcmAudio;
 let browserUser: TestUser;
+let guildId: string;
+let channelId: string;
 let sdk: JoinedVoice;
 const heard: ReceivedFrame[] = [];
 const gateways: Recorder[] = [];
@@ -53,7 +56,8 @@ beforeAll(async () => {
   const sdkUser = await registerUser(t);
   const { guild, invite } = await guildWithMember(owner, browserUser);
   await sdkUser.api.acceptInvite(invite.code);
-  const channelId = (await owner.api.createChannel(guild.id, { name: 'Lobby', type: 2 })).id;
+  guildId = guild.id;
+  channelId = (await owner.api.createChannel(guild.id, { name: 'Lobby', type: 2 })).id;
 
   const sdkGateway = await connectGateway(t, sdkUser.token, 'json');
   gateways.push(sdkGateway);
@@ -147,5 +151,27 @@ describe('a Chromium page and an SDK client in one voice channel', () => {
     expect(playEnergy).toBeGreaterThan(0.01);
     expect(playEnergy).toBeGreaterThan(10 * quietEnergy);
     expect(maxLevel).toBeGreaterThan(0.01);
+  }, 30_000);
+
+  it('closes with 4020 on a WebRTC select protocol whose offer cannot be answered or is missing', async () => {
+    // Runs last: a new main session for the browser user takes the voice state over from the page's.
+    const port = t.server.voice?.node.gatewayPort ?? 0;
+    const closeCodeFor = async (selectProtocol: unknown): Promise<number> => {
+      const c = RawVoiceClient.connect(port, t.voiceCaFile ?? '');
+      await c.opened;
+      c.send(VoiceOpcode.Identify, grant);
+      await c.next(VoiceOpcode.Ready);
+      c.send(VoiceOpcode.SelectProtocol, selectProtocol);
+      return (await c.closed).code;
+    };
+    const gw = await connectGateway(t, browserUser.token, 'json');
+    gateways.push(gw);
+    const serverUpdate = gw.client.waitFor('VOICE_SERVER_UPDATE', (d) => d.guild_id === guildId);
+    gw.client.send(GatewayOpcode.VoiceStateUpdate, { guild_id: guildId, channel_id: channelId, self_mute: false, self_deaf: false });
+    const { token } = await serverUpdate;
+    const grant = { server_id: guildId, user_id: browserUser.id, session_id: gw.client.session, token };
+    expect(await closeCodeFor({ protocol: 'webrtc', data: 'not an offer', sdp: 'v=0\r\nnot an offer' })).toBe(VoiceCloseCode.BadRequest);
+    expect(await closeCodeFor({ protocol: 'webrtc', data: { address: '127.0.0.1', port: 5, mode: 'aead_aes256_gcm_rtpsize' } })).toBe(VoiceCloseCode.BadRequest);
+    expect(await closeCodeFor({ protocol: 'webrtc', data: 7 })).toBe(VoiceCloseCode.BadRequest);
   }, 30_000);
 });
