@@ -1,7 +1,8 @@
 // Production build of the server: one ESM bundle (dist/main.js) with a source map, run by
-// `node --enable-source-maps`. The workspace packages (@concord/*) export TypeScript source, so they
-// are bundled; every other package stays an import resolved from node_modules at run time (native
-// addons such as uWebSockets.js, better-sqlite3 and @node-rs/argon2 cannot be bundled at all).
+// `node --enable-source-maps`, and a second for a voice node process (dist/voice.js, `npm run
+// voice`). The workspace packages (@concord/*) export TypeScript source, so they are bundled;
+// every other package stays an import resolved from node_modules at run time (native addons such as
+// uWebSockets.js, better-sqlite3 and @node-rs/argon2 cannot be bundled at all).
 // The output sits at the same depth as src/, so paths that Server.ts derives from import.meta.url
 // (the web client at ../../desktop/dist/web) resolve the same from either.
 import { build } from 'esbuild';
@@ -19,14 +20,15 @@ const externalDependencies = {
 };
 
 /**
- * Bundles src/main.ts into `outdir` (default apps/server/dist) and returns the path of the entry
- * file. `outdir` should stay one level below apps/server so import.meta.url-relative paths hold.
+ * Bundles src/main.ts (and src/voice/voiceMain.ts as voice.js) into `outdir` (default
+ * apps/server/dist) and returns the path of the main entry file. `outdir` should stay one level
+ * below apps/server so import.meta.url-relative paths hold.
  */
 export async function buildServer({ outdir = path.join(serverDir, 'dist'), logLevel = 'warning' } = {}) {
   const outfile = path.join(outdir, 'main.js');
   await build({
-    entryPoints: [path.join(serverDir, 'src/main.ts')],
-    outfile,
+    entryPoints: { main: path.join(serverDir, 'src/main.ts'), voice: path.join(serverDir, 'src/voice/voiceMain.ts') },
+    outdir,
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const voice = await startLocalVoice(config.voice, config.dataDir, guard, log);
   const control = new VoiceNodeControlClient(voice.node, { url: config.controlUrl, secret: config.secret, id: config.id }, log);
   control.start();
-  log.info({ node: config.id, endpoint: voice.node.endpoint, control: config.controlUrl }, `voice node ${config.id} serving wss://${voice.node.endpoint}; registering with ${config.controlUrl}`);
+  log.info({ endpoint: voice.node.endpoint, control: config.controlUrl }, `voice node ${config.id} serving wss://${voice.node.endpoint}; registering with ${config.controlUrl}`);
   const stop = (signal: string) => {
     log.info({ signal }, 'voice node shutting down');
     control.close();

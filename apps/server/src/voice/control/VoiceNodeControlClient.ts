@@ -115,7 +115,7 @@ export class VoiceNodeControlClient {
         this.state = { status: 'registered', heartbeatIntervalMs: m.heartbeatIntervalMs };
         this.startHeartbeat(ws, m.heartbeatIntervalMs);
         this.sendLoad();
-        this.log.info({ node: this.options.id, endpoint: this.node.endpoint, heartbeatIntervalMs: m.heartbeatIntervalMs }, `voice node ${this.options.id} registered with the main server`);
+        this.log.info({ endpoint: this.node.endpoint, heartbeatIntervalMs: m.heartbeatIntervalMs }, `voice node ${this.options.id} registered with the main server`);
         return;
       case 'grant':
         this.granted.set(key(m.grant.serverId, m.grant.userId), { serverId: m.grant.serverId, userId: m.grant.userId });
