@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import './styles/app.css';
 import './styles/bots.css';
 import './styles/people.css';
+import './styles/voice.css';
 import { App } from './App.dom.tsx';
 import { getBridge } from './bridge/bridge.ts';
 import { startSession, storedToken } from './session/ConcordSession.ts';

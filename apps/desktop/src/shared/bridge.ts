@@ -17,6 +17,17 @@ export interface ClientSettings {
   activityPrivacy: { shareActivity: boolean };
   keybinds: { pushToTalk: string | null; toggleMute: string | null; toggleDeafen: string | null };
   voice: { inputDeviceId: string | null; outputDeviceId: string | null; inputVolume: number; outputVolume: number };
+  /** How the microphone is processed and gated (a section of its own, so stored `voice` sections stay valid). */
+  voiceInput: {
+    mode: 'voiceActivity' | 'pushToTalk';
+    /** null = automatic sensitivity (adaptive noise floor); else the dBFS threshold. */
+    sensitivityDb: number | null;
+    /** Push-to-talk stays open this long after the key is released. */
+    pttReleaseDelayMs: number;
+    echoCancellation: boolean;
+    noiseSuppression: boolean;
+    autoGainControl: boolean;
+  };
   compactMode: boolean;
 }
 
@@ -58,5 +69,6 @@ export const DEFAULT_SETTINGS: ClientSettings = {
   activityPrivacy: { shareActivity: true },
   keybinds: { pushToTalk: null, toggleMute: 'Ctrl+Shift+M', toggleDeafen: 'Ctrl+Shift+D' },
   voice: { inputDeviceId: null, outputDeviceId: null, inputVolume: 100, outputVolume: 100 },
+  voiceInput: { mode: 'voiceActivity', sensitivityDb: null, pttReleaseDelayMs: 20, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
   compactMode: false,
 };

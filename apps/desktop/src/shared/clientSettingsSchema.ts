@@ -35,6 +35,16 @@ export const ClientSettingsSchema = z
         outputVolume: volumeSchema,
       })
       .strict(),
+    voiceInput: z
+      .object({
+        mode: z.enum(['voiceActivity', 'pushToTalk']),
+        sensitivityDb: z.number().min(-100).max(0).nullable(),
+        pttReleaseDelayMs: z.number().int().min(0).max(2000),
+        echoCancellation: z.boolean(),
+        noiseSuppression: z.boolean(),
+        autoGainControl: z.boolean(),
+      })
+      .strict(),
     compactMode: z.boolean(),
   })
   .strict() satisfies z.ZodType<ClientSettings>;

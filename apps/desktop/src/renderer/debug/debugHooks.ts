@@ -7,6 +7,10 @@ import { useMessageStore } from '../state/messageStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { currentChannelId, useUiStore } from '../state/uiStore.ts';
 import { decodeFailures } from '../session/decoders.ts';
+import { useVoiceStore } from '../voice/voiceStore.ts';
+import { activeVoiceEngine } from '../voice/voiceController.dom.ts';
+import { WebRtcVoiceEngine } from '../voice/WebRtcVoiceEngine.dom.ts';
+import { soundsPlayed } from '../voice/voiceSounds.dom.ts';
 
 export interface ConcordDebug {
   stores: {
@@ -14,7 +18,12 @@ export interface ConcordDebug {
     messages: typeof useMessageStore;
     session: typeof useSessionStore;
     ui: typeof useUiStore;
+    voice: typeof useVoiceStore;
   };
+  /** The WebRTC voice engine's getStats() totals (null when not in voice). */
+  voiceStats(): Promise<Awaited<ReturnType<WebRtcVoiceEngine['stats']>> | null>;
+  /** Voice sounds played since load (join, leave, mute ...). */
+  voiceSounds(): string[];
   currentChannelId(): string | null;
   /** Replaces the open channel's window with `messages` (benchmarks: huge channels). */
   loadSyntheticMessages(channelId: string, messages: APIMessage[], options?: { hasMoreBefore?: boolean }): void;
@@ -32,7 +41,12 @@ declare global {
 
 export function installDebugHooks(): void {
   window.__concordDebug = {
-    stores: { guilds: useGuildStore, messages: useMessageStore, session: useSessionStore, ui: useUiStore },
+    stores: { guilds: useGuildStore, messages: useMessageStore, session: useSessionStore, ui: useUiStore, voice: useVoiceStore },
+    async voiceStats() {
+      const engine = activeVoiceEngine();
+      return engine instanceof WebRtcVoiceEngine ? engine.stats() : null;
+    },
+    voiceSounds: () => [...soundsPlayed],
     currentChannelId,
     loadSyntheticMessages(channelId, messages, options = {}) {
       useMessageStore.setState((s) => ({

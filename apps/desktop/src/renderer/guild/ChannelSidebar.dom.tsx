@@ -4,14 +4,16 @@
 import { memo } from 'react';
 import { ChannelType, PermissionFlags, type APIChannel } from '@concord/protocol';
 import { useGuildStore } from '../state/guildStore.ts';
-import { displayName, useMemberStore } from '../state/memberStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { useChannelTree, useChannelUnread, useCurrentChannelId, useGuildPermissions } from '../state/selectors.ts';
 import { has } from '../state/permissions.ts';
 import { navigateToChannel } from '../session/actions.ts';
-import { Avatar } from '../ui/Avatar.dom.tsx';
 import { AnnouncementIcon, ChevronDown, GearIcon, HashIcon, PersonAddIcon, PlusIcon, SpeakerIcon } from '../ui/Icons.dom.tsx';
 import { UserPanel } from './UserPanel.dom.tsx';
+import { VoiceChannelMembers, VoiceUserLimit } from '../voice/VoiceChannelMembers.dom.tsx';
+import { VoiceConnectedPanel } from '../voice/VoiceConnectedPanel.dom.tsx';
+import { joinVoiceChannel } from '../voice/voiceActions.ts';
+import { useVoiceStore } from '../voice/voiceStore.ts';
 
 export function ChannelIcon({ channel, size = 20 }: { channel: APIChannel; size?: number }) {
   if (channel.type === ChannelType.GUILD_VOICE) return <SpeakerIcon size={size} />;
@@ -83,6 +85,7 @@ export function ChannelSidebar({ guildId }: { guildId: string }) {
           );
         })}
       </div>
+      <VoiceConnectedPanel />
       <UserPanel />
     </aside>
   );
@@ -91,17 +94,13 @@ export function ChannelSidebar({ guildId }: { guildId: string }) {
 const ChannelItem = memo(function ChannelItem({ channel, guildId, selected, canManage }: { channel: APIChannel; guildId: string; selected: boolean; canManage: boolean }) {
   const { unread, mentions } = useChannelUnread(channel);
   const isVoice = channel.type === ChannelType.GUILD_VOICE;
-  const open = () => {
-    if (isVoice) {
-      useUiStore.getState().showToast('Voice chat is not available in this client yet');
-      return;
-    }
-    navigateToChannel(guildId, channel.id);
-  };
+  const inThisVoice = useVoiceStore((s) => s.connection.status !== 'disconnected' && s.connection.channelId === channel.id);
+  // As in Discord: clicking a voice channel joins it (or moves there); text channels open.
+  const open = () => (isVoice ? joinVoiceChannel(guildId, channel.id) : navigateToChannel(guildId, channel.id));
   return (
     <>
       <div
-        className={`channel ${selected ? 'selected' : ''} ${unread && !selected ? 'unread' : ''}`}
+        className={`channel ${selected || inThisVoice ? 'selected' : ''} ${unread && !selected ? 'unread' : ''}`}
         role="link"
         tabIndex={0}
         data-testid="channel-item"
@@ -119,6 +118,7 @@ const ChannelItem = memo(function ChannelItem({ channel, guildId, selected, canM
           <ChannelIcon channel={channel} />
         </span>
         <span className="name">{channel.name}</span>
+        {isVoice && channel.user_limit ? <VoiceUserLimit guildId={guildId} channelId={channel.id} limit={channel.user_limit} /> : null}
         <span className="actions">
           <button
             title="Create Invite"
@@ -150,28 +150,7 @@ const ChannelItem = memo(function ChannelItem({ channel, guildId, selected, canM
           </span>
         ) : null}
       </div>
-      {isVoice ? <VoiceMembers guildId={guildId} channelId={channel.id} /> : null}
+      {isVoice ? <VoiceChannelMembers guildId={guildId} channelId={channel.id} /> : null}
     </>
   );
 });
-
-function VoiceMembers({ guildId, channelId }: { guildId: string; channelId: string }) {
-  const states = useMemberStore((s) => s.voiceStates[guildId]);
-  const users = useMemberStore((s) => s.users);
-  const members = useMemberStore((s) => s.members[guildId]);
-  const inChannel = Object.values(states ?? {}).filter((v) => v.channelId === channelId);
-  if (inChannel.length === 0) return null;
-  return (
-    <div className="voice-members">
-      {inChannel.map((v) => {
-        const name = displayName(users[v.userId], members?.[v.userId]);
-        return (
-          <div className="voice-member" key={v.userId}>
-            <Avatar id={v.userId} name={name} size={24} />
-            <span>{name}</span>
-          </div>
-        );
-      })}
-    </div>
-  );
-}

@@ -5,6 +5,8 @@ import type { PresenceStatus } from '@concord/protocol';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { setSelfStatus } from '../session/actions.ts';
+import { toggleSelfDeafen, toggleSelfMute } from '../voice/voiceActions.ts';
+import { useVoiceStore } from '../voice/voiceStore.ts';
 import { Avatar } from '../ui/Avatar.dom.tsx';
 import { GearIcon, HeadphonesIcon, HeadphonesOffIcon, MicIcon, MicOffIcon } from '../ui/Icons.dom.tsx';
 
@@ -18,8 +20,8 @@ const STATUSES: { id: Exclude<PresenceStatus, 'offline'>; label: string; desc?: 
 export function UserPanel() {
   const user = useSessionStore((s) => s.user);
   const status = useSessionStore((s) => s.selfStatus);
-  const muted = useSessionStore((s) => s.muted);
-  const deafened = useSessionStore((s) => s.deafened);
+  const muted = useVoiceStore((s) => s.selfMute);
+  const deafened = useVoiceStore((s) => s.selfDeaf);
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
   if (!user) return <div className="user-panel" />;
   const name = user.global_name || user.username;
@@ -39,10 +41,10 @@ export function UserPanel() {
           <div className="n2">{STATUSES.find((s) => s.id === status)?.label ?? user.username}</div>
         </span>
       </button>
-      <button className={`icon-button ${muted ? 'danger' : ''}`} aria-label={muted ? 'Unmute' : 'Mute'} title={muted ? 'Unmute' : 'Mute'} onClick={() => useSessionStore.getState().toggleMute()}>
+      <button className={`icon-button ${muted ? 'danger' : ''}`} role="switch" aria-checked={muted} aria-label="Mute" title={muted ? 'Unmute' : 'Mute'} data-testid="self-mute" onClick={toggleSelfMute}>
         {muted ? <MicOffIcon size={20} /> : <MicIcon size={20} />}
       </button>
-      <button className={`icon-button ${deafened ? 'danger' : ''}`} aria-label={deafened ? 'Undeafen' : 'Deafen'} title={deafened ? 'Undeafen' : 'Deafen'} onClick={() => useSessionStore.getState().toggleDeafen()}>
+      <button className={`icon-button ${deafened ? 'danger' : ''}`} role="switch" aria-checked={deafened} aria-label="Deafen" title={deafened ? 'Undeafen' : 'Deafen'} data-testid="self-deafen" onClick={toggleSelfDeafen}>
         {deafened ? <HeadphonesOffIcon size={20} /> : <HeadphonesIcon size={20} />}
       </button>
       <button

@@ -20,6 +20,7 @@ import { isObj } from './decoders.ts';
 import { resetInteractions } from '../bots/interactions.ts';
 import { useApplicationStore } from '../bots/applicationStore.ts';
 import { getSession, maybeSession, setCurrentSession, type Session } from './currentSession.ts';
+import { startVoiceController } from '../voice/voiceController.dom.ts';
 
 const TOKEN_KEY = 'concord.token';
 
@@ -27,6 +28,7 @@ const TOKEN_KEY = 'concord.token';
 let tokenChangeInFlight = false;
 let snapshotTimer: ReturnType<typeof setInterval> | null = null;
 let unsubscribeLocation: (() => void) | null = null;
+let stopVoice: (() => void) | null = null;
 const saveOnExit = () => saveSnapshot();
 
 export function storedToken(): string | null {
@@ -69,6 +71,7 @@ export async function startSession(token: string): Promise<void> {
   });
   const session: Session = { api, gateway, bridge, token };
   setCurrentSession(session);
+  stopVoice = startVoiceController();
 
   let everReady = false;
   gateway.on('stateChange', (_old, next) => onGatewayState(next, token, everReady));
@@ -139,6 +142,8 @@ export async function changePassword(password: string, newPassword: string): Pro
 }
 
 function endSessionLocally(): void {
+  stopVoice?.();
+  stopVoice = null;
   maybeSession()?.gateway.close();
   setCurrentSession(null);
   if (snapshotTimer) clearInterval(snapshotTimer);

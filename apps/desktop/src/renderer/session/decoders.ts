@@ -160,17 +160,6 @@ export function isGuildDelete(x: unknown): x is { id: string; unavailable?: bool
 export function isPinsUpdate(x: unknown): x is { channel_id: string; last_pin_timestamp?: string | null } {
   return isObj(x) && isId(x['channel_id']);
 }
-export interface VoiceStateEvent {
-  guild_id?: string;
-  channel_id: string | null;
-  user_id: string;
-  self_mute?: boolean;
-  self_deaf?: boolean;
-}
-export function isVoiceState(x: unknown): x is VoiceStateEvent {
-  return isObj(x) && isId(x['user_id']) && optId(x['channel_id']) && optId(x['guild_id']);
-}
-
 /** Counts frames that failed a decoder, per event; shown in the developer console. */
 export const decodeFailures = new Map<string, number>();
 export function countDecodeFailure(event: string, data: unknown): void {

@@ -39,7 +39,6 @@ import {
   isReactionEvent,
   isTypingEvent,
   isUser,
-  isVoiceState,
   type ReactionEvent,
   type ReadyEvent,
 } from './decoders.ts';
@@ -48,17 +47,21 @@ import { notifyIfNeeded, refreshBadgeCount } from '../chat/notifications.ts';
 import { isViewingChannel } from '../chat/readStates.ts';
 import { saveSnapshot } from './snapshot.ts';
 import { applyRelationshipEvent, loadRelationships } from '../dm/relationships.ts';
+import { decodeVoiceServerUpdate, decodeVoiceState, type VoiceStateUpdate } from '../voice/voiceDecoders.ts';
+import { useVoiceStore } from '../voice/voiceStore.ts';
 
 export function applyReady(ready: ReadyEvent): void {
   const guilds = ready.guilds.filter(isGatewayGuild);
   useSessionStore.getState().setUser(ready.user);
   useGuildStore.getState().loadGuilds(guilds, ready.private_channels);
+  // A new gateway session: the server ended the old session's voice state with it.
+  useVoiceStore.getState().leave();
   const members = useMemberStore.getState();
   members.upsertUsers([ready.user]);
   for (const g of guilds) {
     members.upsertMembers(g.id, g.members);
     for (const p of g.presences ?? []) if (isPresence(p)) members.setPresence(p.user.id, { status: p.status, activities: p.activities ?? [] });
-    for (const v of g.voice_states ?? []) applyVoiceState(v, g.id);
+    loadGuildVoiceStates(g.id, g.voice_states);
   }
   for (const c of ready.private_channels) members.upsertUsers(c.recipients ?? []);
   for (const p of ready.presences ?? []) if (isPresence(p)) members.setPresence(p.user.id, { status: p.status, activities: p.activities ?? [] });
@@ -70,16 +73,22 @@ export function applyReady(ready: ReadyEvent): void {
   refreshBadgeCount();
 }
 
-function applyVoiceState(v: unknown, guildId: string | undefined): void {
-  if (!isVoiceState(v)) return;
-  const gid = v.guild_id ?? guildId;
-  if (!gid) return;
-  useMemberStore.getState().setVoiceState(
-    gid,
-    v.channel_id === null
-      ? { userId: v.user_id, channelId: null }
-      : { userId: v.user_id, channelId: v.channel_id, selfMute: !!v.self_mute, selfDeaf: !!v.self_deaf },
-  );
+/** READY / GUILD_CREATE voice_states: the guild's whole list (entries that fail to decode are counted). */
+function loadGuildVoiceStates(guildId: string, list: unknown[] | undefined): void {
+  const decoded: VoiceStateUpdate[] = [];
+  for (const v of list ?? []) {
+    const state = decodeVoiceState(v);
+    if (state) decoded.push(state);
+    else countDecodeFailure('voice_states', v);
+  }
+  useVoiceStore.getState().loadGuild(guildId, decoded);
+}
+
+function onVoiceStateUpdate(d: unknown): void {
+  const state = decodeVoiceState(d);
+  if (!state?.guildId) return countDecodeFailure('VOICE_STATE_UPDATE', d);
+  const ownSessionId = maybeSession()?.gateway.session ?? null;
+  useVoiceStore.getState().applyState(state.guildId, state, useSessionStore.getState().user?.id ?? null, ownSessionId);
 }
 
 function cachePut(channelId: string, messages: APIMessage[]): void {
@@ -195,6 +204,7 @@ export function handleDispatch(t: DispatchEventName, d: unknown): void {
       guilds.upsertGatewayGuild(d);
       members.upsertMembers(d.id, d.members);
       for (const p of d.presences ?? []) if (isPresence(p)) members.setPresence(p.user.id, { status: p.status, activities: p.activities ?? [] });
+      loadGuildVoiceStates(d.id, d.voice_states);
       saveSnapshot();
       return;
     case 'GUILD_UPDATE':
@@ -205,6 +215,7 @@ export function handleDispatch(t: DispatchEventName, d: unknown): void {
       if (!isGuildDelete(d)) return countDecodeFailure(t, d);
       guilds.removeGuild(d.id);
       members.removeGuild(d.id);
+      useVoiceStore.getState().removeGuild(d.id);
       const ui = useUiStore.getState();
       if (ui.selectedGuildId === d.id) ui.selectGuild('@me');
       return;
@@ -299,8 +310,14 @@ export function handleDispatch(t: DispatchEventName, d: unknown): void {
       return;
     }
     case 'VOICE_STATE_UPDATE':
-      applyVoiceState(d, undefined);
+      onVoiceStateUpdate(d);
       return;
+    case 'VOICE_SERVER_UPDATE': {
+      const server = decodeVoiceServerUpdate(d);
+      if (!server) return countDecodeFailure(t, d);
+      useVoiceStore.getState().applyServer(server);
+      return;
+    }
     case 'RELATIONSHIP_ADD':
     case 'RELATIONSHIP_REMOVE':
       applyRelationshipEvent(t, d);

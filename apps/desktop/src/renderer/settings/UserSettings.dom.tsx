@@ -16,6 +16,8 @@ import { Avatar } from '../ui/Avatar.dom.tsx';
 import { SaveBar, SettingsLayout, SwitchRow } from '../ui/SettingsLayout.dom.tsx';
 import { ChangePassword } from './ChangePassword.dom.tsx';
 import { DeveloperPortal } from '../bots/DeveloperPortal.dom.tsx';
+import { keyComboOf } from '../voice/keyCombo.ts';
+import { VoiceSettings } from '../voice/VoiceSettings.dom.tsx';
 
 function toast(text: string) {
   useUiStore.getState().showToast(text);
@@ -208,7 +210,6 @@ function Appearance() {
 }
 
 function VoiceVideo() {
-  const settings = useUiStore((s) => s.settings);
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -222,50 +223,13 @@ function VoiceVideo() {
       .then(setDevices)
       .catch((err: unknown) => setError(errorText(err)));
   }, []);
-  const inputs = devices.filter((d) => d.kind === 'audioinput');
-  const outputs = devices.filter((d) => d.kind === 'audiooutput');
   const cameras = devices.filter((d) => d.kind === 'videoinput');
-  const voice = settings.voice;
-  const setVoice = (patch: Partial<ClientSettings['voice']>) => void updateSettings({ voice: { ...voice, ...patch } });
-  const label = (d: MediaDeviceInfo, i: number) => d.label || `${d.kind === 'audioinput' ? 'Microphone' : d.kind === 'audiooutput' ? 'Speaker' : 'Camera'} ${i + 1}`;
+  const label = (d: MediaDeviceInfo, i: number) => d.label || `Camera ${i + 1}`;
   return (
     <>
       <h2>Voice Settings</h2>
       {error ? <div className="form-error">{error}</div> : null}
-      <div style={{ display: 'flex', gap: 16 }}>
-        <div className="field" style={{ flex: 1 }}>
-          <label htmlFor="v-in">Input device</label>
-          <select id="v-in" className="input" value={voice.inputDeviceId ?? ''} onChange={(e) => setVoice({ inputDeviceId: e.target.value || null })} data-testid="input-device">
-            <option value="">Default</option>
-            {inputs.map((d, i) => (
-              <option key={d.deviceId || i} value={d.deviceId}>
-                {label(d, i)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field" style={{ flex: 1 }}>
-          <label htmlFor="v-out">Output device</label>
-          <select id="v-out" className="input" value={voice.outputDeviceId ?? ''} onChange={(e) => setVoice({ outputDeviceId: e.target.value || null })} data-testid="output-device">
-            <option value="">Default</option>
-            {outputs.map((d, i) => (
-              <option key={d.deviceId || i} value={d.deviceId}>
-                {label(d, i)}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
-      <div style={{ display: 'flex', gap: 16 }}>
-        <div className="field" style={{ flex: 1 }}>
-          <label htmlFor="v-invol">Input volume — {voice.inputVolume}%</label>
-          <input id="v-invol" type="range" min={0} max={200} value={voice.inputVolume} onChange={(e) => setVoice({ inputVolume: Number(e.target.value) })} />
-        </div>
-        <div className="field" style={{ flex: 1 }}>
-          <label htmlFor="v-outvol">Output volume — {voice.outputVolume}%</label>
-          <input id="v-outvol" type="range" min={0} max={200} value={voice.outputVolume} onChange={(e) => setVoice({ outputVolume: Number(e.target.value) })} />
-        </div>
-      </div>
+      <VoiceSettings devices={devices} update={(patch) => void updateSettings(patch)} />
       <div className="divider" />
       <h2>Video Settings</h2>
       <div className="field">
@@ -289,12 +253,6 @@ const KEYBIND_ACTIONS: { id: keyof ClientSettings['keybinds']; label: string; de
   { id: 'toggleDeafen', label: 'Toggle Deafen', desc: 'Deafen or undeafen yourself.' },
 ];
 
-export function keyComboOf(e: KeyboardEvent | React.KeyboardEvent): string | null {
-  if (['Control', 'Shift', 'Alt', 'Meta'].includes(e.key)) return null;
-  const parts = [e.ctrlKey ? 'Ctrl' : '', e.altKey ? 'Alt' : '', e.shiftKey ? 'Shift' : '', e.metaKey ? 'Meta' : ''].filter(Boolean);
-  parts.push(e.key.length === 1 ? e.key.toUpperCase() : e.key);
-  return parts.join('+');
-}
 
 function Keybinds() {
   const settings = useUiStore((s) => s.settings);

@@ -1,4 +1,4 @@
-// Members per guild, the users we know about and their presences. Member records keep the user
+// Members per guild, the users we know about and their presences (voice states: voice/voiceStore.ts). Member records keep the user
 // object (as the gateway sends it); `users` also holds DM recipients and message authors.
 import { create } from 'zustand';
 import type { APIActivity, APIGuildMember, APIUser, PresenceStatus } from '@concord/protocol';
@@ -13,26 +13,16 @@ export interface PresenceRecord {
   activities: APIActivity[];
 }
 
-export interface VoiceStateRecord {
-  userId: string;
-  channelId: string;
-  selfMute: boolean;
-  selfDeaf: boolean;
-}
-
 export interface MemberStore {
   members: Record<string, Record<string, MemberRecord>>;
   users: Record<string, APIUser>;
   presences: Record<string, PresenceRecord>;
-  /** guildId -> userId -> voice state (only users connected to a voice channel). */
-  voiceStates: Record<string, Record<string, VoiceStateRecord>>;
   upsertUsers(users: APIUser[]): void;
   upsertMembers(guildId: string, members: APIGuildMember[]): void;
   patchMember(guildId: string, userId: string, patch: Partial<MemberRecord>): void;
   removeMember(guildId: string, userId: string): void;
   removeGuild(guildId: string): void;
   setPresence(userId: string, presence: PresenceRecord): void;
-  setVoiceState(guildId: string, state: VoiceStateRecord | { userId: string; channelId: null }): void;
   reset(): void;
 }
 
@@ -44,7 +34,6 @@ export const useMemberStore = create<MemberStore>()((set) => ({
   members: {},
   users: {},
   presences: {},
-  voiceStates: {},
   upsertUsers: (users) =>
     set((s) => {
       let changed = false;
@@ -81,16 +70,10 @@ export const useMemberStore = create<MemberStore>()((set) => ({
     }),
   removeGuild: (guildId) =>
     set((s) => {
-      return { members: withoutKey(s.members, guildId), voiceStates: withoutKey(s.voiceStates, guildId) };
+      return { members: withoutKey(s.members, guildId) };
     }),
   setPresence: (userId, presence) => set((s) => ({ presences: { ...s.presences, [userId]: presence } })),
-  setVoiceState: (guildId, state) =>
-    set((s) => {
-      const current = s.voiceStates[guildId] ?? {};
-      const guildStates = state.channelId === null ? withoutKey(current, state.userId) : { ...current, [state.userId]: state };
-      return { voiceStates: { ...s.voiceStates, [guildId]: guildStates } };
-    }),
-  reset: () => set({ members: {}, users: {}, presences: {}, voiceStates: {} }),
+  reset: () => set({ members: {}, users: {}, presences: {} }),
 }));
 
 export function displayName(user: APIUser | undefined, member?: { nick: string | null }): string {

@@ -16,14 +16,10 @@ export interface SessionStore {
   apiReachable: boolean;
   selfStatus: Exclude<PresenceStatus, 'offline'>;
   selfActivities: APIActivity[];
-  muted: boolean;
-  deafened: boolean;
   setSession(session: SessionState): void;
   setUser(user: APISelfUser | null): void;
   setApiReachable(reachable: boolean): void;
   setSelfStatus(status: Exclude<PresenceStatus, 'offline'>): void;
-  toggleMute(): void;
-  toggleDeafen(): void;
 }
 
 export const useSessionStore = create<SessionStore>()((set) => ({
@@ -32,14 +28,10 @@ export const useSessionStore = create<SessionStore>()((set) => ({
   apiReachable: true,
   selfStatus: 'online',
   selfActivities: [],
-  muted: false,
-  deafened: false,
   setSession: (session) => set({ session }),
   setUser: (user) => set({ user }),
   setApiReachable: (apiReachable) => set((s) => (s.apiReachable === apiReachable ? s : { apiReachable })),
   setSelfStatus: (selfStatus) => set({ selfStatus }),
-  toggleMute: () => set((s) => ({ muted: !s.muted, deafened: s.muted ? false : s.deafened })),
-  toggleDeafen: () => set((s) => ({ deafened: !s.deafened, muted: !s.deafened ? true : s.muted })),
 }));
 
 export function selfUserId(): string | null {

@@ -36,7 +36,8 @@ export type ContextMenuState =
   | { kind: 'message'; x: number; y: number; channelId: string; messageId: string }
   | { kind: 'channel'; x: number; y: number; channelId: string }
   | { kind: 'guild'; x: number; y: number; guildId: string }
-  | { kind: 'user'; x: number; y: number; userId: string };
+  | { kind: 'user'; x: number; y: number; userId: string }
+  | { kind: 'voiceMember'; x: number; y: number; guildId: string; userId: string };
 
 export interface UploadState {
   id: string;

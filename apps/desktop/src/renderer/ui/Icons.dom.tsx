@@ -76,3 +76,9 @@ export const LockIcon = svg(<path fillRule="evenodd" d="M6 9h1V6a5 5 0 0 1 10 0v
 export const SearchIcon = svg(<path fillRule="evenodd" d="M15.62 17.03a9 9 0 1 1 1.41-1.41l4.68 4.67a1 1 0 0 1-1.42 1.42l-4.67-4.68ZM17 10a7 7 0 1 1-14 0 7 7 0 0 1 14 0Z" />);
 export const CopyIcon = svg(<path d="M3 16a1 1 0 0 1-1-1v-5a8 8 0 0 1 8-8h5a1 1 0 0 1 1 1v.5a.5.5 0 0 1-.5.5H10a6 6 0 0 0-6 6v5.5a.5.5 0 0 1-.5.5H3ZM6 18a4 4 0 0 0 4 4h8a4 4 0 0 0 4-4v-8a4 4 0 0 0-4-4h-8a4 4 0 0 0-4 4v8Z" />);
 export const LinkIcon = svg(<path d="M16.32 14.72a1 1 0 0 1 0-1.41l2.51-2.51a3.98 3.98 0 0 0-5.62-5.63l-2.52 2.51a1 1 0 0 1-1.41-1.41l2.52-2.52a5.98 5.98 0 0 1 8.45 8.46l-2.52 2.51a1 1 0 0 1-1.41 0ZM7.68 9.29a1 1 0 0 1 0 1.41l-2.52 2.51a3.98 3.98 0 1 0 5.63 5.63l2.51-2.52a1 1 0 0 1 1.42 1.42l-2.52 2.51a5.98 5.98 0 0 1-8.45-8.45l2.51-2.51a1 1 0 0 1 1.42 0ZM14.7 10.7a1 1 0 0 0-1.4-1.4l-4 4a1 1 0 1 0 1.4 1.4l4-4Z" />);
+/** Disconnect from voice (a phone hanging up). */
+export const PhoneHangupIcon = svg(
+  <path d="M21.76 15.24c.4.4.4 1.03 0 1.42l-1.43 1.43a1 1 0 0 1-1.31.09l-2.52-1.87a1 1 0 0 1-.4-.8v-2.25a12.3 12.3 0 0 0-8.2 0v2.25a1 1 0 0 1-.4.8l-2.52 1.87a1 1 0 0 1-1.31-.09l-1.43-1.43a1 1 0 0 1 0-1.42C4.94 12.55 8.37 11 12 11s7.06 1.55 9.76 4.24Z" />,
+);
+/** Voice connection quality: three bars. */
+export const SignalIcon = svg(<path d="M3 17a1 1 0 0 1 1-1h2a1 1 0 0 1 1 1v3a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-3ZM10 12a1 1 0 0 1 1-1h2a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1h-2a1 1 0 0 1-1-1v-8ZM17 6a1 1 0 0 1 1-1h2a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1h-2a1 1 0 0 1-1-1V6Z" />);

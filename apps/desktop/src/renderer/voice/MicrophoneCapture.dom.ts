@@ -1,0 +1,109 @@
+// The microphone as the voice engine and the settings meter use it: getUserMedia with the chosen
+// device and the browser's echo cancellation / noise suppression / automatic gain control, then
+// WebAudio: source -> input-volume gain -> analyser (the level) and -> a MediaStream destination
+// whose track is what WebRTC sends (so the gate can switch it without touching the device).
+// When the microphone cannot be opened the track is silence, so listening still works.
+import type { ClientSettings } from '../../shared/bridge.ts';
+import { rmsDb } from './VoiceGate.ts';
+
+export type MicrophoneSettings = Pick<ClientSettings, 'voice' | 'voiceInput'>;
+
+function constraintsOf(s: MicrophoneSettings): MediaTrackConstraints {
+  return {
+    ...(s.voice.inputDeviceId ? { deviceId: { exact: s.voice.inputDeviceId } } : {}),
+    echoCancellation: s.voiceInput.echoCancellation,
+    noiseSuppression: s.voiceInput.noiseSuppression,
+    autoGainControl: s.voiceInput.autoGainControl,
+    channelCount: 1,
+  };
+}
+
+const constraintsKey = (s: MicrophoneSettings) => JSON.stringify(constraintsOf(s));
+
+export class MicrophoneCapture {
+  private source: MediaStreamAudioSourceNode | null = null;
+  private stream: MediaStream | null = null;
+  private readonly gain: GainNode;
+  private readonly analyser: AnalyserNode;
+  private readonly destination: MediaStreamAudioDestinationNode;
+  private readonly samples: Float32Array<ArrayBuffer>;
+  private key = '';
+  private closed = false;
+  /** Why the device could not be opened (null when it is open). */
+  error: string | null = null;
+
+  private constructor(private readonly ctx: AudioContext) {
+    this.gain = ctx.createGain();
+    this.analyser = ctx.createAnalyser();
+    this.analyser.fftSize = 1024;
+    this.samples = new Float32Array(this.analyser.fftSize);
+    this.destination = ctx.createMediaStreamDestination();
+    this.gain.connect(this.analyser);
+    this.gain.connect(this.destination);
+  }
+
+  static async open(ctx: AudioContext, settings: MicrophoneSettings): Promise<MicrophoneCapture> {
+    const capture = new MicrophoneCapture(ctx);
+    await capture.apply(settings);
+    return capture;
+  }
+
+  /** The track to send: the processed microphone (or silence). */
+  get track(): MediaStreamTrack {
+    const track = this.destination.stream.getAudioTracks()[0];
+    if (!track) throw new Error('MediaStreamAudioDestinationNode without an audio track');
+    return track;
+  }
+
+  /** The current level in dBFS after the input volume (-100: silence). */
+  levelDb(): number {
+    this.analyser.getFloatTimeDomainData(this.samples);
+    return rmsDb(this.samples);
+  }
+
+  /** New settings: the volume at once; the device reopened only when its constraints changed. */
+  async apply(settings: MicrophoneSettings): Promise<void> {
+    this.gain.gain.value = settings.voice.inputVolume / 100;
+    const key = constraintsKey(settings);
+    if (key === this.key || this.closed) return;
+    this.key = key;
+    let stream: MediaStream;
+    try {
+      if (typeof navigator === 'undefined' || !('mediaDevices' in navigator)) throw new Error('This browser does not expose media devices (a secure context is needed).');
+      stream = await navigator.mediaDevices.getUserMedia({ audio: constraintsOf(settings), video: false });
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+      console.warn('microphone unavailable; sending silence', err);
+      return;
+    }
+    if (this.superseded(key)) {
+      for (const t of stream.getTracks()) t.stop();
+      return;
+    }
+    this.releaseDevice();
+    this.stream = stream;
+    this.source = this.ctx.createMediaStreamSource(stream);
+    this.source.connect(this.gain);
+    this.error = null;
+  }
+
+  /** Closed, or newer settings asked for another device while getUserMedia was pending. */
+  private superseded(key: string): boolean {
+    return this.closed || this.key !== key;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.releaseDevice();
+    this.gain.disconnect();
+    for (const t of this.destination.stream.getTracks()) t.stop();
+  }
+
+  private releaseDevice(): void {
+    this.source?.disconnect();
+    this.source = null;
+    for (const t of this.stream?.getTracks() ?? []) t.stop();
+    this.stream = null;
+  }
+}

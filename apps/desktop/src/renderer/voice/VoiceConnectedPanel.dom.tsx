@@ -1,0 +1,46 @@
+// The "Voice Connected" panel above the user panel, as in Discord: connection state and quality
+// (signal bars coloured by ping, the ping in ms), the channel / server names (click to open the
+// server), and Disconnect.
+import { useGuildStore } from '../state/guildStore.ts';
+import { navigateToGuild } from '../session/actions.ts';
+import { PhoneHangupIcon, SignalIcon } from '../ui/Icons.dom.tsx';
+import { leaveVoice } from './voiceActions.ts';
+import { useVoiceStore } from './voiceStore.ts';
+
+/** Discord's colours for the signal bars: good under 100 ms, fair under 250 ms. */
+function qualityOf(pingMs: number | null): 'good' | 'fair' | 'poor' | 'unknown' {
+  if (pingMs === null) return 'unknown';
+  return pingMs < 100 ? 'good' : pingMs < 250 ? 'fair' : 'poor';
+}
+
+export function VoiceConnectedPanel() {
+  const conn = useVoiceStore((s) => s.connection);
+  const channelName = useGuildStore((s) => (conn.status === 'disconnected' ? '' : (s.channels[conn.channelId]?.name ?? '')));
+  const guildName = useGuildStore((s) => (conn.status === 'disconnected' ? '' : (s.guilds[conn.guildId]?.name ?? '')));
+  if (conn.status === 'disconnected') return null;
+  const connected = conn.status === 'connected';
+  const pingMs = connected ? conn.pingMs : null;
+  const quality = connected ? qualityOf(pingMs) : 'connecting';
+  const label = connected ? 'Voice Connected' : conn.status === 'joining' ? 'Connecting' : 'RTC Connecting';
+  return (
+    <section className="voice-panel" data-testid="voice-panel" data-status={conn.status} aria-label="Voice connection">
+      <div className="voice-panel-info">
+        <div className={`voice-panel-status ${quality}`} title={pingMs === null ? label : `Ping ${pingMs} ms`}>
+          <SignalIcon size={16} />
+          <span data-testid="voice-panel-status">{label}</span>
+          {pingMs !== null ? (
+            <span className="voice-ping" data-testid="voice-ping">
+              {pingMs} ms
+            </span>
+          ) : null}
+        </div>
+        <button className="voice-panel-where" data-testid="voice-panel-where" onClick={() => navigateToGuild(conn.guildId)}>
+          {channelName} / {guildName}
+        </button>
+      </div>
+      <button className="icon-button" aria-label="Disconnect" title="Disconnect" data-testid="voice-disconnect" onClick={leaveVoice}>
+        <PhoneHangupIcon size={20} />
+      </button>
+    </section>
+  );
+}

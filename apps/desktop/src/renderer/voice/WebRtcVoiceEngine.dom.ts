@@ -1,0 +1,266 @@
+// The browser's voice engine: the voice gateway (IDENTIFY after HELLO, READY's ssrc), one
+// RTCPeerConnection offering the microphone (sendonly) and a fixed pool of recvonly audio m-lines
+// that the SFU fills with whoever talks (apps/server/src/voice/webrtc/ReceiveSlots.ts), the offer
+// in SELECT PROTOCOL `webrtc` and the answer from SESSION DESCRIPTION's `sdp`. Received tracks
+// play through audio elements (setSinkId for the output device); the gate (voice activity or
+// push-to-talk) switches the sent track and sends op 5.
+import { SpeakingFlags, VoiceCloseCode, VoiceOpcode } from '@concord/protocol';
+import type { ClientSettings } from '../../shared/bridge.ts';
+import { audioContext } from './audioContext.dom.ts';
+import { MicrophoneCapture } from './MicrophoneCapture.dom.ts';
+import { VoiceGate } from './VoiceGate.ts';
+import { VoiceGatewaySocket } from './VoiceGatewaySocket.dom.ts';
+import type { VoiceServerFrame } from './voiceDecoders.ts';
+import type { VoiceEngine, VoiceEngineEvents, VoiceEngineOptions, VoiceEngineTarget } from './VoiceEngine.ts';
+
+/** Receive m-lines offered: this many people can be heard at once (the SFU hands slots over). */
+export const RECEIVE_SLOTS = 6;
+const LEVEL_INTERVAL_MS = 40;
+const ICE_GATHER_TIMEOUT_MS = 2_000;
+/** A remote speaker's ring stays on while some received slot was loud within this long. */
+const REMOTE_SPEAKING_HOLD_MS = 400;
+/** Closes after which the same token must not be used again. */
+const FINAL_CLOSES: ReadonlySet<number> = new Set([VoiceCloseCode.Disconnected, VoiceCloseCode.AuthenticationFailed, VoiceCloseCode.SessionNoLongerValid, VoiceCloseCode.ServerNotFound]);
+
+interface Receiver {
+  receiver: RTCRtpReceiver;
+  element: HTMLAudioElement;
+}
+
+export class WebRtcVoiceEngine implements VoiceEngine {
+  private settings: ClientSettings;
+  private selfMute: boolean;
+  private selfDeaf: boolean;
+  private readonly gate: VoiceGate;
+  private socket: VoiceGatewaySocket | null = null;
+  private pc: RTCPeerConnection | null = null;
+  private mic: MicrophoneCapture | null = null;
+  private micSender: RTCRtpSender | null = null;
+  private receivers: Receiver[] = [];
+  private ssrc = 0;
+  private target: VoiceEngineTarget | null = null;
+  private transmitting = false;
+  private reportedConnected = false;
+  private levelTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly remoteSpeakers = new Set<string>();
+  private remoteLoudAtMs = 0;
+  private closed = false;
+
+  constructor(options: VoiceEngineOptions, private readonly events: VoiceEngineEvents) {
+    this.settings = options.settings;
+    this.selfMute = options.selfMute;
+    this.selfDeaf = options.selfDeaf;
+    this.gate = new VoiceGate(options.settings.voiceInput);
+  }
+
+  connect(target: VoiceEngineTarget): void {
+    this.target = target;
+    this.socket = new VoiceGatewaySocket(target.endpoint, {
+      open: () => undefined,
+      frame: (frame) => this.onFrame(frame),
+      ping: (ms) => this.events.ping(ms),
+      close: (code, reason) => this.fail(code, reason),
+    });
+  }
+
+  setSettings(settings: ClientSettings): void {
+    const outputChanged = settings.voice.outputDeviceId !== this.settings.voice.outputDeviceId || settings.voice.outputVolume !== this.settings.voice.outputVolume;
+    this.settings = settings;
+    this.gate.setSettings(settings.voiceInput);
+    if (this.mic) this.mic.apply(settings).catch((err: unknown) => console.warn('microphone settings not applied', err));
+    if (outputChanged) for (const r of this.receivers) this.applyOutput(r.element);
+  }
+
+  setSelfFlags(selfMute: boolean, selfDeaf: boolean): void {
+    this.selfMute = selfMute;
+    this.selfDeaf = selfDeaf;
+    for (const r of this.receivers) this.applyOutput(r.element);
+    this.updateTransmit();
+  }
+
+  setUserAudio(_userId: string, _volume: number, _localMute: boolean): void {
+    // The SFU does not say yet which user plays on which receive slot (ReceiveSlots.owners() is
+    // not sent to browsers), so per-user volume cannot be applied to an element here. Kept in the
+    // store; applied once the voice gateway tells slots apart.
+  }
+
+  pushToTalk(down: boolean): void {
+    this.gate.pushToTalk(down, performance.now());
+    this.updateTransmit();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.levelTimer !== null) clearInterval(this.levelTimer);
+    this.levelTimer = null;
+    this.socket?.close(1000, 'left voice');
+    this.pc?.close();
+    this.mic?.close();
+    for (const r of this.receivers) {
+      r.element.pause();
+      r.element.srcObject = null;
+    }
+    this.receivers = [];
+    for (const userId of this.remoteSpeakers) this.events.speaking(userId, false);
+    if (this.target && this.transmitting) this.events.speaking(this.target.userId, false);
+  }
+
+  /** Inbound and outbound totals from getStats() (tests and the debug console read them). */
+  async stats(): Promise<{ inboundAudioEnergy: number; inboundPackets: number; outboundPackets: number; connectionState: string }> {
+    const out = { inboundAudioEnergy: 0, inboundPackets: 0, outboundPackets: 0, connectionState: this.pc?.connectionState ?? 'none' };
+    if (!this.pc) return out;
+    const report = await this.pc.getStats();
+    report.forEach((s: Record<string, unknown>) => {
+      if (s['type'] === 'inbound-rtp' && s['kind'] === 'audio') {
+        out.inboundAudioEnergy += typeof s['totalAudioEnergy'] === 'number' ? s['totalAudioEnergy'] : 0;
+        out.inboundPackets += typeof s['packetsReceived'] === 'number' ? s['packetsReceived'] : 0;
+      } else if (s['type'] === 'outbound-rtp' && s['kind'] === 'audio') {
+        out.outboundPackets += typeof s['packetsSent'] === 'number' ? s['packetsSent'] : 0;
+      }
+    });
+    return out;
+  }
+
+  private onFrame(frame: VoiceServerFrame): void {
+    const target = this.target;
+    if (this.closed || !target) return;
+    switch (frame.op) {
+      case VoiceOpcode.Hello:
+        this.socket?.send(VoiceOpcode.Identify, { server_id: target.serverId, user_id: target.userId, session_id: target.sessionId, token: target.token, max_dave_protocol_version: 0 });
+        return;
+      case VoiceOpcode.Ready:
+        this.ssrc = frame.ssrc;
+        this.startMedia().catch((err: unknown) => {
+          console.warn('WebRTC setup failed', err);
+          this.fail(4900, err instanceof Error ? err.message : String(err));
+        });
+        return;
+      case VoiceOpcode.SessionDescription:
+        if (!frame.sdp || !this.pc) return this.fail(4900, 'session description without an SDP answer');
+        this.pc.setRemoteDescription({ type: 'answer', sdp: frame.sdp }).catch((err: unknown) => this.fail(4900, `bad SDP answer: ${String(err)}`));
+        return;
+      case VoiceOpcode.Speaking:
+        if (frame.userId === target.userId) return;
+        if (frame.speaking !== 0) {
+          this.remoteSpeakers.add(frame.userId);
+          this.remoteLoudAtMs = performance.now();
+        } else this.remoteSpeakers.delete(frame.userId);
+        this.events.speaking(frame.userId, frame.speaking !== 0);
+        return;
+      case VoiceOpcode.ClientDisconnect:
+        if (this.remoteSpeakers.delete(frame.userId)) this.events.speaking(frame.userId, false);
+        return;
+      case VoiceOpcode.HeartbeatAck:
+      case VoiceOpcode.Resumed:
+      case VoiceOpcode.ClientsConnect:
+      case 'ignored':
+        return;
+      default: {
+        const never: never = frame;
+        throw new Error(`unhandled voice frame ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private async startMedia(): Promise<void> {
+    const ctx = audioContext();
+    if (!ctx) throw new Error('this browser has no Web Audio');
+    this.mic = await MicrophoneCapture.open(ctx, this.settings);
+    if (this.closed) return;
+    const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    this.pc = pc;
+    // The sender starts without a track: nothing is sent until the gate opens (replaceTrack).
+    this.micSender = pc.addTransceiver('audio', { direction: 'sendonly' }).sender;
+    for (let i = 0; i < RECEIVE_SLOTS; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
+    pc.ontrack = (ev) => this.play(ev.receiver, ev.track);
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'connected' && !this.reportedConnected) {
+        this.reportedConnected = true;
+        this.events.connected();
+      } else if (pc.connectionState === 'failed') this.fail(4900, 'WebRTC connection failed');
+    };
+    await pc.setLocalDescription(await pc.createOffer());
+    await waitForIceGathering(pc, ICE_GATHER_TIMEOUT_MS);
+    const sdp = pc.localDescription?.sdp ?? '';
+    this.socket?.send(VoiceOpcode.SelectProtocol, {
+      protocol: 'webrtc',
+      data: sdp,
+      sdp,
+      codecs: [{ name: 'opus', type: 'audio', priority: 1000, payload_type: 111, rtx_payload_type: null }],
+    });
+    this.levelTimer = setInterval(() => this.tick(), LEVEL_INTERVAL_MS);
+  }
+
+  private play(receiver: RTCRtpReceiver, track: MediaStreamTrack): void {
+    const element = new Audio();
+    element.autoplay = true;
+    element.srcObject = new MediaStream([track]);
+    this.applyOutput(element);
+    element.play().catch((err: unknown) => console.warn('received audio could not start (autoplay?)', err));
+    this.receivers.push({ receiver, element });
+  }
+
+  private applyOutput(element: HTMLAudioElement): void {
+    element.muted = this.selfDeaf;
+    element.volume = Math.min(1, this.settings.voice.outputVolume / 100);
+    const sinkId = this.settings.voice.outputDeviceId ?? '';
+    // setSinkId is missing in some browsers (Firefox before 116, Safari): the default device plays.
+    if ('setSinkId' in element && element.sinkId !== sinkId) element.setSinkId(sinkId).catch((err: unknown) => console.warn('output device not applied', err));
+  }
+
+  private tick(): void {
+    if (!this.mic || !this.target) return;
+    const now = performance.now();
+    const level = this.mic.levelDb();
+    this.events.inputLevel(level);
+    this.gate.level(level, now);
+    this.updateTransmit();
+    // Remote rings: on from op 5, off once every received slot has been quiet for a moment.
+    if (this.remoteSpeakers.size > 0) {
+      const loud = this.receivers.some((r) => (r.receiver.getSynchronizationSources()[0]?.audioLevel ?? 0) > 0.02);
+      if (loud) this.remoteLoudAtMs = now;
+      else if (now - this.remoteLoudAtMs > REMOTE_SPEAKING_HOLD_MS) {
+        for (const userId of this.remoteSpeakers) this.events.speaking(userId, false);
+        this.remoteSpeakers.clear();
+      }
+    }
+  }
+
+  /**
+   * The microphone is on the sender while the gate is open and we are not muted, and op 5 says so;
+   * otherwise the sender has no track and sends no packets at all (muted means nothing leaves).
+   */
+  private updateTransmit(): void {
+    if (!this.mic || !this.target) return;
+    const transmit = this.gate.open && !this.selfMute && !this.selfDeaf;
+    if (transmit === this.transmitting) return;
+    this.transmitting = transmit;
+    this.micSender?.replaceTrack(transmit ? this.mic.track : null).catch((err: unknown) => console.warn('microphone track not switched', err));
+    this.socket?.send(VoiceOpcode.Speaking, { speaking: transmit ? SpeakingFlags.Microphone : 0, delay: 0, ssrc: this.ssrc });
+    this.events.speaking(this.target.userId, transmit);
+  }
+
+  private fail(code: number, reason: string): void {
+    if (this.closed) return;
+    const final = FINAL_CLOSES.has(code);
+    this.close();
+    this.events.lost(code, reason, final);
+  }
+}
+
+function waitForIceGathering(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    const check = () => {
+      if (pc.iceGatheringState === 'complete') done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener('icegatheringstatechange', check);
+  });
+}

@@ -1,0 +1,23 @@
+// The one AudioContext of the page (sounds, the microphone analyser, received audio levels).
+// Browsers start it suspended until a user gesture; `unlockAudio()` runs inside the click that
+// joins voice (or toggles mute), so nothing plays before the page may play sound.
+let context: AudioContext | null = null;
+
+/** The shared context, made on first use (suspended until unlocked by a gesture). */
+export function audioContext(): AudioContext | null {
+  if (context) return context;
+  if (typeof AudioContext === 'undefined') return null;
+  context = new AudioContext({ latencyHint: 'interactive' });
+  return context;
+}
+
+/** Call from a click handler: resumes the context within the gesture. */
+export function unlockAudio(): void {
+  const ctx = audioContext();
+  if (ctx?.state === 'suspended') ctx.resume().catch((err: unknown) => console.warn('AudioContext did not resume', err));
+}
+
+/** True once the page may play sound (the context runs). */
+export function audioUnlocked(): boolean {
+  return context?.state === 'running';
+}

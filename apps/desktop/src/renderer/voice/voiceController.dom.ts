@@ -1,0 +1,146 @@
+// Wires the voice store to a VoiceEngine for one signed-in session: a `connecting` connection
+// gets an engine dialled at its endpoint (again, with a backoff, after a drop), `disconnected`
+// closes it; self flags, per-user audio and settings flow to the engine; its events (connected,
+// lost, ping, speaking, input level) flow back. Also listens for the push-to-talk key while the
+// app has focus.
+import { useSessionStore } from '../state/sessionStore.ts';
+import { useUiStore } from '../state/uiStore.ts';
+import { maybeSession } from '../session/currentSession.ts';
+import { keyComboOf, mainKeyOf } from './keyCombo.ts';
+import { leaveVoice } from './voiceActions.ts';
+import type { VoiceEngine, VoiceEngineFactory } from './VoiceEngine.ts';
+import { useVoiceStore } from './voiceStore.ts';
+import { WebRtcVoiceEngine } from './WebRtcVoiceEngine.dom.ts';
+
+/** Redials of one grant before giving up and leaving the channel. */
+const MAX_ATTEMPTS = 5;
+/** After a final close (4014 ...) a new VOICE_SERVER_UPDATE may follow (re-grant); wait this long. */
+const REGRANT_WAIT_MS = 5_000;
+
+const webRtcFactory: VoiceEngineFactory = (options, events) => new WebRtcVoiceEngine(options, events);
+
+let active: { engine: VoiceEngine; key: string; token: string } | null = null;
+
+/** The running engine (the debug hooks read its stats). */
+export function activeVoiceEngine(): VoiceEngine | null {
+  return active?.engine ?? null;
+}
+
+export function startVoiceController(factory: VoiceEngineFactory = webRtcFactory): () => void {
+  let dialTimer: ReturnType<typeof setTimeout> | null = null;
+  let regrantTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const stopEngine = () => {
+    if (dialTimer !== null) clearTimeout(dialTimer);
+    dialTimer = null;
+    active?.engine.close();
+    active = null;
+  };
+
+  const sync = () => {
+    const { connection: conn, selfMute, selfDeaf } = useVoiceStore.getState();
+    if (conn.status === 'disconnected' || conn.status === 'joining') {
+      if (conn.status === 'disconnected' && regrantTimer !== null) {
+        clearTimeout(regrantTimer);
+        regrantTimer = null;
+      }
+      stopEngine();
+      return;
+    }
+    if (conn.status === 'connected') return;
+    const key = `${conn.token}|${conn.attempt}`;
+    if (active?.key === key) return;
+    if (regrantTimer !== null) {
+      clearTimeout(regrantTimer);
+      regrantTimer = null;
+    }
+    const session = maybeSession();
+    const userId = useSessionStore.getState().user?.id;
+    const sessionId = session?.gateway.session;
+    if (!session || !userId || !sessionId) return;
+    if (conn.attempt >= MAX_ATTEMPTS) {
+      useUiStore.getState().showToast('Could not connect to voice');
+      leaveVoice();
+      return;
+    }
+    stopEngine();
+    const token = conn.token;
+    const engine = factory(
+      { settings: useUiStore.getState().settings, selfMute, selfDeaf },
+      {
+        connected: () => useVoiceStore.getState().engineConnected(token),
+        lost: (code, reason, final) => {
+          if (active?.engine !== engine) return;
+          console.warn(`voice connection lost (${code} ${reason})`);
+          if (!final) {
+            useVoiceStore.getState().engineLost(token);
+            return;
+          }
+          // Moved to another node or kicked: a new VOICE_SERVER_UPDATE or our leave follows.
+          stopEngine();
+          regrantTimer = setTimeout(() => {
+            regrantTimer = null;
+            const now = useVoiceStore.getState().connection;
+            if (now.status !== 'disconnected' && now.status !== 'joining' && now.token === token) leaveVoice();
+          }, REGRANT_WAIT_MS);
+        },
+        ping: (ms) => useVoiceStore.getState().setPing(ms),
+        speaking: (id, on) => useVoiceStore.getState().setSpeaking(id, on),
+        inputLevel: (db) => useVoiceStore.getState().setInputLevel(db),
+      },
+    );
+    active = { engine, key, token };
+    for (const [id, audio] of Object.entries(useVoiceStore.getState().userAudio)) engine.setUserAudio(id, audio.volume, audio.localMute);
+    const target = { endpoint: conn.endpoint, token, sessionId, serverId: conn.guildId, userId };
+    const delayMs = conn.attempt === 0 ? 0 : Math.min(5_000, 500 * 2 ** conn.attempt);
+    dialTimer = setTimeout(() => {
+      dialTimer = null;
+      if (active?.engine === engine) engine.connect(target);
+    }, delayMs);
+  };
+
+  const unsubscribeVoice = useVoiceStore.subscribe((s, prev) => {
+    if (s.connection !== prev.connection) sync();
+    if (s.selfMute !== prev.selfMute || s.selfDeaf !== prev.selfDeaf) active?.engine.setSelfFlags(s.selfMute, s.selfDeaf);
+    if (s.userAudio !== prev.userAudio) for (const [id, a] of Object.entries(s.userAudio)) if (a !== prev.userAudio[id]) active?.engine.setUserAudio(id, a.volume, a.localMute);
+  });
+  const unsubscribeSettings = useUiStore.subscribe((s, prev) => {
+    if (s.settings !== prev.settings) active?.engine.setSettings(s.settings);
+  });
+
+  // Push-to-talk while the app has focus: the bound combination down, its main key up.
+  let pttDown = false;
+  const pttCombo = () => useUiStore.getState().settings.keybinds.pushToTalk;
+  const onKeyDown = (e: KeyboardEvent) => {
+    const combo = pttCombo();
+    if (!combo || pttDown || e.repeat || keyComboOf(e) !== combo) return;
+    pttDown = true;
+    active?.engine.pushToTalk(true);
+  };
+  const onKeyUp = (e: KeyboardEvent) => {
+    const combo = pttCombo();
+    if (!combo || !pttDown || (e.key.length === 1 ? e.key.toUpperCase() : e.key) !== mainKeyOf(combo)) return;
+    pttDown = false;
+    active?.engine.pushToTalk(false);
+  };
+  const onBlur = () => {
+    if (!pttDown) return;
+    pttDown = false;
+    active?.engine.pushToTalk(false);
+  };
+  window.addEventListener('keydown', onKeyDown);
+  window.addEventListener('keyup', onKeyUp);
+  window.addEventListener('blur', onBlur);
+
+  sync();
+  return () => {
+    unsubscribeVoice();
+    unsubscribeSettings();
+    window.removeEventListener('keydown', onKeyDown);
+    window.removeEventListener('keyup', onKeyUp);
+    window.removeEventListener('blur', onBlur);
+    if (regrantTimer !== null) clearTimeout(regrantTimer);
+    stopEngine();
+    useVoiceStore.getState().reset();
+  };
+}
