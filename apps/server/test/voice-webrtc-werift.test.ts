@@ -108,6 +108,39 @@ describe('WebRTC participant in the SFU (werift as the browser)', () => {
     expect(((after.timestamp - before.timestamp) >>> 0)).toBeLessThan(48 * 3000);
   }, 20_000);
 
+  it('follows the participant: mute drops its microphone, deaf stops its sink, move changes its room', async () => {
+    const b = media.add({ userId: 'browser', roomId: 'room' });
+    const alice = await VoiceUdpTestClient.join(udp, 'room');
+    const carol = await VoiceUdpTestClient.join(udp, 'other');
+    closers.push(() => alice.close(), () => carol.close());
+    const fake = await browser(b.ssrc, 1);
+    let seq = 0;
+    const speak = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        seq++;
+        fake.mic.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 109, sequenceNumber: seq, timestamp: seq * 960, ssrc: 1 }), opus(seq)));
+        await settle(3);
+      }
+    };
+    media.setFlags(b.ssrc, { canSend: false, deaf: true });
+    await speak(5);
+    alice.sendOpus(opus(1));
+    await settle(300);
+    expect(alice.media.length).toBe(0);
+    expect(fake.heard[0]!.length).toBe(0);
+    expect(media.stats().webrtc.fromBrowserDropped).toBeGreaterThanOrEqual(4);
+    media.setFlags(b.ssrc, { canSend: true, deaf: false });
+    media.move(b.ssrc, 'other');
+    await speak(5);
+    alice.sendOpus(opus(2));
+    carol.sendOpus(opus(3));
+    await waitFor(() => carol.media.length >= 4 && fake.heard[0]!.length >= 1, 5000, 'media in the new room');
+    await settle(200);
+    expect(alice.media.length).toBe(0);
+    expect(fake.heard[0]!.map((p) => p.payload[3])).toEqual([3]);
+    expect(carol.media.every((m) => m.ssrc === b.ssrc)).toBe(true);
+  }, 20_000);
+
   it('remove() closes the browser connection and takes it out of the room', async () => {
     const b = media.add({ userId: 'browser', roomId: 'room' });
     const alice = await VoiceUdpTestClient.join(udp, 'room');
