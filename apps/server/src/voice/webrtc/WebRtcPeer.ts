@@ -25,6 +25,8 @@ export interface WebRtcPeerStats {
 export type InjectMedia = (opus: Buffer, sequence: number, timestamp: number) => boolean;
 
 const OPUS = () => new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2, payloadType: 111, parameters: 'minptime=10;useinbandfec=1' });
+/** Receive m-lines used at most (more are answered inactive): bounds what one offer can make us build. */
+export const MAX_RECEIVE_SLOTS = 16;
 /** How long ICE gathering may take before the answer goes out with what it has. */
 const GATHER_TIMEOUT_MS = 3_000;
 
@@ -71,7 +73,7 @@ export class WebRtcPeer implements MediaSink {
       for (const t of audio) {
         // werift keeps the offer's direction from our side: 'recvonly' means the browser sends.
         const browserSends = t.offerDirection === 'recvonly' || t.offerDirection === 'sendrecv';
-        const browserReceives = t.offerDirection === 'sendonly' || t.offerDirection === 'sendrecv';
+        const browserReceives = (t.offerDirection === 'sendonly' || t.offerDirection === 'sendrecv') && receive.length < MAX_RECEIVE_SLOTS;
         const takeMic = browserSends && mic === undefined;
         if (takeMic) mic = t;
         if (browserReceives) receive.push(t);
