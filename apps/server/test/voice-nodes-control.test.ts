@@ -6,7 +6,10 @@
 import fc from 'fast-check';
 import { GatewayOpcode } from '@concord/protocol';
 import WebSocket from 'ws';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VoiceNodeControlClient } from '../src/voice/control/VoiceNodeControlClient.ts';
+import type { VoiceGrant, VoiceNode, VoiceNodeEvent } from '../src/voice/VoiceNode.ts';
 import { connectGateway, eventually, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer } from './harness.ts';
 
 const SECRET = 'voice-node-secret-for-tests';
@@ -205,4 +208,49 @@ describe('voice node control link', () => {
     );
     expect((await fetch(`${t.server.url}/healthz`)).status).toBe(200);
   }, 30_000);
+
+  it('the node side registers, applies grants, drops them when the link is lost and re-registers after backoff', async () => {
+    const grants = new Map<string, VoiceGrant>();
+    const listeners: ((e: VoiceNodeEvent) => void)[] = [];
+    const fake: VoiceNode = {
+      id: 'in-process',
+      endpoint: 'client.example:7',
+      load: () => grants.size,
+      grant: (g) => grants.set(g.userId, g),
+      update: () => undefined,
+      revoke: (_serverId, userId) => grants.delete(userId),
+      onEvent: (l) => listeners.push(l),
+      close: () => Promise.resolve(),
+    };
+    const client = new VoiceNodeControlClient(fake, { url: controlUrl(t), secret: SECRET, id: 'sdk-side', backoff: { minMs: 20, maxMs: 100 } }, pino({ level: 'silent' }));
+    client.start();
+    try {
+      await eventually(() => t.server.voiceNodes.get('sdk-side') !== undefined && client.status === 'registered', 'registered');
+      const v = await voiceMember();
+      v.join();
+      await eventually(() => grants.has(v.member.id), 'grant applied on the node side');
+      for (const l of listeners) l({ type: 'connected', serverId: v.guild.id, userId: v.member.id, sessionId: v.gw.client.session ?? '' });
+      // (Members an earlier test left waiting for a node are granted here too: the load is the node's own count.)
+      await eventually(() => t.server.voiceNodes.get('sdk-side')?.load() === grants.size, 'load reported after the event');
+      const first = t.server.voiceNodes.get('sdk-side');
+      await first?.close(); // the main server ends this link (1001)
+      await eventually(() => grants.size === 0, 'grants dropped with the link');
+      await eventually(() => { const again = t.server.voiceNodes.get('sdk-side'); return again !== undefined && again !== first && client.status === 'registered'; }, 're-registered');
+      // The re-registered node gets the member back (it was waiting for a node).
+      await eventually(() => grants.has(v.member.id), 'member granted again');
+    } finally {
+      client.close();
+    }
+    await eventually(() => t.server.voiceNodes.get('sdk-side') === undefined, 'unregistered on close');
+  });
+
+  it('the node side is refused with a wrong secret and never registers', async () => {
+    const fake: VoiceNode = { id: 'x', endpoint: 'x.example:1', load: () => 0, grant: () => undefined, update: () => undefined, revoke: () => undefined, onEvent: () => undefined, close: () => Promise.resolve() };
+    const client = new VoiceNodeControlClient(fake, { url: controlUrl(t), secret: 'not-the-secret-at-all', id: 'intruder', backoff: { minMs: 20, maxMs: 50 } }, pino({ level: 'silent' }));
+    const refusedBefore = t.server.voiceNodeControl.stats().refused.badSecret;
+    client.start();
+    await eventually(() => t.server.voiceNodeControl.stats().refused.badSecret >= refusedBefore + 2, 'refused twice (it keeps retrying with backoff)');
+    client.close();
+    expect(t.server.voiceNodes.get('intruder')).toBeUndefined();
+  });
 });
