@@ -168,10 +168,12 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     if (!ctx) throw new Error('this browser has no Web Audio');
     this.mic = await MicrophoneCapture.open(ctx, this.settings);
     if (this.closed) return;
-    const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    // As the server's browser fixture does (apps/server/test/fixtures/voice-webrtc-page.html):
+    // the microphone sendonly with its stream, then the recvonly pool, default ICE settings.
+    const pc = new RTCPeerConnection();
     this.pc = pc;
-    // The sender starts without a track: nothing is sent until the gate opens (replaceTrack).
-    this.micSender = pc.addTransceiver('audio', { direction: 'sendonly' }).sender;
+    const micTrack = this.mic.track;
+    this.micSender = pc.addTransceiver(micTrack, { direction: 'sendonly', streams: [new MediaStream([micTrack])] }).sender;
     for (let i = 0; i < RECEIVE_SLOTS; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
     pc.ontrack = (ev) => this.play(ev.receiver, ev.track);
     pc.onconnectionstatechange = () => {
@@ -181,11 +183,15 @@ export class WebRtcVoiceEngine implements VoiceEngine {
       } else if (pc.connectionState === 'failed') this.fail(4900, 'WebRTC connection failed');
     };
     await pc.setLocalDescription(await pc.createOffer());
+    // The offer carries the track's SSRC; until the gate opens the sender has no track (sends nothing).
+    if (!this.transmitting) await this.micSender.replaceTrack(null);
     await waitForIceGathering(pc, ICE_GATHER_TIMEOUT_MS);
     const sdp = pc.localDescription?.sdp ?? '';
+    // The offer goes in `sdp` only: the voice gateway takes 16 KiB frames, and an offer with the
+    // receive pool is big enough that sending it twice (also as `data`) would not fit.
     this.socket?.send(VoiceOpcode.SelectProtocol, {
       protocol: 'webrtc',
-      data: sdp,
+      data: '',
       sdp,
       codecs: [{ name: 'opus', type: 'audio', priority: 1000, payload_type: 111, rtx_payload_type: null }],
     });

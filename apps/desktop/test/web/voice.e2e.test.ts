@@ -1,0 +1,162 @@
+// Voice in the web client, two Chromium pages against the real server (voice gateway over TLS,
+// WebRTC into the SFU): clicking the voice channel joins it, both pages list both members under
+// the channel with the "2/5" limit and show "Voice Connected"; each page's fake microphone (the
+// speech fixture) reaches the other (inbound audio energy from getStats() rises); Mute and Deafen
+// change the icons the other page sees; Disconnect clears the panel. Also writes the voice
+// screenshots (docs/screenshots/voice-*.png).
+import crypto from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConcordApi } from '@concord/client';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import { closeOpened } from '../closeOpened.ts';
+
+const FIXTURE = path.join(REPO_ROOT, 'packages/testkit/fixtures/speech-48k-mono.wav');
+const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
+
+interface VoiceStats {
+  inboundAudioEnergy: number;
+  inboundPackets: number;
+  outboundPackets: number;
+  connectionState: string;
+}
+
+/** SHA-256 of the voice certificate's public key: Chromium trusts that key alone (as the server's WebRTC e2e does). */
+function spkiHash(certFile: string): string {
+  const key = new crypto.X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
+  return crypto.createHash('sha256').update(key).digest('base64');
+}
+
+const voiceStats = (page: Page) => page.evaluate(() => window.__concordDebug?.voiceStats() ?? null) as Promise<VoiceStats | null>;
+const memberRow = (page: Page, channelId: string, userId: string) => page.locator(`[data-testid=voice-members][data-channel-id="${channelId}"] [data-testid=voice-member][data-user-id="${userId}"]`);
+
+describe('web client: voice channels', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ava: UserPage;
+  let ben: UserPage;
+  let avaId = '';
+  let benId = '';
+  let guildId = '';
+  let lounge = '';
+  const suffix = Date.now().toString(36).slice(-5);
+
+  beforeAll(async () => {
+    server = await startTestServer(await buildWebClient(), { VOICE_PORT: '0', VOICE_UDP_PORT: '0' });
+    const certFile = path.join(server.dataDir, 'voice-tls/cert.pem');
+    if (!existsSync(certFile)) throw new Error(`the server made no voice certificate at ${certFile}`);
+    const a = await registerViaApi(server.url, `ava_${suffix}`);
+    const b = await registerViaApi(server.url, `ben_${suffix}`);
+    avaId = a.id;
+    benId = b.id;
+    const avaApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: a.token });
+    const benApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: b.token });
+    const guild = await avaApi.createGuild({ name: 'Voice Hangout' });
+    guildId = guild.id;
+    lounge = (await avaApi.createChannel(guild.id, { name: 'Lounge', type: 2, user_limit: 5 })).id;
+    await avaApi.createChannel(guild.id, { name: 'Gaming', type: 2 });
+    await benApi.acceptInvite((await avaApi.createInvite(guild.system_channel_id!)).code);
+    browser = await launchChromium({
+      args: [
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-audio-capture=${FIXTURE}`,
+        '--autoplay-policy=no-user-gesture-required',
+        '--allow-loopback-in-peer-connection',
+        `--ignore-certificate-errors-spki-list=${spkiHash(certFile)}`,
+      ],
+    });
+    ava = await openSignedInPage(browser, server.url, `ava_${suffix}`, a.token);
+    ben = await openSignedInPage(browser, server.url, `ben_${suffix}`, b.token);
+    for (const u of [ava, ben]) {
+      if (process.env['VOICE_E2E_CONSOLE'] === '1') u.page.on('console', (m) => console.log(`[${u.username}] ${m.type()}: ${m.text()}`));
+      await u.page.click(`[data-testid=guild-icon][data-guild-id="${guildId}"]`);
+      await u.page.locator(`[data-testid=channel-item][data-channel-id="${lounge}"]`).waitFor();
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await closeOpened(browser, server);
+  });
+
+  it('joins by clicking the channel: both pages list both members under it, "2/5", and "Voice Connected"', async () => {
+    await ava.page.click(`[data-testid=channel-item][data-channel-id="${lounge}"]`);
+    await expect.poll(() => ava.page.locator('[data-testid=voice-panel-status]').textContent(), { timeout: 20_000 }).toBe('Voice Connected');
+    await memberRow(ben.page, lounge, avaId).waitFor();
+    await ben.page.click(`[data-testid=channel-item][data-channel-id="${lounge}"]`);
+    await expect.poll(() => ben.page.locator('[data-testid=voice-panel-status]').textContent(), { timeout: 20_000 }).toBe('Voice Connected');
+    for (const u of [ava, ben]) {
+      await memberRow(u.page, lounge, avaId).waitFor();
+      await memberRow(u.page, lounge, benId).waitFor();
+      await expect.poll(() => u.page.locator(`[data-channel-id="${lounge}"] [data-testid=voice-user-limit]`).textContent()).toBe('2/5');
+      expect(await u.page.locator('[data-testid=voice-panel-where]').textContent()).toBe('Lounge / Voice Hangout');
+    }
+    await expect.poll(() => ava.page.locator('[data-testid=voice-ping]').textContent(), { timeout: 15_000 }).toMatch(/^\d+ ms$/);
+    expect(await ava.page.evaluate(() => window.__concordDebug?.voiceSounds())).toContain('join');
+  }, 60_000);
+
+  it('each page hears the other: inbound audio energy from getStats() rises while the fake microphones play', async () => {
+    const start = { ava: await voiceStats(ava.page), ben: await voiceStats(ben.page) };
+    expect(start.ava?.connectionState).toBe('connected');
+    expect(start.ben?.connectionState).toBe('connected');
+    await new Promise((r) => setTimeout(r, 4000));
+    const end = { ava: await voiceStats(ava.page), ben: await voiceStats(ben.page) };
+    const energy = { ava: end.ava!.inboundAudioEnergy - start.ava!.inboundAudioEnergy, ben: end.ben!.inboundAudioEnergy - start.ben!.inboundAudioEnergy };
+    const packets = { ava: end.ava!.inboundPackets - start.ava!.inboundPackets, ben: end.ben!.inboundPackets - start.ben!.inboundPackets };
+    console.log(`4 s of voice: ben heard ${String(packets.ben)} packets (energy ${energy.ben.toExponential(2)}), ava heard ${String(packets.ava)} (energy ${energy.ava.toExponential(2)}); sent ${String(end.ava!.outboundPackets)} / ${String(end.ben!.outboundPackets)}`);
+    expect(packets.ben).toBeGreaterThan(50);
+    expect(packets.ava).toBeGreaterThan(50);
+    expect(energy.ben).toBeGreaterThan(0.01);
+    expect(energy.ava).toBeGreaterThan(0.01);
+    // The speaking ring: ben sees ava speaking at some point while her microphone plays speech.
+    await expect.poll(() => memberRow(ben.page, lounge, avaId).getAttribute('data-speaking'), { timeout: 10_000 }).toBe('true');
+  }, 60_000);
+
+  it('Mute and Deafen change the icons the other page sees; muted, nothing more reaches the listener', async () => {
+    await ava.page.getByRole('switch', { name: 'Mute' }).click();
+    await expect.poll(() => memberRow(ben.page, lounge, avaId).getAttribute('data-muted')).toBe('true');
+    await memberRow(ben.page, lounge, avaId).locator('[data-testid=voice-muted-icon]').waitFor();
+    expect(await ava.page.getByRole('switch', { name: 'Mute' }).getAttribute('aria-checked')).toBe('true');
+    // Give in-flight packets a moment, then ben must receive (almost) nothing from ava.
+    await new Promise((r) => setTimeout(r, 500));
+    const before = await voiceStats(ben.page);
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = await voiceStats(ben.page);
+    console.log(`muted: ben received ${String(after!.inboundPackets - before!.inboundPackets)} packets in 2 s`);
+    expect(after!.inboundPackets - before!.inboundPackets).toBeLessThan(10);
+
+    await ava.page.getByRole('switch', { name: 'Deafen' }).click();
+    await expect.poll(() => memberRow(ben.page, lounge, avaId).getAttribute('data-deafened')).toBe('true');
+    await ava.page.getByRole('switch', { name: 'Deafen' }).click();
+    await expect.poll(() => memberRow(ben.page, lounge, avaId).getAttribute('data-deafened')).toBe('false');
+    // Undeafening restores the mute from before.
+    expect(await memberRow(ben.page, lounge, avaId).getAttribute('data-muted')).toBe('true');
+    await ava.page.getByRole('switch', { name: 'Mute' }).click();
+    await expect.poll(() => memberRow(ben.page, lounge, avaId).getAttribute('data-muted')).toBe('false');
+    expect(await ava.page.evaluate(() => window.__concordDebug?.voiceSounds())).toEqual(expect.arrayContaining(['mute', 'deafen', 'undeafen', 'unmute']));
+  }, 60_000);
+
+  it('writes the voice screenshots', async () => {
+    await ben.page.waitForTimeout(300);
+    await ben.page.screenshot({ path: path.join(SCREENSHOTS, 'voice-channel.png') });
+    await ben.page.locator('[data-testid=voice-panel]').screenshot({ path: path.join(SCREENSHOTS, 'voice-panel.png') });
+    await ben.page.click('[data-testid=user-settings-button]');
+    await ben.page.getByText('Voice & Video', { exact: true }).click();
+    await ben.page.locator('[data-testid=voice-meter]').waitFor();
+    await ben.page.waitForTimeout(1000);
+    await ben.page.screenshot({ path: path.join(SCREENSHOTS, 'voice-settings.png') });
+    await ben.page.keyboard.press('Escape');
+  }, 30_000);
+
+  it('Disconnect clears the panel and the other page stops listing the member', async () => {
+    await ava.page.getByRole('button', { name: 'Disconnect' }).click();
+    await ava.page.locator('[data-testid=voice-panel]').waitFor({ state: 'detached' });
+    await memberRow(ben.page, lounge, avaId).waitFor({ state: 'detached' });
+    await memberRow(ben.page, lounge, benId).waitFor();
+    expect(await ava.page.evaluate(() => window.__concordDebug?.voiceStats())).toBeNull();
+    expect(ava.errors).toEqual([]);
+    expect(ben.errors).toEqual([]);
+  }, 30_000);
+});
