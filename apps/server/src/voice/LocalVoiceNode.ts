@@ -24,6 +24,10 @@ export interface VoiceMedia {
   onActivity(cb: (p: { ssrc: number; userId: string; roomId: string }) => void): void;
   /** Select protocol `webrtc`: the SDP answer to a browser's offer (WebRtcMedia); absent: 4012. */
   answerWebRtc?(ssrc: number, offerSdp: string): Promise<string>;
+  /** A browser's receive slot `slotSsrc` now carries (`held`) or no longer carries a speaker (WebRtcMedia). */
+  onReceiveSlot?(cb: (c: { viewerSsrc: number; slotSsrc: number; speakerSsrc: number; speakerUserId: string; held: boolean }) => void): void;
+  /** The slot SSRC browser `viewerSsrc` hears `speakerSsrc` on (0: none); undefined when not a browser. */
+  receiveSlotOf?(viewerSsrc: number, speakerSsrc: number): number | undefined;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,19 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
     media.onActivity((p) => {
       const s = this.bySsrc.get(p.ssrc);
       if (s) this.emit({ type: 'activity', serverId: s.serverId, userId: s.userId });
+    });
+    // op 5 contract for WebRTC sessions: a browser hears the room on its recvonly transceivers, each
+    // with its own SSRC (the answer's a=ssrc line for that m-line, and the SSRC of the RTP on it,
+    // i.e. RTCRtpReceiver.getSynchronizationSources()). Its op 5 always names the SSRC of the slot
+    // the user is on for that browser (0: on none), never the user's UDP SSRC: when a slot is given
+    // to a speaker, the browser gets {user_id, ssrc: slot, speaking} before the first packet on it;
+    // when the slot is taken back, {user_id, ssrc: slot, speaking: 0}. UDP sessions keep the UDP SSRC.
+    media.onReceiveSlot?.((c) => {
+      const viewer = this.bySsrc.get(c.viewerSsrc);
+      if (viewer === undefined) return;
+      const speaker = this.bySsrc.get(c.speakerSsrc);
+      const flags = c.held ? (speaker && this.speakingFlags.get(speaker)) || SpeakingFlags.Microphone : 0;
+      viewer.dispatch(VoiceOpcode.Speaking, { user_id: c.speakerUserId, ssrc: c.slotSsrc, speaking: flags });
     });
   }
 
@@ -246,7 +263,7 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
     for (const o of others) {
       o.dispatch(VoiceOpcode.ClientsConnect, { user_ids: [s.userId] });
       const flags = this.speakingFlags.get(o) ?? 0;
-      if (flags !== 0) s.dispatch(VoiceOpcode.Speaking, { user_id: o.userId, ssrc: o.ssrc, speaking: flags });
+      if (flags !== 0) s.dispatch(VoiceOpcode.Speaking, { user_id: o.userId, ssrc: this.ssrcSeenBy(s, o), speaking: flags });
     }
   }
 
@@ -257,7 +274,12 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
   private announceSpeaking(s: VoiceSession, flags: number): void {
     const channelId = this.grants.get(key(s.serverId, s.userId))?.channelId;
     if (channelId === undefined) return;
-    for (const o of this.roomMembers(channelId, s)) o.dispatch(VoiceOpcode.Speaking, { user_id: s.userId, ssrc: s.ssrc, speaking: flags });
+    for (const o of this.roomMembers(channelId, s)) o.dispatch(VoiceOpcode.Speaking, { user_id: s.userId, ssrc: this.ssrcSeenBy(o, s), speaking: flags });
+  }
+
+  /** The SSRC under which `viewer` receives `speaker`: its UDP SSRC, or for a browser its receive slot's. */
+  private ssrcSeenBy(viewer: VoiceSession, speaker: VoiceSession): number {
+    return this.media.receiveSlotOf?.(viewer.ssrc, speaker.ssrc) ?? speaker.ssrc;
   }
 
   /** Sessions (live or awaiting resume) in a channel, except `except`. */

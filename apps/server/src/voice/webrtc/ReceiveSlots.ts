@@ -2,7 +2,8 @@
 // fixed pool of recvonly audio m-lines (no renegotiation when people join: the voice gateway has no
 // server-sent offer); each sender in the room gets a slot while it talks, and its RTP sequence and
 // timestamp are rewritten so a slot handed from one speaker to another stays one continuous stream
-// (the browser's jitter buffer sees a pause, not a jump). Pure bookkeeping, no sockets.
+// (the browser's jitter buffer sees a pause, not a jump). Pure bookkeeping, no sockets; who holds a
+// slot is reported through `onOwnerChange` (WebRtcPeer turns it into op 5 for the browser).
 
 /** A speaker keeps its slot while it sent within this long; after it the slot may go to another. */
 export const SLOT_IDLE_MS = 1_000;
@@ -27,11 +28,18 @@ interface Slot {
   sent: boolean;
 }
 
+/**
+ * Slot `slot` now carries (`held`) or no longer carries speaker `speakerSsrc`. Called synchronously
+ * from map() before the first packet of a new owner is returned (after the previous owner's release),
+ * and from release()/releaseAll().
+ */
+export type SlotOwnerChange = (slot: number, speakerSsrc: number, held: boolean) => void;
+
 export class ReceiveSlots {
   private readonly slots: Slot[];
   private readonly bySsrc = new Map<number, number>();
 
-  constructor(count: number) {
+  constructor(count: number, private readonly onOwnerChange: SlotOwnerChange = () => undefined) {
     this.slots = Array.from({ length: count }, () => ({ owner: 0, lastUsedMs: Number.NEGATIVE_INFINITY, seqOffset: 0, tsOffset: 0, lastSeq: 0, lastTs: 0, sent: false }));
   }
 
@@ -63,9 +71,20 @@ export class ReceiveSlots {
     this.bySsrc.delete(fromSsrc);
     const slot = this.slots[index]!;
     slot.owner = 0;
+    this.onOwnerChange(index, fromSsrc, false);
   }
 
-  /** Who holds each slot (0: nobody), for stats and a later slot -> user op. */
+  /** The listener moved to another room: every slot is free (each owner reported released). */
+  releaseAll(): void {
+    for (const speaker of [...this.bySsrc.keys()]) this.release(speaker);
+  }
+
+  /** The slot `fromSsrc` holds, or undefined. */
+  slotOf(fromSsrc: number): number | undefined {
+    return this.bySsrc.get(fromSsrc);
+  }
+
+  /** Who holds each slot (0: nobody), for stats and tests. */
   owners(): number[] {
     return this.slots.map((s) => s.owner);
   }
@@ -86,7 +105,8 @@ export class ReceiveSlots {
     }
     if (best === undefined) return undefined;
     const slot = this.slots[best]!;
-    if (slot.owner !== 0) this.bySsrc.delete(slot.owner);
+    const previous = slot.owner;
+    if (previous !== 0) this.bySsrc.delete(previous);
     slot.owner = fromSsrc;
     this.bySsrc.set(fromSsrc, best);
     if (slot.sent) {
@@ -100,6 +120,8 @@ export class ReceiveSlots {
       slot.seqOffset = 0;
       slot.tsOffset = 0;
     }
+    if (previous !== 0) this.onOwnerChange(best, previous, false);
+    this.onOwnerChange(best, fromSsrc, true);
     return best;
   }
 }

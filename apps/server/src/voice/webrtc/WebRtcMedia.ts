@@ -3,11 +3,19 @@
 // allocation, rooms, mute/deaf flags, speaking events); its microphone enters the SFU through
 // injectFrom and the room reaches it through a MediaSink, so UDP clients and browsers hear each other
 // (SRTP on one side, AEAD on the other; Opus payload types and SSRCs mapped by WebRtcPeer).
+// A browser hears the room on receive slots with SSRCs of their own, so it learns who is on which
+// slot from onReceiveSlot (the voice node turns each change into op 5 for that browser alone).
 import type { Logger } from 'pino';
 import type { VoiceEncryptionMode } from '@concord/protocol';
 import type { MediaParticipant, UdpMediaServer, UdpMediaStats } from '../udp/UdpMediaServer.ts';
 import type { WebRtcIceOptions } from './iceOptions.ts';
-import { WebRtcPeer, type WebRtcPeerStats } from './WebRtcPeer.ts';
+import { WebRtcPeer, type SlotChange, type WebRtcPeerStats } from './WebRtcPeer.ts';
+
+/** Browser `viewerSsrc` hears speaker `speakerUserId` on its slot `slotSsrc` from now on (`held`), or no longer. */
+export interface ReceiveSlotChange extends SlotChange {
+  viewerSsrc: number;
+  speakerUserId: string;
+}
 
 export interface WebRtcMediaStats extends UdpMediaStats {
   webrtc: WebRtcPeerStats & { peers: number; answers: number; answerFailures: number };
@@ -27,6 +35,7 @@ export class WebRtcMedia {
   private readonly offerTokens = new Map<number, symbol>();
   private answers = 0;
   private answerFailures = 0;
+  private readonly slotListeners: ((change: ReceiveSlotChange) => void)[] = [];
 
   constructor(
     private readonly udp: UdpMediaServer,
@@ -64,17 +73,19 @@ export class WebRtcMedia {
     this.forgetSpeaker(ssrc, from);
     const link = this.links.get(ssrc);
     if (link === undefined) return;
+    link.peer.forgetAll();
     link.removeSink();
     link.removeSink = this.udp.addSink(roomId, link.peer);
   }
 
   remove(ssrc: number): void {
     const participant = this.participants.get(ssrc);
-    this.participants.delete(ssrc);
     this.offerTokens.delete(ssrc);
     this.udp.remove(ssrc);
     this.closeLink(ssrc);
+    // Before it is forgotten: the slot releases name the speaker's user id.
     if (participant) this.forgetSpeaker(ssrc, participant.roomId);
+    this.participants.delete(ssrc);
   }
 
   onSpeakingStart(cb: (p: MediaParticipant) => void): void {
@@ -83,6 +94,19 @@ export class WebRtcMedia {
 
   onActivity(cb: (p: MediaParticipant) => void): void {
     this.udp.onActivity(cb);
+  }
+
+  /**
+   * A browser's receive slot changed hands. Runs synchronously inside the room's fan-out, before
+   * the new speaker's first packet on that slot is sent, so the browser can be told first.
+   */
+  onReceiveSlot(cb: (change: ReceiveSlotChange) => void): void {
+    this.slotListeners.push(cb);
+  }
+
+  /** For browser `viewerSsrc`: the SSRC of the slot it hears `speakerSsrc` on (0: none); undefined when it is not a browser. */
+  receiveSlotOf(viewerSsrc: number, speakerSsrc: number): number | undefined {
+    return this.links.get(viewerSsrc)?.peer.slotSsrcOf(speakerSsrc);
   }
 
   /**
@@ -95,9 +119,10 @@ export class WebRtcMedia {
     this.closeLink(ssrc);
     const token = Symbol('offer');
     this.offerTokens.set(ssrc, token);
-    let answered: { peer: WebRtcPeer; answerSdp: string };
+    let answered: { peer: WebRtcPeer; answerSdp: string } | undefined;
     try {
-      answered = await WebRtcPeer.answer(ssrc, offerSdp, this.ice, (opus, sequence, timestamp) => this.udp.injectFrom(ssrc, opus, sequence, timestamp), this.log);
+      const inject = (opus: Buffer, sequence: number, timestamp: number) => this.udp.injectFrom(ssrc, opus, sequence, timestamp);
+      answered = await WebRtcPeer.answer(ssrc, offerSdp, this.ice, inject, (change) => { if (answered) this.slotChanged(answered.peer, change); }, this.log);
     } catch (error) {
       this.answerFailures++;
       if (this.offerTokens.get(ssrc) === token) this.offerTokens.delete(ssrc);
@@ -155,6 +180,22 @@ export class WebRtcMedia {
     this.gone.toBrowserDropped += s.toBrowserDropped;
     this.gone.sendErrors += s.sendErrors;
     peer.close().catch((error: unknown) => { this.log?.warn({ err: error }, 'closing a WebRTC peer failed'); });
+  }
+
+  private slotChanged(peer: WebRtcPeer, change: SlotChange): void {
+    // Only the live peer of a participant speaks for it (not one replaced or retired).
+    const viewerSsrc = peer.ssrc;
+    if (this.links.get(viewerSsrc)?.peer !== peer) return;
+    const speakerUserId = this.participants.get(change.speakerSsrc)?.userId;
+    if (speakerUserId === undefined) return;
+    const event: ReceiveSlotChange = { ...change, viewerSsrc, speakerUserId };
+    for (const l of this.slotListeners) {
+      try {
+        l(event);
+      } catch (error) {
+        this.log?.error({ err: error }, 'receive slot listener failed');
+      }
+    }
   }
 
   /** A speaker left `roomId`: the browsers there free its receive slot. */

@@ -2,6 +2,8 @@
 // protocol) with host candidates only, takes the browser's microphone (SRTP, decrypted by werift)
 // into the UDP SFU under the participant's own SSRC, and plays the room's speakers to the browser on
 // its pool of receive transceivers (ReceiveSlots). It is the room's MediaSink for this participant.
+// Each slot sends under its transceiver's own SSRC (werift's sender.ssrc, declared as a=ssrc in the
+// answer's m-line); who is on it is reported through onSlotChange, before that speaker's first packet.
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useSdesMid, type MediaStreamTrack, type RTCRtpTransceiver, type RTCRtpSender } from 'werift';
@@ -24,6 +26,15 @@ export interface WebRtcPeerStats {
 /** Inbound media from the browser, with the browser's RTP fields (the SFU sets the SSRC). */
 export type InjectMedia = (opus: Buffer, sequence: number, timestamp: number) => boolean;
 
+/** A receive slot (known to the browser by `slotSsrc`) now carries, or no longer carries, a speaker. */
+export interface SlotChange {
+  slotSsrc: number;
+  /** The speaker's SFU SSRC (its UDP SSRC, or a browser participant's). */
+  speakerSsrc: number;
+  held: boolean;
+}
+export type SlotChangeListener = (change: SlotChange) => void;
+
 const OPUS = () => new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2, payloadType: 111, parameters: 'minptime=10;useinbandfec=1' });
 /** Receive m-lines used at most (more are answered inactive): bounds what one offer can make us build. */
 export const MAX_RECEIVE_SLOTS = 16;
@@ -43,16 +54,18 @@ export class WebRtcPeer implements MediaSink {
     private readonly pc: RTCPeerConnection,
     receive: RTCRtpTransceiver[],
     private readonly log: Logger | undefined,
+    onSlotChange: SlotChangeListener,
   ) {
     this.senders = receive.map((t) => ({ sender: t.sender, payloadType: opusPayloadType(t) ?? 111 }));
-    this.slots = new ReceiveSlots(this.senders.length);
+    this.slots = new ReceiveSlots(this.senders.length, (slot, speakerSsrc, held) => { onSlotChange({ slotSsrc: this.senders[slot]!.sender.ssrc, speakerSsrc, held }); });
   }
 
   /**
    * Answers `offerSdp`. Every audio m-line the browser sends on carries its microphone (the first one
    * is used); every one it receives on becomes a receive slot. Throws on an offer werift rejects.
+   * `onSlotChange` must not throw: it runs inside deliver().
    */
-  static async answer(ssrc: number, offerSdp: string, ice: WebRtcIceOptions, inject: InjectMedia, log?: Logger): Promise<{ peer: WebRtcPeer; answerSdp: string }> {
+  static async answer(ssrc: number, offerSdp: string, ice: WebRtcIceOptions, inject: InjectMedia, onSlotChange: SlotChangeListener, log?: Logger): Promise<{ peer: WebRtcPeer; answerSdp: string }> {
     const pc = new RTCPeerConnection({
       codecs: { audio: [OPUS()] },
       headerExtensions: { audio: [useSdesMid()] },
@@ -79,7 +92,7 @@ export class WebRtcPeer implements MediaSink {
         if (browserReceives) receive.push(t);
         t.setDirection(takeMic && browserReceives ? 'sendrecv' : takeMic ? 'recvonly' : browserReceives ? 'sendonly' : 'inactive');
       }
-      const peer = new WebRtcPeer(ssrc, pc, receive, log);
+      const peer = new WebRtcPeer(ssrc, pc, receive, log, onSlotChange);
       if (mic) peer.takeMicrophone(mic, inject);
       await pc.setLocalDescription(await pc.createAnswer());
       await gathered(pc);
@@ -117,12 +130,28 @@ export class WebRtcPeer implements MediaSink {
     this.slots.release(fromSsrc);
   }
 
+  /** This browser moved to another room: nobody from the old one stays on its slots. */
+  forgetAll(): void {
+    this.slots.releaseAll();
+  }
+
+  /** The SSRC (as the browser sees it) of the slot `fromSsrc` is on, or 0 when it has none. */
+  slotSsrcOf(fromSsrc: number): number {
+    const slot = this.slots.slotOf(fromSsrc);
+    return slot === undefined ? 0 : this.senders[slot]!.sender.ssrc;
+  }
+
   get connectionState(): string {
     return this.pc.connectionState;
   }
 
   stats(): WebRtcPeerStats {
     return { ...this.counters };
+  }
+
+  /** Each receive slot's own SSRC (what the browser sees), in m-line order. */
+  slotSsrcs(): number[] {
+    return this.senders.map((s) => s.sender.ssrc);
   }
 
   /** The speaker's SSRC on each receive slot (0: none), in m-line order. */
