@@ -150,11 +150,28 @@ describe('web client: voice channels', () => {
     await ben.page.keyboard.press('Escape');
   }, 30_000);
 
+  it('a moderator server-mutes and moves a member from the voice member menu (PATCH member)', async () => {
+    const row = memberRow(ava.page, lounge, benId);
+    await row.click({ button: 'right' });
+    await ava.page.locator('[data-testid=voice-server-mute]').click();
+    await expect.poll(() => memberRow(ben.page, lounge, benId).getAttribute('data-muted')).toBe('true');
+    await memberRow(ben.page, lounge, benId).locator('[data-testid=voice-muted-icon].server').waitFor();
+    await row.click({ button: 'right' });
+    await ava.page.locator('[data-testid=voice-server-mute]').click();
+    await expect.poll(() => memberRow(ben.page, lounge, benId).getAttribute('data-muted')).toBe('false');
+    await row.click({ button: 'right' });
+    await ava.page.locator('[data-testid=voice-move-to]', { hasText: 'Gaming' }).click();
+    await expect.poll(() => ben.page.locator('[data-testid=voice-panel-where]').textContent()).toBe('Gaming / Voice Hangout');
+    await memberRow(ava.page, lounge, benId).waitFor({ state: 'detached' });
+    // Moved on the same voice node: the connection stays up.
+    await expect.poll(() => ben.page.locator('[data-testid=voice-panel-status]').textContent(), { timeout: 10_000 }).toBe('Voice Connected');
+  }, 30_000);
+
   it('Disconnect clears the panel and the other page stops listing the member', async () => {
     await ava.page.getByRole('button', { name: 'Disconnect' }).click();
     await ava.page.locator('[data-testid=voice-panel]').waitFor({ state: 'detached' });
-    await memberRow(ben.page, lounge, avaId).waitFor({ state: 'detached' });
-    await memberRow(ben.page, lounge, benId).waitFor();
+    await ava.page.locator(`[data-testid=voice-member][data-user-id="${avaId}"]`).waitFor({ state: 'detached' });
+    await ben.page.locator(`[data-testid=voice-member][data-user-id="${avaId}"]`).waitFor({ state: 'detached' });
     expect(await ava.page.evaluate(() => window.__concordDebug?.voiceStats())).toBeNull();
     expect(ava.errors).toEqual([]);
     expect(ben.errors).toEqual([]);
