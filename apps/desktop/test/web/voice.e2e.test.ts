@@ -138,6 +138,39 @@ describe('web client: voice channels', () => {
     expect(await ava.page.evaluate(() => window.__concordDebug?.voiceSounds())).toEqual(expect.arrayContaining(['mute', 'deafen', 'undeafen', 'unmute']));
   }, 60_000);
 
+  it('push to talk sends only while the key is held (set in Voice & Video)', async () => {
+    const p = ava.page;
+    await p.click('[data-testid=user-settings-button]');
+    await p.getByText('Voice & Video', { exact: true }).click();
+    await p.click('[data-testid=input-mode-pushToTalk]');
+    await p.click('[data-testid=ptt-key]');
+    await p.keyboard.press('v');
+    await expect.poll(() => p.locator('[data-testid=ptt-key]').textContent()).toBe('V');
+    await p.keyboard.press('Escape');
+    await p.locator('[data-testid=ptt-key]').waitFor({ state: 'detached' });
+    const packetsIn = async (ms: number) => {
+      const before = await voiceStats(ben.page);
+      await new Promise((r) => setTimeout(r, ms));
+      return (await voiceStats(ben.page))!.inboundPackets - before!.inboundPackets;
+    };
+    await new Promise((r) => setTimeout(r, 500));
+    const idle = await packetsIn(1500);
+    await p.keyboard.down('v');
+    await expect.poll(() => memberRow(ben.page, lounge, avaId).getAttribute('data-speaking')).toBe('true');
+    const held = await packetsIn(1500);
+    await p.keyboard.up('v');
+    await new Promise((r) => setTimeout(r, 500));
+    const released = await packetsIn(1500);
+    console.log(`push to talk: ben received ${String(idle)} packets idle, ${String(held)} while held, ${String(released)} after release (1.5 s each)`);
+    expect(idle).toBeLessThan(5);
+    expect(held).toBeGreaterThan(50);
+    expect(released).toBeLessThan(5);
+    await p.evaluate(async () => {
+      const ui = window.__concordDebug!.stores.ui.getState();
+      ui.setSettings({ ...ui.settings, voiceInput: { ...ui.settings.voiceInput, mode: 'voiceActivity' } });
+    });
+  }, 60_000);
+
   it('writes the voice screenshots', async () => {
     await ben.page.waitForTimeout(300);
     await ben.page.screenshot({ path: path.join(SCREENSHOTS, 'voice-channel.png') });
