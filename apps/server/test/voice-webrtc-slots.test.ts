@@ -40,6 +40,26 @@ describe('ReceiveSlots', () => {
     expect(next).toEqual({ slot: 0, sequence: 0, timestamp: (0xffffff00 + 960) >>> 0 });
   });
 
+  it('reports owner changes: the evicted owner released before the new one holds, then release and releaseAll', () => {
+    const events: string[] = [];
+    const slots = new ReceiveSlots(2, (slot, speaker, held) => events.push(`${String(slot)}:${String(speaker)}:${held ? 'held' : 'free'}`));
+    slots.map(111, 1, 1, 0);
+    slots.map(111, 2, 961, 20);
+    slots.map(222, 1, 1, 30);
+    expect(events).toEqual(['0:111:held', '1:222:held']);
+    slots.map(333, 1, 1, SLOT_IDLE_MS + 100);
+    expect(events.slice(2)).toEqual(['0:111:free', '0:333:held']);
+    expect(slots.slotOf(333)).toBe(0);
+    expect(slots.slotOf(111)).toBeUndefined();
+    slots.release(222);
+    slots.release(222);
+    expect(events.slice(4)).toEqual(['1:222:free']);
+    slots.map(444, 1, 1, SLOT_IDLE_MS + 200);
+    slots.releaseAll();
+    expect(events.slice(5).sort()).toEqual(['0:333:free', '1:444:free', '1:444:held']);
+    expect(slots.owners()).toEqual([0, 0]);
+  });
+
   it('per slot, output sequence numbers always advance by one (any speakers, gaps and times)', () => {
     fc.assert(fc.property(
       fc.array(fc.record({ who: fc.integer({ min: 1, max: 4 }), gapMs: fc.integer({ min: 0, max: 1500 }) }), { minLength: 1, maxLength: 200 }),
