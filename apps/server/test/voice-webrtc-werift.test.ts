@@ -1,7 +1,8 @@
 // The WebRTC side of the SFU without a browser: a werift peer plays the browser (one sendonly
 // microphone m-line, two recvonly ones) against WebRtcMedia over real loopback UDP, and a raw UDP
 // voice client sits in the same room. Checks the payload-type and SSRC mapping both ways, that a
-// receive slot continues its stream when another speaker takes it, and cleanup on remove.
+// receive slot continues its stream when another speaker takes it, slot-owner reports (SSRC as the
+// browser sees it; freed on move), and cleanup on remove.
 import { RTCPeerConnection, RTCRtpCodecParameters, MediaStreamTrack, RtpHeader, RtpPacket, useSdesMid } from 'werift';
 import { VOICE_OPUS_PAYLOAD_TYPE } from '@concord/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -140,6 +141,29 @@ describe('WebRTC participant in the SFU (werift as the browser)', () => {
     expect(fake.heard[0]!.map((p) => p.payload[3])).toEqual([3]);
     expect(carol.media.every((m) => m.ssrc === b.ssrc)).toBe(true);
   }, 20_000);
+
+  it('reports who is on which receive slot (the SSRC the browser sees), and frees the slots when the browser moves', async () => {
+    const viewer = media.add({ userId: 'viewer', roomId: 'room' });
+    const speaker = media.add({ userId: 'speaker', roomId: 'room' });
+    const events: string[] = [];
+    media.onReceiveSlot((c) => events.push(`${String(c.viewerSsrc)}>${c.speakerUserId}@${String(c.slotSsrc)}:${c.held ? 'held' : 'free'}`));
+    const heardBy = await browser(viewer.ssrc, 1);
+    const talker = await browser(speaker.ssrc, 1);
+    const slotSsrc = media.peerOf(viewer.ssrc)?.slotSsrcs()[0] ?? -1;
+    expect(media.receiveSlotOf(viewer.ssrc, speaker.ssrc)).toBe(0);
+    expect(media.receiveSlotOf(12345, speaker.ssrc)).toBeUndefined();
+    for (let i = 0; i < 5; i++) {
+      talker.mic.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 109, sequenceNumber: i, timestamp: i * 960, ssrc: 7 }), opus(i)));
+      await settle(5);
+    }
+    await waitFor(() => heardBy.heard[0]!.length >= 4, 5000, 'speaker at the viewer');
+    expect(new Set(heardBy.heard[0]!.map((p) => p.header.ssrc))).toEqual(new Set([slotSsrc]));
+    expect(media.receiveSlotOf(viewer.ssrc, speaker.ssrc)).toBe(slotSsrc);
+    expect(events).toEqual([`${String(viewer.ssrc)}>speaker@${String(slotSsrc)}:held`]);
+    media.move(viewer.ssrc, 'other');
+    expect(events.slice(1)).toEqual([`${String(viewer.ssrc)}>speaker@${String(slotSsrc)}:free`]);
+    expect(media.receiveSlotOf(viewer.ssrc, speaker.ssrc)).toBe(0);
+  }, 30_000);
 
   it('remove() closes the browser connection and takes it out of the room', async () => {
     const b = media.add({ userId: 'browser', roomId: 'room' });
