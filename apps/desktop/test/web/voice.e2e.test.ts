@@ -136,6 +136,16 @@ describe('web client: voice channels', () => {
     await ava.page.getByRole('switch', { name: 'Mute' }).click();
     await expect.poll(() => memberRow(ben.page, lounge, avaId).getAttribute('data-muted')).toBe('false');
     expect(await ava.page.evaluate(() => window.__concordDebug?.voiceSounds())).toEqual(expect.arrayContaining(['mute', 'deafen', 'undeafen', 'unmute']));
+
+    // The Toggle Mute keybind does the same while the app has focus.
+    await ava.page.evaluate(() => {
+      const ui = window.__concordDebug!.stores.ui.getState();
+      ui.setSettings({ ...ui.settings, keybinds: { ...ui.settings.keybinds, toggleMute: 'Ctrl+M' } });
+    });
+    await ava.page.keyboard.press('Control+m');
+    await expect.poll(() => memberRow(ben.page, lounge, avaId).getAttribute('data-muted')).toBe('true');
+    await ava.page.keyboard.press('Control+m');
+    await expect.poll(() => memberRow(ben.page, lounge, avaId).getAttribute('data-muted')).toBe('false');
   }, 60_000);
 
   it('push to talk sends only while the key is held (set in Voice & Video)', async () => {

@@ -248,7 +248,7 @@ function VoiceVideo() {
 }
 
 const KEYBIND_ACTIONS: { id: keyof ClientSettings['keybinds']; label: string; desc: string }[] = [
-  { id: 'pushToTalk', label: 'Push to Talk', desc: 'Hold to transmit your voice (desktop app, works in games).' },
+  { id: 'pushToTalk', label: 'Push to Talk', desc: 'Hold to transmit your voice while Concord has focus (Input Mode: Push to Talk in Voice & Video).' },
   { id: 'toggleMute', label: 'Toggle Mute', desc: 'Mute or unmute your microphone.' },
   { id: 'toggleDeafen', label: 'Toggle Deafen', desc: 'Deafen or undeafen yourself.' },
 ];

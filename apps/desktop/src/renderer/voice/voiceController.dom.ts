@@ -1,13 +1,13 @@
 // Wires the voice store to a VoiceEngine for one signed-in session: a `connecting` connection
 // gets an engine dialled at its endpoint (again, with a backoff, after a drop), `disconnected`
 // closes it; self flags, per-user audio and settings flow to the engine; its events (connected,
-// lost, ping, speaking, input level) flow back. Also listens for the push-to-talk key while the
-// app has focus.
+// lost, ping, speaking, input level) flow back. Also listens, while the app has focus, for the
+// push-to-talk key and the Toggle Mute / Toggle Deafen keybinds.
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { maybeSession } from '../session/currentSession.ts';
 import { keyComboOf, mainKeyOf } from './keyCombo.ts';
-import { leaveVoice } from './voiceActions.ts';
+import { leaveVoice, toggleSelfDeafen, toggleSelfMute } from './voiceActions.ts';
 import type { VoiceEngine, VoiceEngineFactory } from './VoiceEngine.ts';
 import { useVoiceStore } from './voiceStore.ts';
 import { WebRtcVoiceEngine } from './WebRtcVoiceEngine.dom.ts';
@@ -112,8 +112,17 @@ export function startVoiceController(factory: VoiceEngineFactory = webRtcFactory
   let pttDown = false;
   const pttCombo = () => useUiStore.getState().settings.keybinds.pushToTalk;
   const onKeyDown = (e: KeyboardEvent) => {
+    if (e.repeat) return;
+    const pressed = keyComboOf(e);
+    const { toggleMute, toggleDeafen } = useUiStore.getState().settings.keybinds;
+    // A key being recorded by the push-to-talk field must not act (the Keybinds page captures its own).
+    const recording = e.target instanceof HTMLElement && e.target.closest('[data-testid=ptt-key]') !== null;
+    if (pressed !== null && !recording) {
+      if (pressed === toggleMute) toggleSelfMute();
+      else if (pressed === toggleDeafen) toggleSelfDeafen();
+    }
     const combo = pttCombo();
-    if (!combo || pttDown || e.repeat || keyComboOf(e) !== combo) return;
+    if (!combo || pttDown || recording || pressed !== combo) return;
     pttDown = true;
     active?.engine.pushToTalk(true);
   };
