@@ -26,6 +26,8 @@ export interface ClientSettings {
     pttReleaseDelayMs: number;
     echoCancellation: boolean;
     noiseSuppression: boolean;
+    /** RNNoise in an AudioWorklet on the microphone (beside the browser's own noise suppression). */
+    rnnoise: boolean;
     autoGainControl: boolean;
   };
   compactMode: boolean;
@@ -69,6 +71,6 @@ export const DEFAULT_SETTINGS: ClientSettings = {
   activityPrivacy: { shareActivity: true },
   keybinds: { pushToTalk: null, toggleMute: 'Ctrl+Shift+M', toggleDeafen: 'Ctrl+Shift+D' },
   voice: { inputDeviceId: null, outputDeviceId: null, inputVolume: 100, outputVolume: 100 },
-  voiceInput: { mode: 'voiceActivity', sensitivityDb: null, pttReleaseDelayMs: 20, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+  voiceInput: { mode: 'voiceActivity', sensitivityDb: null, pttReleaseDelayMs: 20, echoCancellation: true, noiseSuppression: true, rnnoise: false, autoGainControl: true },
   compactMode: false,
 };

@@ -42,12 +42,13 @@ export const ClientSettingsSchema = z
         pttReleaseDelayMs: z.number().int().min(0).max(2000),
         echoCancellation: z.boolean(),
         noiseSuppression: z.boolean(),
+        rnnoise: z.boolean().default(false),
         autoGainControl: z.boolean(),
       })
       .strict(),
     compactMode: z.boolean(),
   })
-  .strict() satisfies z.ZodType<ClientSettings>;
+  .strict() satisfies z.ZodType<ClientSettings, z.ZodTypeDef, unknown>; // input: voiceInput.rnnoise may be absent (added later; defaults to false)
 
 /** A `settings.set` patch: any subset of the top-level keys, each value complete. */
 export const ClientSettingsPatchSchema = ClientSettingsSchema.partial();
