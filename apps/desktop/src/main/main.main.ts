@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { openMessageCacheOrReset } from '../services/cache/openMessageCache.ts';
 import type { MessageCache } from '../services/cache/MessageCache.ts';
 import { SettingsStore } from '../services/settings/SettingsStore.ts';
+import { VoicePipelineHost } from '../services/voice/VoicePipelineHost.ts';
 import { createAppWindow, loadApp, type AppLocation } from './appWindow.main.ts';
 import { buildContentSecurityPolicy } from './contentSecurityPolicy.main.ts';
 import { readDesktopConfig } from './desktopConfig.main.ts';
@@ -16,6 +17,7 @@ import { createIpcHandlers } from './ipc/createIpcHandlers.main.ts';
 import { IpcSenderPolicy } from './ipc/IpcSenderPolicy.main.ts';
 import type { DesktopNotification } from './ipc/notifications.main.ts';
 import { registerIpc } from './ipc/registerIpc.main.ts';
+import { registerVoicePort } from './ipc/registerVoicePort.main.ts';
 import { drawAppIcon } from './trayIcon.main.ts';
 
 const log = {
@@ -91,11 +93,16 @@ async function start(): Promise<void> {
   });
 
   tray = createTray();
+  // The native voice pipeline (services/voice): frames over a MessagePort, voice over UDP from here.
+  const voice = new VoicePipelineHost({ settings: () => settings.get() });
+  registerVoicePort(policy, voice, log.warn);
   registerIpc(
     createIpcHandlers({
       policy,
       cache,
       settings,
+      voice,
+      onSettingsChanged: (next) => voice.settingsChanged(next),
       notifications: { show: (notification) => showNotification(notification, settings.get().notifications.sound) },
       window: {
         isFocused: () => mainWindow?.isFocused() ?? false,

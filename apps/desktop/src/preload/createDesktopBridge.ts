@@ -6,12 +6,18 @@ import type { APIMessage } from '@concord/protocol';
 import type { CacheStats, ClientSettings, DesktopBridge } from '../shared/bridge.ts';
 import { IpcChannel, type IpcChannelName } from '../shared/ipcChannels.ts';
 import { formatBridgeErrorMessage, IpcErrorCode, type IpcErrorPayload } from '../shared/ipcResult.ts';
+import { NO_NATIVE_VOICE, type DesktopVoiceBridge, type NativeVoiceStats, type NativeVoiceTarget } from '../shared/voiceBridge.ts';
 
 export type IpcInvoke = (channel: IpcChannelName, args: readonly unknown[]) => Promise<unknown>;
 
 export interface DesktopBridgeInfo {
   platform: string;
   version: string;
+  /**
+   * Hands a fresh voice frame port to main and the other end to the page (Electron's preload does
+   * this with ipcRenderer.postMessage); without it the bridge reports `voice.native: false`.
+   */
+  openVoicePort?: () => void;
 }
 
 export class BridgeError extends Error {
@@ -49,8 +55,23 @@ export function createDesktopBridge(invoke: IpcInvoke, info: DesktopBridgeInfo):
       isFocused: () => call<boolean>(IpcChannel.windowIsFocused, []),
       setBadgeCount: (count: number) => call<void>(IpcChannel.windowSetBadgeCount, [count]),
     }),
+    voice: nativeVoice(call, info.openVoicePort),
   };
   return Object.freeze(bridge);
+}
+
+function nativeVoice(call: <T>(channel: IpcChannelName, args: readonly unknown[]) => Promise<T>, openVoicePort: (() => void) | undefined): DesktopVoiceBridge {
+  if (openVoicePort === undefined) return NO_NATIVE_VOICE;
+  return Object.freeze({
+    native: true as const,
+    openPort: async () => openVoicePort(),
+    start: (target: NativeVoiceTarget, flags: { selfMute: boolean; selfDeaf: boolean }) => call<boolean>(IpcChannel.voiceStart, [target, flags]),
+    stop: () => call<void>(IpcChannel.voiceStop, []),
+    setSelfFlags: (selfMute: boolean, selfDeaf: boolean) => call<void>(IpcChannel.voiceSetSelfFlags, [selfMute, selfDeaf]),
+    setUserAudio: (userId: string, volumePercent: number, localMute: boolean) => call<void>(IpcChannel.voiceSetUserAudio, [userId, volumePercent, localMute]),
+    setPushToTalk: (down: boolean) => call<void>(IpcChannel.voiceSetPushToTalk, [down]),
+    stats: () => call<NativeVoiceStats | null>(IpcChannel.voiceStats, []),
+  });
 }
 
 // T is the channel's result type from shared/bridge.ts: the preload checks the {ok, value} envelope

@@ -2,6 +2,7 @@
 // exposes it as `window.concord` (one typed method per capability, never ipcRenderer itself); in a
 // browser the renderer builds a web implementation (in-memory/IndexedDB cache, Notification API).
 import type { APIMessage } from '@concord/protocol';
+import type { DesktopVoiceBridge } from './voiceBridge.ts';
 
 export interface CacheStats {
   sizeBytes: number;
@@ -62,6 +63,8 @@ export interface DesktopBridge {
     isFocused(): Promise<boolean>;
     setBadgeCount(count: number): Promise<void>;
   };
+  /** The desktop's native voice pipeline; absent (the web build) reads as `native: false`: use WebRTC. */
+  readonly voice?: DesktopVoiceBridge;
 }
 
 export const DEFAULT_SETTINGS: ClientSettings = {

@@ -14,7 +14,19 @@ export const IpcChannel = {
   notificationsShow: 'concord:notifications:show',
   windowIsFocused: 'concord:window:is-focused',
   windowSetBadgeCount: 'concord:window:set-badge-count',
+  voiceStart: 'concord:voice:start',
+  voiceStop: 'concord:voice:stop',
+  voiceSetSelfFlags: 'concord:voice:set-self-flags',
+  voiceSetUserAudio: 'concord:voice:set-user-audio',
+  voiceSetPushToTalk: 'concord:voice:set-push-to-talk',
+  voiceStats: 'concord:voice:stats',
 } as const;
+
+/**
+ * Not an invoke channel: the preload posts one end of a fresh MessageChannel on it
+ * (ipcRenderer.postMessage with a transfer list); main takes `event.ports[0]` for the voice pipeline.
+ */
+export const VOICE_PORT_CHANNEL = 'concord:voice:port';
 
 export type IpcChannelName = (typeof IpcChannel)[keyof typeof IpcChannel];
 

@@ -5,6 +5,7 @@ import { createCacheIpcHandlers, type CacheIpcDeps } from './cache.main.ts';
 import type { IpcHandler } from './defineIpcHandler.main.ts';
 import { createNotificationIpcHandlers, type NotificationPort } from './notifications.main.ts';
 import { createSettingsIpcHandlers, type SettingsIpcDeps } from './settings.main.ts';
+import { createVoiceIpcHandlers, type VoicePipelinePort } from './voice.main.ts';
 import { createWindowIpcHandlers, type WindowPort } from './window.main.ts';
 
 export interface IpcDeps {
@@ -14,7 +15,18 @@ export interface IpcDeps {
   notifications: NotificationPort;
   window: WindowPort;
   onSettingsChanged?: SettingsIpcDeps['onChanged'];
+  /** The native voice pipeline; without it the voice channels answer as "no pipeline" (start: false). */
+  voice?: VoicePipelinePort;
 }
+
+const NO_VOICE_PIPELINE: VoicePipelinePort = {
+  start: () => false,
+  stop: () => undefined,
+  setSelfFlags: () => undefined,
+  setUserAudio: () => undefined,
+  setPushToTalk: () => undefined,
+  stats: () => null,
+};
 
 export type IpcHandlerTable = Record<IpcChannelName, IpcHandler>;
 
@@ -25,5 +37,6 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlerTable {
     ...createSettingsIpcHandlers(deps.onSettingsChanged === undefined ? { policy, settings, cache } : { policy, settings, cache, onChanged: deps.onSettingsChanged }),
     ...createNotificationIpcHandlers({ policy, notifications: deps.notifications }),
     ...createWindowIpcHandlers({ policy, window: deps.window }),
+    ...createVoiceIpcHandlers({ policy, voice: deps.voice ?? NO_VOICE_PIPELINE }),
   } satisfies IpcHandlerTable;
 }

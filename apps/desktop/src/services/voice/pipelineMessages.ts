@@ -2,20 +2,15 @@
 // mono, Float32 from an AudioWorklet or Int16). Main -> renderer: 20 ms mixed frames to play, speaking
 // changes, the input level for the meter, connection state and stats. Inbound data is hostile until
 // `parseInboundMessage` accepted it (a hand-written check: this is the 50-per-second hot path).
+import type { NativeVoiceStats } from '../../shared/voiceBridge.ts';
 
 /** Samples in one 20 ms frame at 48 kHz mono: what both directions carry. */
 export const PIPELINE_FRAME_SAMPLES = 960;
 
 export type InboundMessage = { readonly type: 'pcm'; readonly pcm: Int16Array };
 
-export interface PipelineStats {
-  readonly pingMs: number;
-  readonly packetsSent: number;
-  /** Inbound port messages dropped (wrong type, wrong length, not a typed array). */
-  readonly inputDropped: number;
-  readonly framesPosted: number;
-  readonly users: readonly { readonly userId: string; readonly packetsReceived: number; readonly packetsLost: number; readonly concealedFrames: number; readonly jitterMs: number }[];
-}
+/** The same figures `concord.voice.stats()` returns. */
+export type PipelineStats = NativeVoiceStats;
 
 export type PipelineState =
   | { readonly status: 'connecting' }
