@@ -12,7 +12,7 @@ const backend = process.env['CONCORD_DEV_BACKEND'] ?? 'http://127.0.0.1:8080';
 const devCspRelax = {
   name: 'concord-dev-csp',
   apply: 'serve' as const,
-  transformIndexHtml: (html: string) => html.replace("default-src 'self';", "default-src 'self'; script-src 'self' 'unsafe-inline';"),
+  transformIndexHtml: (html: string) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
 };
 
 export default defineConfig({

@@ -1,6 +1,7 @@
 // The Content-Security-Policy the main process puts on every app page (webRequest.onHeadersReceived).
-// Scripts only from the app itself: no inline script, no eval, no remote code. Styles allow
-// 'unsafe-inline' because React sets style attributes; that cannot run code.
+// Scripts only from the app itself: no inline script, no eval, no remote code; 'wasm-unsafe-eval'
+// lets the app compile its own WebAssembly (RNNoise, in the voice AudioWorklet) and nothing else.
+// Styles allow 'unsafe-inline' because React sets style attributes; that cannot run code.
 
 export interface ContentSecurityPolicyOptions {
   /** The configured server/app origin (CONCORD_SERVER_URL), or null when the renderer loads from file://. */
@@ -15,7 +16,7 @@ export function buildContentSecurityPolicy({ appOrigin }: ContentSecurityPolicyO
   const servers = appOrigin === null ? ANY_SERVER : [appOrigin, appOrigin.replace(/^http/, 'ws')];
   const directives: Record<string, string[]> = {
     'default-src': ["'none'"],
-    'script-src': self,
+    'script-src': [...self, "'wasm-unsafe-eval'"],
     'style-src': [...self, "'unsafe-inline'"],
     'img-src': [...self, 'data:', 'blob:', 'https:', ...servers.filter((s) => s.startsWith('http'))],
     'media-src': [...self, 'blob:', ...servers.filter((s) => s.startsWith('http'))],

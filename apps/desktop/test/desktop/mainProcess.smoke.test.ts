@@ -90,7 +90,7 @@ describe('bundled main process under a fake Electron', () => {
   });
 
   it('puts a strict CSP on the app document', () => {
-    expect(report.csp).toMatch(/^default-src 'none'; script-src 'self' file:;/);
+    expect(report.csp).toMatch(/^default-src 'none'; script-src 'self' file: 'wasm-unsafe-eval';/);
   });
 
   it('keeps navigation on the app, sends web links to the browser and opens no new windows', () => {
