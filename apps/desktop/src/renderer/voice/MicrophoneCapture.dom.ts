@@ -1,9 +1,11 @@
 // The microphone as the voice engine and the settings meter use it: getUserMedia with the chosen
 // device and the browser's echo cancellation / noise suppression / automatic gain control, then
-// WebAudio: source -> input-volume gain -> analyser (the level) and -> a MediaStream destination
-// whose track is what WebRTC sends (so the gate can switch it without touching the device).
-// When the microphone cannot be opened the track is silence, so listening still works.
+// WebAudio: source -> [RNNoise AudioWorklet, when chosen] -> input-volume gain -> analyser (the
+// level) and -> a MediaStream destination whose track is what WebRTC sends (so the gate can
+// switch it without touching the device). When the microphone cannot be opened the track is
+// silence, so listening still works; when RNNoise cannot start, the microphone goes on without it.
 import type { ClientSettings } from '../../shared/bridge.ts';
+import { createRnnoiseNode, stopRnnoiseNode } from './rnnoise/rnnoiseNode.dom.ts';
 import { rmsDb } from './VoiceGate.ts';
 
 export type MicrophoneSettings = Pick<ClientSettings, 'voice' | 'voiceInput'>;
@@ -29,6 +31,10 @@ export class MicrophoneCapture {
   private readonly samples: Float32Array<ArrayBuffer>;
   private key = '';
   private closed = false;
+  private rnnoise: AudioWorkletNode | null = null;
+  /** The RNNoise setting last asked for (a node may still be starting). */
+  private rnnoiseWanted = false;
+  private browserNoiseSuppression = false;
   /** Why the device could not be opened (null when it is open). */
   error: string | null = null;
 
@@ -61,9 +67,22 @@ export class MicrophoneCapture {
     return rmsDb(this.samples);
   }
 
+  /** Which noise suppression runs: RNNoise, the browser's, both, or none. */
+  get noiseSuppressor(): 'rnnoise' | 'browser' | 'rnnoise+browser' | 'off' {
+    if (this.rnnoise) return this.browserNoiseSuppression ? 'rnnoise+browser' : 'rnnoise';
+    return this.browserNoiseSuppression ? 'browser' : 'off';
+  }
+
+  /** The RNNoise node while it runs (tests read its frame count). */
+  get rnnoiseNode(): AudioWorkletNode | null {
+    return this.rnnoise;
+  }
+
   /** New settings: the volume at once; the device reopened only when its constraints changed. */
   async apply(settings: MicrophoneSettings): Promise<void> {
     this.gain.gain.value = settings.voice.inputVolume / 100;
+    this.browserNoiseSuppression = settings.voiceInput.noiseSuppression;
+    await this.setRnnoise(settings.voiceInput.rnnoise);
     const key = constraintsKey(settings);
     if (key === this.key || this.closed) return;
     this.key = key;
@@ -83,8 +102,46 @@ export class MicrophoneCapture {
     this.releaseDevice();
     this.stream = stream;
     this.source = this.ctx.createMediaStreamSource(stream);
-    this.source.connect(this.gain);
+    this.wire();
     this.error = null;
+  }
+
+  /** Puts RNNoise between the device and the gain, or takes it out. */
+  private async setRnnoise(on: boolean): Promise<void> {
+    this.rnnoiseWanted = on;
+    if (on === (this.rnnoise !== null) || this.closed) return;
+    if (!on) {
+      const node = this.rnnoise;
+      this.rnnoise = null;
+      this.wire();
+      if (node) stopRnnoiseNode(node);
+      return;
+    }
+    let node: AudioWorkletNode;
+    try {
+      node = await createRnnoiseNode(this.ctx);
+    } catch (err) {
+      console.warn('RNNoise unavailable; the microphone goes on without it', err);
+      return;
+    }
+    if (this.rnnoiseNotWanted()) {
+      stopRnnoiseNode(node);
+      return;
+    }
+    this.rnnoise = node;
+    node.connect(this.gain);
+    this.wire();
+  }
+
+  /** After the node started: closed, switched off meanwhile, or another node won. */
+  private rnnoiseNotWanted(): boolean {
+    return this.closed || !this.rnnoiseWanted || this.rnnoise !== null;
+  }
+
+  private wire(): void {
+    if (!this.source) return;
+    this.source.disconnect();
+    this.source.connect(this.rnnoise ?? this.gain);
   }
 
   /** Closed, or newer settings asked for another device while getUserMedia was pending. */
@@ -96,6 +153,8 @@ export class MicrophoneCapture {
     if (this.closed) return;
     this.closed = true;
     this.releaseDevice();
+    if (this.rnnoise) stopRnnoiseNode(this.rnnoise);
+    this.rnnoise = null;
     this.gain.disconnect();
     for (const t of this.destination.stream.getTracks()) t.stop();
   }

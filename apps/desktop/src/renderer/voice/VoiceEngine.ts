@@ -36,6 +36,8 @@ export interface VoiceEngine {
   /** Settings changed (devices, volumes, processing, gate). */
   setSettings(settings: ClientSettings): void;
   setSelfFlags(selfMute: boolean, selfDeaf: boolean): void;
+  /** A moderator's server mute on our own voice state: send nothing while it holds (optional). */
+  setServerMute?(mute: boolean): void;
   /** Per-user volume (0-200 %) and local mute. */
   setUserAudio(userId: string, volume: number, localMute: boolean): void;
   /** Push-to-talk key state (the controller listens to the keyboard). */

@@ -85,6 +85,7 @@ export function VoiceSettings({ devices, update }: { devices: MediaDeviceInfo[];
       <h3>Voice Processing</h3>
       <SwitchRow label="Echo Cancellation" on={input.echoCancellation} onChange={(v) => setInput({ echoCancellation: v })} />
       <SwitchRow label="Noise Suppression" description="The browser's own noise suppression." on={input.noiseSuppression} onChange={(v) => setInput({ noiseSuppression: v })} />
+      <SwitchRow label="RNNoise" description="Machine-learning noise suppression (RNNoise) on your microphone, running in the app." on={input.rnnoise} onChange={(v) => setInput({ rnnoise: v })} testId="rnnoise-switch" />
       <SwitchRow label="Automatic Gain Control" on={input.autoGainControl} onChange={(v) => setInput({ autoGainControl: v })} />
     </>
   );

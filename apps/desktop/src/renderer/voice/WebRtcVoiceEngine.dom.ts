@@ -2,12 +2,13 @@
 // RTCPeerConnection offering the microphone (sendonly) and a fixed pool of recvonly audio m-lines
 // that the SFU fills with whoever talks (apps/server/src/voice/webrtc/ReceiveSlots.ts), the offer
 // in SELECT PROTOCOL `webrtc` and the answer from SESSION DESCRIPTION's `sdp`. Received tracks
-// play through audio elements (setSinkId for the output device); the gate (voice activity or
-// push-to-talk) switches the sent track and sends op 5.
+// play through ReceivedAudio (per-slot gain for the slot's holder, named by op 5); the gate (voice
+// activity or push-to-talk) switches the sent track and sends op 5.
 import { SpeakingFlags, VoiceCloseCode, VoiceOpcode } from '@concord/protocol';
 import type { ClientSettings } from '../../shared/bridge.ts';
 import { audioContext } from './audioContext.dom.ts';
 import { MicrophoneCapture } from './MicrophoneCapture.dom.ts';
+import { ReceivedAudio, type SlotStats } from './ReceivedAudio.dom.ts';
 import { VoiceGate } from './VoiceGate.ts';
 import { VoiceGatewaySocket } from './VoiceGatewaySocket.dom.ts';
 import type { VoiceServerFrame } from './voiceDecoders.ts';
@@ -17,33 +18,28 @@ import type { VoiceEngine, VoiceEngineEvents, VoiceEngineOptions, VoiceEngineTar
 export const RECEIVE_SLOTS = 6;
 const LEVEL_INTERVAL_MS = 40;
 const ICE_GATHER_TIMEOUT_MS = 2_000;
-/** A remote speaker's ring stays on while some received slot was loud within this long. */
-const REMOTE_SPEAKING_HOLD_MS = 400;
 /** Closes after which the same token must not be used again. */
 const FINAL_CLOSES: ReadonlySet<number> = new Set([VoiceCloseCode.Disconnected, VoiceCloseCode.AuthenticationFailed, VoiceCloseCode.SessionNoLongerValid, VoiceCloseCode.ServerNotFound]);
-
-interface Receiver {
-  receiver: RTCRtpReceiver;
-  element: HTMLAudioElement;
-}
 
 export class WebRtcVoiceEngine implements VoiceEngine {
   private settings: ClientSettings;
   private selfMute: boolean;
   private selfDeaf: boolean;
+  private serverMute = false;
   private readonly gate: VoiceGate;
   private socket: VoiceGatewaySocket | null = null;
   private pc: RTCPeerConnection | null = null;
   private mic: MicrophoneCapture | null = null;
   private micSender: RTCRtpSender | null = null;
-  private receivers: Receiver[] = [];
+  private received: ReceivedAudio | null = null;
+  private readonly userAudio = new Map<string, { volume: number; localMute: boolean }>();
   private ssrc = 0;
   private target: VoiceEngineTarget | null = null;
   private transmitting = false;
   private reportedConnected = false;
   private levelTimer: ReturnType<typeof setInterval> | null = null;
-  private readonly remoteSpeakers = new Set<string>();
-  private remoteLoudAtMs = 0;
+  /** Remote users whose ring is on (as last reported). */
+  private readonly remoteRings = new Set<string>();
   private closed = false;
 
   constructor(options: VoiceEngineOptions, private readonly events: VoiceEngineEvents) {
@@ -64,24 +60,27 @@ export class WebRtcVoiceEngine implements VoiceEngine {
   }
 
   setSettings(settings: ClientSettings): void {
-    const outputChanged = settings.voice.outputDeviceId !== this.settings.voice.outputDeviceId || settings.voice.outputVolume !== this.settings.voice.outputVolume;
     this.settings = settings;
     this.gate.setSettings(settings.voiceInput);
     if (this.mic) this.mic.apply(settings).catch((err: unknown) => console.warn('microphone settings not applied', err));
-    if (outputChanged) for (const r of this.receivers) this.applyOutput(r.element);
+    this.received?.setOutput(settings.voice, this.selfDeaf);
   }
 
   setSelfFlags(selfMute: boolean, selfDeaf: boolean): void {
     this.selfMute = selfMute;
     this.selfDeaf = selfDeaf;
-    for (const r of this.receivers) this.applyOutput(r.element);
+    this.received?.setOutput(this.settings.voice, selfDeaf);
     this.updateTransmit();
   }
 
-  setUserAudio(_userId: string, _volume: number, _localMute: boolean): void {
-    // The SFU does not say yet which user plays on which receive slot (ReceiveSlots.owners() is
-    // not sent to browsers), so per-user volume cannot be applied to an element here. Kept in the
-    // store; applied once the voice gateway tells slots apart.
+  setServerMute(mute: boolean): void {
+    this.serverMute = mute;
+    this.updateTransmit();
+  }
+
+  setUserAudio(userId: string, volume: number, localMute: boolean): void {
+    this.userAudio.set(userId, { volume, localMute });
+    this.received?.setUserAudio(userId, { volume, localMute });
   }
 
   pushToTalk(down: boolean): void {
@@ -97,18 +96,22 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     this.socket?.close(1000, 'left voice');
     this.pc?.close();
     this.mic?.close();
-    for (const r of this.receivers) {
-      r.element.pause();
-      r.element.srcObject = null;
-    }
-    this.receivers = [];
-    for (const userId of this.remoteSpeakers) this.events.speaking(userId, false);
+    this.received?.close();
+    for (const userId of this.remoteRings) this.events.speaking(userId, false);
+    this.remoteRings.clear();
     if (this.target && this.transmitting) this.events.speaking(this.target.userId, false);
   }
 
   /** Inbound and outbound totals from getStats() (tests and the debug console read them). */
-  async stats(): Promise<{ inboundAudioEnergy: number; inboundPackets: number; outboundPackets: number; connectionState: string }> {
-    const out = { inboundAudioEnergy: 0, inboundPackets: 0, outboundPackets: 0, connectionState: this.pc?.connectionState ?? 'none' };
+  async stats(): Promise<{ inboundAudioEnergy: number; inboundPackets: number; outboundPackets: number; connectionState: string; slots: SlotStats[]; noiseSuppressor: string }> {
+    const out = {
+      inboundAudioEnergy: 0,
+      inboundPackets: 0,
+      outboundPackets: 0,
+      connectionState: this.pc?.connectionState ?? 'none',
+      slots: this.received?.stats() ?? [],
+      noiseSuppressor: this.mic?.noiseSuppressor ?? 'none',
+    };
     if (!this.pc) return out;
     const report = await this.pc.getStats();
     report.forEach((s: Record<string, unknown>) => {
@@ -138,18 +141,16 @@ export class WebRtcVoiceEngine implements VoiceEngine {
         return;
       case VoiceOpcode.SessionDescription:
         if (!frame.sdp || !this.pc) return this.fail(4900, 'session description without an SDP answer');
-        this.pc.setRemoteDescription({ type: 'answer', sdp: frame.sdp }).catch((err: unknown) => this.fail(4900, `bad SDP answer: ${String(err)}`));
+        this.applyAnswer(this.pc, frame.sdp).catch((err: unknown) => this.fail(4900, `bad SDP answer: ${String(err)}`));
         return;
       case VoiceOpcode.Speaking:
         if (frame.userId === target.userId) return;
-        if (frame.speaking !== 0) {
-          this.remoteSpeakers.add(frame.userId);
-          this.remoteLoudAtMs = performance.now();
-        } else this.remoteSpeakers.delete(frame.userId);
-        this.events.speaking(frame.userId, frame.speaking !== 0);
+        this.received?.onSpeaking(frame.userId, frame.ssrc, frame.speaking);
+        this.updateRings(performance.now());
         return;
       case VoiceOpcode.ClientDisconnect:
-        if (this.remoteSpeakers.delete(frame.userId)) this.events.speaking(frame.userId, false);
+        this.received?.onDisconnect(frame.userId);
+        this.updateRings(performance.now());
         return;
       case VoiceOpcode.HeartbeatAck:
       case VoiceOpcode.Resumed:
@@ -175,7 +176,10 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     const micTrack = this.mic.track;
     this.micSender = pc.addTransceiver(micTrack, { direction: 'sendonly', streams: [new MediaStream([micTrack])] }).sender;
     for (let i = 0; i < RECEIVE_SLOTS; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
-    pc.ontrack = (ev) => this.play(ev.receiver, ev.track);
+    const received = new ReceivedAudio(ctx, this.settings.voice, this.selfDeaf);
+    this.received = received;
+    for (const [userId, audio] of this.userAudio) received.setUserAudio(userId, audio);
+    pc.ontrack = (ev) => received.addTrack(ev.receiver, ev.track);
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'connected' && !this.reportedConnected) {
         this.reportedConnected = true;
@@ -198,21 +202,22 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     this.levelTimer = setInterval(() => this.tick(), LEVEL_INTERVAL_MS);
   }
 
-  private play(receiver: RTCRtpReceiver, track: MediaStreamTrack): void {
-    const element = new Audio();
-    element.autoplay = true;
-    element.srcObject = new MediaStream([track]);
-    this.applyOutput(element);
-    element.play().catch((err: unknown) => console.warn('received audio could not start (autoplay?)', err));
-    this.receivers.push({ receiver, element });
+  /** The answer names each receive slot's SSRC (its m-line's a=ssrc). */
+  private async applyAnswer(pc: RTCPeerConnection, sdp: string): Promise<void> {
+    await pc.setRemoteDescription({ type: 'answer', sdp });
+    this.received?.setAnswer(sdp, pc.getTransceivers());
   }
 
-  private applyOutput(element: HTMLAudioElement): void {
-    element.muted = this.selfDeaf;
-    element.volume = Math.min(1, this.settings.voice.outputVolume / 100);
-    const sinkId = this.settings.voice.outputDeviceId ?? '';
-    // setSinkId is missing in some browsers (Firefox before 116, Safari): the default device plays.
-    if ('setSinkId' in element && element.sinkId !== sinkId) element.setSinkId(sinkId).catch((err: unknown) => console.warn('output device not applied', err));
+  /** Reports ring changes for remote users (op 5 and the level of their slot). */
+  private updateRings(nowMs: number, rings = this.received?.owners.rings(nowMs) ?? new Set<string>()): void {
+    for (const userId of this.remoteRings) if (!rings.has(userId)) {
+      this.remoteRings.delete(userId);
+      this.events.speaking(userId, false);
+    }
+    for (const userId of rings) if (!this.remoteRings.has(userId)) {
+      this.remoteRings.add(userId);
+      this.events.speaking(userId, true);
+    }
   }
 
   private tick(): void {
@@ -222,24 +227,17 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     this.events.inputLevel(level);
     this.gate.level(level, now);
     this.updateTransmit();
-    // Remote rings: on from op 5, off once every received slot has been quiet for a moment.
-    if (this.remoteSpeakers.size > 0) {
-      const loud = this.receivers.some((r) => (r.receiver.getSynchronizationSources()[0]?.audioLevel ?? 0) > 0.02);
-      if (loud) this.remoteLoudAtMs = now;
-      else if (now - this.remoteLoudAtMs > REMOTE_SPEAKING_HOLD_MS) {
-        for (const userId of this.remoteSpeakers) this.events.speaking(userId, false);
-        this.remoteSpeakers.clear();
-      }
-    }
+    if (this.received) this.updateRings(now, this.received.tick(now, LEVEL_INTERVAL_MS / 1000));
   }
 
   /**
-   * The microphone is on the sender while the gate is open and we are not muted, and op 5 says so;
-   * otherwise the sender has no track and sends no packets at all (muted means nothing leaves).
+   * The microphone is on the sender while the gate is open and we are not muted (by ourselves or
+   * by a moderator), and op 5 says so; otherwise the sender has no track and sends no packets at
+   * all (muted means nothing leaves).
    */
   private updateTransmit(): void {
     if (!this.mic || !this.target) return;
-    const transmit = this.gate.open && !this.selfMute && !this.selfDeaf;
+    const transmit = this.gate.open && !this.selfMute && !this.selfDeaf && !this.serverMute;
     if (transmit === this.transmitting) return;
     this.transmitting = transmit;
     this.micSender?.replaceTrack(transmit ? this.mic.track : null).catch((err: unknown) => console.warn('microphone track not switched', err));

@@ -1,6 +1,6 @@
 // Wires the voice store to a VoiceEngine for one signed-in session: a `connecting` connection
 // gets an engine dialled at its endpoint (again, with a backoff, after a drop), `disconnected`
-// closes it; self flags, per-user audio and settings flow to the engine; its events (connected,
+// closes it; self flags, our server mute, per-user audio and settings flow to the engine; its events (connected,
 // lost, ping, speaking, input level) flow back. Also listens, while the app has focus, for the
 // push-to-talk key and the Toggle Mute / Toggle Deafen keybinds.
 import { useSessionStore } from '../state/sessionStore.ts';
@@ -26,9 +26,18 @@ export function activeVoiceEngine(): VoiceEngine | null {
   return active?.engine ?? null;
 }
 
+/** A moderator's server mute on our own voice state in the guild we are connected in. */
+function ownServerMute(): boolean {
+  const { connection, states } = useVoiceStore.getState();
+  const userId = useSessionStore.getState().user?.id;
+  if (connection.status === 'disconnected' || userId === undefined) return false;
+  return states[connection.guildId]?.[userId]?.mute ?? false;
+}
+
 export function startVoiceController(factory: VoiceEngineFactory = webRtcFactory): () => void {
   let dialTimer: ReturnType<typeof setTimeout> | null = null;
   let regrantTimer: ReturnType<typeof setTimeout> | null = null;
+  let serverMute = false;
 
   const stopEngine = () => {
     if (dialTimer !== null) clearTimeout(dialTimer);
@@ -90,6 +99,8 @@ export function startVoiceController(factory: VoiceEngineFactory = webRtcFactory
       },
     );
     active = { engine, key, token };
+    serverMute = ownServerMute();
+    engine.setServerMute?.(serverMute);
     for (const [id, audio] of Object.entries(useVoiceStore.getState().userAudio)) engine.setUserAudio(id, audio.volume, audio.localMute);
     const target = { endpoint: conn.endpoint, token, sessionId, serverId: conn.guildId, userId };
     const delayMs = conn.attempt === 0 ? 0 : Math.min(5_000, 500 * 2 ** conn.attempt);
@@ -102,6 +113,10 @@ export function startVoiceController(factory: VoiceEngineFactory = webRtcFactory
   const unsubscribeVoice = useVoiceStore.subscribe((s, prev) => {
     if (s.connection !== prev.connection) sync();
     if (s.selfMute !== prev.selfMute || s.selfDeaf !== prev.selfDeaf) active?.engine.setSelfFlags(s.selfMute, s.selfDeaf);
+    if (s.states !== prev.states && ownServerMute() !== serverMute) {
+      serverMute = !serverMute;
+      active?.engine.setServerMute?.(serverMute);
+    }
     if (s.userAudio !== prev.userAudio) for (const [id, a] of Object.entries(s.userAudio)) if (a !== prev.userAudio[id]) active?.engine.setUserAudio(id, a.volume, a.localMute);
   });
   const unsubscribeSettings = useUiStore.subscribe((s, prev) => {

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readWav } from '@concord/media';
 import { describe, expect, it } from 'vitest';
-import { RNNOISE_FRAME, Rnnoise } from './Rnnoise.ts';
+import { RNNOISE_FRAME, Rnnoise } from '../../src/renderer/voice/rnnoise/Rnnoise.ts';
 
 const wasmFile = createRequire(import.meta.url).resolve('@jitsi/rnnoise-wasm/dist/rnnoise.wasm');
-const speechFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../../packages/testkit/fixtures/speech-48k-mono.wav');
+const speechFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../packages/testkit/fixtures/speech-48k-mono.wav');
 
 /** Runs `signal` through a fresh denoiser; RMS in and out after the first `warmupFrames`. */
 async function denoise(signal: Float32Array, warmupFrames = 50): Promise<{ rmsIn: number; rmsOut: number; meanVad: number }> {
