@@ -2,8 +2,12 @@
 // session's own VOICE_STATE_UPDATE (its session id) and VOICE_SERVER_UPDATE (token and endpoint)
 // become a VoiceClient dialled at that endpoint. The returned handle also changes the self flags
 // (op 4 again: self mute makes the server stop forwarding, self deafen stops receiving) and leaves.
+// A later VOICE_SERVER_UPDATE for the guild (its voice node went away and the server re-granted the
+// member elsewhere, or a new token) replaces the VoiceClient, as @discordjs/voice does: the old one
+// closes, a new one dials the new endpoint, and 'voiceClient' tells users to re-attach listeners.
 import { GatewayOpcode } from '@concord/protocol';
 import type { GatewayClient } from '../GatewayClient.ts';
+import { TypedEmitter } from '../TypedEmitter.ts';
 import { VoiceClient, type VoiceClientOptions } from './VoiceClient.ts';
 
 export interface JoinVoiceOptions {
@@ -16,8 +20,18 @@ export interface JoinVoiceOptions {
   readonly voice?: Omit<VoiceClientOptions, 'endpoint' | 'token' | 'sessionId' | 'serverId' | 'userId'>;
 }
 
+export interface JoinedVoiceEvents {
+  /** The voice server changed: `voice` is the new client (connecting); the old one is closed. */
+  voiceClient: [voice: VoiceClient, previous: VoiceClient];
+  /** VOICE_SERVER_UPDATE with a null endpoint: no voice server for now (the server re-grants later). */
+  voiceServerLost: [];
+}
+
 export interface JoinedVoice {
+  /** The current voice client (replaced on a new VOICE_SERVER_UPDATE: listen to 'voiceClient'). */
   readonly voice: VoiceClient;
+  on: TypedEmitter<JoinedVoiceEvents>['on'];
+  off: TypedEmitter<JoinedVoiceEvents>['off'];
   /** op 4 with the same channel and new self flags. */
   setSelfFlags(flags: { selfMute?: boolean; selfDeaf?: boolean }): void;
   /** op 4 with channel_id null, then closes the voice client. */
@@ -36,26 +50,50 @@ export async function joinVoiceChannel(gateway: GatewayClient, options: JoinVoic
   if (!sendState(options.channelId)) throw new Error('the main gateway is not connected');
   const [ownState, serverUpdate] = await Promise.all([state, server]);
   if (serverUpdate.endpoint === null) throw new Error('no voice server available (VOICE_SERVER_UPDATE endpoint is null)');
-  const voice = new VoiceClient({
-    ...options.voice,
-    endpoint: serverUpdate.endpoint,
-    token: serverUpdate.token,
-    sessionId: ownState.session_id,
-    serverId: serverUpdate.guild_id,
-    userId: ownState.user_id,
-  });
+  const base = { ...options.voice, sessionId: ownState.session_id, serverId: serverUpdate.guild_id, userId: ownState.user_id };
+  let voice = new VoiceClient({ ...base, endpoint: serverUpdate.endpoint, token: serverUpdate.token });
+  let current = { endpoint: serverUpdate.endpoint, token: serverUpdate.token };
   voice.connect();
   await voice.waitForReady(timeoutMs);
+  const events = new JoinedVoiceEmitter();
+  const offServerUpdates = gateway.on('dispatchEvent', (event) => {
+    if (event.t !== 'VOICE_SERVER_UPDATE' || event.d.guild_id !== options.guildId) return;
+    const { endpoint, token } = event.d;
+    if (endpoint === current.endpoint && token === current.token) return;
+    const previous = voice;
+    previous.close(1000, 'voice server changed');
+    if (endpoint === null) {
+      current = { endpoint: '', token };
+      events.fire('voiceServerLost');
+      return;
+    }
+    current = { endpoint, token };
+    voice = new VoiceClient({ ...base, endpoint, token });
+    // Listeners attach in the 'voiceClient' handler, before the new client can emit anything.
+    events.fire('voiceClient', voice, previous);
+    voice.connect();
+  });
   return {
-    voice,
+    get voice() {
+      return voice;
+    },
+    on: (event, listener) => events.on(event, listener),
+    off: (event, listener) => events.off(event, listener),
     setSelfFlags(next) {
       if (next.selfMute !== undefined) flags.selfMute = next.selfMute;
       if (next.selfDeaf !== undefined) flags.selfDeaf = next.selfDeaf;
       sendState(options.channelId);
     },
     leave() {
+      offServerUpdates();
       sendState(null);
       voice.close();
     },
   };
+}
+
+class JoinedVoiceEmitter extends TypedEmitter<JoinedVoiceEvents> {
+  fire<K extends keyof JoinedVoiceEvents>(event: K, ...args: JoinedVoiceEvents[K]): void {
+    this.emit(event, ...args);
+  }
 }
