@@ -2,12 +2,18 @@
 // WebRTC into the SFU): clicking the voice channel joins it, both pages list both members under
 // the channel with the "2/5" limit and show "Voice Connected"; each page's fake microphone (the
 // speech fixture) reaches the other (inbound audio energy from getStats() rises); Mute and Deafen
-// change the icons the other page sees; Disconnect clears the panel. Also writes the voice
-// screenshots (docs/screenshots/voice-*.png).
+// change the icons the other page sees; Disconnect clears the panel. A headless SDK voice client
+// (carl) and a page hear each other; per-user volume 0 and local mute silence exactly that user's
+// receive slot on the listener (played energy after the slot's GainNode, from an analyser); a
+// server-muted page sends no packets at all; RNNoise runs in the page's AudioWorklet. Also writes
+// the voice screenshots (docs/screenshots/voice-*.png).
 import crypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConcordApi } from '@concord/client';
+import { ConcordApi, GatewayClient, type WebSocketConstructor } from '@concord/client';
+import { joinVoiceChannel, type JoinedVoice, type ReceivedFrame } from '@concord/client/voice';
+import { readWav } from '@concord/media';
+import WebSocket from 'ws';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
@@ -21,6 +27,24 @@ interface VoiceStats {
   inboundPackets: number;
   outboundPackets: number;
   connectionState: string;
+  slots: { ssrc: number | null; userId: string | null; gain: number; playedEnergy: number }[];
+  noiseSuppressor: string;
+  rnnoiseFrames: number;
+}
+
+/** Played energy per user on a page (summed over the slots that user holds). */
+const playedByUser = (s: VoiceStats) => {
+  const out = new Map<string, number>();
+  for (const slot of s.slots) if (slot.userId !== null) out.set(slot.userId, (out.get(slot.userId) ?? 0) + slot.playedEnergy);
+  return out;
+};
+
+/** How much each user's slot played on `page` during `ms`. */
+async function playedDuring(page: Page, ms: number): Promise<Map<string, number>> {
+  const before = playedByUser((await voiceStats(page))!);
+  await new Promise((r) => setTimeout(r, ms));
+  const after = playedByUser((await voiceStats(page))!);
+  return new Map([...after].map(([id, e]) => [id, e - (before.get(id) ?? 0)]));
 }
 
 /** SHA-256 of the voice certificate's public key: Chromium trusts that key alone (as the server's WebRTC e2e does). */
@@ -41,14 +65,20 @@ describe('web client: voice channels', () => {
   let benId = '';
   let guildId = '';
   let lounge = '';
+  let carlId = '';
+  let carlGateway: GatewayClient | null = null;
+  let carl: JoinedVoice | null = null;
+  let certFile = '';
   const suffix = Date.now().toString(36).slice(-5);
 
   beforeAll(async () => {
     server = await startTestServer(await buildWebClient(), { VOICE_PORT: '0', VOICE_UDP_PORT: '0' });
-    const certFile = path.join(server.dataDir, 'voice-tls/cert.pem');
+    certFile = path.join(server.dataDir, 'voice-tls/cert.pem');
     if (!existsSync(certFile)) throw new Error(`the server made no voice certificate at ${certFile}`);
     const a = await registerViaApi(server.url, `ava_${suffix}`);
     const b = await registerViaApi(server.url, `ben_${suffix}`);
+    const c = await registerViaApi(server.url, `carl_${suffix}`);
+    carlId = c.id;
     avaId = a.id;
     benId = b.id;
     const avaApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: a.token });
@@ -57,7 +87,12 @@ describe('web client: voice channels', () => {
     guildId = guild.id;
     lounge = (await avaApi.createChannel(guild.id, { name: 'Lounge', type: 2, user_limit: 5 })).id;
     await avaApi.createChannel(guild.id, { name: 'Gaming', type: 2 });
-    await benApi.acceptInvite((await avaApi.createInvite(guild.system_channel_id!)).code);
+    const invite = (await avaApi.createInvite(guild.system_channel_id!)).code;
+    await benApi.acceptInvite(invite);
+    await new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: c.token }).acceptInvite(invite);
+    carlGateway = new GatewayClient({ url: server.url.replace('http', 'ws'), token: c.token, encoding: 'json', WebSocket: WebSocket as unknown as WebSocketConstructor });
+    carlGateway.connect();
+    await carlGateway.waitForReady();
     browser = await launchChromium({
       args: [
         '--use-fake-ui-for-media-stream',
@@ -78,6 +113,8 @@ describe('web client: voice channels', () => {
   }, 180_000);
 
   afterAll(async () => {
+    carl?.leave();
+    carlGateway?.close();
     await closeOpened(browser, server);
   });
 
@@ -181,6 +218,86 @@ describe('web client: voice channels', () => {
     });
   }, 60_000);
 
+  it('a page and a headless SDK voice client hear each other (the SDK decodes the page; the page plays the SDK on its slot)', async () => {
+    carl = await joinVoiceChannel(carlGateway!, { guildId, channelId: lounge, voice: { ca: readFileSync(certFile), channels: 1 } });
+    const heard: ReceivedFrame[] = [];
+    carl.voice.on('audio', (f) => heard.push(f));
+    await memberRow(ava.page, lounge, carlId).waitFor();
+    const speech = readWav(readFileSync(FIXTURE)).samples;
+    const stop = new AbortController();
+    const talking = (async () => {
+      while (!stop.signal.aborted) await carl.voice.play(speech, { signal: stop.signal }).catch(() => 0);
+    })();
+    try {
+      await expect.poll(async () => (await voiceStats(ava.page))!.slots.some((s) => s.userId === carlId), { timeout: 10_000 }).toBe(true);
+      const played = await playedDuring(ava.page, 3000);
+      await expect.poll(() => memberRow(ava.page, lounge, carlId).getAttribute('data-speaking'), { timeout: 5000 }).toBe('true');
+      const fromAva = heard.filter((f) => f.userId === avaId);
+      const rms = Math.sqrt(fromAva.reduce((a, f) => a + f.pcm.reduce((b, x) => b + x * x, 0), 0) / Math.max(1, fromAva.length * 960));
+      console.log(`SDK <-> page: ava's slot for carl played ${(played.get(carlId) ?? 0).toExponential(2)}; carl decoded ${String(fromAva.length)} frames from ava (rms ${rms.toFixed(0)})`);
+      expect(played.get(carlId) ?? 0).toBeGreaterThan(1e-4);
+      expect(fromAva.length).toBeGreaterThan(100);
+      expect(rms).toBeGreaterThan(300);
+    } finally {
+      stop.abort();
+      await talking;
+    }
+  }, 60_000);
+
+  it('per-user volume 0 and local mute silence exactly that user on the listener; the other speaker still plays', async () => {
+    const speech = readWav(readFileSync(FIXTURE)).samples;
+    const stop = new AbortController();
+    const talking = (async () => {
+      while (!stop.signal.aborted) await carl!.voice.play(speech, { signal: stop.signal }).catch(() => 0);
+    })();
+    const setUserAudio = (userId: string, patch: { volume?: number; localMute?: boolean }) =>
+      ava.page.evaluate(([id, p]) => window.__concordDebug!.stores.voice.getState().setUserAudio(id, p), [userId, patch] as const);
+    try {
+      await expect.poll(async () => { const p = await playedDuring(ava.page, 1000); return (p.get(benId) ?? 0) > 1e-5 && (p.get(carlId) ?? 0) > 1e-5; }, { timeout: 15_000 }).toBe(true);
+      const both = await playedDuring(ava.page, 2000);
+      // Local mute from the member menu, as a user does it.
+      await memberRow(ava.page, lounge, benId).click({ button: 'right' });
+      await ava.page.locator('[data-testid=voice-local-mute]').click();
+      await ava.page.keyboard.press('Escape');
+      await expect.poll(async () => (await voiceStats(ava.page))!.slots.find((s) => s.userId === benId)?.gain).toBe(0);
+      await new Promise((r) => setTimeout(r, 300));
+      const muted = await playedDuring(ava.page, 2000);
+      await setUserAudio(benId, { localMute: false, volume: 0 });
+      await new Promise((r) => setTimeout(r, 300));
+      const zero = await playedDuring(ava.page, 2000);
+      await setUserAudio(benId, { volume: 100 });
+      await new Promise((r) => setTimeout(r, 300));
+      const restored = await playedDuring(ava.page, 2000);
+      const f = (m: Map<string, number>) => `ben ${(m.get(benId) ?? 0).toExponential(2)} / carl ${(m.get(carlId) ?? 0).toExponential(2)}`;
+      console.log(`played on ava's slots in 2 s: both ${f(both)}; ben locally muted ${f(muted)}; ben at 0 % ${f(zero)}; ben back at 100 % ${f(restored)}`);
+      for (const m of [both, muted, zero, restored]) expect(m.get(carlId) ?? 0).toBeGreaterThan(1e-5);
+      expect(both.get(benId) ?? 0).toBeGreaterThan(1e-5);
+      expect(muted.get(benId) ?? 0).toBeLessThan(1e-9);
+      expect(zero.get(benId) ?? 0).toBeLessThan(1e-9);
+      expect(restored.get(benId) ?? 0).toBeGreaterThan(1e-5);
+    } finally {
+      stop.abort();
+      await talking;
+    }
+  }, 90_000);
+
+  it('RNNoise runs in the AudioWorklet when switched on in Voice & Video, and the listener still hears the page', async () => {
+    const p = ben.page;
+    await p.click('[data-testid=user-settings-button]');
+    await p.getByText('Voice & Video', { exact: true }).click();
+    await p.locator('[data-testid=rnnoise-switch]').click();
+    await p.keyboard.press('Escape');
+    await expect.poll(async () => (await voiceStats(p))!.noiseSuppressor, { timeout: 10_000 }).toMatch(/^rnnoise/);
+    const framesBefore = (await voiceStats(p))!.rnnoiseFrames;
+    const before = await voiceStats(ava.page);
+    await new Promise((r) => setTimeout(r, 2000));
+    const framesAfter = (await voiceStats(p))!.rnnoiseFrames;
+    const after = await voiceStats(ava.page);
+    console.log(`RNNoise: ${String(framesAfter - framesBefore)} frames in 2 s on ben; ava's inbound energy +${(after!.inboundAudioEnergy - before!.inboundAudioEnergy).toExponential(2)}`);
+    expect(framesAfter - framesBefore).toBeGreaterThan(150);
+    expect(after!.inboundAudioEnergy - before!.inboundAudioEnergy).toBeGreaterThan(0.005);
+  }, 30_000);
+
   it('writes the voice screenshots', async () => {
     await ben.page.waitForTimeout(300);
     await ben.page.screenshot({ path: path.join(SCREENSHOTS, 'voice-channel.png') });
@@ -199,9 +316,22 @@ describe('web client: voice channels', () => {
     await ava.page.locator('[data-testid=voice-server-mute]').click();
     await expect.poll(() => memberRow(ben.page, lounge, benId).getAttribute('data-muted')).toBe('true');
     await memberRow(ben.page, lounge, benId).locator('[data-testid=voice-muted-icon].server').waitFor();
+    // Server mute overrides an unmuted microphone: ben's page sends no packets at all (the SFU sees none).
+    expect(await ben.page.evaluate(() => window.__concordDebug!.stores.voice.getState().selfMute)).toBe(false);
+    const sentIn = async (ms: number) => {
+      const s0 = await voiceStats(ben.page);
+      await new Promise((r) => setTimeout(r, ms));
+      return (await voiceStats(ben.page))!.outboundPackets - s0!.outboundPackets;
+    };
+    await new Promise((r) => setTimeout(r, 300));
+    const whileServerMuted = await sentIn(1500);
     await row.click({ button: 'right' });
     await ava.page.locator('[data-testid=voice-server-mute]').click();
     await expect.poll(() => memberRow(ben.page, lounge, benId).getAttribute('data-muted')).toBe('false');
+    const afterUnmute = await sentIn(1500);
+    console.log(`server mute: ben's page sent ${String(whileServerMuted)} packets in 1.5 s while server-muted, ${String(afterUnmute)} after`);
+    expect(whileServerMuted).toBe(0);
+    expect(afterUnmute).toBeGreaterThan(30);
     await row.click({ button: 'right' });
     await ava.page.locator('[data-testid=voice-move-to]', { hasText: 'Gaming' }).click();
     await expect.poll(() => ben.page.locator('[data-testid=voice-panel-where]').textContent()).toBe('Gaming / Voice Hangout');

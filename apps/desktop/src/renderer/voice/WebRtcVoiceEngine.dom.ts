@@ -8,6 +8,7 @@ import { SpeakingFlags, VoiceCloseCode, VoiceOpcode } from '@concord/protocol';
 import type { ClientSettings } from '../../shared/bridge.ts';
 import { audioContext } from './audioContext.dom.ts';
 import { MicrophoneCapture } from './MicrophoneCapture.dom.ts';
+import { rnnoiseStats } from './rnnoise/rnnoiseNode.dom.ts';
 import { ReceivedAudio, type SlotStats } from './ReceivedAudio.dom.ts';
 import { VoiceGate } from './VoiceGate.ts';
 import { VoiceGatewaySocket } from './VoiceGatewaySocket.dom.ts';
@@ -103,7 +104,7 @@ export class WebRtcVoiceEngine implements VoiceEngine {
   }
 
   /** Inbound and outbound totals from getStats() (tests and the debug console read them). */
-  async stats(): Promise<{ inboundAudioEnergy: number; inboundPackets: number; outboundPackets: number; connectionState: string; slots: SlotStats[]; noiseSuppressor: string }> {
+  async stats(): Promise<{ inboundAudioEnergy: number; inboundPackets: number; outboundPackets: number; connectionState: string; slots: SlotStats[]; noiseSuppressor: string; rnnoiseFrames: number }> {
     const out = {
       inboundAudioEnergy: 0,
       inboundPackets: 0,
@@ -111,7 +112,10 @@ export class WebRtcVoiceEngine implements VoiceEngine {
       connectionState: this.pc?.connectionState ?? 'none',
       slots: this.received?.stats() ?? [],
       noiseSuppressor: this.mic?.noiseSuppressor ?? 'none',
+      rnnoiseFrames: 0,
     };
+    const rnnoise = this.mic?.rnnoiseNode;
+    if (rnnoise) out.rnnoiseFrames = (await rnnoiseStats(rnnoise)).frames;
     if (!this.pc) return out;
     const report = await this.pc.getStats();
     report.forEach((s: Record<string, unknown>) => {
