@@ -245,9 +245,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
 }
 
-/** The web client talks only to this server; the page's meta CSP is looser because Electron reuses it from file://. */
+/**
+ * The web client talks only to this server; the page's meta CSP is looser because Electron reuses it from file://.
+ * 'wasm-unsafe-eval' lets it compile its own WebAssembly (RNNoise in the voice AudioWorklet), not eval.
+ */
 const WEB_CLIENT_CSP =
-  "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 const textDecoder = new TextDecoder();
 const decodeText = (b: ArrayBuffer) => textDecoder.decode(b);
