@@ -4,7 +4,8 @@
 // volume 0-200 %, 0 when locally muted) -> an analyser (what is played, for the stats) -> the
 // output gain (output volume, 0 when deafened) -> the context's destination, on the chosen output
 // device through AudioContext.setSinkId. Chromium only feeds a remote WebRTC track into Web Audio
-// while a media element also holds it, so each slot keeps a muted element. Without Web Audio, or
+// while a media element also holds it, so each slot keeps an element at volume 0 (not muted: a
+// muted element stops WebRTC computing the receiver's audio level and energy stats). Without Web Audio, or
 // with a chosen device the context cannot switch to, the slot's element plays (volume capped at 100 %).
 import type { ClientSettings } from '../../shared/bridge.ts';
 import { SlotOwners, ssrcsByMid } from './SlotOwners.ts';
@@ -26,6 +27,8 @@ class ReceiveSlot {
   readonly element = new Audio();
   private readonly gain: GainNode | null = null;
   private readonly analyser: AnalyserNode | null = null;
+  /** Before the gain: what arrives, for the ring (a locally muted user still shows speaking). */
+  private readonly arriving: AnalyserNode | null = null;
   private readonly source: MediaStreamAudioSourceNode | null = null;
   private readonly samples: Float32Array<ArrayBuffer> | null = null;
   /** Sum over ticks of the played signal's mean square x seconds (the tests compare slots by it). */
@@ -36,8 +39,11 @@ class ReceiveSlot {
     this.element.autoplay = true;
     this.element.srcObject = stream;
     if (graph) {
-      this.element.muted = true;
+      this.element.volume = 0;
       this.source = graph.ctx.createMediaStreamSource(stream);
+      this.arriving = graph.ctx.createAnalyser();
+      this.arriving.fftSize = 1024;
+      this.source.connect(this.arriving);
       this.gain = graph.ctx.createGain();
       this.analyser = graph.ctx.createAnalyser();
       this.analyser.fftSize = 2048;
@@ -58,9 +64,15 @@ class ReceiveSlot {
     if (hasSinkId(this.element) && this.element.sinkId !== sinkId) this.element.setSinkId(sinkId).catch((err: unknown) => console.warn('output device not applied', err));
   }
 
-  /** The received level (0..1) of what arrives on this slot now. */
+  /** The received level (0..1, linear) of what arrives on this slot now. */
   level(): number {
-    return this.receiver.getSynchronizationSources()[0]?.audioLevel ?? 0;
+    const rtp = this.receiver.getSynchronizationSources()[0]?.audioLevel ?? 0;
+    if (!this.arriving || !this.samples) return rtp;
+    const view = this.samples.subarray(0, this.arriving.fftSize);
+    this.arriving.getFloatTimeDomainData(view);
+    let peak = 0;
+    for (const x of view) peak = Math.max(peak, Math.abs(x));
+    return Math.max(rtp, peak);
   }
 
   samplePlayed(seconds: number): void {
@@ -75,6 +87,7 @@ class ReceiveSlot {
     this.element.pause();
     this.element.srcObject = null;
     this.source?.disconnect();
+    this.arriving?.disconnect();
     this.gain?.disconnect();
     this.analyser?.disconnect();
   }

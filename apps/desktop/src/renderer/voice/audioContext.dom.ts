@@ -7,7 +7,8 @@ let context: AudioContext | null = null;
 export function audioContext(): AudioContext | null {
   if (context) return context;
   if (typeof AudioContext === 'undefined') return null;
-  context = new AudioContext({ latencyHint: 'interactive' });
+  // 48 kHz as Opus and RNNoise run (the browser resamples to the device if it differs).
+  context = new AudioContext({ latencyHint: 'interactive', sampleRate: 48_000 });
   return context;
 }
 
