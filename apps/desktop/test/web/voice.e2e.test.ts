@@ -138,7 +138,7 @@ describe('web client: voice channels', () => {
   // Chromium needs to feed Web Audio, sits at volume 0; WebRTC applies that volume before it
   // computes getStats()' totalAudioEnergy, so the energy measured here is what each slot played
   // (an analyser after the slot's gain), per user.
-  it('each page hears the other: the energy each page plays on the other's slot rises while the fake microphones play', async () => {
+  it('each page hears the other: the energy each page plays on the other slot rises while the fake microphones play', async () => {
     const start = { ava: await voiceStats(ava.page), ben: await voiceStats(ben.page) };
     expect(start.ava?.connectionState).toBe('connected');
     expect(start.ben?.connectionState).toBe('connected');
