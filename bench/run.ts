@@ -14,6 +14,7 @@ const BENCHES: Record<string, string> = {
   'message-writes': 'message-writes.ts',
   'gateway-fanout': 'gateway-fanout.ts',
   voice: 'voice.ts',
+  'voice-clients': 'voice-clients.ts',
   'desktop-cache': 'desktop-cache.ts',
   'desktop-paint': 'desktop-paint.ts',
   'desktop-renderer': 'desktop-renderer.ts',
