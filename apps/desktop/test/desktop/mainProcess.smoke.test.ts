@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleDesktop } from '../../../../build/scripts/packDesktop.ts';
+import { VOICE_PORT_CHANNEL } from '../../src/shared/ipcChannels.ts';
 
 interface Report {
   userData: string;
   windows: { webPreferences: Record<string, unknown>; show: boolean }[];
   ipcChannels: string[];
+  ipcListeners: string[];
   loaded: { kind: string; url: string };
   trayIcon: { bytes: number; width: number; height: number } | null;
   trayMenu: string[];
@@ -71,8 +73,10 @@ describe('bundled main process under a fake Electron', () => {
   });
 
   it('registers one ipcMain handler per bridge channel', () => {
-    expect(report.ipcChannels).toHaveLength(11);
-    expect(new Set(report.ipcChannels).size).toBe(11);
+    expect(report.ipcChannels).toHaveLength(17);
+    expect(new Set(report.ipcChannels).size).toBe(17);
+    // and one plain listener: the native voice pipeline's MessagePort hand-over
+    expect(report.ipcListeners).toEqual([VOICE_PORT_CHANNEL]);
   });
 
   it('serves the app window from the real SQLite cache in the user data directory', () => {

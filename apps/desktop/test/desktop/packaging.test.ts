@@ -3,7 +3,7 @@
 // main and preload bundle to CommonJS that requires only what the packaged app contains; and the
 // staged app has a package.json with better-sqlite3 as its only dependency.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +83,8 @@ describe('bundling and staging (build/scripts/packDesktop.ts)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('bundles main to CommonJS that requires only electron, better-sqlite3 and node built-ins', () => {
-    expect(bundles.mainExternals.filter((name) => !name.startsWith('node:')).sort()).toEqual(['better-sqlite3', 'electron']);
+    // Built-ins appear with and without the node: prefix (ws, pulled in by the voice pipeline, uses the bare names).
+    expect(bundles.mainExternals.filter((name) => !builtinModules.includes(name.replace(/^node:/, ''))).sort()).toEqual(['better-sqlite3', 'electron']);
     const main = readFileSync(bundles.mainFile, 'utf8');
     expect(main.startsWith('"use strict"')).toBe(true);
     expect(main).toContain('require("electron")');
@@ -94,8 +95,10 @@ describe('bundling and staging (build/scripts/packDesktop.ts)', () => {
     const preload = readFileSync(bundles.preloadFile, 'utf8');
     expect(preload).toMatch(/exposeInMainWorld\(\s*"concord"/);
     expect(preload.match(/exposeInMainWorld/g)).toHaveLength(1);
-    // ipcRenderer is used only as ipcRenderer.invoke inside the bridge's own methods.
-    expect(preload.replace(/import_electron\.ipcRenderer\.invoke/g, '')).not.toMatch(/ipcRenderer/);
+    // ipcRenderer is used only as ipcRenderer.invoke inside the bridge's own methods, and once as
+    // ipcRenderer.postMessage to hand the voice pipeline's MessagePort to main.
+    expect(preload.match(/import_electron\.ipcRenderer\.postMessage\(/g) ?? []).toHaveLength(1);
+    expect(preload.replace(/import_electron\.ipcRenderer\.(invoke|postMessage)/g, '')).not.toMatch(/ipcRenderer/);
   });
 
   it('stages an app whose package.json depends on better-sqlite3 only', () => {

@@ -70,7 +70,9 @@ export function isOpusDtxFrame(packet: Uint8Array): boolean {
   return packet.length <= 2;
 }
 
-const require = createRequire(import.meta.url);
+// ESM gives this file's URL; a CommonJS bundle (the desktop main process) has an empty import.meta
+// but __filename.
+const require = createRequire((import.meta as { url?: string }).url ?? __filename);
 type NativeModule = { OpusEncoder: new (rate: number, channels: number) => NativeOpus };
 let nativeModule: NativeModule | null | undefined;
 let wasmClass: typeof OpusScript | undefined;

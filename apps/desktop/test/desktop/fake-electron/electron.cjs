@@ -6,7 +6,7 @@ const { EventEmitter } = require('node:events');
 const { writeFileSync } = require('node:fs');
 const { pathToFileURL } = require('node:url');
 
-const record = { windows: [], ipcChannels: [], loaded: null, trayIcon: null, externalOpened: [], warnings: [] };
+const record = { windows: [], ipcChannels: [], ipcListeners: [], loaded: null, trayIcon: null, externalOpened: [], warnings: [] };
 const ipcHandlers = new Map();
 let headersHook = null;
 let permissionRequestHandler = null;
@@ -107,6 +107,8 @@ module.exports = {
       ipcHandlers.set(channel, handler);
     },
     removeHandler: (channel) => ipcHandlers.delete(channel),
+    // Plain listeners (the voice pipeline's MessagePort arrives this way).
+    on: (channel) => record.ipcListeners.push(channel),
   },
 };
 
