@@ -100,6 +100,9 @@ export interface StreamGlitches {
   inserted_samples_for_deceleration: number;
   removed_samples_for_acceleration: number;
   jitter_buffer_delay_ms: number | null;
+  /** What the jitter buffer aimed for (jitterBufferTargetDelay) and its floor without an app hint (jitterBufferMinimumDelay). */
+  jitter_buffer_target_ms: number | null;
+  jitter_buffer_minimum_ms: number | null;
   jitter_ms: number;
   audio_energy: number;
 }
@@ -126,6 +129,8 @@ export function glitchesBetween(before: Record<string, unknown>[], after: Record
       inserted_samples_for_deceleration: d('insertedSamplesForDeceleration'),
       removed_samples_for_acceleration: d('removedSamplesForAcceleration'),
       jitter_buffer_delay_ms: emitted > 0 ? round((1000 * d('jitterBufferDelay')) / emitted, 1) : null,
+      jitter_buffer_target_ms: emitted > 0 ? round((1000 * d('jitterBufferTargetDelay')) / emitted, 1) : null,
+      jitter_buffer_minimum_ms: emitted > 0 ? round((1000 * d('jitterBufferMinimumDelay')) / emitted, 1) : null,
       jitter_ms: round(1000 * num(a, 'jitter'), 1),
       audio_energy: round(d('totalAudioEnergy'), 4),
     });

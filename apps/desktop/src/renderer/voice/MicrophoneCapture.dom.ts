@@ -1,9 +1,11 @@
 // The microphone as the voice engine and the settings meter use it: getUserMedia with the chosen
 // device and the browser's echo cancellation / noise suppression / automatic gain control, then
 // WebAudio: source -> [RNNoise AudioWorklet, when chosen] -> input-volume gain -> analyser (the
-// level) and -> a MediaStream destination whose track is what WebRTC sends (so the gate can
-// switch it without touching the device). When the microphone cannot be opened the track is
-// silence, so listening still works; when RNNoise cannot start, the microphone goes on without it.
+// level) and -> a MediaStream destination whose track WebRTC sends when the graph changes the sound
+// (input volume not 100 %, RNNoise on). Otherwise WebRTC sends the device's own track: the trip
+// through Web Audio and back costs mouth-to-ear time (issue 17). When the microphone cannot be
+// opened the track is silence, so listening still works; when RNNoise cannot start, the microphone
+// goes on without it.
 import type { ClientSettings } from '../../shared/bridge.ts';
 import { createRnnoiseNode, stopRnnoiseNode } from './rnnoise/rnnoiseNode.dom.ts';
 import { rmsDb } from './VoiceGate.ts';
@@ -54,8 +56,14 @@ export class MicrophoneCapture {
     return capture;
   }
 
-  /** The track to send: the processed microphone (or silence). */
+  /**
+   * The track to send: the device's track while the graph would pass it unchanged, else the graph's
+   * output (the processed microphone, or silence). It changes with the settings and the device:
+   * the sender re-reads it after apply().
+   */
   get track(): MediaStreamTrack {
+    const device = this.stream?.getAudioTracks()[0];
+    if (device && this.rnnoise === null && this.gain.gain.value === 1) return device;
     const track = this.destination.stream.getAudioTracks()[0];
     if (!track) throw new Error('MediaStreamAudioDestinationNode without an audio track');
     return track;

@@ -63,7 +63,7 @@ export class WebRtcVoiceEngine implements VoiceEngine {
   setSettings(settings: ClientSettings): void {
     this.settings = settings;
     this.gate.setSettings(settings.voiceInput);
-    if (this.mic) this.mic.apply(settings).catch((err: unknown) => console.warn('microphone settings not applied', err));
+    if (this.mic) this.mic.apply(settings).then(() => this.sendCurrentTrack(), (err: unknown) => console.warn('microphone settings not applied', err));
     this.received?.setOutput(settings.voice, this.selfDeaf);
   }
 
@@ -247,6 +247,13 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     this.micSender?.replaceTrack(transmit ? this.mic.track : null).catch((err: unknown) => console.warn('microphone track not switched', err));
     this.socket?.send(VoiceOpcode.Speaking, { speaking: transmit ? SpeakingFlags.Microphone : 0, delay: 0, ssrc: this.ssrc });
     this.events.speaking(this.target.userId, transmit);
+  }
+
+  /** After new settings: the microphone may send another track now (device, or through the graph). */
+  private sendCurrentTrack(): void {
+    if (!this.mic || !this.micSender || !this.transmitting || this.closed) return;
+    const track = this.mic.track;
+    if (this.micSender.track !== track) this.micSender.replaceTrack(track).catch((err: unknown) => console.warn('microphone track not switched', err));
   }
 
   private fail(code: number, reason: string): void {
