@@ -13,8 +13,10 @@
 //   every --period-ms; page A sends it (gate held open), page B detects onsets on what it receives
 //   through the SFU. The probe times A's getUserMedia track (mouth: the capture reaching Web Audio,
 //   as the page's own graph takes it) and B's received tracks (ear) with an AudioWorklet at render
-//   time on the pages' clocks (one browser, one machine clock). Excludes the device capture and
-//   output buffers; the JSON states the latter (base + output latency).
+//   time on the pages' clocks (one browser, one machine clock), in probe contexts with the page's own
+//   latency hint. Excludes the device capture and output buffers; the JSON states the latter (the
+//   receiving page's AudioContext base + output latency) and adds it for a to-the-speaker estimate.
+//   The talk phase also reads the page's AudioContext render load and callback interval (CDP WebAudio).
 // Phase "sdk-to-browser": an SDK VoiceClient plays a tone frame every 500 ms; page B detects them.
 //   Node's and the page's clocks are aligned by the shortest of 15 round trips.
 //
@@ -28,7 +30,7 @@ import { armDeadline, makeTempDir, report, runBench } from './lib/cleanup.ts';
 import { gitInfo } from './lib/gitInfo.ts';
 import { REPO_ROOT } from './lib/ServerProcess.ts';
 import { round } from './lib/stats.ts';
-import { delaySummary, glitchesBetween, matchOnsets, measureCpu, packetsSentBetween, probeOnsets, probeState, rtpStats, type StreamGlitches } from './lib/voiceClientsMetrics.ts';
+import { delaySummary, glitchesBetween, matchOnsets, measureCpu, measureWebAudio, packetsSentBetween, probeOnsets, probeState, rtpStats, type StreamGlitches } from './lib/voiceClientsMetrics.ts';
 import type { VoiceProbeConfig } from './lib/voiceClientsProbe.ts';
 import { burstWav, clockOffset, joinFromPage, joinSdk, keepGateOpen, openProbedPage, playedEnergy, rawMicrophone, startVoiceWorld, talkInLoop, type SdkTalker } from './lib/voiceClientsSetup.ts';
 
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     await sleep(3000);
     const before = await rtpStats(observed.page);
     const played0 = await playedEnergy(observed.page);
-    const cpu = await measureCpu(speakingBrowser, observed.page, TALK_S);
+    const [cpu, webAudio] = await Promise.all([measureCpu(speakingBrowser, observed.page, TALK_S), measureWebAudio(observed.page, TALK_S)]);
     const after = await rtpStats(observed.page);
     const played = round((await playedEnergy(observed.page)) - played0, 4);
     stop.abort();
@@ -105,6 +107,8 @@ async function main(): Promise<void> {
         jitter_buffer_delay_ms_max: Math.max(0, ...streams.map((s) => s.jitter_buffer_delay_ms ?? 0)),
         audio_energy: round(sum(streams, 'audio_energy'), 4),
       },
+      /** The page's AudioContext: render load and device callback interval (glitch risk of its latency hint). */
+      web_audio: webAudio,
       /** The page's own analysers after each slot's gain (what it played), mean square x seconds. */
       played_energy: played,
       load_average: loadavg(),
@@ -137,20 +141,23 @@ async function main(): Promise<void> {
       // Only bursts made in the window (pages' epoch -> Node's via each page's offset, for the cut only).
       const mouthsInWindow = mouthOnsets.filter((o) => o.kind === 'mouth' && o.epochMs - mouthClock.offsetMs >= fromMs).map((o) => o.epochMs);
       const samples = matchOnsets(mouthsInWindow, earOnsets.filter((o) => o.epochMs - earClock.offsetMs >= fromMs), PERIOD_MS * 0.8);
+      const [mouthProbe, earProbe, summary] = [await probeState(mouth.page), await probeState(ear.page), delaySummary(samples)];
+      const earOutput = earProbe.page_latency ?? earProbe.latency;
+      const earOutputMs = earOutput ? round((earOutput.baseLatency + earOutput.outputLatency) * 1000, 1) : null;
       browserToBrowser = {
         method: 'page A: fake microphone = WAV of 60 ms 1 kHz bursts every period (gate held open, EC/NS/AGC off); onsets timed by an AudioWorklet at Web Audio render time on A\'s getUserMedia track (mouth) and on B\'s received tracks (ear), on the pages\' own clocks',
         bursts: mouthsInWindow.length,
         detected: samples.length,
-        ...delaySummary(samples),
+        ...summary,
         samples_ms: samples.map((x) => round(x, 1)),
         page_clock_disagreement_ms: round(mouthClock.offsetMs - earClock.offsetMs, 2),
         clock_rtt_ms: [round(mouthClock.rttMs, 2), round(earClock.rttMs, 2)],
         receiver_streams: glitchesBetween(s0, s1),
-        probe: { mouth: await probeState(mouth.page), ear: await probeState(ear.page) },
-        not_included_output_device_ms: null as number | null,
+        probe: { mouth: mouthProbe, ear: earProbe },
+        // What the receiving page's own AudioContext states it adds before the speaker (base + output latency).
+        not_included_output_device_ms: earOutputMs,
+        to_speaker_estimate_p50_p95_ms: summary && earOutputMs !== null ? [round(summary.p50_ms + earOutputMs, 1), round(summary.p95_ms + earOutputMs, 1)] : null,
       };
-      const lat = (browserToBrowser['probe'] as { ear: { latency: { baseLatency: number; outputLatency: number } | null } }).ear.latency;
-      browserToBrowser['not_included_output_device_ms'] = lat ? round((lat.baseLatency + lat.outputLatency) * 1000, 1) : null;
       log(`browser -> browser: ${String(samples.length)}/${String(mouthsInWindow.length)} bursts, p50/p95 ${JSON.stringify(delaySummary(samples))}`);
       await mouth.context.close();
     }

@@ -75,12 +75,52 @@ export async function measureCpu(browser: Browser, page: Page, seconds: number):
   }
 }
 
+export interface WebAudioLoad {
+  contexts: number;
+  /** Render time over the render quantum's duration, percent (100: the renderer is late and glitches). Max and mean of the samples. */
+  render_capacity_percent_max: number;
+  render_capacity_percent_mean: number;
+  /** Device callback interval (the buffer the latency hint bought) and its spread. */
+  callback_interval_ms: number;
+  callback_interval_sd_ms: number;
+}
+
+/** The page's realtime AudioContexts' render load over `seconds`, sampled every 250 ms (CDP WebAudio domain). */
+export async function measureWebAudio(page: Page, seconds: number): Promise<WebAudioLoad | null> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const ids = new Set<string>();
+    cdp.on('WebAudio.contextCreated', (e) => { if (e.context.contextType === 'realtime') ids.add(e.context.contextId); });
+    await cdp.send('WebAudio.enable');
+    const samples: { capacity: number; intervalMs: number; sdMs: number }[] = [];
+    const t0 = performance.now();
+    while (performance.now() - t0 < seconds * 1000) {
+      await new Promise((r) => setTimeout(r, 250));
+      for (const contextId of ids) {
+        const { realtimeData: d } = await cdp.send('WebAudio.getRealtimeData', { contextId }).catch(() => ({ realtimeData: null }));
+        if (d && d.callbackIntervalMean > 0) samples.push({ capacity: d.renderCapacity, intervalMs: d.callbackIntervalMean * 1000, sdMs: Math.sqrt(d.callbackIntervalVariance) * 1000 });
+      }
+    }
+    if (samples.length === 0) return null;
+    const last = samples[samples.length - 1]!;
+    return {
+      contexts: ids.size,
+      render_capacity_percent_max: round(Math.max(...samples.map((x) => x.capacity)), 1),
+      render_capacity_percent_mean: round(samples.reduce((t, x) => t + x.capacity, 0) / samples.length, 1),
+      callback_interval_ms: round(last.intervalMs, 2),
+      callback_interval_sd_ms: round(last.sdMs, 2),
+    };
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
 export const rtpStats = (page: Page) => page.evaluate(() => (window as unknown as { __voiceProbe: VoiceProbeHandle }).__voiceProbe.rtpStats());
 export const probeOnsets = (page: Page) => page.evaluate(() => [...(window as unknown as { __voiceProbe: VoiceProbeHandle }).__voiceProbe.onsets]);
 export const probeState = (page: Page) =>
   page.evaluate(() => {
     const p = (window as unknown as { __voiceProbe: VoiceProbeHandle }).__voiceProbe;
-    return { errors: [...p.errors], latency: p.latency() };
+    return { errors: [...p.errors], latency: p.latency(), page_latency: p.pageLatency() };
   });
 
 const num = (s: Record<string, unknown> | undefined, k: string): number => {

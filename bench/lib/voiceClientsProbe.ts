@@ -4,7 +4,9 @@
 // track getUserMedia hands the page (the fake device playing a burst WAV), "ear" on every received
 // WebRTC track. Onsets are timed in the probe context's render time and turned into epoch ms on the page's
 // clock (performance.timeOrigin + the context's output timestamp, minus the stated output latency,
-// so both ends are timed at render). Runs inside the page: self-contained, no imports.
+// so both ends are timed at render). The probe's context takes the latency hint of the page's own
+// AudioContext (the one that plays what is received), so the way of a track into it costs what it
+// costs the page. Runs inside the page: self-contained, no imports.
 
 export interface VoiceProbeConfig {
   /** Detect onsets on the microphone track getUserMedia gives the page ("mouth"). */
@@ -30,6 +32,8 @@ export interface VoiceProbeHandle {
   rtpStats(): Promise<Record<string, unknown>[]>;
   /** The probe context's stated latencies (seconds). */
   latency(): { baseLatency: number; outputLatency: number } | null;
+  /** The page's own first AudioContext: its latency hint and stated latencies (seconds). */
+  pageLatency(): { latencyHint: string; baseLatency: number; outputLatency: number } | null;
 }
 
 
@@ -63,9 +67,19 @@ export function installVoiceProbe(config: VoiceProbeConfig): void {
   let ctx: AudioContext | null = null;
   let ready: Promise<AudioContext> | null = null;
 
+  const OriginalContext = window.AudioContext;
+  let pageContext: { ctx: AudioContext; latencyHint: AudioContextLatencyCategory | number } | null = null;
+  class RecordedAudioContext extends OriginalContext {
+    constructor(options?: AudioContextOptions) {
+      super(options);
+      pageContext ??= { ctx: this, latencyHint: options?.latencyHint ?? 'interactive' };
+    }
+  }
+  window.AudioContext = RecordedAudioContext;
+
   const context = (): Promise<AudioContext> => {
     ready ??= (async () => {
-      const ac = new AudioContext({ latencyHint: 'interactive', sampleRate: 48_000 });
+      const ac = new OriginalContext({ latencyHint: pageContext?.latencyHint ?? 'interactive', sampleRate: 48_000 });
       ctx = ac;
       await ac.resume();
       const url = URL.createObjectURL(new Blob([DETECTOR_SOURCE], { type: 'text/javascript' }));
@@ -147,6 +161,7 @@ export function installVoiceProbe(config: VoiceProbeConfig): void {
       return out;
     },
     latency: () => (ctx ? { baseLatency: ctx.baseLatency, outputLatency: ctx.outputLatency } : null),
+    pageLatency: () => (pageContext ? { latencyHint: String(pageContext.latencyHint), baseLatency: pageContext.ctx.baseLatency, outputLatency: pageContext.ctx.outputLatency } : null),
   };
   (window as unknown as { __voiceProbe: VoiceProbeHandle }).__voiceProbe = handle;
 }
