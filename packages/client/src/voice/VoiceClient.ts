@@ -283,9 +283,10 @@ export class VoiceClient extends TypedEmitter<VoiceClientEvents> {
     const wanted = this.options.mode ?? VOICE_ENCRYPTION_MODES[0];
     if (!modes.includes(wanted)) return this.fail(VoiceCloseCode.UnknownEncryptionMode, `server does not offer ${wanted}`);
     this.udp?.close();
+    let udp: VoiceUdpSocket | null = null;
     try {
       const loss = this.options.loss;
-      const udp = await VoiceUdpSocket.open(ip, port, (d) => { this.onDatagram(d); }, {
+      udp = await VoiceUdpSocket.open(ip, port, (d) => { this.onDatagram(d); }, {
         ...(loss?.outgoing === undefined ? {} : { outgoingLoss: loss.outgoing }),
         ...(loss?.incoming === undefined ? {} : { incomingLoss: loss.incoming }),
       });
@@ -293,6 +294,8 @@ export class VoiceClient extends TypedEmitter<VoiceClientEvents> {
       const seen = await udp.discover(this.ssrc);
       this.connection?.send(VoiceOpcode.SelectProtocol, { protocol: 'udp', data: { address: seen.address, port: seen.port, mode: wanted } });
     } catch (error) {
+      // Closed under us (the client closed or a newer READY replaced the socket): nothing failed.
+      if (udp?.isClosed === true) return;
       this.fail(4000, `UDP setup failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

@@ -23,6 +23,8 @@ export class VoiceUdpSocket {
   private keepAliveCounter = 0;
   private keepAliveTimer: ReturnType<typeof setInterval> | null = null;
   private discovery: ((answer: { address: string; port: number }) => void) | null = null;
+  /** Ends a pending discover() when the socket closes under it (its retries must stop sending). */
+  private abortDiscovery: (() => void) | null = null;
   private closed = false;
   readonly outgoingLoss: LossInjector | null;
   readonly incomingLoss: LossInjector | null;
@@ -73,17 +75,26 @@ export class VoiceUdpSocket {
   discover(ssrc: number, timeoutMs = 5_000): Promise<{ address: string; port: number }> {
     const request = encodeIpDiscovery({ type: IP_DISCOVERY_REQUEST, ssrc, address: '', port: 0 });
     return new Promise((resolve, reject) => {
+      if (this.closed) { reject(new Error('the UDP socket is closed')); return; }
       const send = () => { this.socket.send(request, this.remotePort, this.remoteAddress); };
       const retry = setInterval(send, DISCOVERY_RETRY_MS);
-      const timer = setTimeout(() => {
+      const finish = () => {
         clearInterval(retry);
+        clearTimeout(timer);
         this.discovery = null;
+        this.abortDiscovery = null;
+      };
+      const timer = setTimeout(() => {
+        finish();
         reject(new Error(`no IP discovery answer from ${this.remoteAddress}:${String(this.remotePort)} in ${String(timeoutMs)} ms`));
       }, timeoutMs);
       this.discovery = (answer) => {
-        clearInterval(retry);
-        clearTimeout(timer);
+        finish();
         resolve(answer);
+      };
+      this.abortDiscovery = () => {
+        finish();
+        reject(new Error('the UDP socket is closed'));
       };
       send();
     });
@@ -109,10 +120,15 @@ export class VoiceUdpSocket {
     this.socket.send(datagram, this.remotePort, this.remoteAddress);
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.keepAliveTimer !== null) clearInterval(this.keepAliveTimer);
+    this.abortDiscovery?.();
     this.socket.close();
   }
 }
