@@ -16,7 +16,33 @@ export interface ClientSettings {
   cacheMaxBytes: number;
   notifications: { mentions: boolean; directMessages: boolean; sound: boolean };
   activityPrivacy: { shareActivity: boolean };
-  keybinds: { pushToTalk: string | null; toggleMute: string | null; toggleDeafen: string | null };
+  /**
+   * Global shortcuts as Electron-style accelerators (`Ctrl+Shift+M`, `` Shift+` ``). Desktop: held
+   * anywhere through the global key hook; web: while the page has focus.
+   */
+  keybinds: {
+    pushToTalk: string | null;
+    toggleMute: string | null;
+    toggleDeafen: string | null;
+    /** Held: the microphone sends nothing (the opposite of push-to-talk). */
+    pushToMute: string | null;
+    /** Locks and unlocks the game overlay (interactive chat when unlocked). */
+    toggleOverlayLock: string | null;
+  };
+  /** Games the user registered by hand and detected games they chose to hide (desktop and presence agent). */
+  games: {
+    /** Programs added by hand in Registered Games: shown as Playing `name` while `executable` runs. */
+    registered: { name: string; executable: string }[];
+    /** Detectable application ids (or registered executables) never shown as an activity. */
+    hidden: string[];
+  };
+  /** The in-game overlay (desktop). */
+  overlay: {
+    enabled: boolean;
+    /** Detectable application ids (or registered executables) the overlay stays off for. */
+    disabledGames: string[];
+    notifications: boolean;
+  };
   voice: { inputDeviceId: string | null; outputDeviceId: string | null; inputVolume: number; outputVolume: number };
   /** How the microphone is processed and gated (a section of its own, so stored `voice` sections stay valid). */
   voiceInput: {
@@ -72,7 +98,9 @@ export const DEFAULT_SETTINGS: ClientSettings = {
   cacheMaxBytes: 500 * 1024 * 1024,
   notifications: { mentions: true, directMessages: true, sound: true },
   activityPrivacy: { shareActivity: true },
-  keybinds: { pushToTalk: null, toggleMute: 'Ctrl+Shift+M', toggleDeafen: 'Ctrl+Shift+D' },
+  keybinds: { pushToTalk: null, toggleMute: 'Ctrl+Shift+M', toggleDeafen: 'Ctrl+Shift+D', pushToMute: null, toggleOverlayLock: 'Shift+`' },
+  games: { registered: [], hidden: [] },
+  overlay: { enabled: true, disabledGames: [], notifications: true },
   voice: { inputDeviceId: null, outputDeviceId: null, inputVolume: 100, outputVolume: 100 },
   voiceInput: { mode: 'voiceActivity', sensitivityDb: null, pttReleaseDelayMs: 20, echoCancellation: true, noiseSuppression: true, rnnoise: false, autoGainControl: true },
   compactMode: false,

@@ -25,6 +25,22 @@ export const ClientSettingsSchema = z
         pushToTalk: keybindSchema.nullable(),
         toggleMute: keybindSchema.nullable(),
         toggleDeafen: keybindSchema.nullable(),
+        // Added after the first version: a stored section without them keeps its other binds.
+        pushToMute: keybindSchema.nullable().default(null),
+        toggleOverlayLock: keybindSchema.nullable().default('Shift+`'),
+      })
+      .strict(),
+    games: z
+      .object({
+        registered: z.array(z.object({ name: z.string().min(1).max(128), executable: z.string().min(1).max(260) }).strict()).max(200),
+        hidden: z.array(z.string().min(1).max(260)).max(1000),
+      })
+      .strict(),
+    overlay: z
+      .object({
+        enabled: z.boolean(),
+        disabledGames: z.array(z.string().min(1).max(260)).max(1000),
+        notifications: z.boolean(),
       })
       .strict(),
     voice: z
@@ -48,7 +64,7 @@ export const ClientSettingsSchema = z
       .strict(),
     compactMode: z.boolean(),
   })
-  .strict() satisfies z.ZodType<ClientSettings, z.ZodTypeDef, unknown>; // input: voiceInput.rnnoise may be absent (added later; defaults to false)
+  .strict() satisfies z.ZodType<ClientSettings, z.ZodTypeDef, unknown>; // input: voiceInput.rnnoise and the later keybinds may be absent (defaults)
 
 /** A `settings.set` patch: any subset of the top-level keys, each value complete. */
 export const ClientSettingsPatchSchema = ClientSettingsSchema.partial();
