@@ -1,6 +1,8 @@
 // Presence: each gateway session reports a status and activities; a user's presence is the most
-// present of their sessions (online > dnd > idle > offline; invisible shows as offline) and every
-// change is dispatched as PRESENCE_UPDATE to the guilds the user is in.
+// present of their sessions (online > dnd > idle > offline; invisible shows as offline), their
+// activities the union of what the visible sessions report (as Discord merges a desktop app's game
+// with a phone's custom status), and every change is dispatched as PRESENCE_UPDATE to the guilds
+// the user is in.
 import type { APIActivity, APIPresence, PresenceStatus } from '@concord/protocol';
 import type { EventBus } from '../bus/EventBus.ts';
 import type { DomainState } from './DomainState.ts';
@@ -11,10 +13,19 @@ interface SessionPresence {
   client: 'desktop' | 'web' | 'mobile';
 }
 
-const RANK: Record<PresenceStatus, number> = { online: 4, dnd: 3, idle: 2, invisible: 1, offline: 0 };
+interface StoredSession extends SessionPresence {
+  /** Increases with every update: among equally present sessions the one set last leads. */
+  updatedSeq: number;
+}
 
+const RANK: Record<PresenceStatus, number> = { online: 4, dnd: 3, idle: 2, invisible: 1, offline: 0 };
+/** client_status keys in one fixed order, so that an unchanged presence compares equal. */
+const CLIENTS = ['desktop', 'mobile', 'web'] as const;
+/** A custom status (type 4): one per user, whichever session set it. */
+const CUSTOM_STATUS_TYPE = 4;
 export class PresenceService {
-  private readonly sessions = new Map<string, Map<string, SessionPresence>>();
+  private readonly sessions = new Map<string, Map<string, StoredSession>>();
+  private updateSeq = 0;
   private readonly current = new Map<string, APIPresence>();
 
   constructor(
@@ -33,8 +44,8 @@ export class PresenceService {
 
   setSession(userId: string, sessionId: string, presence: SessionPresence): void {
     let map = this.sessions.get(userId);
-    if (!map) this.sessions.set(userId, (map = new Map<string, SessionPresence>()));
-    map.set(sessionId, presence);
+    if (!map) this.sessions.set(userId, (map = new Map<string, StoredSession>()));
+    map.set(sessionId, { ...presence, updatedSeq: ++this.updateSeq });
     this.recompute(userId);
   }
 
@@ -54,17 +65,16 @@ export class PresenceService {
 
   private recompute(userId: string): void {
     const map = this.sessions.get(userId);
-    let best: SessionPresence | null = null;
+    const visible = [...(map?.values() ?? [])].filter((s) => s.status !== 'invisible' && s.status !== 'offline');
+    // Most present first; among equals the one updated last. client_status holds each platform's best.
+    visible.sort((a, b) => RANK[b.status] - RANK[a.status] || b.updatedSeq - a.updatedSeq);
     const clientStatus: APIPresence['client_status'] = {};
-    if (map) {
-      for (const s of map.values()) {
-        const visible: PresenceStatus = s.status === 'invisible' ? 'offline' : s.status;
-        if (visible !== 'offline') clientStatus[s.client] = visible;
-        if (!best || RANK[s.status] > RANK[best.status] || (RANK[s.status] === RANK[best.status] && s.activities.length > best.activities.length)) best = s;
-      }
+    for (const client of CLIENTS) {
+      const best = visible.find((s) => s.client === client);
+      if (best) clientStatus[client] = best.status;
     }
-    const status: PresenceStatus = !best || best.status === 'invisible' ? 'offline' : best.status;
-    const activities = status === 'offline' ? [] : best?.activities ?? [];
+    const status: PresenceStatus = visible[0]?.status ?? 'offline';
+    const activities = mergeActivities(visible.map((s) => s.activities));
     const previous = this.current.get(userId);
     if (previous && previous.status === status && JSON.stringify(previous.activities) === JSON.stringify(activities) && JSON.stringify(previous.client_status) === JSON.stringify(clientStatus)) return;
     if (!previous && status === 'offline') return;
@@ -75,4 +85,23 @@ export class PresenceService {
       this.bus.publish({ kind: 'dispatch', scope: `p:${guildId}`, t: 'PRESENCE_UPDATE', d: { ...presence, guild_id: guildId } });
     }
   }
+}
+
+/**
+ * The union of several sessions' activities, in the order given (the most present session's
+ * first). One activity per application/name/type survives, and one custom status (type 4) at most,
+ * as a user has one custom status however many clients set it.
+ */
+export function mergeActivities(lists: readonly (readonly APIActivity[])[]): APIActivity[] {
+  const seen = new Set<string>();
+  const merged: APIActivity[] = [];
+  for (const list of lists) {
+    for (const activity of list) {
+      const key = activity.type === CUSTOM_STATUS_TYPE ? 'custom' : `${activity.application_id ?? ''}\u0000${activity.name}\u0000${activity.type}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      merged.push(activity);
+    }
+  }
+  return merged;
 }

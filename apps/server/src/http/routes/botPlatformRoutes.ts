@@ -3,6 +3,7 @@
 import { auditedRoutes } from '../auditedRoutes.ts';
 import type { RouteDef } from '../Route.ts';
 import { applicationRoutes } from './applicationRoutes.ts';
+import { applicationRpcRoutes } from './applicationRpcRoutes.ts';
 import { interactionRoutes } from './interactionRoutes.ts';
 import { moderationRoutes } from './moderationRoutes.ts';
 import { oauth2Routes } from './oauth2Routes.ts';
@@ -13,6 +14,7 @@ export function botPlatformRoutes(s: Services, coreRoutes: readonly RouteDef[]):
   return [
     ...auditedRoutes(coreRoutes, s.ctx, s.auditLog),
     ...applicationRoutes(s),
+    ...applicationRpcRoutes(s),
     ...interactionRoutes(s),
     ...webhookRoutes(s),
     ...oauth2Routes(s),
