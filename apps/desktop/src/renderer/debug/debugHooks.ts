@@ -9,6 +9,7 @@ import { currentChannelId, useUiStore } from '../state/uiStore.ts';
 import { decodeFailures } from '../session/decoders.ts';
 import { useVoiceStore } from '../voice/voiceStore.ts';
 import { activeVoiceEngine } from '../voice/voiceController.dom.ts';
+import { NativeVoiceEngine } from '../voice/NativeVoiceEngine.dom.ts';
 import { WebRtcVoiceEngine } from '../voice/WebRtcVoiceEngine.dom.ts';
 import { soundsPlayed } from '../voice/voiceSounds.dom.ts';
 
@@ -22,6 +23,8 @@ export interface ConcordDebug {
   };
   /** The WebRTC voice engine's getStats() totals (null when not in voice). */
   voiceStats(): Promise<Awaited<ReturnType<WebRtcVoiceEngine['stats']>> | null>;
+  /** The desktop's native voice engine: pipeline and worklet figures (null when it is not the one in voice). */
+  nativeVoiceStats(): Promise<Awaited<ReturnType<NativeVoiceEngine['stats']>> | null>;
   /** Voice sounds played since load (join, leave, mute ...). */
   voiceSounds(): string[];
   currentChannelId(): string | null;
@@ -45,6 +48,10 @@ export function installDebugHooks(): void {
     async voiceStats() {
       const engine = activeVoiceEngine();
       return engine instanceof WebRtcVoiceEngine ? engine.stats() : null;
+    },
+    async nativeVoiceStats() {
+      const engine = activeVoiceEngine();
+      return engine instanceof NativeVoiceEngine ? engine.stats() : null;
     },
     voiceSounds: () => [...soundsPlayed],
     currentChannelId,

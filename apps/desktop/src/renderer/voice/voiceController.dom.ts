@@ -3,10 +3,12 @@
 // closes it; self flags, our server mute, per-user audio and settings flow to the engine; its events (connected,
 // lost, ping, speaking, input level) flow back. Also listens, while the app has focus, for the
 // push-to-talk key and the Toggle Mute / Toggle Deafen keybinds.
+import { getBridge } from '../bridge/bridge.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { maybeSession } from '../session/currentSession.ts';
 import { keyComboOf, mainKeyOf } from './keyCombo.ts';
+import { NativeVoiceEngineWithFallback, nativeVoiceUnavailableReason } from './NativeVoiceEngineWithFallback.dom.ts';
 import { leaveVoice, toggleSelfDeafen, toggleSelfMute } from './voiceActions.ts';
 import type { VoiceEngine, VoiceEngineFactory } from './VoiceEngine.ts';
 import { useVoiceStore } from './voiceStore.ts';
@@ -19,11 +21,22 @@ const REGRANT_WAIT_MS = 5_000;
 
 const webRtcFactory: VoiceEngineFactory = (options, events) => new WebRtcVoiceEngine(options, events);
 
+/**
+ * The desktop's native pipeline when the bridge offers it (`voice.native`) and it has not failed
+ * in this page, with WebRTC as its fallback; WebRTC otherwise (the web build).
+ */
+const defaultFactory: VoiceEngineFactory = (options, events) => {
+  const voice = getBridge().voice;
+  if (voice?.native === true && nativeVoiceUnavailableReason() === null) return new NativeVoiceEngineWithFallback(voice, options, events, webRtcFactory);
+  return webRtcFactory(options, events);
+};
+
 let active: { engine: VoiceEngine; key: string; token: string } | null = null;
 
 /** The running engine (the debug hooks read its stats). */
 export function activeVoiceEngine(): VoiceEngine | null {
-  return active?.engine ?? null;
+  const engine = active?.engine ?? null;
+  return engine instanceof NativeVoiceEngineWithFallback ? engine.current : engine;
 }
 
 /** A moderator's server mute on our own voice state in the guild we are connected in. */
@@ -34,7 +47,7 @@ function ownServerMute(): boolean {
   return states[connection.guildId]?.[userId]?.mute ?? false;
 }
 
-export function startVoiceController(factory: VoiceEngineFactory = webRtcFactory): () => void {
+export function startVoiceController(factory: VoiceEngineFactory = defaultFactory): () => void {
   let dialTimer: ReturnType<typeof setTimeout> | null = null;
   let regrantTimer: ReturnType<typeof setTimeout> | null = null;
   let serverMute = false;
