@@ -37,6 +37,7 @@ import { UwsGuard } from './http/UwsGuard.ts';
 import { authRoutes } from './http/routes/authRoutes.ts';
 import { botPlatformRoutes } from './http/routes/botPlatformRoutes.ts';
 import { channelRoutes } from './http/routes/channelRoutes.ts';
+import { detectableRoutes } from './http/routes/detectableRoutes.ts';
 import { guildRoutes } from './http/routes/guildRoutes.ts';
 import { relationshipRoutes } from './http/routes/relationshipRoutes.ts';
 import { voiceRoutes } from './http/routes/voiceRoutes.ts';
@@ -162,6 +163,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   http.addRoutes([...authRoutes(services), ...botPlatformRoutes(services, [...guildRoutes(services), ...channelRoutes(services)])]);
   http.addRoutes(relationshipRoutes(new RelationshipService(ctx)));
   http.addRoutes(voiceRoutes(services));
+  http.addRoutes(detectableRoutes());
   http.attach(app);
 
   app.get(

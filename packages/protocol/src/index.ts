@@ -12,3 +12,4 @@ export * from './codec/JsonCodec.ts';
 export * from './codec/BinaryCodec.ts';
 export * from './dispatchEvents.ts';
 export * from './voice.ts';
+export * from './detectable.ts';

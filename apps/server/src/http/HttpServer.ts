@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics.ts';
 import { DomainError, RateLimitedError } from '../domain/DomainError.ts';
 import { RateLimiter } from './RateLimiter.ts';
 import { invalidPathParam } from './pathParams.ts';
-import { DEFAULT_RULE, Reply, type PreBodyContext, type RequestContext, type RouteDef } from './Route.ts';
+import { DEFAULT_RULE, JsonText, Reply, type PreBodyContext, type RequestContext, type RouteDef } from './Route.ts';
 import { Router, type Params } from './Router.ts';
 import type { ResponseState, UwsGuard } from './UwsGuard.ts';
 
@@ -31,6 +31,7 @@ interface PendingRequest {
   auditLogReason: string | null;
   host: string;
   ip: string;
+  ifNoneMatch: string | null;
 }
 
 /**
@@ -115,6 +116,7 @@ export class HttpServer {
       auditLogReason: req.getHeader('x-audit-log-reason') || null,
       host: req.getHeader('host'),
       ip: '',
+      ifNoneMatch: req.getHeader('if-none-match') || null,
     };
     const started = performance.now();
     const m = API_PREFIX.exec(url);
@@ -230,6 +232,7 @@ export class HttpServer {
           auditLogReason: p.auditLogReason ? safeDecode(p.auditLogReason) : null,
           ip: p.ip,
           origin: `http://${p.host}`,
+          ifNoneMatch: p.ifNoneMatch,
         };
         result = await (route.handler as (c: RequestContext) => unknown)(ctx);
       }
@@ -265,7 +268,7 @@ export class HttpServer {
       body = result.body;
       extra = { ...extra, ...result.headers };
     } else if (result === undefined) status = 204;
-    const text = status === 204 || body === undefined ? '' : JSON.stringify(body, bigintReplacer);
+    const text = status === 204 || status === 304 || body === undefined ? '' : body instanceof JsonText ? body.text : JSON.stringify(body, bigintReplacer);
     r.respond(STATUS_TEXT[status] ?? `${status}`, { ...(text ? { 'content-type': 'application/json' } : {}), ...CORS_HEADERS, ...extra }, text, p.method === 'HEAD');
     this.metrics.httpDuration.observe({ method: p.method, route, status: String(status) }, (performance.now() - started) / 1000);
   }
@@ -314,6 +317,7 @@ const STATUS_TEXT: Record<number, string> = {
   200: '200 OK',
   201: '201 Created',
   204: '204 No Content',
+  304: '304 Not Modified',
   400: '400 Bad Request',
   401: '401 Unauthorized',
   403: '403 Forbidden',

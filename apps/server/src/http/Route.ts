@@ -17,6 +17,8 @@ export interface RequestContext {
   ip: string;
   /** Scheme + host the client used, for absolute URLs in answers. */
   origin: string;
+  /** The If-None-Match header (conditional GET against an ETag), null when absent. */
+  ifNoneMatch: string | null;
 }
 
 export interface AuthedContext extends RequestContext {
@@ -42,6 +44,11 @@ export class Reply {
     readonly body: unknown,
     readonly headers: Record<string, string> = {},
   ) {}
+}
+
+/** A body serialized once ahead of time (a large, unchanging list): sent as is, never re-stringified. */
+export class JsonText {
+  constructor(readonly text: string) {}
 }
 
 export const noContent = () => new Reply(204, undefined);
