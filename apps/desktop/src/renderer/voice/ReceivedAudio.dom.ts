@@ -7,6 +7,9 @@
 // while a media element also holds it, so each slot keeps an element at volume 0 (not muted: a
 // muted element stops WebRTC computing the receiver's audio level and energy stats). Without Web Audio, or
 // with a chosen device the context cannot switch to, the slot's element plays (volume capped at 100 %).
+// Received energy is measured on what plays: the analyser after the slot's gain, scaled by the
+// output gain (0 deafened), and nothing while the context is not running (the browser has not let
+// the page play sound yet): getStats()' totalAudioEnergy reads 0 here, as the elements are at 0.
 import type { ClientSettings } from '../../shared/bridge.ts';
 import { SlotOwners, ssrcsByMid } from './SlotOwners.ts';
 
@@ -75,12 +78,20 @@ class ReceiveSlot {
     return Math.max(rtp, peak);
   }
 
-  samplePlayed(seconds: number): void {
-    if (!this.analyser || !this.samples) return;
+  /** Adds what this slot played during the last `seconds` (after its gain, times `outputGain`); returns it. */
+  samplePlayed(seconds: number, outputGain: number): number {
+    if (!this.analyser || !this.samples) return 0;
     this.analyser.getFloatTimeDomainData(this.samples);
     let sum = 0;
     for (const x of this.samples) sum += x * x;
-    this.playedEnergy += (sum / this.samples.length) * seconds;
+    const energy = (sum / this.samples.length) * outputGain * outputGain * seconds;
+    this.playedEnergy += energy;
+    return energy;
+  }
+
+  /** After the page may play sound: an element whose play() the autoplay policy refused starts now. */
+  resume(): void {
+    if (this.element.paused) this.element.play().catch((err: unknown) => console.warn('received audio could not start', err));
   }
 
   close(): void {
@@ -100,6 +111,12 @@ export interface SlotStats {
   playedEnergy: number;
 }
 
+export interface ReceivedStats {
+  slots: SlotStats[];
+  /** userId -> energy played for that user since the connection began (over the slots they held). */
+  energyByUser: Record<string, number>;
+}
+
 export class ReceivedAudio {
   readonly owners = new SlotOwners();
   private readonly slots: ReceiveSlot[] = [];
@@ -108,6 +125,7 @@ export class ReceivedAudio {
   private sinkId = '';
   private outputVolume = 1;
   private deaf = false;
+  private readonly energyByUser = new Map<string, number>();
 
   /**
    * Web Audio when there is a context that can play on the chosen device (setSinkId, or the default
@@ -170,9 +188,11 @@ export class ReceivedAudio {
     this.applyAll();
   }
 
-  /** Every tick: slot levels for the rings, played energy; returns who has a ring now. */
+  /** Every tick: slot levels for the rings, played energy per user; returns who has a ring now. */
   tick(nowMs: number, seconds: number): Set<string> {
     let changed = false;
+    // Nothing plays while the context is suspended (no user gesture yet): its analysers hold stale data.
+    const outputGain = this.ctx?.state === 'running' && !this.deaf ? this.outputVolume : 0;
     for (const slot of this.slots) {
       const level = slot.level();
       if (slot.ssrc === null) {
@@ -184,17 +204,25 @@ export class ReceivedAudio {
         }
       }
       if (slot.ssrc !== null) this.owners.observeLevel(slot.ssrc, level, nowMs);
-      slot.samplePlayed(seconds);
+      const played = slot.samplePlayed(seconds, outputGain);
+      const owner = slot.ssrc === null ? undefined : this.owners.ownerOf(slot.ssrc);
+      if (owner !== undefined) this.energyByUser.set(owner, (this.energyByUser.get(owner) ?? 0) + played);
     }
     if (changed) this.applyAll();
     return this.owners.rings(nowMs);
   }
 
-  stats(): SlotStats[] {
-    return this.slots.map((s) => {
+  /** The page may play sound now (the context resumed): start elements the autoplay policy held. */
+  resumePlayback(): void {
+    for (const slot of this.slots) slot.resume();
+  }
+
+  stats(): ReceivedStats {
+    const slots = this.slots.map((s) => {
       const userId = s.ssrc === null ? null : (this.owners.ownerOf(s.ssrc) ?? null);
       return { ssrc: s.ssrc, userId, gain: this.volumeOf(userId), playedEnergy: s.playedEnergy };
     });
+    return { slots, energyByUser: Object.fromEntries(this.energyByUser) };
   }
 
   close(): void {

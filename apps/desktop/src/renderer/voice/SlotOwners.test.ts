@@ -46,7 +46,7 @@ describe('SlotOwners', () => {
     expect(o.ownerOf(300)).toBeUndefined();
   });
 
-  it("rings: on only while op 5 says speaking and the user's slot was loud within the hold; without a slot, op 5 alone", () => {
+  it("rings: on while the user's slot was loud within the hold, also for the tail after op 5 said 0; without a slot, op 5 alone", () => {
     const o = new SlotOwners();
     o.onSpeaking('1', 100, 1);
     o.onSpeaking('2', 0, 1);
@@ -56,11 +56,21 @@ describe('SlotOwners', () => {
     o.observeLevel(100, 0.001, 1000 + RING_HOLD_MS);
     expect(o.rings(1000 + RING_HOLD_MS).has('1')).toBe(true);
     expect(o.rings(1001 + RING_HOLD_MS).has('1')).toBe(false);
+    // op 5 says 0 but the tail still arrives: the ring holds until the slot has been quiet a while.
     o.observeLevel(100, 0.5, 2000);
     o.onSpeaking('1', 100, 0);
-    expect(o.rings(2000).has('1')).toBe(false);
+    expect(o.rings(2000).has('1')).toBe(true);
+    expect(o.rings(2001 + RING_HOLD_MS).has('1')).toBe(false);
     // A new owner does not inherit the previous owner's loudness.
     o.onSpeaking('4', 100, 1);
     expect(o.rings(2000).has('4')).toBe(false);
+    expect(o.rings(2000).has('1')).toBe(false);
+    // op 5 without a slot stops ringing on 0; a user who left rings no more.
+    o.onSpeaking('2', 0, 0);
+    expect(o.rings(2000).has('2')).toBe(false);
+    o.observeLevel(100, 0.5, 3000);
+    expect(o.rings(3000).has('4')).toBe(true);
+    o.onDisconnect('4');
+    expect(o.rings(3000).size).toBe(0);
   });
 });

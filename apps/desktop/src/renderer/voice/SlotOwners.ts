@@ -2,8 +2,9 @@
 // m-lines with whoever talks and says so in op 5: `{user_id, ssrc: <slot SSRC>, speaking}` before
 // the first packet of a new owner, `speaking: 0` when the user stops or the slot is taken back
 // (apps/server/src/voice/LocalVoiceNode.ts). A slot keeps its last owner until someone else gets
-// it, so the tail of what was said still plays at that user's volume. Rings: op 5 says who may be
-// speaking; where the user's slot is known, the ring also needs recent audio on it.
+// it, so the tail of what was said still plays at that user's volume. Rings follow the audio that
+// arrives, as Discord's do: a user whose slot was loud lately has one (also for the tail after
+// op 5 said 0); op 5 alone rings only a user without a known slot (the pool is full).
 
 /** The a=ssrc of each m-line of an SDP (the answer names the SSRC the server sends on each slot). */
 export function ssrcsByMid(sdp: string): Map<string, number> {
@@ -63,18 +64,18 @@ export class SlotOwners {
     if (level > LOUD_LEVEL) this.loudAtMs.set(ssrc, nowMs);
   }
 
-  /** Who has a ring now: op 5 says speaking and, where their slot is known, it was loud lately. */
+  /**
+   * Who has a ring now: the holder of every slot that was loud within the hold (audio arrives,
+   * whatever op 5 said last), and users op 5 says speak whose slot is unknown. A known slot that
+   * stays quiet does not ring on op 5 alone (the SFU announces before the first packet).
+   */
   rings(nowMs: number): Set<string> {
     const out = new Set<string>();
-    for (const userId of this.speaking) {
-      const slot = this.slotOf(userId);
-      if (slot === undefined) {
-        out.add(userId);
-        continue;
-      }
-      const loudAt = this.loudAtMs.get(slot);
-      if (loudAt !== undefined && nowMs - loudAt <= RING_HOLD_MS) out.add(userId);
+    for (const [ssrc, loudAt] of this.loudAtMs) {
+      const owner = this.ownerBySsrc.get(ssrc);
+      if (owner !== undefined && nowMs - loudAt <= RING_HOLD_MS) out.add(owner);
     }
+    for (const userId of this.speaking) if (this.slotOf(userId) === undefined) out.add(userId);
     return out;
   }
 

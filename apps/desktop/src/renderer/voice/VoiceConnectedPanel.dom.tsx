@@ -1,9 +1,12 @@
 // The "Voice Connected" panel above the user panel, as in Discord: connection state and quality
 // (signal bars coloured by ping, the ping in ms), the channel / server names (click to open the
-// server), and Disconnect.
+// server), and Disconnect. When the browser has not let the page play sound yet (a rejoin after a
+// reload, no click since), a notice with "Enable Audio" says so instead of playing silently.
+import { useSyncExternalStore } from 'react';
 import { useGuildStore } from '../state/guildStore.ts';
 import { navigateToGuild } from '../session/actions.ts';
 import { PhoneHangupIcon, SignalIcon } from '../ui/Icons.dom.tsx';
+import { audioContextState, subscribeAudioState, unlockAudio } from './audioContext.dom.ts';
 import { leaveVoice } from './voiceActions.ts';
 import { useVoiceStore } from './voiceStore.ts';
 
@@ -17,13 +20,16 @@ export function VoiceConnectedPanel() {
   const conn = useVoiceStore((s) => s.connection);
   const channelName = useGuildStore((s) => (conn.status === 'disconnected' ? '' : (s.channels[conn.channelId]?.name ?? '')));
   const guildName = useGuildStore((s) => (conn.status === 'disconnected' ? '' : (s.guilds[conn.guildId]?.name ?? '')));
+  const audioState = useSyncExternalStore(subscribeAudioState, audioContextState);
   if (conn.status === 'disconnected') return null;
+  // 'none': no context yet (it is made in the joining click, or when the engine starts).
+  const audioHeld = audioState !== 'running' && audioState !== 'none';
   const connected = conn.status === 'connected';
   const pingMs = connected ? conn.pingMs : null;
   const quality = connected ? qualityOf(pingMs) : 'connecting';
   const label = connected ? 'Voice Connected' : conn.status === 'joining' ? 'Connecting' : 'RTC Connecting';
   return (
-    <section className="voice-panel" data-testid="voice-panel" data-status={conn.status} aria-label="Voice connection">
+    <section className="voice-panel" data-testid="voice-panel" data-status={conn.status} data-audio={audioState} aria-label="Voice connection">
       <div className="voice-panel-info">
         <div className={`voice-panel-status ${quality}`} title={pingMs === null ? label : `Ping ${pingMs} ms`}>
           <SignalIcon size={16} />
@@ -41,6 +47,14 @@ export function VoiceConnectedPanel() {
       <button className="icon-button" aria-label="Disconnect" title="Disconnect" data-testid="voice-disconnect" onClick={leaveVoice}>
         <PhoneHangupIcon size={20} />
       </button>
+      {audioHeld ? (
+        <div className="voice-panel-audio" role="alert" data-testid="voice-audio-held">
+          <span>Your browser holds sound back until you click.</span>
+          <button className="voice-panel-enable" data-testid="voice-enable-audio" onClick={unlockAudio}>
+            Enable Audio
+          </button>
+        </div>
+      ) : null}
     </section>
   );
 }

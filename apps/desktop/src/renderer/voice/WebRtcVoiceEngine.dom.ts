@@ -3,10 +3,11 @@
 // that the SFU fills with whoever talks (apps/server/src/voice/webrtc/ReceiveSlots.ts), the offer
 // in SELECT PROTOCOL `webrtc` and the answer from SESSION DESCRIPTION's `sdp`. Received tracks
 // play through ReceivedAudio (per-slot gain for the slot's holder, named by op 5); the gate (voice
-// activity or push-to-talk) switches the sent track and sends op 5.
+// activity or push-to-talk) switches the sent track and sends op 5. A new input device (or new
+// processing constraints) swaps the sent track with replaceTrack: no renegotiation, no rejoin.
 import { SpeakingFlags, VoiceCloseCode, VoiceOpcode } from '@concord/protocol';
 import type { ClientSettings } from '../../shared/bridge.ts';
-import { audioContext } from './audioContext.dom.ts';
+import { audioContext, subscribeAudioState } from './audioContext.dom.ts';
 import { MicrophoneCapture } from './MicrophoneCapture.dom.ts';
 import { rnnoiseStats } from './rnnoise/rnnoiseNode.dom.ts';
 import { ReceivedAudio, type SlotStats } from './ReceivedAudio.dom.ts';
@@ -42,6 +43,7 @@ export class WebRtcVoiceEngine implements VoiceEngine {
   /** Remote users whose ring is on (as last reported). */
   private readonly remoteRings = new Set<string>();
   private closed = false;
+  private unsubscribeAudioState: (() => void) | null = null;
 
   constructor(options: VoiceEngineOptions, private readonly events: VoiceEngineEvents) {
     this.settings = options.settings;
@@ -94,6 +96,8 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     this.closed = true;
     if (this.levelTimer !== null) clearInterval(this.levelTimer);
     this.levelTimer = null;
+    this.unsubscribeAudioState?.();
+    this.unsubscribeAudioState = null;
     this.socket?.close(1000, 'left voice');
     this.pc?.close();
     this.mic?.close();
@@ -103,16 +107,29 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     if (this.target && this.transmitting) this.events.speaking(this.target.userId, false);
   }
 
-  /** Inbound and outbound totals from getStats() (tests and the debug console read them). */
-  async stats(): Promise<{ inboundAudioEnergy: number; inboundPackets: number; outboundPackets: number; connectionState: string; slots: SlotStats[]; noiseSuppressor: string; rnnoiseFrames: number }> {
-    const out = {
-      inboundAudioEnergy: 0,
+  /**
+   * Totals for tests and the debug console. `inboundAudioEnergy` and `receivedEnergyByUser` are
+   * what played (after per-user volume, output volume and deafen; 0 while the page may not play
+   * sound); `rtpAudioEnergy` is getStats()' totalAudioEnergy, which Chromium takes after the slot
+   * elements' volume (0 here: playback goes through the AudioContext).
+   */
+  async stats(): Promise<VoiceEngineStats> {
+    const received = this.received?.stats() ?? { slots: [], energyByUser: {} };
+    const ctx = audioContext();
+    const out: VoiceEngineStats = {
+      inboundAudioEnergy: Object.values(received.energyByUser).reduce((a, e) => a + e, 0),
+      receivedEnergyByUser: received.energyByUser,
+      rtpAudioEnergy: 0,
       inboundPackets: 0,
       outboundPackets: 0,
       connectionState: this.pc?.connectionState ?? 'none',
-      slots: this.received?.stats() ?? [],
+      slots: received.slots,
       noiseSuppressor: this.mic?.noiseSuppressor ?? 'none',
       rnnoiseFrames: 0,
+      senderTrackId: this.micSender?.track?.id ?? null,
+      microphoneTrackId: this.mic?.track.id ?? null,
+      audioContextState: ctx?.state ?? 'none',
+      outputSinkId: ctx && 'sinkId' in ctx && typeof ctx.sinkId === 'string' ? ctx.sinkId : null,
     };
     const rnnoise = this.mic?.rnnoiseNode;
     if (rnnoise) out.rnnoiseFrames = (await rnnoiseStats(rnnoise)).frames;
@@ -120,7 +137,7 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     const report = await this.pc.getStats();
     report.forEach((s: Record<string, unknown>) => {
       if (s['type'] === 'inbound-rtp' && s['kind'] === 'audio') {
-        out.inboundAudioEnergy += typeof s['totalAudioEnergy'] === 'number' ? s['totalAudioEnergy'] : 0;
+        out.rtpAudioEnergy += typeof s['totalAudioEnergy'] === 'number' ? s['totalAudioEnergy'] : 0;
         out.inboundPackets += typeof s['packetsReceived'] === 'number' ? s['packetsReceived'] : 0;
       } else if (s['type'] === 'outbound-rtp' && s['kind'] === 'audio') {
         out.outboundPackets += typeof s['packetsSent'] === 'number' ? s['packetsSent'] : 0;
@@ -173,6 +190,9 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     if (!ctx) throw new Error('this browser has no Web Audio');
     this.mic = await MicrophoneCapture.open(ctx, this.settings);
     if (this.closed) return;
+    // Chromium lets a page that captures the microphone play sound without a gesture: try, quietly
+    // (elsewhere the context stays suspended and the voice panel offers "Enable Audio").
+    if (ctx.state === 'suspended' && this.mic.error === null) ctx.resume().catch((err: unknown) => console.debug('AudioContext stays suspended until a gesture', err));
     // As the server's browser fixture does (apps/server/test/fixtures/voice-webrtc-page.html):
     // the microphone sendonly with its stream, then the recvonly pool, default ICE settings.
     const pc = new RTCPeerConnection();
@@ -184,6 +204,10 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     this.received = received;
     for (const [userId, audio] of this.userAudio) received.setUserAudio(userId, audio);
     pc.ontrack = (ev) => received.addTrack(ev.receiver, ev.track);
+    // Joined without a gesture (a rejoin after reload): the slots start once the user enables audio.
+    this.unsubscribeAudioState = subscribeAudioState(() => {
+      if (ctx.state === 'running') received.resumePlayback();
+    });
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'connected' && !this.reportedConnected) {
         this.reportedConnected = true;
@@ -249,7 +273,11 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     this.events.speaking(this.target.userId, transmit);
   }
 
-  /** After new settings: the microphone may send another track now (device, or through the graph). */
+  /**
+   * After new settings: the microphone may send another track now (another device, new
+   * constraints, or through the graph). replaceTrack keeps the transceiver, its SSRC and the
+   * negotiated Opus: the listener hears the new track without a new offer.
+   */
   private sendCurrentTrack(): void {
     if (!this.mic || !this.micSender || !this.transmitting || this.closed) return;
     const track = this.mic.track;
@@ -262,6 +290,25 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     this.close();
     this.events.lost(code, reason, final);
   }
+}
+
+export interface VoiceEngineStats {
+  inboundAudioEnergy: number;
+  receivedEnergyByUser: Record<string, number>;
+  rtpAudioEnergy: number;
+  inboundPackets: number;
+  outboundPackets: number;
+  connectionState: string;
+  slots: SlotStats[];
+  noiseSuppressor: string;
+  rnnoiseFrames: number;
+  /** The track on the microphone's sender now (null while the gate is closed or muted). */
+  senderTrackId: string | null;
+  /** The track the microphone would send (the device's, or the processing graph's). */
+  microphoneTrackId: string | null;
+  audioContextState: string;
+  /** The AudioContext's output device ('' the default; null where the browser cannot route it). */
+  outputSinkId: string | null;
 }
 
 function waitForIceGathering(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {

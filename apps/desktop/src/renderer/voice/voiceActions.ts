@@ -29,6 +29,18 @@ export function joinVoiceChannel(guildId: string, channelId: string): void {
   playVoiceSound('join');
 }
 
+/**
+ * Back into the channel this tab was in before a reload (voiceRejoin.dom.ts), with the mute and
+ * deafen it had. No gesture here: the page may not play sound yet; the voice panel says so.
+ */
+export function rejoinVoiceChannel(guildId: string, channelId: string, flags: { selfMute: boolean; selfDeaf: boolean }): boolean {
+  if (useVoiceStore.getState().connection.status !== 'disconnected') return false;
+  useVoiceStore.getState().setSelfFlags(flags);
+  if (!sendVoiceState(guildId, channelId)) return false;
+  useVoiceStore.getState().requestJoin(guildId, channelId);
+  return true;
+}
+
 /** "Disconnect": op 4 with no channel. */
 export function leaveVoice(): void {
   const conn = useVoiceStore.getState().connection;

@@ -11,6 +11,7 @@ import { keyComboOf, mainKeyOf } from './keyCombo.ts';
 import { NativeVoiceEngineWithFallback, nativeVoiceUnavailableReason } from './NativeVoiceEngineWithFallback.dom.ts';
 import { leaveVoice, toggleSelfDeafen, toggleSelfMute } from './voiceActions.ts';
 import type { VoiceEngine, VoiceEngineFactory } from './VoiceEngine.ts';
+import { startVoiceRejoin } from './voiceRejoin.dom.ts';
 import { useVoiceStore } from './voiceStore.ts';
 import { WebRtcVoiceEngine } from './WebRtcVoiceEngine.dom.ts';
 
@@ -169,8 +170,10 @@ export function startVoiceController(factory: VoiceEngineFactory = defaultFactor
   window.addEventListener('keyup', onKeyUp);
   window.addEventListener('blur', onBlur);
 
+  const stopRejoin = startVoiceRejoin();
   sync();
   return () => {
+    stopRejoin();
     unsubscribeVoice();
     unsubscribeSettings();
     window.removeEventListener('keydown', onKeyDown);
