@@ -1,0 +1,36 @@
+// Names games after their application on the Concord server (GET /applications/:id/rpc, public),
+// cached per client id so that a game that reconnects or updates its activity costs no request.
+// Unknown ids are cached too (null); a failed request is not, so the next link tries again.
+import { z } from 'zod';
+
+const RpcApplicationSchema = z.object({ id: z.string(), name: z.string().min(1).max(128) });
+const MAX_CACHED = 256;
+
+export class ApplicationNames {
+  private readonly cache = new Map<string, Promise<string | null>>();
+
+  /** `serverUrl` null: no server known (the desktop app loading its own files), every name is null. */
+  constructor(
+    private readonly serverUrl: string | null,
+    private readonly timeoutMs = 3000,
+  ) {}
+
+  lookup(clientId: string): Promise<string | null> {
+    const cached = this.cache.get(clientId);
+    if (cached) return cached;
+    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    const pending = this.fetchName(clientId);
+    this.cache.set(clientId, pending);
+    pending.catch(() => this.cache.delete(clientId));
+    return pending;
+  }
+
+  private async fetchName(clientId: string): Promise<string | null> {
+    if (this.serverUrl === null) return null;
+    const response = await fetch(`${this.serverUrl.replace(/\/$/, '')}/api/v9/applications/${encodeURIComponent(clientId)}/rpc`, { signal: AbortSignal.timeout(this.timeoutMs) });
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`GET /applications/${clientId}/rpc answered ${response.status}`);
+    const parsed = RpcApplicationSchema.safeParse(await response.json());
+    return parsed.success && parsed.data.id === clientId ? parsed.data.name : null;
+  }
+}
