@@ -1,15 +1,16 @@
 // Builds and packages the desktop app. Steps:
 //   1. bundle  main + preload with esbuild into apps/desktop/dist/{main,preload} (CommonJS; the
 //              sandboxed preload can only require 'electron', main may require only 'electron',
-//              'better-sqlite3' and node built-ins; anything else found in a bundle fails the build)
-//   2. stage   apps/desktop/dist/app: a package.json whose only dependency is better-sqlite3, plus
-//              dist/main, dist/preload and the renderer build dist/web
-//   3. pack    electron-builder install-app-deps in the staged app (installs better-sqlite3 and
-//              rebuilds it for Electron's ABI), then electron-builder with build/electron-builder.yml
+//              the RUNTIME_MODULES below and node built-ins, whether by import or by a run-time
+//              require such as @concord/media's Opus loader; anything else fails the build)
+//   2. stage   apps/desktop/dist/app: a package.json whose dependencies are the RUNTIME_MODULES,
+//              plus dist/main, dist/preload and the renderer build dist/web
+//   3. pack    electron-builder install-app-deps in the staged app (installs those modules and
+//              rebuilds the native ones for Electron's ABI), then electron-builder with build/electron-builder.yml
 // Steps 1-2 run anywhere (`--stage-only`); step 3 downloads Electron and its headers, which the
 // machines of this repository cannot do. Usage:
 //   node --import tsx build/scripts/packDesktop.ts [--bundle-only | --stage-only] [-- <electron-builder args, e.g. --linux>]
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -27,41 +28,96 @@ export const PRELOAD_BUNDLE = join('dist', 'preload', 'bridge.preload.cjs');
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
+export interface RuntimeModule {
+  /** The package name, as main requires it. */
+  readonly name: string;
+  /** The workspace package.json (from the repository root) whose dependencies give its version range. */
+  readonly declaredIn: string;
+  /** The code copes without it (a require in a try/catch): staged as an optional dependency, so a failed native build does not fail the install. */
+  readonly optional: boolean;
+  readonly why: string;
+}
+
+/**
+ * What the packaged main process loads from the app's own node_modules at run time instead of
+ * from its bundle: native modules (a .node binary cannot be bundled) and modules loaded by a
+ * run-time require. Each is left external by esbuild, staged as a dependency of dist/app with the
+ * range its workspace package declares, and installed (native ones rebuilt for Electron) by
+ * install-app-deps. To add one, append an entry: its name, the package.json that declares it and
+ * whether the code runs without it; packaging.test.ts then checks it is staged and loadable. ws is
+ * not here: it is plain JavaScript and bundled into main.
+ */
+export const RUNTIME_MODULES: readonly RuntimeModule[] = [
+  { name: 'better-sqlite3', declaredIn: 'apps/desktop/package.json', optional: false, why: 'the message cache (native)' },
+  { name: '@discordjs/opus', declaredIn: 'packages/media/package.json', optional: true, why: 'Opus for the native voice pipeline (native; @concord/media falls back to opusscript)' },
+  { name: 'opusscript', declaredIn: 'packages/media/package.json', optional: false, why: 'Opus in WebAssembly: the voice pipeline when @discordjs/opus has no binary' },
+];
+const RUNTIME_MODULE_NAMES = new Set(RUNTIME_MODULES.map((m) => m.name));
+
 export interface BundleResult {
   mainFile: string;
   preloadFile: string;
   /** Modules each bundle leaves to require() at run time. */
   mainExternals: string[];
   preloadExternals: string[];
+  /** Packages main requires by name at run time outside esbuild's view (createRequire), built-ins excluded. */
+  mainRuntimeRequires: string[];
+}
+
+const COMMON_BUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: ELECTRON_NODE_TARGET,
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  absWorkingDir: REPO_ROOT,
+} as const satisfies BuildOptions;
+
+/** How the main process is bundled (packaging tests bundle their probes of main's code the same way). */
+export function mainBuildOptions(entry: string, outfile: string) {
+  return { ...COMMON_BUILD_OPTIONS, entryPoints: [entry], outfile, external: ['electron', ...RUNTIME_MODULE_NAMES] } satisfies BuildOptions;
 }
 
 /** Step 1. `outDir` is the directory that receives dist/main and dist/preload (apps/desktop by default). */
 export async function bundleDesktop(outDir: string = DESKTOP_DIR): Promise<BundleResult> {
-  const common = {
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: ELECTRON_NODE_TARGET,
-    sourcemap: 'linked',
-    metafile: true,
-    logLevel: 'warning',
-    absWorkingDir: REPO_ROOT,
-  } as const;
   const mainFile = join(outDir, MAIN_BUNDLE);
   const preloadFile = join(outDir, PRELOAD_BUNDLE);
   const [main, preload] = await Promise.all([
-    build({ ...common, entryPoints: [join(DESKTOP_DIR, 'src/main/main.main.ts')], outfile: mainFile, external: ['electron', 'better-sqlite3'] }),
-    build({ ...common, entryPoints: [join(DESKTOP_DIR, 'src/preload/bridge.preload.ts')], outfile: preloadFile, external: ['electron'] }),
+    build(mainBuildOptions(join(DESKTOP_DIR, 'src/main/main.main.ts'), mainFile)),
+    build({ ...COMMON_BUILD_OPTIONS, entryPoints: [join(DESKTOP_DIR, 'src/preload/bridge.preload.ts')], outfile: preloadFile, external: ['electron'] }),
   ]);
   const mainExternals = externalsOf(main.metafile);
   const preloadExternals = externalsOf(preload.metafile);
-  const unexpectedInMain = mainExternals.filter((name) => name !== 'electron' && name !== 'better-sqlite3' && !NODE_BUILTINS.has(name));
-  if (unexpectedInMain.length > 0) throw new Error(`main bundle requires modules that will not be in the app: ${unexpectedInMain.join(', ')}`);
+  const mainRuntimeRequires = runtimeRequiresOf(readFileSync(mainFile, 'utf8'));
+  const unexpectedInMain = [...new Set([...mainExternals, ...mainRuntimeRequires])].filter((name) => name !== 'electron' && !RUNTIME_MODULE_NAMES.has(packageNameOf(name)) && !NODE_BUILTINS.has(name));
+  if (unexpectedInMain.length > 0) throw new Error(`main bundle requires modules that will not be in the app: ${unexpectedInMain.join(', ')} (add them to RUNTIME_MODULES in build/scripts/packDesktop.ts)`);
   const unexpectedInPreload = preloadExternals.filter((name) => name !== 'electron');
   if (unexpectedInPreload.length > 0) {
     throw new Error(`the sandboxed preload can only require 'electron' but its bundle requires ${unexpectedInPreload.join(', ')}`);
   }
-  return { mainFile, preloadFile, mainExternals, preloadExternals };
+  return { mainFile, preloadFile, mainExternals, preloadExternals, mainRuntimeRequires };
+}
+
+/**
+ * Bare names a bundle passes to a require function as a string literal: what esbuild bundled became
+ * `require_x()` calls, so these are left for run time (externals, and createRequire'd loads such as
+ * @concord/media's `require2("@discordjs/opus")` that esbuild cannot see). Built-ins are left out.
+ */
+export function runtimeRequiresOf(bundle: string): string[] {
+  const names = new Set<string>();
+  for (const match of bundle.matchAll(/\brequire[\w$]*\(\s*"([^"./][^"]*)"\s*\)/g)) {
+    const name = match[1];
+    if (name !== undefined && !NODE_BUILTINS.has(name) && !NODE_BUILTINS.has(name.split('/')[0] ?? '')) names.add(name);
+  }
+  return [...names].sort();
+}
+
+/** `@scope/pkg/sub` -> `@scope/pkg`, `pkg/sub` -> `pkg`. */
+function packageNameOf(request: string): string {
+  const parts = request.split('/');
+  return request.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? request);
 }
 
 function externalsOf(metafile: Metafile): string[] {
@@ -94,7 +150,9 @@ export function stageDesktopApp(options: StageOptions = {}): string {
   }
   const desktopPackage: unknown = JSON.parse(readFileSync(join(DESKTOP_DIR, 'package.json'), 'utf8'));
   const version = readString(desktopPackage, ['version']);
-  const sqliteRange = readString(desktopPackage, ['dependencies', 'better-sqlite3']);
+  const dependencies: Record<string, string> = {};
+  const optionalDependencies: Record<string, string> = {};
+  for (const module of RUNTIME_MODULES) (module.optional ? optionalDependencies : dependencies)[module.name] = declaredRange(module);
 
   rmSync(stageDir, { recursive: true, force: true });
   mkdirSync(join(stageDir, 'dist'), { recursive: true });
@@ -110,20 +168,36 @@ export function stageDesktopApp(options: StageOptions = {}): string {
     license: 'MIT',
     private: true,
     main: MAIN_BUNDLE.split('\\').join('/'),
-    dependencies: { 'better-sqlite3': sqliteRange },
+    dependencies,
+    optionalDependencies,
   };
   writeFileSync(join(stageDir, 'package.json'), `${JSON.stringify(appPackage, null, 2)}\n`);
   return stageDir;
 }
 
-function readString(value: unknown, path: string[]): string {
+/** The version range the workspace package that uses a runtime module declares for it. */
+export function declaredRange(module: RuntimeModule): string {
+  const declaring: unknown = JSON.parse(readFileSync(join(REPO_ROOT, module.declaredIn), 'utf8'));
+  for (const field of ['dependencies', 'optionalDependencies']) {
+    const range = tryReadString(declaring, [field, module.name]);
+    if (range !== null) return range;
+  }
+  throw new Error(`${module.declaredIn} declares no ${module.name} (RUNTIME_MODULES in build/scripts/packDesktop.ts names it as the declaring package)`);
+}
+
+function tryReadString(value: unknown, path: string[]): string | null {
   let current = value;
   for (const key of path) {
-    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) throw new Error(`apps/desktop/package.json has no ${path.join('.')}`);
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return null;
     current = Reflect.get(current, key);
   }
-  if (typeof current !== 'string') throw new Error(`apps/desktop/package.json ${path.join('.')} is not a string`);
-  return current;
+  return typeof current === 'string' ? current : null;
+}
+
+function readString(value: unknown, path: string[]): string {
+  const found = tryReadString(value, path);
+  if (found === null) throw new Error(`apps/desktop/package.json has no string ${path.join('.')}`);
+  return found;
 }
 
 /**
