@@ -2,13 +2,17 @@
 // that connect the renderer to the local services. Thin on purpose: the logic lives in plain,
 // tested modules (services/*, ipc/*, navigationPolicy, contentSecurityPolicy); this file only wires
 // them to Electron. It cannot run on machines without the Electron binary; it is type-checked.
-import { app, BrowserWindow, Menu, nativeImage, Notification, session, Tray } from 'electron';
+import { app, BrowserWindow, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openMessageCacheOrReset } from '../services/cache/openMessageCache.ts';
 import type { MessageCache } from '../services/cache/MessageCache.ts';
 import { SettingsStore } from '../services/settings/SettingsStore.ts';
 import { VoicePipelineHost } from '../services/voice/VoicePipelineHost.ts';
+import { GlobalHotkeys } from '../services/hotkeys/GlobalHotkeys.ts';
+import { routeHotkey } from '../services/hotkeys/routeHotkey.ts';
+import { HOTKEY_EVENT_CHANNEL, type HotkeyEvent } from '../shared/hotkeysBridge.ts';
+import { OverlayController } from './overlayWindow.main.ts';
 import { createAppWindow, loadApp, type AppLocation } from './appWindow.main.ts';
 import { buildContentSecurityPolicy } from './contentSecurityPolicy.main.ts';
 import { readDesktopConfig } from './desktopConfig.main.ts';
@@ -32,6 +36,9 @@ if (config.userDataDir !== null) app.setPath('userData', config.userDataDir);
 let mainWindow: BrowserWindow | null = null;
 let tray: Tray | null = null;
 let cache: MessageCache | null = null;
+/** The in-game overlay; the game detector calls overlay.setActiveGame(game | null). */
+let overlay: OverlayController | null = null;
+let hotkeys: GlobalHotkeys | null = null;
 let quitting = false;
 /** Live notifications; without a reference Electron may collect one before its click arrives. */
 const shownNotifications = new Set<Notification>();
@@ -44,7 +51,11 @@ if (!app.requestSingleInstanceLock()) {
   app.on('before-quit', () => {
     quitting = true;
   });
-  app.on('will-quit', () => cache?.close());
+  app.on('will-quit', () => {
+    hotkeys?.stop();
+    overlay?.destroy();
+    cache?.close();
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -83,6 +94,7 @@ async function start(): Promise<void> {
   window.on('closed', () => {
     policy.forgetWebContents(webContentsId);
     mainWindow = null;
+    overlay?.destroy();
   });
   // With a tray, closing the window keeps Concord running (calls and notifications continue).
   window.on('close', (event) => {
@@ -96,13 +108,42 @@ async function start(): Promise<void> {
   // The native voice pipeline (services/voice): frames over a MessagePort, voice over UDP from here.
   const voice = new VoicePipelineHost({ settings: () => settings.get() });
   registerVoicePort(policy, voice, log.warn);
+  // The game overlay (hidden until a detected game runs) and the system-wide hotkeys.
+  const preloadPath = join(appRoot, 'dist', 'preload', 'bridge.preload.cjs');
+  const gameOverlay = new OverlayController({
+    location,
+    preloadPath,
+    appVersion: app.getVersion(),
+    settings: () => settings.get(),
+    bounds: () => screen.getPrimaryDisplay().bounds,
+    trustWebContents: (id) => policy.trustWebContents(id),
+    forgetWebContents: (id) => policy.forgetWebContents(id),
+    warn: log.warn,
+  });
+  overlay = gameOverlay;
+  const toRenderer = (event: HotkeyEvent) => mainWindow?.webContents.send(HOTKEY_EVENT_CHANNEL, { action: event.action, phase: event.phase } satisfies HotkeyEvent);
+  const globalHotkeys = new GlobalHotkeys({
+    onAction: (event) => routeHotkey(event, { setPushToTalk: (down) => voice.setPushToTalk(down), toRenderer, toggleOverlayLock: () => gameOverlay.toggleLock() }),
+    onStatus: (status) => log.info(`global hotkeys: ${status.status === 'unavailable' ? `unavailable (${status.reason})` : status.status}`),
+  });
+  hotkeys = globalHotkeys;
+  globalHotkeys.start(settings.get().keybinds).catch((error: unknown) => log.error('global hotkeys failed to start', error));
   registerIpc(
     createIpcHandlers({
       policy,
       cache,
       settings,
       voice,
-      onSettingsChanged: (next) => voice.settingsChanged(next),
+      onSettingsChanged: (next) => {
+        voice.settingsChanged(next);
+        globalHotkeys.setKeybinds(next.keybinds);
+        gameOverlay.settingsChanged();
+      },
+      hotkeys: {
+        status: () => globalHotkeys.status,
+        publishSpeaking: (userIds) => gameOverlay.publishSpeaking(userIds),
+        setOverlayInteractive: (interactive) => gameOverlay.setInteractive(interactive),
+      },
       notifications: { show: (notification) => showNotification(notification, settings.get().notifications.sound) },
       window: {
         isFocused: () => mainWindow?.isFocused() ?? false,

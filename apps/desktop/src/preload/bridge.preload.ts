@@ -21,5 +21,11 @@ contextBridge.exposeInMainWorld(
       ipcRenderer.postMessage(VOICE_PORT_CHANNEL, null, [port2]);
       window.postMessage({ type: VOICE_PORT_WINDOW_MESSAGE }, window.location.origin === 'null' ? '*' : window.location.origin, [port1]);
     },
+    // Hotkey actions and overlay state pushed by main; the page gets the payload, never the event.
+    subscribe: (channel, listener) => {
+      const onMessage = (_event: unknown, payload: unknown) => listener(payload);
+      ipcRenderer.on(channel, onMessage);
+      return () => ipcRenderer.off(channel, onMessage);
+    },
   }),
 );

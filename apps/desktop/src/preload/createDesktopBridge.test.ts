@@ -54,7 +54,29 @@ describe('createDesktopBridge over the real handlers', () => {
     expect(bridge).toMatchObject({ kind: 'desktop', platform: 'linux', version: '1.2.3' });
     expect(Object.keys(bridge.cache).sort()).toEqual(['clear', 'deleteMessages', 'getMessages', 'putMessages', 'setMaxBytes', 'stats']);
     expect(Object.isFrozen(bridge) && Object.isFrozen(bridge.cache)).toBe(true);
-    expect(Object.values(IpcChannel)).toHaveLength(17); // one channel per bridge method (voice.openPort posts a port instead)
+    expect(Object.values(IpcChannel)).toHaveLength(20); // one channel per bridge method (voice.openPort posts a port; hotkeys.onAction and overlay.onState are pushes)
+    expect('hotkeys' in bridge).toBe(false); // no push transport given: no hotkeys/overlay sections
+  });
+
+  it('delivers hotkey actions and overlay state pushed by main, and unsubscribes', async () => {
+    const listeners = new Map<string, (payload: unknown) => void>();
+    const bridge = createDesktopBridge(async () => ({ ok: true, value: { status: 'stopped' } }), {
+      platform: 'linux',
+      version: '0',
+      subscribe: (channel, listener) => {
+        listeners.set(channel, listener);
+        return () => listeners.delete(channel);
+      },
+    });
+    const heard: unknown[] = [];
+    const off = bridge.hotkeys!.onAction((event) => heard.push(event));
+    bridge.overlay!.onState((state) => heard.push(state));
+    listeners.get('concord:hotkeys:action')?.({ action: 'toggleMute', phase: 'down' });
+    listeners.get('concord:overlay:state')?.({ interactive: true, game: null, speaking: [] });
+    off();
+    expect(listeners.has('concord:hotkeys:action')).toBe(false);
+    expect(heard).toEqual([{ action: 'toggleMute', phase: 'down' }, { interactive: true, game: null, speaking: [] }]);
+    await expect(bridge.hotkeys!.status()).resolves.toEqual({ status: 'stopped' });
   });
 
   it('round-trips messages, settings and notifications from the app window', async () => {

@@ -5,6 +5,7 @@
 import type { APIMessage } from '@concord/protocol';
 import type { CacheStats, ClientSettings, DesktopBridge } from '../shared/bridge.ts';
 import { IpcChannel, type IpcChannelName } from '../shared/ipcChannels.ts';
+import { HOTKEY_EVENT_CHANNEL, OVERLAY_STATE_CHANNEL, type DesktopHotkeysBridge, type DesktopOverlayBridge, type HotkeyEvent, type HotkeysStatus, type OverlayState } from '../shared/hotkeysBridge.ts';
 import { formatBridgeErrorMessage, IpcErrorCode, type IpcErrorPayload } from '../shared/ipcResult.ts';
 import { NO_NATIVE_VOICE, type DesktopVoiceBridge, type NativeVoiceStats, type NativeVoiceTarget } from '../shared/voiceBridge.ts';
 
@@ -18,6 +19,11 @@ export interface DesktopBridgeInfo {
    * this with ipcRenderer.postMessage); without it the bridge reports `voice.native: false`.
    */
   openVoicePort?: () => void;
+  /**
+   * Listens on a main -> renderer push channel (ipcRenderer.on in Electron); returns the removal.
+   * Without it the bridge has no `hotkeys` / `overlay` (their events cannot arrive).
+   */
+  subscribe?: (channel: typeof HOTKEY_EVENT_CHANNEL | typeof OVERLAY_STATE_CHANNEL, listener: (payload: unknown) => void) => () => void;
 }
 
 export class BridgeError extends Error {
@@ -56,8 +62,26 @@ export function createDesktopBridge(invoke: IpcInvoke, info: DesktopBridgeInfo):
       setBadgeCount: (count: number) => call<void>(IpcChannel.windowSetBadgeCount, [count]),
     }),
     voice: nativeVoice(call, info.openVoicePort),
+    ...(info.subscribe === undefined ? {} : gameFeatures(call, info.subscribe)),
   };
   return Object.freeze(bridge);
+}
+
+function gameFeatures(
+  call: <T>(channel: IpcChannelName, args: readonly unknown[]) => Promise<T>,
+  subscribe: NonNullable<DesktopBridgeInfo['subscribe']>,
+): { hotkeys: DesktopHotkeysBridge; overlay: DesktopOverlayBridge } {
+  // The payloads come from the main process of the same build (trusted side): typed by the channel.
+  const hotkeys: DesktopHotkeysBridge = Object.freeze({
+    onAction: (callback: (event: HotkeyEvent) => void) => subscribe(HOTKEY_EVENT_CHANNEL, (payload) => callback(payload as HotkeyEvent)),
+    status: () => call<HotkeysStatus>(IpcChannel.hotkeysStatus, []),
+  });
+  const overlay: DesktopOverlayBridge = Object.freeze({
+    onState: (callback: (state: OverlayState) => void) => subscribe(OVERLAY_STATE_CHANNEL, (payload) => callback(payload as OverlayState)),
+    publishSpeaking: (userIds: string[]) => call<void>(IpcChannel.overlayPublishSpeaking, [userIds]),
+    setInteractive: (interactive: boolean) => call<void>(IpcChannel.overlaySetInteractive, [interactive]),
+  });
+  return { hotkeys, overlay };
 }
 
 function nativeVoice(call: <T>(channel: IpcChannelName, args: readonly unknown[]) => Promise<T>, openVoicePort: (() => void) | undefined): DesktopVoiceBridge {

@@ -31,3 +31,33 @@ export interface DesktopHotkeysBridge {
 
 /** Main -> renderer push channel (webContents.send); not an invoke channel. */
 export const HOTKEY_EVENT_CHANNEL = 'concord:hotkeys:action';
+
+/** The game the overlay is shown over (from the game detector). */
+export interface OverlayGame {
+  id: string;
+  name: string;
+}
+
+/** What the overlay window is told by main: its mode, the game, and who speaks (relayed from the app window). */
+export interface OverlayState {
+  /** Unlocked by the lock hotkey: focusable, takes the mouse, shows the chat. */
+  interactive: boolean;
+  game: OverlayGame | null;
+  /** User ids speaking now in the app window's voice connection (only it hears the voice gateway). */
+  speaking: string[];
+}
+
+export interface DesktopOverlayBridge {
+  /** The overlay window: its state now and after every change; returns the unsubscribe. */
+  onState(callback: (state: OverlayState) => void): () => void;
+  /** The app window: who is speaking, for the overlay (sent on every change). */
+  publishSpeaking(userIds: string[]): Promise<void>;
+  /** The overlay's own lock button (the same as the hotkey). */
+  setInteractive(interactive: boolean): Promise<void>;
+}
+
+/** Main -> overlay window push channel. */
+export const OVERLAY_STATE_CHANNEL = 'concord:overlay:state';
+
+/** The renderer's hash route for the overlay window (main loads the same build with it). */
+export const OVERLAY_ROUTE_HASH = '#/overlay';

@@ -20,6 +20,9 @@ export const IpcChannel = {
   voiceSetUserAudio: 'concord:voice:set-user-audio',
   voiceSetPushToTalk: 'concord:voice:set-push-to-talk',
   voiceStats: 'concord:voice:stats',
+  hotkeysStatus: 'concord:hotkeys:status',
+  overlayPublishSpeaking: 'concord:overlay:publish-speaking',
+  overlaySetInteractive: 'concord:overlay:set-interactive',
 } as const;
 
 /**

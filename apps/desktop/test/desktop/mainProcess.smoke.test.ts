@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleDesktop } from '../../../../build/scripts/packDesktop.ts';
-import { VOICE_PORT_CHANNEL } from '../../src/shared/ipcChannels.ts';
+import { ALL_IPC_CHANNELS, VOICE_PORT_CHANNEL } from '../../src/shared/ipcChannels.ts';
 
 interface Report {
   userData: string;
@@ -43,7 +43,7 @@ describe('bundled main process under a fake Electron', () => {
     const userData = join(dir, 'user-data');
     const reportFile = join(dir, 'report.json');
     const result = spawnSync(process.execPath, ['-r', REGISTER, mainFile], {
-      env: { ...process.env, NODE_PATH: NODE_MODULES, FAKE_APP_PATH: appPath, FAKE_ELECTRON_REPORT: reportFile, CONCORD_USER_DATA_DIR: userData, CONCORD_SERVER_URL: '' },
+      env: { ...process.env, NODE_PATH: NODE_MODULES, FAKE_APP_PATH: appPath, FAKE_ELECTRON_REPORT: reportFile, CONCORD_USER_DATA_DIR: userData, CONCORD_SERVER_URL: '', DISPLAY: '', XDG_SESSION_TYPE: '' },
       encoding: 'utf8',
       timeout: 20_000,
     });
@@ -73,8 +73,8 @@ describe('bundled main process under a fake Electron', () => {
   });
 
   it('registers one ipcMain handler per bridge channel', () => {
-    expect(report.ipcChannels).toHaveLength(17);
-    expect(new Set(report.ipcChannels).size).toBe(17);
+    expect(report.ipcChannels).toHaveLength(ALL_IPC_CHANNELS.length);
+    expect(new Set(report.ipcChannels)).toEqual(new Set(ALL_IPC_CHANNELS));
     // and one plain listener: the native voice pipeline's MessagePort hand-over
     expect(report.ipcListeners).toEqual([VOICE_PORT_CHANNEL]);
   });
@@ -91,6 +91,11 @@ describe('bundled main process under a fake Electron', () => {
   it('refuses a foreign frame and malformed arguments with their codes', () => {
     expect(report.ipc.foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     expect(report.ipc.malformed).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENTS' } });
+    expect(report.ipc.speakingMalformed).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENTS' } });
+  });
+
+  it('starts without global hotkeys when there is no display, and says why instead of crashing', () => {
+    expect(report.ipc.hotkeys).toEqual({ ok: true, value: { status: 'unavailable', reason: expect.stringContaining('DISPLAY') } });
   });
 
   it('puts a strict CSP on the app document', () => {

@@ -3,6 +3,7 @@
 import type { IpcChannelName } from '../../shared/ipcChannels.ts';
 import { createCacheIpcHandlers, type CacheIpcDeps } from './cache.main.ts';
 import type { IpcHandler } from './defineIpcHandler.main.ts';
+import { createHotkeysIpcHandlers, type HotkeysPort } from './hotkeys.main.ts';
 import { createNotificationIpcHandlers, type NotificationPort } from './notifications.main.ts';
 import { createSettingsIpcHandlers, type SettingsIpcDeps } from './settings.main.ts';
 import { createVoiceIpcHandlers, type VoicePipelinePort } from './voice.main.ts';
@@ -17,7 +18,11 @@ export interface IpcDeps {
   onSettingsChanged?: SettingsIpcDeps['onChanged'];
   /** The native voice pipeline; without it the voice channels answer as "no pipeline" (start: false). */
   voice?: VoicePipelinePort;
+  /** Global hotkeys and the overlay; without them the status reads "stopped" and the relay goes nowhere. */
+  hotkeys?: HotkeysPort;
 }
+
+const NO_HOTKEYS: HotkeysPort = { status: () => ({ status: 'stopped' }), publishSpeaking: () => undefined, setOverlayInteractive: () => undefined };
 
 const NO_VOICE_PIPELINE: VoicePipelinePort = {
   start: () => false,
@@ -38,5 +43,6 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlerTable {
     ...createNotificationIpcHandlers({ policy, notifications: deps.notifications }),
     ...createWindowIpcHandlers({ policy, window: deps.window }),
     ...createVoiceIpcHandlers({ policy, voice: deps.voice ?? NO_VOICE_PIPELINE }),
+    ...createHotkeysIpcHandlers({ policy, hotkeys: deps.hotkeys ?? NO_HOTKEYS }),
   } satisfies IpcHandlerTable;
 }

@@ -33,10 +33,14 @@ const app = Object.assign(appEvents, {
 });
 
 class FakeWebContents extends EventEmitter {
-  constructor(id) {
+  constructor(id, calls) {
     super();
     this.id = id;
     this.windowOpenHandler = null;
+    this.calls = calls;
+  }
+  send(channel, payload) {
+    this.calls.push(['webContents.send', channel, payload]);
   }
   setWindowOpenHandler(handler) {
     this.windowOpenHandler = handler;
@@ -44,32 +48,76 @@ class FakeWebContents extends EventEmitter {
 }
 
 let nextWebContentsId = 7;
+// Every window records its constructor options and, in order, the calls made on it (the overlay
+// test asserts both); under the smoke test (FAKE_ELECTRON_REPORT set) the first window's load runs
+// the app scenario below.
 class BrowserWindow extends EventEmitter {
   constructor(options) {
     super();
     this.options = options;
-    this.webContents = new FakeWebContents(nextWebContentsId++);
-    record.windows.push({ webPreferences: options.webPreferences, show: options.show });
+    this.calls = [];
+    this.destroyed = false;
+    this.webContents = new FakeWebContents(nextWebContentsId++, this.calls);
+    record.windows.push({ webPreferences: options.webPreferences, show: options.show, options, calls: this.calls });
     // Electron emits this for every webContents it creates.
     setImmediate(() => appEvents.emit('web-contents-created', {}, this.webContents));
   }
-  async loadFile(path) {
+  async loadFile(path, options) {
+    this.calls.push(['loadFile', pathToFileURL(path).href, options]);
+    if (record.loaded !== null) return;
     record.loaded = { kind: 'file', url: pathToFileURL(path).href };
-    setImmediate(() => runScenario(this).catch(fail));
+    if (process.env.FAKE_ELECTRON_REPORT) setImmediate(() => runScenario(this).catch(fail));
   }
   async loadURL(url) {
+    this.calls.push(['loadURL', url]);
+    if (record.loaded !== null) return;
     record.loaded = { kind: 'url', url };
-    setImmediate(() => runScenario(this).catch(fail));
+    if (process.env.FAKE_ELECTRON_REPORT) setImmediate(() => runScenario(this).catch(fail));
   }
-  show() {}
-  hide() {}
-  focus() {}
+  show() {
+    this.calls.push(['show']);
+  }
+  showInactive() {
+    this.calls.push(['showInactive']);
+  }
+  hide() {
+    this.calls.push(['hide']);
+  }
+  focus() {
+    this.calls.push(['focus']);
+  }
+  blur() {
+    this.calls.push(['blur']);
+  }
   restore() {}
+  destroy() {
+    this.calls.push(['destroy']);
+    this.destroyed = true;
+    this.emit('closed');
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
   isMinimized() {
     return false;
   }
   isFocused() {
     return true;
+  }
+  setAlwaysOnTop(flag, level) {
+    this.calls.push(['setAlwaysOnTop', flag, level]);
+  }
+  setVisibleOnAllWorkspaces(flag, options) {
+    this.calls.push(['setVisibleOnAllWorkspaces', flag, options]);
+  }
+  setIgnoreMouseEvents(ignore, options) {
+    this.calls.push(options === undefined ? ['setIgnoreMouseEvents', ignore] : ['setIgnoreMouseEvents', ignore, options]);
+  }
+  setFocusable(focusable) {
+    this.calls.push(['setFocusable', focusable]);
+  }
+  setBounds(bounds) {
+    this.calls.push(['setBounds', bounds]);
   }
 }
 
@@ -91,6 +139,7 @@ module.exports = {
   BrowserWindow,
   Tray,
   Menu: { buildFromTemplate: (template) => template },
+  screen: { getPrimaryDisplay: () => ({ bounds: { x: 0, y: 0, width: 1920, height: 1080 } }) },
   nativeImage: { createFromBitmap: (buffer, size) => ({ bytes: buffer.length, ...size }) },
   Notification: Object.assign(class { show() {} }, { isSupported: () => false }),
   session: {
@@ -128,6 +177,8 @@ async function runScenario(window) {
     malformed: await invoke(fromApp, 'concord:cache:get-messages', channelId, 'fifty'),
     settings: await invoke(fromApp, 'concord:settings:get'),
     badge: await invoke(fromApp, 'concord:window:set-badge-count', 3),
+    hotkeys: await invoke(fromApp, 'concord:hotkeys:status'),
+    speakingMalformed: await invoke(fromApp, 'concord:overlay:publish-speaking', ['not-a-snowflake']),
   };
 
   await new Promise((resolve) => {
