@@ -89,6 +89,11 @@ export class GameDetector extends TypedEmitter<GameDetectorEvents> {
     return this.current;
   }
 
+  /** How many detectable applications the detector matches against (0 until a list arrived). */
+  get applicationCount(): number {
+    return this.applications.length;
+  }
+
   /** Replaces the detectable list (the next scan matches against it). */
   setApplications(applications: readonly APIDetectableApplication[]): void {
     this.applications = applications;
