@@ -338,3 +338,32 @@ describe('the local WebSocket transport', () => {
     expect(await open(query).closed).toBe(code);
   });
 });
+
+describe('the agent and the gateway rate limit', () => {
+  it('coalesces a burst of SET_ACTIVITY into the updates the limit allows, the newest last', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concord-rpc-burst-'));
+    const token = (await new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: null }).login({ login: `rpc_member_${process.pid}`, password: 'correct horse battery' })).token;
+    const second = await startPresenceAgent({ serverUrl: server.url, token, settings: DEFAULT_SETTINGS, env: { XDG_RUNTIME_DIR: dir }, wsPorts: false, presenceLimit: { updates: 2, windowMs: 1500 } });
+    try {
+      const link = rawLink(second.rpc.ipcPath);
+      link.write(frame(0, { v: 1, client_id: clientId }));
+      await until(() => link.frames.find((f) => f.op === 1), 'READY');
+      const mark = presences.length;
+      for (let i = 0; i < 6; i++) {
+        link.write(frame(1, { cmd: 'SET_ACTIVITY', nonce: `b${i}`, args: { pid: 1, activity: { details: `burst ${i}`, state: 'fast' } } }));
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      await memberPresence(mark, (p) => p.activities.some((a) => a.details === 'burst 5'), 'the newest activity of the burst');
+      const seen = presences.slice(mark).flatMap((p) => p.activities.map((a) => a.details));
+      expect(seen).toContain('burst 0');
+      expect(seen).not.toContain('burst 3');
+      // One update at start (READY), one for the first activity, then one after the window: the newest.
+      expect(second.senderStats()).toMatchObject({ sent: 3 });
+      expect(second.senderStats().throttled).toBeGreaterThanOrEqual(1);
+      link.destroy();
+    } finally {
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
