@@ -308,6 +308,35 @@ describe('desktop renderer on the native voice pipeline (Chromium + test bridge;
     }
   }, 30_000);
 
+  it('push-to-talk (settings through the bridge to main, the key through the controller): the pipeline sends only while the key is held', async () => {
+    const p = dana.page;
+    await p.evaluate(async () => {
+      const ui = window.__concordDebug!.stores.ui.getState();
+      const next = await window.concord!.settings.set({ voiceInput: { ...ui.settings.voiceInput, mode: 'pushToTalk', pttReleaseDelayMs: 20 }, keybinds: { ...ui.settings.keybinds, pushToTalk: 'V' } });
+      ui.setSettings(next);
+    });
+    const sentDuring = async (ms: number) => {
+      const before = dana.host!.stats()!.packetsSent;
+      await sleep(ms);
+      return dana.host!.stats()!.packetsSent - before;
+    };
+    await sleep(500);
+    const idle = await sentDuring(1500);
+    await p.keyboard.down('v');
+    const held = await sentDuring(1500);
+    await p.keyboard.up('v');
+    await sleep(300);
+    const released = await sentDuring(1500);
+    console.log(`push to talk: the pipeline sent ${String(idle)} packets idle, ${String(held)} while held, ${String(released)} after release (1.5 s each)`);
+    expect(idle).toBe(0);
+    expect(held).toBeGreaterThan(50);
+    expect(released).toBe(0);
+    await p.evaluate(async () => {
+      const ui = window.__concordDebug!.stores.ui.getState();
+      ui.setSettings(await window.concord!.settings.set({ voiceInput: { ...ui.settings.voiceInput, mode: 'voiceActivity' } }));
+    });
+  }, 30_000);
+
   it('Disconnect clears the panel and stops the pipeline in main', async () => {
     await dana.page.getByRole('button', { name: 'Disconnect' }).click();
     await dana.page.locator('[data-testid=voice-panel]').waitFor({ state: 'detached' });
