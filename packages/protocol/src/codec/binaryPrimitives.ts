@@ -8,8 +8,20 @@ export const TAG_ABSENT = 0x09;
 export const TAG_SHAPED = 0x0a;
 export const TAG_SHAPED_EXTRAS = 0x0b;
 export const TAG_ARRAY = 0x07;
-/** 0x10-0x3F: a string of 0-47 Latin-1 bytes (the encoder uses it for short ASCII values). */
+/** 0x10-0x3F: a string of 0-47 Latin-1 bytes (inline; older encoders' choice for short ASCII values). */
 const TAG_LATIN1 = 0x10;
+/** String values up to this many characters go inline when ASCII (tag 0x10-0x3F), the rest into the string section. */
+const INLINE_MAX_CHARS = 12;
+/** 0xD5-0xFF: the next 0-42 UTF-16 code units of the frame's string section (tag - 0xD5). */
+const TAG_SECTION_SHORT = 0xd5;
+const SECTION_SHORT_MAX = 0xff - TAG_SECTION_SHORT;
+/** 0x0C: the next varuint-many UTF-16 code units of the string section. */
+const TAG_SECTION_LONG = 0x0c;
+/** 0x0D: an empty array (one byte instead of 0x07 and a zero count). */
+export const TAG_EMPTY_ARRAY = 0x0d;
+/** Frame flag bits (BinaryCodec.ts) of the string section: present, and written as Latin-1. */
+export const FLAG_SECTION = 0x08;
+export const FLAG_SECTION_LATIN1 = 0x10;
 
 /**
  * One shape's compiled encoder and decoder (generated from dispatchShapes.ts). `encode` writes an
@@ -145,11 +157,61 @@ export class Writer {
   view = new DataView(this.buf.buffer);
   start = 0;
   pos = 0;
+  /**
+   * The frame's string values so far, appended in the order their tags are written (V8 makes `+=`
+   * a rope: no copy until finishSection writes it out in one native call).
+   */
+  section = '';
 
   /** Starts a frame; a slab with little room left is replaced first. */
   begin(): void {
     if (this.buf.length - this.pos < 1024) this.replace(SLAB_BYTES, 0);
     this.start = this.pos;
+    this.section = '';
+  }
+
+  /** A string value: its tag and length here, its characters in the string section. */
+  sectionString(s: string): void {
+    const n = s.length;
+    if (n <= SECTION_SHORT_MAX) {
+      this.ensure(1);
+      this.buf[this.pos++] = TAG_SECTION_SHORT + n;
+    } else {
+      this.u8(TAG_SECTION_LONG);
+      this.varuint(n);
+    }
+    this.section += s;
+  }
+
+  /**
+   * Ends the frame's structure: writes the string section (one native UTF-8 write of all the
+   * strings) and after it its byte length as a backward varuint (the frame's last byte holds the low
+   * seven bits, with bit 7 set when the byte before it holds the next seven), so the decoder finds
+   * the section from the end.
+   * Returns the frame flags to set: none without strings, FLAG_SECTION, plus FLAG_SECTION_LATIN1
+   * when every character took one byte (ASCII), which lets the decoder skip the UTF-8 check.
+   */
+  finishSection(): number {
+    const s = this.section;
+    const n = s.length;
+    if (n === 0) return 0;
+    this.section = '';
+    const maxBytes = n * 3;
+    this.ensure(maxBytes + 5);
+    const start = this.pos;
+    const bytes = utf8Write !== null ? utf8Write.call(this.buf, s, start, maxBytes) : textEncoder.encodeInto(s, this.buf.subarray(start, start + maxBytes)).written;
+    // Backward varuint: written from the frame's last byte towards the section.
+    const buf = this.buf;
+    const end = start + bytes + varuintSize(bytes);
+    let p = end;
+    let v = bytes;
+    do {
+      const group = v & 0x7f;
+      v = Math.floor(v / 0x80);
+      buf[--p] = v > 0 ? group | 0x80 : group;
+    } while (v > 0);
+    this.pos = end;
+    return bytes === n ? FLAG_SECTION | FLAG_SECTION_LATIN1 : FLAG_SECTION;
   }
 
   ensure(extra: number): void {
@@ -185,22 +247,39 @@ export class Writer {
   }
 
   /**
-   * Writes a UTF-8 string preceded by its length; `shortTag` >= 0 packs lengths below 64 into the
-   * tag, and an ASCII value under 48 characters goes as 0x10 + length (Latin-1: the decoder needs no
-   * UTF-8 check). A key (`shortTag` < 0) is just varuint length + bytes.
+   * A short string value inline, as 0x10 + length and its characters (one byte each), when it is
+   * ASCII; returns false otherwise (bytes copied past `pos` are simply overwritten later). Below
+   * INLINE_MAX_CHARS a copy loop beats a place in the string section: the decoder would copy such a
+   * short slice anyway, and its intern cache returns a recurring one without allocating.
    */
-  string(s: string, shortTag: number): void {
+  inlineAscii(s: string): boolean {
     const len = s.length;
-    // ASCII up to 127 characters (keys, names, ids, timestamps, most chat lines) is copied char by
-    // char: measured in the codec bench, Node's native writer was no faster even for an 85-character
-    // line. The header is the one writeEncoded would write: 0x10 + length below 48, 0x80 + length
-    // below 64, else 0x05 + a one-byte varuint.
+    this.ensure(len + 1);
+    const buf = this.buf;
+    const start = this.pos;
+    let p = start + 1;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return false;
+      buf[p++] = c;
+    }
+    buf[start] = TAG_LATIN1 + len;
+    this.pos = p;
+    return true;
+  }
+
+  /**
+   * A literal object key or event name: varuint byte length + UTF-8. ASCII up to 127 characters is
+   * copied char by char; the rest is encoded by Node's native writer (TextEncoder outside Node)
+   * after room for the length an all-ASCII key would have, moved up when its length needs more.
+   */
+  key(s: string): void {
+    const len = s.length;
     if (len < 128) {
-      const header = shortTag >= 0 && len >= 64 ? 2 : 1;
-      this.ensure(len + header);
+      this.ensure(len + 1);
       const buf = this.buf;
       const start = this.pos;
-      let p = start + header;
+      let p = start + 1;
       let i = 0;
       for (; i < len; i++) {
         const c = s.charCodeAt(i);
@@ -208,35 +287,20 @@ export class Writer {
         buf[p++] = c;
       }
       if (i === len) {
-        if (shortTag < 0) buf[start] = len; // a key's varuint length is one byte below 128
-        else if (len < 48) buf[start] = TAG_LATIN1 + len;
-        else if (len < 64) buf[start] = shortTag + len;
-        else {
-          buf[start] = 0x05;
-          buf[start + 1] = len;
-        }
+        buf[start] = len;
         this.pos = p;
         return;
       }
     }
-    this.writeEncoded(s, shortTag);
-  }
-
-  /**
-   * Writer.string for longer or non-ASCII strings: encoded by Node's native writer (a third cheaper
-   * than TextEncoder.encodeInto and its view; TextEncoder outside Node) after room for the header an
-   * all-ASCII string would have; a multi-byte string whose header turns out longer moves up.
-   */
-  private writeEncoded(s: string, shortTag: number): void {
-    const len = s.length;
     const maxBytes = len * 3;
-    const guess = stringHeaderSize(shortTag, len);
+    const guess = varuintSize(len);
     this.ensure(maxBytes + 9);
     const start = this.pos;
     const bytes = utf8Write !== null ? utf8Write.call(this.buf, s, start + guess, maxBytes) : textEncoder.encodeInto(s, this.buf.subarray(start + guess)).written;
-    const header = stringHeaderSize(shortTag, bytes);
+    const header = varuintSize(bytes);
     if (header !== guess) this.buf.copyWithin(start + header, start + guess, start + guess + bytes);
-    writeStringHeader(this.buf, start, shortTag, bytes, bytes === len);
+    this.pos = start;
+    this.varuint(bytes);
     this.pos = start + header + bytes;
   }
 
@@ -248,29 +312,6 @@ export class Writer {
     this.start = this.pos;
     return out;
   }
-}
-
-/** The header's size for a string of `byteCount` bytes (see Writer.string). */
-function stringHeaderSize(shortTag: number, byteCount: number): number {
-  if (shortTag < 0) return varuintSize(byteCount);
-  return byteCount < 64 ? 1 : 1 + varuintSize(byteCount);
-}
-
-/** Writes the header of a string of `byteCount` bytes at `at` (`ascii`: the bytes are its characters). */
-function writeStringHeader(buf: Uint8Array, at: number, shortTag: number, byteCount: number, ascii: boolean): void {
-  let v = byteCount;
-  if (shortTag >= 0) {
-    if (v < 64) {
-      buf[at] = ascii && v < 48 ? TAG_LATIN1 + v : shortTag + v;
-      return;
-    }
-    buf[at++] = 0x05;
-  }
-  while (v >= 0x80) {
-    buf[at++] = (v % 0x80) | 0x80;
-    v = Math.floor(v / 0x80);
-  }
-  buf[at] = v;
 }
 
 function varuintSize(v: number): number {
@@ -286,7 +327,9 @@ export function writeValue(w: Writer, value: unknown, depth: number): void {
   if (depth > MAX_DEPTH) throw new RangeError('value nested too deeply');
   switch (typeof value) {
     case 'string':
-      if (!tryWriteSnowflake(w, value)) w.string(value, 0x80);
+      if (value.length <= INLINE_MAX_CHARS) {
+        if (!w.inlineAscii(value)) w.sectionString(value);
+      } else if (!tryWriteSnowflake(w, value)) w.sectionString(value);
       return;
     case 'number':
       // Zigzag doubles the magnitude, so only |value| <= 2^52 stays a safe varuint that the
@@ -308,7 +351,7 @@ export function writeValue(w: Writer, value: unknown, depth: number): void {
       w.u8(value ? 0x02 : 0x01);
       return;
     case 'bigint':
-      w.string(value.toString(), 0x80);
+      w.sectionString(value.toString());
       return;
     case 'object':
       if (value === null) {
@@ -316,6 +359,10 @@ export function writeValue(w: Writer, value: unknown, depth: number): void {
         return;
       }
       if (Array.isArray(value)) {
+        if (value.length === 0) {
+          w.u8(TAG_EMPTY_ARRAY);
+          return;
+        }
         w.u8(0x07);
         w.varuint(value.length);
         for (const item of value) writeValue(w, item === undefined ? null : item, depth + 1);
@@ -337,7 +384,7 @@ export function writeValue(w: Writer, value: unknown, depth: number): void {
           if (index !== undefined) w.u8(index);
           else {
             w.u8(0xff);
-            w.string(key, -1);
+            w.key(key);
           }
           writeValue(w, v, depth + 1);
         }
@@ -369,8 +416,14 @@ export class DecodeError extends Error {}
 
 export class Reader {
   pos = 0;
+  /** The frame's string section, decoded once (BinaryCodec.decode sets it), and how much of it was taken. */
+  section = '';
+  sectionPos = 0;
   private dataView: DataView | null = null;
+  /** Where the frame's structure ends: the end of `buf`, or the start of the string section. */
+  end: number;
   constructor(readonly buf: Uint8Array) {
+    this.end = buf.length;
     // The DataView is made on first use (floats only): most frames have none, and it costs an allocation.
   }
 
@@ -380,7 +433,7 @@ export class Reader {
   }
 
   u8(): number {
-    if (this.pos >= this.buf.length) throw new DecodeError('unexpected end of frame');
+    if (this.pos >= this.end) throw new DecodeError('unexpected end of frame');
     return this.buf[this.pos++]!;
   }
 
@@ -401,22 +454,28 @@ export class Reader {
 
   /** Advances over n bytes of a fixed-width value (read with `view` at pos - n), without allocating. */
   skip(n: number): void {
-    if (n > this.buf.length - this.pos) throw new DecodeError('length exceeds frame');
+    if (n > this.end - this.pos) throw new DecodeError('length exceeds frame');
     this.pos += n;
   }
 
-  bytes(n: number): Uint8Array {
-    if (n > this.buf.length - this.pos) throw new DecodeError('length exceeds frame');
-    const out = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
+  /**
+   * The next n UTF-16 code units of the string section. Slices of 13 or more characters are views
+   * of the section (V8 sliced strings, no copy), so a kept string keeps the whole section alive:
+   * for a READY, a few kilobytes.
+   */
+  sectionString(n: number): string {
+    const p = this.sectionPos;
+    const end = p + n;
+    if (end > this.section.length) throw new DecodeError('string exceeds the string section');
+    this.sectionPos = end;
+    return this.section.slice(p, end);
   }
 
   /** n bytes as Latin-1 code points: every byte sequence is a valid string, nothing to check. */
   latin1(n: number): string {
     const buf = this.buf;
     const start = this.pos;
-    if (n > buf.length - start) throw new DecodeError('length exceeds frame');
+    if (n > this.end - start) throw new DecodeError('length exceeds frame');
     const end = start + n;
     this.pos = end;
     if (n <= INTERN_MAX_BYTES) return internedLatin1(buf, start, end);
@@ -424,7 +483,7 @@ export class Reader {
   }
 
   utf8(n: number): string {
-    if (n > this.buf.length - this.pos) throw new DecodeError('length exceeds frame');
+    if (n > this.end - this.pos) throw new DecodeError('length exceeds frame');
     const buf = this.buf;
     const start = this.pos;
     const end = start + n;
@@ -442,21 +501,49 @@ export class Reader {
       this.pos = end;
       return internedLatin1(buf, start, end);
     }
-    if (utf8Slice !== null) {
-      // Node decodes (and scans) natively in one call; only a result with U+FFFD, which may stand
-      // for invalid input, goes on to the fatal decoder below.
-      const str = utf8Slice.call(buf, start, end);
-      if (str.indexOf('\ufffd') === -1) {
-        this.pos = end;
-        return str;
-      }
-    }
-    try {
-      return textDecoder.decode(this.bytes(n));
-    } catch (e) {
-      if (e instanceof DecodeError) throw e;
-      throw new DecodeError('invalid UTF-8');
-    }
+    const str = decodeUtf8(buf, start, end);
+    this.pos = end;
+    return str;
+  }
+}
+
+/**
+ * Finds and decodes the string section at the end of `r.buf` (after the header, before the
+ * structure is read): reads the backward varuint length, decodes the section in one call (Node's
+ * latin1Slice/utf8Slice, else TextDecoder or char codes) and ends the structure (`r.end`) before it.
+ * `latin1`: the frame says every character is one byte (any byte is then a valid character).
+ */
+export function openSection(r: Reader, latin1: boolean): void {
+  const buf = r.buf;
+  let p = r.end;
+  let bytes = 0;
+  let scale = 1;
+  for (let i = 0; ; i++) {
+    if (i === 4) throw new DecodeError('string section length too long');
+    if (p <= r.pos) throw new DecodeError('unexpected end of frame');
+    const b = buf[--p]!;
+    bytes += (b & 0x7f) * scale;
+    if ((b & 0x80) === 0) break;
+    scale *= 0x80;
+  }
+  const start = p - bytes;
+  if (start < r.pos) throw new DecodeError('string section exceeds frame');
+  r.section = latin1 ? sliceLatin1(buf, start, p) : decodeUtf8(buf, start, p);
+  r.end = start;
+}
+
+/** bytes [start, end) as UTF-8, strictly: invalid input is a DecodeError. */
+function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
+  if (utf8Slice !== null) {
+    // Node decodes (and scans) natively in one call; only a result with U+FFFD, which may stand
+    // for invalid input, goes on to the fatal decoder below.
+    const str = utf8Slice.call(buf, start, end);
+    if (str.indexOf('\ufffd') === -1) return str;
+  }
+  try {
+    return textDecoder.decode(buf.subarray(start, end));
+  } catch {
+    throw new DecodeError('invalid UTF-8');
   }
 }
 
@@ -469,9 +556,14 @@ export function readValue(r: Reader, depth: number, shape: ShapeCodec | null): u
 /** bytes [start, end) as Latin-1 code points, built natively where the platform allows. */
 function sliceLatin1(buf: Uint8Array, start: number, end: number): string {
   if (latin1Slice !== null) return latin1Slice.call(buf, start, end);
-  if (end - start > 16) return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  if (end - start <= 16) {
+    let out = '';
+    for (let i = start; i < end; i++) out += String.fromCharCode(buf[i]!);
+    return out;
+  }
+  // Chunks keep the argument count far below the engines' limits (a string section can be large).
   let out = '';
-  for (let i = start; i < end; i++) out += String.fromCharCode(buf[i]!);
+  for (let i = start; i < end; i += 4096) out += String.fromCharCode.apply(null, buf.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
   return out;
 }
 
@@ -505,7 +597,7 @@ function internedLatin1(buf: Uint8Array, start: number, end: number): string {
 function readSnowflake(r: Reader): string {
   const buf = r.buf;
   const p = r.pos;
-  if (buf.length - p < 8) throw new DecodeError('length exceeds frame');
+  if (r.end - p < 8) throw new DecodeError('length exceeds frame');
   r.pos = p + 8;
   const lo = (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
   const hi = (buf[p + 4]! | (buf[p + 5]! << 8) | (buf[p + 6]! << 16) | (buf[p + 7]! << 24)) >>> 0;
@@ -534,7 +626,7 @@ function readBcdSnowflake(r: Reader, n: number): string {
   const buf = r.buf;
   let p = r.pos;
   const bytes = (n + 1) >> 1;
-  if (buf.length - p < bytes) throw new DecodeError('length exceeds frame');
+  if (r.end - p < bytes) throw new DecodeError('length exceeds frame');
   r.pos = p + bytes;
   const d = bcdDigits;
   for (let i = 0; i < n; i += 2) {
@@ -569,6 +661,7 @@ function readBcdSnowflake(r: Reader, n: number): string {
  */
 export function readField(r: Reader, tag: number, depth: number, shape: ShapeCodec | null): unknown {
   if (tag >= 0x40) {
+    if (tag >= TAG_SECTION_SHORT) return r.sectionString(tag - TAG_SECTION_SHORT);
     if (tag < 0x80) return tag - 0x40;
     if (tag < 0xc0) return r.utf8(tag - 0x80);
     if (tag >= TAG_BCD_BASE + BCD_MIN_DIGITS && tag <= TAG_BCD_BASE + BCD_MAX_DIGITS) return readBcdSnowflake(r, tag - TAG_BCD_BASE);
@@ -585,7 +678,9 @@ export function writeField(w: Writer, v: unknown, depth: number): void {
   if (typeof v === 'string') {
     // Only strings of snowflake length are worth the call (most names and timestamps are not).
     const n = v.length;
-    if (n < 15 || n > 20 || !tryWriteSnowflake(w, v)) w.string(v, 0x80);
+    if (n <= INLINE_MAX_CHARS) {
+      if (!w.inlineAscii(v)) w.sectionString(v);
+    } else if (n < 15 || n > 20 || !tryWriteSnowflake(w, v)) w.sectionString(v);
   } else if (typeof v === 'boolean') w.u8(v ? 0x02 : 0x01);
   else if (v === null) w.u8(0x00);
   else if (typeof v === 'number' && v >= 0 && v < 64 && Number.isInteger(v)) w.u8(0x40 + v);
@@ -593,6 +688,7 @@ export function writeField(w: Writer, v: unknown, depth: number): void {
 }
 
 export function readTagged(r: Reader, tag: number, depth: number, shape: ShapeCodec | null): unknown {
+  if (tag >= TAG_SECTION_SHORT) return r.sectionString(tag - TAG_SECTION_SHORT);
   if (tag >= 0x80 && tag <= 0xbf) return r.utf8(tag - 0x80);
   if (tag >= TAG_LATIN1 && tag < 0x40) return r.latin1(tag - TAG_LATIN1);
   if (tag >= 0x40 && tag <= 0x7f) return tag - 0x40;
@@ -620,7 +716,7 @@ export function readTagged(r: Reader, tag: number, depth: number, shape: ShapeCo
       return readSnowflake(r);
     case 0x07: {
       const count = r.varuint();
-      if (count > MAX_COLLECTION || count > r.buf.length - r.pos) throw new DecodeError('array length exceeds frame');
+      if (count > MAX_COLLECTION || count > r.end - r.pos) throw new DecodeError('array length exceeds frame');
       const out: unknown[] = new Array(count);
       for (let i = 0; i < count; i++) out[i] = readValue(r, depth + 1, shape);
       return out;
@@ -630,6 +726,10 @@ export function readTagged(r: Reader, tag: number, depth: number, shape: ShapeCo
       readKeyedFields(r, out, depth);
       return out;
     }
+    case TAG_SECTION_LONG:
+      return r.sectionString(r.varuint());
+    case TAG_EMPTY_ARRAY:
+      return [];
     case TAG_SHAPED:
     case TAG_SHAPED_EXTRAS:
       if (shape === null) throw new DecodeError('shaped object where no shape is expected');
@@ -639,11 +739,14 @@ export function readTagged(r: Reader, tag: number, depth: number, shape: ShapeCo
   }
 }
 
-/** Starts an array written by a generated list encoder: checks depth, writes tag and count. */
+/** Starts an array written by a generated list encoder: checks depth, writes tag and count (an empty one as 0x0D). */
 export function beginList(w: Writer, length: number, depth: number): void {
   if (depth > MAX_DEPTH) throw new RangeError('value nested too deeply');
-  w.u8(TAG_ARRAY);
-  w.varuint(length);
+  if (length === 0) w.u8(TAG_EMPTY_ARRAY);
+  else {
+    w.u8(TAG_ARRAY);
+    w.varuint(length);
+  }
 }
 
 /**
@@ -693,7 +796,7 @@ export function endShaped(w: Writer, obj: Record<string, unknown>, shape: ShapeC
     if (index !== undefined) w.u8(index);
     else {
       w.u8(0xff);
-      w.string(key, -1);
+      w.key(key);
     }
     writeValue(w, v, depth + 1);
   }
@@ -711,7 +814,7 @@ export function readShapedCount(r: Reader, fieldCount: number, depth: number): n
 /** Starts reading an array for a generated list decoder: its count, checked as readTagged's array case checks it. */
 export function readListCount(r: Reader, depth: number): number {
   const count = r.varuint();
-  if (count > MAX_COLLECTION || count > r.buf.length - r.pos) throw new DecodeError('array length exceeds frame');
+  if (count > MAX_COLLECTION || count > r.end - r.pos) throw new DecodeError('array length exceeds frame');
   // readValue's check for each element, made once.
   if (count > 0 && depth + 1 > MAX_DEPTH) throw new DecodeError('value nested too deeply');
   return count;
@@ -725,7 +828,7 @@ export function readExtras(r: Reader, out: Record<string, unknown>, depth: numbe
 /** Reads a count, then that many (dictionary index or literal key, value) pairs into `out`: a 0x08 object, or a 0x0B object's extras. */
 function readKeyedFields(r: Reader, out: Record<string, unknown>, depth: number): void {
   const count = r.varuint();
-  if (count > MAX_COLLECTION || count * 2 > r.buf.length - r.pos) throw new DecodeError('object size exceeds frame');
+  if (count > MAX_COLLECTION || count * 2 > r.end - r.pos) throw new DecodeError('object size exceeds frame');
   for (let i = 0; i < count; i++) {
     const k = r.u8();
     let key: string;
