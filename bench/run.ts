@@ -18,6 +18,7 @@ const BENCHES: Record<string, string> = {
   'desktop-cache': 'desktop-cache.ts',
   'desktop-paint': 'desktop-paint.ts',
   'desktop-renderer': 'desktop-renderer.ts',
+  'game-scanner': 'game-scanner.ts',
 };
 
 function runOne(file: string, args: string[]): Promise<number> {

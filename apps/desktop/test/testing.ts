@@ -9,6 +9,7 @@ export { createIpcHandlers, type IpcHandlerTable } from '../src/main/ipc/createI
 export { IpcSenderPolicy } from '../src/main/ipc/IpcSenderPolicy.main.ts';
 export { runIpcHandler, type IpcFailureReporter } from '../src/main/ipc/runIpcHandler.main.ts';
 export { createDesktopBridge } from '../src/preload/createDesktopBridge.ts';
+export { GameDetector, createProcessScanner } from '../src/services/detection/index.ts';
 export { startAppHost, type AppHost } from './desktop/harness/AppHost.ts';
 export { buildRenderer } from './desktop/harness/buildRenderer.ts';
 export { bundleBridgeInitScript, exposeDesktopBridge, type ExposedBridge } from './desktop/harness/exposeDesktopBridge.ts';
