@@ -16,7 +16,9 @@ import { Avatar } from '../ui/Avatar.dom.tsx';
 import { SaveBar, SettingsLayout, SwitchRow } from '../ui/SettingsLayout.dom.tsx';
 import { ChangePassword } from './ChangePassword.dom.tsx';
 import { DeveloperPortal } from '../bots/DeveloperPortal.dom.tsx';
-import { keyComboOf } from '../voice/keyCombo.ts';
+import { acceleratorOfKeyEvent } from '../../shared/accelerator.ts';
+import type { HotkeysStatus } from '../../shared/hotkeysBridge.ts';
+import { OverlaySettings } from './OverlaySettings.dom.tsx';
 import { VoiceSettings } from '../voice/VoiceSettings.dom.tsx';
 
 function toast(text: string) {
@@ -44,6 +46,7 @@ export function UserSettings({ tab }: { tab: UserSettingsTab }) {
         { id: 'appearance', label: 'Appearance' },
         { id: 'voice', label: 'Voice & Video' },
         { id: 'keybinds', label: 'Keybinds' },
+        { id: 'overlay', label: 'Game Overlay' },
         { id: 'notifications', label: 'Notifications' },
         { id: 'activity', label: 'Activity Privacy' },
         { id: 'advanced', label: 'Advanced' },
@@ -72,6 +75,7 @@ export function UserSettings({ tab }: { tab: UserSettingsTab }) {
       {tab === 'appearance' ? <Appearance /> : null}
       {tab === 'voice' ? <VoiceVideo /> : null}
       {tab === 'keybinds' ? <Keybinds /> : null}
+      {tab === 'overlay' ? <OverlaySettings update={(patch) => void updateSettings(patch)} /> : null}
       {tab === 'notifications' ? <Notifications /> : null}
       {tab === 'activity' ? <ActivityPrivacy /> : null}
       {tab === 'advanced' ? <Advanced /> : null}
@@ -248,41 +252,82 @@ function VoiceVideo() {
 }
 
 const KEYBIND_ACTIONS: { id: keyof ClientSettings['keybinds']; label: string; desc: string }[] = [
-  { id: 'pushToTalk', label: 'Push to Talk', desc: 'Hold to transmit your voice while Concord has focus (Input Mode: Push to Talk in Voice & Video).' },
+  { id: 'pushToTalk', label: 'Push to Talk', desc: 'Hold to transmit your voice (Input Mode: Push to Talk in Voice & Video).' },
+  { id: 'pushToMute', label: 'Push to Mute', desc: 'Hold to mute your microphone; releasing unmutes.' },
   { id: 'toggleMute', label: 'Toggle Mute', desc: 'Mute or unmute your microphone.' },
   { id: 'toggleDeafen', label: 'Toggle Deafen', desc: 'Deafen or undeafen yourself.' },
+  { id: 'toggleOverlayLock', label: 'Toggle Overlay Lock', desc: 'Unlock the game overlay to chat and click in it; press again to lock it.' },
 ];
 
+/** Where global keys stand on this device, in words. */
+function hotkeysNotice(kind: 'desktop' | 'web', status: HotkeysStatus | null): string {
+  if (kind === 'web') return 'In the browser, keybinds work only while this page has focus. The desktop app listens for them while you are in a game.';
+  if (status === null || status.status === 'starting') return 'Checking global keybinds…';
+  switch (status.status) {
+    case 'running':
+      return status.backend === 'portal'
+        ? 'Keybinds work in any app through your desktop’s global shortcuts (it may ask you to confirm them).'
+        : 'Keybinds work in any app, including games.';
+    case 'unavailable':
+      return `Keybinds work only while Concord has focus: ${status.reason}.`;
+    case 'stopped':
+      return 'Global keybinds are off.';
+    default:
+      return missingStatus(status);
+  }
+}
+
+function missingStatus(status: never): never {
+  throw new Error(`unknown hotkeys status ${JSON.stringify(status)}`);
+}
 
 function Keybinds() {
   const settings = useUiStore((s) => s.settings);
   const [recording, setRecording] = useState<keyof ClientSettings['keybinds'] | null>(null);
+  const [held, setHeld] = useState('');
+  const [status, setStatus] = useState<HotkeysStatus | null>(null);
+  const bridge = getBridge();
+  useEffect(() => {
+    bridge.hotkeys?.status().then(setStatus).catch((e: unknown) => setStatus({ status: 'unavailable', reason: errorText(e) }));
+  }, [bridge, settings.keybinds]);
   useEffect(() => {
     if (!recording) return;
+    // Records a combination: modifiers show while held, the first other key completes it (by
+    // physical key, so Shift+` stays Shift+`). Escape cancels.
     const onKey = (e: KeyboardEvent) => {
       e.preventDefault();
       e.stopPropagation();
+      if (e.type === 'keyup') return setHeld(modifierText(e));
       if (e.key === 'Escape') return setRecording(null);
-      const combo = keyComboOf(e);
-      if (!combo) return;
+      const combo = acceleratorOfKeyEvent(e);
+      if (!combo) return setHeld(modifierText(e));
       void updateSettings({ keybinds: { ...settings.keybinds, [recording]: combo } });
       setRecording(null);
     };
     window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
+    window.addEventListener('keyup', onKey, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      window.removeEventListener('keyup', onKey, true);
+      setHeld('');
+    };
   }, [recording, settings.keybinds]);
   return (
     <>
       <h2>Keybinds</h2>
+      <div className="card" data-testid="keybinds-notice" style={{ marginBottom: 16 }}>
+        {hotkeysNotice(bridge.kind, status)}
+        {status?.status === 'running' && status.invalid.length > 0 ? <div className="form-error">{status.invalid.map((i) => `${i.action}: ${i.reason}`).join('; ')}</div> : null}
+      </div>
       {KEYBIND_ACTIONS.map((a) => (
-        <div className="switch-row" key={a.id}>
+        <div className="switch-row" key={a.id} data-testid={`keybind-${a.id}`}>
           <div>
             <div className="sl">{a.label}</div>
             <div className="sd">{a.desc}</div>
           </div>
           <span style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
             <span className="keybind" style={recording === a.id ? { outline: '2px solid var(--red)' } : undefined}>
-              {recording === a.id ? 'Press keys…' : (settings.keybinds[a.id] ?? 'No keybind set')}
+              {recording === a.id ? (held === '' ? 'Press keys…' : `${held}+…`) : (settings.keybinds[a.id] ?? 'No keybind set')}
             </span>
             <button className="btn secondary small" onClick={() => setRecording(recording === a.id ? null : a.id)}>
               {recording === a.id ? 'Stop' : 'Edit'}
@@ -310,6 +355,11 @@ function Keybinds() {
       ))}
     </>
   );
+}
+
+/** The modifiers held in a key event, as the recorder shows them while waiting for the main key. */
+function modifierText(e: KeyboardEvent): string {
+  return [e.ctrlKey ? 'Ctrl' : '', e.altKey ? 'Alt' : '', e.shiftKey ? 'Shift' : '', e.metaKey ? 'Meta' : ''].filter(Boolean).join('+');
 }
 
 function Notifications() {

@@ -15,6 +15,7 @@ export type UserSettingsTab =
   | 'appearance'
   | 'voice'
   | 'keybinds'
+  | 'overlay'
   | 'notifications'
   | 'activity'
   | 'advanced'

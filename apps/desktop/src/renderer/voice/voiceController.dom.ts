@@ -1,13 +1,15 @@
 // Wires the voice store to a VoiceEngine for one signed-in session: a `connecting` connection
 // gets an engine dialled at its endpoint (again, with a backoff, after a drop), `disconnected`
 // closes it; self flags, our server mute, per-user audio and settings flow to the engine; its events (connected,
-// lost, ping, speaking, input level) flow back. Also listens, while the app has focus, for the
-// push-to-talk key and the Toggle Mute / Toggle Deafen keybinds.
+// lost, ping, speaking, input level) flow back. Also carries out the keybinds (push-to-talk,
+// push-to-mute, toggle mute / deafen) from the desktop's global hotkeys or, without them, keys
+// pressed while the app has focus.
 import { getBridge } from '../bridge/bridge.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { maybeSession } from '../session/currentSession.ts';
-import { keyComboOf, mainKeyOf } from './keyCombo.ts';
+import { keyEventMatches, keyUpEndsHold, parseAccelerator, type Accelerator } from '../../shared/accelerator.ts';
+import { HELD_HOTKEY_ACTIONS, HOTKEY_ACTIONS, type HotkeyAction, type HotkeyEvent } from '../../shared/hotkeysBridge.ts';
 import { NativeVoiceEngineWithFallback, nativeVoiceUnavailableReason } from './NativeVoiceEngineWithFallback.dom.ts';
 import { leaveVoice, toggleSelfDeafen, toggleSelfMute } from './voiceActions.ts';
 import type { VoiceEngine, VoiceEngineFactory } from './VoiceEngine.ts';
@@ -137,45 +139,76 @@ export function startVoiceController(factory: VoiceEngineFactory = defaultFactor
     if (s.settings !== prev.settings) active?.engine.setSettings(s.settings);
   });
 
-  // Push-to-talk while the app has focus: the bound combination down, its main key up.
+  // Keybinds: the desktop's global hook (bridge.hotkeys: any app in front) when it runs, else
+  // keys while this page has focus (the web build, or no hook on this session). Push-to-mute
+  // mutes while held and restores on release.
   let pttDown = false;
-  const pttCombo = () => useUiStore.getState().settings.keybinds.pushToTalk;
+  let mutedByPushToMute = false;
+  let globalHotkeys = false;
+  const hotkeyAction = ({ action, phase }: HotkeyEvent) => {
+    if (action === 'pushToTalk') {
+      if (pttDown === (phase === 'down')) return;
+      pttDown = phase === 'down';
+      active?.engine.pushToTalk(pttDown);
+    } else if (action === 'pushToMute') {
+      const muted = useVoiceStore.getState().selfMute;
+      if (phase === 'down' && !muted) {
+        mutedByPushToMute = true;
+        toggleSelfMute();
+      } else if (phase === 'up' && mutedByPushToMute) {
+        mutedByPushToMute = false;
+        if (muted) toggleSelfMute();
+      }
+    } else if (phase === 'down' && action === 'toggleMute') toggleSelfMute();
+    else if (phase === 'down' && action === 'toggleDeafen') toggleSelfDeafen();
+  };
+  const bridgeHotkeys = getBridge().hotkeys;
+  const unsubscribeHotkeys = bridgeHotkeys?.onAction(hotkeyAction);
+  bridgeHotkeys
+    ?.status()
+    .then((s) => (globalHotkeys = s.status === 'running'))
+    .catch((err: unknown) => console.warn('global hotkeys status unavailable; using in-page keys', err));
+  const bound = (): [HotkeyAction, Accelerator][] => {
+    const keybinds = useUiStore.getState().settings.keybinds;
+    return HOTKEY_ACTIONS.flatMap((action) => {
+      const text = keybinds[action];
+      const parsed = text === null ? null : parseAccelerator(text, getBridge().platform);
+      return parsed?.ok ? [[action, parsed.accelerator] as [HotkeyAction, Accelerator]] : [];
+    });
+  };
+  const held = new Set<HotkeyAction>();
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.repeat) return;
-    const pressed = keyComboOf(e);
-    const { toggleMute, toggleDeafen } = useUiStore.getState().settings.keybinds;
-    // A key being recorded by the push-to-talk field must not act (the Keybinds page captures its own).
+    // A key being recorded by a keybind field must not act (the Keybinds page captures its own).
     const recording = e.target instanceof HTMLElement && e.target.closest('[data-testid=ptt-key]') !== null;
-    if (pressed !== null && !recording) {
-      if (pressed === toggleMute) toggleSelfMute();
-      else if (pressed === toggleDeafen) toggleSelfDeafen();
+    if (e.repeat || globalHotkeys || recording) return;
+    for (const [action, accelerator] of bound()) {
+      if (held.has(action) || !keyEventMatches(accelerator, e)) continue;
+      if (HELD_HOTKEY_ACTIONS.has(action)) held.add(action);
+      hotkeyAction({ action, phase: 'down' });
     }
-    const combo = pttCombo();
-    if (!combo || pttDown || recording || pressed !== combo) return;
-    pttDown = true;
-    active?.engine.pushToTalk(true);
   };
   const onKeyUp = (e: KeyboardEvent) => {
-    const combo = pttCombo();
-    if (!combo || !pttDown || (e.key.length === 1 ? e.key.toUpperCase() : e.key) !== mainKeyOf(combo)) return;
-    pttDown = false;
-    active?.engine.pushToTalk(false);
+    for (const [action, accelerator] of bound()) {
+      if (!held.has(action) || !keyUpEndsHold(accelerator, e.code)) continue;
+      held.delete(action);
+      hotkeyAction({ action, phase: 'up' });
+    }
   };
   const onBlur = () => {
-    if (!pttDown) return;
-    pttDown = false;
-    active?.engine.pushToTalk(false);
+    for (const action of held) hotkeyAction({ action, phase: 'up' });
+    held.clear();
   };
   window.addEventListener('keydown', onKeyDown);
   window.addEventListener('keyup', onKeyUp);
   window.addEventListener('blur', onBlur);
-
   const stopRejoin = startVoiceRejoin();
+
   sync();
   return () => {
     stopRejoin();
     unsubscribeVoice();
     unsubscribeSettings();
+    unsubscribeHotkeys?.();
     window.removeEventListener('keydown', onKeyDown);
     window.removeEventListener('keyup', onKeyUp);
     window.removeEventListener('blur', onBlur);
