@@ -20,6 +20,7 @@ import { hardenWebContents, restrictPermissions } from './hardenWebContents.main
 import { createIpcHandlers } from './ipc/createIpcHandlers.main.ts';
 import { IpcSenderPolicy } from './ipc/IpcSenderPolicy.main.ts';
 import type { DesktopNotification } from './ipc/notifications.main.ts';
+import { startDesktopPresence, type DesktopPresence } from './ipc/localActivities.main.ts';
 import { registerIpc } from './ipc/registerIpc.main.ts';
 import { registerVoicePort } from './ipc/registerVoicePort.main.ts';
 import { drawAppIcon } from './trayIcon.main.ts';
@@ -39,6 +40,8 @@ let cache: MessageCache | null = null;
 /** The in-game overlay; the game detector calls overlay.setActiveGame(game | null). */
 let overlay: OverlayController | null = null;
 let hotkeys: GlobalHotkeys | null = null;
+/** Rich Presence: the local RPC server and the activity hub (null when it could not start). */
+let presence: DesktopPresence | null = null;
 let quitting = false;
 /** Live notifications; without a reference Electron may collect one before its click arrives. */
 const shownNotifications = new Set<Notification>();
@@ -53,6 +56,7 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('will-quit', () => {
     hotkeys?.stop();
+    presence?.close().catch((error: unknown) => log.warn(`rich presence did not close: ${String(error)}`));
     overlay?.destroy();
     cache?.close();
   });
@@ -108,6 +112,7 @@ async function start(): Promise<void> {
   // The native voice pipeline (services/voice): frames over a MessagePort, voice over UDP from here.
   const voice = new VoicePipelineHost({ settings: () => settings.get() });
   registerVoicePort(policy, voice, log.warn);
+  presence = await startDesktopPresence({ settings: settings.get(), serverUrl: config.serverUrl, window: window.webContents, log });
   // The game overlay (hidden until a detected game runs) and the system-wide hotkeys.
   const preloadPath = join(appRoot, 'dist', 'preload', 'bridge.preload.cjs');
   const gameOverlay = new OverlayController({
@@ -136,6 +141,7 @@ async function start(): Promise<void> {
       voice,
       onSettingsChanged: (next) => {
         voice.settingsChanged(next);
+        presence?.settingsChanged(next);
         globalHotkeys.setKeybinds(next.keybinds);
         gameOverlay.settingsChanged();
       },

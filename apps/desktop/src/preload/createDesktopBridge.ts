@@ -3,6 +3,7 @@
 // Playwright binding backed by the same IPC handlers. One typed method per capability, each on its
 // own IPC channel; the renderer never gets a generic "send anything" function.
 import type { APIMessage } from '@concord/protocol';
+import { ACTIVITY_PUSH_CHANNEL, createActivityBridge } from '../shared/activityBridge.ts';
 import type { CacheStats, ClientSettings, DesktopBridge } from '../shared/bridge.ts';
 import { IpcChannel, type IpcChannelName } from '../shared/ipcChannels.ts';
 import { HOTKEY_EVENT_CHANNEL, OVERLAY_STATE_CHANNEL, type DesktopHotkeysBridge, type DesktopOverlayBridge, type HotkeyEvent, type HotkeysStatus, type OverlayState } from '../shared/hotkeysBridge.ts';
@@ -21,9 +22,9 @@ export interface DesktopBridgeInfo {
   openVoicePort?: () => void;
   /**
    * Listens on a main -> renderer push channel (ipcRenderer.on in Electron); returns the removal.
-   * Without it the bridge has no `hotkeys` / `overlay` (their events cannot arrive).
+   * Without it the bridge has no `hotkeys` / `overlay` / `activity` (their events cannot arrive).
    */
-  subscribe?: (channel: typeof HOTKEY_EVENT_CHANNEL | typeof OVERLAY_STATE_CHANNEL, listener: (payload: unknown) => void) => () => void;
+  subscribe?: (channel: typeof HOTKEY_EVENT_CHANNEL | typeof OVERLAY_STATE_CHANNEL | typeof ACTIVITY_PUSH_CHANNEL, listener: (payload: unknown) => void) => () => void;
 }
 
 export class BridgeError extends Error {
@@ -63,6 +64,7 @@ export function createDesktopBridge(invoke: IpcInvoke, info: DesktopBridgeInfo):
     }),
     voice: nativeVoice(call, info.openVoicePort),
     ...(info.subscribe === undefined ? {} : gameFeatures(call, info.subscribe)),
+    ...(info.subscribe === undefined ? {} : { activity: createActivityBridge(info.subscribe) }),
   };
   return Object.freeze(bridge);
 }

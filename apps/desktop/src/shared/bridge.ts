@@ -2,6 +2,7 @@
 // exposes it as `window.concord` (one typed method per capability, never ipcRenderer itself); in a
 // browser the renderer builds a web implementation (in-memory/IndexedDB cache, Notification API).
 import type { APIMessage } from '@concord/protocol';
+import type { DesktopActivityBridge } from './activityBridge.ts';
 import type { DesktopHotkeysBridge, DesktopOverlayBridge } from './hotkeysBridge.ts';
 import type { DesktopVoiceBridge } from './voiceBridge.ts';
 
@@ -92,6 +93,8 @@ export interface DesktopBridge {
   };
   /** The desktop's native voice pipeline; absent (the web build) reads as `native: false`: use WebRTC. */
   readonly voice?: DesktopVoiceBridge;
+  /** This device's games (desktop: local RPC and detection); absent in the web build. */
+  readonly activity?: DesktopActivityBridge;
   /** Desktop only: global hotkeys and the game overlay (shared/hotkeysBridge.ts); absent on the web. */
   readonly hotkeys?: DesktopHotkeysBridge;
   readonly overlay?: DesktopOverlayBridge;

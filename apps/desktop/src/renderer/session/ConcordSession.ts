@@ -21,6 +21,7 @@ import { resetInteractions } from '../bots/interactions.ts';
 import { useApplicationStore } from '../bots/applicationStore.ts';
 import { getSession, maybeSession, setCurrentSession, type Session } from './currentSession.ts';
 import { startVoiceController } from '../voice/voiceController.dom.ts';
+import { followLocalActivities } from './actions.ts';
 
 const TOKEN_KEY = 'concord.token';
 
@@ -29,6 +30,7 @@ let tokenChangeInFlight = false;
 let snapshotTimer: ReturnType<typeof setInterval> | null = null;
 let unsubscribeLocation: (() => void) | null = null;
 let stopVoice: (() => void) | null = null;
+let stopLocalActivities: (() => void) | null = null;
 const saveOnExit = () => saveSnapshot();
 
 export function storedToken(): string | null {
@@ -72,6 +74,7 @@ export async function startSession(token: string): Promise<void> {
   const session: Session = { api, gateway, bridge, token };
   setCurrentSession(session);
   stopVoice = startVoiceController();
+  stopLocalActivities = followLocalActivities();
 
   let everReady = false;
   gateway.on('stateChange', (_old, next) => onGatewayState(next, token, everReady));
@@ -144,6 +147,8 @@ export async function changePassword(password: string, newPassword: string): Pro
 function endSessionLocally(): void {
   stopVoice?.();
   stopVoice = null;
+  stopLocalActivities?.();
+  stopLocalActivities = null;
   maybeSession()?.gateway.close();
   setCurrentSession(null);
   if (snapshotTimer) clearInterval(snapshotTimer);

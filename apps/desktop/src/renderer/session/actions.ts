@@ -209,7 +209,40 @@ export async function openGroupDM(userIds: string[]): Promise<void> {
 
 export function setSelfStatus(status: Exclude<PresenceStatus, 'offline'>): void {
   useSessionStore.getState().setSelfStatus(status);
-  getSession().gateway.updatePresence({ status, activities: useSessionStore.getState().selfActivities });
+  getSession().gateway.updatePresence({ status, activities: selfPresenceActivities() });
+}
+
+/** What this session's presence carries: its custom status first, then this device's games; five at most (the gateway's limit). */
+export function selfPresenceActivities(): unknown[] {
+  const { selfActivities, localActivities } = useSessionStore.getState();
+  return [...selfActivities, ...localActivities].slice(0, 5);
+}
+
+/**
+ * Sends the desktop's local activities (games over the RPC socket, detected games; bridge.activity)
+ * in this session's presence whenever they change, and again after a fresh READY (IDENTIFY carries
+ * none). Main already coalesces and rate-limits the changes. Returns the function that stops.
+ */
+export function followLocalActivities(): () => void {
+  const session = getSession();
+  const local = session.bridge.activity;
+  if (local === undefined) return () => undefined;
+  const send = () => {
+    if (session.gateway.state.status !== 'ready') return;
+    session.gateway.updatePresence({ status: useSessionStore.getState().selfStatus, activities: selfPresenceActivities() });
+  };
+  const stopListening = local.onLocalActivities((activities) => {
+    useSessionStore.getState().setLocalActivities(activities);
+    send();
+  });
+  const stopOnReady = session.gateway.on('ready', () => {
+    if (useSessionStore.getState().localActivities.length > 0) send();
+  });
+  return () => {
+    stopListening();
+    stopOnReady();
+    useSessionStore.getState().setLocalActivities([]);
+  };
 }
 
 export async function leaveGuild(guildId: string): Promise<void> {

@@ -2,6 +2,7 @@
 // discriminated union so that every screen switches on `session.status` rather than on flags.
 import { create } from 'zustand';
 import type { APIActivity, APISelfUser, PresenceStatus } from '@concord/protocol';
+import type { LocalActivity } from '../../shared/activityBridge.ts';
 
 export type SessionState =
   | { status: 'signedOut'; reason: string | null }
@@ -16,10 +17,13 @@ export interface SessionStore {
   apiReachable: boolean;
   selfStatus: Exclude<PresenceStatus, 'offline'>;
   selfActivities: APIActivity[];
+  /** This device's games (desktop: local RPC and detection, through bridge.activity); sent after selfActivities. */
+  localActivities: LocalActivity[];
   setSession(session: SessionState): void;
   setUser(user: APISelfUser | null): void;
   setApiReachable(reachable: boolean): void;
   setSelfStatus(status: Exclude<PresenceStatus, 'offline'>): void;
+  setLocalActivities(activities: LocalActivity[]): void;
 }
 
 export const useSessionStore = create<SessionStore>()((set) => ({
@@ -28,10 +32,12 @@ export const useSessionStore = create<SessionStore>()((set) => ({
   apiReachable: true,
   selfStatus: 'online',
   selfActivities: [],
+  localActivities: [],
   setSession: (session) => set({ session }),
   setUser: (user) => set({ user }),
   setApiReachable: (apiReachable) => set((s) => (s.apiReachable === apiReachable ? s : { apiReachable })),
   setSelfStatus: (selfStatus) => set({ selfStatus }),
+  setLocalActivities: (localActivities) => set({ localActivities }),
 }));
 
 export function selfUserId(): string | null {

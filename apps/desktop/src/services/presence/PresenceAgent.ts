@@ -7,7 +7,8 @@ import type { APISelfUser } from '@concord/protocol';
 import WebSocket from 'ws';
 import type { RpcUser } from '../rpc/RpcSession.ts';
 import type { ActivitySettings } from './ActivityHub.ts';
-import { GatewayPresenceSender, type PresenceSenderStats } from './GatewayPresenceSender.ts';
+import type { ThrottleStats } from './CoalescingThrottle.ts';
+import { GatewayPresenceSender } from './GatewayPresenceSender.ts';
 import { startPresenceServices, type PresenceServices, type PresenceServicesOptions } from './startPresenceServices.ts';
 
 export interface PresenceAgentOptions extends Omit<PresenceServicesOptions, 'serverUrl' | 'user' | 'settings'> {
@@ -21,7 +22,7 @@ export interface PresenceAgentOptions extends Omit<PresenceServicesOptions, 'ser
 export interface PresenceAgent extends PresenceServices {
   readonly gateway: GatewayClient;
   readonly user: RpcUser;
-  senderStats(): PresenceSenderStats;
+  senderStats(): ThrottleStats;
 }
 
 export async function startPresenceAgent(options: PresenceAgentOptions): Promise<PresenceAgent> {
