@@ -9,6 +9,7 @@ import { openMessageCacheOrReset } from '../services/cache/openMessageCache.ts';
 import type { MessageCache } from '../services/cache/MessageCache.ts';
 import { SettingsStore } from '../services/settings/SettingsStore.ts';
 import { VoicePipelineHost } from '../services/voice/VoicePipelineHost.ts';
+import { startGameDetection } from '../services/detection/startGameDetection.ts';
 import { GlobalHotkeys } from '../services/hotkeys/GlobalHotkeys.ts';
 import { routeHotkey } from '../services/hotkeys/routeHotkey.ts';
 import { HOTKEY_EVENT_CHANNEL, type HotkeyEvent } from '../shared/hotkeysBridge.ts';
@@ -133,12 +134,19 @@ async function start(): Promise<void> {
   });
   hotkeys = globalHotkeys;
   globalHotkeys.start(settings.get().keybinds).catch((error: unknown) => log.error('global hotkeys failed to start', error));
+  // Game detection (services/detection): the overlay follows the game in front; Registered Games reads it.
+  const detector = await startGameDetection({ serverUrl: config.serverUrl, dataDir: userData, games: () => settings.get().games, warn: log.warn });
+  detector?.on('change', (running) => {
+    const front = running.find((g) => !g.hidden);
+    gameOverlay.setActiveGame(front === undefined ? null : { id: front.id, name: front.name });
+  });
   registerIpc(
     createIpcHandlers({
       policy,
       cache,
       settings,
       voice,
+      ...(detector === null ? {} : { games: detector }),
       onSettingsChanged: (next) => {
         voice.settingsChanged(next);
         presence?.settingsChanged(next);

@@ -5,6 +5,7 @@
 import type { APIMessage } from '@concord/protocol';
 import { ACTIVITY_PUSH_CHANNEL, createActivityBridge } from '../shared/activityBridge.ts';
 import type { CacheStats, ClientSettings, DesktopBridge } from '../shared/bridge.ts';
+import { createGamesBridge } from '../shared/gamesBridge.ts';
 import { IpcChannel, type IpcChannelName } from '../shared/ipcChannels.ts';
 import { HOTKEY_EVENT_CHANNEL, OVERLAY_STATE_CHANNEL, type DesktopHotkeysBridge, type DesktopOverlayBridge, type HotkeyEvent, type HotkeysStatus, type OverlayState } from '../shared/hotkeysBridge.ts';
 import { formatBridgeErrorMessage, IpcErrorCode, type IpcErrorPayload } from '../shared/ipcResult.ts';
@@ -63,6 +64,7 @@ export function createDesktopBridge(invoke: IpcInvoke, info: DesktopBridgeInfo):
       setBadgeCount: (count: number) => call<void>(IpcChannel.windowSetBadgeCount, [count]),
     }),
     voice: nativeVoice(call, info.openVoicePort),
+    games: createGamesBridge(call),
     ...(info.subscribe === undefined ? {} : gameFeatures(call, info.subscribe)),
     ...(info.subscribe === undefined ? {} : { activity: createActivityBridge(info.subscribe) }),
   };

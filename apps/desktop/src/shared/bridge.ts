@@ -3,6 +3,7 @@
 // browser the renderer builds a web implementation (in-memory/IndexedDB cache, Notification API).
 import type { APIMessage } from '@concord/protocol';
 import type { DesktopActivityBridge } from './activityBridge.ts';
+import type { DesktopGamesBridge } from './gamesBridge.ts';
 import type { DesktopHotkeysBridge, DesktopOverlayBridge } from './hotkeysBridge.ts';
 import type { DesktopVoiceBridge } from './voiceBridge.ts';
 
@@ -98,6 +99,8 @@ export interface DesktopBridge {
   /** Desktop only: global hotkeys and the game overlay (shared/hotkeysBridge.ts); absent on the web. */
   readonly hotkeys?: DesktopHotkeysBridge;
   readonly overlay?: DesktopOverlayBridge;
+  /** Desktop only: game detection for the Registered Games page (shared/gamesBridge.ts); absent on the web. */
+  readonly games?: DesktopGamesBridge;
 }
 
 export const DEFAULT_SETTINGS: ClientSettings = {

@@ -23,6 +23,8 @@ export const IpcChannel = {
   hotkeysStatus: 'concord:hotkeys:status',
   overlayPublishSpeaking: 'concord:overlay:publish-speaking',
   overlaySetInteractive: 'concord:overlay:set-interactive',
+  gamesRunningPrograms: 'concord:games:running-programs',
+  gamesDetected: 'concord:games:detected',
 } as const;
 
 /**

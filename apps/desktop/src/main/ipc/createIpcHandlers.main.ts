@@ -3,6 +3,7 @@
 import type { IpcChannelName } from '../../shared/ipcChannels.ts';
 import { createCacheIpcHandlers, type CacheIpcDeps } from './cache.main.ts';
 import type { IpcHandler } from './defineIpcHandler.main.ts';
+import { createGamesIpcHandlers, NO_GAMES, type GamesPort } from './games.main.ts';
 import { createHotkeysIpcHandlers, type HotkeysPort } from './hotkeys.main.ts';
 import { createNotificationIpcHandlers, type NotificationPort } from './notifications.main.ts';
 import { createSettingsIpcHandlers, type SettingsIpcDeps } from './settings.main.ts';
@@ -20,6 +21,8 @@ export interface IpcDeps {
   voice?: VoicePipelinePort;
   /** Global hotkeys and the overlay; without them the status reads "stopped" and the relay goes nowhere. */
   hotkeys?: HotkeysPort;
+  /** Game detection for the Registered Games page; without it nothing runs and nothing is detected. */
+  games?: GamesPort;
 }
 
 const NO_HOTKEYS: HotkeysPort = { status: () => ({ status: 'stopped' }), publishSpeaking: () => undefined, setOverlayInteractive: () => undefined };
@@ -44,5 +47,6 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlerTable {
     ...createWindowIpcHandlers({ policy, window: deps.window }),
     ...createVoiceIpcHandlers({ policy, voice: deps.voice ?? NO_VOICE_PIPELINE }),
     ...createHotkeysIpcHandlers({ policy, hotkeys: deps.hotkeys ?? NO_HOTKEYS }),
+    ...createGamesIpcHandlers({ policy, games: deps.games ?? NO_GAMES }),
   } satisfies IpcHandlerTable;
 }

@@ -19,6 +19,7 @@ import { DeveloperPortal } from '../bots/DeveloperPortal.dom.tsx';
 import { acceleratorOfKeyEvent } from '../../shared/accelerator.ts';
 import type { HotkeysStatus } from '../../shared/hotkeysBridge.ts';
 import { OverlaySettings } from './OverlaySettings.dom.tsx';
+import { RegisteredGames } from './RegisteredGames.dom.tsx';
 import { VoiceSettings } from '../voice/VoiceSettings.dom.tsx';
 
 function toast(text: string) {
@@ -49,6 +50,7 @@ export function UserSettings({ tab }: { tab: UserSettingsTab }) {
         { id: 'overlay', label: 'Game Overlay' },
         { id: 'notifications', label: 'Notifications' },
         { id: 'activity', label: 'Activity Privacy' },
+        { id: 'games', label: 'Registered Games' },
         { id: 'advanced', label: 'Advanced' },
         'separator',
         { title: 'Developer' },
@@ -78,6 +80,7 @@ export function UserSettings({ tab }: { tab: UserSettingsTab }) {
       {tab === 'overlay' ? <OverlaySettings update={(patch) => void updateSettings(patch)} /> : null}
       {tab === 'notifications' ? <Notifications /> : null}
       {tab === 'activity' ? <ActivityPrivacy /> : null}
+      {tab === 'games' ? <RegisteredGames /> : null}
       {tab === 'advanced' ? <Advanced /> : null}
       {tab === 'applications' ? <DeveloperPortal /> : null}
     </SettingsLayout>

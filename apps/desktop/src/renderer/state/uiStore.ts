@@ -16,6 +16,7 @@ export type UserSettingsTab =
   | 'voice'
   | 'keybinds'
   | 'overlay'
+  | 'games'
   | 'notifications'
   | 'activity'
   | 'advanced'

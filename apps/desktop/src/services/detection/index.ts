@@ -6,3 +6,4 @@ export { detectedGameActivities } from './detectedGameActivities.ts';
 export { GameDetector, type DetectedGame, type GameDetectorOptions, type RunningProgram } from './GameDetector.ts';
 export { GameMatcher, type GameMatch } from './GameMatcher.ts';
 export { ProcessScanner, type RunningProcess, type ScanStats } from './ProcessScanner.ts';
+export { startGameDetection, type StartGameDetectionOptions } from './startGameDetection.ts';
