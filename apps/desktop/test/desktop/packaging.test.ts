@@ -97,16 +97,16 @@ describe('bundling and staging (build/scripts/packDesktop.ts)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('bundles main to CommonJS that imports only electron, better-sqlite3 and node built-ins', () => {
+  it('bundles main to CommonJS that imports only electron, better-sqlite3, koffi (Windows game detection) and node built-ins', () => {
     // Built-ins appear with and without the node: prefix (ws, pulled in by the voice pipeline, uses the bare names).
-    expect(bundles.mainExternals.filter((name) => !builtinModules.includes(name.replace(/^node:/, ''))).sort()).toEqual(['better-sqlite3', 'electron']);
+    expect(bundles.mainExternals.filter((name) => !builtinModules.includes(name.replace(/^node:/, ''))).sort()).toEqual(['better-sqlite3', 'electron', 'koffi']);
     const main = readFileSync(bundles.mainFile, 'utf8');
     expect(main.startsWith('"use strict"')).toBe(true);
     expect(main).toContain('require("electron")');
   });
 
   it('main loads Opus at run time (@discordjs/opus, else opusscript), both staged; ws is bundled in', () => {
-    expect(bundles.mainRuntimeRequires).toEqual(['@discordjs/opus', 'better-sqlite3', 'electron', 'opusscript']);
+    expect(bundles.mainRuntimeRequires).toEqual(['@discordjs/opus', 'better-sqlite3', 'electron', 'koffi', 'opusscript']);
     const staged = new Set(RUNTIME_MODULES.map((m) => m.name));
     expect(bundles.mainRuntimeRequires.filter((name) => name !== 'electron' && !staged.has(name))).toEqual([]);
     expect(RUNTIME_MODULES.find((m) => m.name === '@discordjs/opus')?.optional).toBe(true);
@@ -141,7 +141,7 @@ describe('bundling and staging (build/scripts/packDesktop.ts)', () => {
     const appPackage = JSON.parse(readFileSync(join(stageDir, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(appPackage).toMatchObject({ name: 'concord', productName: 'Concord', main: 'dist/main/main.main.cjs' });
     expect(appPackage['dependencies']).toEqual({ 'better-sqlite3': declaredRange(RUNTIME_MODULES[0]!), opusscript: readRange('packages/media/package.json', 'dependencies', 'opusscript') });
-    expect(appPackage['optionalDependencies']).toEqual({ '@discordjs/opus': readRange('packages/media/package.json', 'optionalDependencies', '@discordjs/opus') });
+    expect(appPackage['optionalDependencies']).toEqual({ '@discordjs/opus': readRange('packages/media/package.json', 'optionalDependencies', '@discordjs/opus'), koffi: readRange('apps/desktop/package.json', 'dependencies', 'koffi') });
     expect(readRange('apps/desktop/package.json', 'dependencies', 'better-sqlite3')).toBe((appPackage['dependencies'] as Record<string, string>)['better-sqlite3']);
     for (const file of [MAIN_BUNDLE, PRELOAD_BUNDLE, join('dist', 'web', 'index.html')]) expect(existsSync(join(stageDir, file))).toBe(true);
   });
