@@ -19,6 +19,7 @@ const BENCHES: Record<string, string> = {
   'desktop-paint': 'desktop-paint.ts',
   'desktop-renderer': 'desktop-renderer.ts',
   'game-scanner': 'game-scanner.ts',
+  'rpc-presence': 'rpc-presence.ts',
 };
 
 function runOne(file: string, args: string[]): Promise<number> {

@@ -5,6 +5,7 @@
 // `@concord/desktop/testing/bridge`. Test and benchmark use only.
 export { MessageCache } from '../src/services/cache/MessageCache.ts';
 export { SettingsStore } from '../src/services/settings/SettingsStore.ts';
+export { startPresenceAgent, type PresenceAgent } from '../src/services/presence/PresenceAgent.ts';
 export { createIpcHandlers, type IpcHandlerTable } from '../src/main/ipc/createIpcHandlers.main.ts';
 export { IpcSenderPolicy } from '../src/main/ipc/IpcSenderPolicy.main.ts';
 export { runIpcHandler, type IpcFailureReporter } from '../src/main/ipc/runIpcHandler.main.ts';
