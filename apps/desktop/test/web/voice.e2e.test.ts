@@ -5,14 +5,18 @@
 // change the icons the other page sees; Disconnect clears the panel. A headless SDK voice client
 // (carl) and a page hear each other; per-user volume 0 and local mute silence exactly that user's
 // receive slot on the listener (played energy after the slot's GainNode, from an analyser); a
-// server-muted page sends no packets at all; RNNoise runs in the page's AudioWorklet. Also writes
-// the voice screenshots (docs/screenshots/voice-*.png).
+// server-muted page sends no packets at all; RNNoise runs in the page's AudioWorklet; another input
+// device (or echo cancellation toggled) swaps the sent track without a rejoin and another output
+// device routes the AudioContext; a moderator drags a member onto another voice channel (and the
+// server's refusal shows), a member without MOVE_MEMBERS cannot drag. Also writes the voice
+// screenshots (docs/screenshots/voice-*.png). The autoplay rules: voiceAutoplay.e2e.test.ts.
 import crypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConcordApi, GatewayClient, type WebSocketConstructor } from '@concord/client';
 import { joinVoiceChannel, type JoinedVoice, type ReceivedFrame } from '@concord/client/voice';
 import { readWav } from '@concord/media';
+import { PermissionFlags } from '@concord/protocol';
 import WebSocket from 'ws';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +28,12 @@ const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
 
 interface VoiceStats {
   inboundAudioEnergy: number;
+  receivedEnergyByUser: Record<string, number>;
+  rtpAudioEnergy: number;
+  senderTrackId: string | null;
+  microphoneTrackId: string | null;
+  audioContextState: string;
+  outputSinkId: string | null;
   inboundPackets: number;
   outboundPackets: number;
   connectionState: string;
@@ -53,7 +63,15 @@ function spkiHash(certFile: string): string {
   return crypto.createHash('sha256').update(key).digest('base64');
 }
 
+/** Energy played for `userId` on `page` during `ms` (the engine's per-user figure, after the gains). */
+async function receivedDuring(page: Page, userId: string, ms: number): Promise<number> {
+  const before = (await voiceStats(page))!.receivedEnergyByUser[userId] ?? 0;
+  await new Promise((r) => setTimeout(r, ms));
+  return ((await voiceStats(page))!.receivedEnergyByUser[userId] ?? 0) - before;
+}
+
 const voiceStats = (page: Page) => page.evaluate(() => window.__concordDebug?.voiceStats() ?? null) as Promise<VoiceStats | null>;
+const channelItem = (page: Page, channelId: string) => page.locator(`[data-testid=channel-item][data-channel-id="${channelId}"]`);
 const memberRow = (page: Page, channelId: string, userId: string) => page.locator(`[data-testid=voice-members][data-channel-id="${channelId}"] [data-testid=voice-member][data-user-id="${userId}"]`);
 
 describe('web client: voice channels', () => {
@@ -65,6 +83,8 @@ describe('web client: voice channels', () => {
   let benId = '';
   let guildId = '';
   let lounge = '';
+  let gaming = '';
+  let avaApi: ConcordApi;
   let carlId = '';
   let carlGateway: GatewayClient | null = null;
   let carl: JoinedVoice | null = null;
@@ -81,12 +101,12 @@ describe('web client: voice channels', () => {
     carlId = c.id;
     avaId = a.id;
     benId = b.id;
-    const avaApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: a.token });
+    avaApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: a.token });
     const benApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: b.token });
     const guild = await avaApi.createGuild({ name: 'Voice Hangout' });
     guildId = guild.id;
     lounge = (await avaApi.createChannel(guild.id, { name: 'Lounge', type: 2, user_limit: 5 })).id;
-    await avaApi.createChannel(guild.id, { name: 'Gaming', type: 2 });
+    gaming = (await avaApi.createChannel(guild.id, { name: 'Gaming', type: 2 })).id;
     const invite = (await avaApi.createInvite(guild.system_channel_id!)).code;
     await benApi.acceptInvite(invite);
     await new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: c.token }).acceptInvite(invite);
@@ -152,6 +172,12 @@ describe('web client: voice channels', () => {
     expect(packets.ava).toBeGreaterThan(50);
     expect(energy.ben).toBeGreaterThan(1e-3);
     expect(energy.ava).toBeGreaterThan(1e-3);
+    // The engine's own per-user figure is the played energy too (getStats()' reads ~0: the elements sit at volume 0).
+    const byUser = { ava: (end.ava!.receivedEnergyByUser[benId] ?? 0) - (start.ava!.receivedEnergyByUser[benId] ?? 0), ben: (end.ben!.receivedEnergyByUser[avaId] ?? 0) - (start.ben!.receivedEnergyByUser[avaId] ?? 0) };
+    console.log(`received energy per user in 4 s: ben of ava ${byUser.ben.toExponential(2)}, ava of ben ${byUser.ava.toExponential(2)}; getStats totalAudioEnergy ${end.ben!.rtpAudioEnergy.toExponential(2)} on ben`);
+    expect(byUser.ben).toBeGreaterThan(1e-3);
+    expect(byUser.ava).toBeGreaterThan(1e-3);
+    expect(end.ben!.inboundAudioEnergy).toBeGreaterThanOrEqual(end.ben!.receivedEnergyByUser[avaId] ?? 0);
     // The speaking ring: ben sees ava speaking at some point while her microphone plays speech.
     await expect.poll(() => memberRow(ben.page, lounge, avaId).getAttribute('data-speaking'), { timeout: 10_000 }).toBe('true');
   }, 60_000);
@@ -217,10 +243,12 @@ describe('web client: voice channels', () => {
     expect(idle).toBeLessThan(5);
     expect(held).toBeGreaterThan(50);
     expect(released).toBeLessThan(5);
-    await p.evaluate(async () => {
-      const ui = window.__concordDebug!.stores.ui.getState();
-      ui.setSettings({ ...ui.settings, voiceInput: { ...ui.settings.voiceInput, mode: 'voiceActivity' } });
-    });
+    // Back to voice activity through the page (a store-only change would be undone by the next
+    // settings write, which merges into the stored settings).
+    await p.click('[data-testid=user-settings-button]');
+    await p.getByText('Voice & Video', { exact: true }).click();
+    await p.click('[data-testid=input-mode-voiceActivity]');
+    await p.keyboard.press('Escape');
   }, 60_000);
 
   it('a page and a headless SDK voice client hear each other (the SDK decodes the page; the page plays the SDK on its slot)', async () => {
@@ -286,6 +314,62 @@ describe('web client: voice channels', () => {
     }
   }, 90_000);
 
+  it('another input device swaps the sent track (replaceTrack, no rejoin) and the listener keeps hearing; another output device routes the AudioContext', async () => {
+    const p = ava.page;
+    const conn = () => p.evaluate(() => {
+      const c = window.__concordDebug!.stores.voice.getState().connection;
+      return c.status === 'connected' ? `${c.status}|${c.token}` : c.status;
+    });
+    const connBefore = await conn();
+    expect(connBefore).toMatch(/^connected\|/);
+    await p.click('[data-testid=user-settings-button]');
+    await p.getByText('Voice & Video', { exact: true }).click();
+    // The page lists devices once enumerateDevices() answers.
+    await expect.poll(() => p.locator('[data-testid=output-device] option').count()).toBeGreaterThan(1);
+    const inputs = await p.locator('[data-testid=input-device] option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent })));
+    const outputs = await p.locator('[data-testid=output-device] option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent })));
+    console.log(`devices: inputs ${inputs.map((o) => o.label).join(', ')}; outputs ${outputs.map((o) => o.label).join(', ')}`);
+    const trackNow = async () => (await voiceStats(p))!.microphoneTrackId;
+    /** Waits for a new microphone track and for the sender to carry it (the gate opens on speech). */
+    const expectSwapFrom = async (oldTrack: string | null) => {
+      await expect.poll(trackNow, { timeout: 10_000 }).not.toBe(oldTrack);
+      const fresh = await trackNow();
+      await expect.poll(async () => (await voiceStats(p))!.senderTrackId, { timeout: 10_000 }).toBe(fresh);
+      return fresh;
+    };
+    // Chromium's fake devices: "Default" plus two more; pick one that is not the default.
+    const other = inputs.find((o) => o.value !== '' && o.value !== 'default');
+    const t0 = await trackNow();
+    expect(t0).not.toBeNull();
+    let t1 = t0;
+    if (other) {
+      await p.locator('[data-testid=input-device]').selectOption(other.value);
+      t1 = await expectSwapFrom(t0);
+    }
+    // Echo cancellation is a capture constraint: a new track again.
+    await p.getByRole('switch', { name: 'Echo Cancellation' }).click();
+    const t2 = await expectSwapFrom(t1);
+    const heard = await receivedDuring(ben.page, avaId, 2500);
+    console.log(`input switch: track ${String(t0)} -> ${String(t1)} (device) -> ${String(t2)} (echo cancellation); ben then played ${heard.toExponential(2)} of ava in 2.5 s`);
+    expect(heard).toBeGreaterThan(1e-4);
+    expect(await conn()).toBe(connBefore);
+
+    const speaker = outputs.find((o) => o.value !== '' && o.value !== 'default');
+    expect(speaker, 'Chromium lists fake output devices').toBeDefined();
+    await p.locator('[data-testid=output-device]').selectOption(speaker!.value);
+    await expect.poll(async () => (await voiceStats(p))!.outputSinkId, { timeout: 5000 }).toBe(speaker!.value);
+    const played = await receivedDuring(p, benId, 2000);
+    console.log(`output switch: AudioContext sink ${speaker!.label}; ava played ${played.toExponential(2)} of ben in 2 s`);
+    expect(played).toBeGreaterThan(1e-4);
+    expect(await conn()).toBe(connBefore);
+    // Back to the defaults for the tests that follow.
+    await p.getByRole('switch', { name: 'Echo Cancellation' }).click();
+    await p.locator('[data-testid=input-device]').selectOption('');
+    await p.locator('[data-testid=output-device]').selectOption('');
+    await expect.poll(async () => (await voiceStats(p))!.outputSinkId).toBe('');
+    await p.keyboard.press('Escape');
+  }, 60_000);
+
   it('RNNoise runs in the AudioWorklet when switched on in Voice & Video, and the listener still hears the page', async () => {
     const p = ben.page;
     await p.click('[data-testid=user-settings-button]');
@@ -342,6 +426,35 @@ describe('web client: voice channels', () => {
     // Moved on the same voice node: the connection stays up.
     await expect.poll(() => ben.page.locator('[data-testid=voice-panel-status]').textContent(), { timeout: 10_000 }).toBe('Voice Connected');
   }, 30_000);
+
+  it('a moderator drags a member onto another voice channel; without MOVE_MEMBERS there is no drag; a refused move shows the server error', async () => {
+    // ben in Gaming, ava and carl in Lounge. ben may not move members: his rows do not drag.
+    await expect.poll(() => memberRow(ben.page, lounge, carlId).getAttribute('draggable')).toBe('false');
+    await memberRow(ben.page, lounge, carlId).dragTo(channelItem(ben.page, gaming));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await memberRow(ava.page, lounge, carlId).count()).toBe(1);
+
+    // ava (the owner) drags ben back to Lounge; ben's page follows.
+    expect(await memberRow(ava.page, gaming, benId).getAttribute('draggable')).toBe('true');
+    await memberRow(ava.page, gaming, benId).dragTo(channelItem(ava.page, lounge));
+    await memberRow(ben.page, lounge, benId).waitFor({ timeout: 10_000 });
+    await expect.poll(() => ben.page.locator('[data-testid=voice-panel-where]').textContent()).toBe('Lounge / Voice Hangout');
+    await memberRow(ava.page, lounge, benId).waitFor();
+
+    // ben gets MOVE_MEMBERS through a role, but not CONNECT in "Back Room": the server refuses that move.
+    const moveRole = await avaApi.createRole(guildId, { name: 'Movers', permissions: String(PermissionFlags.MOVE_MEMBERS) });
+    await avaApi.addMemberRole(guildId, benId, moveRole.id);
+    const backRoom = (await avaApi.createChannel(guildId, { name: 'Back Room', type: 2, permission_overwrites: [{ id: benId, type: 1, allow: '0', deny: String(PermissionFlags.CONNECT) }] })).id;
+    await channelItem(ben.page, backRoom).waitFor();
+    await expect.poll(() => memberRow(ben.page, lounge, carlId).getAttribute('draggable')).toBe('true');
+    await memberRow(ben.page, lounge, carlId).dragTo(channelItem(ben.page, backRoom));
+    await expect.poll(() => ben.page.locator('[data-testid=toast]').textContent(), { timeout: 5000 }).toContain('Missing Permissions');
+    expect(await memberRow(ava.page, lounge, carlId).count()).toBe(1);
+    // And a move he may make: carl to Gaming, seen on ava's page.
+    await memberRow(ben.page, lounge, carlId).dragTo(channelItem(ben.page, gaming));
+    await memberRow(ava.page, gaming, carlId).waitFor({ timeout: 10_000 });
+    await memberRow(ava.page, lounge, carlId).waitFor({ state: 'detached' });
+  }, 60_000);
 
   it('Disconnect clears the panel and the other page stops listing the member', async () => {
     await ava.page.getByRole('button', { name: 'Disconnect' }).click();

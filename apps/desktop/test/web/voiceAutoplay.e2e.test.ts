@@ -7,7 +7,7 @@
 // (Chromium lets a page that captures the microphone play sound without a gesture, which would
 // hide the rule under test; a listener who refused the microphone meets it for real). Playwright's
 // own queries count as gestures, so the join click cannot be told apart from them; the reload test
-// keeps its hands off the page until the AudioContext exists.
+// keeps its hands off the page until the AudioContext exists. Writes docs/screenshots/voice-audio-held.png.
 import crypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -134,6 +134,7 @@ describe('web client: voice under the autoplay policy', () => {
     await expect.poll(async () => (await heardDuring(dan.page, erinId, 500)).packets, { timeout: 15_000 }).toBeGreaterThan(5);
     const held = await heardDuring(dan.page, erinId, 2000);
     expect((await voiceStats(dan.page))!.audioContextState).toBe('suspended');
+    await panel().screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/voice-audio-held.png') });
     await dan.page.getByRole('button', { name: 'Enable Audio' }).click();
     await expect.poll(() => panel().getAttribute('data-audio')).toBe('running');
     await dan.page.locator('[data-testid=voice-audio-held]').waitFor({ state: 'detached' });

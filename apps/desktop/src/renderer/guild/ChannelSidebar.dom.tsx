@@ -1,7 +1,8 @@
 // A guild's sidebar: the guild header (click for the guild menu), collapsible categories,
 // text/announcement/voice channels with unread state and mention counts, who is in each voice
-// channel, and the user panel at the bottom.
-import { memo } from 'react';
+// channel (a moderator drops a dragged voice member on a voice channel to move them), and the user
+// panel at the bottom.
+import { memo, useState, type DragEvent } from 'react';
 import { ChannelType, PermissionFlags, type APIChannel } from '@concord/protocol';
 import { useGuildStore } from '../state/guildStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
@@ -12,7 +13,8 @@ import { AnnouncementIcon, ChevronDown, GearIcon, HashIcon, PersonAddIcon, PlusI
 import { UserPanel } from './UserPanel.dom.tsx';
 import { VoiceChannelMembers, VoiceUserLimit } from '../voice/VoiceChannelMembers.dom.tsx';
 import { VoiceConnectedPanel } from '../voice/VoiceConnectedPanel.dom.tsx';
-import { joinVoiceChannel } from '../voice/voiceActions.ts';
+import { joinVoiceChannel, moderateVoiceMember } from '../voice/voiceActions.ts';
+import { VOICE_MEMBER_MIME, draggingVoiceMember, isMoveTarget, parseVoiceMemberDrag, setDraggingVoiceMember } from '../voice/voiceMemberDrag.ts';
 import { useVoiceStore } from '../voice/voiceStore.ts';
 
 export function ChannelIcon({ channel, size = 20 }: { channel: APIChannel; size?: number }) {
@@ -97,10 +99,11 @@ const ChannelItem = memo(function ChannelItem({ channel, guildId, selected, canM
   const inThisVoice = useVoiceStore((s) => s.connection.status !== 'disconnected' && s.connection.channelId === channel.id);
   // As in Discord: clicking a voice channel joins it (or moves there); text channels open.
   const open = () => (isVoice ? joinVoiceChannel(guildId, channel.id) : navigateToChannel(guildId, channel.id));
+  const drop = useVoiceMemberDrop(guildId, channel.id, isVoice);
   return (
     <>
       <div
-        className={`channel ${selected || inThisVoice ? 'selected' : ''} ${unread && !selected ? 'unread' : ''}`}
+        className={`channel ${selected || inThisVoice ? 'selected' : ''} ${unread && !selected ? 'unread' : ''} ${drop.over ? 'voice-drop-target' : ''}`}
         role="link"
         tabIndex={0}
         data-testid="channel-item"
@@ -109,6 +112,7 @@ const ChannelItem = memo(function ChannelItem({ channel, guildId, selected, canM
         data-unread={unread ? 'true' : 'false'}
         onClick={open}
         onKeyDown={(e) => e.key === 'Enter' && open()}
+        {...drop.handlers}
         onContextMenu={(e) => {
           e.preventDefault();
           useUiStore.getState().setContextMenu({ kind: 'channel', x: e.clientX, y: e.clientY, channelId: channel.id });
@@ -154,3 +158,39 @@ const ChannelItem = memo(function ChannelItem({ channel, guildId, selected, canM
     </>
   );
 });
+
+/**
+ * A voice channel as a drop target for a voice member dragged from this sidebar: a drop asks the
+ * server to move them (PATCH member channel_id, as the menu's Move To); the server's refusal
+ * (MOVE_MEMBERS, CONNECT in the target) shows as a toast. Other channels take no drops.
+ */
+function useVoiceMemberDrop(guildId: string, channelId: string, isVoice: boolean) {
+  const [over, setOver] = useState(false);
+  if (!isVoice) return { over: false, handlers: {} };
+  const accepts = (e: DragEvent) => e.dataTransfer.types.includes(VOICE_MEMBER_MIME) && isMoveTarget(draggingVoiceMember(), guildId, channelId);
+  const handlers = {
+    onDragEnter: (e: DragEvent) => {
+      if (!accepts(e)) return;
+      e.preventDefault();
+      setOver(true);
+    },
+    onDragOver: (e: DragEvent) => {
+      if (!accepts(e)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'move';
+    },
+    onDragLeave: (e: DragEvent) => {
+      if (e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget)) return;
+      setOver(false);
+    },
+    onDrop: (e: DragEvent) => {
+      setOver(false);
+      const drag = parseVoiceMemberDrag(e.dataTransfer.getData(VOICE_MEMBER_MIME));
+      setDraggingVoiceMember(null);
+      if (!drag || !isMoveTarget(drag, guildId, channelId)) return;
+      e.preventDefault();
+      void moderateVoiceMember(guildId, drag.userId, { channel_id: channelId });
+    },
+  };
+  return { over, handlers };
+}

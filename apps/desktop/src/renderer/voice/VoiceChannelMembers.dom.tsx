@@ -1,11 +1,17 @@
 // Who is in a voice channel, listed under it in the sidebar as in Discord: avatar with a green
 // speaking ring, name, and the server/self mute and deafen icons; right-click opens the voice
-// member menu (volume, local mute, moderator actions). Also the "2/5" user-limit pill.
+// member menu (volume, local mute, moderator actions). A moderator (MOVE_MEMBERS in the channel)
+// can drag a member onto another voice channel (voiceMemberDrag.ts; the sidebar's voice channels
+// take the drop). Also the "2/5" user-limit pill.
 import { memo } from 'react';
+import { PermissionFlags } from '@concord/protocol';
 import { displayName, useMemberStore } from '../state/memberStore.ts';
+import { has } from '../state/permissions.ts';
+import { useChannelPermissions } from '../state/selectors.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { Avatar } from '../ui/Avatar.dom.tsx';
 import { HeadphonesOffIcon, MicOffIcon } from '../ui/Icons.dom.tsx';
+import { VOICE_MEMBER_MIME, serializeVoiceMemberDrag, setDraggingVoiceMember } from './voiceMemberDrag.ts';
 import { membersInChannel, type VoiceMember } from './voiceReducers.ts';
 import { useVoiceStore } from './voiceStore.ts';
 import { useShallow } from 'zustand/react/shallow';
@@ -27,6 +33,8 @@ const VoiceMemberRow = memo(function VoiceMemberRow({ guildId, member }: { guild
   const guildMember = useMemberStore((s) => s.members[guildId]?.[member.userId]);
   const speaking = useVoiceStore((s) => !!s.speaking[member.userId]);
   const localMute = useVoiceStore((s) => !!s.userAudio[member.userId]?.localMute);
+  // The server checks MOVE_MEMBERS in the member's channel; without it there is nothing to drag.
+  const canMove = has(useChannelPermissions(member.channelId), PermissionFlags.MOVE_MEMBERS);
   const name = displayName(user, guildMember);
   const muted = member.mute || member.selfMute || localMute;
   const deafened = member.deaf || member.selfDeaf;
@@ -38,6 +46,18 @@ const VoiceMemberRow = memo(function VoiceMemberRow({ guildId, member }: { guild
       data-speaking={speaking ? 'true' : 'false'}
       data-muted={muted ? 'true' : 'false'}
       data-deafened={deafened ? 'true' : 'false'}
+      draggable={canMove}
+      onDragStart={(e) => {
+        if (!canMove) {
+          e.preventDefault();
+          return;
+        }
+        const drag = { guildId, userId: member.userId, channelId: member.channelId };
+        e.dataTransfer.setData(VOICE_MEMBER_MIME, serializeVoiceMemberDrag(drag));
+        e.dataTransfer.effectAllowed = 'move';
+        setDraggingVoiceMember(drag);
+      }}
+      onDragEnd={() => setDraggingVoiceMember(null)}
       onContextMenu={(e) => {
         e.preventDefault();
         useUiStore.getState().setContextMenu({ kind: 'voiceMember', x: e.clientX, y: e.clientY, guildId, userId: member.userId });
