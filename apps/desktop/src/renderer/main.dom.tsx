@@ -11,8 +11,11 @@ import { startSession, storedToken } from './session/ConcordSession.ts';
 import { useUiStore } from './state/uiStore.ts';
 import { captureInviteFromUrl } from './guild/inviteLink.ts';
 import { installDebugHooks } from './debug/debugHooks.ts';
+import { isOverlayRoute } from './overlay/overlayRoute.ts';
 
 async function boot(): Promise<void> {
+  // The desktop's game overlay window loads this same build at #/overlay.
+  if (isOverlayRoute()) return (await import('./overlay/bootOverlay.dom.tsx')).bootOverlay(document.getElementById('root') ?? document.body);
   captureInviteFromUrl();
   installDebugHooks();
   const settings = await getBridge().settings.get();

@@ -133,6 +133,8 @@ export function startVoiceController(factory: VoiceEngineFactory = defaultFactor
       serverMute = !serverMute;
       active?.engine.setServerMute?.(serverMute);
     }
+    // The game overlay shows who speaks; only this window hears the voice connection.
+    if (s.speaking !== prev.speaking) getBridge().overlay?.publishSpeaking(Object.keys(s.speaking)).catch((err: unknown) => console.warn('overlay speaking relay failed', err));
     if (s.userAudio !== prev.userAudio) for (const [id, a] of Object.entries(s.userAudio)) if (a !== prev.userAudio[id]) active?.engine.setUserAudio(id, a.volume, a.localMute);
   });
   const unsubscribeSettings = useUiStore.subscribe((s, prev) => {
