@@ -35,6 +35,7 @@ const NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.me
 describe('bundled main process under a fake Electron', () => {
   let dir: string;
   let report: Report;
+  let mainOutput: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'concord-main-'));
@@ -43,12 +44,13 @@ describe('bundled main process under a fake Electron', () => {
     const userData = join(dir, 'user-data');
     const reportFile = join(dir, 'report.json');
     const result = spawnSync(process.execPath, ['-r', REGISTER, mainFile], {
-      env: { ...process.env, NODE_PATH: NODE_MODULES, FAKE_APP_PATH: appPath, FAKE_ELECTRON_REPORT: reportFile, CONCORD_USER_DATA_DIR: userData, CONCORD_SERVER_URL: '', DISPLAY: '', XDG_SESSION_TYPE: '' },
+      env: { ...process.env, NODE_PATH: NODE_MODULES, FAKE_APP_PATH: appPath, FAKE_ELECTRON_REPORT: reportFile, CONCORD_USER_DATA_DIR: userData, CONCORD_SERVER_URL: '', DISPLAY: '', XDG_SESSION_TYPE: '', XDG_RUNTIME_DIR: dir },
       encoding: 'utf8',
       timeout: 20_000,
     });
     if (result.status !== 0) throw new Error(`main process exited with ${String(result.status)}\n${result.stdout}\n${result.stderr}`);
     report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+    mainOutput = result.stdout;
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -110,6 +112,10 @@ describe('bundled main process under a fake Electron', () => {
 
   it('grants the app notifications but nothing unlisted, and nothing to foreign pages', () => {
     expect(report.permissions).toEqual({ appNotifications: true, appGeolocation: false, foreignMedia: false });
+  });
+
+  it('starts the Rich Presence RPC server on discord-ipc-0 in XDG_RUNTIME_DIR', () => {
+    expect(mainOutput).toContain(`rich presence: games connect to ${join(dir, 'discord-ipc-0')}`);
   });
 
   it('gives the tray a drawn icon and a menu', () => {
