@@ -16,32 +16,16 @@
 import { TypedEmitter } from '@concord/client';
 import type { APIDetectableApplication } from '@concord/protocol';
 import type { ClientSettings } from '../../shared/bridge.ts';
+import type { DetectedGameInfo, RunningProgramInfo } from '../../shared/gamesBridge.ts';
 import type { DetectableListCache } from './DetectableListCache.ts';
 import { GameMatcher, type GameMatch } from './GameMatcher.ts';
 import type { RunningProcess } from './ProcessScanner.ts';
 
-export interface DetectedGame {
-  /** The detectable application's id; null for a program registered by hand. */
-  readonly applicationId: string | null;
-  /** What settings name the game by: the application id or the registered executable. */
-  readonly id: string;
-  readonly name: string;
-  /** The running program's path as the system spells it. */
-  readonly executable: string;
-  readonly pid: number;
-  /** Epoch milliseconds when the game was first seen running. */
-  readonly startedAt: number;
-  /** In settings.games.hidden: detected, but never shown as an activity. */
-  readonly hidden: boolean;
-}
+/** A game running now (the bridge's type: the Registered Games page shows these as they are). */
+export type DetectedGame = DetectedGameInfo;
 
 /** A running program "Add it!" can register as a game. */
-export interface RunningProgram {
-  /** The file name without extension, as a first guess at the game's name. */
-  readonly name: string;
-  readonly executable: string;
-  readonly pid: number;
-}
+export type RunningProgram = RunningProgramInfo;
 
 export interface GameDetectorOptions {
   scanner: { scan(): Promise<readonly RunningProcess[]> };
