@@ -82,4 +82,17 @@ describe('IPC socket placement', () => {
     expect(await handshake(server.ipcPath)).toEqual({ op: IpcOpcode.CLOSE, data: { code: 4002, message: 'Too many connections' } });
     expect(server.connectionCount).toBe(2);
   });
+
+  it('cuts a link that keeps sending PINGs but never reads the PONGs', async () => {
+    const server = await start(tempDir());
+    const socket = createConnection(server.ipcPath);
+    socket.pause(); // never reads
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    const ping = encodeIpcFrame(IpcOpcode.PING, 'p'.repeat(60_000));
+    for (let i = 0; i < 80; i++) socket.write(ping); // 4.8 MB of PONGs owed
+    await closed;
+    for (let i = 0; i < 100 && server.connectionCount > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(server.connectionCount).toBe(0);
+  });
 });

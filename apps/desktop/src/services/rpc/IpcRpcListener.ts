@@ -15,6 +15,8 @@ export const IPC_SOCKET_COUNT = 10;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** How long a closing link may take to read its CLOSE frame before it is cut. */
 const CLOSE_GRACE_MS = 1000;
+/** A peer that stops reading while it keeps sending (PINGs) is cut once this much waits for it. */
+export const MAX_UNREAD_BYTES = 1024 * 1024;
 
 export interface IpcListenerOptions {
   env: NodeJS.ProcessEnv;
@@ -122,11 +124,17 @@ function serveIpcLink(socket: Socket, connections: RpcConnections, warn: (messag
     connections.release(id);
   });
 
+  const write = (frame: Buffer) => {
+    if (closing || socket.destroyed) return;
+    if (socket.writableLength > MAX_UNREAD_BYTES) {
+      closing = true;
+      socket.destroy();
+      return;
+    }
+    socket.write(frame);
+  };
   const peer: RpcPeer = {
-    send: (message) => {
-      if (closing || socket.destroyed) return;
-      socket.write(encodeIpcFrame(IpcOpcode.FRAME, message));
-    },
+    send: (message) => write(encodeIpcFrame(IpcOpcode.FRAME, message)),
     close: closeWith,
   };
   const isClosing = () => closing;
@@ -136,7 +144,7 @@ function serveIpcLink(socket: Socket, connections: RpcConnections, warn: (messag
   const onFrame = (frame: IpcFrame): void => {
     switch (frame.op) {
       case IpcOpcode.PING:
-        if (!closing) socket.write(encodeRawIpcFrame(IpcOpcode.PONG, frame.raw));
+        write(encodeRawIpcFrame(IpcOpcode.PONG, frame.raw));
         return;
       case IpcOpcode.PONG:
         return;

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { MAX_IPC_PAYLOAD_BYTES } from './ipcFrames.ts';
+import { MAX_UNREAD_BYTES } from './IpcRpcListener.ts';
 import type { RpcConnections } from './RpcConnections.ts';
 import { isClientId, RpcCloseCode } from './rpcProtocol.ts';
 
@@ -76,7 +77,10 @@ function serveWsLink(ws: WebSocket, request: IncomingMessage, connections: RpcCo
   ws.on('close', () => connections.release(id));
   const session = connections.start(id, clientId, {
     send: (message) => {
-      if (!closing && ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      if (closing || ws.readyState !== ws.OPEN) return;
+      // A client that stops reading is cut rather than buffered for without limit.
+      if (ws.bufferedAmount > MAX_UNREAD_BYTES) return ws.terminate();
+      ws.send(JSON.stringify(message));
     },
     close,
   });
