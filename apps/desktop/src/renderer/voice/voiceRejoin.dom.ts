@@ -1,6 +1,8 @@
 // Voice survives a reload, as in Discord's client: when the tab goes away while in a voice channel
 // (pagehide), the channel and the mute/deafen flags go to sessionStorage (this tab only); the next
-// load rejoins once the gateway is ready. That load has had no user gesture, so the AudioContext
+// load rejoins once the gateway is ready, within REJOIN_WINDOW_MS (a tab restored long after does
+// not pull the user back into voice). The old page's gateway closed cleanly, which ended its voice
+// state, so the others see a short leave and join, as with Discord's reload. That load has had no user gesture, so the AudioContext
 // starts suspended: the voice panel shows "Enable Audio", and the first click or key anywhere
 // on the page unlocks it (the browser allows resume() inside a gesture).
 import { useGuildStore } from '../state/guildStore.ts';
@@ -17,7 +19,7 @@ function takeRejoinTarget(): RejoinTarget | null {
   try {
     const raw = storage()?.getItem(REJOIN_KEY) ?? null;
     storage()?.removeItem(REJOIN_KEY);
-    return parseRejoinTarget(raw);
+    return parseRejoinTarget(raw, Date.now());
   } catch (err) {
     console.warn('could not read the voice channel to rejoin', err);
     return null;
@@ -28,7 +30,7 @@ export function startVoiceRejoin(): () => void {
   const onPageHide = () => {
     const { connection, selfMute, selfDeaf } = useVoiceStore.getState();
     if (connection.status === 'disconnected') return;
-    const target: RejoinTarget = { guildId: connection.guildId, channelId: connection.channelId, selfMute, selfDeaf };
+    const target: RejoinTarget = { guildId: connection.guildId, channelId: connection.channelId, selfMute, selfDeaf, savedAtMs: Date.now() };
     try {
       storage()?.setItem(REJOIN_KEY, JSON.stringify(target));
     } catch (err) {
@@ -53,7 +55,7 @@ export function startVoiceRejoin(): () => void {
       timer = null;
       const t = target;
       target = null;
-      if (t && useGuildStore.getState().guilds[t.guildId] && useGuildStore.getState().channels[t.channelId]) rejoinVoiceChannel(t.guildId, t.channelId, t);
+      if (t && useGuildStore.getState().channels[t.channelId]) rejoinVoiceChannel(t.guildId, t.channelId, t);
     }, 0);
   };
   const unsubscribe = useSessionStore.subscribe(tryRejoin);
