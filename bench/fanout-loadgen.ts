@@ -4,8 +4,8 @@
 // (session, message index) from the nonce, and the latency send -> arrival of the TCP chunk.
 // Frames are classified by looking at a few bytes; every k-th MESSAGE_CREATE is fully decoded with
 // the real codec and checked, so the cheap path is verified against the real one.
-import { DISPATCH_EVENTS, KEY_DICTIONARY, binaryCodec, jsonCodec, type GatewayCodec } from '@concord/protocol';
-import { NONCE_INDEX_DIGITS, NONCE_LENGTH, NONCE_PREFIX, NONCE_TIME_DIGITS, messageContent, type FromLoadgen, type LoadgenInit, type ToLoadgen } from './lib/fanoutProtocol.ts';
+import { DISPATCH_EVENTS, binaryCodec, jsonCodec, type GatewayCodec } from '@concord/protocol';
+import { NONCE_INDEX_DIGITS, NONCE_PREFIX, NONCE_TIME_DIGITS, messageContent, type FromLoadgen, type LoadgenInit, type ToLoadgen } from './lib/fanoutProtocol.ts';
 import { monoUs } from './lib/proc.ts';
 import { RawWebSocket } from './lib/RawWebSocket.ts';
 
@@ -56,8 +56,9 @@ const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(ke
 
 // Byte patterns that find the nonce of our messages without decoding the frame.
 const JSON_NONCE = Buffer.from(`"nonce":"${NONCE_PREFIX}`);
-const NONCE_KEY = KEY_DICTIONARY.indexOf('nonce');
-const BIN_NONCE = Buffer.from([NONCE_KEY, 0x80 + NONCE_LENGTH, ...Buffer.from(NONCE_PREFIX)]);
+// A binary frame carries strings longer than 12 characters (the nonce among them) as plain text
+// in its string section, so the prefix itself is the pattern; the verify pass decodes the frame.
+const BIN_NONCE = Buffer.from(NONCE_PREFIX);
 const JSON_T_OFFSET = '{"op":0,"t":"'.length;
 
 /** op and event name without decoding: JSON frames start {"op":N,"t":"NAME" (the server's key order). */
@@ -80,6 +81,18 @@ function classify(p: Buffer): { op: number; t: string | null } {
   return { op, t: p.toString('latin1', JSON_T_OFFSET, end) };
 }
 
+/** The nonce's prefix followed by its digits: packed-digit snowflakes may hold the prefix's two bytes, never 19 ASCII digits after them. */
+function findBinaryNonce(p: Buffer): number {
+  const digits = NONCE_INDEX_DIGITS + NONCE_TIME_DIGITS;
+  for (let at = p.indexOf(BIN_NONCE); at >= 0; at = p.indexOf(BIN_NONCE, at + 1)) {
+    let i = at + BIN_NONCE.length;
+    const end = i + digits;
+    while (i < end && p[i]! >= 0x30 && p[i]! <= 0x39) i++;
+    if (i === end) return at;
+  }
+  return -1;
+}
+
 function readDigits(p: Buffer, from: number, count: number): number {
   let v = 0;
   for (let i = from; i < from + count; i++) v = v * 10 + p[i]! - 48;
@@ -89,7 +102,7 @@ function readDigits(p: Buffer, from: number, count: number): number {
 function onMessageCreate(s: Session, p: Buffer, arrivedUs: number): void {
   messageFrames++;
   const isBin = init!.encoding === 'bin';
-  const at = p.indexOf(isBin ? BIN_NONCE : JSON_NONCE);
+  const at = isBin ? findBinaryNonce(p) : p.indexOf(JSON_NONCE);
   if (at < 0) return; // someone else's message
   const digitsAt = at + (isBin ? BIN_NONCE.length : JSON_NONCE.length);
   const index = readDigits(p, digitsAt, NONCE_INDEX_DIGITS);

@@ -51,6 +51,8 @@ export const RUNTIME_MODULES: readonly RuntimeModule[] = [
   { name: 'better-sqlite3', declaredIn: 'apps/desktop/package.json', optional: false, why: 'the message cache (native)' },
   { name: '@discordjs/opus', declaredIn: 'packages/media/package.json', optional: true, why: 'Opus for the native voice pipeline (native; @concord/media falls back to opusscript)' },
   { name: 'opusscript', declaredIn: 'packages/media/package.json', optional: false, why: 'Opus in WebAssembly: the voice pipeline when @discordjs/opus has no binary' },
+  { name: 'uiohook-napi', declaredIn: 'apps/desktop/package.json', optional: true, why: 'global hotkeys on X11, Windows and macOS (N-API prebuilds, no rebuild for Electron; probed in a child process, reported unavailable without it)' },
+  { name: 'dbus-next', declaredIn: 'apps/desktop/package.json', optional: true, why: 'global hotkeys on Wayland through the GlobalShortcuts portal (pure JS; Linux only)' },
   { name: 'koffi', declaredIn: 'apps/desktop/package.json', optional: true, why: 'game detection on Windows: the Toolhelp32 process list (native, imported only on win32; detection reports itself unavailable without it)' },
 ];
 const RUNTIME_MODULE_NAMES = new Set(RUNTIME_MODULES.map((m) => m.name));

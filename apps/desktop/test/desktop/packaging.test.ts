@@ -127,10 +127,13 @@ describe('bundling and staging (build/scripts/packDesktop.ts)', () => {
     const preload = readFileSync(bundles.preloadFile, 'utf8');
     expect(preload).toMatch(/exposeInMainWorld\(\s*"concord"/);
     expect(preload.match(/exposeInMainWorld/g)).toHaveLength(1);
-    // ipcRenderer is used only as ipcRenderer.invoke inside the bridge's own methods, and once as
-    // ipcRenderer.postMessage to hand the voice pipeline's MessagePort to main.
+    // ipcRenderer is used only as ipcRenderer.invoke inside the bridge's own methods, once as
+    // ipcRenderer.postMessage to hand the voice pipeline's MessagePort to main, and once each as
+    // ipcRenderer.on/off for the channels main pushes to (hotkeys, overlay state, activities).
     expect(preload.match(/import_electron\.ipcRenderer\.postMessage\(/g) ?? []).toHaveLength(1);
-    expect(preload.replace(/import_electron\.ipcRenderer\.(invoke|postMessage)/g, '')).not.toMatch(/ipcRenderer/);
+    expect(preload.match(/import_electron\.ipcRenderer\.on\(/g) ?? []).toHaveLength(1);
+    expect(preload.match(/import_electron\.ipcRenderer\.off\(/g) ?? []).toHaveLength(1);
+    expect(preload.replace(/import_electron\.ipcRenderer\.(invoke|postMessage|on|off)\(/g, '')).not.toMatch(/ipcRenderer/);
   });
 
   it('stages an app whose package.json depends on exactly the run-time modules, with the workspace ranges', () => {
@@ -141,7 +144,7 @@ describe('bundling and staging (build/scripts/packDesktop.ts)', () => {
     const appPackage = JSON.parse(readFileSync(join(stageDir, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(appPackage).toMatchObject({ name: 'concord', productName: 'Concord', main: 'dist/main/main.main.cjs' });
     expect(appPackage['dependencies']).toEqual({ 'better-sqlite3': declaredRange(RUNTIME_MODULES[0]!), opusscript: readRange('packages/media/package.json', 'dependencies', 'opusscript') });
-    expect(appPackage['optionalDependencies']).toEqual({ '@discordjs/opus': readRange('packages/media/package.json', 'optionalDependencies', '@discordjs/opus'), koffi: readRange('apps/desktop/package.json', 'dependencies', 'koffi') });
+    expect(appPackage['optionalDependencies']).toEqual({ '@discordjs/opus': readRange('packages/media/package.json', 'optionalDependencies', '@discordjs/opus'), koffi: readRange('apps/desktop/package.json', 'dependencies', 'koffi'), 'uiohook-napi': readRange('apps/desktop/package.json', 'dependencies', 'uiohook-napi'), 'dbus-next': readRange('apps/desktop/package.json', 'dependencies', 'dbus-next') });
     expect(readRange('apps/desktop/package.json', 'dependencies', 'better-sqlite3')).toBe((appPackage['dependencies'] as Record<string, string>)['better-sqlite3']);
     for (const file of [MAIN_BUNDLE, PRELOAD_BUNDLE, join('dist', 'web', 'index.html')]) expect(existsSync(join(stageDir, file))).toBe(true);
   });
