@@ -9,6 +9,7 @@ import { openMessageCacheOrReset } from '../services/cache/openMessageCache.ts';
 import type { MessageCache } from '../services/cache/MessageCache.ts';
 import { SettingsStore } from '../services/settings/SettingsStore.ts';
 import { VoicePipelineHost } from '../services/voice/VoicePipelineHost.ts';
+import { DETECTED_GAMES_SOURCE, detectedGameActivities } from '../services/detection/detectedGameActivities.ts';
 import { startGameDetection } from '../services/detection/startGameDetection.ts';
 import { GlobalHotkeys } from '../services/hotkeys/GlobalHotkeys.ts';
 import { routeHotkey } from '../services/hotkeys/routeHotkey.ts';
@@ -139,6 +140,8 @@ async function start(): Promise<void> {
   detector?.on('change', (running) => {
     const front = running.find((g) => !g.hidden);
     gameOverlay.setActiveGame(front === undefined ? null : { id: front.id, name: front.name });
+    // "Playing X" for the others: the hub merges detected games with what games set over RPC.
+    presence?.hub.setSource(DETECTED_GAMES_SOURCE, detectedGameActivities(running));
   });
   registerIpc(
     createIpcHandlers({

@@ -3,6 +3,9 @@
 import type { ActivityInput } from '@concord/protocol';
 import type { DetectedGame } from './GameDetector.ts';
 
+/** The presence hub's source id for detected games (RPC links use their own ids). */
+export const DETECTED_GAMES_SOURCE = 'detected';
+
 export function detectedGameActivities(games: readonly DetectedGame[]): ActivityInput[] {
   return games
     .filter((g) => !g.hidden)
