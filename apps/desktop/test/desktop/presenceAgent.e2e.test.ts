@@ -4,7 +4,7 @@
 // (unmodified @xhayper/discord-rpc) show together in another member's PRESENCE_UPDATE; the detected
 // one clears when its process exits while the RPC one stays, and the RPC one clears on disconnect.
 import { ConcordApi, GatewayClient, type WebSocketConstructor } from '@concord/client';
-import { ActivityType, Client as RpcClient } from '@xhayper/discord-rpc';
+import { Client as RpcClient } from '@xhayper/discord-rpc';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,7 +92,7 @@ describe.runIf(process.platform === 'linux')('the presence agent process: detect
     process.env['XDG_RUNTIME_DIR'] = runtimeDir; // where the unmodified client looks for discord-ipc-N
     const rpc = new RpcClient({ clientId: '180984871685062656' });
     await rpc.login();
-    await rpc.user!.setActivity({ details: 'Ranked match', state: 'In queue', type: ActivityType.Playing });
+    await rpc.user!.setActivity({ details: 'Ranked match', state: 'In queue' }); // no type: the client sends Playing (0)
     await until(() => latestOfPlayer()?.activities.some((a) => a.details === 'Ranked match'), 'the RPC activity beside the game', 5000);
     expect(latestOfPlayer()!.activities).toHaveLength(2);
     expect(latestOfPlayer()!.activities.find((a) => a.name === 'Valheim')?.type).toBe(0);
