@@ -13,3 +13,4 @@ export * from './codec/BinaryCodec.ts';
 export * from './dispatchEvents.ts';
 export * from './voice.ts';
 export * from './detectable.ts';
+export * from './premium.ts';

@@ -106,6 +106,38 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (user_id, target_id)
   ) WITHOUT ROWID;
   `,
+  // Custom emoji and stickers per guild (issue 21). `roles` is a JSON array of role ids.
+  `
+  CREATE TABLE emojis (
+    id TEXT PRIMARY KEY, guild_id TEXT NOT NULL, name TEXT NOT NULL, animated INTEGER NOT NULL,
+    available INTEGER NOT NULL DEFAULT 1, roles TEXT NOT NULL DEFAULT '[]', user_id TEXT, created_at INTEGER NOT NULL
+  );
+  CREATE INDEX emojis_by_guild ON emojis (guild_id);
+  CREATE TABLE stickers (
+    id TEXT PRIMARY KEY, guild_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT, tags TEXT NOT NULL,
+    format_type INTEGER NOT NULL, available INTEGER NOT NULL DEFAULT 1, user_id TEXT, created_at INTEGER NOT NULL
+  );
+  CREATE INDEX stickers_by_guild ON stickers (guild_id);
+  `,
+  // Premium (issue 21): grants from the billing port, boosts (a boost with guild_id NULL is an unused
+  // slot), the instance administrators' audit trail, vanity invites and profile banners.
+  `
+  CREATE TABLE premium_grants (
+    user_id TEXT PRIMARY KEY, premium_type INTEGER NOT NULL, provider TEXT NOT NULL, granted_by TEXT,
+    expires_at INTEGER, created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE guild_boosts (
+    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, guild_id TEXT, created_at INTEGER NOT NULL, ended_at INTEGER
+  );
+  CREATE INDEX guild_boosts_by_guild ON guild_boosts (guild_id);
+  CREATE INDEX guild_boosts_by_user ON guild_boosts (user_id);
+  CREATE TABLE instance_audit (
+    id TEXT PRIMARY KEY, actor_id TEXT, action TEXT NOT NULL, target_id TEXT, data TEXT NOT NULL, created_at INTEGER NOT NULL
+  );
+  ALTER TABLE guilds ADD COLUMN vanity_url_code TEXT;
+  CREATE UNIQUE INDEX guilds_by_vanity ON guilds (vanity_url_code) WHERE vanity_url_code IS NOT NULL;
+  ALTER TABLE users ADD COLUMN banner TEXT;
+  `,
 ];
 
 export function openSqlite(dataDir: string, synchronous: 'normal' | 'full' = 'normal', fileName = 'concord.db'): SqliteDb {
