@@ -5,8 +5,12 @@
 // `draggingVoiceMember` says what it is: dragover cannot read the data (the browser only shows the
 // types then), and the sidebar needs the source channel to not offer it as a target.
 
+import { z } from 'zod';
+import { parseJsonWith } from '../state/parseJsonWith.ts';
+
 export const VOICE_MEMBER_MIME = 'application/x-concord-voice-member';
-const SNOWFLAKE = /^\d{1,20}$/;
+const snowflake = z.string().regex(/^\d{1,20}$/);
+const VoiceMemberDragSchema = z.object({ guildId: snowflake, userId: snowflake, channelId: snowflake });
 
 export interface VoiceMemberDrag {
   guildId: string;
@@ -20,20 +24,7 @@ export function serializeVoiceMemberDrag(drag: VoiceMemberDrag): string {
 }
 
 export function parseVoiceMemberDrag(raw: string): VoiceMemberDrag | null {
-  if (raw.length === 0 || raw.length > 200) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const guildId: unknown = Reflect.get(value, 'guildId');
-  const userId: unknown = Reflect.get(value, 'userId');
-  const channelId: unknown = Reflect.get(value, 'channelId');
-  if (typeof guildId !== 'string' || typeof userId !== 'string' || typeof channelId !== 'string') return null;
-  if (!SNOWFLAKE.test(guildId) || !SNOWFLAKE.test(userId) || !SNOWFLAKE.test(channelId)) return null;
-  return { guildId, userId, channelId };
+  return parseJsonWith(VoiceMemberDragSchema, raw, 200);
 }
 
 /** Whether a drop of `drag` on voice channel `channelId` of `guildId` is a move to offer. */
