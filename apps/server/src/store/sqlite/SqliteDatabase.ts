@@ -106,18 +106,23 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (user_id, target_id)
   ) WITHOUT ROWID;
   `,
-  // Custom emoji and stickers per guild (issue 21). `roles` is a JSON array of role ids.
+  // Custom emoji and stickers per guild (issue 21). `roles` is a JSON array of role ids; the image or
+  // sticker file is in the content-addressed AttachmentStore under its SHA-256; a message's stickers
+  // are kept with it as a JSON array of {id, name, format_type}.
   `
   CREATE TABLE emojis (
     id TEXT PRIMARY KEY, guild_id TEXT NOT NULL, name TEXT NOT NULL, animated INTEGER NOT NULL,
-    available INTEGER NOT NULL DEFAULT 1, roles TEXT NOT NULL DEFAULT '[]', user_id TEXT, created_at INTEGER NOT NULL
+    available INTEGER NOT NULL DEFAULT 1, roles TEXT NOT NULL DEFAULT '[]', user_id TEXT, created_at INTEGER NOT NULL,
+    image_sha256 TEXT NOT NULL, image_type TEXT NOT NULL
   );
   CREATE INDEX emojis_by_guild ON emojis (guild_id);
   CREATE TABLE stickers (
     id TEXT PRIMARY KEY, guild_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT, tags TEXT NOT NULL,
-    format_type INTEGER NOT NULL, available INTEGER NOT NULL DEFAULT 1, user_id TEXT, created_at INTEGER NOT NULL
+    format_type INTEGER NOT NULL, available INTEGER NOT NULL DEFAULT 1, user_id TEXT, created_at INTEGER NOT NULL,
+    file_sha256 TEXT NOT NULL
   );
   CREATE INDEX stickers_by_guild ON stickers (guild_id);
+  ALTER TABLE messages ADD COLUMN sticker_items TEXT;
   `,
   // Premium (issue 21): grants from the billing port, boosts (a boost with guild_id NULL is an unused
   // slot), the instance administrators' audit trail, vanity invites and profile banners.
@@ -127,7 +132,8 @@ const MIGRATIONS: string[] = [
     expires_at INTEGER, created_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE TABLE guild_boosts (
-    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, guild_id TEXT, created_at INTEGER NOT NULL, ended_at INTEGER
+    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, guild_id TEXT, created_at INTEGER NOT NULL, ended_at INTEGER,
+    guild_since INTEGER
   );
   CREATE INDEX guild_boosts_by_guild ON guild_boosts (guild_id);
   CREATE INDEX guild_boosts_by_user ON guild_boosts (user_id);
