@@ -150,6 +150,15 @@ async function start(): Promise<void> {
       settings,
       voice,
       ...(detector === null ? {} : { games: detector }),
+      // The app window's session: games' READY names its user; game names and the detectable list
+      // come from its server (the only way main learns the server when it loads its own files).
+      activity: {
+        isAppWindow: (id) => id === webContentsId,
+        setSession: (signedIn) => {
+          presence?.setSession(signedIn);
+          if (signedIn !== null) detector?.setListServer(signedIn.serverUrl);
+        },
+      },
       onSettingsChanged: (next) => {
         voice.settingsChanged(next);
         presence?.settingsChanged(next);

@@ -3,7 +3,7 @@
 // Playwright binding backed by the same IPC handlers. One typed method per capability, each on its
 // own IPC channel; the renderer never gets a generic "send anything" function.
 import type { APIMessage } from '@concord/protocol';
-import { ACTIVITY_PUSH_CHANNEL, createActivityBridge } from '../shared/activityBridge.ts';
+import { ACTIVITY_PUSH_CHANNEL, createActivityBridge, type ActivitySession } from '../shared/activityBridge.ts';
 import type { CacheStats, ClientSettings, DesktopBridge } from '../shared/bridge.ts';
 import { createGamesBridge } from '../shared/gamesBridge.ts';
 import { IpcChannel, type IpcChannelName } from '../shared/ipcChannels.ts';
@@ -66,7 +66,7 @@ export function createDesktopBridge(invoke: IpcInvoke, info: DesktopBridgeInfo):
     voice: nativeVoice(call, info.openVoicePort),
     games: createGamesBridge(call),
     ...(info.subscribe === undefined ? {} : gameFeatures(call, info.subscribe)),
-    ...(info.subscribe === undefined ? {} : { activity: createActivityBridge(info.subscribe) }),
+    ...(info.subscribe === undefined ? {} : { activity: createActivityBridge(info.subscribe, (session: ActivitySession | null) => call<void>(IpcChannel.activitySetSession, [session])) }),
   };
   return Object.freeze(bridge);
 }

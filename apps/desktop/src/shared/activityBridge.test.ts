@@ -19,7 +19,7 @@ function pushChannel() {
 describe('createActivityBridge', () => {
   it('gives a late listener the newest list at once, then every change, until it stops', () => {
     const { subscribe, push } = pushChannel();
-    const bridge = createActivityBridge(subscribe);
+    const bridge = createActivityBridge(subscribe, async () => undefined);
     const game: LocalActivity = { name: 'Game', type: 0, application_id: '1' };
     push([game]);
     const heard: LocalActivity[][] = [];
@@ -32,7 +32,7 @@ describe('createActivityBridge', () => {
 
   it('ignores a payload that is not a list', () => {
     const { subscribe, push } = pushChannel();
-    const bridge = createActivityBridge(subscribe);
+    const bridge = createActivityBridge(subscribe, async () => undefined);
     push({ not: 'a list' });
     const heard: LocalActivity[][] = [];
     bridge.onLocalActivities((list) => heard.push(list));

@@ -25,6 +25,7 @@ export const IpcChannel = {
   overlaySetInteractive: 'concord:overlay:set-interactive',
   gamesRunningPrograms: 'concord:games:running-programs',
   gamesDetected: 'concord:games:detected',
+  activitySetSession: 'concord:activity:set-session',
 } as const;
 
 /**

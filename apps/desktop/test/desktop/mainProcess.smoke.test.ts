@@ -26,6 +26,7 @@ interface Report {
   externalOpened: string[];
   permissions: Record<string, boolean>;
   badge: number;
+  rpc: { bytesBeforeSignIn: number; foreign: { ok: boolean; error?: { code: string } }; signedIn: { ok: boolean }; ready: { evt: string; data: { user: { id: string }; config: { cdn_host: string } } } | null };
 }
 
 const REGISTER = fileURLToPath(new URL('./fake-electron/register.cjs', import.meta.url));
@@ -116,6 +117,13 @@ describe('bundled main process under a fake Electron', () => {
 
   it('starts the Rich Presence RPC server on discord-ipc-0 in XDG_RUNTIME_DIR', () => {
     expect(mainOutput).toContain(`rich presence: games connect to ${join(dir, 'discord-ipc-0')}`);
+  });
+
+  it('answers a game that connected before sign-in only after the app window reports who signed in', () => {
+    expect(report.rpc.bytesBeforeSignIn).toBe(0);
+    expect(report.rpc.foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(report.rpc.signedIn).toEqual({ ok: true });
+    expect(report.rpc.ready).toMatchObject({ evt: 'READY', data: { user: { id: '1100000000000000001', username: 'smoke' }, config: { cdn_host: '127.0.0.1:9' } } });
   });
 
   it('gives the tray a drawn icon and a menu', () => {

@@ -1,6 +1,7 @@
 // All IPC handlers of the app, one per channel in IpcChannel. The `satisfies` below fails to
 // compile when a channel is added without a handler.
 import type { IpcChannelName } from '../../shared/ipcChannels.ts';
+import { createActivityIpcHandlers, NO_ACTIVITY_SESSION, type ActivitySessionPort } from './activitySession.main.ts';
 import { createCacheIpcHandlers, type CacheIpcDeps } from './cache.main.ts';
 import type { IpcHandler } from './defineIpcHandler.main.ts';
 import { createGamesIpcHandlers, NO_GAMES, type GamesPort } from './games.main.ts';
@@ -23,6 +24,8 @@ export interface IpcDeps {
   hotkeys?: HotkeysPort;
   /** Game detection for the Registered Games page; without it nothing runs and nothing is detected. */
   games?: GamesPort;
+  /** Who is signed in, for games' RPC READY and the server's application names; without it the call is dropped. */
+  activity?: ActivitySessionPort;
 }
 
 const NO_HOTKEYS: HotkeysPort = { status: () => ({ status: 'stopped' }), publishSpeaking: () => undefined, setOverlayInteractive: () => undefined };
@@ -48,5 +51,6 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlerTable {
     ...createVoiceIpcHandlers({ policy, voice: deps.voice ?? NO_VOICE_PIPELINE }),
     ...createHotkeysIpcHandlers({ policy, hotkeys: deps.hotkeys ?? NO_HOTKEYS }),
     ...createGamesIpcHandlers({ policy, games: deps.games ?? NO_GAMES }),
+    ...createActivityIpcHandlers({ policy, activity: deps.activity ?? NO_ACTIVITY_SESSION }),
   } satisfies IpcHandlerTable;
 }

@@ -22,6 +22,7 @@ import { useApplicationStore } from '../bots/applicationStore.ts';
 import { getSession, maybeSession, setCurrentSession, type Session } from './currentSession.ts';
 import { startVoiceController } from '../voice/voiceController.dom.ts';
 import { followLocalActivities } from './actions.ts';
+import { followSignedInSession } from './signedInSession.ts';
 
 const TOKEN_KEY = 'concord.token';
 
@@ -31,6 +32,7 @@ let snapshotTimer: ReturnType<typeof setInterval> | null = null;
 let unsubscribeLocation: (() => void) | null = null;
 let stopVoice: (() => void) | null = null;
 let stopLocalActivities: (() => void) | null = null;
+let stopSignedInSession: (() => void) | null = null;
 const saveOnExit = () => saveSnapshot();
 
 export function storedToken(): string | null {
@@ -75,6 +77,7 @@ export async function startSession(token: string): Promise<void> {
   setCurrentSession(session);
   stopVoice = startVoiceController();
   stopLocalActivities = followLocalActivities();
+  stopSignedInSession = followSignedInSession(session);
 
   let everReady = false;
   gateway.on('stateChange', (_old, next) => onGatewayState(next, token, everReady));
@@ -149,6 +152,8 @@ function endSessionLocally(): void {
   stopVoice = null;
   stopLocalActivities?.();
   stopLocalActivities = null;
+  stopSignedInSession?.();
+  stopSignedInSession = null;
   maybeSession()?.gateway.close();
   setCurrentSession(null);
   if (snapshotTimer) clearInterval(snapshotTimer);

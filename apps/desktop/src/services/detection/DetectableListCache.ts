@@ -2,7 +2,8 @@
 // works offline and across restarts: `load()` reads the cached copy, `refresh()` revalidates it with
 // If-None-Match (a 304 costs no body) and rewrites the file atomically when the list changed. The
 // file and the response are both parsed with the protocol's schema; a bad one is reported and the
-// last good list kept.
+// last good list kept. The server may be learnt later (the desktop app loading its own files knows
+// it once someone signs in): setServerUrl switches, and until then refresh() has nothing to ask.
 import { DetectableApplicationListSchema, type APIDetectableApplication } from '@concord/protocol';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -10,11 +11,11 @@ import { z } from 'zod';
 
 const CachedListSchema = z.object({ etag: z.string().max(256).nullable(), applications: DetectableApplicationListSchema });
 
-export type RefreshOutcome = 'updated' | 'not-modified' | 'failed';
+export type RefreshOutcome = 'updated' | 'not-modified' | 'failed' | 'no-server';
 
 export interface DetectableListCacheOptions {
-  /** The server's origin (`https://chat.example.com`). */
-  serverUrl: string;
+  /** The server's origin (`https://chat.example.com`); null until known (the cached copy is used). */
+  serverUrl: string | null;
   /** Where the list is kept (e.g. `<userData>/detectable.json`). */
   cacheFile: string;
   fetch?: typeof fetch;
@@ -27,9 +28,26 @@ export class DetectableListCache {
   private etag: string | null = null;
   private applications: readonly APIDetectableApplication[] = [];
   private readonly warn: (message: string) => void;
+  private serverUrl: string | null;
 
   constructor(private readonly options: DetectableListCacheOptions) {
     this.warn = options.warn ?? ((message) => console.warn(`[detection] ${message}`));
+    this.serverUrl = options.serverUrl;
+  }
+
+  get server(): string | null {
+    return this.serverUrl;
+  }
+
+  /**
+   * Asks this server from now on. Returns whether it changed; the list stays until the new server
+   * answers, but the ETag goes (it named the old server's copy).
+   */
+  setServerUrl(serverUrl: string | null): boolean {
+    if (serverUrl === this.serverUrl) return false;
+    this.serverUrl = serverUrl;
+    this.etag = null;
+    return true;
   }
 
   get list(): readonly APIDetectableApplication[] {
@@ -62,8 +80,9 @@ export class DetectableListCache {
 
   /** Asks the server for the list, sending the cached ETag; keeps the cached list on any failure. */
   async refresh(): Promise<RefreshOutcome> {
+    if (this.serverUrl === null) return 'no-server';
     const doFetch = this.options.fetch ?? fetch;
-    const url = new URL('/api/v9/applications/detectable', this.options.serverUrl);
+    const url = new URL('/api/v9/applications/detectable', this.serverUrl);
     try {
       const res = await doFetch(url, {
         headers: this.etag !== null && this.applications.length > 0 ? { 'if-none-match': this.etag } : {},

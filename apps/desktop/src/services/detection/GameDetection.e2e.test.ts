@@ -6,7 +6,7 @@
 // Also: the list is revalidated with its ETag (304) and works offline from its disk cache.
 import { ConcordApi, GatewayClient, type WebSocketConstructor } from '@concord/client';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,19 @@ describe.runIf(process.platform === 'linux')('game detection to another member\'
     console.log(`wine-style game: shown after ${r.shownAfterMs} ms, cleared after ${r.clearedAfterMs} ms`);
     expect(r.shownAfterMs).toBeLessThanOrEqual(DEADLINE_MS);
     expect(r.clearedAfterMs).toBeLessThanOrEqual(DEADLINE_MS);
+  });
+
+  it('starts without a server (the desktop app before sign-in) and fetches the list once setListServer names one', async () => {
+    const lateFile = join(dir, 'late-user-data', 'detectable.json');
+    const lateList = new DetectableListCache({ serverUrl: null, cacheFile: lateFile });
+    const late = new GameDetector({ scanner: await createProcessScanner('linux'), list: lateList, games: () => ({ registered: [], hidden: [] }) });
+    late.start();
+    expect(await lateList.refresh()).toBe('no-server');
+    expect(late.applicationCount).toBe(0);
+    late.setListServer(server.url);
+    await until(() => late.applicationCount > 200, 'the list from the server named at sign-in', DEADLINE_MS);
+    expect(readFileSync(lateFile, 'utf8')).toContain('"name":"Valheim"');
+    late.stop();
   });
 
   it('revalidates the list with its ETag (304) and detects from the disk cache when the server is gone', async () => {

@@ -84,15 +84,28 @@ export class GameDetector extends TypedEmitter<GameDetectorEvents> {
     this.matcherRegisteredKey = '\0'; // forces a rebuild
   }
 
+  /**
+   * The detectable list comes from this server from now on (the desktop learns it at sign-in); a
+   * change refreshes the list at once. Without a `list` this does nothing.
+   */
+  setListServer(serverUrl: string | null): void {
+    if (this.options.list?.setServerUrl(serverUrl) === true && this.scanTimer !== null && serverUrl !== null) this.refreshList();
+  }
+
+  private refreshList(): void {
+    const list = this.options.list;
+    if (!list) return;
+    void list.refresh().then((outcome) => {
+      if (outcome === 'updated') this.setApplications(list.list);
+    });
+  }
+
   start(): void {
     if (this.scanTimer !== null) return;
     const list = this.options.list;
     if (list) {
       this.setApplications(list.load());
-      const refresh = () =>
-        void list.refresh().then((outcome) => {
-          if (outcome === 'updated') this.setApplications(list.list);
-        });
+      const refresh = () => this.refreshList();
       refresh();
       this.listTimer = setInterval(refresh, this.options.listRefreshMs ?? 6 * 3600_000);
       this.listTimer.unref();

@@ -1,6 +1,7 @@
 // Starts game detection for the desktop's main process (or the presence agent): this platform's
 // scanner, the server's detectable list cached at `<dataDir>/detectable.json`, the games settings.
-// Without a server URL the detector matches the cached list (if any) and registered programs.
+// Without a server URL the detector matches the cached list (if any) and registered programs until
+// detector.setListServer(url) names one (the desktop: when someone signs in).
 import { join } from 'node:path';
 import type { ClientSettings } from '../../shared/bridge.ts';
 import { createProcessScanner } from './createProcessScanner.ts';
@@ -19,7 +20,7 @@ export interface StartGameDetectionOptions {
 /** The running detector, or null (reported through `warn`) when this system's process list cannot be read. */
 export async function startGameDetection(options: StartGameDetectionOptions): Promise<GameDetector | null> {
   const cacheFile = join(options.dataDir, 'detectable.json');
-  const list = new DetectableListCache({ serverUrl: options.serverUrl ?? 'http://127.0.0.1', cacheFile, warn: options.warn });
+  const list = new DetectableListCache({ serverUrl: options.serverUrl, cacheFile, warn: options.warn });
   let scanner;
   try {
     scanner = await createProcessScanner();
@@ -27,8 +28,7 @@ export async function startGameDetection(options: StartGameDetectionOptions): Pr
     options.warn(`game detection unavailable: ${String(error)}`);
     return null;
   }
-  const detector = new GameDetector({ scanner, games: options.games, warn: options.warn, ...(options.serverUrl === null ? {} : { list }) });
-  if (options.serverUrl === null) detector.setApplications(list.load());
+  const detector = new GameDetector({ scanner, games: options.games, warn: options.warn, list });
   detector.start();
   return detector;
 }

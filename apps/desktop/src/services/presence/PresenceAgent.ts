@@ -37,7 +37,11 @@ export async function startPresenceAgent(options: PresenceAgentOptions): Promise
     WebSocket: WebSocket as unknown as WebSocketConstructor,
   });
   let user: RpcUser | null = null;
-  gateway.on('ready', (ready) => (user = rpcUser(ready.user)));
+  let services: PresenceServices | null = null;
+  gateway.on('ready', (ready) => {
+    user = rpcUser(ready.user);
+    services?.rpc.setUser(user);
+  });
   gateway.connect();
   try {
     await gateway.waitForReady(15_000);
@@ -45,11 +49,13 @@ export async function startPresenceAgent(options: PresenceAgentOptions): Promise
     gateway.close();
     throw new Error(`presence agent: no gateway session at ${serverUrl} (${String(error)}); check CONCORD_SERVER and CONCORD_TOKEN`, { cause: error });
   }
-  const services = await startPresenceServices({ ...serviceOptions, serverUrl, user: () => user });
-  const sender = new GatewayPresenceSender(gateway, services.hub, presenceLimit);
+  // READY arrived before this line (waitForReady): games are answered with the account at once.
+  services = await startPresenceServices({ ...serviceOptions, serverUrl, user });
+  const running = services;
+  const sender = new GatewayPresenceSender(gateway, running.hub, presenceLimit);
   sender.start();
   return {
-    ...services,
+    ...running,
     gateway,
     get user() {
       return user!;
@@ -57,7 +63,7 @@ export async function startPresenceAgent(options: PresenceAgentOptions): Promise
     senderStats: () => sender.stats(),
     async close() {
       sender.stop();
-      await services.close();
+      await running.close();
       gateway.close();
     },
   };

@@ -2,14 +2,11 @@
 // local RPC server feeding it. The desktop's renderer session sends the hub's list (through the
 // activity bridge); the headless agent (PresenceAgent) sends it on a gateway session of its own.
 import type { ActivityInput } from '@concord/protocol';
-import { PLACEHOLDER_RPC_USER, startRpcServer, type RpcServerOptions, type RunningRpcServer } from '../rpc/RpcServer.ts';
-import type { RpcUser } from '../rpc/RpcSession.ts';
+import { startRpcServer, type RpcServerOptions, type RunningRpcServer } from '../rpc/RpcServer.ts';
 import { ActivityHub, type ActivitySettings } from './ActivityHub.ts';
 
-export interface PresenceServicesOptions extends Omit<RpcServerOptions, 'sink' | 'user'> {
+export interface PresenceServicesOptions extends Omit<RpcServerOptions, 'sink'> {
   settings: ActivitySettings;
-  /** The signed-in user games see in READY; the placeholder until it is known. */
-  user?: () => RpcUser | null;
   /** Called with the shared list on every change (the desktop forwards it to the renderer). */
   onActivities?: (activities: readonly ActivityInput[]) => void;
 }
@@ -21,10 +18,10 @@ export interface PresenceServices {
 }
 
 export async function startPresenceServices(options: PresenceServicesOptions): Promise<PresenceServices> {
-  const { settings, user, onActivities, ...rpcOptions } = options;
+  const { settings, onActivities, ...rpcOptions } = options;
   const hub = new ActivityHub(settings);
   const unsubscribe = onActivities === undefined ? () => undefined : hub.onChange(onActivities);
-  const rpc = await startRpcServer({ ...rpcOptions, sink: hub, user: () => user?.() ?? PLACEHOLDER_RPC_USER });
+  const rpc = await startRpcServer({ ...rpcOptions, sink: hub });
   return {
     hub,
     rpc,

@@ -26,7 +26,7 @@ function tempDir(): string {
 async function start(dir: string, maxConnections?: number): Promise<RunningRpcServer> {
   const server = await startRpcServer({
     sink: new ActivityHub(DEFAULT_SETTINGS),
-    user: () => PLACEHOLDER_RPC_USER,
+    user: PLACEHOLDER_RPC_USER,
     serverUrl: null,
     env: { XDG_RUNTIME_DIR: dir },
     platform: 'linux',

@@ -1,8 +1,9 @@
 // One game's link to the RPC server, whatever carries it (IPC socket or local WebSocket): READY
-// after the handshake, then commands. SET_ACTIVITY is the one command served (presence needs no
+// after the handshake (or, when nobody is signed in yet, once someone is), then commands. SET_ACTIVITY is the one command served (presence needs no
 // AUTHORIZE); every other command gets Discord's error shape. The game's activities are one source
 // per pid in the activity hub, removed when the link ends.
 import type { ActivityInput } from '@concord/protocol';
+import type { ActivitySessionUser } from '../../shared/activityBridge.ts';
 import { CommandSchema, describeIssue, RpcErrorCode, SetActivityArgsSchema, toGatewayActivity, type RpcCommand } from './rpcProtocol.ts';
 
 /** What a transport gives a session: one message out, or the end of the link with a code. */
@@ -16,22 +17,19 @@ export interface ActivitySink {
   setSource(sourceId: string, activities: readonly ActivityInput[]): void;
 }
 
-/** The signed-in user as READY describes it to games. */
-export interface RpcUser {
-  id: string;
-  username: string;
-  discriminator: string;
-  global_name: string | null;
-  avatar: string | null;
-  bot: boolean;
-  flags: number;
-  premium_type: number;
+/** The signed-in user as READY describes it to games (the bridge's type: the renderer sends it). */
+export type RpcUser = ActivitySessionUser;
+
+export interface RpcConfig {
+  cdn_host: string;
+  api_endpoint: string;
+  environment: string;
 }
 
 export interface RpcSessionDeps {
   sink: ActivitySink;
-  user(): RpcUser;
-  config: { cdn_host: string; api_endpoint: string; environment: string };
+  /** READY's `config`, read when READY is sent (the server may be learnt after the handshake). */
+  config(): RpcConfig;
   /** The application's name on the server, or null when the client id is none of its applications. */
   applicationName(clientId: string): Promise<string | null>;
   now(): number;
@@ -39,23 +37,41 @@ export interface RpcSessionDeps {
 
 export class RpcSession {
   private readonly sourceIds = new Set<string>();
-  /** Started at the handshake so the first SET_ACTIVITY rarely waits for it. */
-  private readonly name: Promise<string | null>;
+  /** Started with READY (the server is known by then) so the first SET_ACTIVITY rarely waits for it. */
+  private name: Promise<string | null> = Promise.resolve(null);
   private closed = false;
-  /** Commands run one after another, so answers keep the order of the requests. */
-  private queue: Promise<void> = Promise.resolve();
+  private isReady = false;
+  private markReady: () => void = () => undefined;
+  /**
+   * Commands run one after another, so answers keep the order of the requests; the first waits for
+   * READY (a game that sends before READY is answered after it, not refused).
+   */
+  private queue: Promise<void> = new Promise((resolve) => (this.markReady = resolve));
 
   constructor(
     private readonly connectionId: string,
     private readonly clientId: string,
     private readonly peer: RpcPeer,
     private readonly deps: RpcSessionDeps,
-  ) {
-    this.name = deps.applicationName(clientId).catch(() => null);
+  ) {}
+
+  /** Whether READY went out (false while the link waits for someone to sign in). */
+  get ready(): boolean {
+    return this.isReady;
   }
 
-  ready(): void {
-    this.peer.send({ cmd: 'DISPATCH', evt: 'READY', nonce: null, data: { v: 1, config: this.deps.config, user: this.deps.user() } });
+  /** Sends READY naming `user`; then the queued commands run. Once per link. */
+  sendReady(user: RpcUser): void {
+    if (this.isReady || this.closed) return;
+    this.isReady = true;
+    this.name = this.deps.applicationName(this.clientId).catch(() => null);
+    this.peer.send({ cmd: 'DISPATCH', evt: 'READY', nonce: null, data: { v: 1, config: this.deps.config(), user } });
+    this.markReady();
+  }
+
+  /** Ends the link from this side (the transport then releases it). */
+  close(code: number, message: string): void {
+    this.peer.close(code, message);
   }
 
   /** A decoded JSON message from the game, run after the ones before it. A bad command is answered with an error. */

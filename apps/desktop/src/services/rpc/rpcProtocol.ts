@@ -13,6 +13,8 @@ export const RpcCloseCode = {
   InvalidClientId: 4000,
   InvalidOrigin: 4001,
   RateLimited: 4002,
+  /** Discord's TOKEN_REVOKED; here: the account signed in changed, so the game's READY is stale. */
+  TokenRevoked: 4003,
   InvalidVersion: 4004,
   InvalidEncoding: 4005,
 } as const;

@@ -180,6 +180,7 @@ async function runScenario(window) {
     hotkeys: await invoke(fromApp, 'concord:hotkeys:status'),
     speakingMalformed: await invoke(fromApp, 'concord:overlay:publish-speaking', ['not-a-snowflake']),
   };
+  record.rpc = await signInWithGameWaiting(invoke, fromApp, fromElsewhere);
 
   await new Promise((resolve) => {
     headersHook({ resourceType: 'mainFrame', url: appUrl, responseHeaders: {} }, (response) => {
@@ -208,6 +209,38 @@ async function runScenario(window) {
   writeFileSync(process.env.FAKE_ELECTRON_REPORT, JSON.stringify(record, null, 2));
   appEvents.emit('will-quit');
   process.exit(0);
+}
+
+// A game connects to main's discord-ipc-0 before anyone signs in: it gets no READY until the app
+// window reports the session (concord:activity:set-session), then READY names that user.
+async function signInWithGameWaiting(invoke, fromApp, fromElsewhere) {
+  const { createConnection } = require('node:net');
+  const { join } = require('node:path');
+  const frame = (op, payload) => {
+    const json = Buffer.from(JSON.stringify(payload));
+    const header = Buffer.alloc(8);
+    header.writeInt32LE(op, 0);
+    header.writeInt32LE(json.length, 4);
+    return Buffer.concat([header, json]);
+  };
+  const socket = createConnection(join(process.env.XDG_RUNTIME_DIR, 'discord-ipc-0'));
+  let received = Buffer.alloc(0);
+  socket.on('data', (chunk) => (received = Buffer.concat([received, chunk])));
+  await new Promise((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.write(frame(0, { v: 1, client_id: '1200000000000000001' }));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const bytesBeforeSignIn = received.length;
+  const user = { id: '1100000000000000001', username: 'smoke', discriminator: '0', global_name: 'Smoke', avatar: null, bot: false, flags: 0, premium_type: 0 };
+  const session = { user, apiBaseUrl: 'http://127.0.0.1:9/api/v9' };
+  const foreign = await invoke(fromElsewhere, 'concord:activity:set-session', session);
+  const signedIn = await invoke(fromApp, 'concord:activity:set-session', session);
+  for (let i = 0; i < 100 && received.length < 8; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  const ready = received.length >= 8 ? JSON.parse(received.subarray(8, 8 + received.readInt32LE(4)).toString()) : null;
+  socket.destroy();
+  return { bytesBeforeSignIn, foreign, signedIn, ready };
 }
 
 function fail(error) {
