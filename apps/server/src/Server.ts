@@ -1,6 +1,6 @@
 // Composition root: opens storage, builds the domain, and serves REST, the gateway, attachments,
 // health, metrics and the web client from one uWebSockets.js app on one port.
-import { SnowflakeGenerator } from '@concord/protocol';
+import { PremiumType, SnowflakeGenerator, maxUploadBytes } from '@concord/protocol';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,6 +30,10 @@ import { VoiceStateService } from './domain/VoiceStateService.ts';
 import { PresenceService } from './domain/PresenceService.ts';
 import { RelationshipService } from './domain/RelationshipService.ts';
 import { Gateway } from './gateway/Gateway.ts';
+import { BoostService } from './domain/premium/BoostService.ts';
+import { InstanceAudit } from './domain/premium/InstanceAudit.ts';
+import { InstanceBillingProvider } from './domain/premium/InstanceBillingProvider.ts';
+import { PremiumService } from './domain/premium/PremiumService.ts';
 import { HttpServer } from './http/HttpServer.ts';
 import { redactingLogger } from './http/logRedaction.ts';
 import { NOT_FOUND_BODY, serveFile } from './http/serveFile.ts';
@@ -44,6 +48,8 @@ import { voiceRoutes } from './http/routes/voiceRoutes.ts';
 import { attachOAuth2Page } from './http/routes/oauth2Routes.ts';
 import type { Services } from './http/routes/Services.ts';
 import { Metrics } from './metrics.ts';
+import { adminRoutes } from './http/routes/adminRoutes.ts';
+import { premiumRoutes } from './http/routes/premiumRoutes.ts';
 import { AttachmentStore, contentTypeFor, isInline } from './store/AttachmentStore.ts';
 import { openSqlite } from './store/sqlite/SqliteDatabase.ts';
 import { SqliteMessageStore } from './store/sqlite/SqliteMessageStore.ts';
@@ -52,6 +58,7 @@ import { VoiceNodeControlServer } from './voice/control/VoiceNodeControlServer.t
 import { VoiceNodeRegistry } from './voice/VoiceNodeRegistry.ts';
 import { startLocalVoice, type LocalVoice } from './voice/startLocalVoice.ts';
 
+import { SqlitePremiumStore } from './store/sqlite/SqlitePremiumStore.ts';
 export type UwsImplementation = 'native' | 'fallback';
 
 /** Which uWebSockets.js loaded: the native addon, or the JS shim whose publish() throws. */
@@ -127,6 +134,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   metrics.countAutoModBudgetExhausted(() => bots.autoMod.patternBudgetExhausted);
 
   const app = uws.App();
+  const premiumStore = new SqlitePremiumStore(db);
+  const instanceAudit = new InstanceAudit(premiumStore, ctx.ids);
+  const boosts = new BoostService(ctx, premiumStore, messageService, instanceAudit);
+  const premium = new PremiumService(ctx, premiumStore, new InstanceBillingProvider(premiumStore), boosts, instanceAudit, {
+    instanceAdmins: config.instanceAdmins,
+    sweepIntervalMs: config.premiumSweepMs,
+    onSweepError: (e) => log.error({ err: e }, 'premium expiry sweep failed; retried on the next tick'),
+  });
+  await premium.load();
+  await boosts.load();
+  await premium.sweep();
+  premium.start();
   const gateway = new Gateway(ctx, auth, log, metrics, guard, {
     resumeWindowMs: config.resumeWindowMs,
     replayBufferEvents: config.replayBufferEvents,
@@ -159,8 +178,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     sessionStartLimit: (userId) => gateway.sessionStartLimit(userId),
     ...bots,
   };
-  const http = new HttpServer(auth, metrics, { rateLimits: config.rateLimits, maxUploadBytes: config.maxUploadBytes }, guard);
+  const http = new HttpServer(auth, metrics, { rateLimits: config.rateLimits, maxUploadBytes: config.maxUploadBytes, maxUploadCeilingBytes: maxUploadBytes(config.maxUploadBytes, PremiumType.NITRO, 3) }, guard);
   http.addRoutes([...authRoutes(services), ...botPlatformRoutes(services, [...guildRoutes(services), ...channelRoutes(services)])]);
+    premium,
+    boosts,
+    instanceAudit,
   http.addRoutes(relationshipRoutes(new RelationshipService(ctx)));
   http.addRoutes(voiceRoutes(services));
   http.addRoutes(detectableRoutes());
@@ -172,6 +194,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       r.respond('200 OK', { 'content-type': 'application/json' }, JSON.stringify({ ok: true, sessions: gateway.connectedCount, uws: impl }));
     }),
   );
+  http.addRoutes([...premiumRoutes(services), ...adminRoutes(services)]);
   app.get(
     '/metrics',
     guard.http('metrics', async (r, req) => {
@@ -243,6 +266,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       // (App.close() exists in the native addon but is missing from its type declarations.)
       (app as TemplatedApp & { close?: () => void }).close?.();
       meta.close();
+      premium.stop();
     },
   };
 }

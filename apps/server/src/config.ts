@@ -37,6 +37,8 @@ const ConfigSchema = z.object({
   TLS_KEY_FILE: z.string().min(1).optional(),
   VOICE_NODE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   VOICE_NODE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  INSTANCE_ADMINS: z.string().optional(),
+  PREMIUM_SWEEP_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export interface Config {
@@ -65,6 +67,10 @@ export interface Config {
   voiceNodeSecret: string | null;
   /** How often voice node processes report their load; three missed reports unregister a node. */
   voiceNodeHeartbeatMs: number;
+  /** User ids or usernames (INSTANCE_ADMINS, comma separated); empty: the first registered user is the instance admin. */
+  instanceAdmins: string[];
+  /** How often expired premium grants are revoked (0: only lazily, never swept). */
+  premiumSweepMs: number;
 }
 
 /** The voice node (TLS voice gateway + UDP media) that `npm start` runs next to the main server. */
@@ -132,6 +138,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           },
     voiceNodeSecret: c.VOICE_NODE_SECRET ?? null,
     voiceNodeHeartbeatMs: c.VOICE_NODE_HEARTBEAT_MS,
+    instanceAdmins: (c.INSTANCE_ADMINS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+    premiumSweepMs: c.PREMIUM_SWEEP_MS,
   };
 }
 

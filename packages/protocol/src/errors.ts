@@ -18,6 +18,7 @@ export const ErrorCode = {
   UnknownEmoji: 10014,
   UnknownWebhook: 10015,
   UnknownBan: 10026,
+  UnknownPremiumGuildSubscription: 10047,
   UnknownInteraction: 10062,
   UnknownApplicationCommand: 10063,
   UnknownVoiceState: 10065,
@@ -58,6 +59,8 @@ export const ErrorCode = {
   FileTooLarge: 40005,
   CannotDeleteChannelRequiredForCommunity: 50074,
   InvalidRecipients: 50033,
+  InvalidInviteCode: 50020,
+  ServerNeedsMoreBoosts: 50101,
   ReactionBlocked: 90001,
   UserBannedFromGuild: 40007,
   OnlyOneChannelParentIdModified: 40009,
@@ -113,6 +116,7 @@ export const ERRORS = {
   UnknownVoiceState: { code: ErrorCode.UnknownVoiceState, status: 404, message: 'Unknown Voice State' },
   BotsCannotUseEndpoint: { code: ErrorCode.BotsCannotUseEndpoint, status: 403, message: 'Bots cannot use this endpoint' },
   OnlyBotsCanUseEndpoint: { code: ErrorCode.OnlyBotsCanUseEndpoint, status: 403, message: 'Only bots can use this endpoint' },
+  UnknownPremiumGuildSubscription: { code: ErrorCode.UnknownPremiumGuildSubscription, status: 404, message: 'Unknown Premium Guild Subscription' },
   SlowmodeRateLimited: { code: ErrorCode.SlowmodeRateLimited, status: 429, message: 'You are being rate limited.' },
   MaxGuilds: { code: ErrorCode.MaxGuilds, status: 400, message: 'Maximum number of guilds reached (200)' },
   MaxFriends: { code: ErrorCode.MaxFriends, status: 400, message: 'Maximum number of friends reached' },
@@ -159,6 +163,8 @@ export const ERRORS = {
   ReactionBlocked: { code: ErrorCode.ReactionBlocked, status: 403, message: 'Reaction was blocked' },
   AutoModerationBlocked: { code: ErrorCode.AutoModerationBlocked, status: 400, message: 'Message was blocked by automatic moderation' },
 } as const satisfies { readonly [K in keyof typeof ErrorCode]: ErrorSpec & { readonly code: (typeof ErrorCode)[K] } } & Readonly<Record<string, ErrorSpec>>;
+  InvalidInviteCode: { code: ErrorCode.InvalidInviteCode, status: 400, message: 'Invite code is either invalid or taken.' },
+  ServerNeedsMoreBoosts: { code: ErrorCode.ServerNeedsMoreBoosts, status: 400, message: 'This server needs more boosts to perform this action' },
 
 /** The name of a row in `ERRORS`: what the server throws, e.g. `new DomainError('UnknownChannel')`. */
 export type ErrorName = keyof typeof ERRORS;

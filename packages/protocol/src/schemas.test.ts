@@ -57,16 +57,17 @@ function valueOf<S extends z.ZodTypeAny>(schema: S, value: unknown): z.output<S>
 }
 
 describe('parseWith on CreateMessageBody', () => {
-  it('rejects content over 2000 characters with BASE_TYPE_MAX_LENGTH on content', () => {
-    const errors = errorsOf(CreateMessageBody, { content: 'x'.repeat(2001) });
+  // The schema bounds content at Nitro's 4,000; the 2,000 of a sender without Nitro is the server domain's rule.
+  it('rejects content over 4000 characters with BASE_TYPE_MAX_LENGTH on content', () => {
+    const errors = errorsOf(CreateMessageBody, { content: 'x'.repeat(4001) });
     const contentErrors = errors['content'] as FieldErrors;
     expect(contentErrors._errors?.[0]?.code).toBe('BASE_TYPE_MAX_LENGTH');
-    expect(contentErrors._errors?.[0]?.message).toBe('Must be 2000 or fewer in length.');
+    expect(contentErrors._errors?.[0]?.message).toBe('Must be 4000 or fewer in length.');
     expect(Object.keys(errors)).toEqual(['content']);
   });
 
-  it('accepts content of exactly 2000 characters', () => {
-    expect(valueOf(CreateMessageBody, { content: 'x'.repeat(2000) }).content).toHaveLength(2000);
+  it('accepts content of exactly 4000 characters', () => {
+    expect(valueOf(CreateMessageBody, { content: 'x'.repeat(4000) }).content).toHaveLength(4000);
   });
 
   it('nests an array path like embeds.0.fields.1.name as objects keyed by index', () => {

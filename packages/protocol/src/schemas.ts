@@ -41,6 +41,8 @@ export const ModifySelfBody = z.object({
   username: z.string().trim().min(2).max(32).regex(/^[a-zA-Z0-9_.]+$/).optional(),
   global_name: trimmed(1, 32).nullable().optional(),
   avatar: z.string().max(10_000_000).nullable().optional(),
+  /** Profile banner as a data URI (premium perk, checked by the server). */
+  banner: imageDataSchema.nullable().optional(),
   bio: z.string().max(190).optional(),
   accent_color: colorSchema.nullable().optional(),
   // The current password, checked against its hash: as long as a password can be.
@@ -205,9 +207,11 @@ const attachmentDescriptionSchema = z.object({
   description: z.string().max(1024).optional(),
 });
 
+// Content is bounded here at the largest any sender may send (Nitro's 4,000); the sender's own
+// limit (2,000 without Nitro) is the domain's rule, with the same 50035 BASE_TYPE_MAX_LENGTH.
 export const CreateMessageBody = z
   .object({
-    content: z.string().max(2000).optional(),
+    content: z.string().max(4000).optional(),
     nonce: z.union([z.string().max(25), z.number().int()]).optional(),
     tts: z.boolean().optional(),
     embeds: embedsSchema.optional(),
@@ -227,7 +231,7 @@ export const CreateMessageBody = z
 export type CreateMessageInput = z.infer<typeof CreateMessageBody>;
 
 export const EditMessageBody = z.object({
-  content: z.string().max(2000).nullable().optional(),
+  content: z.string().max(4000).nullable().optional(),
   embeds: embedsSchema.nullable().optional(),
   flags: z.number().int().min(0).nullable().optional(),
   allowed_mentions: AllowedMentionsSchema.nullable().optional(),

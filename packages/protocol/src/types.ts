@@ -18,6 +18,11 @@ export const MessageType = {
   RECIPIENT_REMOVE: 2,
   CHANNEL_PINNED_MESSAGE: 6,
   USER_JOIN: 7,
+  /** Boost system messages (issue 21): a member boosted, and the guild reached tier 1/2/3 with it. */
+  USER_PREMIUM_GUILD_SUBSCRIPTION: 8,
+  USER_PREMIUM_GUILD_SUBSCRIPTION_TIER_1: 9,
+  USER_PREMIUM_GUILD_SUBSCRIPTION_TIER_2: 10,
+  USER_PREMIUM_GUILD_SUBSCRIPTION_TIER_3: 11,
   CHANNEL_FOLLOW_ADD: 12,
   REPLY: 19,
   CHAT_INPUT_COMMAND: 20,
@@ -43,6 +48,8 @@ export interface APIUser {
   avatar: string | null;
   bot?: boolean;
   public_flags?: number;
+  /** Profile banner hash (a premium perk); absent when never set. */
+  banner?: string | null;
 }
 
 export interface APISelfUser extends APIUser {
@@ -148,6 +155,9 @@ export interface APIGuild {
   icon: string | null;
   description: string | null;
   owner_id: Snowflake;
+  /** Boosts (issue 21): how many are active, and the vanity invite code (tier 3). */
+  premium_subscription_count?: number;
+  vanity_url_code?: string | null;
   afk_channel_id: Snowflake | null;
   afk_timeout: number;
   system_channel_id: Snowflake | null;

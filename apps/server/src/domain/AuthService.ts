@@ -9,6 +9,7 @@ import type { DomainContext } from './DomainContext.ts';
 import { dispatch } from './DomainContext.ts';
 import { LoginThrottle } from './LoginThrottle.ts';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './PasswordHasher.ts';
+import { imageHash } from './premium/entitlement.ts';
 import { selfUserToAPI } from './serialize.ts';
 
 export const hashToken = (token: string): string => crypto.createHash('sha256').update(token).digest('base64url');
@@ -127,7 +128,8 @@ export class AuthService {
       next.username = patch.username;
     } else if (patch.username !== undefined) next.username = patch.username;
     if (patch.global_name !== undefined) next.global_name = patch.global_name;
-    if (patch.avatar !== undefined) next.avatar = patch.avatar === null ? null : crypto.createHash('md5').update(patch.avatar).digest('hex');
+    // An animated (GIF) avatar's hash starts with a_, as Discord's; whether it is allowed is the route's premium check.
+    if (patch.avatar !== undefined) next.avatar = patch.avatar === null ? null : imageHash(patch.avatar);
     if (patch.bio !== undefined) next.bio = patch.bio;
     if (patch.accent_color !== undefined) next.accent_color = patch.accent_color;
     if (patch.new_password !== undefined) {

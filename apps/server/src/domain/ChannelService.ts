@@ -11,6 +11,7 @@ import {
   requireVisibleChannel,
   type DomainContext,
 } from './DomainContext.ts';
+import { assertBitrateWithinTier } from './premium/entitlement.ts';
 import { DomainError } from './DomainError.ts';
 import type { GuildState } from './DomainState.ts';
 import type { PrivateChannelService } from './PrivateChannelService.ts';
@@ -100,6 +101,7 @@ export class ChannelService {
     }
     const siblings = [...g.channels.values()].filter((c) => (type === ChannelType.GUILD_CATEGORY ? c.type === ChannelType.GUILD_CATEGORY : c.parent_id === parentId && c.type !== ChannelType.GUILD_CATEGORY));
     const position = input.position ?? (siblings.length === 0 ? 0 : Math.max(...siblings.map((c) => c.position)) + 1);
+    if (type === ChannelType.GUILD_VOICE) assertBitrateWithinTier(g.guild, input.bitrate);
     const name = type === ChannelType.GUILD_TEXT || type === ChannelType.GUILD_ANNOUNCEMENT ? input.name.toLowerCase().replace(/\s+/g, '-') : input.name;
     const channel: ChannelRecord = {
       id: this.ctx.ids.next(),
@@ -155,7 +157,10 @@ export class ChannelService {
     if (patch.topic !== undefined) next.topic = patch.topic;
     if (patch.nsfw != null) next.nsfw = patch.nsfw;
     if (patch.rate_limit_per_user != null) next.rate_limit_per_user = patch.rate_limit_per_user;
-    if (patch.bitrate != null && channel.type === ChannelType.GUILD_VOICE) next.bitrate = patch.bitrate;
+    if (patch.bitrate != null && channel.type === ChannelType.GUILD_VOICE) {
+      assertBitrateWithinTier(g.guild, patch.bitrate);
+      next.bitrate = patch.bitrate;
+    }
     if (patch.user_limit != null && channel.type === ChannelType.GUILD_VOICE) next.user_limit = patch.user_limit;
     if (patch.position != null) next.position = patch.position;
     if (patch.parent_id !== undefined && patch.parent_id !== channel.parent_id) {

@@ -15,6 +15,7 @@ import { dispatch, requireChannelPermission, requireVisibleChannel, type DomainC
 import { DomainError, RateLimitedError } from './DomainError.ts';
 import { resolveMentions, type ResolvedMentions } from './mentions.ts';
 import { requireMessage, requireTextChannel, serializeMessage, serializeMessages, type SerializeExtra } from './messageAccess.ts';
+import { assertContentLength, uploadLimitBytes } from './premium/entitlement.ts';
 import { hasBlocked, requireCanMessageIn } from './RelationshipService.ts';
 
 const TWO_WEEKS_MS = 14 * 86_400_000;
@@ -63,11 +64,19 @@ export class MessageService {
   async send(actor: UserRecord, channelId: string, input: SendMessageInput): Promise<APIMessage> {
     const { channel, permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.SEND_MESSAGES);
     requireTextChannel(channel);
+  /** The largest file `actor` may attach in this channel: MAX_UPLOAD_BYTES raised by their Nitro and the guild's boost tier. */
+  uploadLimitBytes(actor: UserRecord, channelId: string): number {
+    const guildId = this.ctx.state.channels.get(channelId)?.guild_id;
+    const guild = guildId ? this.ctx.state.guilds.get(guildId)?.guild ?? null : null;
+    return uploadLimitBytes(this.ctx.maxUploadBytes, actor, guild);
+  }
+
     requireCanMessageIn(this.ctx.state, actor, channel);
     const content = input.content ?? '';
     const components = componentsFrom(actor, input.components) ?? [];
     if (content.trim().length === 0 && (input.embeds?.length ?? 0) === 0 && input.attachments.length === 0 && components.length === 0) {
       throw new DomainError('CannotSendEmptyMessage');
+    assertContentLength(actor, content);
     }
     if (input.attachments.length > 0 && !hasPermission(permissions, PermissionFlags.ATTACH_FILES)) throw new DomainError('MissingPermissions');
 
@@ -183,7 +192,10 @@ export class MessageService {
     if (touchesContent && !own) throw new DomainError('CannotEditOtherUsersMessage');
     if (!own && patch.flags != null && !hasPermission(permissions, PermissionFlags.MANAGE_MESSAGES)) throw new DomainError('MissingPermissions');
     const next: MessageRecord = { ...record };
-    if (patch.content !== undefined) next.content = patch.content ?? '';
+    if (patch.content !== undefined) {
+      next.content = patch.content ?? '';
+      assertContentLength(actor, next.content);
+    }
     if (patch.embeds !== undefined) next.embeds = patch.embeds ?? [];
     if (components !== undefined) next.components = components ?? [];
     if (patch.flags != null) next.flags = (record.flags & ~MessageFlags.SUPPRESS_EMBEDS) | (patch.flags & MessageFlags.SUPPRESS_EMBEDS);

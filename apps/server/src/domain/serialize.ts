@@ -29,6 +29,7 @@ import { voiceStateToAPI } from './voiceState.ts';
 
 export const iso = (ms: number): string => new Date(ms).toISOString().replace('Z', '+00:00');
 
+import { effectivePremiumType, guildPremiumTier } from './premium/entitlement.ts';
 const DELETED_USER: APIUser = { id: '456226577798135808', username: 'Deleted User', discriminator: '0000', global_name: null, avatar: null };
 
 export function userToAPI(u: UserRecord | undefined): APIUser {
@@ -41,12 +42,13 @@ export function userToAPI(u: UserRecord | undefined): APIUser {
 
 export function selfUserToAPI(u: UserRecord): APISelfUser {
   return {
+  if (u.banner) out.banner = u.banner;
     ...userToAPI(u),
     email: u.email,
     verified: true,
     mfa_enabled: false,
     locale: 'en-US',
-    premium_type: 0,
+    premium_type: effectivePremiumType(u),
     flags: u.flags,
     bio: u.bio,
     accent_color: u.accent_color,
@@ -118,7 +120,7 @@ export function memberToAPI(m: MemberRecord, user?: UserRecord, withUser = true)
     avatar: m.avatar,
     roles: m.roles,
     joined_at: iso(m.joined_at),
-    premium_since: null,
+    premium_since: m.premium_since == null ? null : iso(m.premium_since),
     deaf: m.deaf,
     mute: m.mute,
     flags: m.flags,
@@ -142,10 +144,12 @@ export function guildToAPI(g: GuildState): APIGuild {
     system_channel_id: r.system_channel_id,
     verification_level: r.verification_level,
     default_message_notifications: r.default_message_notifications,
+    premium_subscription_count: r.premium_subscription_count ?? 0,
+    vanity_url_code: r.vanity_url_code ?? null,
     explicit_content_filter: r.explicit_content_filter,
     mfa_level: 0,
     features: [],
-    premium_tier: 0,
+    premium_tier: guildPremiumTier(r),
     preferred_locale: r.preferred_locale,
     roles: [...g.roles.values()].sort((a, b) => a.position - b.position).map(roleToAPI),
     emojis: [],

@@ -20,6 +20,11 @@ const decoder = new TextDecoder();
 export interface HttpServerOptions {
   rateLimits: boolean;
   maxUploadBytes: number;
+  /**
+   * The largest multipart body any caller may send to a route with `maxBodyBytes` (the best
+   * premium/boost upload limit); the route's own limit for this caller is applied once they are known.
+   */
+  maxUploadCeilingBytes?: number;
 }
 
 interface PendingRequest {
@@ -43,15 +48,19 @@ class BodyReader {
   private readonly chunks: Buffer[] = [];
   private received = 0;
   private settle: ((body: Buffer | null) => void) | null = null;
+  private readonly r: ResponseState;
+  private readonly onOverLimit: () => void;
   private result: Buffer | null | undefined;
   /** Set when the body went over the limit: the request is answered 413. */
   overLimit = false;
 
   constructor(
     r: ResponseState,
-    private readonly limit: number,
+    private limit: number,
     onOverLimit: () => void,
   ) {
+    this.r = r;
+    this.onOverLimit = onOverLimit;
     r.res.onData((chunk, isLast) => {
       if (this.result !== undefined || !r.writable) return;
       this.received += chunk.byteLength;
@@ -66,6 +75,17 @@ class BodyReader {
       if (isLast) this.finish(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks));
     });
     r.onAbort(() => this.finish(null));
+  }
+
+  /** Lowers the limit once the caller is known (a per-user upload limit); bytes already over it end the body. */
+  lowerLimit(limit: number): void {
+    if (limit >= this.limit) return;
+    this.limit = limit;
+    if (this.result === undefined && this.r.writable && this.received > limit) {
+      this.overLimit = true;
+      this.finish(null);
+      this.onOverLimit();
+    }
   }
 
   private finish(body: Buffer | null): void {
@@ -147,9 +167,10 @@ export class HttpServer {
       this.send(r, p, DomainError.invalidForm({ _errors: [{ code: 'CONTENT_TYPE_INVALID', message: 'Expected "Content-Type" header to be one of {\'application/json\'}.' }] }), started, pattern);
       return;
     }
-    const limit = isMultipart ? this.options.maxUploadBytes + 1024 * 1024 : JSON_BODY_LIMIT;
+    const multipartLimit = route.maxBodyBytes ? Math.max(this.options.maxUploadCeilingBytes ?? 0, this.options.maxUploadBytes) : this.options.maxUploadBytes;
+    const limit = isMultipart ? multipartLimit + 1024 * 1024 : JSON_BODY_LIMIT;
     if (!Number.isFinite(p.contentLength) || p.contentLength > limit) {
-      this.send(r, p, this.tooLarge(isMultipart), started, pattern);
+      this.send(r, p, this.tooLarge(isMultipart, multipartLimit), started, pattern);
       return;
     }
     if (route.auth === 'required' && !p.authorization) {
@@ -157,20 +178,35 @@ export class HttpServer {
       this.send(r, p, new DomainError('HttpUnauthorized'), started, pattern);
       return;
     }
-    const body = new BodyReader(r, limit, () => this.send(r, p, this.tooLarge(isMultipart), started, pattern));
-    this.run(r, p, route, params, body, isMultipart, started, pattern).catch((e: unknown) => {
+    let answeredLimit = multipartLimit;
+    const body = new BodyReader(r, limit, () => this.send(r, p, this.tooLarge(isMultipart, answeredLimit), started, pattern));
+    const lowerLimit = (fileLimit: number) => {
+      answeredLimit = fileLimit;
+      body.lowerLimit(fileLimit + 1024 * 1024);
+    };
+    this.run(r, p, route, params, body, isMultipart, started, pattern, lowerLimit).catch((e: unknown) => {
       this.guard.report('http.run', e, { route: pattern, method: p.method });
       this.send(r, p, new DomainError('HttpInternalServerError'), started, pattern);
     });
   }
 
-  private tooLarge(multipart: boolean): DomainError {
+  private tooLarge(multipart: boolean, fileLimit = this.options.maxUploadBytes): DomainError {
     return multipart
-      ? new DomainError('RequestEntityTooLarge', `Request entity too large: files may be at most ${Math.floor(this.options.maxUploadBytes / (1024 * 1024))} MB`)
+      ? new DomainError('RequestEntityTooLarge', `Request entity too large: files may be at most ${Math.floor(fileLimit / (1024 * 1024))} MB`)
       : new DomainError('RequestEntityTooLarge');
   }
 
-  private async run(r: ResponseState, p: PendingRequest, route: RouteDef, params: Params, bodyReader: BodyReader, isMultipart: boolean, started: number, pattern: string): Promise<void> {
+  private async run(
+    r: ResponseState,
+    p: PendingRequest,
+    route: RouteDef,
+    params: Params,
+    bodyReader: BodyReader,
+    isMultipart: boolean,
+    started: number,
+    pattern: string,
+    lowerLimit: (fileLimit: number) => void,
+  ): Promise<void> {
     let result: unknown;
     const headers: Record<string, string> = {};
     // No body is read until the caller is authenticated and the route's pre-body checks passed.
@@ -205,7 +241,14 @@ export class HttpServer {
         }
       }
       if (result === undefined) {
-        if (route.beforeBody) await (route.beforeBody as (c: PreBodyContext) => unknown)({ params, user, multipart: isMultipart, contentLength: p.contentLength });
+        const pre: PreBodyContext = { params, user, multipart: isMultipart, contentLength: p.contentLength };
+        if (route.beforeBody) await (route.beforeBody as (c: PreBodyContext) => unknown)(pre);
+        if (isMultipart && route.maxBodyBytes) {
+          // This caller's own upload limit (premium, boosts): refused before the body is read when Content-Length says so.
+          const fileLimit = (route.maxBodyBytes as (c: PreBodyContext) => number)(pre);
+          if (p.contentLength > fileLimit + 1024 * 1024) throw this.tooLarge(true, fileLimit);
+          lowerLimit(fileLimit);
+        }
         if (paused) resume();
         const rawBody = await bodyReader.read();
         if (rawBody === null) return; // aborted, or answered 413 already

@@ -76,12 +76,18 @@ export interface AuthedRoute extends RouteBase {
   auth: 'required';
   /** Runs after authentication and before the body is read; throws a DomainError to refuse. */
   beforeBody?: (ctx: AuthedPreBodyContext) => Promise<void> | void;
+  /**
+   * The largest file this caller may upload here (multipart routes), after beforeBody: the body may
+   * be that plus 1 MiB of form overhead. Without it, the instance's MAX_UPLOAD_BYTES applies.
+   */
+  maxBodyBytes?: (ctx: AuthedPreBodyContext) => number;
   handler: (ctx: AuthedContext) => RouteResult;
 }
 
 export interface PublicRoute extends RouteBase {
   auth: 'none' | 'optional';
   beforeBody?: (ctx: PreBodyContext) => Promise<void> | void;
+  maxBodyBytes?: (ctx: PreBodyContext) => number;
   handler: (ctx: RequestContext) => RouteResult;
 }
 

@@ -14,6 +14,18 @@ export interface UserRecord {
   bio: string;
   accent_color: number | null;
   created_at: number;
+  /**
+   * Premium fields, owned by PremiumService and persisted by the PremiumStore (not the
+   * MetadataStore, which neither reads nor writes them): the current entitlement and the banner hash.
+   */
+  premium?: UserPremium;
+  banner?: string | null;
+}
+
+/** A user's premium entitlement as the domain holds it; past `expires_at` it no longer counts. */
+export interface UserPremium {
+  premium_type: number;
+  expires_at: number | null;
 }
 
 export interface GuildRecord {
@@ -30,6 +42,9 @@ export interface GuildRecord {
   explicit_content_filter: number;
   preferred_locale: string;
   created_at: number;
+  /** Boost fields, owned by BoostService and persisted by the PremiumStore (see UserRecord.premium). */
+  premium_subscription_count?: number;
+  vanity_url_code?: string | null;
 }
 
 export interface RoleRecord {
@@ -86,6 +101,8 @@ export interface MemberRecord {
   communication_disabled_until: number | null;
   flags: number;
   roles: string[];
+  /** When the member started boosting the guild (BoostService); absent or null when not boosting. */
+  premium_since?: number | null;
 }
 
 export interface BanRecord {

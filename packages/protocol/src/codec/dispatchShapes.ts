@@ -55,6 +55,7 @@ function shapeOf<T>() {
 const USER = shapeOf<APISelfUser>()('USER', {
   id: null, username: null, discriminator: null, global_name: null, avatar: null, bot: null, public_flags: null,
   email: null, verified: null, mfa_enabled: null, locale: null, premium_type: null, flags: null, bio: null, accent_color: null,
+  banner: null,
 });
 const ROLE = shapeOf<APIRole>()('ROLE', {
   id: null, name: null, color: null, hoist: null, icon: null, unicode_emoji: null, position: null, permissions: null,
@@ -85,6 +86,7 @@ const GUILD = shapeOf<APIGatewayGuild>()('GUILD', {
   roles: ROLE, emojis: null, stickers: null, nsfw_level: null, max_members: null, owner: null, permissions: null,
   joined_at: null, large: null, unavailable: null, member_count: null, channels: CHANNEL, members: MEMBER,
   presences: PRESENCE, voice_states: null, threads: null, stage_instances: null, guild_scheduled_events: null,
+  premium_subscription_count: null, vanity_url_code: null,
 });
 const ATTACHMENT = shapeOf<APIAttachment>()('ATTACHMENT', {
   id: null, filename: null, size: null, url: null, proxy_url: null, content_type: null, width: null, height: null, description: null,

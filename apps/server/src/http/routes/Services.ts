@@ -17,6 +17,9 @@ import type { RoleService } from '../../domain/RoleService.ts';
 import type { TypingService } from '../../domain/TypingService.ts';
 import type { VoiceStateService } from '../../domain/VoiceStateService.ts';
 import type { AttachmentStore } from '../../store/AttachmentStore.ts';
+import type { BoostService } from '../../domain/premium/BoostService.ts';
+import type { InstanceAudit } from '../../domain/premium/InstanceAudit.ts';
+import type { PremiumService } from '../../domain/premium/PremiumService.ts';
 
 /** The core services plus the bot platform's (applications, commands, interactions, webhooks, audit log, auto moderation). */
 export interface Services extends BotPlatform {
@@ -38,5 +41,9 @@ export interface Services extends BotPlatform {
   voiceStates: VoiceStateService;
   attachments: AttachmentStore;
   gatewayUrl: (origin: string) => string;
+  premium: PremiumService;
+  /** Boosts and guild tiers; `boosts.tierOf(guildId)` is the accessor for tier-gated limits. */
+  boosts: BoostService;
+  instanceAudit: InstanceAudit;
   sessionStartLimit: (userId: string) => unknown;
 }

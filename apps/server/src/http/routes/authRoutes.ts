@@ -2,6 +2,7 @@
 import { LoginBody, ModifySelfBody, RegisterBody } from '@concord/protocol';
 import { selfUserToAPI, userToAPI } from '../../domain/serialize.ts';
 import { DomainError } from '../../domain/DomainError.ts';
+import { isAnimatedImage, perksOf } from '../../domain/premium/entitlement.ts';
 import { parseBody } from '../HttpServer.ts';
 import { done, type RouteDef } from '../Route.ts';
 import type { Services } from './Services.ts';
@@ -23,7 +24,23 @@ export function authRoutes(s: Services): RouteDef[] {
       },
     },
     { method: 'GET', path: '/users/@me', auth: 'required', handler: (c) => selfUserToAPI(c.user) },
-    { method: 'PATCH', path: '/users/@me', auth: 'required', handler: async (c) => s.auth.modifySelf(c.user, parseBody(ModifySelfBody, c.body)) },
+    {
+      method: 'PATCH',
+      path: '/users/@me',
+      auth: 'required',
+      handler: async (c) => {
+        const { banner, ...patch } = parseBody(ModifySelfBody, c.body);
+        // Premium perks: an animated (GIF) avatar and a profile banner, refused with 50035 on the field without them.
+        const perks = perksOf(c.user);
+        if (patch.avatar && isAnimatedImage(patch.avatar) && !perks.animatedAvatar) {
+          throw DomainError.fieldError('avatar', 'ANIMATED_AVATAR_PREMIUM_REQUIRED', 'Animated avatars require Nitro.');
+        }
+        if (banner && !perks.profileBanner) throw DomainError.fieldError('banner', 'BANNER_PREMIUM_REQUIRED', 'Profile banners require Nitro.');
+        // Set on the record first so the one USER_UPDATE modifySelf sends carries it.
+        if (banner !== undefined) await s.premium.setBanner(c.user, banner);
+        return s.auth.modifySelf(c.user, patch);
+      },
+    },
     {
       method: 'GET',
       path: '/users/:user_id',

@@ -93,10 +93,12 @@ export function channelRoutes(s: Services): RouteDef[] {
       multipart: true,
       // Who may not send here is refused before an upload's body is read.
       beforeBody: (c) => s.messages.assertCanSend(c.user, c.params['channel_id']!),
+      // The sender's upload limit here: the instance base, raised by their Nitro and the guild's boost tier.
+      maxBodyBytes: (c) => s.messages.uploadLimitBytes(c.user, c.params['channel_id']!),
       handler: async (c) => {
         const body = parseBody(CreateMessageBody, c.body);
         const embeds = body.embeds ?? (body.embed ? [body.embed] : undefined);
-        const uploads = c.parts ? PendingUploads.read(s.attachments, c.parts, body.attachments, s.ctx.maxUploadBytes, () => s.ctx.ids.next()) : null;
+        const uploads = c.parts ? PendingUploads.read(s.attachments, c.parts, body.attachments, msg.uploadLimitBytes(c.user, cid(c)), () => s.ctx.ids.next()) : null;
         let stored = false;
         try {
           // The files are written by send() once its checks passed, and removed if the message is not stored.
