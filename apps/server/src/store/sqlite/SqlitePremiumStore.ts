@@ -5,7 +5,7 @@ import type { SqliteDb } from './SqliteDatabase.ts';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string => String(v);
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 function boostFromRow(r: Row): BoostRecord {
@@ -15,7 +15,7 @@ function boostFromRow(r: Row): BoostRecord {
 function parseJson(text: unknown): { before?: unknown; after?: unknown } {
   try {
     const v: unknown = JSON.parse(String(text));
-    return typeof v === 'object' && v !== null ? (v as { before?: unknown; after?: unknown }) : {};
+    return typeof v === 'object' && v !== null ? v : {};
   } catch {
     // A row this adapter wrote is always JSON; anything else reads as an entry without data.
     return {};
