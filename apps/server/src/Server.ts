@@ -19,6 +19,7 @@ import { GuildService } from './domain/GuildService.ts';
 import { InviteService } from './domain/InviteService.ts';
 import { MemberService } from './domain/MemberService.ts';
 import { CrosspostService } from './domain/CrosspostService.ts';
+import { ExpressionService } from './domain/ExpressionService.ts';
 import { MessageService } from './domain/MessageService.ts';
 import { PinService } from './domain/PinService.ts';
 import { PrivateChannelService } from './domain/PrivateChannelService.ts';
@@ -29,11 +30,11 @@ import { TypingService } from './domain/TypingService.ts';
 import { VoiceStateService } from './domain/VoiceStateService.ts';
 import { PresenceService } from './domain/PresenceService.ts';
 import { RelationshipService } from './domain/RelationshipService.ts';
-import { Gateway } from './gateway/Gateway.ts';
 import { BoostService } from './domain/premium/BoostService.ts';
 import { InstanceAudit } from './domain/premium/InstanceAudit.ts';
 import { InstanceBillingProvider } from './domain/premium/InstanceBillingProvider.ts';
 import { PremiumService } from './domain/premium/PremiumService.ts';
+import { Gateway } from './gateway/Gateway.ts';
 import { HttpServer } from './http/HttpServer.ts';
 import { redactingLogger } from './http/logRedaction.ts';
 import { NOT_FOUND_BODY, serveFile } from './http/serveFile.ts';
@@ -42,23 +43,26 @@ import { authRoutes } from './http/routes/authRoutes.ts';
 import { botPlatformRoutes } from './http/routes/botPlatformRoutes.ts';
 import { channelRoutes } from './http/routes/channelRoutes.ts';
 import { detectableRoutes } from './http/routes/detectableRoutes.ts';
+import { expressionRoutes } from './http/routes/expressionRoutes.ts';
+import { attachExpressionFiles } from './http/serveExpressionFiles.ts';
 import { guildRoutes } from './http/routes/guildRoutes.ts';
 import { relationshipRoutes } from './http/routes/relationshipRoutes.ts';
 import { voiceRoutes } from './http/routes/voiceRoutes.ts';
+import { adminRoutes } from './http/routes/adminRoutes.ts';
+import { premiumRoutes } from './http/routes/premiumRoutes.ts';
 import { attachOAuth2Page } from './http/routes/oauth2Routes.ts';
 import type { Services } from './http/routes/Services.ts';
 import { Metrics } from './metrics.ts';
-import { adminRoutes } from './http/routes/adminRoutes.ts';
-import { premiumRoutes } from './http/routes/premiumRoutes.ts';
 import { AttachmentStore, contentTypeFor, isInline } from './store/AttachmentStore.ts';
 import { openSqlite } from './store/sqlite/SqliteDatabase.ts';
+import { SqliteExpressionStore } from './store/sqlite/SqliteExpressionStore.ts';
 import { SqliteMessageStore } from './store/sqlite/SqliteMessageStore.ts';
 import { SqliteMetadataStore } from './store/sqlite/SqliteMetadataStore.ts';
+import { SqlitePremiumStore } from './store/sqlite/SqlitePremiumStore.ts';
 import { VoiceNodeControlServer } from './voice/control/VoiceNodeControlServer.ts';
 import { VoiceNodeRegistry } from './voice/VoiceNodeRegistry.ts';
 import { startLocalVoice, type LocalVoice } from './voice/startLocalVoice.ts';
 
-import { SqlitePremiumStore } from './store/sqlite/SqlitePremiumStore.ts';
 export type UwsImplementation = 'native' | 'fallback';
 
 /** Which uWebSockets.js loaded: the native addon, or the JS shim whose publish() throws. */
@@ -130,10 +134,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const channels = new ChannelService(ctx, privateChannels);
   const messageService = new MessageService(ctx);
   const attachments = new AttachmentStore(config.dataDir);
-  const bots = await createBotPlatform({ ctx, db, auth, members, roles, messages: messageService, log });
-  metrics.countAutoModBudgetExhausted(() => bots.autoMod.patternBudgetExhausted);
-
-  const app = uws.App();
   const premiumStore = new SqlitePremiumStore(db);
   const instanceAudit = new InstanceAudit(premiumStore, ctx.ids);
   const boosts = new BoostService(ctx, premiumStore, messageService, instanceAudit);
@@ -146,6 +146,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   await boosts.load();
   await premium.sweep();
   premium.start();
+  const bots = await createBotPlatform({ ctx, db, auth, members, roles, messages: messageService, log });
+  metrics.countAutoModBudgetExhausted(() => bots.autoMod.patternBudgetExhausted);
+  const expressions = new ExpressionService(ctx, new SqliteExpressionStore(db), attachments, bots.auditLog);
+  await expressions.load();
+
+  const app = uws.App();
   const gateway = new Gateway(ctx, auth, log, metrics, guard, {
     resumeWindowMs: config.resumeWindowMs,
     replayBufferEvents: config.replayBufferEvents,
@@ -174,18 +180,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     crossposts: new CrosspostService(ctx, messageService),
     voiceStates,
     attachments,
+    premium,
+    boosts,
+    instanceAudit,
     gatewayUrl: (origin) => (config.publicUrl ?? origin).replace(/^http/, 'ws'),
     sessionStartLimit: (userId) => gateway.sessionStartLimit(userId),
+    expressions,
     ...bots,
   };
   const http = new HttpServer(auth, metrics, { rateLimits: config.rateLimits, maxUploadBytes: config.maxUploadBytes, maxUploadCeilingBytes: maxUploadBytes(config.maxUploadBytes, PremiumType.NITRO, 3) }, guard);
   http.addRoutes([...authRoutes(services), ...botPlatformRoutes(services, [...guildRoutes(services), ...channelRoutes(services)])]);
-    premium,
-    boosts,
-    instanceAudit,
   http.addRoutes(relationshipRoutes(new RelationshipService(ctx)));
+  http.addRoutes(expressionRoutes(expressions));
   http.addRoutes(voiceRoutes(services));
   http.addRoutes(detectableRoutes());
+  http.addRoutes([...premiumRoutes(services), ...adminRoutes(services)]);
   http.attach(app);
 
   app.get(
@@ -194,7 +203,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       r.respond('200 OK', { 'content-type': 'application/json' }, JSON.stringify({ ok: true, sessions: gateway.connectedCount, uws: impl }));
     }),
   );
-  http.addRoutes([...premiumRoutes(services), ...adminRoutes(services)]);
   app.get(
     '/metrics',
     guard.http('metrics', async (r, req) => {
@@ -221,6 +229,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       });
     }),
   );
+  attachExpressionFiles(app, guard, expressions, attachments);
   const voiceNodeControl = new VoiceNodeControlServer(voiceNodes, { secret: config.voiceNodeSecret, heartbeatIntervalMs: config.voiceNodeHeartbeatMs }, guard, log);
   voiceNodeControl.attach(app);
   gateway.attach(app);
@@ -257,6 +266,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     voiceNodeControl,
     log,
     async close() {
+      premium.stop();
       gateway.shutdown();
       voiceStates.close();
       voiceNodeControl.close();
@@ -266,7 +276,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       // (App.close() exists in the native addon but is missing from its type declarations.)
       (app as TemplatedApp & { close?: () => void }).close?.();
       meta.close();
-      premium.stop();
     },
   };
 }

@@ -10,6 +10,7 @@ import type {
   APIEmoji,
   APIGatewayGuild,
   APIGuild,
+  APIGuildEmoji,
   APIGuildMember,
   APIInvite,
   APIMessage,
@@ -18,6 +19,7 @@ import type {
   APIRelationshipRemove,
   APIRole,
   APISelfUser,
+  APISticker,
   APIUser,
   ReadyPayload,
 } from './types.ts';
@@ -70,6 +72,7 @@ export const GatewayDispatchEvents = {
   ChannelRecipientRemove: 'CHANNEL_RECIPIENT_REMOVE',
   ReadySupplemental: 'READY_SUPPLEMENTAL',
   GuildEmojisUpdate: 'GUILD_EMOJIS_UPDATE',
+  GuildStickersUpdate: 'GUILD_STICKERS_UPDATE',
   ThreadCreate: 'THREAD_CREATE',
   UserSettingsUpdate: 'USER_SETTINGS_UPDATE',
   RelationshipAdd: 'RELATIONSHIP_ADD',
@@ -181,8 +184,10 @@ export interface DispatchPayloads {
   CHANNEL_RECIPIENT_REMOVE: { channel_id: Snowflake; user: { id: Snowflake } & Partial<APIUser> };
   /** Not sent by this server yet. */
   READY_SUPPLEMENTAL: Record<string, unknown>;
-  /** Not sent by this server yet: Discord's shape. */
-  GUILD_EMOJIS_UPDATE: { guild_id: Snowflake; emojis: APIEmoji[] };
+  /** The guild's whole emoji list after a create, edit or delete. */
+  GUILD_EMOJIS_UPDATE: { guild_id: Snowflake; emojis: APIGuildEmoji[] };
+  /** The guild's whole sticker list after a create, edit or delete. */
+  GUILD_STICKERS_UPDATE: { guild_id: Snowflake; stickers: APISticker[] };
   /** Not sent by this server yet. */
   THREAD_CREATE: APIChannel;
   /** Not sent by this server yet. */

@@ -14,3 +14,4 @@ export * from './dispatchEvents.ts';
 export * from './voice.ts';
 export * from './detectable.ts';
 export * from './premium.ts';
+export * from './expressions.ts';

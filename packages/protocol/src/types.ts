@@ -169,8 +169,8 @@ export interface APIGuild {
   premium_tier: number;
   preferred_locale: string;
   roles: APIRole[];
-  emojis: unknown[];
-  stickers: unknown[];
+  emojis: APIGuildEmoji[];
+  stickers: APISticker[];
   nsfw_level: number;
   max_members: number;
   owner?: boolean;
@@ -196,6 +196,45 @@ export interface APIEmoji {
   id: Snowflake | null;
   name: string | null;
   animated?: boolean;
+}
+
+/** A guild's custom emoji (GET /guilds/:id/emojis, the guild object, GUILD_EMOJIS_UPDATE). */
+export interface APIGuildEmoji {
+  id: Snowflake;
+  name: string;
+  /** Roles allowed to use it; empty: everyone. */
+  roles: Snowflake[];
+  /** Who uploaded it: shown to members with CREATE_ or MANAGE_GUILD_EXPRESSIONS on REST reads. */
+  user?: APIUser;
+  require_colons: boolean;
+  managed: boolean;
+  animated: boolean;
+  available: boolean;
+}
+
+/** Sticker file formats, numbered as Discord numbers them. */
+export const StickerFormatType = { PNG: 1, APNG: 2, LOTTIE: 3, GIF: 4 } as const;
+export type StickerFormatTypeValue = (typeof StickerFormatType)[keyof typeof StickerFormatType];
+
+/** A guild sticker (type 2, GUILD), as Discord's sticker object. */
+export interface APISticker {
+  id: Snowflake;
+  name: string;
+  description: string | null;
+  /** Autocomplete/suggestion tags, comma separated. */
+  tags: string;
+  type: number;
+  format_type: StickerFormatTypeValue;
+  available: boolean;
+  guild_id: Snowflake;
+  user?: APIUser;
+}
+
+/** What a message carries of each sticker it was sent with. */
+export interface APIStickerItem {
+  id: Snowflake;
+  name: string;
+  format_type: StickerFormatTypeValue;
 }
 
 export interface APIReaction {
@@ -269,6 +308,7 @@ export interface APIMessage {
   referenced_message?: APIMessage | null;
   interaction_metadata?: unknown;
   interaction?: unknown;
+  sticker_items?: APIStickerItem[];
 }
 
 export interface APIInvite {

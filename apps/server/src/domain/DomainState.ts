@@ -7,6 +7,7 @@ import {
   computeChannelPermissions,
   type PermissionContext,
 } from '@concord/protocol';
+import type { EmojiRecord, StickerRecord } from '../store/ExpressionStore.ts';
 import type { MetadataSnapshot } from '../store/MetadataStore.ts';
 import type { VoiceStateRecord } from './voiceState.ts';
 import type { BanRecord, ChannelRecord, FollowRecord, GuildRecord, MemberRecord, RelationshipRecord, RoleRecord, UserRecord } from '../store/records.ts';
@@ -18,6 +19,9 @@ export class GuildState {
   readonly bans = new Map<string, BanRecord>();
   /** Who is in voice, by user id: ephemeral (never stored), written only by VoiceStateService. */
   readonly voiceStates = new Map<string, VoiceStateRecord>();
+  /** Custom emoji and stickers (ExpressionService writes them, through DomainState's add/remove). */
+  readonly emojis = new Map<string, EmojiRecord>();
+  readonly stickers = new Map<string, StickerRecord>();
 
   constructor(public guild: GuildRecord) {}
 
@@ -66,6 +70,9 @@ export class DomainState {
   readonly follows = new Map<string, FollowRecord[]>();
   /** user id -> target id -> that user's side of the relationship (RelationshipService writes it). */
   readonly relationships = new Map<string, Map<string, RelationshipRecord>>();
+  /** Every guild's custom emoji and stickers by id, so `<:name:id>` and sticker_ids resolve without a guild. */
+  readonly emojis = new Map<string, EmojiRecord>();
+  readonly stickers = new Map<string, StickerRecord>();
 
   static fromSnapshot(s: MetadataSnapshot): DomainState {
     const state = new DomainState();
@@ -128,9 +135,38 @@ export class DomainState {
   removeGuild(guildId: string): void {
     const g = this.guilds.get(guildId);
     if (!g) return;
+    for (const id of g.emojis.keys()) this.emojis.delete(id);
+    for (const id of g.stickers.keys()) this.stickers.delete(id);
     for (const c of g.channels.values()) this.removeChannel(c.id);
     for (const userId of g.members.keys()) this.userGuilds.get(userId)?.delete(guildId);
     this.guilds.delete(guildId);
+  }
+
+  /** Adds or replaces an emoji; ignored when its guild is not known (deleted). */
+  putEmoji(e: EmojiRecord): boolean {
+    const g = this.guilds.get(e.guild_id);
+    if (!g) return false;
+    g.emojis.set(e.id, e);
+    this.emojis.set(e.id, e);
+    return true;
+  }
+
+  removeEmoji(e: EmojiRecord): void {
+    this.guilds.get(e.guild_id)?.emojis.delete(e.id);
+    this.emojis.delete(e.id);
+  }
+
+  putSticker(s: StickerRecord): boolean {
+    const g = this.guilds.get(s.guild_id);
+    if (!g) return false;
+    g.stickers.set(s.id, s);
+    this.stickers.set(s.id, s);
+    return true;
+  }
+
+  removeSticker(s: StickerRecord): void {
+    this.guilds.get(s.guild_id)?.stickers.delete(s.id);
+    this.stickers.delete(s.id);
   }
 
   setRelationship(r: RelationshipRecord): void {

@@ -10,12 +10,13 @@ import {
   type AllowedMentions,
   type APIMessage,
 } from '@concord/protocol';
-import type { AttachmentRecord, ChannelRecord, HistoryQuery, MessageRecord, UserRecord } from '../store/records.ts';
+import type { AttachmentRecord, ChannelRecord, HistoryQuery, MessageRecord, StickerItemRecord, UserRecord } from '../store/records.ts';
 import { dispatch, requireChannelPermission, requireVisibleChannel, type DomainContext } from './DomainContext.ts';
 import { DomainError, RateLimitedError } from './DomainError.ts';
+import { checkStickerUse, restrictCustomEmoji } from './expressionUse.ts';
 import { resolveMentions, type ResolvedMentions } from './mentions.ts';
-import { requireMessage, requireTextChannel, serializeMessage, serializeMessages, type SerializeExtra } from './messageAccess.ts';
 import { assertContentLength, uploadLimitBytes } from './premium/entitlement.ts';
+import { requireMessage, requireTextChannel, serializeMessage, serializeMessages, type SerializeExtra } from './messageAccess.ts';
 import { hasBlocked, requireCanMessageIn } from './RelationshipService.ts';
 
 const TWO_WEEKS_MS = 14 * 86_400_000;
@@ -31,6 +32,8 @@ export interface SendMessageInput {
   components?: unknown[] | undefined;
   flags?: number | undefined;
   enforce_nonce?: boolean | undefined;
+  /** Up to 3 stickers (the schema bounds the list); each must be usable here (expressionUse.ts). */
+  sticker_ids?: string[] | undefined;
   attachments: AttachmentRecord[];
   /** Writes the attachments' files: called after every check passed, just before the message is stored. */
   writeFiles?: (() => Promise<void>) | undefined;
@@ -61,9 +64,6 @@ export class MessageService {
     requireCanMessageIn(this.ctx.state, actor, channel);
   }
 
-  async send(actor: UserRecord, channelId: string, input: SendMessageInput): Promise<APIMessage> {
-    const { channel, permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.SEND_MESSAGES);
-    requireTextChannel(channel);
   /** The largest file `actor` may attach in this channel: MAX_UPLOAD_BYTES raised by their Nitro and the guild's boost tier. */
   uploadLimitBytes(actor: UserRecord, channelId: string): number {
     const guildId = this.ctx.state.channels.get(channelId)?.guild_id;
@@ -71,12 +71,16 @@ export class MessageService {
     return uploadLimitBytes(this.ctx.maxUploadBytes, actor, guild);
   }
 
+  async send(actor: UserRecord, channelId: string, input: SendMessageInput): Promise<APIMessage> {
+    const { channel, permissions } = requireChannelPermission(this.ctx, channelId, actor, PermissionFlags.SEND_MESSAGES);
+    requireTextChannel(channel);
     requireCanMessageIn(this.ctx.state, actor, channel);
     const content = input.content ?? '';
-    const components = componentsFrom(actor, input.components) ?? [];
-    if (content.trim().length === 0 && (input.embeds?.length ?? 0) === 0 && input.attachments.length === 0 && components.length === 0) {
-      throw new DomainError('CannotSendEmptyMessage');
     assertContentLength(actor, content);
+    const components = componentsFrom(actor, input.components) ?? [];
+    const stickers = this.stickerItems(actor, channel, permissions, input.sticker_ids);
+    if (content.trim().length === 0 && (input.embeds?.length ?? 0) === 0 && input.attachments.length === 0 && components.length === 0 && stickers.length === 0) {
+      throw new DomainError('CannotSendEmptyMessage');
     }
     if (input.attachments.length > 0 && !hasPermission(permissions, PermissionFlags.ATTACH_FILES)) throw new DomainError('MissingPermissions');
 
@@ -117,7 +121,7 @@ export class MessageService {
       guild_id: channel.guild_id,
       author_id: actor.id,
       type: referenced ? MessageType.REPLY : MessageType.DEFAULT,
-      content,
+      content: restrictCustomEmoji(this.ctx.state, actor, { guildId: channel.guild_id, permissions }, content),
       edited_at: null,
       tts: (input.tts ?? false) && hasPermission(permissions, PermissionFlags.SEND_TTS_MESSAGES),
       mention_everyone: mentions.everyone,
@@ -135,6 +139,7 @@ export class MessageService {
       nonce: input.nonce === undefined ? null : String(input.nonce),
       author_override: null,
       interaction: null,
+      ...(stickers.length > 0 ? { sticker_items: stickers } : {}),
     };
     await input.writeFiles?.();
     await this.persistAndAnnounce(record, channel, mentions.notify, referenced);
@@ -143,6 +148,17 @@ export class MessageService {
       if (this.nonces.size > 50_000) for (const [k, v] of this.nonces) if (v.expiresAt < now) this.nonces.delete(k);
     }
     return this.serialize(record, { referenced });
+  }
+
+  /** The stickers of `sticker_ids`, each once: unknown ones are 10060, ones the sender may not use here 50081. */
+  private stickerItems(actor: UserRecord, channel: ChannelRecord, permissions: bigint, ids: readonly string[] | undefined): StickerItemRecord[] {
+    const items: StickerItemRecord[] = [];
+    for (const id of new Set(ids ?? [])) {
+      const use = checkStickerUse(this.ctx.state, actor, id, { guildId: channel.guild_id, permissions });
+      if (!use.ok) throw new DomainError(use.reason === 'unknown' ? 'UnknownSticker' : 'InvalidStickerSent');
+      items.push({ id, name: use.sticker.name, format_type: use.sticker.format_type });
+    }
+    return items;
   }
 
   /** Stores a message (durably, before anyone is told), updates read states and dispatches MESSAGE_CREATE. */
@@ -203,6 +219,7 @@ export class MessageService {
       throw new DomainError('CannotSendEmptyMessage');
     }
     if (patch.content !== undefined) {
+      next.content = restrictCustomEmoji(this.ctx.state, actor, { guildId: channel.guild_id, permissions }, next.content);
       await this.ctx.messageGate?.beforeSend(actor, channel, next.content);
       const m = this.resolveMentions(channel, actor, permissions, next.content, patch.allowed_mentions ?? undefined, null);
       next.mentions = m.users;

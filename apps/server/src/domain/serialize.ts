@@ -4,6 +4,7 @@ import type {
   APIChannel,
   APIGatewayGuild,
   APIGuild,
+  APIGuildEmoji,
   APIGuildMember,
   APIInvite,
   APIMessage,
@@ -11,9 +12,12 @@ import type {
   APIReaction,
   APIRole,
   APISelfUser,
+  APISticker,
   APIUser,
+  StickerFormatTypeValue,
 } from '@concord/protocol';
 import { ChannelType } from '@concord/protocol';
+import type { EmojiRecord, StickerRecord } from '../store/ExpressionStore.ts';
 import type {
   AttachmentRecord,
   ChannelRecord,
@@ -25,11 +29,12 @@ import type {
   UserRecord,
 } from '../store/records.ts';
 import type { DomainState, GuildState } from './DomainState.ts';
+import { isEmojiAvailable, isStickerAvailable } from './expressionUse.ts';
+import { effectivePremiumType, guildPremiumTier } from './premium/entitlement.ts';
 import { voiceStateToAPI } from './voiceState.ts';
 
 export const iso = (ms: number): string => new Date(ms).toISOString().replace('Z', '+00:00');
 
-import { effectivePremiumType, guildPremiumTier } from './premium/entitlement.ts';
 const DELETED_USER: APIUser = { id: '456226577798135808', username: 'Deleted User', discriminator: '0000', global_name: null, avatar: null };
 
 export function userToAPI(u: UserRecord | undefined): APIUser {
@@ -37,12 +42,12 @@ export function userToAPI(u: UserRecord | undefined): APIUser {
   if (!u) return { ...DELETED_USER };
   const out: APIUser = { id: u.id, username: u.username, discriminator: u.discriminator, global_name: u.global_name, avatar: u.avatar, public_flags: u.flags };
   if (u.bot) out.bot = true;
+  if (u.banner) out.banner = u.banner;
   return out;
 }
 
 export function selfUserToAPI(u: UserRecord): APISelfUser {
   return {
-  if (u.banner) out.banner = u.banner;
     ...userToAPI(u),
     email: u.email,
     verified: true,
@@ -139,24 +144,49 @@ export function guildToAPI(g: GuildState): APIGuild {
     icon: r.icon,
     description: r.description,
     owner_id: r.owner_id,
+    premium_subscription_count: r.premium_subscription_count ?? 0,
+    vanity_url_code: r.vanity_url_code ?? null,
     afk_channel_id: r.afk_channel_id,
     afk_timeout: r.afk_timeout,
     system_channel_id: r.system_channel_id,
     verification_level: r.verification_level,
     default_message_notifications: r.default_message_notifications,
-    premium_subscription_count: r.premium_subscription_count ?? 0,
-    vanity_url_code: r.vanity_url_code ?? null,
     explicit_content_filter: r.explicit_content_filter,
     mfa_level: 0,
     features: [],
     premium_tier: guildPremiumTier(r),
     preferred_locale: r.preferred_locale,
     roles: [...g.roles.values()].sort((a, b) => a.position - b.position).map(roleToAPI),
-    emojis: [],
-    stickers: [],
+    emojis: [...g.emojis.values()].map((e) => emojiToAPI(e, g)),
+    stickers: [...g.stickers.values()].map((st) => stickerToAPI(st, g)),
     nsfw_level: 0,
     max_members: 500_000,
   };
+}
+
+/** A custom emoji; `creator` only for REST readers with CREATE_ or MANAGE_GUILD_EXPRESSIONS, as Discord. */
+export function emojiToAPI(e: EmojiRecord, g: GuildState, creator?: UserRecord): APIGuildEmoji {
+  const out: APIGuildEmoji = { id: e.id, name: e.name, roles: e.roles, require_colons: true, managed: false, animated: e.animated, available: isEmojiAvailable(g, e) };
+  if (creator) out.user = userToAPI(creator);
+  return out;
+}
+
+/** The sticker's format type as stored (written from the protocol's values by ExpressionService). */
+const stickerFormat = (n: number): StickerFormatTypeValue => (n === 2 || n === 3 || n === 4 ? n : 1);
+
+export function stickerToAPI(st: StickerRecord, g: GuildState, creator?: UserRecord): APISticker {
+  const out: APISticker = {
+    id: st.id,
+    name: st.name,
+    description: st.description,
+    tags: st.tags,
+    type: 2,
+    format_type: stickerFormat(st.format_type),
+    available: isStickerAvailable(g, st),
+    guild_id: st.guild_id,
+  };
+  if (creator) out.user = userToAPI(creator);
+  return out;
 }
 
 export const LARGE_GUILD_THRESHOLD = 250;
@@ -213,11 +243,12 @@ export function attachmentToAPI(a: AttachmentRecord, baseUrl: string): APIAttach
   return out;
 }
 
-export function reactionsToAPI(list: ReactionSummary[] | undefined): APIReaction[] | undefined {
+export function reactionsToAPI(list: ReactionSummary[] | undefined, state?: DomainState): APIReaction[] | undefined {
   if (!list || list.length === 0) return undefined;
   return list.map((r) => {
     const colon = r.emoji.lastIndexOf(':');
-    const emoji = colon > 0 ? { id: r.emoji.slice(colon + 1), name: r.emoji.slice(0, colon) } : { id: null, name: r.emoji };
+    const id = r.emoji.slice(colon + 1);
+    const emoji = colon > 0 ? { id, name: r.emoji.slice(0, colon), animated: state?.emojis.get(id)?.animated ?? false } : { id: null, name: r.emoji };
     return { count: r.count, count_details: { burst: 0, normal: r.count }, me: r.me, me_burst: false, burst_colors: [], emoji };
   });
 }
@@ -262,7 +293,8 @@ export function messageToAPI(m: MessageRecord, o: MessageSerializeOptions): APIM
   if (m.application_id) out.application_id = m.application_id;
   if (m.nonce !== null) out.nonce = m.nonce;
   if (m.interaction) out.interaction_metadata = m.interaction;
-  const reactions = reactionsToAPI(o.reactions);
+  if (m.sticker_items && m.sticker_items.length > 0) out.sticker_items = m.sticker_items.map((i) => ({ id: i.id, name: i.name, format_type: stickerFormat(i.format_type) }));
+  const reactions = reactionsToAPI(o.reactions, o.state);
   if (reactions) out.reactions = reactions;
   if (m.reference) {
     out.message_reference = { ...m.reference, channel_id: m.reference.channel_id ?? m.channel_id };

@@ -185,6 +185,15 @@ export interface MessageRecord {
   /** For webhook and crossposted messages: the display name/avatar shown instead of the author's. */
   author_override: { username: string; avatar: string | null } | null;
   interaction: unknown;
+  /** The stickers it was sent with (issue 21), as {id, name, format_type}; absent when none. */
+  sticker_items?: StickerItemRecord[];
+}
+
+/** A sticker as a message keeps it (Discord's sticker item): format_type 1 PNG, 2 APNG, 3 Lottie, 4 GIF. */
+export interface StickerItemRecord {
+  id: string;
+  name: string;
+  format_type: number;
 }
 
 export interface ReactionSummary {

@@ -116,11 +116,13 @@ function encUSER(w: Writer, o: Record<string, unknown>, depth: number): void {
   if (v !== undefined && typeof v !== 'function') { if (written !== 13) writeAbsent(w, 13 - written); present++; writeField(w, v, depth + 1); written = 14; }
   v = o["accent_color"];
   if (v !== undefined && typeof v !== 'function') { if (written !== 14) writeAbsent(w, 14 - written); present++; writeField(w, v, depth + 1); written = 15; }
+  v = o["banner"];
+  if (v !== undefined && typeof v !== 'function') { if (written !== 15) writeAbsent(w, 15 - written); present++; writeField(w, v, depth + 1); written = 16; }
   endShaped(w, o, USER, tagOffset, written, present, depth);
 }
 
 function decUSER(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
-  const n = readShapedCount(r, 15, depth);
+  const n = readShapedCount(r, 16, depth);
   const o: Record<string, unknown> = {};
   let tag: number;
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["id"] = readField(r, tag, depth + 1, null);
@@ -138,6 +140,7 @@ function decUSER(r: Reader, depth: number, withExtras: boolean): Record<string, 
   if (n > 12 && (tag = r.u8()) !== TAG_ABSENT) o["flags"] = readField(r, tag, depth + 1, null);
   if (n > 13 && (tag = r.u8()) !== TAG_ABSENT) o["bio"] = readField(r, tag, depth + 1, null);
   if (n > 14 && (tag = r.u8()) !== TAG_ABSENT) o["accent_color"] = readField(r, tag, depth + 1, null);
+  if (n > 15 && (tag = r.u8()) !== TAG_ABSENT) o["banner"] = readField(r, tag, depth + 1, null);
   if (withExtras) readExtras(r, o, depth);
   return o;
 }
@@ -161,7 +164,7 @@ function decListUSER(r: Reader, depth: number): unknown[] {
   return out;
 }
 
-const USER: ShapeCodec = { keys: new Set(["id","username","discriminator","global_name","avatar","bot","public_flags","email","verified","mfa_enabled","locale","premium_type","flags","bio","accent_color"]), encode: encUSER, decode: decUSER };
+const USER: ShapeCodec = { keys: new Set(["id","username","discriminator","global_name","avatar","bot","public_flags","email","verified","mfa_enabled","locale","premium_type","flags","bio","accent_color","banner"]), encode: encUSER, decode: decUSER };
 
 function encGUILD(w: Writer, o: Record<string, unknown>, depth: number): void {
   const tagOffset = beginShaped(w, depth);
@@ -234,11 +237,15 @@ function encGUILD(w: Writer, o: Record<string, unknown>, depth: number): void {
   if (v !== undefined && typeof v !== 'function') { if (written !== 31) writeAbsent(w, 31 - written); present++; writeField(w, v, depth + 1); written = 32; }
   v = o["guild_scheduled_events"];
   if (v !== undefined && typeof v !== 'function') { if (written !== 32) writeAbsent(w, 32 - written); present++; writeField(w, v, depth + 1); written = 33; }
+  v = o["premium_subscription_count"];
+  if (v !== undefined && typeof v !== 'function') { if (written !== 33) writeAbsent(w, 33 - written); present++; writeField(w, v, depth + 1); written = 34; }
+  v = o["vanity_url_code"];
+  if (v !== undefined && typeof v !== 'function') { if (written !== 34) writeAbsent(w, 34 - written); present++; writeField(w, v, depth + 1); written = 35; }
   endShaped(w, o, GUILD, tagOffset, written, present, depth);
 }
 
 function decGUILD(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
-  const n = readShapedCount(r, 33, depth);
+  const n = readShapedCount(r, 35, depth);
   const o: Record<string, unknown> = {};
   let tag: number;
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["id"] = readField(r, tag, depth + 1, null);
@@ -274,6 +281,8 @@ function decGUILD(r: Reader, depth: number, withExtras: boolean): Record<string,
   if (n > 30 && (tag = r.u8()) !== TAG_ABSENT) o["threads"] = readField(r, tag, depth + 1, null);
   if (n > 31 && (tag = r.u8()) !== TAG_ABSENT) o["stage_instances"] = readField(r, tag, depth + 1, null);
   if (n > 32 && (tag = r.u8()) !== TAG_ABSENT) o["guild_scheduled_events"] = readField(r, tag, depth + 1, null);
+  if (n > 33 && (tag = r.u8()) !== TAG_ABSENT) o["premium_subscription_count"] = readField(r, tag, depth + 1, null);
+  if (n > 34 && (tag = r.u8()) !== TAG_ABSENT) o["vanity_url_code"] = readField(r, tag, depth + 1, null);
   if (withExtras) readExtras(r, o, depth);
   return o;
 }
@@ -297,7 +306,7 @@ function decListGUILD(r: Reader, depth: number): unknown[] {
   return out;
 }
 
-const GUILD: ShapeCodec = { keys: new Set(["id","name","icon","description","owner_id","afk_channel_id","afk_timeout","system_channel_id","verification_level","default_message_notifications","explicit_content_filter","mfa_level","features","premium_tier","preferred_locale","roles","emojis","stickers","nsfw_level","max_members","owner","permissions","joined_at","large","unavailable","member_count","channels","members","presences","voice_states","threads","stage_instances","guild_scheduled_events"]), encode: encGUILD, decode: decGUILD };
+const GUILD: ShapeCodec = { keys: new Set(["id","name","icon","description","owner_id","afk_channel_id","afk_timeout","system_channel_id","verification_level","default_message_notifications","explicit_content_filter","mfa_level","features","premium_tier","preferred_locale","roles","emojis","stickers","nsfw_level","max_members","owner","permissions","joined_at","large","unavailable","member_count","channels","members","presences","voice_states","threads","stage_instances","guild_scheduled_events","premium_subscription_count","vanity_url_code"]), encode: encGUILD, decode: decGUILD };
 
 function encROLE(w: Writer, o: Record<string, unknown>, depth: number): void {
   const tagOffset = beginShaped(w, depth);
@@ -1064,11 +1073,13 @@ function encMESSAGE(w: Writer, o: Record<string, unknown>, depth: number): void 
   if (v !== undefined && typeof v !== 'function') { if (written !== 25) writeAbsent(w, 25 - written); present++; writeField(w, v, depth + 1); written = 26; }
   v = o["interaction"];
   if (v !== undefined && typeof v !== 'function') { if (written !== 26) writeAbsent(w, 26 - written); present++; writeField(w, v, depth + 1); written = 27; }
+  v = o["sticker_items"];
+  if (v !== undefined && typeof v !== 'function') { if (written !== 27) writeAbsent(w, 27 - written); present++; writeField(w, v, depth + 1); written = 28; }
   endShaped(w, o, MESSAGE, tagOffset, written, present, depth);
 }
 
 function decMESSAGE(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
-  const n = readShapedCount(r, 27, depth);
+  const n = readShapedCount(r, 28, depth);
   const o: Record<string, unknown> = {};
   let tag: number;
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["id"] = readField(r, tag, depth + 1, null);
@@ -1098,11 +1109,12 @@ function decMESSAGE(r: Reader, depth: number, withExtras: boolean): Record<strin
   if (n > 24 && (tag = r.u8()) !== TAG_ABSENT) o["referenced_message"] = readField(r, tag, depth + 1, null);
   if (n > 25 && (tag = r.u8()) !== TAG_ABSENT) o["interaction_metadata"] = readField(r, tag, depth + 1, null);
   if (n > 26 && (tag = r.u8()) !== TAG_ABSENT) o["interaction"] = readField(r, tag, depth + 1, null);
+  if (n > 27 && (tag = r.u8()) !== TAG_ABSENT) o["sticker_items"] = readField(r, tag, depth + 1, null);
   if (withExtras) readExtras(r, o, depth);
   return o;
 }
 
-const MESSAGE: ShapeCodec = { keys: new Set(["id","type","channel_id","author","content","timestamp","edited_timestamp","tts","mention_everyone","mentions","mention_roles","attachments","embeds","pinned","flags","components","guild_id","nonce","member","reactions","mention_channels","webhook_id","application_id","message_reference","referenced_message","interaction_metadata","interaction"]), encode: encMESSAGE, decode: decMESSAGE };
+const MESSAGE: ShapeCodec = { keys: new Set(["id","type","channel_id","author","content","timestamp","edited_timestamp","tts","mention_everyone","mentions","mention_roles","attachments","embeds","pinned","flags","components","guild_id","nonce","member","reactions","mention_channels","webhook_id","application_id","message_reference","referenced_message","interaction_metadata","interaction","sticker_items"]), encode: encMESSAGE, decode: decMESSAGE };
 
 function encATTACHMENT(w: Writer, o: Record<string, unknown>, depth: number): void {
   const tagOffset = beginShaped(w, depth);

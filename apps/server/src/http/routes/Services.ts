@@ -8,6 +8,7 @@ import type { GuildService } from '../../domain/GuildService.ts';
 import type { InviteService } from '../../domain/InviteService.ts';
 import type { MemberService } from '../../domain/MemberService.ts';
 import type { CrosspostService } from '../../domain/CrosspostService.ts';
+import type { ExpressionService } from '../../domain/ExpressionService.ts';
 import type { MessageService } from '../../domain/MessageService.ts';
 import type { PinService } from '../../domain/PinService.ts';
 import type { PrivateChannelService } from '../../domain/PrivateChannelService.ts';
@@ -16,10 +17,10 @@ import type { ReadStateService } from '../../domain/ReadStateService.ts';
 import type { RoleService } from '../../domain/RoleService.ts';
 import type { TypingService } from '../../domain/TypingService.ts';
 import type { VoiceStateService } from '../../domain/VoiceStateService.ts';
-import type { AttachmentStore } from '../../store/AttachmentStore.ts';
 import type { BoostService } from '../../domain/premium/BoostService.ts';
 import type { InstanceAudit } from '../../domain/premium/InstanceAudit.ts';
 import type { PremiumService } from '../../domain/premium/PremiumService.ts';
+import type { AttachmentStore } from '../../store/AttachmentStore.ts';
 
 /** The core services plus the bot platform's (applications, commands, interactions, webhooks, audit log, auto moderation). */
 export interface Services extends BotPlatform {
@@ -40,10 +41,12 @@ export interface Services extends BotPlatform {
   crossposts: CrosspostService;
   voiceStates: VoiceStateService;
   attachments: AttachmentStore;
-  gatewayUrl: (origin: string) => string;
   premium: PremiumService;
   /** Boosts and guild tiers; `boosts.tierOf(guildId)` is the accessor for tier-gated limits. */
   boosts: BoostService;
   instanceAudit: InstanceAudit;
+  gatewayUrl: (origin: string) => string;
   sessionStartLimit: (userId: string) => unknown;
+  /** Custom emoji and stickers. */
+  expressions: ExpressionService;
 }

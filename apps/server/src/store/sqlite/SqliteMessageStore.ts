@@ -9,7 +9,7 @@ import { strOrNull, type Row, type SqlValue } from './sqliteRow.ts';
 // Careful: the text alias `id` shadows the column in ORDER BY; queries order by `messages.id`.
 const COLUMNS = `CAST(id AS TEXT) AS id, CAST(channel_id AS TEXT) AS channel_id, guild_id, author_id, type, content, edited_at, tts,
   mention_everyone, mentions, mention_roles, attachments, embeds, components, pinned, pinned_at, flags, reference,
-  webhook_id, application_id, nonce, author_override, interaction`;
+  webhook_id, application_id, nonce, author_override, interaction, sticker_items`;
 
 const parseJson = <T>(v: SqlValue | undefined, fallback: T): T => (v === null || v === undefined ? fallback : (JSON.parse(String(v)) as T));
 const jsonOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -40,6 +40,7 @@ function fromRow(r: Row): MessageRecord {
     nonce: strOrNull(r['nonce']),
     author_override: parseJson(r['author_override'], null),
     interaction: parseJson(r['interaction'], null),
+    ...(r['sticker_items'] === null || r['sticker_items'] === undefined ? {} : { sticker_items: parseJson(r['sticker_items'], []) }),
   };
 }
 
@@ -68,6 +69,7 @@ function toParams(m: MessageRecord) {
     nonce: m.nonce,
     author_override: jsonOrNull(m.author_override),
     interaction: jsonOrNull(m.interaction),
+    sticker_items: emptyToNull(m.sticker_items ?? []),
   };
 }
 
@@ -81,9 +83,9 @@ export class SqliteMessageStore implements MessageStore {
     this.s = {
       insert: db.prepare(
         `INSERT INTO messages (id, channel_id, guild_id, author_id, type, content, edited_at, tts, mention_everyone, mentions, mention_roles,
-         attachments, embeds, components, pinned, pinned_at, flags, reference, webhook_id, application_id, nonce, author_override, interaction)
+         attachments, embeds, components, pinned, pinned_at, flags, reference, webhook_id, application_id, nonce, author_override, interaction, sticker_items)
          VALUES (@id, @channel_id, @guild_id, @author_id, @type, @content, @edited_at, @tts, @mention_everyone, @mentions, @mention_roles,
-         @attachments, @embeds, @components, @pinned, @pinned_at, @flags, @reference, @webhook_id, @application_id, @nonce, @author_override, @interaction)`,
+         @attachments, @embeds, @components, @pinned, @pinned_at, @flags, @reference, @webhook_id, @application_id, @nonce, @author_override, @interaction, @sticker_items)`,
       ),
       update: db.prepare(
         `UPDATE messages SET content=@content, edited_at=@edited_at, mention_everyone=@mention_everyone, mentions=@mentions,
