@@ -16,11 +16,12 @@ import { Avatar } from '../ui/Avatar.dom.tsx';
 import { SaveBar, SettingsLayout, SwitchRow } from '../ui/SettingsLayout.dom.tsx';
 import { ChangePassword } from './ChangePassword.dom.tsx';
 import { DeveloperPortal } from '../bots/DeveloperPortal.dom.tsx';
-import { acceleratorOfKeyEvent } from '../../shared/accelerator.ts';
 import type { HotkeysStatus } from '../../shared/hotkeysBridge.ts';
 import { OverlaySettings } from './OverlaySettings.dom.tsx';
 import { RegisteredGames } from './RegisteredGames.dom.tsx';
 import { VoiceSettings } from '../voice/VoiceSettings.dom.tsx';
+import { useKeybindRecorder } from '../voice/useKeybindRecorder.dom.ts';
+import { useMediaDevices } from '../voice/useMediaDevices.dom.ts';
 
 function toast(text: string) {
   useUiStore.getState().showToast(text);
@@ -217,19 +218,8 @@ function Appearance() {
 }
 
 function VoiceVideo() {
-  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    // Missing outside secure contexts (plain http on a LAN address), whatever the DOM types say.
-    if (!('mediaDevices' in navigator) || !('enumerateDevices' in navigator.mediaDevices)) {
-      setError('This browser does not expose media devices.');
-      return;
-    }
-    navigator.mediaDevices
-      .enumerateDevices()
-      .then(setDevices)
-      .catch((err: unknown) => setError(errorText(err)));
-  }, []);
+  // Listed again whenever a device comes or goes (devicechange).
+  const { devices, error } = useMediaDevices();
   const cameras = devices.filter((d) => d.kind === 'videoinput');
   const label = (d: MediaDeviceInfo, i: number) => d.label || `Camera ${i + 1}`;
   return (
@@ -286,35 +276,16 @@ function missingStatus(status: never): never {
 
 function Keybinds() {
   const settings = useUiStore((s) => s.settings);
-  const [recording, setRecording] = useState<keyof ClientSettings['keybinds'] | null>(null);
-  const [held, setHeld] = useState('');
+  // The same physical-key recorder as Voice & Video's push-to-talk field.
+  const recorder = useKeybindRecorder<keyof ClientSettings['keybinds']>((action, combo) => void updateSettings({ keybinds: { ...settings.keybinds, [action]: combo } }));
+  const recording = recorder.target;
+  const held = recorder.held;
+  const setRecording = recorder.record;
   const [status, setStatus] = useState<HotkeysStatus | null>(null);
   const bridge = getBridge();
   useEffect(() => {
     bridge.hotkeys?.status().then(setStatus).catch((e: unknown) => setStatus({ status: 'unavailable', reason: errorText(e) }));
   }, [bridge, settings.keybinds]);
-  useEffect(() => {
-    if (!recording) return;
-    // Records a combination: modifiers show while held, the first other key completes it (by
-    // physical key, so Shift+` stays Shift+`). Escape cancels.
-    const onKey = (e: KeyboardEvent) => {
-      e.preventDefault();
-      e.stopPropagation();
-      if (e.type === 'keyup') return setHeld(modifierText(e));
-      if (e.key === 'Escape') return setRecording(null);
-      const combo = acceleratorOfKeyEvent(e);
-      if (!combo) return setHeld(modifierText(e));
-      void updateSettings({ keybinds: { ...settings.keybinds, [recording]: combo } });
-      setRecording(null);
-    };
-    window.addEventListener('keydown', onKey, true);
-    window.addEventListener('keyup', onKey, true);
-    return () => {
-      window.removeEventListener('keydown', onKey, true);
-      window.removeEventListener('keyup', onKey, true);
-      setHeld('');
-    };
-  }, [recording, settings.keybinds]);
   return (
     <>
       <h2>Keybinds</h2>
@@ -358,11 +329,6 @@ function Keybinds() {
       ))}
     </>
   );
-}
-
-/** The modifiers held in a key event, as the recorder shows them while waiting for the main key. */
-function modifierText(e: KeyboardEvent): string {
-  return [e.ctrlKey ? 'Ctrl' : '', e.altKey ? 'Alt' : '', e.shiftKey ? 'Shift' : '', e.metaKey ? 'Meta' : ''].filter(Boolean).join('+');
 }
 
 function Notifications() {

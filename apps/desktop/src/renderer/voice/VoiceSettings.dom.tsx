@@ -7,8 +7,8 @@ import type { ClientSettings } from '../../shared/bridge.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { SwitchRow } from '../ui/SettingsLayout.dom.tsx';
 import { audioContext, unlockAudio } from './audioContext.dom.ts';
-import { keyComboOf } from './keyCombo.ts';
 import { MicrophoneCapture } from './MicrophoneCapture.dom.ts';
+import { useKeybindRecorder } from './useKeybindRecorder.dom.ts';
 import { VoiceGate } from './VoiceGate.ts';
 
 type Patch = (patch: Partial<ClientSettings>) => void;
@@ -92,28 +92,24 @@ export function VoiceSettings({ devices, update }: { devices: MediaDeviceInfo[];
 }
 
 function PushToTalkFields({ settings, update }: { settings: ClientSettings; update: Patch }) {
-  const [recording, setRecording] = useState(false);
+  // The Keybinds page's recorder (by physical key): both pages write the same accelerators.
+  const recorder = useKeybindRecorder<'pushToTalk'>((_action, accelerator) => update({ keybinds: { ...settings.keybinds, pushToTalk: accelerator } }));
+  const recording = recorder.target !== null;
   const input = settings.voiceInput;
   return (
     <div style={{ display: 'flex', gap: 16, marginTop: 12 }}>
       <div className="field" style={{ flex: 1 }}>
         <label htmlFor="ptt-key">Shortcut</label>
-        <button
-          id="ptt-key"
-          className="input"
-          data-testid="ptt-key"
-          onClick={() => setRecording(true)}
-          onKeyDown={(e) => {
-            if (!recording) return;
-            e.preventDefault();
-            const combo = keyComboOf(e);
-            if (!combo) return;
-            setRecording(false);
-            update({ keybinds: { ...settings.keybinds, pushToTalk: combo === 'Escape' ? null : combo } });
-          }}
-        >
-          {recording ? 'Press a key…' : (settings.keybinds.pushToTalk ?? 'No keybind set')}
-        </button>
+        <span style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+          <button id="ptt-key" className="input" data-testid="ptt-key" data-recording={recording} onClick={() => recorder.record(recording ? null : 'pushToTalk')}>
+            {recording ? (recorder.held === '' ? 'Press keys…' : `${recorder.held}+…`) : (settings.keybinds.pushToTalk ?? 'No keybind set')}
+          </button>
+          {settings.keybinds.pushToTalk !== null && !recording ? (
+            <button className="btn link small" data-testid="ptt-key-clear" onClick={() => update({ keybinds: { ...settings.keybinds, pushToTalk: null } })}>
+              Clear
+            </button>
+          ) : null}
+        </span>
       </div>
       <div className="field" style={{ flex: 1 }}>
         <label htmlFor="ptt-delay">Push to Talk Release Delay — {input.pttReleaseDelayMs} ms</label>
