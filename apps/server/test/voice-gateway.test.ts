@@ -56,7 +56,7 @@ function dial(): RawVoiceClient {
 }
 
 function grantFor(serverId: string, channelId: string, patch: Partial<VoiceGrant> = {}): VoiceGrant {
-  const g: VoiceGrant = { token: `tok-${snowflake()}`, serverId, channelId, userId: snowflake(), sessionId: `sess-${snowflake()}`, mute: false, deaf: false, selfMute: false, selfDeaf: false, canSpeak: true, useVad: true, prioritySpeaker: false, ...patch };
+  const g: VoiceGrant = { token: `tok-${snowflake()}`, serverId, channelId, userId: snowflake(), sessionId: `sess-${snowflake()}`, mute: false, deaf: false, selfMute: false, selfDeaf: false, canSpeak: true, useVad: true, prioritySpeaker: false, canStream: true, ...patch };
   node.grant(g);
   return g;
 }

@@ -17,7 +17,15 @@ export const VoiceOpcode = {
   Hello: 8,
   Resumed: 9,
   ClientsConnect: 11,
+  /** Client: its video sources (camera, Go Live) on or off. Server: a room member's video sources. */
+  Video: 12,
   ClientDisconnect: 13,
+  /** Client: which video streams it watches (keys: the stream SSRCs op 12 announced; Discord's shape). */
+  MediaSinkWants: 15,
+  /** Concord (server): one of the browser's video receive slots now carries a stream, or no longer. */
+  VideoSink: 40,
+  /** Concord (server): a video source the client turned on is refused (the STREAM permission). */
+  VideoRefused: 41,
 } as const;
 export type VoiceOpcode = (typeof VoiceOpcode)[keyof typeof VoiceOpcode];
 
@@ -51,8 +59,12 @@ export const VOICE_GATEWAY_VERSION = 8;
 export const VOICE_OPUS_PAYLOAD_TYPE = 120;
 /** Length of an IP-discovery request and answer. */
 export const IP_DISCOVERY_LENGTH = 74;
-/** Largest inbound voice gateway text frame. */
-export const VOICE_GATEWAY_MAX_INBOUND_BYTES = 16 * 1024;
+/**
+ * Largest inbound voice gateway text frame: select protocol carries a browser's offer twice (`data`
+ * and `sdp`, 64 KiB each at most), and an offer with video m-lines runs to tens of KiB (Chromium lists
+ * ~3.5 KB of codecs per video m-line).
+ */
+export const VOICE_GATEWAY_MAX_INBOUND_BYTES = 136 * 1024;
 
 /** Speaking flags (op 5 `speaking`). */
 export const SpeakingFlags = { Microphone: 1 << 0, Soundshare: 1 << 1, Priority: 1 << 2 } as const;
@@ -111,6 +123,40 @@ export const VoiceResumeData = z.object({
 });
 export type VoiceResumeData = z.infer<typeof VoiceResumeData>;
 
+/** A video source (Discord's op 12 `streams[]` item): `video` is the camera, `screen` Go Live. */
+export const VoiceVideoStream = z.object({
+  type: z.enum(['video', 'screen']),
+  /** The SSRC the client sends this source with (its offer's a=ssrc line on that m-line). */
+  ssrc: z.number().int().min(1).max(0xffffffff),
+  active: z.boolean(),
+  rid: z.string().max(16).optional(),
+  rtx_ssrc: z.number().int().min(0).max(0xffffffff).optional(),
+  quality: z.number().int().min(0).max(100).optional(),
+  max_bitrate: z.number().int().min(0).max(100_000_000).optional(),
+  max_framerate: z.number().int().min(0).max(240).optional(),
+  max_resolution: z.object({ type: z.string().max(16), width: z.number().int().min(0).max(8192), height: z.number().int().min(0).max(8192) }).optional(),
+});
+export type VoiceVideoStream = z.infer<typeof VoiceVideoStream>;
+
+/** Client op 12: the sender's whole video state (a source it leaves out is off). */
+export const VoiceVideoData = z.object({
+  audio_ssrc: z.number().int().min(0).max(0xffffffff),
+  video_ssrc: z.number().int().min(0).max(0xffffffff),
+  rtx_ssrc: z.number().int().min(0).max(0xffffffff).optional(),
+  streams: z.array(VoiceVideoStream).max(2).optional(),
+});
+export type VoiceVideoData = z.infer<typeof VoiceVideoData>;
+
+/**
+ * Client op 15 (Discord's shape): stream SSRC (as op 12 announced it, decimal) -> wanted quality
+ * 0..100; `any` applies to every stream not named. Each op 15 replaces the previous wants; a stream
+ * with quality 0 (or not named, without `any`) is not forwarded to this client at all.
+ */
+export const VoiceMediaSinkWantsData = z
+  .record(z.union([z.literal('any'), z.string().regex(/^[1-9][0-9]{0,9}$/)]), z.number().int().min(0).max(100))
+  .refine((r) => Object.keys(r).length <= 64, 'at most 64 entries');
+export type VoiceMediaSinkWantsData = z.infer<typeof VoiceMediaSinkWantsData>;
+
 /** The envelope of every voice gateway frame (v8 adds `seq` on server frames). */
 export const VoiceGatewayFrame = z.object({
   op: z.number().int(),
@@ -141,7 +187,29 @@ export interface VoiceSessionDescriptionData {
   /** webrtc: the SDP answer. */
   sdp?: string;
   media_session_id?: string;
+  /** Concord: the most this connection may send per video source (the server cannot decode: the client applies them). */
+  video_limits?: VoiceVideoLimits;
 }
+
+/** What a sender is asked to keep each source within (camera 720p30, screen 1080p30 by default). */
+export interface VoiceVideoSourceLimit { max_width: number; max_height: number; max_framerate: number; max_bitrate: number }
+export interface VoiceVideoLimits { video: VoiceVideoSourceLimit; screen: VoiceVideoSourceLimit }
+export const DEFAULT_VOICE_VIDEO_LIMITS: VoiceVideoLimits = {
+  video: { max_width: 1280, max_height: 720, max_framerate: 30, max_bitrate: 2_500_000 },
+  screen: { max_width: 1920, max_height: 1080, max_framerate: 30, max_bitrate: 4_000_000 },
+};
+
+/** Server op 12: a room member's video sources (ssrc: the sender's own, the key op 15 names). */
+export interface VoiceVideoDispatch {
+  user_id: string;
+  audio_ssrc: number;
+  video_ssrc: number;
+  streams: { type: 'video' | 'screen'; ssrc: number; active: boolean; max_resolution?: { type: string; width: number; height: number }; max_framerate?: number }[];
+}
+/** Server op 40: browser receive slot `mid` (RTP SSRC `slot_ssrc`) carries `user_id`'s `type` stream (`ssrc`) from now on, or no longer. */
+export interface VoiceVideoSinkDispatch { user_id: string; type: 'video' | 'screen'; ssrc: number; mid: string; slot_ssrc: number; active: boolean }
+/** Server op 41: why a source the client turned on is not forwarded (50013: no STREAM permission here). */
+export interface VoiceVideoRefusedDispatch { type: 'video' | 'screen'; ssrc: number; code: number; message: string }
 export interface VoiceSpeakingDispatch { user_id: string; ssrc: number; speaking: number }
 export interface VoiceClientsConnectData { user_ids: string[] }
 export interface VoiceClientDisconnectData { user_id: string }

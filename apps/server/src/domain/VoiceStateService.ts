@@ -215,8 +215,8 @@ export class VoiceStateService {
       owner,
       selfMute: req.selfMute,
       selfDeaf: req.selfDeaf,
-      selfVideo: req.selfVideo ?? false,
-      selfStream: req.selfStream ?? false,
+      selfVideo: (req.selfVideo ?? false) && flags.canStream,
+      selfStream: (req.selfStream ?? false) && flags.canStream,
       suppress: false,
       grant,
       nodeId: node?.id ?? null,
@@ -239,7 +239,16 @@ export class VoiceStateService {
     rec.channelId = channel.id;
     rec.lastActivityMs = Date.now();
     this.refreshGrant(g, rec);
+    this.dropStreamsWithoutRight(rec);
     this.dispatchState(g, rec);
+  }
+
+  /** A member who lost STREAM (or moved where it lacks it) stops showing camera and Go Live. Returns whether it changed. */
+  private dropStreamsWithoutRight(rec: VoiceStateRecord): boolean {
+    if (rec.grant.canStream || (!rec.selfVideo && !rec.selfStream)) return false;
+    rec.selfVideo = false;
+    rec.selfStream = false;
+    return true;
   }
 
   /** Leaves voice: the node drops the grant (closing the connection) and the guild sees channel_id null. */
@@ -258,8 +267,9 @@ export class VoiceStateService {
 
   /** Self mute/deaf/video/stream: a state update and a grant update, no new server update. Returns whether anything changed. */
   private setSelfFlags(g: GuildState, rec: VoiceStateRecord, req: VoiceStateRequest): boolean {
-    const video = req.selfVideo ?? false;
-    const stream = req.selfStream ?? false;
+    // Camera and Go Live need STREAM where the member is; without it self_video/self_stream stay false.
+    const video = (req.selfVideo ?? false) && rec.grant.canStream;
+    const stream = (req.selfStream ?? false) && rec.grant.canStream;
     if (rec.selfMute === req.selfMute && rec.selfDeaf === req.selfDeaf && rec.selfVideo === video && rec.selfStream === stream) return false;
     rec.selfMute = req.selfMute;
     rec.selfDeaf = req.selfDeaf;
@@ -397,7 +407,10 @@ export class VoiceStateService {
       const channel = g.channels.get(rec.channelId);
       if (!live) this.leave(g, rec, false);
       else if (!g.members.has(rec.userId) || !channel || !isVoiceChannel(channel)) this.leave(g, rec);
-      else this.refreshGrant(g, rec);
+      else {
+        this.refreshGrant(g, rec);
+        if (this.dropStreamsWithoutRight(rec)) this.dispatchState(g, rec);
+      }
     }
   }
 }

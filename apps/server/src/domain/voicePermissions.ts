@@ -1,6 +1,6 @@
 // The voice rules as pure functions of the guild state: who may join which channel (VIEW_CHANNEL +
 // CONNECT, the user limit that MOVE_MEMBERS bypasses) and what a member's grant allows there
-// (SPEAK, USE_VAD, PRIORITY_SPEAKER, server mute). Recomputed on every join, move and access change.
+// (SPEAK, USE_VAD, PRIORITY_SPEAKER, STREAM for camera and Go Live, server mute). Recomputed on every join, move and access change.
 import { ChannelType, PermissionFlags, hasPermission } from '@concord/protocol';
 import type { ChannelRecord } from '../store/records.ts';
 import type { GuildState } from './DomainState.ts';
@@ -27,6 +27,7 @@ export interface VoiceGrantFlags {
   canSpeak: boolean;
   useVad: boolean;
   prioritySpeaker: boolean;
+  canStream: boolean;
 }
 
 /** What the member may do in the channel: nobody speaks in the AFK channel, a server mute or suppression silences. */
@@ -37,5 +38,7 @@ export function voiceGrantFlags(g: GuildState, channel: ChannelRecord, userId: s
     canSpeak: hasPermission(p, PermissionFlags.SPEAK) && !serverMuted && !suppressed && !inAfk,
     useVad: hasPermission(p, PermissionFlags.USE_VAD),
     prioritySpeaker: hasPermission(p, PermissionFlags.PRIORITY_SPEAKER),
+    // Discord's "Video": camera and Go Live; nobody streams in the AFK channel.
+    canStream: hasPermission(p, PermissionFlags.STREAM) && !inAfk,
   };
 }

@@ -1,10 +1,32 @@
 // The voice node that runs in the server's own process: the TLS voice gateway plus the UDP media
 // server, admitting exactly the grants the voice-state domain hands it (VoiceNode). It turns the
 // gateway's ops into media state (SSRC, keys, rooms, send/receive flags) and tells each room who
-// joined (op 11), left (op 13) and speaks (op 5).
+// joined (op 11), left (op 13) and speaks (op 5). Video: a browser's sources (op 12) are checked
+// against the grant's STREAM right and announced to the room (op 12), what a browser watches (op 15)
+// goes to the media's router, and each of its video receive slots changing hands is op 40 to it.
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import { SpeakingFlags, VOICE_ENCRYPTION_MODES, VoiceCloseCode, VoiceOpcode, type VoiceEncryptionMode, type VoiceIdentifyData, type VoiceReadyData, type VoiceResumeData, type VoiceSelectProtocolData, type VoiceSessionDescriptionData, type VoiceSpeakingData } from '@concord/protocol';
+import {
+  DEFAULT_VOICE_VIDEO_LIMITS,
+  ERRORS,
+  SpeakingFlags,
+  VOICE_ENCRYPTION_MODES,
+  VoiceCloseCode,
+  VoiceOpcode,
+  type VoiceEncryptionMode,
+  type VoiceIdentifyData,
+  type VoiceMediaSinkWantsData,
+  type VoiceReadyData,
+  type VoiceResumeData,
+  type VoiceSelectProtocolData,
+  type VoiceSessionDescriptionData,
+  type VoiceSpeakingData,
+  type VoiceVideoData,
+  type VoiceVideoDispatch,
+  type VoiceVideoRefusedDispatch,
+  type VoiceVideoSinkDispatch,
+  type VoiceVideoStream,
+} from '@concord/protocol';
 import type { UwsGuard } from '../http/UwsGuard.ts';
 import { VoiceGateway, type VoiceGatewayHandler, type VoiceGatewayOptions } from './gateway/VoiceGateway.ts';
 import { VoiceSession } from './gateway/VoiceSession.ts';
@@ -28,6 +50,12 @@ export interface VoiceMedia {
   onReceiveSlot?(cb: (c: { viewerSsrc: number; slotSsrc: number; speakerSsrc: number; speakerUserId: string; held: boolean }) => void): void;
   /** The slot SSRC browser `viewerSsrc` hears `speakerSsrc` on (0: none); undefined when not a browser. */
   receiveSlotOf?(viewerSsrc: number, speakerSsrc: number): number | undefined;
+  /** Op 12 (WebRtcMedia): the participant's active video sources; returns the SSRCs refused as already taken. Absent: no video. */
+  setVideoSources?(ssrc: number, sources: readonly { type: 'video' | 'screen'; ssrc: number }[]): number[];
+  /** Op 15 (WebRtcMedia): what the participant watches. */
+  setVideoWants?(ssrc: number, wants: Readonly<Record<string, number>>): void;
+  /** A browser's video receive slot now carries a stream, or no longer (WebRtcMedia). */
+  onVideoSink?(cb: (c: { viewerSsrc: number; mid: string; slotSsrc: number; ownerUserId: string; type: 'video' | 'screen'; streamSsrc: number; active: boolean }) => void): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +77,10 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
   /** The speaking flags each session last announced (0: silent), for joiners. */
   private readonly speakingFlags = new Map<VoiceSession, number>();
   private readonly listeners: ((e: VoiceNodeEvent) => void)[] = [];
+  /** Each session's last op 12 (what it asked for). */
+  private readonly videoRequests = new Map<VoiceSession, VoiceVideoData>();
+  /** The sources the room was last told each session sends (op 12), accepted ones only. */
+  private readonly videoAnnounced = new Map<VoiceSession, VoiceVideoStream[]>();
   private readonly gateway: VoiceGateway;
 
   private constructor(
@@ -79,6 +111,14 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
       const speaker = this.bySsrc.get(c.speakerSsrc);
       const flags = c.held ? (speaker && this.speakingFlags.get(speaker)) || SpeakingFlags.Microphone : 0;
       viewer.dispatch(VoiceOpcode.Speaking, { user_id: c.speakerUserId, ssrc: c.slotSsrc, speaking: flags });
+    });
+    // op 40: which of the browser's video receive slots (by mid and SSRC) carries whose stream, sent
+    // before the first packet of that stream on the slot.
+    media.onVideoSink?.((c) => {
+      const viewer = this.bySsrc.get(c.viewerSsrc);
+      if (viewer === undefined) return;
+      const sink: VoiceVideoSinkDispatch = { user_id: c.ownerUserId, type: c.type, ssrc: c.streamSsrc, mid: c.mid, slot_ssrc: c.slotSsrc, active: c.active };
+      viewer.dispatch(VoiceOpcode.VideoSink, sink);
     });
   }
 
@@ -209,6 +249,15 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
     if (flags !== before) this.announceSpeaking(s, flags);
   }
 
+  video(s: VoiceSession, d: VoiceVideoData): void {
+    this.videoRequests.set(s, d);
+    this.applyVideo(s, true);
+  }
+
+  mediaSinkWants(s: VoiceSession, d: VoiceMediaSinkWantsData): void {
+    this.media.setVideoWants?.(s.ssrc, d);
+  }
+
   ended(s: VoiceSession): void {
     this.forgetSession(s);
     this.emit({ type: 'disconnected', serverId: s.serverId, userId: s.userId, sessionId: s.sessionId });
@@ -229,7 +278,7 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
       (sdp) => {
         if (this.bySsrc.get(s.ssrc) !== s) return;
         s.media = { status: 'webrtc' };
-        const description: VoiceSessionDescriptionData = { mode: VOICE_ENCRYPTION_MODES[0], secret_key: [], dave_protocol_version: 0, audio_codec: 'opus', sdp, media_session_id: crypto.randomBytes(16).toString('hex') };
+        const description: VoiceSessionDescriptionData = { mode: VOICE_ENCRYPTION_MODES[0], secret_key: [], dave_protocol_version: 0, audio_codec: 'opus', video_codec: 'VP8', sdp, media_session_id: crypto.randomBytes(16).toString('hex'), video_limits: DEFAULT_VOICE_VIDEO_LIMITS };
         s.dispatch(VoiceOpcode.SessionDescription, description);
       },
       (err: unknown) => {
@@ -250,10 +299,59 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
       this.announceSpeaking(s, 0);
     }
     if (g.channelId !== oldChannelId) {
+      this.announceVideo(s, [], oldChannelId);
       this.media.move(s.ssrc, g.channelId);
       this.leaveRoom(s, oldChannelId);
       this.joinRoom(s, g.channelId);
     }
+    // The STREAM right may have changed (a role, an overwrite, the AFK channel): sources follow it.
+    if (this.videoRequests.has(s)) this.applyVideo(s, false);
+  }
+
+  /**
+   * Gives the media the session's active sources that its grant allows (STREAM; and a WebRTC
+   * connection: UDP clients carry no video here) and tells the room what changed (op 12). A source
+   * refused is op 41 to the sender: at once for a new op 12, else only when it was being forwarded.
+   */
+  private applyVideo(s: VoiceSession, fromClient: boolean): void {
+    const g = this.grants.get(key(s.serverId, s.userId));
+    const requested = (this.videoRequests.get(s)?.streams ?? []).filter((x) => x.active);
+    const before = this.videoAnnounced.get(s) ?? [];
+    const refuse = (x: VoiceVideoStream, why: VoiceVideoRefusedDispatch['code'], message: string) => {
+      if (fromClient || before.some((b) => b.ssrc === x.ssrc)) s.dispatch(VoiceOpcode.VideoRefused, { type: x.type, ssrc: x.ssrc, code: why, message } satisfies VoiceVideoRefusedDispatch);
+    };
+    const allowed: VoiceVideoStream[] = [];
+    for (const x of requested) {
+      if (g === undefined || this.media.setVideoSources === undefined || s.media.status === 'ready') refuse(x, ERRORS.InvalidFormBody.code, 'Video needs a WebRTC connection.');
+      else if (!g.canStream) refuse(x, ERRORS.MissingPermissions.code, ERRORS.MissingPermissions.message);
+      else if (allowed.some((a) => a.type === x.type || a.ssrc === x.ssrc)) refuse(x, ERRORS.InvalidFormBody.code, 'One source per type, each with its own SSRC.');
+      else allowed.push(x);
+    }
+    const taken = new Set(this.media.setVideoSources?.(s.ssrc, allowed.map((x) => ({ type: x.type, ssrc: x.ssrc }))) ?? []);
+    const accepted = allowed.filter((x) => {
+      if (!taken.has(x.ssrc)) return true;
+      refuse(x, ERRORS.InvalidFormBody.code, 'That SSRC is in use.');
+      return false;
+    });
+    const key_ = (l: VoiceVideoStream[]) => JSON.stringify(l.map((x) => [x.type, x.ssrc, x.max_resolution, x.max_framerate]));
+    if (key_(accepted) === key_(before)) return;
+    if (accepted.length > 0) this.videoAnnounced.set(s, accepted);
+    else this.videoAnnounced.delete(s);
+    const channelId = g?.channelId;
+    if (channelId !== undefined) this.announceVideo(s, accepted, channelId, before);
+  }
+
+  /** Op 12 to the room: `s`'s active sources; those in `before` not active any more go out with active false. */
+  private announceVideo(s: VoiceSession, active: VoiceVideoStream[], channelId: string, before: VoiceVideoStream[] = this.videoAnnounced.get(s) ?? []): void {
+    if (active.length === 0 && before.length === 0) return;
+    const d = this.videoDispatch(s, active, before);
+    for (const o of this.roomMembers(channelId, s)) o.dispatch(VoiceOpcode.Video, d);
+  }
+
+  private videoDispatch(s: VoiceSession, active: VoiceVideoStream[], before: VoiceVideoStream[] = []): VoiceVideoDispatch {
+    const streams: VoiceVideoDispatch['streams'] = active.map((x) => ({ type: x.type, ssrc: x.ssrc, active: true, ...(x.max_resolution ? { max_resolution: x.max_resolution } : {}), ...(x.max_framerate === undefined ? {} : { max_framerate: x.max_framerate }) }));
+    for (const b of before) if (!active.some((a) => a.ssrc === b.ssrc)) streams.push({ type: b.type, ssrc: b.ssrc, active: false });
+    return { user_id: s.userId, audio_ssrc: s.ssrc, video_ssrc: active.find((x) => x.type === 'video')?.ssrc ?? 0, streams };
   }
 
   /** Who is here (op 11 to the joiner), the joiner to the others, and who is speaking now (op 5). */
@@ -264,7 +362,11 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
       o.dispatch(VoiceOpcode.ClientsConnect, { user_ids: [s.userId] });
       const flags = this.speakingFlags.get(o) ?? 0;
       if (flags !== 0) s.dispatch(VoiceOpcode.Speaking, { user_id: o.userId, ssrc: this.ssrcSeenBy(s, o), speaking: flags });
+      const video = this.videoAnnounced.get(o);
+      if (video) s.dispatch(VoiceOpcode.Video, this.videoDispatch(o, video));
     }
+    const own = this.videoAnnounced.get(s);
+    if (own) for (const o of others) o.dispatch(VoiceOpcode.Video, this.videoDispatch(s, own));
   }
 
   private leaveRoom(s: VoiceSession, channelId: string): void {
@@ -301,6 +403,10 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
     this.sessions.delete(k);
     this.bySsrc.delete(s.ssrc);
     this.speakingFlags.delete(s);
+    // A stream ends when its owner leaves: the room hears so (op 12, inactive) before op 13.
+    if (channelId !== undefined) this.announceVideo(s, [], channelId);
+    this.videoRequests.delete(s);
+    this.videoAnnounced.delete(s);
     this.media.remove(s.ssrc);
     if (channelId !== undefined) this.leaveRoom(s, channelId);
   }

@@ -26,6 +26,8 @@ export interface VoiceGrant {
    * flags without push-to-talk semantics are the client's to honour; the node enforces canSpeak/mute). */
   useVad: boolean;
   prioritySpeaker: boolean;
+  /** STREAM ("Video") in this channel: camera and Go Live (false in the AFK channel). */
+  canStream: boolean;
 }
 
 export type VoiceGrantPatch = Partial<Omit<VoiceGrant, 'token' | 'serverId' | 'userId' | 'sessionId'>>;

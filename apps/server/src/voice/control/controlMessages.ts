@@ -40,6 +40,7 @@ const GrantFields = {
   canSpeak: z.boolean(),
   useVad: z.boolean(),
   prioritySpeaker: z.boolean(),
+  canStream: z.boolean(),
 };
 
 const VoiceGrantSchema = z.object({ token: Secretish, serverId: Id, userId: Id, sessionId: Secretish, ...GrantFields }).strict();

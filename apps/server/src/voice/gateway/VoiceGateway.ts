@@ -9,10 +9,12 @@ import {
   VoiceGatewayFrame,
   VoiceHeartbeatData,
   VoiceIdentifyData,
+  VoiceMediaSinkWantsData,
   VoiceOpcode,
   VoiceResumeData,
   VoiceSelectProtocolData,
   VoiceSpeakingData,
+  VoiceVideoData,
 } from '@concord/protocol';
 import type { Logger } from 'pino';
 import uws, { type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
@@ -31,6 +33,10 @@ export interface VoiceGatewayHandler {
   attached(session: VoiceSession, how: 'identify' | 'resume'): void;
   selectProtocol(session: VoiceSession, d: VoiceSelectProtocolData): VoiceCloseCode | null;
   speaking(session: VoiceSession, d: VoiceSpeakingData): void;
+  /** Op 12: the client's video sources. */
+  video(session: VoiceSession, d: VoiceVideoData): void;
+  /** Op 15: what the client watches. */
+  mediaSinkWants(session: VoiceSession, d: VoiceMediaSinkWantsData): void;
   /** The session is over (a fatal close, or the resume window passed); not called for closes the handler asked for. */
   ended(session: VoiceSession, code: number): void;
 }
@@ -53,7 +59,7 @@ export interface VoiceGatewayOptions {
 /** Discord's voice heartbeat interval. */
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 13_750;
 const decoder = new TextDecoder();
-const CLIENT_OPS: ReadonlySet<number> = new Set([VoiceOpcode.Identify, VoiceOpcode.SelectProtocol, VoiceOpcode.Heartbeat, VoiceOpcode.Speaking, VoiceOpcode.Resume]);
+const CLIENT_OPS: ReadonlySet<number> = new Set([VoiceOpcode.Identify, VoiceOpcode.SelectProtocol, VoiceOpcode.Heartbeat, VoiceOpcode.Speaking, VoiceOpcode.Resume, VoiceOpcode.Video, VoiceOpcode.MediaSinkWants]);
 
 export interface VoiceGatewayStats {
   open: number;
@@ -238,6 +244,18 @@ export class VoiceGateway {
         const sp = VoiceSpeakingData.safeParse(d);
         if (!sp.success) return this.closeSocket(ws, VoiceCloseCode.BadRequest, 'Invalid speaking.');
         this.handler.speaking(session, sp.data);
+        return;
+      }
+      case VoiceOpcode.Video: {
+        const v = VoiceVideoData.safeParse(d);
+        if (!v.success) return this.closeSocket(ws, VoiceCloseCode.BadRequest, 'Invalid video.');
+        this.handler.video(session, v.data);
+        return;
+      }
+      case VoiceOpcode.MediaSinkWants: {
+        const w = VoiceMediaSinkWantsData.safeParse(d);
+        if (!w.success) return this.closeSocket(ws, VoiceCloseCode.BadRequest, 'Invalid media sink wants.');
+        this.handler.mediaSinkWants(session, w.data);
         return;
       }
       default:

@@ -5,10 +5,14 @@
 // (SRTP on one side, AEAD on the other; Opus payload types and SSRCs mapped by WebRtcPeer).
 // A browser hears the room on receive slots with SSRCs of their own, so it learns who is on which
 // slot from onReceiveSlot (the voice node turns each change into op 5 for that browser alone).
+// Video goes through a VideoRouter: browsers' sources (op 12) to the viewers that want them (op 15),
+// on the viewers' video receive slots, told through onVideoSink (op 40 for that browser alone).
 import type { Logger } from 'pino';
 import type { VoiceEncryptionMode } from '@concord/protocol';
 import type { MediaParticipant, UdpMediaServer, UdpMediaStats } from '../udp/UdpMediaServer.ts';
 import type { WebRtcIceOptions } from './iceOptions.ts';
+import type { VideoCodec } from './keyFrames.ts';
+import { VideoRouter, type IncomingVideoPacket, type VideoRouterStats, type VideoSinkChange, type VideoSourceType } from './VideoRouter.ts';
 import { WebRtcPeer, type SlotChange, type WebRtcPeerStats } from './WebRtcPeer.ts';
 
 /** Browser `viewerSsrc` hears speaker `speakerUserId` on its slot `slotSsrc` from now on (`held`), or no longer. */
@@ -19,6 +23,13 @@ export interface ReceiveSlotChange extends SlotChange {
 
 export interface WebRtcMediaStats extends UdpMediaStats {
   webrtc: WebRtcPeerStats & { peers: number; answers: number; answerFailures: number };
+  video: VideoRouterStats;
+}
+
+const NO_PEER_STATS: WebRtcPeerStats = { fromBrowser: 0, fromBrowserDropped: 0, toBrowser: 0, toBrowserDropped: 0, sendErrors: 0, videoFromBrowser: 0, videoFromBrowserDropped: 0, videoToBrowser: 0, videoToBrowserDropped: 0 };
+
+function addPeerStats(into: WebRtcPeerStats, s: WebRtcPeerStats): void {
+  for (const k of Object.keys(into) as (keyof WebRtcPeerStats)[]) into[k] += s[k];
 }
 
 interface BrowserLink {
@@ -30,7 +41,8 @@ export class WebRtcMedia {
   private readonly participants = new Map<number, MediaParticipant>();
   private readonly links = new Map<number, BrowserLink>();
   /** Counters of peers already closed, so stats() stays monotonic. */
-  private readonly gone: WebRtcPeerStats = { fromBrowser: 0, fromBrowserDropped: 0, toBrowser: 0, toBrowserDropped: 0, sendErrors: 0 };
+  private readonly gone: WebRtcPeerStats = { ...NO_PEER_STATS };
+  private readonly video = new VideoRouter();
   /** The latest offer per participant: an answer finishing after a newer offer (or a leave) is dropped. */
   private readonly offerTokens = new Map<number, symbol>();
   private answers = 0;
@@ -54,6 +66,7 @@ export class WebRtcMedia {
   add(p: { userId: string; roomId: string; canSend?: boolean; deaf?: boolean }): MediaParticipant {
     const participant = this.udp.add(p);
     this.participants.set(participant.ssrc, participant);
+    this.video.join(participant.ssrc, participant.userId, participant.roomId);
     return participant;
   }
 
@@ -70,6 +83,7 @@ export class WebRtcMedia {
     const from = participant?.roomId;
     this.udp.move(ssrc, roomId);
     if (from === undefined || from === roomId) return;
+    this.video.move(ssrc, roomId);
     this.forgetSpeaker(ssrc, from);
     const link = this.links.get(ssrc);
     if (link === undefined) return;
@@ -82,6 +96,7 @@ export class WebRtcMedia {
     const participant = this.participants.get(ssrc);
     this.offerTokens.delete(ssrc);
     this.udp.remove(ssrc);
+    this.video.leave(ssrc);
     this.closeLink(ssrc);
     // Before it is forgotten: the slot releases name the speaker's user id.
     if (participant) this.forgetSpeaker(ssrc, participant.roomId);
@@ -104,6 +119,32 @@ export class WebRtcMedia {
     this.slotListeners.push(cb);
   }
 
+  /** A browser's video receive slot changed hands (synchronously, before the first packet of the new source on it). */
+  onVideoSink(cb: (change: VideoSinkChange) => void): void {
+    this.video.onSinkChange((c) => {
+      try {
+        cb(c);
+      } catch (error) {
+        this.log?.error({ err: error }, 'video sink listener failed');
+      }
+    });
+  }
+
+  /** Op 12: the participant's active video sources (replacing the previous ones); returns the SSRCs refused as taken. */
+  setVideoSources(ssrc: number, sources: readonly { type: VideoSourceType; ssrc: number }[]): number[] {
+    return this.video.setSources(ssrc, sources);
+  }
+
+  /** Op 15: which streams (by their sender's SSRC) the participant watches. */
+  setVideoWants(ssrc: number, wants: Readonly<Record<string, number>>): void {
+    this.video.setWants(ssrc, wants);
+  }
+
+  /** Viewer SSRCs of a stream (tests). */
+  videoViewersOf(streamSsrc: number): number[] {
+    return this.video.viewersOf(streamSsrc);
+  }
+
   /** For browser `viewerSsrc`: the SSRC of the slot it hears `speakerSsrc` on (0: none); undefined when it is not a browser. */
   receiveSlotOf(viewerSsrc: number, speakerSsrc: number): number | undefined {
     return this.links.get(viewerSsrc)?.peer.slotSsrcOf(speakerSsrc);
@@ -122,7 +163,13 @@ export class WebRtcMedia {
     let answered: { peer: WebRtcPeer; answerSdp: string } | undefined;
     try {
       const inject = (opus: Buffer, sequence: number, timestamp: number) => this.udp.injectFrom(ssrc, opus, sequence, timestamp);
-      answered = await WebRtcPeer.answer(ssrc, offerSdp, this.ice, inject, (change) => { if (answered) this.slotChanged(answered.peer, change); }, this.log);
+      // Video from a peer that was replaced (or not yet installed) is not routed.
+      const isLive = () => answered !== undefined && this.links.get(ssrc)?.peer === answered.peer;
+      const video = {
+        onVideo: (codec: VideoCodec, packet: IncomingVideoPacket) => { if (isLive()) this.video.forward(ssrc, codec, packet); },
+        onSlotPli: (slot: number) => { if (isLive()) this.video.viewerPictureLoss(ssrc, slot); },
+      };
+      answered = await WebRtcPeer.answer(ssrc, offerSdp, this.ice, inject, (change) => { if (answered) this.slotChanged(answered.peer, change); }, this.log, video);
     } catch (error) {
       this.answerFailures++;
       if (this.offerTokens.get(ssrc) === token) this.offerTokens.delete(ssrc);
@@ -136,6 +183,7 @@ export class WebRtcMedia {
     }
     this.answers++;
     this.links.set(ssrc, { peer: answered.peer, removeSink: this.udp.addSink(participant.roomId, answered.peer) });
+    this.video.attach(ssrc, answered.peer, answered.peer);
     return answered.answerSdp;
   }
 
@@ -146,20 +194,14 @@ export class WebRtcMedia {
 
   stats(): WebRtcMediaStats {
     const sum = { ...this.gone };
-    for (const { peer } of this.links.values()) {
-      const s = peer.stats();
-      sum.fromBrowser += s.fromBrowser;
-      sum.fromBrowserDropped += s.fromBrowserDropped;
-      sum.toBrowser += s.toBrowser;
-      sum.toBrowserDropped += s.toBrowserDropped;
-      sum.sendErrors += s.sendErrors;
-    }
-    return { ...this.udp.stats(), webrtc: { ...sum, peers: this.links.size, answers: this.answers, answerFailures: this.answerFailures } };
+    for (const { peer } of this.links.values()) addPeerStats(sum, peer.stats());
+    return { ...this.udp.stats(), webrtc: { ...sum, peers: this.links.size, answers: this.answers, answerFailures: this.answerFailures }, video: this.video.stats() };
   }
 
   async close(): Promise<void> {
     const peers = [...this.links.values()].map((l) => l.peer);
     this.links.clear();
+    this.video.close();
     await Promise.allSettled(peers.map((p) => p.close()));
     await this.udp.close();
   }
@@ -173,12 +215,7 @@ export class WebRtcMedia {
   }
 
   private retire(peer: WebRtcPeer): void {
-    const s = peer.stats();
-    this.gone.fromBrowser += s.fromBrowser;
-    this.gone.fromBrowserDropped += s.fromBrowserDropped;
-    this.gone.toBrowser += s.toBrowser;
-    this.gone.toBrowserDropped += s.toBrowserDropped;
-    this.gone.sendErrors += s.sendErrors;
+    addPeerStats(this.gone, peer.stats());
     peer.close().catch((error: unknown) => { this.log?.warn({ err: error }, 'closing a WebRTC peer failed'); });
   }
 

@@ -4,11 +4,17 @@
 // its pool of receive transceivers (ReceiveSlots). It is the room's MediaSink for this participant.
 // Each slot sends under its transceiver's own SSRC (werift's sender.ssrc, declared as a=ssrc in the
 // answer's m-line); who is on it is reported through onSlotChange, before that speaker's first packet.
+// Video (VideoRouter decides who gets what): the video m-lines the browser sends on carry its camera
+// and screen (told apart by SSRC through op 12), handed to `onVideo` as werift parsed them; the
+// recvonly video m-lines are its video receive slots, each sending under its own SSRC. NACKs from
+// the browser are answered from werift's send history (128 packets per slot); its PLIs go to onSlotPli.
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useSdesMid, type MediaStreamTrack, type RTCRtpTransceiver, type RTCRtpSender } from 'werift';
+import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useH264, useNACK, usePLI, useREMB, useSdesMid, useTransportWideCC, useTWCC, useVP8, type MediaStreamTrack, type RTCRtpReceiver, type RTCRtpTransceiver, type RTCRtpSender } from 'werift';
 import type { MediaSink } from '../udp/UdpMediaServer.ts';
+import { videoCodecOf, type VideoCodec } from './keyFrames.ts';
 import { ReceiveSlots } from './ReceiveSlots.ts';
+import type { IncomingVideoPacket, OutgoingVideoPacket, VideoSenderLink, VideoViewerLink } from './VideoRouter.ts';
 import { keepCandidates, type WebRtcIceOptions } from './iceOptions.ts';
 
 export interface WebRtcPeerStats {
@@ -21,6 +27,20 @@ export interface WebRtcPeerStats {
   /** Not written: every receive slot busy, or the connection not up yet. */
   toBrowserDropped: number;
   sendErrors: number;
+  /** Video packets from the browser (any of its sources) and those not handed on (unknown payload type). */
+  videoFromBrowser: number;
+  videoFromBrowserDropped: number;
+  /** Video packets written to the browser's slots, and those not (connection down, codec not negotiated). */
+  videoToBrowser: number;
+  videoToBrowserDropped: number;
+}
+
+/** What the peer does with video (WebRtcMedia routes both through its VideoRouter). */
+export interface VideoHandlers {
+  /** A packet from one of the browser's video sources (werift's parse; valid to keep, never written). */
+  onVideo(codec: VideoCodec, packet: IncomingVideoPacket): void;
+  /** The browser reported picture loss (PLI) on video receive slot `slot`. */
+  onSlotPli(slot: number): void;
 }
 
 /** Inbound media from the browser, with the browser's RTP fields (the SFU sets the SSRC). */
@@ -38,13 +58,35 @@ export type SlotChangeListener = (change: SlotChange) => void;
 const OPUS = () => new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2, payloadType: 111, parameters: 'minptime=10;useinbandfec=1' });
 /** Receive m-lines used at most (more are answered inactive): bounds what one offer can make us build. */
 export const MAX_RECEIVE_SLOTS = 16;
+/** Video m-lines the browser sends on that are used (its camera and its screen); more are answered inactive. */
+export const MAX_VIDEO_SOURCES = 2;
+/** Video receive m-lines used at most: how many streams one browser can watch at once. */
+export const MAX_VIDEO_SLOTS = 8;
+// NACK and PLI answered; transport-cc for the browsers' send-side estimate (werift sends its feedback);
+// REMB for browsers without it. No FIR (werift routes a FIR by an SSRC it does not carry), no RTX.
+const VIDEO_FEEDBACK = () => [useNACK(), usePLI(), useREMB(), useTWCC()];
+const VP8 = () => useVP8({ payloadType: 96, rtcpFeedback: VIDEO_FEEDBACK() });
+const H264 = () => useH264({ payloadType: 102, rtcpFeedback: VIDEO_FEEDBACK() });
 /** How long ICE gathering may take before the answer goes out with what it has. */
 const GATHER_TIMEOUT_MS = 3_000;
 
-export class WebRtcPeer implements MediaSink {
+interface VideoSlot {
+  readonly transceiver: RTCRtpTransceiver;
+  readonly mid: string;
+  /** The negotiated codec parameters per forwarded codec (absent: the browser cannot receive it here). */
+  codecs: Partial<Record<VideoCodec, RTCRtpCodecParameters>>;
+}
+
+export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
   private readonly slots: ReceiveSlots;
   private readonly senders: { sender: RTCRtpSender; payloadType: number }[];
-  private readonly counters: WebRtcPeerStats = { fromBrowser: 0, fromBrowserDropped: 0, toBrowser: 0, toBrowserDropped: 0, sendErrors: 0 };
+  private readonly counters: WebRtcPeerStats = { fromBrowser: 0, fromBrowserDropped: 0, toBrowser: 0, toBrowserDropped: 0, sendErrors: 0, videoFromBrowser: 0, videoFromBrowserDropped: 0, videoToBrowser: 0, videoToBrowserDropped: 0 };
+  private readonly videoSlotList: VideoSlot[] = [];
+  /** The receiver each of the browser's video SSRCs arrives on (where a PLI for it goes). */
+  private readonly videoReceivers = new Map<number, RTCRtpReceiver>();
+  /** The browser's video payload types -> forwarded codec, per source transceiver. */
+  private readonly videoPayloadTypes = new Map<RTCRtpTransceiver, Map<number, VideoCodec>>();
+  readonly videoSlots: { mid: string; ssrc: number }[] = [];
   private closed = false;
   /** The Opus payload type the browser sends with (its offer's number). */
   private micPayloadType = 111;
@@ -65,10 +107,10 @@ export class WebRtcPeer implements MediaSink {
    * is used); every one it receives on becomes a receive slot. Throws on an offer werift rejects.
    * `onSlotChange` must not throw: it runs inside deliver().
    */
-  static async answer(ssrc: number, offerSdp: string, ice: WebRtcIceOptions, inject: InjectMedia, onSlotChange: SlotChangeListener, log?: Logger): Promise<{ peer: WebRtcPeer; answerSdp: string }> {
+  static async answer(ssrc: number, offerSdp: string, ice: WebRtcIceOptions, inject: InjectMedia, onSlotChange: SlotChangeListener, log?: Logger, video?: VideoHandlers): Promise<{ peer: WebRtcPeer; answerSdp: string }> {
     const pc = new RTCPeerConnection({
-      codecs: { audio: [OPUS()] },
-      headerExtensions: { audio: [useSdesMid()] },
+      codecs: { audio: [OPUS()], video: [VP8(), H264()] },
+      headerExtensions: { audio: [useSdesMid()], video: [useSdesMid(), useTransportWideCC()] },
       iceUseIpv4: true,
       iceUseIpv6: false,
       iceUseTcp: false,
@@ -92,8 +134,19 @@ export class WebRtcPeer implements MediaSink {
         if (browserReceives) receive.push(t);
         t.setDirection(takeMic && browserReceives ? 'sendrecv' : takeMic ? 'recvonly' : browserReceives ? 'sendonly' : 'inactive');
       }
+      const videoSources: RTCRtpTransceiver[] = [];
+      const videoSlots: RTCRtpTransceiver[] = [];
+      for (const t of pc.getTransceivers().filter((x) => x.kind === 'video')) {
+        // Without video handlers (no router) every video m-line is answered inactive.
+        const browserSends = video !== undefined && (t.offerDirection === 'recvonly' || t.offerDirection === 'sendrecv') && videoSources.length < MAX_VIDEO_SOURCES;
+        const browserReceives = video !== undefined && (t.offerDirection === 'sendonly' || t.offerDirection === 'sendrecv') && videoSlots.length < MAX_VIDEO_SLOTS;
+        if (browserSends) videoSources.push(t);
+        if (browserReceives) videoSlots.push(t);
+        t.setDirection(browserSends && browserReceives ? 'sendrecv' : browserSends ? 'recvonly' : browserReceives ? 'sendonly' : 'inactive');
+      }
       const peer = new WebRtcPeer(ssrc, pc, receive, log, onSlotChange);
       if (mic) peer.takeMicrophone(mic, inject);
+      if (video) for (const t of videoSources) peer.takeVideoSource(t, video);
       await pc.setLocalDescription(await pc.createAnswer());
       await gathered(pc);
       const sdp = pc.localDescription?.sdp;
@@ -101,6 +154,8 @@ export class WebRtcPeer implements MediaSink {
       // Payload types are known once the answer is set (the browser's numbers win).
       peer.senders.forEach((s, i) => { s.payloadType = opusPayloadType(receive[i]!) ?? s.payloadType; });
       if (mic) peer.micPayloadType = opusPayloadType(mic) ?? peer.micPayloadType;
+      for (const t of videoSources) peer.videoPayloadTypes.set(t, new Map(t.codecs.flatMap((c) => { const codec = videoCodecOf(c.mimeType); return codec ? [[c.payloadType, codec] as const] : []; })));
+      if (video) peer.openVideoSlots(videoSlots, video);
       return { peer, answerSdp: keepCandidates(sdp, ice.advertise) };
     } catch (error) {
       await pc.close();
@@ -141,6 +196,37 @@ export class WebRtcPeer implements MediaSink {
     return slot === undefined ? 0 : this.senders[slot]!.sender.ssrc;
   }
 
+  // ---- VideoViewerLink / VideoSenderLink ----
+
+  sendVideo(slot: number, codec: VideoCodec, p: OutgoingVideoPacket): boolean {
+    const out = this.videoSlotList[slot];
+    const params = out?.codecs[codec];
+    if (out === undefined || params === undefined || this.closed || this.pc.connectionState !== 'connected') {
+      this.counters.videoToBrowserDropped++;
+      return false;
+    }
+    const sender = out.transceiver.sender;
+    // werift sends with sender.codec's payload type: switch it when the source's codec changes.
+    if (sender.codec !== params) sender.codec = params;
+    // A fresh header per browser (werift's sender rewrites it); the payload is shared and never written.
+    const header = new RtpHeader({ payloadType: params.payloadType, sequenceNumber: p.sequenceNumber, timestamp: p.timestamp, ssrc: sender.ssrc, marker: p.marker, padding: p.padding, paddingSize: p.paddingSize });
+    this.counters.videoToBrowser++;
+    sender.sendRtp(new RtpPacket(header, p.payload)).catch((error: unknown) => {
+      this.counters.sendErrors++;
+      this.log?.debug({ err: error }, 'webrtc video send failed');
+    });
+    return true;
+  }
+
+  requestKeyFrame(streamSsrc: number): void {
+    const receiver = this.videoReceivers.get(streamSsrc);
+    if (receiver === undefined || this.closed) return;
+    receiver.sendRtcpPLI(streamSsrc).catch((error: unknown) => {
+      this.counters.sendErrors++;
+      this.log?.debug({ err: error }, 'webrtc PLI failed');
+    });
+  }
+
   get connectionState(): string {
     return this.pc.connectionState;
   }
@@ -163,6 +249,38 @@ export class WebRtcPeer implements MediaSink {
     if (this.closed) return;
     this.closed = true;
     await this.pc.close();
+  }
+
+  private takeVideoSource(t: RTCRtpTransceiver, video: VideoHandlers): void {
+    const seen = new Set<MediaStreamTrack>();
+    const listen = (track: MediaStreamTrack) => {
+      if (seen.has(track)) return;
+      seen.add(track);
+      track.onReceiveRtp.subscribe((rtp) => {
+        if (this.closed) return;
+        const h = rtp.header;
+        const codec = this.videoPayloadTypes.get(t)?.get(h.payloadType);
+        if (codec === undefined) { this.counters.videoFromBrowserDropped++; return; }
+        if (!this.videoReceivers.has(h.ssrc)) this.videoReceivers.set(h.ssrc, t.receiver);
+        this.counters.videoFromBrowser++;
+        video.onVideo(codec, { ssrc: h.ssrc, sequenceNumber: h.sequenceNumber, timestamp: h.timestamp, marker: h.marker, padding: h.padding, paddingSize: h.paddingSize, payload: rtp.payload });
+      });
+    };
+    for (const track of t.receiver.tracks) listen(track);
+    t.onTrack.subscribe(listen);
+  }
+
+  private openVideoSlots(slots: RTCRtpTransceiver[], video: VideoHandlers): void {
+    slots.forEach((t, index) => {
+      const codecs: Partial<Record<VideoCodec, RTCRtpCodecParameters>> = {};
+      for (const c of t.codecs) {
+        const codec = videoCodecOf(c.mimeType);
+        if (codec !== null && codecs[codec] === undefined) codecs[codec] = c;
+      }
+      this.videoSlotList.push({ transceiver: t, mid: t.mid ?? String(index), codecs });
+      this.videoSlots.push({ mid: t.mid ?? String(index), ssrc: t.sender.ssrc });
+      t.sender.onPictureLossIndication.subscribe(() => { if (!this.closed) video.onSlotPli(index); });
+    });
   }
 
   private takeMicrophone(mic: RTCRtpTransceiver, inject: InjectMedia): void {
