@@ -149,6 +149,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const bots = await createBotPlatform({ ctx, db, auth, members, roles, messages: messageService, log });
   metrics.countAutoModBudgetExhausted(() => bots.autoMod.patternBudgetExhausted);
   const expressions = new ExpressionService(ctx, new SqliteExpressionStore(db), attachments, bots.auditLog);
+  // Emoji beyond a tier's slots turn unavailable (and back) when boosts move the tier: tell the guild.
+  boosts.onTierChange = (g) => {
+    expressions.announceEmojis(g);
+    expressions.announceStickers(g);
+  };
   await expressions.load();
 
   const app = uws.App();

@@ -223,6 +223,9 @@ describe('boosts', () => {
       let g = await ok(owner, 'GET', `/guilds/${guild.id}`);
       expect(g).toMatchObject({ premium_subscription_count: 2, premium_tier: 1 });
       await expect.poll(() => gw.of('GUILD_UPDATE').at(-1)?.premium_tier).toBe(1);
+      // The tier moved, so the emoji and sticker lists (their availability follows the slots) go out again.
+      await expect.poll(() => gw.of('GUILD_EMOJIS_UPDATE').filter((e: { guild_id: string }) => e.guild_id === guild.id).length).toBe(1);
+      await expect.poll(() => gw.of('GUILD_STICKERS_UPDATE').filter((e: { guild_id: string }) => e.guild_id === guild.id).length).toBe(1);
       const member = await ok(owner, 'GET', `/guilds/${guild.id}/members/${boosters[0]!.id}`);
       expect(Date.parse(member.premium_since)).toBeGreaterThan(Date.now() - 60_000);
       const voice = await ok(owner, 'POST', `/guilds/${guild.id}/channels`, { name: 'hifi', type: 2, bitrate: 128_000 });

@@ -42,6 +42,8 @@ export interface APIPremiumGuildSubscriptionSlot {
 export class BoostService {
   /** Live slots by id (ended ones are gone). */
   private readonly slots = new Map<string, BoostRecord>();
+  /** Called when a guild's tier moves (its emoji and sticker slots follow): set by the composition root. */
+  onTierChange: ((g: GuildState) => void) | null = null;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -213,6 +215,7 @@ export class BoostService {
       if (o.announce) dispatch(this.ctx, `g:${guildId}`, 'GUILD_MEMBER_UPDATE', { ...memberToAPI(m, this.ctx.state.users.get(m.user_id)), guild_id: guildId });
     }
     const countChanged = (g.guild.premium_subscription_count ?? 0) !== boosts.length;
+    const tierBefore = guildPremiumTier(g.guild);
     g.guild.premium_subscription_count = boosts.length;
     // Below tier 3 the vanity invite stops working, as Discord's does when a guild loses the perk.
     if (!GUILD_TIER_PERKS[guildPremiumTier(g.guild)].vanityUrl && g.guild.vanity_url_code) {
@@ -221,6 +224,7 @@ export class BoostService {
       g.guild.vanity_url_code = null;
     }
     if (countChanged && o.announce) dispatch(this.ctx, `g:${guildId}`, 'GUILD_UPDATE', guildToAPI(g));
+    if (o.announce && guildPremiumTier(g.guild) !== tierBefore) this.onTierChange?.(g);
   }
 
   private async postBoostMessage(g: GuildState, booster: UserRecord, count: number, tierBefore: PremiumTier): Promise<void> {
