@@ -7,7 +7,7 @@ import { DMSidebar } from './dm/DMSidebar.dom.tsx';
 import { ChatView } from './chat/ChatView.dom.tsx';
 import { HomeView } from './dm/HomeView.dom.tsx';
 import { ContextMenu } from './ContextMenu.dom.tsx';
-import { ReactionPicker } from './chat/ReactionPicker.dom.tsx';
+import { EmojiPicker } from './emoji/EmojiPicker.dom.tsx';
 import { QuickSwitcher } from './guild/QuickSwitcher.dom.tsx';
 import { Lightbox } from './chat/Lightbox.dom.tsx';
 import { Toast } from './ui/Toast.dom.tsx';
@@ -83,7 +83,7 @@ export function AppShell() {
         <ModalHost />
       </ErrorBoundary>
       <ContextMenu />
-      <ReactionPicker />
+      <EmojiPicker />
       <QuickSwitcher />
       <Lightbox />
       <Toast />

@@ -27,6 +27,10 @@ import { CommandForm } from '../bots/CommandForm.dom.tsx';
 import { CommandPicker } from '../bots/CommandPicker.dom.tsx';
 import { LoadingDots } from '../ui/LoadingDots.dom.tsx';
 import { CloseIcon, FileIcon, HashIcon, SmileIcon, UploadIcon } from '../ui/Icons.dom.tsx';
+import { CustomEmoji } from '../emoji/CustomEmoji.dom.tsx';
+import { customEmojiSuggestions } from '../emoji/emojiSuggestions.ts';
+import { resolveCustomEmojiShortcodes } from '../emoji/expressions.ts';
+import { usableCustomEmoji, usePlacedEmoji } from '../emoji/usableEmoji.ts';
 
 const MAX_LENGTH = 2000;
 const NO_UPLOADS: UploadState[] = [];
@@ -99,6 +103,7 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const candidates = useMentionCandidates(channel);
+  const customEmoji = usePlacedEmoji(channel?.guild_id ?? null);
   const canSend = has(permissions, PermissionFlags.SEND_MESSAGES);
   const canAttach = canSend && has(permissions, PermissionFlags.ATTACH_FILES);
   const guildId = channel?.guild_id;
@@ -145,7 +150,8 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
     if (tokenKind === undefined || tokenQuery === undefined) return [];
     const q = tokenQuery.toLowerCase();
     if (tokenKind === 'emoji') {
-      return searchEmoji(q, 10).map(([name, char]) => ({ key: name, label: `:${name}:`, insert: `${char} `, icon: <span style={{ fontSize: 20 }}>{char}</span> }));
+      const custom = customEmojiSuggestions(customEmoji, q, (id) => useGuildStore.getState().guilds[id]?.name ?? '').map<Suggestion>((e) => ({ key: e.id, label: `:${e.name}:`, hint: e.hint, insert: `:${e.name}: `, icon: <CustomEmoji id={e.id} name={e.name} animated={e.animated} size={20} /> }));
+      return [...custom, ...searchEmoji(q, 10 - custom.length).map(([name, char]) => ({ key: name, label: `:${name}:`, insert: `${char} `, icon: <span style={{ fontSize: 20 }}>{char}</span> }))];
     }
     if (tokenKind === 'channel') {
       return candidates.channels
@@ -165,7 +171,7 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
       ? ['everyone', 'here'].filter((s) => s.startsWith(q)).map<Suggestion>((s) => ({ key: s, label: `@${s}`, hint: s === 'here' ? 'Notify everyone online' : 'Notify everyone', insert: `@${s} `, icon: <span style={{ width: 24, textAlign: 'center' }}>@</span> }))
       : [];
     return [...users, ...roles, ...special];
-  }, [tokenKind, tokenQuery, candidates, channel?.guild_id]);
+  }, [tokenKind, tokenQuery, candidates, channel?.guild_id, customEmoji]);
 
   const setDraft = (text: string) => useDraftStore.getState().setDraft(channelId, text);
 
@@ -189,7 +195,7 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
       return;
     }
     setError(null);
-    const content = resolveMentions(text, candidates);
+    const content = resolveCustomEmojiShortcodes(resolveMentions(text, candidates), usableCustomEmoji(guildId ?? null));
     const replyTo = replyToId;
     const files = staged;
     setDraft('');

@@ -7,6 +7,7 @@ import { displayName, useMemberStore } from '../state/memberStore.ts';
 import { roleColor } from '../ui/avatar.ts';
 import { navigateToChannel } from '../session/actions.ts';
 import { HOME } from '../state/uiStore.ts';
+import { CustomEmoji } from '../emoji/CustomEmoji.dom.tsx';
 
 export const Markdown = memo(function Markdown({ content, inline = false, guildId }: { content: string; inline?: boolean; guildId?: string | undefined }) {
   const nodes = inline ? parseInline(content.replace(/\n/g, ' ')) : parseMarkdown(content);
@@ -62,7 +63,7 @@ function Node({ node, guildId }: { node: MdNode; guildId: string | undefined }):
     case 'everyone':
       return <span className="mention">{node.text}</span>;
     case 'customEmoji':
-      return <span className="custom-emoji" title={`:${node.name}:`}>:{node.name}:</span>;
+      return <CustomEmoji id={node.id} name={node.name} animated={node.animated} />;
     default: {
       const never: never = node;
       return <Fragment>{String(never)}</Fragment>;

@@ -24,6 +24,7 @@ import { decodeInteractionMetadata } from '../bots/botDecoders.ts';
 import { EphemeralMessageNote, InteractionHeader, ThinkingContent, isEphemeral, isLoading } from '../bots/BotMessageParts.dom.tsx';
 import { MessageComponents } from '../bots/MessageComponents.dom.tsx';
 import { EditIcon, MoreIcon, ReplyIcon, SmileIcon } from '../ui/Icons.dom.tsx';
+import { CustomEmoji, MessageStickers } from '../emoji/CustomEmoji.dom.tsx';
 
 /** The colour of a member's highest coloured role, as Discord paints names. */
 export function useAuthorColor(guildId: string | undefined, userId: string): string | undefined {
@@ -116,6 +117,7 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
         </time>
       )}
       {editing ? <InlineEditor message={message} /> : isLoading(message) ? <ThinkingContent message={message} botName={name} /> : <MessageContent message={message} guildId={guildId} />}
+      {message.sticker_items ? <MessageStickers raw={message.sticker_items} /> : null}
       <Attachments attachments={message.attachments} />
       {message.embeds.map((e, i) => (
         <Embed key={i} embed={e} guildId={guildId} />
@@ -222,7 +224,7 @@ function Reactions({ message }: { message: APIMessage }) {
             aria-label={`${label}, ${r.count} reaction${r.count === 1 ? '' : 's'}`}
             onClick={() => void toggleReaction(message.channel_id, message.id, r.emoji)}
           >
-            <span>{label}</span>
+            {r.emoji.id ? <CustomEmoji id={r.emoji.id} name={r.emoji.name ?? ''} animated={!!r.emoji.animated} /> : <span>{label}</span>}
             <span className="count" data-testid="reaction-count">{r.count}</span>
           </button>
         );

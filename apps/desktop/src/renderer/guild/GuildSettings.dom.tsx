@@ -18,6 +18,9 @@ import { CloseIcon, PlusIcon } from '../ui/Icons.dom.tsx';
 import { SaveBar, SettingsLayout, Switch, SwitchRow } from '../ui/SettingsLayout.dom.tsx';
 import { inviteUrl } from './InviteModal.dom.tsx';
 import { formatTimestamp } from '../ui/format.ts';
+import { GuildEmojiSettings } from '../emoji/GuildEmojiSettings.dom.tsx';
+import { GuildStickerSettings } from '../emoji/GuildStickerSettings.dom.tsx';
+import { BoostStatus } from '../premium/BoostStatus.dom.tsx';
 
 const ROLE_COLORS = [0x1abc9c, 0x2ecc71, 0x3498db, 0x9b59b6, 0xe91e63, 0xf1c40f, 0xe67e22, 0xe74c3c, 0x95a5a6, 0x607d8b, 0x11806a, 0x1f8b4c, 0x206694, 0x71368a, 0xad1457, 0xc27c0e, 0xa84300, 0x992d22, 0x979c9f, 0x546e7a];
 
@@ -41,6 +44,9 @@ export function GuildSettings({ guildId, tab }: { guildId: string; tab: GuildSet
       sections={[
         { id: 'overview', label: 'Overview' },
         { id: 'roles', label: 'Roles' },
+        { id: 'emoji', label: 'Emoji' },
+        { id: 'stickers', label: 'Stickers' },
+        { id: 'boosts', label: 'Server Boost Status' },
         { title: 'User Management' },
         { id: 'members', label: 'Members' },
         { id: 'invites', label: 'Invites' },
@@ -66,6 +72,9 @@ export function GuildSettings({ guildId, tab }: { guildId: string; tab: GuildSet
     >
       {tab === 'overview' ? <Overview guildId={guildId} canEdit={has(perms, PermissionFlags.MANAGE_GUILD)} /> : null}
       {tab === 'roles' ? <Roles guildId={guildId} canEdit={has(perms, PermissionFlags.MANAGE_ROLES)} /> : null}
+      {tab === 'emoji' ? <GuildEmojiSettings guildId={guildId} /> : null}
+      {tab === 'stickers' ? <GuildStickerSettings guildId={guildId} /> : null}
+      {tab === 'boosts' ? <BoostStatus guildId={guildId} /> : null}
       {tab === 'members' ? <Members guildId={guildId} /> : null}
       {tab === 'bans' ? <Bans guildId={guildId} /> : null}
       {tab === 'invites' ? <Invites guildId={guildId} /> : null}

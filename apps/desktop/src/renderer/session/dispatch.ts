@@ -49,6 +49,7 @@ import { saveSnapshot } from './snapshot.ts';
 import { applyRelationshipEvent, loadRelationships } from '../dm/relationships.ts';
 import { decodeVoiceServerUpdate, decodeVoiceState, type VoiceStateUpdate } from '../voice/voiceDecoders.ts';
 import { useVoiceStore } from '../voice/voiceStore.ts';
+import { applyExpressionEvent, loadGuildExpressions, useExpressionStore } from '../emoji/expressionStore.ts';
 
 export function applyReady(ready: ReadyEvent): void {
   const guilds = ready.guilds.filter(isGatewayGuild);
@@ -57,11 +58,13 @@ export function applyReady(ready: ReadyEvent): void {
   // A new gateway session: the server ended the old session's voice state with it.
   useVoiceStore.getState().leave();
   const members = useMemberStore.getState();
+  useExpressionStore.getState().reset();
   members.upsertUsers([ready.user]);
   for (const g of guilds) {
     members.upsertMembers(g.id, g.members);
     for (const p of g.presences ?? []) if (isPresence(p)) members.setPresence(p.user.id, { status: p.status, activities: p.activities ?? [] });
     loadGuildVoiceStates(g.id, g.voice_states);
+    loadGuildExpressions(g);
   }
   for (const c of ready.private_channels) members.upsertUsers(c.recipients ?? []);
   for (const p of ready.presences ?? []) if (isPresence(p)) members.setPresence(p.user.id, { status: p.status, activities: p.activities ?? [] });
@@ -205,6 +208,7 @@ export function handleDispatch(t: DispatchEventName, d: unknown): void {
       members.upsertMembers(d.id, d.members);
       for (const p of d.presences ?? []) if (isPresence(p)) members.setPresence(p.user.id, { status: p.status, activities: p.activities ?? [] });
       loadGuildVoiceStates(d.id, d.voice_states);
+      loadGuildExpressions(d);
       saveSnapshot();
       return;
     case 'GUILD_UPDATE':
@@ -216,6 +220,7 @@ export function handleDispatch(t: DispatchEventName, d: unknown): void {
       guilds.removeGuild(d.id);
       members.removeGuild(d.id);
       useVoiceStore.getState().removeGuild(d.id);
+      useExpressionStore.getState().removeGuild(d.id);
       const ui = useUiStore.getState();
       if (ui.selectedGuildId === d.id) ui.selectGuild('@me');
       return;
@@ -318,6 +323,10 @@ export function handleDispatch(t: DispatchEventName, d: unknown): void {
       useVoiceStore.getState().applyServer(server);
       return;
     }
+    case 'GUILD_EMOJIS_UPDATE':
+    case 'GUILD_STICKERS_UPDATE':
+      applyExpressionEvent(t, d);
+      return;
     case 'RELATIONSHIP_ADD':
     case 'RELATIONSHIP_REMOVE':
       applyRelationshipEvent(t, d);

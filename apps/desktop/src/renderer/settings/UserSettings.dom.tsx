@@ -22,6 +22,10 @@ import { RegisteredGames } from './RegisteredGames.dom.tsx';
 import { VoiceSettings } from '../voice/VoiceSettings.dom.tsx';
 import { useKeybindRecorder } from '../voice/useKeybindRecorder.dom.ts';
 import { useMediaDevices } from '../voice/useMediaDevices.dom.ts';
+import { NitroSettings } from '../premium/NitroSettings.dom.tsx';
+import { InstanceAdmin } from '../premium/InstanceAdmin.dom.tsx';
+import { ProfileMedia } from '../premium/ProfileMedia.dom.tsx';
+import { useInstanceAdmin } from '../premium/useInstanceAdmin.ts';
 
 function toast(text: string) {
   useUiStore.getState().showToast(text);
@@ -33,6 +37,7 @@ async function updateSettings(patch: Partial<ClientSettings>): Promise<void> {
 }
 
 export function UserSettings({ tab }: { tab: UserSettingsTab }) {
+  const instanceAdmin = useInstanceAdmin();
   const setTab = (t: UserSettingsTab) => useUiStore.getState().openModal({ kind: 'userSettings', tab: t });
   return (
     <SettingsLayout<UserSettingsTab | 'logout'>
@@ -43,6 +48,8 @@ export function UserSettings({ tab }: { tab: UserSettingsTab }) {
       sections={[
         { id: 'account', label: 'My Account' },
         { id: 'profile', label: 'Profiles' },
+        { id: 'nitro', label: 'Nitro' },
+        ...(instanceAdmin ? [{ id: 'admin' as const, label: 'Instance Admin' }] : []),
         'separator',
         { title: 'App Settings' },
         { id: 'appearance', label: 'Appearance' },
@@ -84,6 +91,8 @@ export function UserSettings({ tab }: { tab: UserSettingsTab }) {
       {tab === 'games' ? <RegisteredGames /> : null}
       {tab === 'advanced' ? <Advanced /> : null}
       {tab === 'applications' ? <DeveloperPortal /> : null}
+      {tab === 'nitro' ? <NitroSettings /> : null}
+      {tab === 'admin' && instanceAdmin ? <InstanceAdmin /> : null}
     </SettingsLayout>
   );
 }
@@ -183,6 +192,7 @@ function Profile() {
           </div>
         </div>
       </div>
+      <ProfileMedia />
       {dirty ? <SaveBar busy={busy} onSave={() => void save()} onReset={() => { setGlobalName(user.global_name ?? ''); setBio(user.bio ?? ''); }} /> : null}
     </>
   );

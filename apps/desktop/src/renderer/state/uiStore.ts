@@ -1,5 +1,6 @@
 // What the user is looking at: the selected guild and channel, open modal, menus, panels and
 // per-channel composer state (reply target, edit target, uploads). Nothing here comes from the server.
+import { settingsFromStored } from '../../shared/settingsFromStored.ts';
 import { create } from 'zustand';
 import type { ClientSettings } from '../../shared/bridge.ts';
 import { DEFAULT_SETTINGS } from '../../shared/bridge.ts';
@@ -7,7 +8,7 @@ import type { InteractionModal } from '../bots/botDecoders.ts';
 
 export const HOME = '@me';
 
-export type GuildSettingsTab = 'overview' | 'roles' | 'members' | 'bans' | 'invites';
+export type GuildSettingsTab = 'overview' | 'roles' | 'emoji' | 'stickers' | 'boosts' | 'members' | 'bans' | 'invites';
 export type ChannelSettingsTab = 'overview' | 'permissions';
 export type UserSettingsTab =
   | 'account'
@@ -20,7 +21,9 @@ export type UserSettingsTab =
   | 'notifications'
   | 'activity'
   | 'advanced'
-  | 'applications';
+  | 'applications'
+  | 'nitro'
+  | 'admin';
 
 export type ModalState =
   | { kind: 'addGuild'; step: 'choose' | 'create' | 'join'; code?: string }
@@ -145,7 +148,9 @@ export const useUiStore = create<UiStore>()((set) => ({
     set((s) => ({ stagedFiles: { ...s.stagedFiles, [channelId]: (s.stagedFiles[channelId] ?? []).filter((_, i) => i !== index) } })),
   clearStaged: (channelId) => set((s) => ({ stagedFiles: { ...s.stagedFiles, [channelId]: [] } })),
   setUnreadMarker: (channelId, messageId) => set((s) => ({ unreadMarker: { ...s.unreadMarker, [channelId]: messageId } })),
-  setSettings: (settings) => set({ settings }),
+  // Through the one schema, section by section: a bridge from an older main process (or a stub) may
+  // lack sections and keys added since, which then read as their defaults instead of undefined.
+  setSettings: (settings) => set({ settings: settingsFromStored(settings, (key, reason) => console.warn(`settings section ${key} ignored: ${reason}`)) }),
   showToast: (text) => set({ toast: { id: ++toastSeq, text } }),
   reset: () =>
     set({

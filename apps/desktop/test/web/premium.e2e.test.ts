@@ -1,0 +1,213 @@
+// Premium, boosts and custom emoji from the web client against the real server (issue 21): an emoji
+// uploaded in Server Settings, picked in the picker, sent and drawn as an image on another member's
+// page and used as a reaction; the lock on another server's emoji for a member without Nitro; the
+// instance admin granting Nitro from the admin page (USER_UPDATE unlocks the emoji live); boosts
+// moving a server to Level 1. Writes docs/screenshots/{emoji-picker,boost-status,nitro-settings,
+// instance-admin}.png.
+import path from 'node:path';
+import { ConcordApi } from '@concord/client';
+import { ChannelType } from '@concord/protocol';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, buildWebClient, launchChromium, makePng, messageWithText, openSignedInPage, registerViaApi, send, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import { closeOpened } from '../closeOpened.ts';
+
+const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
+
+async function openGuild(page: Page, guildId: string): Promise<void> {
+  await page.click(`[data-testid=guild-icon][data-guild-id="${guildId}"]`);
+  await page.locator('[data-testid=composer]').waitFor();
+}
+
+async function openServerSettings(page: Page, tab: string): Promise<void> {
+  await page.click('[data-testid=guild-header]');
+  await page.click('[data-testid=menu-server-settings]');
+  await page.click(`[data-testid=settings-tab-${tab}]`);
+}
+
+async function openComposerPicker(page: Page): Promise<void> {
+  await page.click('.composer [aria-label=Emoji]');
+  await page.locator('[data-testid=emoji-picker]').waitFor();
+}
+
+describe('web client: custom emoji, Nitro and boosts', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ada: UserPage;
+  let bob: UserPage;
+  let adaApi: ConcordApi;
+  let bobApi: ConcordApi;
+  let labId = '';
+  let labGeneral = '';
+  let denId = '';
+  let emojiId = '';
+  const suffix = Date.now().toString(36).slice(-5);
+
+  beforeAll(async () => {
+    // No voice here: its fixed ports would collide with other suites running at the same time.
+    server = await startTestServer(await buildWebClient(), { VOICE: 'off' });
+    // The first registered user is the instance admin.
+    const a = await registerViaApi(server.url, `ada_${suffix}`);
+    const b = await registerViaApi(server.url, `bob_${suffix}`);
+    adaApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: a.token });
+    bobApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: b.token });
+    const lab = await adaApi.createGuild({ name: 'Emoji Lab' });
+    labId = lab.id;
+    labGeneral = (await adaApi.getChannels(labId)).find((c) => c.type === ChannelType.GUILD_TEXT)!.id;
+    await bobApi.acceptInvite((await adaApi.createInvite(labGeneral)).code);
+    denId = (await bobApi.createGuild({ name: 'Bob’s Den' })).id;
+    await adaApi.sendMessage(labGeneral, 'welcome to the lab');
+    browser = await launchChromium();
+    ada = await openSignedInPage(browser, server.url, `ada_${suffix}`, a.token);
+    bob = await openSignedInPage(browser, server.url, `bob_${suffix}`, b.token);
+    for (const u of [ada, bob]) {
+      u.page.setDefaultTimeout(10_000);
+      await openGuild(u.page, labId);
+      await messageWithText(u.page, 'welcome to the lab').waitFor();
+    }
+  }, 120_000);
+
+  afterEach(async (ctx) => {
+    if (process.env['DEBUG_SHOTS'] && ctx.task.result?.state === 'fail') {
+      for (const u of [ada, bob]) await u.page.screenshot({ path: `/tmp/premium-${u.username.slice(0, 3)}-${ctx.task.name.slice(0, 20).replace(/\W+/g, '_')}.png` });
+    }
+  });
+
+  afterAll(async () => {
+    // Typed as possibly unset: a failed beforeAll leaves them so.
+    const users: (UserPage | undefined)[] = [ada, bob];
+    const pageErrors = users.flatMap((u) => u?.errors ?? []);
+    await closeOpened(browser, server);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('uploads an emoji in Server Settings -> Emoji and counts its slot', async () => {
+    const p = ada.page;
+    await openServerSettings(p, 'emoji');
+    await p.locator('[data-testid=emoji-static-slots]', { hasText: '0/50 slots' }).waitFor();
+    await p.setInputFiles('[data-testid=emoji-file-input]', { name: 'blob wave.png', mimeType: 'image/png', buffer: makePng(64, 64) });
+    const row = p.locator('[data-testid=emoji-row][data-emoji-name=blob_wave]');
+    await row.waitFor();
+    emojiId = (await row.getAttribute('data-emoji-id')) ?? '';
+    expect(emojiId).toMatch(/^\d+$/);
+    await p.locator('[data-testid=emoji-static-slots]', { hasText: '1/50 slots' }).waitFor();
+    // The image is served at Discord's CDN path and decodes.
+    await expect.poll(() => row.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(64);
+    const listed = (await adaApi.rest.get<{ id: string; name: string }[]>(`/guilds/${labId}/emojis`)).map((e) => e.name);
+    expect(listed).toEqual(['blob_wave']);
+    await p.click('[data-testid=settings-close]');
+  });
+
+  it('picks the emoji in the picker, sends it, and another member sees it as an image', async () => {
+    const p = ada.page;
+    await openComposerPicker(p);
+    await p.fill('[data-testid=emoji-search]', 'blob');
+    const option = p.locator('[data-testid=emoji-option][data-emoji-name=blob_wave]');
+    expect(await option.getAttribute('data-locked')).toBeNull();
+    await option.click();
+    await expect.poll(() => p.locator('[data-testid=composer]').inputValue()).toBe(':blob_wave: ');
+    await p.locator('[data-testid=composer]').pressSequentially('hello');
+    await p.locator('[data-testid=composer]').press('Enter');
+    await expect.poll(async () => (await adaApi.getMessages(labGeneral, { limit: 1 }))[0]?.content).toBe(`<:blob_wave:${emojiId}> hello`);
+    const img = messageWithText(bob.page, 'hello').locator(`[data-testid=custom-emoji][data-emoji-id="${emojiId}"]`);
+    await img.waitFor();
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(64);
+    expect(await img.getAttribute('src')).toBe(`${server.url}/emojis/${emojiId}.png`);
+    // Recently Used remembers it across a reload.
+    await p.reload();
+    await openGuild(p, labId);
+    await openComposerPicker(p);
+    await p.locator('[data-testid=emoji-section][data-section=recent] [data-emoji-name=blob_wave]').waitFor();
+    await p.keyboard.press('Escape');
+  });
+
+  it('reacts with the custom emoji from Add Reaction and the reaction is drawn as the image', async () => {
+    const b = bob.page;
+    await messageWithText(b, 'welcome to the lab').hover();
+    await messageWithText(b, 'welcome to the lab').locator('[data-testid=toolbar-react]').click();
+    await b.fill('[data-testid=emoji-search]', 'blob_wave');
+    await b.click('[data-testid=emoji-option][data-emoji-name=blob_wave]');
+    const reaction = messageWithText(ada.page, 'welcome to the lab').locator('[data-testid=reaction]', { has: ada.page.locator(`[data-emoji-id="${emojiId}"]`) });
+    await reaction.locator('[data-testid=reaction-count]', { hasText: '1' }).waitFor();
+    const users = await adaApi.rest.get<{ id: string }[]>(`/channels/${labGeneral}/messages/${(await adaApi.getMessages(labGeneral, { limit: 2 }))[1]!.id}/reactions/${encodeURIComponent(`blob_wave:${emojiId}`)}`);
+    expect(users.length).toBe(1);
+  });
+
+  it('locks another server’s emoji for a member without Nitro and only explains when it is picked', async () => {
+    const b = bob.page;
+    await openGuild(b, denId);
+    await openComposerPicker(b);
+    const option = b.locator('[data-testid=emoji-option][data-emoji-name=blob_wave]').first();
+    expect(await option.getAttribute('data-locked')).toBe('nitro');
+    expect(await option.getAttribute('title')).toBe('Unlock with Nitro');
+    await option.click();
+    await b.locator('[data-testid=emoji-lock-notice]', { hasText: 'Unlock with Nitro' }).waitFor();
+    // Nothing was inserted and the picker stays open.
+    expect(await b.locator('[data-testid=emoji-picker]').count()).toBe(1);
+    await b.screenshot({ path: path.join(SCREENSHOTS, 'emoji-picker.png') });
+    await b.keyboard.press('Escape');
+    expect(await b.locator('[data-testid=composer]').inputValue()).toBe('');
+    // Typed by hand, :blob_wave: stays text: the client does not turn a locked emoji into markup.
+    await send(b, 'no nitro :blob_wave:');
+    await expect.poll(async () => (await bobApi.getMessages((await bobApi.getChannels(denId)).find((c) => c.type === ChannelType.GUILD_TEXT)!.id, { limit: 1 }))[0]?.content).toBe('no nitro :blob_wave:');
+  });
+
+  it('the instance admin grants Nitro from the admin page; the member’s Nitro page and the picker follow live', async () => {
+    const p = ada.page;
+    await p.click('[data-testid=user-settings-button]');
+    await p.click('[data-testid=settings-tab-admin]');
+    await p.fill('[data-testid=grant-user]', `bob_${suffix}`);
+    await p.selectOption('[data-testid=grant-plan]', '2');
+    await p.fill('[data-testid=grant-days]', '30');
+    await p.click('[data-testid=grant-submit]');
+    await p.locator(`[data-testid=premium-user-row][data-username="bob_${suffix}"]`, { hasText: 'Nitro' }).waitFor();
+    await p.locator('[data-testid=audit-row][data-action="premium.grant"]').waitFor();
+    await p.screenshot({ path: path.join(SCREENSHOTS, 'instance-admin.png') });
+    await p.click('[data-testid=settings-close]');
+    expect((await bobApi.me()).premium_type).toBe(2);
+
+    const b = bob.page;
+    // Bob is not an admin: no admin page for him.
+    await b.click('[data-testid=user-settings-button]');
+    await b.click('[data-testid=settings-tab-nitro]');
+    await b.locator('[data-testid=nitro-plan]', { hasText: /^Nitro$/ }).waitFor();
+    await b.locator('[data-testid=nitro-boosts]', { hasText: '2 Server Boosts' }).waitFor();
+    expect(await b.locator('[data-testid=settings-tab-admin]').count()).toBe(0);
+    await b.screenshot({ path: path.join(SCREENSHOTS, 'nitro-settings.png') });
+    await b.click('[data-testid=settings-tab-profile]');
+    await b.locator('[data-testid=change-banner]').waitFor();
+    expect(await b.locator('[data-testid=banner-lock]').count()).toBe(0);
+    await b.click('[data-testid=settings-close]');
+
+    await openComposerPicker(b);
+    const option = b.locator('[data-testid=emoji-option][data-emoji-name=blob_wave]').first();
+    expect(await option.getAttribute('data-locked')).toBeNull();
+    await option.click();
+    await b.locator('[data-testid=composer]').press('Enter');
+    await b.locator(`[data-testid=message-content] [data-testid=custom-emoji][data-emoji-id="${emojiId}"]`).waitFor();
+    const denGeneral = (await bobApi.getChannels(denId)).find((c) => c.type === ChannelType.GUILD_TEXT)!.id;
+    expect((await bobApi.getMessages(denGeneral, { limit: 1 }))[0]?.content).toBe(`<:blob_wave:${emojiId}>`);
+  });
+
+  it('boosts move the server to Level 1 on the boost status page', async () => {
+    const b = bob.page;
+    await openServerSettings(b, 'boosts');
+    const status = b.locator('[data-testid=boost-status]');
+    await b.locator('[data-testid=boost-level]', { hasText: 'No Level' }).waitFor();
+    await b.locator('[data-testid=boost-slots]', { hasText: 'You have 2 free boosts' }).waitFor();
+    await b.click('[data-testid=boost-this-server]');
+    await b.locator('[data-testid=boost-count]', { hasText: '1 Boost · 1 more for Level 1' }).waitFor();
+    expect(await status.getAttribute('data-tier')).toBe('0');
+    await b.locator('[data-testid=boost-slots]', { hasText: 'You have 1 free boost' }).waitFor();
+    await b.click('[data-testid=boost-this-server]');
+    await b.locator('[data-testid=boost-level]', { hasText: 'Level 1' }).waitFor();
+    expect(await status.getAttribute('data-tier')).toBe('1');
+    await b.locator('[data-testid=tier-card-1].unlocked').waitFor();
+    expect((await bobApi.getGuild(denId)).premium_tier).toBe(1);
+    await b.screenshot({ path: path.join(SCREENSHOTS, 'boost-status.png') });
+    // The tier's slots follow: 100 emoji slots at Level 1.
+    await b.click('[data-testid=settings-tab-emoji]');
+    await b.locator('[data-testid=emoji-static-slots]', { hasText: '0/100 slots' }).waitFor();
+    await b.click('[data-testid=settings-close]');
+  });
+});
