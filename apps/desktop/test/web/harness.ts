@@ -77,7 +77,7 @@ export async function startTestServer(webRoot: string, env: Record<string, strin
     new Promise<void>((resolve, reject) => {
       const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'apps/server/src/main.ts')], {
         cwd: REPO_ROOT,
-        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_ROOT: webRoot, RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...env },
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, WEB_ROOT: webRoot, RATE_LIMITS: 'off', LOG_LEVEL: 'warn', VOICE_PORT: '0', VOICE_UDP_PORT: '0', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = proc;

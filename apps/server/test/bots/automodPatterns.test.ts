@@ -32,7 +32,7 @@ describe('a catastrophic-backtracking pattern', () => {
     });
     child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMITS: 'off', VOICE_PORT: '0', VOICE_UDP_PORT: '0' },
       stdio: 'ignore',
     });
     const base = `http://127.0.0.1:${port}`;
