@@ -28,20 +28,11 @@ import { SettingsStore } from '../../src/services/settings/SettingsStore.ts';
 import { closeOpened } from '../closeOpened.ts';
 import { buildWebClient, launchChromium, registerViaApi, startTestServer, type TestServer } from '../web/harness.ts';
 import { exposeDesktopBridge, type ExposedBridge } from './harness/exposeDesktopBridge.ts';
+import { until } from './harness/until.ts';
 
 /** The push-capable test bridge (main's webContents.send arrives as a window event). */
 const ENTRY = fileURLToPath(new URL('./harness/overlayBridge.entry.ts', import.meta.url));
 const CUSTOM_STATUS = { type: 4, name: 'Custom Status', state: 'Raiding tonight' };
-
-async function until<T>(find: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('desktop renderer in Chromium: local activities to op 3, keybinds, devices (test bridge; the Electron binary cannot run here)', () => {
   let server: TestServer;
@@ -64,7 +55,7 @@ describe('desktop renderer in Chromium: local activities to op 3, keybinds, devi
   let readyAfterMs = 0;
 
   const adaPresence = (from: number, match: (p: APIPresence) => boolean, what: string) =>
-    until(() => presences.slice(from).find((p) => p.user.id === ada.id && match(p)), what);
+    until(() => presences.slice(from).find((p) => p.user.id === ada.id && match(p)), what, 10_000);
 
   beforeAll(async () => {
     const webRoot = await buildWebClient();

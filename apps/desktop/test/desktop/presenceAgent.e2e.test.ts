@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { spawnServer, type SpawnedServer } from './harness/spawnServer.ts';
+import { until } from './harness/until.ts';
 
 interface Presence {
   user: { id: string };
@@ -107,13 +108,3 @@ describe.runIf(process.platform === 'linux')('the presence agent process: detect
     console.log(`presence agent: detected game shown after ${detectedAfterMs} ms`);
   }, 40_000);
 });
-
-async function until<T>(probe: () => T, what: string, timeoutMs: number): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

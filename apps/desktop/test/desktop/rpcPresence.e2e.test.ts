@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 import { startPresenceAgent, type PresenceAgent } from '../../src/services/presence/PresenceAgent.ts';
 import { DEFAULT_SETTINGS } from '../../src/shared/bridge.ts';
 import { spawnServer, type SpawnedServer } from './harness/spawnServer.ts';
+import { until } from './harness/until.ts';
 
 /** discord-rpc 4.0.1 ships no types: the part of its API these tests use. */
 interface DiscordRpcClient {
@@ -34,16 +35,6 @@ let observer: GatewayClient;
 let memberId: string;
 let clientId: string;
 const presences: APIPresence[] = [];
-
-async function until<T>(find: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** The next PRESENCE_UPDATE of the member (after `from`) that satisfies `match`. */
 function memberPresence(from: number, match: (p: APIPresence) => boolean, what: string): Promise<APIPresence> {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { spawnServer, type SpawnedServer } from '../../../test/desktop/harness/spawnServer.ts';
+import { until } from '../../../test/desktop/harness/until.ts';
 import { createProcessScanner } from './createProcessScanner.ts';
 import { DetectableListCache } from './DetectableListCache.ts';
 import { detectedGameActivities } from './detectedGameActivities.ts';
@@ -150,13 +151,3 @@ describe.runIf(process.platform === 'linux')('game detection to another member\'
     child.kill('SIGKILL');
   });
 });
-
-async function until<T>(probe: () => T | Promise<T>, what: string, timeoutMs: number): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
