@@ -55,6 +55,8 @@ export interface VoiceMedia {
   /** Op 15 (WebRtcMedia): what the participant watches. */
   setVideoWants?(ssrc: number, wants: Readonly<Record<string, number>>): void;
   /** A browser's video receive slot now carries a stream, or no longer (WebRtcMedia). */
+  /** Frame timing of the active video sources as they arrive (WebRtcMedia). */
+  videoSourceTimings?(): { streamSsrc: number; type: 'video' | 'screen'; frames: number; averageFrameMs: number; captureGaps: number; arrivalGaps: number }[];
   onVideoSink?(cb: (c: { viewerSsrc: number; mid: string; slotSsrc: number; ownerUserId: string; type: 'video' | 'screen'; streamSsrc: number; active: boolean }) => void): void;
   close(): Promise<void>;
 }
@@ -136,6 +138,11 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
 
   get gatewayPort(): number {
     return this.gateway.port;
+  }
+
+  /** How the active video sources' frames arrive (tests, benches); empty without video. */
+  videoSourceTimings() {
+    return this.media.videoSourceTimings?.() ?? [];
   }
 
   gatewayStats() {

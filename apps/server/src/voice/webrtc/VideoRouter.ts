@@ -80,10 +80,27 @@ export interface VideoRouterStats {
   viewerPictureLoss: number;
 }
 
+/**
+ * How a source's frames arrived at the SFU, with Chromium's freeze rule (a frame later than
+ * max(3 x average interval, average + 150 ms)) applied to when each frame's last packet arrived: `captureGaps` are gaps already
+ * in the sender's RTP timestamps (its capture or encoder paused: every viewer freezes, whatever the
+ * SFU does), `arrivalGaps` gaps that only the arrival times show (the sender's pacer spreading a
+ * large key frame, its network, or this process stalled before forwarding).
+ */
+export interface VideoSourceTiming {
+  streamSsrc: number;
+  type: VideoSourceType;
+  frames: number;
+  averageFrameMs: number;
+  captureGaps: number;
+  arrivalGaps: number;
+}
+
 interface Source {
   readonly streamSsrc: number;
   readonly ownerSsrc: number;
   readonly type: VideoSourceType;
+  timing: { frames: number; lastTs: number; lastArrivalMs: number; averageFrameMs: number; captureGaps: number; arrivalGaps: number };
   /** viewer SSRC -> its slot index. */
   readonly viewers: Map<number, number>;
   lastKeyFrameRequestMs: number;
@@ -178,7 +195,7 @@ export class VideoRouter {
       keep.add(w.ssrc);
       if (taken && taken.type === w.type) continue;
       if (taken) this.endSource(m, taken);
-      const source: Source = { streamSsrc: w.ssrc, ownerSsrc: ssrc, type: w.type, viewers: new Map(), lastKeyFrameRequestMs: Number.NEGATIVE_INFINITY, keyFrameTimer: null };
+      const source: Source = { streamSsrc: w.ssrc, ownerSsrc: ssrc, type: w.type, timing: { frames: 0, lastTs: 0, lastArrivalMs: 0, averageFrameMs: 0, captureGaps: 0, arrivalGaps: 0 }, viewers: new Map(), lastKeyFrameRequestMs: Number.NEGATIVE_INFINITY, keyFrameTimer: null };
       m.sources.set(w.ssrc, source);
       this.sources.set(w.ssrc, source);
     }
@@ -222,6 +239,7 @@ export class VideoRouter {
     }
     this.counters.packetsIn++;
     this.counters.bytesIn += p.payload.length;
+    if (p.marker) this.frameArrived(source.timing, p.timestamp);
     let keyFrameStart: boolean | undefined;
     let sent = 0;
     for (const [viewerSsrc, index] of source.viewers) {
@@ -268,6 +286,11 @@ export class VideoRouter {
     this.requestKeyFrame(source);
   }
 
+  /** Frame timing of every active source, as it arrived here (tests, benches). */
+  sourceTimings(): VideoSourceTiming[] {
+    return [...this.sources.values()].map((s) => ({ streamSsrc: s.streamSsrc, type: s.type, frames: s.timing.frames, averageFrameMs: Math.round(s.timing.averageFrameMs), captureGaps: s.timing.captureGaps, arrivalGaps: s.timing.arrivalGaps }));
+  }
+
   stats(): VideoRouterStats {
     let subscriptions = 0;
     for (const s of this.sources.values()) subscriptions += s.viewers.size;
@@ -281,6 +304,26 @@ export class VideoRouter {
   }
 
   // ---- internals ----
+
+  /** The last packet of a frame (marker): when a viewer could have it whole, at the earliest. */
+  private frameArrived(t: Source['timing'], ts: number): void {
+    const now = this.nowMs();
+    if (t.frames > 0) {
+      const arrivalMs = now - t.lastArrivalMs;
+      const captureMs = ((ts - t.lastTs) | 0) / 90;
+      if (captureMs < 0) return; // a late retransmission of an older frame
+      if (t.frames >= 10) {
+        const freezeMs = Math.max(3 * t.averageFrameMs, t.averageFrameMs + 150);
+        if (captureMs > freezeMs) t.captureGaps++;
+        else if (arrivalMs > freezeMs) t.arrivalGaps++;
+      }
+      // Chromium averages over recent frames; an EWMA of ~30 frames is close enough.
+      t.averageFrameMs = t.frames === 1 ? arrivalMs : t.averageFrameMs + (arrivalMs - t.averageFrameMs) / 30;
+    }
+    t.frames++;
+    t.lastTs = ts;
+    t.lastArrivalMs = now;
+  }
 
   /** At once when the last request is KEYFRAME_REQUEST_MS old, else once at the end of that window. */
   private requestKeyFrame(source: Source): void {

@@ -12,7 +12,7 @@ import type { VoiceEncryptionMode } from '@concord/protocol';
 import type { MediaParticipant, UdpMediaServer, UdpMediaStats } from '../udp/UdpMediaServer.ts';
 import type { WebRtcIceOptions } from './iceOptions.ts';
 import type { VideoCodec } from './keyFrames.ts';
-import { VideoRouter, type IncomingVideoPacket, type VideoRouterStats, type VideoSinkChange, type VideoSourceType } from './VideoRouter.ts';
+import { VideoRouter, type IncomingVideoPacket, type VideoRouterStats, type VideoSourceTiming, type VideoSinkChange, type VideoSourceType } from './VideoRouter.ts';
 import { WebRtcPeer, type SlotChange, type WebRtcPeerStats } from './WebRtcPeer.ts';
 
 /** Browser `viewerSsrc` hears speaker `speakerUserId` on its slot `slotSsrc` from now on (`held`), or no longer. */
@@ -138,6 +138,11 @@ export class WebRtcMedia {
   /** Op 15: which streams (by their sender's SSRC) the participant watches. */
   setVideoWants(ssrc: number, wants: Readonly<Record<string, number>>): void {
     this.video.setWants(ssrc, wants);
+  }
+
+  /** Frame timing of the active sources as they arrive (tests, benches). */
+  videoSourceTimings(): VideoSourceTiming[] {
+    return this.video.sourceTimings();
   }
 
   /** Viewer SSRCs of a stream (tests). */
