@@ -135,8 +135,12 @@ describe('web client: custom emoji, Nitro and boosts', () => {
 
   it('locks another server’s emoji for a member without Nitro and only explains when it is picked', async () => {
     const b = bob.page;
+    // Bob's own server has an emoji of its own, which he may use there.
+    await bobApi.rest.post(`/guilds/${denId}/emojis`, { name: 'blobcat', image: `data:image/png;base64,${makePng(48, 48).toString('base64')}` });
     await openGuild(b, denId);
     await openComposerPicker(b);
+    await b.fill('[data-testid=emoji-search]', 'blob');
+    expect(await b.locator('[data-testid=emoji-option][data-emoji-name=blobcat]').getAttribute('data-locked')).toBeNull();
     const option = b.locator('[data-testid=emoji-option][data-emoji-name=blob_wave]').first();
     expect(await option.getAttribute('data-locked')).toBe('nitro');
     expect(await option.getAttribute('title')).toBe('Unlock with Nitro');
@@ -204,10 +208,16 @@ describe('web client: custom emoji, Nitro and boosts', () => {
     expect(await status.getAttribute('data-tier')).toBe('1');
     await b.locator('[data-testid=tier-card-1].unlocked').waitFor();
     expect((await bobApi.getGuild(denId)).premium_tier).toBe(1);
+    // The bar fills to the Level 1 mark (a third of it) once its transition ends.
+    const bar = b.locator('[data-testid=boost-bar]');
+    await expect.poll(async () => Math.round((100 * (await bar.locator('.fill').boundingBox())!.width) / (await bar.boundingBox())!.width)).toBe(33);
     await b.screenshot({ path: path.join(SCREENSHOTS, 'boost-status.png') });
     // The tier's slots follow: 100 emoji slots at Level 1.
     await b.click('[data-testid=settings-tab-emoji]');
-    await b.locator('[data-testid=emoji-static-slots]', { hasText: '0/100 slots' }).waitFor();
+    await b.locator('[data-testid=emoji-static-slots]', { hasText: '1/100 slots' }).waitFor();
     await b.click('[data-testid=settings-close]');
+    // The boost system messages in the system channel, as Discord words them.
+    await b.locator('[data-testid=message]', { hasText: 'just boosted the server!' }).first().waitFor();
+    await b.locator('[data-testid=message]', { hasText: 'Bob’s Den has achieved Level 1!' }).waitFor();
   });
 });

@@ -25,6 +25,7 @@ import { EphemeralMessageNote, InteractionHeader, ThinkingContent, isEphemeral, 
 import { MessageComponents } from '../bots/MessageComponents.dom.tsx';
 import { EditIcon, MoreIcon, ReplyIcon, SmileIcon } from '../ui/Icons.dom.tsx';
 import { CustomEmoji, MessageStickers } from '../emoji/CustomEmoji.dom.tsx';
+import { boostMessageText, isBoostMessage } from '../premium/boostMessages.ts';
 
 /** The colour of a member's highest coloured role, as Discord paints names. */
 export function useAuthorColor(guildId: string | undefined, userId: string): string | undefined {
@@ -43,6 +44,7 @@ function useAuthorName(guildId: string | undefined, message: APIMessage): string
 
 export const MessageItem = memo(function MessageItem({ message, groupStart, compactPreview = false }: { message: APIMessage; groupStart: boolean; compactPreview?: boolean }) {
   const guildId = useGuildStore((s) => message.guild_id ?? s.channels[message.channel_id]?.guild_id);
+  const guildName = useGuildStore((s) => (guildId ? (s.guilds[guildId]?.name ?? '') : ''));
   const selfId = useSessionStore((s) => s.user?.id ?? '');
   const selfRoles = useMemberStore((s) => (guildId ? s.members[guildId]?.[selfId]?.roles : undefined));
   const editing = useUiStore((s) => !compactPreview && s.editing?.messageId === message.id);
@@ -61,13 +63,13 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
 
   const openMenu = (x: number, y: number) => useUiStore.getState().setContextMenu({ kind: 'message', x, y, channelId: message.channel_id, messageId: message.id });
 
-  if (message.type === MessageType.USER_JOIN || message.type === MessageType.CHANNEL_PINNED_MESSAGE) {
+  if (message.type === MessageType.USER_JOIN || message.type === MessageType.CHANNEL_PINNED_MESSAGE || isBoostMessage(message.type)) {
     return (
       <div className="message group-start" data-testid="message" data-message-id={message.id} style={{ minHeight: 0, marginTop: 8 }}>
         <span className="gutter-time" style={{ visibility: 'visible', color: 'var(--green)', fontSize: 18 }}>→</span>
         <span className="system">
           <span className="author" style={color ? { color } : undefined}>{name}</span>{' '}
-          {message.type === MessageType.USER_JOIN ? 'joined the server.' : 'pinned a message to this channel.'}{' '}
+          {message.type === MessageType.USER_JOIN ? 'joined the server.' : isBoostMessage(message.type) ? boostMessageText(message.type, message.content, guildName) : 'pinned a message to this channel.'}{' '}
           <span className="timestamp">{formatTimestamp(message.timestamp)}</span>
         </span>
       </div>

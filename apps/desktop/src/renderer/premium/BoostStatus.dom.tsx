@@ -36,6 +36,14 @@ export function BoostStatus({ guildId }: { guildId: string }) {
   const progress = boostProgress(count);
   const free = (slots ?? []).filter((s) => !s.premium_guild_subscription && !s.canceled);
   const mine = (boosts ?? []).filter((b) => b.user_id === selfId && !b.ended).length;
+  const byUser = new Map<string, { name: string; count: number }>();
+  for (const b of boosts ?? []) {
+    if (b.ended) continue;
+    const entry = byUser.get(b.user_id) ?? { name: b.user?.global_name || b.user?.username || b.user_id, count: 0 };
+    entry.count++;
+    byUser.set(b.user_id, entry);
+  }
+  const boosters = [...byUser];
 
   const boost = async () => {
     const slot = free[0];
@@ -100,15 +108,16 @@ export function BoostStatus({ guildId }: { guildId: string }) {
           </div>
         ))}
       </div>
-      {boosts && boosts.length > 0 ? (
+      {boosters.length > 0 ? (
         <>
           <h3>Boosters</h3>
           <ul className="booster-list" data-testid="booster-list">
-            {boosts
-              .filter((b) => !b.ended)
-              .map((b) => (
-                <li key={b.id}>{b.user?.global_name || b.user?.username || b.user_id}</li>
-              ))}
+            {boosters.map(([id, b]) => (
+              <li key={id}>
+                {b.name}
+                {b.count > 1 ? <span className="muted"> ×{b.count}</span> : null}
+              </li>
+            ))}
           </ul>
         </>
       ) : null}

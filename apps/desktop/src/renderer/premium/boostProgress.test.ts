@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boostProgress, guildBoostCount, tierOf, tierPerkLines } from './boostProgress.ts';
+import { boostMessageText, isBoostMessage } from './boostMessages.ts';
 
 describe('boostProgress', () => {
   it('follows BOOSTS_FOR_TIER: 2, 7 and 14 boosts for levels 1-3', () => {
@@ -27,5 +28,15 @@ describe('boostProgress', () => {
     expect(tierPerkLines(1)).toContain('100 emoji slots (static and animated each)');
     expect(tierPerkLines(3)).toContain('Vanity invite URL');
     expect(tierPerkLines(0)).not.toContain('Vanity invite URL');
+  });
+});
+
+describe('boost system messages', () => {
+  it('reads like Discord’s: the count when more than one, the level reached for types 9-11', () => {
+    expect(boostMessageText(8, '', 'Den')).toBe('just boosted the server!');
+    expect(boostMessageText(8, '2', 'Den')).toBe('just boosted the server 2 times!');
+    expect(boostMessageText(9, '2', 'Den')).toBe('just boosted the server 2 times! Den has achieved Level 1!');
+    expect(boostMessageText(11, 'junk', 'Den')).toBe('just boosted the server! Den has achieved Level 3!');
+    expect([7, 8, 9, 10, 11, 12].map(isBoostMessage)).toEqual([false, true, true, true, true, false]);
   });
 });
