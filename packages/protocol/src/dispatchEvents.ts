@@ -78,6 +78,9 @@ export const GatewayDispatchEvents = {
   RelationshipAdd: 'RELATIONSHIP_ADD',
   RelationshipRemove: 'RELATIONSHIP_REMOVE',
   RateLimited: 'RATE_LIMITED',
+  CallCreate: 'CALL_CREATE',
+  CallUpdate: 'CALL_UPDATE',
+  CallDelete: 'CALL_DELETE',
 } as const satisfies Record<string, DispatchEventName>;
 
 /** A member as member events carry it: with the user and the guild. */
@@ -119,6 +122,18 @@ export interface VoiceStateDispatchData {
   self_video: boolean;
   suppress: boolean;
   request_to_speak_timestamp: string | null;
+}
+
+/**
+ * A DM or group DM call (CALL_CREATE, CALL_UPDATE): its CALL message, who is being rung, and who is
+ * in it (voice states with guild_id null). Discord's shape; `region` names the voice node.
+ */
+export interface CallDispatchData {
+  channel_id: Snowflake;
+  message_id: Snowflake;
+  ringing: Snowflake[];
+  voice_states: VoiceStateDispatchData[];
+  region: string;
 }
 
 export interface AutoModerationActionExecutionDispatchData {
@@ -170,7 +185,8 @@ export interface DispatchPayloads {
   PRESENCE_UPDATE: APIPresence & { guild_id: Snowflake };
   USER_UPDATE: APISelfUser;
   VOICE_STATE_UPDATE: VoiceStateDispatchData;
-  VOICE_SERVER_UPDATE: { token: string; guild_id: Snowflake; endpoint: string | null };
+  /** For a DM call guild_id is null and channel_id names the call's channel (the voice server id). */
+  VOICE_SERVER_UPDATE: { token: string; guild_id: Snowflake | null; channel_id?: Snowflake; endpoint: string | null };
   INTERACTION_CREATE: APIInteraction;
   /** Not sent by this server yet: Discord's shape. */
   APPLICATION_COMMAND_PERMISSIONS_UPDATE: { id: Snowflake; application_id: Snowflake; guild_id: Snowflake; permissions: { id: Snowflake; type: number; permission: boolean }[] };
@@ -195,6 +211,10 @@ export interface DispatchPayloads {
   RELATIONSHIP_ADD: APIRelationship;
   RELATIONSHIP_REMOVE: APIRelationshipRemove;
   RATE_LIMITED: { opcode: number; retry_after: number; meta: Record<string, unknown> };
+  CALL_CREATE: CallDispatchData;
+  CALL_UPDATE: CallDispatchData;
+  /** The last participant left: the call is over. */
+  CALL_DELETE: { channel_id: Snowflake; unavailable?: boolean };
 }
 
 // Compile-time: the map and DISPATCH_EVENTS name the same events (a missing or extra key fails here).

@@ -120,6 +120,9 @@ export const DISPATCH_EVENTS = [
   'RELATIONSHIP_REMOVE',
   'RATE_LIMITED',
   'GUILD_STICKERS_UPDATE',
+  'CALL_CREATE',
+  'CALL_UPDATE',
+  'CALL_DELETE',
 ] as const;
 export type DispatchEventName = (typeof DISPATCH_EVENTS)[number];
 

@@ -16,6 +16,8 @@ export const MessageType = {
   DEFAULT: 0,
   RECIPIENT_ADD: 1,
   RECIPIENT_REMOVE: 2,
+  /** A DM or group DM call (its `call` field: who joined, and when it ended). */
+  CALL: 3,
   CHANNEL_PINNED_MESSAGE: 6,
   USER_JOIN: 7,
   /** Boost system messages (issue 21): a member boosted, and the guild reached tier 1/2/3 with it. */
@@ -280,6 +282,12 @@ export interface APIMessageReference {
   type?: number;
 }
 
+/** The `call` of a CALL message: everyone who joined the call, and when it ended (null while it goes on). */
+export interface APIMessageCall {
+  participants: Snowflake[];
+  ended_timestamp: string | null;
+}
+
 export interface APIMessage {
   id: Snowflake;
   type: number;
@@ -309,6 +317,8 @@ export interface APIMessage {
   interaction_metadata?: unknown;
   interaction?: unknown;
   sticker_items?: APIStickerItem[];
+  /** Only on a CALL message (type 3). */
+  call?: APIMessageCall;
 }
 
 export interface APIInvite {

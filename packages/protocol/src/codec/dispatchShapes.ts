@@ -98,7 +98,7 @@ const MESSAGE = shapeOf<APIMessage>()('MESSAGE', {
   tts: null, mention_everyone: null, mentions: USER, mention_roles: null, attachments: ATTACHMENT, embeds: null,
   pinned: null, flags: null, components: null, guild_id: null, nonce: null, member: MEMBER, reactions: REACTION,
   mention_channels: null, webhook_id: null, application_id: null, message_reference: null,
-  referenced_message: null, interaction_metadata: null, interaction: null, sticker_items: null,
+  referenced_message: null, interaction_metadata: null, interaction: null, sticker_items: null, call: null,
 });
 const READ_STATE = shapeOf<APIReadState>()('READ_STATE', { id: null, last_message_id: null, mention_count: null, last_pin_timestamp: null });
 const RELATIONSHIP = shapeOf<APIRelationship>()('RELATIONSHIP', { id: null, type: null, user: USER, nickname: null, since: null });

@@ -1075,11 +1075,13 @@ function encMESSAGE(w: Writer, o: Record<string, unknown>, depth: number): void 
   if (v !== undefined && typeof v !== 'function') { if (written !== 26) writeAbsent(w, 26 - written); present++; writeField(w, v, depth + 1); written = 27; }
   v = o["sticker_items"];
   if (v !== undefined && typeof v !== 'function') { if (written !== 27) writeAbsent(w, 27 - written); present++; writeField(w, v, depth + 1); written = 28; }
+  v = o["call"];
+  if (v !== undefined && typeof v !== 'function') { if (written !== 28) writeAbsent(w, 28 - written); present++; writeField(w, v, depth + 1); written = 29; }
   endShaped(w, o, MESSAGE, tagOffset, written, present, depth);
 }
 
 function decMESSAGE(r: Reader, depth: number, withExtras: boolean): Record<string, unknown> {
-  const n = readShapedCount(r, 28, depth);
+  const n = readShapedCount(r, 29, depth);
   const o: Record<string, unknown> = {};
   let tag: number;
   if (n > 0 && (tag = r.u8()) !== TAG_ABSENT) o["id"] = readField(r, tag, depth + 1, null);
@@ -1110,11 +1112,12 @@ function decMESSAGE(r: Reader, depth: number, withExtras: boolean): Record<strin
   if (n > 25 && (tag = r.u8()) !== TAG_ABSENT) o["interaction_metadata"] = readField(r, tag, depth + 1, null);
   if (n > 26 && (tag = r.u8()) !== TAG_ABSENT) o["interaction"] = readField(r, tag, depth + 1, null);
   if (n > 27 && (tag = r.u8()) !== TAG_ABSENT) o["sticker_items"] = readField(r, tag, depth + 1, null);
+  if (n > 28 && (tag = r.u8()) !== TAG_ABSENT) o["call"] = readField(r, tag, depth + 1, null);
   if (withExtras) readExtras(r, o, depth);
   return o;
 }
 
-const MESSAGE: ShapeCodec = { keys: new Set(["id","type","channel_id","author","content","timestamp","edited_timestamp","tts","mention_everyone","mentions","mention_roles","attachments","embeds","pinned","flags","components","guild_id","nonce","member","reactions","mention_channels","webhook_id","application_id","message_reference","referenced_message","interaction_metadata","interaction","sticker_items"]), encode: encMESSAGE, decode: decMESSAGE };
+const MESSAGE: ShapeCodec = { keys: new Set(["id","type","channel_id","author","content","timestamp","edited_timestamp","tts","mention_everyone","mentions","mention_roles","attachments","embeds","pinned","flags","components","guild_id","nonce","member","reactions","mention_channels","webhook_id","application_id","message_reference","referenced_message","interaction_metadata","interaction","sticker_items","call"]), encode: encMESSAGE, decode: decMESSAGE };
 
 function encATTACHMENT(w: Writer, o: Record<string, unknown>, depth: number): void {
   const tagOffset = beginShaped(w, depth);
