@@ -2,7 +2,7 @@
 // uploaded in Server Settings, picked in the picker, sent and drawn as an image on another member's
 // page and used as a reaction; the lock on another server's emoji for a member without Nitro; the
 // instance admin granting Nitro from the admin page (USER_UPDATE unlocks the emoji live); boosts
-// moving a server to Level 1. Writes docs/screenshots/{emoji-picker,boost-status,nitro-settings,
+// moving a server to Level 1. Writes docs/screenshots/{custom-emoji-picker,boost-status,nitro-settings,
 // instance-admin}.png.
 import path from 'node:path';
 import { ConcordApi } from '@concord/client';
@@ -133,6 +133,26 @@ describe('web client: custom emoji, Nitro and boosts', () => {
     expect(users.length).toBe(1);
   });
 
+  it('uploads a sticker in Server Settings -> Stickers and sends it from the picker’s Stickers tab', async () => {
+    const p = ada.page;
+    await openServerSettings(p, 'stickers');
+    await p.locator('[data-testid=sticker-slots]', { hasText: '0/5 slots' }).waitFor();
+    await p.setInputFiles('[data-testid=sticker-file-input]', { name: 'lab coat.png', mimeType: 'image/png', buffer: makePng(160, 160) });
+    await p.fill('[data-testid=sticker-name]', 'lab_coat');
+    await p.click('[data-testid=upload-sticker]');
+    await p.locator('[data-testid=sticker-row][data-sticker-name=lab_coat]').waitFor();
+    await p.locator('[data-testid=sticker-slots]', { hasText: '1/5 slots' }).waitFor();
+    await p.click('[data-testid=settings-close]');
+    await openComposerPicker(p);
+    await p.click('[data-testid=picker-tab-stickers]');
+    await p.click('[data-testid=sticker-option][aria-label=lab_coat]');
+    const sticker = bob.page.locator('[data-testid=message-sticker]');
+    await sticker.waitFor();
+    await expect.poll(() => sticker.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(160);
+    const last = (await adaApi.getMessages(labGeneral, { limit: 1 }))[0]!;
+    expect(last.sticker_items?.map((i) => i.name)).toEqual(['lab_coat']);
+  });
+
   it('locks another server’s emoji for a member without Nitro and only explains when it is picked', async () => {
     const b = bob.page;
     // Bob's own server has an emoji of its own, which he may use there.
@@ -148,7 +168,7 @@ describe('web client: custom emoji, Nitro and boosts', () => {
     await b.locator('[data-testid=emoji-lock-notice]', { hasText: 'Unlock with Nitro' }).waitFor();
     // Nothing was inserted and the picker stays open.
     expect(await b.locator('[data-testid=emoji-picker]').count()).toBe(1);
-    await b.screenshot({ path: path.join(SCREENSHOTS, 'emoji-picker.png') });
+    await b.screenshot({ path: path.join(SCREENSHOTS, 'custom-emoji-picker.png') });
     await b.keyboard.press('Escape');
     expect(await b.locator('[data-testid=composer]').inputValue()).toBe('');
     // Typed by hand, :blob_wave: stays text: the client does not turn a locked emoji into markup.

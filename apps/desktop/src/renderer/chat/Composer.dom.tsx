@@ -4,7 +4,7 @@
 // with a notice when the user lacks SEND_MESSAGES in the channel. A "/" at the start opens the
 // guild's slash commands; picking one turns the composer into the command's form (CommandForm).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ChannelType, PermissionFlags, type APIChannel } from '@concord/protocol';
+import { ChannelType, PermissionFlags, userPremiumPerks, type APIChannel } from '@concord/protocol';
 import { useDraftStore } from './draftStore.ts';
 import { useGuildStore } from '../state/guildStore.ts';
 import { displayName, useMemberStore } from '../state/memberStore.ts';
@@ -32,7 +32,6 @@ import { customEmojiSuggestions } from '../emoji/emojiSuggestions.ts';
 import { resolveCustomEmojiShortcodes } from '../emoji/expressions.ts';
 import { usableCustomEmoji, usePlacedEmoji } from '../emoji/usableEmoji.ts';
 
-const MAX_LENGTH = 2000;
 const NO_UPLOADS: UploadState[] = [];
 const NO_FILES: File[] = [];
 
@@ -104,6 +103,8 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
   const [error, setError] = useState<string | null>(null);
   const candidates = useMentionCandidates(channel);
   const customEmoji = usePlacedEmoji(channel?.guild_id ?? null);
+  // 2,000 characters, 4,000 with Nitro (the server enforces the same table).
+  const maxLength = useSessionStore((s) => userPremiumPerks(s.user?.premium_type ?? 0).maxMessageLength);
   const canSend = has(permissions, PermissionFlags.SEND_MESSAGES);
   const canAttach = canSend && has(permissions, PermissionFlags.ATTACH_FILES);
   const guildId = channel?.guild_id;
@@ -190,8 +191,8 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
   const submit = async () => {
     const text = draft.trim();
     if (!text && staged.length === 0) return;
-    if (text.length > MAX_LENGTH) {
-      setError(`Your message is too long (${text.length}/${MAX_LENGTH}).`);
+    if (text.length > maxLength) {
+      setError(`Your message is too long (${text.length}/${maxLength}).`);
       return;
     }
     setError(null);
@@ -362,7 +363,7 @@ export function Composer({ channelId, permissions, onFiles }: { channelId: strin
           placeholder={placeholder}
           disabled={!canSend}
           value={canSend ? draft : ''}
-          maxLength={MAX_LENGTH * 2}
+          maxLength={maxLength * 2}
           onChange={(e) => {
             setDraft(e.target.value);
             setCaret(e.target.selectionStart);
