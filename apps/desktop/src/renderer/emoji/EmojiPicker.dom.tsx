@@ -68,6 +68,14 @@ export function EmojiPicker() {
   );
 }
 
+function LockBadge() {
+  return (
+    <span className="lock-badge">
+      <LockIcon size={12} />
+    </span>
+  );
+}
+
 function EmojiTab({ channelId, messageId }: { channelId: string; messageId: string }) {
   const guildId = useGuildStore((s) => s.channels[channelId]?.guild_id ?? null);
   const guilds = useGuildStore((s) => s.guilds);
@@ -177,11 +185,7 @@ function EmojiTab({ channelId, messageId }: { channelId: string; messageId: stri
                   onClick={() => pick(item)}
                 >
                   {item.face}
-                  {item.lock ? (
-                    <span className="lock-badge">
-                      <LockIcon size={12} />
-                    </span>
-                  ) : null}
+                  {item.lock ? <LockBadge /> : null}
                 </button>
               ))}
             </div>
@@ -240,11 +244,7 @@ function StickerTab({ channelId }: { channelId: string }) {
                     onClick={() => (lock ? setNotice(lockReason(lock, 'sticker')) : void send(st.id))}
                   >
                     {st.format_type === StickerFormat.LOTTIE ? <span>{st.name}</span> : <img src={stickerUrl(st.id, st.format_type)} alt={st.name} width={96} height={96} />}
-                    {lock ? (
-                      <span className="lock-badge">
-                        <LockIcon size={12} />
-                      </span>
-                    ) : null}
+                    {lock ? <LockBadge /> : null}
                   </button>
                 );
               })}

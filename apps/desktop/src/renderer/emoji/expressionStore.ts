@@ -65,6 +65,11 @@ export function applyExpressionEvent(t: 'GUILD_EMOJIS_UPDATE' | 'GUILD_STICKERS_
   }
 }
 
+/** Replaces the entry with the same id, or appends it. */
+function withUpserted<T extends { id: string }>(list: readonly T[], item: T): T[] {
+  return list.some((e) => e.id === item.id) ? list.map((e) => (e.id === item.id ? item : e)) : [...list, item];
+}
+
 /** A REST answer with one emoji (create / modify), merged so the page does not wait for the event. */
 export function upsertEmoji(guildId: string, raw: unknown): GuildEmoji | null {
   const r = GuildEmojiSchema.safeParse(raw);
@@ -73,8 +78,7 @@ export function upsertEmoji(guildId: string, raw: unknown): GuildEmoji | null {
     return null;
   }
   const store = useExpressionStore.getState();
-  const list = store.emojis[guildId] ?? [];
-  store.setEmojis(guildId, list.some((e) => e.id === r.data.id) ? list.map((e) => (e.id === r.data.id ? r.data : e)) : [...list, r.data]);
+  store.setEmojis(guildId, withUpserted(store.emojis[guildId] ?? [], r.data));
   return r.data;
 }
 
@@ -85,8 +89,7 @@ export function upsertSticker(guildId: string, raw: unknown): GuildSticker | nul
     return null;
   }
   const store = useExpressionStore.getState();
-  const list = store.stickers[guildId] ?? [];
-  store.setStickers(guildId, list.some((e) => e.id === r.data.id) ? list.map((e) => (e.id === r.data.id ? r.data : e)) : [...list, r.data]);
+  store.setStickers(guildId, withUpserted(store.stickers[guildId] ?? [], r.data));
   return r.data;
 }
 
