@@ -1,0 +1,5 @@
+import { describeMetadataStore } from '../MetadataStore.contract.ts';
+import { PostgresMetadataStore } from './PostgresMetadataStore.ts';
+import { postgresStoreHarness } from './postgresStoreHarness.ts';
+
+describeMetadataStore('PostgreSQL', postgresStoreHarness((db) => new PostgresMetadataStore(db)));
