@@ -27,6 +27,7 @@ import { ReactionService } from './domain/ReactionService.ts';
 import { ReadStateService } from './domain/ReadStateService.ts';
 import { RoleService } from './domain/RoleService.ts';
 import { TypingService } from './domain/TypingService.ts';
+import { CallService } from './domain/CallService.ts';
 import { VoiceStateService } from './domain/VoiceStateService.ts';
 import { PresenceService } from './domain/PresenceService.ts';
 import { RelationshipService } from './domain/RelationshipService.ts';
@@ -48,6 +49,7 @@ import { attachExpressionFiles } from './http/serveExpressionFiles.ts';
 import { guildRoutes } from './http/routes/guildRoutes.ts';
 import { relationshipRoutes } from './http/routes/relationshipRoutes.ts';
 import { voiceRoutes } from './http/routes/voiceRoutes.ts';
+import { callRoutes } from './http/routes/callRoutes.ts';
 import { adminRoutes } from './http/routes/adminRoutes.ts';
 import { premiumRoutes } from './http/routes/premiumRoutes.ts';
 import { attachOAuth2Page } from './http/routes/oauth2Routes.ts';
@@ -133,6 +135,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const privateChannels = new PrivateChannelService(ctx);
   const channels = new ChannelService(ctx, privateChannels);
   const messageService = new MessageService(ctx);
+  const calls = new CallService(ctx, voiceNodes, voiceStates, messageService, {
+    ringTimeoutMs: config.callRingTimeoutMs,
+    onMessageError: (e) => log.error({ err: e }, 'a DM call message could not be stored or updated'),
+  });
   const attachments = new AttachmentStore(config.dataDir);
   const premiumStore = new SqlitePremiumStore(db);
   const instanceAudit = new InstanceAudit(premiumStore, ctx.ids);
@@ -184,6 +190,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     readStates: new ReadStateService(ctx),
     crossposts: new CrosspostService(ctx, messageService),
     voiceStates,
+    calls,
     attachments,
     premium,
     boosts,
@@ -197,7 +204,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   http.addRoutes([...authRoutes(services), ...botPlatformRoutes(services, [...guildRoutes(services), ...channelRoutes(services)])]);
   http.addRoutes(relationshipRoutes(new RelationshipService(ctx)));
   http.addRoutes(expressionRoutes(expressions));
-  http.addRoutes(voiceRoutes(services));
+  http.addRoutes([...voiceRoutes(services), ...callRoutes(services)]);
   http.addRoutes(detectableRoutes());
   http.addRoutes([...premiumRoutes(services), ...adminRoutes(services)]);
   http.attach(app);
@@ -273,6 +280,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     async close() {
       premium.stop();
       gateway.shutdown();
+      calls.close();
       voiceStates.close();
       voiceNodeControl.close();
       await voice?.node.close();

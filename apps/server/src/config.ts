@@ -39,6 +39,7 @@ const ConfigSchema = z.object({
   VOICE_NODE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   INSTANCE_ADMINS: z.string().optional(),
   PREMIUM_SWEEP_MS: z.coerce.number().int().min(0).default(60_000),
+  CALL_RING_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
 });
 
 export interface Config {
@@ -71,6 +72,8 @@ export interface Config {
   instanceAdmins: string[];
   /** How often expired premium grants are revoked (0: only lazily, never swept). */
   premiumSweepMs: number;
+  /** How long a DM call rings a recipient before it stops on its own. */
+  callRingTimeoutMs: number;
 }
 
 /** The voice node (TLS voice gateway + UDP media) that `npm start` runs next to the main server. */
@@ -140,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     voiceNodeHeartbeatMs: c.VOICE_NODE_HEARTBEAT_MS,
     instanceAdmins: (c.INSTANCE_ADMINS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0),
     premiumSweepMs: c.PREMIUM_SWEEP_MS,
+    callRingTimeoutMs: c.CALL_RING_TIMEOUT_MS,
   };
 }
 

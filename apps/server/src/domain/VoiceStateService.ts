@@ -35,7 +35,28 @@ export interface VoiceStateRequest {
 }
 
 /** What an op 4 did. A refusal changes nothing and closes nothing (Discord ignores such an op 4). */
-export type VoiceUpdateOutcome = { status: 'joined' | 'moved' | 'updated' | 'left' | 'unchanged' } | { status: 'refused'; reason: VoiceJoinRefusal | 'unknown_guild' };
+export type VoiceUpdateOutcome =
+  | { status: 'joined' | 'moved' | 'updated' | 'left' | 'unchanged' }
+  | { status: 'refused'; reason: VoiceJoinRefusal | 'unknown_guild' | 'not_recipient' | 'blocked' | 'private_call' };
+
+/** An op 4 with guild_id null: a DM or group DM call (or null: leave it). */
+export type PrivateVoiceRequest = Omit<VoiceStateRequest, 'guildId'>;
+
+/**
+ * Voice outside guilds (DM and group DM calls: CallService). Guild voice and calls share the nodes
+ * and the one-channel-at-a-time rule, so this service forwards what it does not own.
+ */
+export interface PrivateVoice {
+  updateFromGateway(user: UserRecord, sessionId: string, req: PrivateVoiceRequest): VoiceUpdateOutcome;
+  sessionEnded(userId: string, sessionId: string): void;
+  /** The user joined guild voice: leave any call. */
+  leaveUser(userId: string): void;
+  /** Whether a node's server id is one of its calls. */
+  ownsServer(serverId: string): boolean;
+  nodeAdded(): void;
+  nodeLost(nodeId: string): void;
+  nodeEvent(node: VoiceNode, event: VoiceNodeEvent): void;
+}
 
 /** The voice fields of PATCH /guilds/:id/members/:id. */
 export interface MemberVoicePatch {
@@ -54,6 +75,7 @@ export class VoiceStateService {
   private readonly sweepTimer: ReturnType<typeof setInterval>;
   private readonly restConnectTimeoutMs: number;
   private readonly unsubscribe: () => void;
+  private privateVoice: PrivateVoice | null = null;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -62,9 +84,15 @@ export class VoiceStateService {
   ) {
     this.restConnectTimeoutMs = options.restConnectTimeoutMs ?? 60_000;
     nodes.setListener({
-      nodeAdded: () => this.allocateWaiting(),
-      nodeLost: (node) => this.reallocateFrom(node.id),
-      nodeEvent: (node, e) => this.onNodeEvent(node, e),
+      nodeAdded: () => {
+        this.allocateWaiting();
+        this.privateVoice?.nodeAdded();
+      },
+      nodeLost: (node) => {
+        this.reallocateFrom(node.id);
+        this.privateVoice?.nodeLost(node.id);
+      },
+      nodeEvent: (node, e) => (this.privateVoice?.ownsServer(e.serverId) ? this.privateVoice.nodeEvent(node, e) : this.onNodeEvent(node, e)),
     });
     this.unsubscribe = ctx.bus.subscribe((m) => this.onBus(m));
     this.sweepTimer = setInterval(() => this.sweep(Date.now()), options.sweepIntervalMs ?? 10_000);
@@ -74,6 +102,25 @@ export class VoiceStateService {
   close(): void {
     clearInterval(this.sweepTimer);
     this.unsubscribe();
+  }
+
+  /** The composition root hands DM calls their owner. */
+  setPrivateVoice(privateVoice: PrivateVoice): void {
+    this.privateVoice = privateVoice;
+  }
+
+  /** Gateway op 4 with guild_id null: a DM call, refused while no call service is wired. */
+  updatePrivateFromGateway(user: UserRecord, sessionId: string, req: PrivateVoiceRequest): VoiceUpdateOutcome {
+    return this.privateVoice?.updateFromGateway(user, sessionId, req) ?? { status: 'refused', reason: 'private_call' };
+  }
+
+  /** A user (not a bot) joining a call leaves guild voice: one voice channel at a time. */
+  leaveAllGuildVoice(userId: string): void {
+    for (const guildId of [...(this.userGuilds.get(userId) ?? [])]) {
+      const g = this.active.get(guildId);
+      const rec = g?.voiceStates.get(userId);
+      if (g && rec) this.leave(g, rec);
+    }
   }
 
   /** Gateway op 4 from one session. */
@@ -160,6 +207,7 @@ export class VoiceStateService {
 
   /** A gateway session is gone for good (resume window over, logout, revoked token): it leaves voice. */
   sessionEnded(userId: string, sessionId: string): void {
+    this.privateVoice?.sessionEnded(userId, sessionId);
     for (const guildId of [...(this.userGuilds.get(userId) ?? [])]) {
       const g = this.active.get(guildId);
       const rec = g?.voiceStates.get(userId);
@@ -183,8 +231,9 @@ export class VoiceStateService {
     const previous = g.voiceStates.get(user.id);
     // Another session (or a REST join) takes the state over: the old connection is closed, no leave event.
     if (previous) this.revokeOnNode(g.id, previous);
-    // A user is in one voice channel at a time across guilds; a bot in one per guild.
+    // A user is in one voice channel at a time across guilds and calls; a bot in one per guild.
     if (!user.bot) {
+      this.privateVoice?.leaveUser(user.id);
       for (const guildId of [...(this.userGuilds.get(user.id) ?? [])]) {
         const other = this.active.get(guildId);
         const rec = guildId === g.id ? undefined : other?.voiceStates.get(user.id);

@@ -294,6 +294,7 @@ export function messageToAPI(m: MessageRecord, o: MessageSerializeOptions): APIM
   if (m.nonce !== null) out.nonce = m.nonce;
   if (m.interaction) out.interaction_metadata = m.interaction;
   if (m.sticker_items && m.sticker_items.length > 0) out.sticker_items = m.sticker_items.map((i) => ({ id: i.id, name: i.name, format_type: stickerFormat(i.format_type) }));
+  if (m.call) out.call = { participants: m.call.participants, ended_timestamp: m.call.ended_at === null ? null : iso(m.call.ended_at) };
   const reactions = reactionsToAPI(o.reactions, o.state);
   if (reactions) out.reactions = reactions;
   if (m.reference) {

@@ -1,7 +1,8 @@
 // Gateway op 4 (VOICE_STATE_UPDATE): join, move or leave a guild voice channel, or change self
-// mute/deaf/video/stream. A malformed payload closes the socket with 4002; a refused one (no
-// CONNECT, full channel, unknown guild, another shard's guild, a DM call) changes nothing and is
-// only counted, as Discord ignores it. The rules and events are VoiceStateService's.
+// mute/deaf/video/stream; with guild_id null, a DM or group DM call. A malformed payload closes the
+// socket with 4002; a refused one (no CONNECT, full channel, unknown guild, another shard's guild,
+// not a recipient of the DM, blocked) changes nothing and is only counted, as Discord ignores it.
+// The rules and events are VoiceStateService's (and CallService's for calls).
 import { GatewayCloseCode, VoiceStateUpdateData } from '@concord/protocol';
 import type { Logger } from 'pino';
 import type { VoiceStateService } from '../domain/VoiceStateService.ts';
@@ -25,9 +26,16 @@ export class VoiceStateHandler {
       return;
     }
     const d = parsed.data;
-    // Private calls have no voice here yet; a guild outside the session's shard is not its to join.
-    if (d.guild_id === null || !s.inShard(d.guild_id)) {
-      this.refused(s, d.guild_id === null ? 'private_call' : 'wrong_shard');
+    const flags = { channelId: d.channel_id, selfMute: d.self_mute, selfDeaf: d.self_deaf, selfVideo: d.self_video, selfStream: d.self_stream };
+    if (d.guild_id === null) {
+      // A DM or group DM call (CallService); refusals are only counted, as for guilds.
+      const outcome = this.voice.updatePrivateFromGateway(s.user, s.id, flags);
+      if (outcome.status === 'refused') this.refused(s, outcome.reason);
+      return;
+    }
+    // A guild outside the session's shard is not its to join.
+    if (!s.inShard(d.guild_id)) {
+      this.refused(s, 'wrong_shard');
       return;
     }
     const outcome = this.voice.updateFromGateway(s.user, s.id, {

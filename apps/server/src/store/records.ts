@@ -187,6 +187,8 @@ export interface MessageRecord {
   interaction: unknown;
   /** The stickers it was sent with (issue 21), as {id, name, format_type}; absent when none. */
   sticker_items?: StickerItemRecord[];
+  /** A CALL message's call (issue 19): everyone who joined, and when it ended (ms; null while it goes on). */
+  call?: { participants: string[]; ended_at: number | null };
 }
 
 /** A sticker as a message keeps it (Discord's sticker item): format_type 1 PNG, 2 APNG, 3 Lottie, 4 GIF. */

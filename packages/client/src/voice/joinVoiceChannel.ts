@@ -50,7 +50,8 @@ export async function joinVoiceChannel(gateway: GatewayClient, options: JoinVoic
   if (!sendState(options.channelId)) throw new Error('the main gateway is not connected');
   const [ownState, serverUpdate] = await Promise.all([state, server]);
   if (serverUpdate.endpoint === null) throw new Error('no voice server available (VOICE_SERVER_UPDATE endpoint is null)');
-  const base = { ...options.voice, sessionId: ownState.session_id, serverId: serverUpdate.guild_id, userId: ownState.user_id };
+  // The waitFor above matched guild_id to options.guildId (a DM call's would be null, with channel_id).
+  const base = { ...options.voice, sessionId: ownState.session_id, serverId: options.guildId, userId: ownState.user_id };
   let voice = new VoiceClient({ ...base, endpoint: serverUpdate.endpoint, token: serverUpdate.token });
   let current = { endpoint: serverUpdate.endpoint, token: serverUpdate.token };
   voice.connect();

@@ -4,6 +4,7 @@ import type { AuthService } from '../../domain/AuthService.ts';
 import type { ChannelService } from '../../domain/ChannelService.ts';
 import type { DomainContext } from '../../domain/DomainContext.ts';
 import type { BanService } from '../../domain/BanService.ts';
+import type { CallService } from '../../domain/CallService.ts';
 import type { GuildService } from '../../domain/GuildService.ts';
 import type { InviteService } from '../../domain/InviteService.ts';
 import type { MemberService } from '../../domain/MemberService.ts';
@@ -40,6 +41,8 @@ export interface Services extends BotPlatform {
   readStates: ReadStateService;
   crossposts: CrosspostService;
   voiceStates: VoiceStateService;
+  /** DM and group DM calls. */
+  calls: CallService;
   attachments: AttachmentStore;
   premium: PremiumService;
   /** Boosts and guild tiers; `boosts.tierOf(guildId)` is the accessor for tier-gated limits. */

@@ -144,6 +144,10 @@ const MIGRATIONS: string[] = [
   CREATE UNIQUE INDEX guilds_by_vanity ON guilds (vanity_url_code) WHERE vanity_url_code IS NOT NULL;
   ALTER TABLE users ADD COLUMN banner TEXT;
   `,
+  // DM calls (issue 19): a CALL message keeps its call as JSON {participants, ended_at}.
+  `
+  ALTER TABLE messages ADD COLUMN call TEXT;
+  `,
 ];
 
 export function openSqlite(dataDir: string, synchronous: 'normal' | 'full' = 'normal', fileName = 'concord.db'): SqliteDb {

@@ -9,7 +9,7 @@ import { strOrNull, type Row, type SqlValue } from './sqliteRow.ts';
 // Careful: the text alias `id` shadows the column in ORDER BY; queries order by `messages.id`.
 const COLUMNS = `CAST(id AS TEXT) AS id, CAST(channel_id AS TEXT) AS channel_id, guild_id, author_id, type, content, edited_at, tts,
   mention_everyone, mentions, mention_roles, attachments, embeds, components, pinned, pinned_at, flags, reference,
-  webhook_id, application_id, nonce, author_override, interaction, sticker_items`;
+  webhook_id, application_id, nonce, author_override, interaction, sticker_items, call`;
 
 const parseJson = <T>(v: SqlValue | undefined, fallback: T): T => (v === null || v === undefined ? fallback : (JSON.parse(String(v)) as T));
 const jsonOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -41,6 +41,7 @@ function fromRow(r: Row): MessageRecord {
     author_override: parseJson(r['author_override'], null),
     interaction: parseJson(r['interaction'], null),
     ...(r['sticker_items'] === null || r['sticker_items'] === undefined ? {} : { sticker_items: parseJson(r['sticker_items'], []) }),
+    ...(r['call'] === null || r['call'] === undefined ? {} : { call: parseJson(r['call'], { participants: [], ended_at: null }) }),
   };
 }
 
@@ -70,6 +71,7 @@ function toParams(m: MessageRecord) {
     author_override: jsonOrNull(m.author_override),
     interaction: jsonOrNull(m.interaction),
     sticker_items: emptyToNull(m.sticker_items ?? []),
+    call: jsonOrNull(m.call),
   };
 }
 
@@ -83,14 +85,14 @@ export class SqliteMessageStore implements MessageStore {
     this.s = {
       insert: db.prepare(
         `INSERT INTO messages (id, channel_id, guild_id, author_id, type, content, edited_at, tts, mention_everyone, mentions, mention_roles,
-         attachments, embeds, components, pinned, pinned_at, flags, reference, webhook_id, application_id, nonce, author_override, interaction, sticker_items)
+         attachments, embeds, components, pinned, pinned_at, flags, reference, webhook_id, application_id, nonce, author_override, interaction, sticker_items, call)
          VALUES (@id, @channel_id, @guild_id, @author_id, @type, @content, @edited_at, @tts, @mention_everyone, @mentions, @mention_roles,
-         @attachments, @embeds, @components, @pinned, @pinned_at, @flags, @reference, @webhook_id, @application_id, @nonce, @author_override, @interaction, @sticker_items)`,
+         @attachments, @embeds, @components, @pinned, @pinned_at, @flags, @reference, @webhook_id, @application_id, @nonce, @author_override, @interaction, @sticker_items, @call)`,
       ),
       update: db.prepare(
         `UPDATE messages SET content=@content, edited_at=@edited_at, mention_everyone=@mention_everyone, mentions=@mentions,
          mention_roles=@mention_roles, attachments=@attachments, embeds=@embeds, components=@components, pinned=@pinned,
-         pinned_at=@pinned_at, flags=@flags, interaction=@interaction WHERE id=@id AND channel_id=@channel_id`,
+         pinned_at=@pinned_at, flags=@flags, interaction=@interaction, call=@call WHERE id=@id AND channel_id=@channel_id`,
       ),
       get: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE id = ? AND channel_id = ?`),
       latest: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? ORDER BY messages.id DESC LIMIT ?`),
