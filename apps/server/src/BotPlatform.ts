@@ -15,10 +15,9 @@ import { OAuth2Service } from './domain/OAuth2Service.ts';
 import type { RoleService } from './domain/RoleService.ts';
 import { WebhookMessageWriter } from './domain/WebhookMessageWriter.ts';
 import { WebhookService } from './domain/WebhookService.ts';
-import { SqliteApplicationStore } from './store/sqlite/SqliteApplicationStore.ts';
-import type { SqliteDb } from './store/sqlite/SqliteDatabase.ts';
-import { SqliteModerationStore } from './store/sqlite/SqliteModerationStore.ts';
-import { SqliteWebhookStore } from './store/sqlite/SqliteWebhookStore.ts';
+import type { ApplicationStore } from './store/ApplicationStore.ts';
+import type { ModerationStore } from './store/ModerationStore.ts';
+import type { WebhookStore } from './store/WebhookStore.ts';
 
 export interface BotPlatform {
   applications: ApplicationService;
@@ -32,7 +31,8 @@ export interface BotPlatform {
 
 export interface BotPlatformDeps {
   ctx: DomainContext;
-  db: SqliteDb;
+  /** The bot platform's ports, on whichever database openStores chose. */
+  stores: { applications: ApplicationStore; moderation: ModerationStore; webhooks: WebhookStore };
   auth: AuthService;
   members: MemberService;
   roles: RoleService;
@@ -42,15 +42,15 @@ export interface BotPlatformDeps {
 
 /** Builds the services, loads their state and installs auto moderation as the message gate. */
 export async function createBotPlatform(d: BotPlatformDeps): Promise<BotPlatform> {
-  const appStore = new SqliteApplicationStore(d.db);
-  const moderationStore = new SqliteModerationStore(d.db);
+  const appStore = d.stores.applications;
+  const moderationStore = d.stores.moderation;
   const auditLog = new AuditLogService(d.ctx, moderationStore, d.log);
   const applications = new ApplicationService(d.ctx, appStore, d.auth);
   const oauth2 = new OAuth2Service(d.ctx, applications, d.auth, d.members, d.roles, auditLog);
   const commands = new CommandService(d.ctx, appStore, applications);
   const writer = new WebhookMessageWriter(d.ctx, d.messages);
   const interactions = new InteractionService(d.ctx, applications, commands, writer);
-  const webhooks = new WebhookService(d.ctx, new SqliteWebhookStore(d.db), writer, auditLog);
+  const webhooks = new WebhookService(d.ctx, d.stores.webhooks, writer, auditLog);
   const autoMod = new AutoModService(d.ctx, moderationStore, d.messages, auditLog);
   await Promise.all([applications.load(), commands.load(), webhooks.load(), autoMod.load()]);
   d.ctx.messageGate = autoMod;

@@ -56,11 +56,7 @@ import { attachOAuth2Page } from './http/routes/oauth2Routes.ts';
 import type { Services } from './http/routes/Services.ts';
 import { Metrics } from './metrics.ts';
 import { AttachmentStore, contentTypeFor, isInline } from './store/AttachmentStore.ts';
-import { openSqlite } from './store/sqlite/SqliteDatabase.ts';
-import { SqliteExpressionStore } from './store/sqlite/SqliteExpressionStore.ts';
-import { SqliteMessageStore } from './store/sqlite/SqliteMessageStore.ts';
-import { SqliteMetadataStore } from './store/sqlite/SqliteMetadataStore.ts';
-import { SqlitePremiumStore } from './store/sqlite/SqlitePremiumStore.ts';
+import { openStores } from './store/openStores.ts';
 import { VoiceNodeControlServer } from './voice/control/VoiceNodeControlServer.ts';
 import { VoiceNodeRegistry } from './voice/VoiceNodeRegistry.ts';
 import { startLocalVoice, type LocalVoice } from './voice/startLocalVoice.ts';
@@ -106,9 +102,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw new Error('uWebSockets.js native addon did not load (JS fallback active, which cannot publish). Reinstall dependencies on a supported platform, or set UWS_ALLOW_FALLBACK=1 to run anyway.');
   }
 
-  const db = openSqlite(config.dataDir, config.sqliteSynchronous);
-  const meta = new SqliteMetadataStore(db);
-  const messages = new SqliteMessageStore(db);
+  const stores = await openStores(config, log);
+  const { meta, messages } = stores;
   const state = DomainState.fromSnapshot(await meta.loadSnapshot());
   const bus = new InProcessEventBus();
   const presence = new PresenceService(state, bus);
@@ -140,7 +135,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     onMessageError: (e) => log.error({ err: e }, 'a DM call message could not be stored or updated'),
   });
   const attachments = new AttachmentStore(config.dataDir);
-  const premiumStore = new SqlitePremiumStore(db);
+  const premiumStore = stores.premium;
   const instanceAudit = new InstanceAudit(premiumStore, ctx.ids);
   const boosts = new BoostService(ctx, premiumStore, messageService, instanceAudit);
   const premium = new PremiumService(ctx, premiumStore, new InstanceBillingProvider(premiumStore), boosts, instanceAudit, {
@@ -152,9 +147,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   await boosts.load();
   await premium.sweep();
   premium.start();
-  const bots = await createBotPlatform({ ctx, db, auth, members, roles, messages: messageService, log });
+  const bots = await createBotPlatform({ ctx, stores, auth, members, roles, messages: messageService, log });
   metrics.countAutoModBudgetExhausted(() => bots.autoMod.patternBudgetExhausted);
-  const expressions = new ExpressionService(ctx, new SqliteExpressionStore(db), attachments, bots.auditLog);
+  const expressions = new ExpressionService(ctx, stores.expressions, attachments, bots.auditLog);
   // Emoji beyond a tier's slots turn unavailable (and back) when boosts move the tier: tell the guild.
   boosts.onTierChange = (g) => {
     expressions.announceEmojis(g);
@@ -288,7 +283,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       // Also end keep-alive HTTP connections: a request on one must not reach the closed database.
       // (App.close() exists in the native addon but is missing from its type declarations.)
       (app as TemplatedApp & { close?: () => void }).close?.();
-      meta.close();
+      await stores.close();
     },
   };
 }

@@ -39,6 +39,14 @@ const ConfigSchema = z.object({
   VOICE_NODE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   INSTANCE_ADMINS: z.string().optional(),
   PREMIUM_SWEEP_MS: z.coerce.number().int().min(0).default(60_000),
+  METADATA_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase identifier (a-z, 0-9, _)').optional(),
   CALL_RING_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
 });
 
@@ -72,9 +80,24 @@ export interface Config {
   instanceAdmins: string[];
   /** How often expired premium grants are revoked (0: only lazily, never swept). */
   premiumSweepMs: number;
+  /** Where users, guilds, roles, channels, members and the other non-message records live. */
+  metadataStore: MetadataStoreConfig;
   /** How long a DM call rings a recipient before it stops on its own. */
   callRingTimeoutMs: number;
 }
+
+/** METADATA_STORE: the one SQLite file under DATA_DIR (default), or PostgreSQL for several nodes. */
+export type MetadataStoreConfig =
+  | { kind: 'sqlite' }
+  | {
+      kind: 'postgres';
+      /** DATABASE_URL (may hold a password: log it only through redactDatabaseUrl). */
+      url: string;
+      /** DATABASE_POOL_SIZE: connections this process keeps open at most. */
+      poolSize: number;
+      /** DATABASE_SCHEMA: the tables' schema, created when missing; null: the server's default (public). */
+      schema: string | null;
+    };
 
 /** The voice node (TLS voice gateway + UDP media) that `npm start` runs next to the main server. */
 export interface VoiceConfig {
@@ -106,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const voicePort = c.VOICE_PORT ?? (c.PORT === 0 ? 0 : 8443);
   const voiceUdpPort = c.VOICE_UDP_PORT ?? (c.PORT === 0 ? 0 : 50000);
   if (c.VOICE_UDP_PORT_MAX !== undefined && c.VOICE_UDP_PORT_MAX < voiceUdpPort) throw new Error('Invalid configuration in the environment:\n  VOICE_UDP_PORT_MAX: must not be below VOICE_UDP_PORT');
+  if (c.METADATA_STORE === 'postgres' && c.DATABASE_URL === undefined) throw new Error('Invalid configuration in the environment:\n  DATABASE_URL: required with METADATA_STORE=postgres (e.g. postgres://concord@127.0.0.1:5432/concord)');
   const loopbackHost = c.HOST === '127.0.0.1' || c.HOST === 'localhost' || c.HOST === '::1';
   const wildcardHost = c.HOST === '0.0.0.0' || c.HOST === '::';
   return {
@@ -143,6 +167,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     voiceNodeHeartbeatMs: c.VOICE_NODE_HEARTBEAT_MS,
     instanceAdmins: (c.INSTANCE_ADMINS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0),
     premiumSweepMs: c.PREMIUM_SWEEP_MS,
+    metadataStore:
+      c.METADATA_STORE === 'postgres' && c.DATABASE_URL !== undefined
+        ? { kind: 'postgres', url: c.DATABASE_URL, poolSize: c.DATABASE_POOL_SIZE, schema: c.DATABASE_SCHEMA ?? null }
+        : { kind: 'sqlite' },
     callRingTimeoutMs: c.CALL_RING_TIMEOUT_MS,
   };
 }
