@@ -115,6 +115,26 @@ describe('instance administration', () => {
     expect(audit.filter((e: any) => e.target_id === guild.id && e.action === 'boost.end')).toHaveLength(2);
   });
 
+  it('lets a user read their own plan and its end date from GET /users/@me/premium (no admin needed)', async () => {
+    const u = await registerUser(t);
+    expect(await ok(u, 'GET', '/users/@me/premium')).toEqual({ premium_type: 0, expires_at: null, provider: null, renews: false });
+    const ends = new Date(Date.now() + 30 * 86_400_000);
+    await grant(u.id, 2, ends.toISOString());
+    const mine = await ok(u, 'GET', '/users/@me/premium');
+    expect(mine).toEqual({ premium_type: 2, expires_at: expect.any(String), provider: 'instance', renews: false });
+    expect(Date.parse(mine.expires_at)).toBe(ends.getTime());
+    // Another user's grant is not in their answer, and without a token there is none.
+    expect((await ok(admin, 'GET', '/users/@me/premium')).premium_type).toBe(0);
+    expect((await fetch(`${t.server.url}/api/v9/users/@me/premium`)).status).toBe(401);
+    await grant(u.id, 3);
+    expect(await ok(u, 'GET', '/users/@me/premium')).toEqual({ premium_type: 3, expires_at: null, provider: 'instance', renews: false });
+    // An expired grant reads as none at once, before the sweep removes it.
+    await grant(u.id, 1, new Date(Date.now() + 300).toISOString());
+    expect((await ok(u, 'GET', '/users/@me/premium')).premium_type).toBe(1);
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await ok(u, 'GET', '/users/@me/premium')).toEqual({ premium_type: 0, expires_at: null, provider: null, renews: false });
+  });
+
   it('refuses an expiry in the past and an unknown user', async () => {
     const u = await registerUser(t);
     expect((await call(admin, 'PUT', `/admin/users/${u.id}/premium`, { premium_type: 2, expires_at: '2000-01-01T00:00:00Z' })).json.code).toBe(50035);

@@ -14,6 +14,11 @@ export interface Entitlement {
   /** Who granted it (an instance admin), null for a provider's own grants. */
   grantedBy: string | null;
   createdAt: number;
+  /**
+   * A payment provider's subscription that renews itself at `expiresAt` (the user sees "Renews on");
+   * absent or false: it ends then ("Ends on"). The instance provider's grants never renew.
+   */
+  renews?: boolean;
 }
 
 export interface GrantRequest {

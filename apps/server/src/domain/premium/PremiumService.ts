@@ -32,6 +32,21 @@ export interface APIPremiumUser {
   granted_at: string;
 }
 
+/**
+ * GET /users/@me/premium: the signed-in user's own plan and when it ends. Not a Discord route
+ * (Discord's client reads /users/@me/billing/subscriptions, a payment-provider shape with plans and
+ * periods that a self-hosted grant does not have); the admin list's fields without the admin ones.
+ */
+export interface APIOwnPremium {
+  /** As it counts now: 0 once a grant has expired, even before the sweep ends it. */
+  premium_type: PremiumTypeValue;
+  expires_at: string | null;
+  /** The billing provider's name ('instance' for an admin's grant), null without premium. */
+  provider: string | null;
+  /** True when the provider renews it at expires_at; false when it ends then. */
+  renews: boolean;
+}
+
 export class PremiumService {
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
   /** The entitlements as the provider last reported them, by user id. */
@@ -107,6 +122,13 @@ export class PremiumService {
       });
     }
     return out.sort((a, b) => (a.user.id < b.user.id ? -1 : 1));
+  }
+
+  ownPremium(user: UserRecord, nowMs = Date.now()): APIOwnPremium {
+    const premiumType = effectivePremiumType(user, nowMs);
+    const e = this.entitlements.get(user.id);
+    if (premiumType === 0 || !e) return { premium_type: 0, expires_at: null, provider: null, renews: false };
+    return { premium_type: premiumType, expires_at: e.expiresAt === null ? null : iso(e.expiresAt), provider: e.provider, renews: e.expiresAt !== null && e.renews === true };
   }
 
   async grant(actor: UserRecord | null, userId: string, premiumType: Exclude<PremiumTypeValue, 0>, expiresAt: number | null): Promise<APIPremiumUser> {

@@ -1,5 +1,6 @@
 // Boosts and vanity invites as Discord's clients call them: the user's boost slots, a guild's
-// boosts (list, apply slots, remove one) and the guild's vanity URL (tier 3).
+// boosts (list, apply slots, remove one) and the guild's vanity URL (tier 3). Also the user's own
+// plan and its end date (GET /users/@me/premium, this server's route: see APIOwnPremium).
 import { snowflakeSchema, z } from '@concord/protocol';
 import { parseBody } from '../HttpServer.ts';
 import { done, type RouteDef } from '../Route.ts';
@@ -11,6 +12,7 @@ const VanityBody = z.object({ code: z.string().max(32).nullable() });
 export function premiumRoutes(s: Services): RouteDef[] {
   const boosts = s.boosts;
   return [
+    { method: 'GET', path: '/users/@me/premium', auth: 'required', handler: (c) => s.premium.ownPremium(c.user) },
     { method: 'GET', path: '/users/@me/guilds/premium/subscription-slots', auth: 'required', handler: (c) => boosts.listSlots(c.user) },
     { method: 'GET', path: '/guilds/:guild_id/premium/subscriptions', auth: 'required', handler: (c) => boosts.listGuildBoosts(c.user, c.params['guild_id']!) },
     {
