@@ -48,6 +48,13 @@ const ConfigSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase identifier (a-z, 0-9, _)').optional(),
   CALL_RING_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  BUS: z.enum(['inprocess', 'nats', 'redis']).default('inprocess'),
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  CLUSTER_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only (names a NATS stream / Redis key prefix)').default('concord'),
+  NODE_ID: z.coerce.number().int().min(0).max(1023).optional(),
+  NODE_LEASE_TTL_MS: z.coerce.number().int().min(1000).default(15_000),
+  RESUME_CATCH_UP_MS: z.coerce.number().int().min(0).default(2000),
 });
 
 export interface Config {
@@ -84,6 +91,21 @@ export interface Config {
   metadataStore: MetadataStoreConfig;
   /** How long a DM call rings a recipient before it stops on its own. */
   callRingTimeoutMs: number;
+  bus: BusConfig;
+}
+
+/** The event bus and this node's identity in a cluster (BUS=nats|redis). */
+export interface BusConfig {
+  kind: 'inprocess' | 'nats' | 'redis';
+  natsUrl: string;
+  redisUrl: string;
+  /** Prefix of the bus stream, session and node-id keys: nodes with the same name form one cluster. */
+  cluster: string;
+  /** NODE_ID (0..1023: snowflake worker = id >> 5, process = id & 31); null: leased from NATS/Redis (cluster) or WORKER_ID/PROCESS_ID. */
+  nodeId: number | null;
+  nodeLeaseTtlMs: number;
+  /** How long a RESUME on a node that lags the client's seq waits for its bus to catch up. */
+  resumeCatchUpMs: number;
 }
 
 /** METADATA_STORE: the one SQLite file under DATA_DIR (default), or PostgreSQL for several nodes. */
@@ -139,8 +161,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: c.PUBLIC_URL ?? null,
     logLevel: c.LOG_LEVEL,
     uwsAllowFallback: c.UWS_ALLOW_FALLBACK,
-    workerId: c.WORKER_ID,
-    processId: c.PROCESS_ID,
+    workerId: c.NODE_ID === undefined ? c.WORKER_ID : c.NODE_ID >> 5,
+    processId: c.NODE_ID === undefined ? c.PROCESS_ID : c.NODE_ID & 31,
     maxUploadBytes: c.MAX_UPLOAD_BYTES,
     rateLimits: c.RATE_LIMITS === 'on',
     webRoot: c.WEB_ROOT ?? null,
@@ -172,6 +194,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { kind: 'postgres', url: c.DATABASE_URL, poolSize: c.DATABASE_POOL_SIZE, schema: c.DATABASE_SCHEMA ?? null }
         : { kind: 'sqlite' },
     callRingTimeoutMs: c.CALL_RING_TIMEOUT_MS,
+    bus: {
+      kind: c.BUS,
+      natsUrl: c.NATS_URL,
+      redisUrl: c.REDIS_URL,
+      cluster: c.CLUSTER_NAME,
+      nodeId: c.NODE_ID ?? null,
+      nodeLeaseTtlMs: c.NODE_LEASE_TTL_MS,
+      resumeCatchUpMs: c.RESUME_CATCH_UP_MS,
+    },
   };
 }
 

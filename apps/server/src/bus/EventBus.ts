@@ -1,6 +1,8 @@
 // Port for fan-out between the domain and the gateway nodes. In one process it is a synchronous
-// in-memory call (InProcessEventBus); in a cluster NATS or Redis carries the same messages.
+// in-memory call (InProcessEventBus); in a cluster NATS JetStream (NatsEventBus) or a Redis stream
+// (RedisEventBus) carries the same messages as one ordered log that every node reads.
 import type { DispatchEventName, DispatchPayloads } from '@concord/protocol';
+import type { StateChange } from './StateChange.ts';
 
 /**
  * Scopes name who may receive an event: `g:<guildId>` every member of a guild, `c:<channelId>`
@@ -21,9 +23,36 @@ export type BusMessage =
   /** Same for every member of a guild (role permissions, overwrites, channels). */
   | { kind: 'guildAccess'; guildId: string }
   /** End the gateway sessions of a user (token revoked, account deleted). */
-  | { kind: 'disconnectUser'; userId: string };
+  | { kind: 'disconnectUser'; userId: string }
+  /**
+   * A metadata write made on node `origin` (cluster buses only): every node applies it to its
+   * in-memory DomainState in log order (StateReplicator), before the events that follow it.
+   */
+  | { kind: 'stateChange'; origin: string; change: StateChange }
+  /** A gateway session resumed on node `node`: any other node holding it lets it go without ending it. */
+  | { kind: 'sessionMoved'; sessionId: string; node: string };
+
+/**
+ * A message as a subscriber sees it. `position` is its place in the bus's total order: the same
+ * number on every node of a cluster (the JetStream sequence or the Redis stream counter), so the
+ * gateway can use it as the dispatch `s` and a session can RESUME on any node. 0 on the
+ * in-process bus, which keeps no order of its own (the gateway numbers events itself there).
+ */
+export type BusHandler = (message: BusMessage, position: number) => void;
 
 export interface EventBus {
+  /** True when positions are cluster-wide (see BusHandler): the gateway then numbers dispatches by them. */
+  readonly sequenced: boolean;
+  /** Never blocks and never throws for transport trouble (counted and logged by the adapter). */
   publish(message: BusMessage): void;
-  subscribe(handler: (message: BusMessage) => void): () => void;
+  subscribe(handler: BusHandler): () => void;
+  /** The position of the last message handed to subscribers on this node (0 before any). */
+  readonly position: number;
+  /**
+   * Resolves true once this node has handed every message up to `position` to its subscribers
+   * (at once on the in-process bus), false after `timeoutMs`. A RESUME on a node that lags the one
+   * the client came from waits here, so the replay has no gap and no duplicate.
+   */
+  caughtUpTo(position: number, timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
 }
