@@ -11,6 +11,7 @@ import { EmojiPicker } from './emoji/EmojiPicker.dom.tsx';
 import { QuickSwitcher } from './guild/QuickSwitcher.dom.tsx';
 import { Lightbox } from './chat/Lightbox.dom.tsx';
 import { Toast } from './ui/Toast.dom.tsx';
+import { IncomingCall } from './dm/IncomingCall.dom.tsx';
 import { ModalHost } from './ModalHost.dom.tsx';
 import { ErrorBoundary } from './ui/ErrorBoundary.dom.tsx';
 import { HOME, useUiStore } from './state/uiStore.ts';
@@ -86,6 +87,7 @@ export function AppShell() {
       <EmojiPicker />
       <QuickSwitcher />
       <Lightbox />
+      <IncomingCall />
       <Toast />
     </div>
   );

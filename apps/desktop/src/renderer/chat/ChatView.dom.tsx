@@ -15,6 +15,9 @@ import { PinsPanel } from './PinsPanel.dom.tsx';
 import { ChannelIcon } from '../guild/ChannelSidebar.dom.tsx';
 import { MembersIcon, PinIcon, PersonAddIcon } from '../ui/Icons.dom.tsx';
 import { Markdown } from './Markdown.dom.tsx';
+import { CallPanel } from '../dm/CallPanel.dom.tsx';
+import { PhoneCallIcon } from '../dm/CallIcons.dom.tsx';
+import { startOrJoinCall } from '../dm/callActions.ts';
 
 export function ChatView({ channelId }: { channelId: string }) {
   const channel = useChannel(channelId);
@@ -82,6 +85,11 @@ export function ChatView({ channelId }: { channelId: string }) {
           <span className="topic" />
         )}
         <div className="tools">
+          {isDM ? (
+            <button className="icon-button" title="Start Voice Call" aria-label="Start Voice Call" data-testid="start-call" onClick={() => startOrJoinCall(channelId)}>
+              <PhoneCallIcon />
+            </button>
+          ) : null}
           {channel.guild_id ? (
             <button className="icon-button" title="Create Invite" aria-label="Create Invite" onClick={() => useUiStore.getState().openModal({ kind: 'invite', guildId: channel.guild_id!, channelId })}>
               <PersonAddIcon />
@@ -98,6 +106,7 @@ export function ChatView({ channelId }: { channelId: string }) {
         </div>
       </div>
       <ConnectionBanners channelId={channelId} />
+      {isDM ? <CallPanel channelId={channelId} /> : null}
       <div className="chat-body">
         <div className="chat-main">
           <MessageList channelId={channelId} />

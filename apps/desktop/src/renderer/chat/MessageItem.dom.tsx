@@ -26,6 +26,7 @@ import { MessageComponents } from '../bots/MessageComponents.dom.tsx';
 import { EditIcon, MoreIcon, ReplyIcon, SmileIcon } from '../ui/Icons.dom.tsx';
 import { CustomEmoji, MessageStickers } from '../emoji/CustomEmoji.dom.tsx';
 import { boostMessageText, isBoostMessage } from '../premium/boostMessages.ts';
+import { CallMessage } from '../dm/CallMessage.dom.tsx';
 
 /** The colour of a member's highest coloured role, as Discord paints names. */
 export function useAuthorColor(guildId: string | undefined, userId: string): string | undefined {
@@ -63,6 +64,7 @@ export const MessageItem = memo(function MessageItem({ message, groupStart, comp
 
   const openMenu = (x: number, y: number) => useUiStore.getState().setContextMenu({ kind: 'message', x, y, channelId: message.channel_id, messageId: message.id });
 
+  if (message.type === MessageType.CALL) return <CallMessage message={message} />;
   if (message.type === MessageType.USER_JOIN || message.type === MessageType.CHANNEL_PINNED_MESSAGE || isBoostMessage(message.type)) {
     return (
       <div className="message group-start" data-testid="message" data-message-id={message.id} style={{ minHeight: 0, marginTop: 8 }}>

@@ -13,6 +13,7 @@ import { colorForId } from '../ui/avatar.ts';
 import { Avatar } from '../ui/Avatar.dom.tsx';
 import { MembersIcon, PlusIcon } from '../ui/Icons.dom.tsx';
 import { UserPanel } from '../guild/UserPanel.dom.tsx';
+import { VoiceConnectedPanel } from '../voice/VoiceConnectedPanel.dom.tsx';
 
 export function DMSidebar() {
   const dms = useDMChannels();
@@ -41,6 +42,7 @@ export function DMSidebar() {
         ))}
         {dms.length === 0 ? <div style={{ padding: '8px 18px', fontSize: 14, color: 'var(--text-muted)' }}>No conversations yet.</div> : null}
       </div>
+      <VoiceConnectedPanel />
       <UserPanel />
     </aside>
   );

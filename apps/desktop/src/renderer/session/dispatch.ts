@@ -49,6 +49,8 @@ import { saveSnapshot } from './snapshot.ts';
 import { applyRelationshipEvent, loadRelationships } from '../dm/relationships.ts';
 import { decodeVoiceServerUpdate, decodeVoiceState, type VoiceStateUpdate } from '../voice/voiceDecoders.ts';
 import { useVoiceStore } from '../voice/voiceStore.ts';
+import { applyCallEvent, privateVoiceKey } from '../dm/callDispatch.ts';
+import { useCallStore } from '../dm/callStore.ts';
 import { applyExpressionEvent, loadGuildExpressions, useExpressionStore } from '../emoji/expressionStore.ts';
 
 export function applyReady(ready: ReadyEvent): void {
@@ -57,6 +59,7 @@ export function applyReady(ready: ReadyEvent): void {
   useGuildStore.getState().loadGuilds(guilds, ready.private_channels);
   // A new gateway session: the server ended the old session's voice state with it.
   useVoiceStore.getState().leave();
+  useCallStore.getState().reset();
   const members = useMemberStore.getState();
   useExpressionStore.getState().reset();
   members.upsertUsers([ready.user]);
@@ -89,9 +92,12 @@ function loadGuildVoiceStates(guildId: string, list: unknown[] | undefined): voi
 
 function onVoiceStateUpdate(d: unknown): void {
   const state = decodeVoiceState(d);
-  if (!state?.guildId) return countDecodeFailure('VOICE_STATE_UPDATE', d);
+  if (!state) return countDecodeFailure('VOICE_STATE_UPDATE', d);
+  // Without guild_id: a DM call, kept under its channel (the call's voice server id).
+  const key = state.guildId ?? privateVoiceKey(state);
+  if (key === null) return;
   const ownSessionId = maybeSession()?.gateway.session ?? null;
-  useVoiceStore.getState().applyState(state.guildId, state, useSessionStore.getState().user?.id ?? null, ownSessionId);
+  useVoiceStore.getState().applyState(key, state, useSessionStore.getState().user?.id ?? null, ownSessionId);
 }
 
 function cachePut(channelId: string, messages: APIMessage[]): void {
@@ -326,6 +332,11 @@ export function handleDispatch(t: DispatchEventName, d: unknown): void {
     case 'GUILD_EMOJIS_UPDATE':
     case 'GUILD_STICKERS_UPDATE':
       applyExpressionEvent(t, d);
+      return;
+    case 'CALL_CREATE':
+    case 'CALL_UPDATE':
+    case 'CALL_DELETE':
+      applyCallEvent(t, d);
       return;
     case 'RELATIONSHIP_ADD':
     case 'RELATIONSHIP_REMOVE':

@@ -4,7 +4,9 @@
 // reload, no click since), a notice with "Enable Audio" says so instead of playing silently.
 import { useSyncExternalStore } from 'react';
 import { useGuildStore } from '../state/guildStore.ts';
-import { navigateToGuild } from '../session/actions.ts';
+import { navigateToChannel, navigateToGuild } from '../session/actions.ts';
+import { dmName } from '../state/selectors.ts';
+import { HOME } from '../state/uiStore.ts';
 import { PhoneHangupIcon, SignalIcon } from '../ui/Icons.dom.tsx';
 import { audioContextState, subscribeAudioState, unlockAudio } from './audioContext.dom.ts';
 import { leaveVoice } from './voiceActions.ts';
@@ -18,7 +20,10 @@ function qualityOf(pingMs: number | null): 'good' | 'fair' | 'poor' | 'unknown' 
 
 export function VoiceConnectedPanel() {
   const conn = useVoiceStore((s) => s.connection);
-  const channelName = useGuildStore((s) => (conn.status === 'disconnected' ? '' : (s.channels[conn.channelId]?.name ?? '')));
+  const channel = useGuildStore((s) => (conn.status === 'disconnected' ? undefined : s.channels[conn.channelId]));
+  // A DM call: the DM's name alone (Discord shows "@name"), and a click opens the DM.
+  const privateCall = channel !== undefined && !channel.guild_id;
+  const channelName = channel === undefined ? '' : privateCall ? `@${dmName(channel)}` : (channel.name ?? '');
   const guildName = useGuildStore((s) => (conn.status === 'disconnected' ? '' : (s.guilds[conn.guildId]?.name ?? '')));
   const audioState = useSyncExternalStore(subscribeAudioState, audioContextState);
   if (conn.status === 'disconnected') return null;
@@ -40,8 +45,8 @@ export function VoiceConnectedPanel() {
             </span>
           ) : null}
         </div>
-        <button className="voice-panel-where" data-testid="voice-panel-where" onClick={() => navigateToGuild(conn.guildId)}>
-          {channelName} / {guildName}
+        <button className="voice-panel-where" data-testid="voice-panel-where" onClick={() => (privateCall ? navigateToChannel(HOME, conn.channelId) : navigateToGuild(conn.guildId))}>
+          {privateCall ? channelName : `${channelName} / ${guildName}`}
         </button>
       </div>
       <button className="icon-button" aria-label="Disconnect" title="Disconnect" data-testid="voice-disconnect" onClick={leaveVoice}>

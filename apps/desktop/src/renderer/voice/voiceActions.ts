@@ -3,16 +3,20 @@
 // deafen (op 4 again with the flags), and the moderator actions through PATCH member.
 import { GatewayOpcode } from '@concord/protocol';
 import { getSession, maybeSession } from '../session/currentSession.ts';
+import { useGuildStore } from '../state/guildStore.ts';
 import { errorText } from '../session/actions.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { unlockAudio } from './audioContext.dom.ts';
 import { playVoiceSound } from './voiceSounds.dom.ts';
 import { useVoiceStore } from './voiceStore.ts';
 
-function sendVoiceState(guildId: string, channelId: string | null): boolean {
+/** `serverId` is a guild, or a DM / group DM channel for its call (sent as guild_id null, as Discord's client does). */
+function sendVoiceState(serverId: string, channelId: string | null): boolean {
   const session = maybeSession();
   if (!session) return false;
   const { selfMute, selfDeaf } = useVoiceStore.getState();
+  const privateChannel = useGuildStore.getState().channels[serverId];
+  const guildId = privateChannel && !privateChannel.guild_id ? null : serverId;
   return session.gateway.send(GatewayOpcode.VoiceStateUpdate, { guild_id: guildId, channel_id: channelId, self_mute: selfMute, self_deaf: selfDeaf, self_video: false });
 }
 

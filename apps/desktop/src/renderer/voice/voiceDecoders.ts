@@ -52,11 +52,14 @@ export interface VoiceServerUpdate {
   endpoint: string | null;
 }
 
+/** A DM call's update has guild_id null and its channel_id as the voice server id (`guildId` here). */
 export function decodeVoiceServerUpdate(x: unknown): VoiceServerUpdate | null {
-  if (!isObj(x) || !isId(x['guild_id']) || !isStr(x['token']) || x['token'].length === 0 || x['token'].length > 256) return null;
+  if (!isObj(x) || !isStr(x['token']) || x['token'].length === 0 || x['token'].length > 256) return null;
+  const serverId = x['guild_id'] ?? x['channel_id'];
+  if (!isId(serverId)) return null;
   const endpoint = x['endpoint'];
   if (endpoint !== null && (!isStr(endpoint) || !/^[\w.:[\]-]{1,255}$/.test(endpoint.replace(/^wss?:\/\//, '')))) return null;
-  return { guildId: x['guild_id'], token: x['token'], endpoint };
+  return { guildId: serverId, token: x['token'], endpoint };
 }
 
 /** The voice gateway frames the browser engine acts on; anything else decodes to `ignored`. */
