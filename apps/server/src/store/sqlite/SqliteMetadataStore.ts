@@ -153,10 +153,17 @@ export class SqliteMetadataStore implements MetadataStore {
       deleteToken: db.prepare(`DELETE FROM tokens WHERE hash = ?`),
       deleteTokensOfUser: db.prepare(`DELETE FROM tokens WHERE user_id = ?`),
       upsertGuild: db.prepare(
-        `INSERT OR REPLACE INTO guilds (id, name, icon, description, owner_id, system_channel_id, afk_channel_id, afk_timeout,
+        // An upsert, not INSERT OR REPLACE: a replaced row would lose the columns this port does not
+        // own (vanity_url_code belongs to the premium store).
+        `INSERT INTO guilds (id, name, icon, description, owner_id, system_channel_id, afk_channel_id, afk_timeout,
          verification_level, default_message_notifications, explicit_content_filter, preferred_locale, created_at)
          VALUES (@id, @name, @icon, @description, @owner_id, @system_channel_id, @afk_channel_id, @afk_timeout,
-         @verification_level, @default_message_notifications, @explicit_content_filter, @preferred_locale, @created_at)`,
+         @verification_level, @default_message_notifications, @explicit_content_filter, @preferred_locale, @created_at)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, icon = excluded.icon, description = excluded.description,
+         owner_id = excluded.owner_id, system_channel_id = excluded.system_channel_id, afk_channel_id = excluded.afk_channel_id,
+         afk_timeout = excluded.afk_timeout, verification_level = excluded.verification_level,
+         default_message_notifications = excluded.default_message_notifications,
+         explicit_content_filter = excluded.explicit_content_filter, preferred_locale = excluded.preferred_locale`,
       ),
       upsertRole: db.prepare(
         `INSERT OR REPLACE INTO roles (id, guild_id, name, color, hoist, position, permissions, managed, mentionable, icon, unicode_emoji, bot_id)
