@@ -1,9 +1,11 @@
 // Premium, boosts and custom emoji from the web client against the real server (issue 21): an emoji
 // uploaded in Server Settings, picked in the picker, sent and drawn as an image on another member's
 // page and used as a reaction; the lock on another server's emoji for a member without Nitro; the
-// instance admin granting Nitro from the admin page (USER_UPDATE unlocks the emoji live); boosts
-// moving a server to Level 1. Writes docs/screenshots/{custom-emoji-picker,boost-status,nitro-settings,
-// instance-admin}.png.
+// instance admin granting Nitro from the admin page (USER_UPDATE unlocks the emoji live) and the
+// member's Nitro page saying when it ends; boosts moving a server to Level 1 and a removed boost
+// moving it back; the vanity URL in Server Settings -> Overview (locked below Level 3, the server's
+// 50020 and 50035 inline); a role-restricted emoji unlocking live when the role is granted. Writes
+// docs/screenshots/{custom-emoji-picker,boost-status,nitro-settings,instance-admin,vanity-url}.png.
 import path from 'node:path';
 import { ConcordApi } from '@concord/client';
 import { ChannelType } from '@concord/protocol';
@@ -37,6 +39,7 @@ describe('web client: custom emoji, Nitro and boosts', () => {
   let bob: UserPage;
   let adaApi: ConcordApi;
   let bobApi: ConcordApi;
+  let bobId = '';
   let labId = '';
   let labGeneral = '';
   let denId = '';
@@ -51,6 +54,7 @@ describe('web client: custom emoji, Nitro and boosts', () => {
     const b = await registerViaApi(server.url, `bob_${suffix}`);
     adaApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: a.token });
     bobApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: b.token });
+    bobId = b.id;
     const lab = await adaApi.createGuild({ name: 'Emoji Lab' });
     labId = lab.id;
     labGeneral = (await adaApi.getChannels(labId)).find((c) => c.type === ChannelType.GUILD_TEXT)!.id;
@@ -197,7 +201,18 @@ describe('web client: custom emoji, Nitro and boosts', () => {
     await b.locator('[data-testid=nitro-plan]', { hasText: /^Nitro$/ }).waitFor();
     await b.locator('[data-testid=nitro-boosts]', { hasText: '2 Server Boosts' }).waitFor();
     expect(await b.locator('[data-testid=settings-tab-admin]').count()).toBe(0);
+    // Bob (no admin) reads his own end date: 30 days from the grant, as the browser words the day.
+    const expiry = b.locator('[data-testid=nitro-expiry]');
+    await expect.poll(() => expiry.getAttribute('data-expires-at')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const endsMs = Date.parse((await expiry.getAttribute('data-expires-at'))!);
+    expect(Math.abs(endsMs - (Date.now() + 30 * 86_400_000))).toBeLessThan(120_000);
+    const endDay = await b.evaluate((ms) => new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'long', day: 'numeric' }).format(ms), endsMs);
+    await expect.poll(() => expiry.textContent()).toBe(`Ends on ${endDay}`);
     await b.screenshot({ path: path.join(SCREENSHOTS, 'nitro-settings.png') });
+    // The admin makes it open-ended: the same plan, so only USER_UPDATE tells the page to ask again.
+    await adaApi.rest.put(`/admin/users/${bobId}/premium`, { premium_type: 2, expires_at: null });
+    await expect.poll(() => expiry.textContent()).toBe('Active, with no end date');
+    expect(await expiry.getAttribute('data-expires-at')).toBeNull();
     await b.click('[data-testid=settings-tab-profile]');
     await b.locator('[data-testid=change-banner]').waitFor();
     expect(await b.locator('[data-testid=banner-lock]').count()).toBe(0);
@@ -239,5 +254,112 @@ describe('web client: custom emoji, Nitro and boosts', () => {
     // The boost system messages in the system channel, as Discord words them.
     await b.locator('[data-testid=message]', { hasText: 'just boosted the server!' }).first().waitFor();
     await b.locator('[data-testid=message]', { hasText: 'Bob’s Den has achieved Level 1!' }).waitFor();
+  });
+
+  it('removes one of the booster’s own boosts from Server Boost Status; the level, bar and slots follow', async () => {
+    const b = bob.page;
+    await openServerSettings(b, 'boosts');
+    await b.locator('[data-testid=boost-level]', { hasText: 'Level 1' }).waitFor();
+    const mine = b.locator('[data-testid=my-boost]');
+    await expect.poll(() => mine.count()).toBe(2);
+    // Asked twice: the first click only opens the confirmation.
+    await mine.first().locator('[data-testid=remove-boost]').click();
+    await mine.first().locator('[data-testid=remove-boost-confirm]').waitFor();
+    expect((await bobApi.getGuild(denId)).premium_subscription_count).toBe(2);
+    await mine.first().locator('[data-testid=confirm-remove-boost]').click();
+    await b.locator('[data-testid=boost-level]', { hasText: 'No Level' }).waitFor();
+    await b.locator('[data-testid=boost-count]', { hasText: '1 Boost · 1 more for Level 1' }).waitFor();
+    await b.locator('[data-testid=boost-slots]', { hasText: 'You have 1 free boost and boost this server 1×.' }).waitFor();
+    await expect.poll(() => mine.count()).toBe(1);
+    expect(await b.locator('[data-testid=tier-card-1].unlocked').count()).toBe(0);
+    expect(await b.locator('[data-testid=boost-status]').getAttribute('data-tier')).toBe('0');
+    // Half way to the Level 1 mark: a sixth of the bar.
+    const bar = b.locator('[data-testid=boost-bar]');
+    await expect.poll(async () => Math.round((100 * (await bar.locator('.fill').boundingBox())!.width) / (await bar.boundingBox())!.width)).toBe(17);
+    expect(await bobApi.getGuild(denId)).toMatchObject({ premium_tier: 0, premium_subscription_count: 1 });
+    const slots = await bobApi.rest.get<{ premium_guild_subscription: unknown }[]>('/users/@me/guilds/premium/subscription-slots');
+    expect(slots.filter((slot) => slot.premium_guild_subscription === null)).toHaveLength(1);
+    await b.click('[data-testid=settings-close]');
+  });
+
+  it('locks the vanity URL below Level 3 and sets, refuses (50020, 50035) and clears it at Level 3 in Server Settings -> Overview', async () => {
+    const p = ada.page;
+    await openServerSettings(p, 'overview');
+    await p.locator('[data-testid=vanity-url][data-locked=true]').waitFor();
+    await p.locator('[data-testid=vanity-tier]', { hasText: 'This server is at No Level with 0 Boosts: 14 more for Level 3.' }).waitFor();
+    expect(await p.locator('[data-testid=vanity-input]').count()).toBe(0);
+
+    // Fourteen Nitro members: seven take a rival server to Level 3 (it claims taken-lab), seven the lab.
+    const rival = await adaApi.createGuild({ name: 'Rival Lab' });
+    const rivalInvite = (await adaApi.createInvite((await adaApi.getChannels(rival.id)).find((c) => c.type === ChannelType.GUILD_TEXT)!.id)).code;
+    const labInvite = (await adaApi.createInvite(labGeneral)).code;
+    const boostWith = async (i: number, guildId: string, invite: string) => {
+      const u = await registerViaApi(server.url, `booster${i}_${suffix}`);
+      const api = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: u.token });
+      await api.acceptInvite(invite);
+      await adaApi.rest.put(`/admin/users/${u.id}/premium`, { premium_type: 2, expires_at: null });
+      const slots = await api.rest.get<{ id: string }[]>('/users/@me/guilds/premium/subscription-slots');
+      await api.rest.put(`/guilds/${guildId}/premium/subscriptions`, { user_premium_guild_subscription_slot_ids: slots.map((slot) => slot.id) });
+    };
+    await Promise.all(Array.from({ length: 7 }, (_, i) => boostWith(i, rival.id, rivalInvite)));
+    expect(await adaApi.rest.patch(`/guilds/${rival.id}/vanity-url`, { code: 'taken-lab' })).toEqual({ code: 'taken-lab' });
+    await Promise.all(Array.from({ length: 7 }, (_, i) => boostWith(7 + i, labId, labInvite)));
+
+    // GUILD_UPDATE unlocks the open page.
+    await p.locator('[data-testid=vanity-url][data-locked=false]').waitFor();
+    const input = p.locator('[data-testid=vanity-input]');
+    await input.fill('Taken-Lab');
+    await p.click('[data-testid=vanity-save]');
+    await p.locator('[data-testid=vanity-error][data-error-code="50020"]', { hasText: 'That vanity URL is taken' }).waitFor();
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    await input.fill('lab!');
+    expect(await p.locator('[data-testid=vanity-error]').count()).toBe(0);
+    await p.click('[data-testid=vanity-save]');
+    await p.locator('[data-testid=vanity-error][data-error-code="50035"]', { hasText: 'Must be 2-32 letters, digits or dashes.' }).waitFor();
+    expect((await adaApi.getGuild(labId)).vanity_url_code ?? null).toBeNull();
+
+    await input.fill('Emoji-Lab');
+    await p.click('[data-testid=vanity-save]');
+    await p.locator('[data-testid=vanity-url][data-code=emoji-lab]').waitFor();
+    expect(await p.locator('[data-testid=vanity-error]').count()).toBe(0);
+    const link = p.locator('[data-testid=vanity-link] a');
+    expect(await link.textContent()).toBe(`${server.url}/invite/emoji-lab`);
+    await p.locator('[data-testid=vanity-link]', { hasText: 'used 0 times' }).waitFor();
+    expect((await bobApi.rest.get<{ guild: { id: string } }>('/invites/emoji-lab')).guild.id).toBe(labId);
+    await p.locator('[data-testid=vanity-url]').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: path.join(SCREENSHOTS, 'vanity-url.png') });
+
+    await p.click('[data-testid=vanity-remove]');
+    await expect.poll(() => p.locator('[data-testid=vanity-url]').getAttribute('data-code')).toBeNull();
+    expect(await input.inputValue()).toBe('');
+    await expect(bobApi.rest.get('/invites/emoji-lab')).rejects.toMatchObject({ code: 10006 });
+    await p.click('[data-testid=settings-close]');
+  }, 60_000);
+
+  it('locks an emoji limited to a role for a member without it and unlocks it live when the role is granted', async () => {
+    const role = await adaApi.createRole(labId, { name: 'Lab Tech' });
+    const emoji = await adaApi.rest.post<{ id: string; roles: string[] }>(`/guilds/${labId}/emojis`, {
+      name: 'secret_formula',
+      image: `data:image/png;base64,${makePng(40, 40).toString('base64')}`,
+      roles: [role.id],
+    });
+    expect(emoji.roles).toEqual([role.id]);
+    const b = bob.page;
+    await openGuild(b, labId);
+    await openComposerPicker(b);
+    await b.fill('[data-testid=emoji-search]', 'secret');
+    const option = b.locator('[data-testid=emoji-option][data-emoji-name=secret_formula]');
+    await expect.poll(() => option.getAttribute('data-locked')).toBe('role');
+    await option.click();
+    await b.locator('[data-testid=emoji-lock-notice]', { hasText: 'Only members with certain roles can use this emoji.' }).waitFor();
+    expect(await b.locator('[data-testid=composer]').inputValue()).toBe('');
+    // The role arrives by GUILD_MEMBER_UPDATE while the picker is open.
+    await adaApi.addMemberRole(labId, bobId, role.id);
+    await expect.poll(() => option.getAttribute('data-locked')).toBeNull();
+    await option.click();
+    await expect.poll(() => b.locator('[data-testid=composer]').inputValue()).toBe(':secret_formula: ');
+    await b.locator('[data-testid=composer]').press('Enter');
+    await expect.poll(async () => (await adaApi.getMessages(labGeneral, { limit: 1 }))[0]?.content).toBe(`<:secret_formula:${emoji.id}>`);
+    await ada.page.locator(`[data-testid=message-content] [data-testid=custom-emoji][data-emoji-id="${emoji.id}"]`).waitFor();
   });
 });

@@ -1,4 +1,4 @@
-// Server settings: overview (name, description), roles (display and a permission editor),
+// Server settings: overview (name, description, the vanity URL), roles (display and a permission editor),
 // members (roles, kick, ban), bans and invites.
 import { useEffect, useMemo, useState } from 'react';
 import { PermissionFlags, type APIBan, type APIInvite, type APIRole } from '@concord/protocol';
@@ -21,6 +21,7 @@ import { formatTimestamp } from '../ui/format.ts';
 import { GuildEmojiSettings } from '../emoji/GuildEmojiSettings.dom.tsx';
 import { GuildStickerSettings } from '../emoji/GuildStickerSettings.dom.tsx';
 import { BoostStatus } from '../premium/BoostStatus.dom.tsx';
+import { VanityUrlSettings } from '../premium/VanityUrlSettings.dom.tsx';
 
 const ROLE_COLORS = [0x1abc9c, 0x2ecc71, 0x3498db, 0x9b59b6, 0xe91e63, 0xf1c40f, 0xe67e22, 0xe74c3c, 0x95a5a6, 0x607d8b, 0x11806a, 0x1f8b4c, 0x206694, 0x71368a, 0xad1457, 0xc27c0e, 0xa84300, 0x992d22, 0x979c9f, 0x546e7a];
 
@@ -116,6 +117,7 @@ function Overview({ guildId, canEdit }: { guildId: string; canEdit: boolean }) {
         <span className="k">Members</span>
         <span className="v">{guild.member_count}</span>
       </div>
+      <VanityUrlSettings guildId={guildId} canEdit={canEdit} />
       {dirty && canEdit ? <SaveBar busy={busy} onSave={() => void save()} onReset={() => { setName(guild.name); setDescription(guild.description ?? ''); }} /> : null}
     </>
   );

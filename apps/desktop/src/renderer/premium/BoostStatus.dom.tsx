@@ -1,6 +1,7 @@
 // Server Settings -> Server Boost Status: the level, a progress bar with the tier marks toward the
-// next level (moves live on GUILD_UPDATE), the perks of each level, who boosts, and Boost This
-// Server, which spends one of the user's free boost slots (Nitro includes two).
+// next level (moves live on GUILD_UPDATE), the perks of each level, who boosts, Boost This Server,
+// which spends one of the user's free boost slots (Nitro includes two), and the user's own boosts
+// here, each of which they may remove (asked twice: the level may drop with it).
 import { useCallback, useEffect, useState } from 'react';
 import { BOOSTS_FOR_TIER, type PremiumTier } from '@concord/protocol';
 import { useGuildStore } from '../state/guildStore.ts';
@@ -9,7 +10,7 @@ import { useUiStore } from '../state/uiStore.ts';
 import { errorText } from '../session/actions.ts';
 import { CheckIcon, LockIcon } from '../ui/Icons.dom.tsx';
 import { TIER_NAMES, boostProgress, guildBoostCount, tierPerkLines } from './boostProgress.ts';
-import { boostGuild, listBoostSlots, listGuildBoosts, type BoostSlot, type PremiumGuildSubscription } from './premiumApi.ts';
+import { boostGuild, listBoostSlots, listGuildBoosts, removeBoost, type BoostSlot, type PremiumGuildSubscription } from './premiumApi.ts';
 import './premium.css';
 
 export function BoostStatus({ guildId }: { guildId: string }) {
@@ -19,6 +20,8 @@ export function BoostStatus({ guildId }: { guildId: string }) {
   const [boosts, setBoosts] = useState<PremiumGuildSubscription[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** The boost whose removal is being confirmed. */
+  const [confirming, setConfirming] = useState<string | null>(null);
   const count = guild ? guildBoostCount(guild) : 0;
 
   const reload = useCallback(async () => {
@@ -35,7 +38,8 @@ export function BoostStatus({ guildId }: { guildId: string }) {
   if (!guild) return null;
   const progress = boostProgress(count);
   const free = (slots ?? []).filter((s) => !s.premium_guild_subscription && !s.canceled);
-  const mine = (boosts ?? []).filter((b) => b.user_id === selfId && !b.ended).length;
+  const myBoosts = (boosts ?? []).filter((b) => b.user_id === selfId && !b.ended);
+  const mine = myBoosts.length;
   const byUser = new Map<string, { name: string; count: number }>();
   for (const b of boosts ?? []) {
     if (b.ended) continue;
@@ -53,6 +57,21 @@ export function BoostStatus({ guildId }: { guildId: string }) {
     try {
       await boostGuild(guildId, [slot.id]);
       useUiStore.getState().showToast(`You boosted ${guild.name}!`);
+      await reload();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async (subscriptionId: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await removeBoost(guildId, subscriptionId);
+      setConfirming(null);
+      useUiStore.getState().showToast(`Boost removed from ${guild.name}`);
       await reload();
     } catch (err) {
       setError(errorText(err));
@@ -108,6 +127,33 @@ export function BoostStatus({ guildId }: { guildId: string }) {
           </div>
         ))}
       </div>
+      {myBoosts.length > 0 ? (
+        <>
+          <h3>Your Boosts</h3>
+          <ul className="my-boosts" data-testid="my-boosts">
+            {myBoosts.map((b, i) => (
+              <li key={b.id} data-testid="my-boost" data-subscription-id={b.id}>
+                <span>Boost {i + 1}</span>
+                {confirming === b.id ? (
+                  <span className="confirm" data-testid="remove-boost-confirm">
+                    <span className="muted">Remove it? The server may drop a level.</span>
+                    <button className="btn small danger" onClick={() => void remove(b.id)} disabled={busy} data-testid="confirm-remove-boost">
+                      Remove Boost
+                    </button>
+                    <button className="btn small secondary" onClick={() => setConfirming(null)} disabled={busy}>
+                      Cancel
+                    </button>
+                  </span>
+                ) : (
+                  <button className="btn small secondary" onClick={() => setConfirming(b.id)} disabled={busy} data-testid="remove-boost">
+                    Remove Boost
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       {boosters.length > 0 ? (
         <>
           <h3>Boosters</h3>

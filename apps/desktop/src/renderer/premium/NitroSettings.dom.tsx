@@ -1,14 +1,14 @@
-// User Settings -> Nitro: the user's premium_type (live from USER_UPDATE) and when it ends, the
-// perks of each plan side by side with the current one marked, the boost slots it gives, and for
-// a self-hosted instance the note that an instance administrator grants it (no payment provider).
+// User Settings -> Nitro: the user's premium_type (live from USER_UPDATE) and when it renews or
+// ends (GET /users/@me/premium, asked again on each USER_UPDATE), the perks of each plan side by
+// side with the current one marked, the boost slots it gives, and for a self-hosted instance the
+// note that an instance administrator grants it (no payment provider).
 import { useEffect, useState } from 'react';
 import { USER_PREMIUM_PERKS, type PremiumTypeValue, type UserPremiumPerks } from '@concord/protocol';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { errorText } from '../session/actions.ts';
-import { formatBytes, formatFull } from '../ui/format.ts';
+import { formatBytes, formatDay, formatFull } from '../ui/format.ts';
 import { CheckIcon, CloseIcon } from '../ui/Icons.dom.tsx';
-import { fetchOwnGrant, listBoostSlots, type BoostSlot } from './premiumApi.ts';
-import { useInstanceAdmin } from './useInstanceAdmin.ts';
+import { fetchOwnPremium, listBoostSlots, type BoostSlot, type OwnPremium } from './premiumApi.ts';
 import { PREMIUM_NAMES, premiumName } from './premiumNames.ts';
 import './premium.css';
 
@@ -26,18 +26,26 @@ function perkRows(p: UserPremiumPerks): [string, string | boolean][] {
   ];
 }
 
+/** The line under the plan's name: when it renews or ends, from the user's own premium answer. */
+function planTerm(own: OwnPremium | null, premiumType: number): string {
+  // Until the answer for the plan USER_UPDATE announced arrives, only that it is active.
+  if (own?.premium_type !== premiumType) return 'Active';
+  if (own.expires_at === null) return 'Active, with no end date';
+  return `${own.renews ? 'Renews' : 'Ends'} on ${formatDay(own.expires_at)}`;
+}
+
 export function NitroSettings() {
   const premiumType = useSessionStore((s) => s.user?.premium_type ?? 0);
-  const selfId = useSessionStore((s) => s.user?.id ?? '');
-  const admin = useInstanceAdmin();
+  // The self user object is replaced on every USER_UPDATE: a grant changed (a new end date with the
+  // same plan included) is fetched again.
+  const self = useSessionStore((s) => s.user);
   const [slots, setSlots] = useState<BoostSlot[] | null>(null);
-  const [expiresAt, setExpiresAt] = useState<string | null | undefined>(undefined);
+  const [own, setOwn] = useState<OwnPremium | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     listBoostSlots().then(setSlots, (err: unknown) => setError(errorText(err)));
-    // Only the admin routes show a grant's end date; for others it stays unknown.
-    if (admin && premiumType !== 0) fetchOwnGrant(selfId).then((p) => setExpiresAt(p?.expires_at ?? null), (err: unknown) => setError(errorText(err)));
-  }, [premiumType, admin, selfId]);
+    fetchOwnPremium().then(setOwn, (err: unknown) => setError(errorText(err)));
+  }, [self]);
   const used = (slots ?? []).filter((s) => s.premium_guild_subscription).length;
   const has = premiumType !== 0;
   return (
@@ -46,8 +54,8 @@ export function NitroSettings() {
       <div className={`nitro-hero ${has ? 'active' : ''}`}>
         <div>
           <div className="nitro-plan" data-testid="nitro-plan">{has ? premiumName(premiumType) : 'You don’t have Nitro'}</div>
-          <div className="nitro-sub" data-testid="nitro-expiry">
-            {!has ? 'Perks below unlock with a plan.' : expiresAt === undefined ? 'Active until an instance admin ends it or its grant expires' : expiresAt ? `Active until ${formatFull(expiresAt)}` : 'Active, with no end date'}
+          <div className="nitro-sub" data-testid="nitro-expiry" data-expires-at={own?.expires_at ?? undefined} title={own?.expires_at ? formatFull(own.expires_at) : undefined}>
+            {has ? planTerm(own, premiumType) : 'Perks below unlock with a plan.'}
           </div>
         </div>
         {has && slots ? (

@@ -75,6 +75,25 @@ export async function listGuildBoosts(guildId: string): Promise<PremiumGuildSubs
   return parseList(SubscriptionSchema, await rest().get<unknown>(`/guilds/${guildId}/premium/subscriptions`), 'boost');
 }
 
+const VanityUrlSchema = z.object({ code: z.string().nullable(), uses: z.number().int().min(0).optional().default(0) });
+export type VanityUrl = z.output<typeof VanityUrlSchema>;
+
+function parseVanity(raw: unknown): VanityUrl {
+  const r = VanityUrlSchema.safeParse(raw);
+  if (!r.success) throw new Error('unexpected vanity URL answer from the server');
+  return r.data;
+}
+
+/** The guild's vanity code and its uses (MANAGE_GUILD). */
+export async function getVanityUrl(guildId: string): Promise<VanityUrl> {
+  return parseVanity(await rest().get<unknown>(`/guilds/${guildId}/vanity-url`));
+}
+
+/** Sets (tier 3) or clears (null) the code; the server answers with the code it stored (lower-cased). */
+export async function setVanityUrl(guildId: string, code: string | null): Promise<string | null> {
+  return parseVanity(await rest().patch<unknown>(`/guilds/${guildId}/vanity-url`, { code })).code;
+}
+
 // Instance administration.
 
 export async function listPremiumUsers(): Promise<PremiumUser[]> {
@@ -108,7 +127,17 @@ export async function fetchIsInstanceAdmin(): Promise<boolean> {
   return r.success && r.data.instance_admin;
 }
 
-/** The signed-in admin's own grant (non-admins have no route that shows an end date). */
-export async function fetchOwnGrant(selfId: string): Promise<PremiumUser | null> {
-  return (await listPremiumUsers()).find((p) => p.user.id === selfId) ?? null;
+export const OwnPremiumSchema = z.object({
+  premium_type: z.number().int().min(0).max(3),
+  expires_at: z.string().nullable(),
+  provider: z.string().nullable(),
+  renews: z.boolean().optional().default(false),
+});
+export type OwnPremium = z.output<typeof OwnPremiumSchema>;
+
+/** The signed-in user's own plan and when it ends (`GET /users/@me/premium`, any user). */
+export async function fetchOwnPremium(): Promise<OwnPremium> {
+  const r = OwnPremiumSchema.safeParse(await rest().get<unknown>('/users/@me/premium'));
+  if (!r.success) throw new Error('unexpected premium answer from the server');
+  return r.data;
 }
