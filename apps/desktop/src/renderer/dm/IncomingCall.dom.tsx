@@ -1,7 +1,7 @@
 // The incoming-call card, on every page of the signed-in app while a DM or group DM call rings this
 // user: the caller's avatar and name, Accept and Decline, and the ring sound (once the page may play
 // sound). Accept joins the call and opens its DM; Decline stops ringing for this user.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useGuildStore } from '../state/guildStore.ts';
 import { displayName, useMemberStore } from '../state/memberStore.ts';
 import { dmName } from '../state/selectors.ts';
@@ -25,17 +25,19 @@ export function IncomingCall() {
   const callerId = call?.voiceStates[0]?.userId ?? '';
   const caller = useMemberStore((s) => s.users[callerId]);
   const ringingFor = call?.channelId ?? null;
+  const [ringsPlayed, setRingsPlayed] = useState(0);
 
   useEffect(() => {
     if (ringingFor === null) return undefined;
-    return startRinging();
+    setRingsPlayed(0);
+    return startRinging(() => setRingsPlayed((n) => n + 1));
   }, [ringingFor]);
 
   if (!call || !channel) return null;
   const callerName = displayName(caller);
   const group = (channel.recipients?.length ?? 0) > 1;
   return (
-    <div className="incoming-call" role="alertdialog" aria-label={`Incoming call from ${callerName}`} data-testid="incoming-call" data-channel-id={call.channelId}>
+    <div className="incoming-call" role="alertdialog" aria-label={`Incoming call from ${callerName}`} data-testid="incoming-call" data-channel-id={call.channelId} data-rings-played={ringsPlayed}>
       <div className="incoming-call-avatar">
         <Avatar id={callerId || call.channelId} name={callerName} size={80} />
       </div>

@@ -1,6 +1,6 @@
 // The incoming-call ring: a repeating two-tone phrase made with WebAudio oscillators (no asset
 // files), every 2 s while a call rings this user. Silent until the page may play sound (autoplay
-// rules); `ringsPlayed` counts phrases for tests.
+// rules); `onPhrase` hears each phrase that played (the card shows the count for tests).
 import { audioContext, audioUnlocked } from '../voice/audioContext.dom.ts';
 
 const PHRASE_EVERY_MS = 2_000;
@@ -8,12 +8,10 @@ const PHRASE_EVERY_MS = 2_000;
 const NOTES_HZ = [659.25, 830.61, 659.25, 830.61] as const;
 const STEP_S = 0.16;
 
-export let ringsPlayed = 0;
-
-function playPhrase(volume: number): void {
+/** Plays one phrase; false when the page may not play sound yet. */
+function playPhrase(volume: number): boolean {
   const ctx = audioContext();
-  if (!ctx || !audioUnlocked()) return;
-  ringsPlayed++;
+  if (!ctx || !audioUnlocked()) return false;
   const start = ctx.currentTime + 0.01;
   NOTES_HZ.forEach((hz, i) => {
     const osc = ctx.createOscillator();
@@ -28,11 +26,15 @@ function playPhrase(volume: number): void {
     osc.start(t0);
     osc.stop(t0 + STEP_S * 1.5);
   });
+  return true;
 }
 
 /** Starts ringing; the returned function stops it. */
-export function startRinging(volume = 0.2): () => void {
-  playPhrase(volume);
-  const timer = setInterval(() => playPhrase(volume), PHRASE_EVERY_MS);
+export function startRinging(onPhrase: () => void, volume = 0.2): () => void {
+  const ring = () => {
+    if (playPhrase(volume)) onPhrase();
+  };
+  ring();
+  const timer = setInterval(ring, PHRASE_EVERY_MS);
   return () => clearInterval(timer);
 }
