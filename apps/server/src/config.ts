@@ -2,6 +2,7 @@
 // stops the process with a message that says which variable to fix.
 import { z } from 'zod';
 import path from 'node:path';
+import { CASSANDRA_CONSISTENCIES, KEYSPACE_NAME, type CassandraOptions } from './store/cassandra/cassandraSettings.ts';
 
 const bool = z
   .string()
@@ -55,6 +56,16 @@ const ConfigSchema = z.object({
   NODE_ID: z.coerce.number().int().min(0).max(1023).optional(),
   NODE_LEASE_TTL_MS: z.coerce.number().int().min(1000).default(15_000),
   RESUME_CATCH_UP_MS: z.coerce.number().int().min(0).default(2000),
+  MESSAGE_STORE: z.enum(['sqlite', 'cassandra']).default('sqlite'),
+  CASSANDRA_CONTACT_POINTS: z
+    .string()
+    .default('127.0.0.1:9042')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter((p) => p.length > 0))
+    .refine((points) => points.length > 0 && points.every((p) => /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:]+\](:\d{1,5})?$/.test(p)), 'comma-separated host or host:port entries (e.g. 127.0.0.1:9042)'),
+  CASSANDRA_KEYSPACE: z.string().regex(KEYSPACE_NAME, 'a letter, then up to 47 letters, digits or _').default('concord'),
+  CASSANDRA_LOCAL_DC: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a data center name such as datacenter1').default('datacenter1'),
+  CASSANDRA_CONSISTENCY: z.enum(CASSANDRA_CONSISTENCIES).default('LOCAL_QUORUM'),
+  CASSANDRA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).default(1),
 });
 
 export interface Config {
@@ -92,7 +103,16 @@ export interface Config {
   /** How long a DM call rings a recipient before it stops on its own. */
   callRingTimeoutMs: number;
   bus: BusConfig;
+  /** Where messages, reactions and pins live. */
+  messageStore: MessageStoreConfig;
 }
+
+/**
+ * MESSAGE_STORE: the SQLite file under DATA_DIR (default), or Cassandra/ScyllaDB (CASSANDRA_*:
+ * contact points, keyspace created when missing with CASSANDRA_REPLICATION_FACTOR replicas in
+ * CASSANDRA_LOCAL_DC, CASSANDRA_CONSISTENCY for every read and write).
+ */
+export type MessageStoreConfig = { kind: 'sqlite' } | { kind: 'cassandra'; cassandra: CassandraOptions };
 
 /** The event bus and this node's identity in a cluster (BUS=nats|redis). */
 export interface BusConfig {
@@ -203,6 +223,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       nodeLeaseTtlMs: c.NODE_LEASE_TTL_MS,
       resumeCatchUpMs: c.RESUME_CATCH_UP_MS,
     },
+    messageStore:
+      c.MESSAGE_STORE === 'cassandra'
+        ? {
+            kind: 'cassandra',
+            cassandra: {
+              contactPoints: c.CASSANDRA_CONTACT_POINTS,
+              keyspace: c.CASSANDRA_KEYSPACE,
+              localDataCenter: c.CASSANDRA_LOCAL_DC,
+              consistency: c.CASSANDRA_CONSISTENCY,
+              replicationFactor: c.CASSANDRA_REPLICATION_FACTOR,
+            },
+          }
+        : { kind: 'sqlite' },
   };
 }
 

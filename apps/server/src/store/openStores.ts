@@ -1,6 +1,6 @@
 // Opens the storage the server runs on, chosen by configuration, and hands the composition root one
-// object of ports. Each choice is a few lines here (METADATA_STORE today; the message store and
-// others beside it), so Server.ts does not know which engines are behind the ports.
+// object of ports. Each choice is a few lines here (METADATA_STORE, MESSAGE_STORE), so Server.ts
+// does not know which engines are behind the ports.
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { ApplicationStore } from './ApplicationStore.ts';
@@ -10,6 +10,7 @@ import type { MetadataStore } from './MetadataStore.ts';
 import type { ModerationStore } from './ModerationStore.ts';
 import type { PremiumStore } from './PremiumStore.ts';
 import type { WebhookStore } from './WebhookStore.ts';
+import { CassandraMessageStore } from './cassandra/CassandraMessageStore.ts';
 import { PostgresApplicationStore } from './postgres/PostgresApplicationStore.ts';
 import { PostgresDatabase, redactDatabaseUrl } from './postgres/PostgresDatabase.ts';
 import { PostgresExpressionStore } from './postgres/PostgresExpressionStore.ts';
@@ -42,7 +43,7 @@ export interface Stores {
 type MetadataStores = Omit<Stores, 'messages' | 'close'>;
 
 export async function openStores(config: Config, log: Logger): Promise<Stores> {
-  // Messages stay in the SQLite file under DATA_DIR.
+  // The SQLite file under DATA_DIR is opened in every case (the adapters left on SQLite use it).
   const sqlite = openSqlite(config.dataDir, config.sqliteSynchronous);
   const closers: (() => Promise<void>)[] = [];
   try {
@@ -82,15 +83,33 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
       default:
         return m satisfies never;
     }
+    let messages: MessageStore;
+    const ms = config.messageStore;
+    switch (ms.kind) {
+      case 'sqlite':
+        messages = new SqliteMessageStore(sqlite);
+        break;
+      case 'cassandra': {
+        const { contactPoints, keyspace, localDataCenter, consistency } = ms.cassandra;
+        const cassandra = await CassandraMessageStore.open(ms.cassandra);
+        closers.push(() => cassandra.close());
+        log.info({ contactPoints, keyspace, localDataCenter, consistency }, 'messages on Cassandra');
+        messages = cassandra;
+        break;
+      }
+      default:
+        return ms satisfies never;
+    }
     return {
       ...metadata,
-      messages: new SqliteMessageStore(sqlite),
+      messages,
       async close() {
         for (const close of closers.splice(0)) await close();
         if (sqlite.open) sqlite.close();
       },
     };
   } catch (e) {
+    for (const close of closers.splice(0)) await close();
     if (sqlite.open) sqlite.close();
     throw e;
   }

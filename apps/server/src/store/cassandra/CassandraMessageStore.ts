@@ -5,7 +5,8 @@
 import type cassandra from 'cassandra-driver';
 import type { MessageStore } from '../MessageStore.ts';
 import type { HistoryQuery, MessageRecord, ReactionSummary } from '../records.ts';
-import { KEYSPACE_NAME, openCassandraClient, type CassandraOptions } from './cassandraClient.ts';
+import { openCassandraClient } from './cassandraClient.ts';
+import { KEYSPACE_NAME, type CassandraOptions } from './cassandraSettings.ts';
 import { bigintNumber, bigintText, int, text, textOrNull } from './cassandraRow.ts';
 import { bucketOf, reactionUserKey } from './messageBuckets.ts';
 import { ensureMessageSchema } from './messageSchema.ts';

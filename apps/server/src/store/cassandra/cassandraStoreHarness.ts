@@ -2,7 +2,8 @@
 // `reopen` closes the client and connects a new store to the same keyspace, as a restarted server
 // would; `dropCassandraKeyspace` removes the file's keyspace afterwards.
 import type { OpenStoreHarness, StoreHarness } from '../StoreHarness.ts';
-import { KEYSPACE_NAME, openCassandraClient, type CassandraOptions } from './cassandraClient.ts';
+import { openCassandraClient } from './cassandraClient.ts';
+import { KEYSPACE_NAME, type CassandraOptions } from './cassandraSettings.ts';
 
 export interface ClosableStore {
   close(): Promise<void>;
