@@ -49,6 +49,16 @@ describe('bad input', () => {
     });
   });
 
+  it('refuses U+0000 in any string of a JSON body with a field error, and takes an escaped backslash before u0000', async () => {
+    const r = await raw('POST', '/api/v9/guilds', '{"name": "raid\\u0000night"}');
+    expect(r).toMatchObject({ status: 400, body: { code: 50035, errors: { name: { _errors: [expect.objectContaining({ code: 'BASE_TYPE_BAD_CHARACTER' })] } } } });
+    const nested = await raw('POST', `/api/v9/channels/${channel}/messages`, JSON.stringify({ content: 'ok', embeds: [{ title: 'a\u0000b' }] }));
+    expect(nested.body).toMatchObject({ code: 50035, errors: { embeds: { '0': { title: { _errors: [expect.objectContaining({ code: 'BASE_TYPE_BAD_CHARACTER' })] } } } } });
+    const literal = await raw('POST', `/api/v9/channels/${channel}/messages`, JSON.stringify({ content: 'a\\u0000 is how JSON writes NUL' }));
+    expect(literal.status).toBe(200);
+    expect(literal.body.content).toBe('a\\u0000 is how JSON writes NUL');
+  });
+
   it('answers unknown routes, wrong methods, bad versions and missing auth', async () => {
     expect(await raw('GET', '/api/v9/definitely/not/here')).toMatchObject({ status: 404, body: { code: 0, message: '404: Not Found' } });
     expect(await raw('DELETE', '/api/v9/auth/login')).toMatchObject({ status: 405, body: { code: 0 } });

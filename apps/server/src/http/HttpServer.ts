@@ -1,7 +1,7 @@
 // REST on uWebSockets.js: reads the headers, checks path ids, authenticates and applies rate limits
 // and the route's pre-body checks before the body is read (with a size limit), runs the route and
 // renders every error the same way, Discord-shaped: {code, message, errors?} with the right status.
-import { parseWith, z } from '@concord/protocol';
+import { parseWith, z, type FieldErrors } from '@concord/protocol';
 import uws, { type HttpRequest, type TemplatedApp } from 'uWebSockets.js';
 import type { AuthService } from '../domain/AuthService.ts';
 import type { Metrics } from '../metrics.ts';
@@ -324,11 +324,43 @@ const CORS_HEADERS: Record<string, string> = {
 };
 
 function parseJsonBody(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  let value: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw new DomainError('InvalidJson');
   }
+  // JSON can carry U+0000 only as the escape \u0000; no text field has a use for it and PostgreSQL
+  // text cannot store it, so a body holding one is refused here, once, for every store.
+  if (text.includes('\\u0000')) {
+    const at = pathOfNul(value);
+    if (at !== null) {
+      // Discord's nested error shape: {embeds: {0: {title: {_errors: [...]}}}}.
+      let errors: FieldErrors = { _errors: [{ code: 'BASE_TYPE_BAD_CHARACTER', message: 'Must not contain the NUL character.' }] };
+      for (const key of (at.length === 0 ? ['_'] : at).toReversed()) errors = { [key]: errors };
+      throw DomainError.invalidForm(errors);
+    }
+  }
+  return value;
+}
+
+/** The path to a string (or key) holding U+0000, or null; iterative, as a hostile body may nest deeply. */
+function pathOfNul(root: unknown): string[] | null {
+  const stack: [unknown, string[]][] = [[root, []]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [value, path] = item;
+    if (typeof value === 'string') {
+      if (value.includes('\0')) return path;
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    for (const [key, child] of Object.entries(value)) {
+      if (key.includes('\0')) return [...path, key.replaceAll('\0', '')];
+      stack.push([child, [...path, key]]);
+    }
+  }
+  return null;
 }
 
 function safeDecode(s: string): string {
