@@ -226,6 +226,29 @@ describe('DM calls', () => {
     gb.close();
   });
 
+  it('leaving the group DM leaves its call and stops its ringing', async () => {
+    const a = await registerUser(t);
+    const b = await registerUser(t);
+    const c = await registerUser(t);
+    await friends(a, b);
+    await friends(a, c);
+    const group = await a.api.createGroupDM([b.id, c.id]);
+    const [ga, gb] = await Promise.all([connectGateway(t, a.token, 'json'), connectGateway(t, b.token, 'json')]);
+    call(ga, group.id);
+    call(gb, group.id);
+    await eventually(() => ga.of('CALL_UPDATE').some((u: { voice_states: unknown[] }) => u.voice_states.length === 2), 'both in the call');
+    // C (rung) leaves the group: no longer rung; B (in the call) leaves: out of the call.
+    await c.api.rest.delete(`/channels/${group.id}`);
+    await eventually(() => ga.of('CALL_UPDATE').some((u: { ringing: string[]; voice_states: unknown[] }) => u.ringing.length === 0 && u.voice_states.length === 2), 'C no longer rung');
+    await b.api.rest.delete(`/channels/${group.id}`);
+    await eventually(() => ga.of('CALL_UPDATE').some((u: { voice_states: { user_id: string }[] }) => u.voice_states.length === 1 && u.voice_states[0]!.user_id === a.id), 'B out of the call');
+    expect(node.grantOf(group.id, b.id)).toBeUndefined();
+    call(ga, null);
+    await eventually(() => ga.of('CALL_DELETE').length === 1, 'ended');
+    ga.close();
+    gb.close();
+  });
+
   it('a session that ends leaves its call', async () => {
     const { a, dm, ga, gb } = await dmPair();
     call(ga, dm.id);
