@@ -20,6 +20,7 @@ const BENCHES: Record<string, string> = {
   'desktop-renderer': 'desktop-renderer.ts',
   'game-scanner': 'game-scanner.ts',
   'rpc-presence': 'rpc-presence.ts',
+  'video-sfu': 'video-sfu.ts',
 };
 
 function runOne(file: string, args: string[]): Promise<number> {
