@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import uws, { type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import { createBotPlatform } from './BotPlatform.ts';
-import { InProcessEventBus } from './bus/InProcessEventBus.ts';
+import { snowflakeBits } from './bus/NodeIdLease.ts';
+import { openBus } from './bus/openBus.ts';
+import { StateReplicator } from './bus/StateReplicator.ts';
 import { loadConfig, type Config } from './config.ts';
 import { AuthService } from './domain/AuthService.ts';
 import { ChannelService } from './domain/ChannelService.ts';
@@ -103,9 +105,22 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
 
   const stores = await openStores(config, log);
-  const { meta, messages } = stores;
-  const state = DomainState.fromSnapshot(await meta.loadSnapshot());
-  const bus = new InProcessEventBus();
+  const { messages } = stores;
+  const node = await openBus(config.bus, {
+    retentionMs: config.resumeWindowMs,
+    maxMessages: config.replayBufferEvents,
+    log,
+    onLeaseLost: (reason) => {
+      log.fatal(reason);
+      process.kill(process.pid, 'SIGTERM');
+    },
+  });
+  const state = DomainState.fromSnapshot(await stores.meta.loadSnapshot());
+  const bus = node.bus;
+  // On a cluster bus every node's memory follows every node's metadata writes (see StateReplicator).
+  const replicator = bus.sequenced ? new StateReplicator(state, bus) : null;
+  const meta = replicator ? replicator.replicating(stores.meta) : stores.meta;
+  const idBits = node.nodeId === null ? { workerId: config.workerId, processId: config.processId } : snowflakeBits(node.nodeId);
   const presence = new PresenceService(state, bus);
   const metrics = new Metrics();
   const guard = new UwsGuard(log, metrics);
@@ -115,7 +130,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     meta,
     messages,
     bus,
-    ids: new SnowflakeGenerator(config.workerId, config.processId),
+    ids: new SnowflakeGenerator(idBits.workerId, idBits.processId),
     presence,
     publicUrl: () => publicUrl,
     dataDir: config.dataDir,
@@ -160,6 +175,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const app = uws.App();
   const gateway = new Gateway(ctx, auth, log, metrics, guard, {
     resumeWindowMs: config.resumeWindowMs,
+    cluster: node.sessions ? { directory: node.sessions, node: node.node, resumeCatchUpTimeoutMs: config.bus.resumeCatchUpMs } : undefined,
     replayBufferEvents: config.replayBufferEvents,
     maxSocketsPerIp: config.maxSocketsPerIp,
     identifyTimeoutMs: config.identifyTimeoutMs,
@@ -240,6 +256,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const voiceNodeControl = new VoiceNodeControlServer(voiceNodes, { secret: config.voiceNodeSecret, heartbeatIntervalMs: config.voiceNodeHeartbeatMs }, guard, log);
   voiceNodeControl.attach(app);
   gateway.attach(app);
+  await node.start();
   attachOAuth2Page(app, guard);
   const webRoot = config.webRoot ?? DEFAULT_WEB_ROOT;
   attachWebClient(app, webRoot, log, guard);
@@ -277,6 +294,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       gateway.shutdown();
       calls.close();
       voiceStates.close();
+      replicator?.close();
+      await node.close();
       voiceNodeControl.close();
       await voice?.node.close();
       uws.us_listen_socket_close(listenSocket);

@@ -4,7 +4,7 @@
 // consumer, so the stream sequence is the message's position on every node. The stream keeps the
 // last RESUME window of messages (max age and count): that is the shared replay a session resuming
 // on another node is served from, and what a node that starts late reads first.
-import { connect, DeliverPolicy, DiscardPolicy, nanos, RetentionPolicy, StorageType, type ConsumerMessages, type NatsConnection, type StreamConfig } from 'nats';
+import { connect, consumerOpts, DiscardPolicy, nanos, RetentionPolicy, StorageType, type JetStreamSubscription, type NatsConnection, type StreamConfig } from 'nats';
 import { encodeBusMessage } from './busWire.ts';
 import type { BusMessage } from './EventBus.ts';
 import { busSubjectSuffix, OrderedLogBus, type BusErrorHandler } from './OrderedLogBus.ts';
@@ -21,7 +21,7 @@ export interface NatsBusOptions {
 }
 
 export class NatsEventBus extends OrderedLogBus {
-  private messages: ConsumerMessages | null = null;
+  private subscription: JetStreamSubscription | null = null;
   private reading: Promise<void> | null = null;
 
   private constructor(
@@ -74,12 +74,17 @@ export class NatsEventBus extends OrderedLogBus {
 
   async start(): Promise<void> {
     if (this.reading) return;
-    const consumer = await this.nc.jetstream().consumers.get(this.streamName, { deliver_policy: DeliverPolicy.All });
-    const messages = await consumer.consume({ max_messages: 2000 });
-    this.messages = messages;
+    // The push ordered consumer: nats-server 2.9 (this machine's) never answers the pull-based
+    // ordered consumer's consume(); this one works on 2.9 and later.
+    const opts = consumerOpts();
+    opts.orderedConsumer();
+    opts.deliverAll();
+    opts.bindStream(this.streamName);
+    const subscription = await this.nc.jetstream().subscribe(`${this.subjectPrefix}.>`, opts);
+    this.subscription = subscription;
     this.reading = (async () => {
       try {
-        for await (const m of messages) this.deliver(m.seq, m.data);
+        for await (const m of subscription) this.deliver(m.seq, m.data);
       } catch (e) {
         this.onError('consume', e);
       }
@@ -88,7 +93,7 @@ export class NatsEventBus extends OrderedLogBus {
 
   async close(): Promise<void> {
     this.failWaiters();
-    await this.messages?.close();
+    this.subscription?.unsubscribe();
     await this.reading;
     if (!this.nc.isClosed()) await this.nc.drain();
   }

@@ -35,6 +35,7 @@ export class RedisEventBus extends OrderedLogBus {
     private readonly reader: Redis,
     private readonly streamKey: string,
     private readonly maxMessages: number,
+    private appendSha: string,
     onError: BusErrorHandler,
   ) {
     super(onError);
@@ -53,13 +54,14 @@ export class RedisEventBus extends OrderedLogBus {
     }
     redis.on('error', (e: unknown) => options.onError('publish', e));
     reader.on('error', (e: unknown) => options.onError('consume', e));
-    redis.defineCommand('concordAppend', { numberOfKeys: 2, lua: APPEND });
-    return new RedisEventBus(redis, reader, `${options.cluster}:bus`, options.maxMessages, options.onError);
+    const sha = String(await redis.script('LOAD', APPEND));
+    return new RedisEventBus(redis, reader, `${options.cluster}:bus`, options.maxMessages, sha, options.onError);
   }
 
   publish(message: BusMessage): void {
     // The script call is queued on the connection (auto-pipelined) and not awaited: publishing never waits.
-    this.redis.call('concordAppend', this.streamKey, `${this.streamKey}:seq`, Buffer.from(encodeBusMessage(message)), String(this.maxMessages)).then(
+    const bytes = Buffer.from(encodeBusMessage(message));
+    this.append(bytes).then(
       () => {
         this.stats.published++;
       },
@@ -68,6 +70,17 @@ export class RedisEventBus extends OrderedLogBus {
         this.onError('publish', e);
       },
     );
+  }
+
+  private async append(bytes: Buffer): Promise<void> {
+    try {
+      await this.redis.evalsha(this.appendSha, 2, this.streamKey, `${this.streamKey}:seq`, bytes, String(this.maxMessages));
+    } catch (e) {
+      // A restarted Redis has forgotten the script: load it again once (order is still the log's).
+      if (!String(e).includes('NOSCRIPT')) throw e;
+      this.appendSha = String(await this.redis.script('LOAD', APPEND));
+      await this.redis.evalsha(this.appendSha, 2, this.streamKey, `${this.streamKey}:seq`, bytes, String(this.maxMessages));
+    }
   }
 
   start(): Promise<void> {

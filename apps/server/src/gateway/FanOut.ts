@@ -3,6 +3,8 @@
 // subscriber. Sessions that need per-recipient frames (bots with intents or MESSAGE_CONTENT
 // filtering, zlib-stream compression) are served one by one from the SubscriptionIndex. Recent
 // dispatches go into the ReplayBuffer so RESUME replays exactly what a session missed.
+// On a cluster bus (`sequenced`) the number is the bus position instead, the same on every node,
+// and every node keeps every event in its buffer, so a session can resume on any node.
 import { jsonCodec, binaryCodec, type DispatchEvent, type DispatchEventName, type DispatchPayloads, type GatewayPayload } from '@concord/protocol';
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Metrics } from '../metrics.ts';
@@ -23,6 +25,8 @@ export class FanOut {
     private readonly subscriptions: SubscriptionIndex,
     private readonly replay: ReplayBuffer,
     private readonly metrics: Metrics,
+    /** Number dispatches by their bus position (cluster buses), not by a counter of this process. */
+    private readonly sequenced = false,
   ) {}
 
   attach(app: TemplatedApp): void {
@@ -30,11 +34,11 @@ export class FanOut {
   }
 
   /** Publishes one event to a scope: encoded once per encoding (both, before anyone gets it), shared by all recipients. */
-  dispatchToScope(scope: string, event: DispatchEvent): void {
+  dispatchToScope(scope: string, event: DispatchEvent, position = 0): void {
     const app = this.app;
     if (!app) return;
     const { t, d } = event;
-    const seq = ++this.seq;
+    const seq = this.nextSeq(position);
     // Every encoding encodes the event before anyone gets it: an event one encoding cannot carry
     // (too deep for the binary codec, a BigInt for JSON) is dropped for everyone and never enters
     // the replay buffer, so no recipient or RESUME sees what another could not.
@@ -63,8 +67,8 @@ export class FanOut {
    * A bus event for one session (scope `s:<session id>`, e.g. VOICE_SERVER_UPDATE): numbered in the
    * shared sequence and kept for RESUME like any scoped event, filtered by intents for bots.
    */
-  dispatchToSession(s: GatewaySession, scope: string, event: DispatchEvent): void {
-    const seq = ++this.seq;
+  dispatchToSession(s: GatewaySession, scope: string, event: DispatchEvent, position = 0): void {
+    const seq = this.nextSeq(position);
     this.replay.push({ seq, scope, t: event.t, d: event.d, atMs: Date.now() });
     this.metrics.eventsDispatched.inc({ event: event.t });
     if (s.perSessionDelivery) {
@@ -75,9 +79,28 @@ export class FanOut {
     }
   }
 
-  /** An event for one session only (READY, GUILD_CREATE for bots, RESUMED, member chunks), with its own sequence number. */
+  /**
+   * A session event of another node's session (scope `s:<id>`): only kept for RESUME, so the
+   * session can resume here with it.
+   */
+  rememberForSession(scope: string, event: DispatchEvent, position: number): void {
+    this.replay.push({ seq: this.nextSeq(position), scope, t: event.t, d: event.d, atMs: Date.now() });
+  }
+
+  /**
+   * An event for one session only (READY, GUILD_CREATE for bots, RESUMED, member chunks), with its
+   * own sequence number; on a cluster bus, the current position (a RESUME from it replays what follows).
+   */
   sendDirect<T extends DispatchEventName>(s: GatewaySession, t: T, d: DispatchPayloads[T]): void {
-    this.sendToSession(s, { op: 0, t, d, s: ++this.seq });
+    this.sendToSession(s, { op: 0, t, d, s: this.sequenced ? this.seq : ++this.seq });
+  }
+
+  private nextSeq(position: number): number {
+    if (!this.sequenced) return ++this.seq;
+    // Events the gateway makes itself while handling a bus message (channels gained after an
+    // access change) share that message's position: every node makes the same ones.
+    if (position > this.seq) this.seq = position;
+    return this.seq;
   }
 
   /** Replays buffered events to a resumed session, filtered as live delivery would have been. */

@@ -7,6 +7,7 @@ import { GatewayCloseCode, GatewayOpcode } from '@concord/protocol';
 import type { Logger } from 'pino';
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { BusMessage } from '../bus/EventBus.ts';
+import type { SessionDirectory } from '../bus/SessionDirectory.ts';
 import type { AuthService } from '../domain/AuthService.ts';
 import type { DomainContext } from '../domain/DomainContext.ts';
 import type { VoiceStateService } from '../domain/VoiceStateService.ts';
@@ -39,6 +40,8 @@ export interface GatewayOptions extends IdentifyOptions {
   identifyTimeoutMs?: number;
   /** Voice states (op 4); a session that ends for good leaves voice. */
   voiceStates: VoiceStateService;
+  /** On a cluster bus: where sessions are recorded so any node can resume them, and this node's name. */
+  cluster?: { directory: SessionDirectory; node: string; resumeCatchUpTimeoutMs: number } | undefined;
 }
 
 export class Gateway {
@@ -64,14 +67,27 @@ export class Gateway {
     private readonly options: GatewayOptions,
   ) {
     this.identifyTimeoutMs = options.identifyTimeoutMs ?? 20_000;
-    this.replay = new ReplayBuffer(options.replayBufferEvents, options.resumeWindowMs);
+    const sequenced = ctx.bus.sequenced;
+    const cluster = options.cluster ?? null;
+    this.replay = new ReplayBuffer(options.replayBufferEvents, options.resumeWindowMs, sequenced);
     this.writer = new SocketWriter(metrics, log);
     this.subscriptions = new SubscriptionIndex(ctx.state);
-    this.registry = new SessionRegistry(this.subscriptions, ctx.presence, metrics, (s) => options.voiceStates.sessionEnded(s.user.id, s.id));
-    this.fanOut = new FanOut(this.writer, this.subscriptions, this.replay, metrics);
+    this.registry = new SessionRegistry(this.subscriptions, ctx.presence, metrics, (s) => options.voiceStates.sessionEnded(s.user.id, s.id), cluster);
+    this.fanOut = new FanOut(this.writer, this.subscriptions, this.replay, metrics, sequenced);
     this.sockets = new SocketLifecycle(this.writer, this.registry, guard, metrics, { maxSocketsPerIp: options.maxSocketsPerIp, identifyTimeoutMs: this.identifyTimeoutMs });
     const identify = new IdentifyHandler(ctx, auth, this.writer, this.fanOut, this.registry, this.startLimiter, metrics, log, options);
-    const resume = new ResumeHandler(auth, ctx.presence, this.writer, this.fanOut, this.registry, this.subscriptions, this.replay, metrics, log);
+    const resume = new ResumeHandler(
+      auth,
+      ctx.presence,
+      this.writer,
+      this.fanOut,
+      this.registry,
+      this.subscriptions,
+      this.replay,
+      metrics,
+      log,
+      cluster ? { bus: ctx.bus, directory: cluster.directory, node: cluster.node, catchUpTimeoutMs: cluster.resumeCatchUpTimeoutMs } : null,
+    );
     const presence = new PresenceUpdateHandler(ctx.presence, this.writer);
     this.memberRequests = new GuildMemberRequestHandler(ctx, this.writer, this.fanOut);
     const voice = new VoiceStateHandler(options.voiceStates, this.writer, metrics, log);
@@ -97,7 +113,7 @@ export class Gateway {
   attach(app: TemplatedApp): void {
     this.fanOut.attach(app);
     app.ws('/*', this.sockets.behavior(this.frames.onFrame));
-    this.unsubscribeBus = this.ctx.bus.subscribe(this.guard.callback('gateway.bus', (m: BusMessage) => this.onBus(m)));
+    this.unsubscribeBus = this.ctx.bus.subscribe(this.guard.callback('gateway.bus', (m: BusMessage, position: number) => this.onBus(m, position)));
     this.sweepTimer = setInterval(this.guard.callback('gateway.sweep', () => this.sweep()), Math.min(SWEEP_INTERVAL_MS, Math.max(250, this.identifyTimeoutMs / 2)));
     this.sweepTimer.unref();
   }
@@ -126,14 +142,26 @@ export class Gateway {
     return this.startLimiter.report(userId, Date.now());
   }
 
-  private onBus(m: BusMessage): void {
+  private onBus(m: BusMessage, position: number): void {
     switch (m.kind) {
       case 'dispatch':
         if (m.scope.startsWith('s:')) {
           const s = this.registry.get(m.scope.slice(2));
-          if (s && s.state.status !== 'closed') this.fanOut.dispatchToSession(s, m.scope, m);
-        } else this.fanOut.dispatchToScope(m.scope, m);
+          if (s && s.state.status !== 'closed') this.fanOut.dispatchToSession(s, m.scope, m, position);
+          else if (this.ctx.bus.sequenced) this.fanOut.rememberForSession(m.scope, m, position);
+        } else this.fanOut.dispatchToScope(m.scope, m, position);
         return;
+      case 'stateChange':
+        // Applied to the domain state by the StateReplicator, which reads the bus before the gateway.
+        return;
+      case 'sessionMoved': {
+        const s = this.registry.get(m.sessionId);
+        if (!s || m.node === this.options.cluster?.node) return;
+        const ws = s.ws;
+        this.registry.release(s);
+        if (ws) this.writer.close(ws, GatewayCloseCode.SessionTimedOut, 'Session resumed elsewhere.');
+        return;
+      }
       case 'access':
         for (const userId of m.userIds) this.refreshUserAccess(userId);
         return;

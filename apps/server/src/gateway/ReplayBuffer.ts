@@ -22,11 +22,17 @@ export class ReplayBuffer {
   constructor(
     private readonly capacity: number,
     private readonly maxAgeMs: number,
+    /**
+     * On a cluster bus the buffer starts at the oldest event the bus still holds, not at 1: a
+     * resume from before the first event pushed cannot be exact.
+     */
+    private readonly floorAtFirstEvent = false,
   ) {
     this.events = new Array<BufferedEvent | undefined>(capacity);
   }
 
   push(event: BufferedEvent): void {
+    if (this.floorAtFirstEvent && this.size === 0 && this.evictedUpTo === 0) this.evictedUpTo = event.seq - 1;
     const overwritten = this.events[this.head];
     if (overwritten && this.size === this.capacity) this.evictedUpTo = overwritten.seq;
     this.events[this.head] = event;

@@ -1,0 +1,50 @@
+// The bus contract on the real NATS (JetStream) and Redis of this machine and CI. Fails (never
+// skips) when either is not running: start nats-server -js and redis-server.
+import { connect } from 'nats';
+import { Redis } from 'ioredis';
+import { afterAll } from 'vitest';
+import { describeOrderedLogBus } from './busContract.ts';
+import { NatsEventBus } from './NatsEventBus.ts';
+import { RedisEventBus } from './RedisEventBus.ts';
+
+export const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+const clusters = new Set<string>();
+
+describeOrderedLogBus('NATS JetStream', {
+  open: (cluster, onError) => {
+    clusters.add(cluster);
+    return NatsEventBus.connect({ url: NATS_URL, cluster, retentionMs: 60_000, maxMessages: 10_000, onError });
+  },
+  async appendRaw(cluster, bytes) {
+    const nc = await connect({ servers: NATS_URL });
+    await nc.jetstream().publish(`${cluster}.bus.x.raw`, bytes);
+    await nc.close();
+  },
+});
+
+describeOrderedLogBus('Redis stream', {
+  open: (cluster, onError) => {
+    clusters.add(cluster);
+    return RedisEventBus.connect({ url: REDIS_URL, cluster, maxMessages: 10_000, onError });
+  },
+  async appendRaw(cluster, bytes) {
+    const redis = new Redis(REDIS_URL);
+    const n = await redis.incr(`${cluster}:bus:seq`);
+    await redis.xadd(`${cluster}:bus`, `${n}-0`, 'm', Buffer.from(bytes));
+    redis.disconnect();
+  },
+});
+
+afterAll(async () => {
+  const nc = await connect({ servers: NATS_URL });
+  const jsm = await nc.jetstreamManager();
+  const redis = new Redis(REDIS_URL);
+  for (const c of clusters) {
+    await jsm.streams.delete(`${c}_bus`).catch(() => false);
+    await redis.del(`${c}:bus`, `${c}:bus:seq`);
+  }
+  redis.disconnect();
+  await nc.close();
+});
