@@ -2,7 +2,7 @@
 // that connect the renderer to the local services. Thin on purpose: the logic lives in plain,
 // tested modules (services/*, ipc/*, navigationPolicy, contentSecurityPolicy); this file only wires
 // them to Electron. It cannot run on machines without the Electron binary; it is type-checked.
-import { app, BrowserWindow, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
+import { app, BrowserWindow, desktopCapturer, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openMessageCacheOrReset } from '../services/cache/openMessageCache.ts';
@@ -20,6 +20,7 @@ import { buildContentSecurityPolicy } from './contentSecurityPolicy.main.ts';
 import { readDesktopConfig } from './desktopConfig.main.ts';
 import { hardenWebContents, restrictPermissions } from './hardenWebContents.main.ts';
 import { createIpcHandlers } from './ipc/createIpcHandlers.main.ts';
+import { desktopCapturerPort } from './ipc/screenCapture.main.ts';
 import { IpcSenderPolicy } from './ipc/IpcSenderPolicy.main.ts';
 import type { DesktopNotification } from './ipc/notifications.main.ts';
 import { startDesktopPresence, type DesktopPresence } from './ipc/localActivities.main.ts';
@@ -150,6 +151,7 @@ async function start(): Promise<void> {
       settings,
       voice,
       ...(detector === null ? {} : { games: detector }),
+      screenCapture: desktopCapturerPort(desktopCapturer),
       // The app window's session: games' READY names its user; game names and the detectable list
       // come from its server (the only way main learns the server when it loads its own files).
       activity: {

@@ -6,6 +6,7 @@ import type { APIMessage } from '@concord/protocol';
 import { ACTIVITY_PUSH_CHANNEL, createActivityBridge, type ActivitySession } from '../shared/activityBridge.ts';
 import type { CacheStats, ClientSettings, DesktopBridge } from '../shared/bridge.ts';
 import { createGamesBridge } from '../shared/gamesBridge.ts';
+import { createScreenCaptureBridge } from '../shared/screenCaptureBridge.ts';
 import { IpcChannel, type IpcChannelName } from '../shared/ipcChannels.ts';
 import { HOTKEY_EVENT_CHANNEL, OVERLAY_STATE_CHANNEL, type DesktopHotkeysBridge, type DesktopOverlayBridge, type HotkeyEvent, type HotkeysStatus, type OverlayState } from '../shared/hotkeysBridge.ts';
 import { formatBridgeErrorMessage, IpcErrorCode, type IpcErrorPayload } from '../shared/ipcResult.ts';
@@ -65,6 +66,7 @@ export function createDesktopBridge(invoke: IpcInvoke, info: DesktopBridgeInfo):
     }),
     voice: nativeVoice(call, info.openVoicePort),
     games: createGamesBridge(call),
+    screenCapture: createScreenCaptureBridge(call),
     ...(info.subscribe === undefined ? {} : gameFeatures(call, info.subscribe)),
     ...(info.subscribe === undefined ? {} : { activity: createActivityBridge(info.subscribe, (session: ActivitySession | null) => call<void>(IpcChannel.activitySetSession, [session])) }),
   };

@@ -4,6 +4,7 @@
 import type { APIMessage } from '@concord/protocol';
 import type { DesktopActivityBridge } from './activityBridge.ts';
 import type { DesktopGamesBridge } from './gamesBridge.ts';
+import type { DesktopScreenCaptureBridge } from './screenCaptureBridge.ts';
 import type { DesktopHotkeysBridge, DesktopOverlayBridge } from './hotkeysBridge.ts';
 import type { DesktopVoiceBridge } from './voiceBridge.ts';
 
@@ -101,6 +102,8 @@ export interface DesktopBridge {
   readonly overlay?: DesktopOverlayBridge;
   /** Desktop only: game detection for the Registered Games page (shared/gamesBridge.ts); absent on the web. */
   readonly games?: DesktopGamesBridge;
+  /** Desktop only: screens and windows for Go Live (shared/screenCaptureBridge.ts); absent on the web (getDisplayMedia). */
+  readonly screenCapture?: DesktopScreenCaptureBridge;
 }
 
 export const DEFAULT_SETTINGS: ClientSettings = {

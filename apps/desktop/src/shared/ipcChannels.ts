@@ -26,6 +26,7 @@ export const IpcChannel = {
   gamesRunningPrograms: 'concord:games:running-programs',
   gamesDetected: 'concord:games:detected',
   activitySetSession: 'concord:activity:set-session',
+  screenCaptureListSources: 'concord:screen-capture:list-sources',
 } as const;
 
 /**

@@ -7,6 +7,7 @@ import type { IpcHandler } from './defineIpcHandler.main.ts';
 import { createGamesIpcHandlers, NO_GAMES, type GamesPort } from './games.main.ts';
 import { createHotkeysIpcHandlers, type HotkeysPort } from './hotkeys.main.ts';
 import { createNotificationIpcHandlers, type NotificationPort } from './notifications.main.ts';
+import { createScreenCaptureIpcHandlers, NO_SCREEN_CAPTURE, type ScreenCapturePort } from './screenCapture.main.ts';
 import { createSettingsIpcHandlers, type SettingsIpcDeps } from './settings.main.ts';
 import { createVoiceIpcHandlers, type VoicePipelinePort } from './voice.main.ts';
 import { createWindowIpcHandlers, type WindowPort } from './window.main.ts';
@@ -26,6 +27,8 @@ export interface IpcDeps {
   games?: GamesPort;
   /** Who is signed in, for games' RPC READY and the server's application names; without it the call is dropped. */
   activity?: ActivitySessionPort;
+  /** Screens and windows for Go Live (Electron's desktopCapturer); without it the picker is empty. */
+  screenCapture?: ScreenCapturePort;
 }
 
 const NO_HOTKEYS: HotkeysPort = { status: () => ({ status: 'stopped' }), publishSpeaking: () => undefined, setOverlayInteractive: () => undefined };
@@ -52,5 +55,6 @@ export function createIpcHandlers(deps: IpcDeps): IpcHandlerTable {
     ...createHotkeysIpcHandlers({ policy, hotkeys: deps.hotkeys ?? NO_HOTKEYS }),
     ...createGamesIpcHandlers({ policy, games: deps.games ?? NO_GAMES }),
     ...createActivityIpcHandlers({ policy, activity: deps.activity ?? NO_ACTIVITY_SESSION }),
+    ...createScreenCaptureIpcHandlers({ policy, screenCapture: deps.screenCapture ?? NO_SCREEN_CAPTURE }),
   } satisfies IpcHandlerTable;
 }

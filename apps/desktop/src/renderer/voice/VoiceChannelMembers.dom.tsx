@@ -15,6 +15,8 @@ import { VOICE_MEMBER_MIME, serializeVoiceMemberDrag, setDraggingVoiceMember } f
 import { membersInChannel, type VoiceMember } from './voiceReducers.ts';
 import { useVoiceStore } from './voiceStore.ts';
 import { useShallow } from 'zustand/react/shallow';
+import { LiveBadge } from '../video/LiveBadge.dom.tsx';
+import { useSessionStore } from '../state/sessionStore.ts';
 
 export function VoiceChannelMembers({ guildId, channelId }: { guildId: string; channelId: string }) {
   const members = useVoiceStore(useShallow((s) => membersInChannel(s.states, guildId, channelId)));
@@ -36,6 +38,7 @@ const VoiceMemberRow = memo(function VoiceMemberRow({ guildId, member }: { guild
   // The server checks MOVE_MEMBERS in the member's channel; without it there is nothing to drag.
   const canMove = has(useChannelPermissions(member.channelId), PermissionFlags.MOVE_MEMBERS);
   const name = displayName(user, guildMember);
+  const own = useSessionStore((s) => s.user?.id === member.userId);
   const muted = member.mute || member.selfMute || localMute;
   const deafened = member.deaf || member.selfDeaf;
   return (
@@ -68,6 +71,7 @@ const VoiceMemberRow = memo(function VoiceMemberRow({ guildId, member }: { guild
       </span>
       <span className="voice-name">{name}</span>
       <span className="voice-icons">
+        <LiveBadge userId={member.userId} selfVideo={member.selfVideo} selfStream={member.selfStream} own={own} />
         {muted ? (
           <span className={member.mute ? 'server' : ''} title={member.mute ? 'Server Muted' : localMute && !member.selfMute ? 'Muted by you' : 'Muted'} data-testid="voice-muted-icon">
             <MicOffIcon size={16} />

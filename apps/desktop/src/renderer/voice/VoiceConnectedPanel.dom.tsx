@@ -10,6 +10,8 @@ import { HOME } from '../state/uiStore.ts';
 import { PhoneHangupIcon, SignalIcon } from '../ui/Icons.dom.tsx';
 import { audioContextState, subscribeAudioState, unlockAudio } from './audioContext.dom.ts';
 import { leaveVoice } from './voiceActions.ts';
+import { VideoControls } from '../video/VideoControls.dom.tsx';
+import { VideoStage } from '../video/VideoStage.dom.tsx';
 import { useVoiceStore } from './voiceStore.ts';
 
 /** Discord's colours for the signal bars: good under 100 ms, fair under 250 ms. */
@@ -52,6 +54,8 @@ export function VoiceConnectedPanel() {
       <button className="icon-button" aria-label="Disconnect" title="Disconnect" data-testid="voice-disconnect" onClick={leaveVoice}>
         <PhoneHangupIcon size={20} />
       </button>
+      <VideoControls />
+      <VideoStage />
       {audioHeld ? (
         <div className="voice-panel-audio" role="alert" data-testid="voice-audio-held">
           <span>Your browser holds sound back until you click.</span>

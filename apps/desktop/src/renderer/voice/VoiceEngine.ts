@@ -1,7 +1,9 @@
 // The port between the voice store and whatever carries the audio: the browser's WebRTC engine
 // today (WebRtcVoiceEngine.dom.ts), the desktop's native pipeline later. The controller
 // (voiceController.ts) drives it from the store and feeds its events back.
+import type { VoiceVideoLimits } from '@concord/protocol';
 import type { ClientSettings } from '../../shared/bridge.ts';
+import type { VideoRefusedFrame, VideoSinkFrame, VideoSourcesFrame, VideoSourceType } from '../video/videoDecoders.ts';
 
 export interface VoiceEngineTarget {
   /** `host:port` from VOICE_SERVER_UPDATE. */
@@ -23,6 +25,11 @@ export interface VoiceEngineEvents {
   speaking(userId: string, speaking: boolean): void;
   /** The microphone level in dBFS after input volume (for the meter and the ring). */
   inputLevel(db: number): void;
+  /** Video (engines that carry it): op 4's limits, a member's sources (op 12), a receive slot's stream (op 40, with its track's stream), a refusal (op 41). */
+  videoLimits?(limits: VoiceVideoLimits): void;
+  videoSources?(frame: VideoSourcesFrame): void;
+  videoSink?(frame: VideoSinkFrame, stream: MediaStream | null): void;
+  videoRefused?(frame: VideoRefusedFrame): void;
 }
 
 export interface VoiceEngineOptions {
@@ -42,6 +49,12 @@ export interface VoiceEngine {
   setUserAudio(userId: string, volume: number, localMute: boolean): void;
   /** Push-to-talk key state (the controller listens to the keyboard). */
   pushToTalk(down: boolean): void;
+  /** Camera (`video`) or Go Live (`screen`) on with this track, or off with null (engines with video only). */
+  setVideoSource?(type: VideoSourceType, track: MediaStreamTrack | null): void;
+  /** Op 15: which streams to receive (stream SSRC -> quality 0..100). */
+  setVideoWants?(wants: Record<string, number>): void;
+  /** Our own source's resolution and frame rate (applyConstraints and the sender's encoding), within op 4's limit. */
+  setVideoQuality?(type: VideoSourceType, quality: { height: number; frameRate: number }): void;
   close(): void;
 }
 

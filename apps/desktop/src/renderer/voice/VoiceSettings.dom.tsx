@@ -10,6 +10,7 @@ import { audioContext, unlockAudio } from './audioContext.dom.ts';
 import { MicrophoneCapture } from './MicrophoneCapture.dom.ts';
 import { useKeybindRecorder } from './useKeybindRecorder.dom.ts';
 import { VoiceGate } from './VoiceGate.ts';
+import { CameraSettings } from '../video/CameraSettings.dom.tsx';
 
 type Patch = (patch: Partial<ClientSettings>) => void;
 
@@ -87,6 +88,9 @@ export function VoiceSettings({ devices, update }: { devices: MediaDeviceInfo[];
       <SwitchRow label="Noise Suppression" description="The browser's own noise suppression." on={input.noiseSuppression} onChange={(v) => setInput({ noiseSuppression: v })} />
       <SwitchRow label="RNNoise" description="Machine-learning noise suppression (RNNoise) on your microphone, running in the app." on={input.rnnoise} onChange={(v) => setInput({ rnnoise: v })} testId="rnnoise-switch" />
       <SwitchRow label="Automatic Gain Control" on={input.autoGainControl} onChange={(v) => setInput({ autoGainControl: v })} />
+      <div className="divider" />
+      <h3>Video Settings</h3>
+      <CameraSettings devices={devices} />
     </>
   );
 }

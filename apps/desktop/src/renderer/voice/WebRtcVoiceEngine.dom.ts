@@ -5,7 +5,11 @@
 // play through ReceivedAudio (per-slot gain for the slot's holder, named by op 5); the gate (voice
 // activity or push-to-talk) switches the sent track and sends op 5. A new input device (or new
 // processing constraints) swaps the sent track with replaceTrack: no renegotiation, no rejoin.
-import { SpeakingFlags, VoiceCloseCode, VoiceOpcode } from '@concord/protocol';
+// Video the same way: the one offer also holds a camera and a Go Live m-line (sendonly, trackless
+// until turned on) and a pool of recvonly video slots; turning a source on is replaceTrack plus
+// op 12 with its SSRC (the voice gateway has no server-sent offer, so nothing is renegotiated), and
+// op 40 says which slot carries whose stream (renderer/video/).
+import { DEFAULT_VOICE_VIDEO_LIMITS, SpeakingFlags, VoiceCloseCode, VoiceOpcode, type VoiceVideoLimits } from '@concord/protocol';
 import type { ClientSettings } from '../../shared/bridge.ts';
 import { audioContext, subscribeAudioState } from './audioContext.dom.ts';
 import { MicrophoneCapture } from './MicrophoneCapture.dom.ts';
@@ -15,6 +19,8 @@ import { VoiceGate } from './VoiceGate.ts';
 import { VoiceGatewaySocket } from './VoiceGatewaySocket.dom.ts';
 import type { VoiceServerFrame } from './voiceDecoders.ts';
 import type { VoiceEngine, VoiceEngineEvents, VoiceEngineOptions, VoiceEngineTarget } from './VoiceEngine.ts';
+import type { VideoSourceType } from '../video/videoDecoders.ts';
+import { VIDEO_RECEIVE_SLOTS, applySenderLimit, firstSsrcByMid, videoInboundStats, type VideoInboundStats, type VideoOutboundStats } from '../video/videoSending.dom.ts';
 
 /** Receive m-lines offered: this many people can be heard at once (the SFU hands slots over). */
 export const RECEIVE_SLOTS = 6;
@@ -44,6 +50,12 @@ export class WebRtcVoiceEngine implements VoiceEngine {
   private readonly remoteRings = new Set<string>();
   private closed = false;
   private unsubscribeAudioState: (() => void) | null = null;
+  /** Camera and Go Live senders (trackless until turned on) and the SSRC each has in our offer. */
+  private readonly videoSenders: Partial<Record<VideoSourceType, { sender: RTCRtpSender; ssrc: number }>> = {};
+  private readonly videoTracks: Record<VideoSourceType, MediaStreamTrack | null> = { video: null, screen: null };
+  private videoWants: Record<string, number> = {};
+  private videoLimits: VoiceVideoLimits = DEFAULT_VOICE_VIDEO_LIMITS;
+  private answered = false;
 
   constructor(options: VoiceEngineOptions, private readonly events: VoiceEngineEvents) {
     this.settings = options.settings;
@@ -91,6 +103,49 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     this.updateTransmit();
   }
 
+  setVideoSource(type: VideoSourceType, track: MediaStreamTrack | null): void {
+    if (this.videoTracks[type] === track) return;
+    this.videoTracks[type] = track;
+    if (this.answered) this.applyVideoSource(type);
+  }
+
+  setVideoWants(wants: Record<string, number>): void {
+    this.videoWants = wants;
+    if (this.answered) this.socket?.send(VoiceOpcode.MediaSinkWants, wants);
+  }
+
+  setVideoQuality(type: VideoSourceType, quality: { height: number; frameRate: number }): void {
+    const track = this.videoTracks[type];
+    const sender = this.videoSenders[type]?.sender;
+    if (!track || !sender) return;
+    const limit = this.videoLimits[type];
+    const height = Math.min(quality.height, limit.max_height);
+    const frameRate = Math.min(quality.frameRate, limit.max_framerate);
+    track.applyConstraints({ height: { max: height }, width: { max: Math.min(limit.max_width, Math.round((height * 16) / 9)) }, frameRate: { max: frameRate } })
+      .then(() => applySenderLimit(sender, track, { ...limit, max_height: height, max_framerate: frameRate }))
+      .catch((err: unknown) => console.warn('stream quality not applied', err));
+  }
+
+  /** Puts the source's track (or none) on its sender, within op 4's limit, and tells the room (op 12). */
+  private applyVideoSource(type: VideoSourceType): void {
+    const slot = this.videoSenders[type];
+    if (!slot) return;
+    const track = this.videoTracks[type];
+    slot.sender.replaceTrack(track)
+      .then(() => (track ? applySenderLimit(slot.sender, track, this.videoLimits[type]) : undefined))
+      .catch((err: unknown) => console.warn(`${type} track not switched`, err));
+    this.announceVideo();
+  }
+
+  /** Op 12: our whole video state (a source left inactive is off). */
+  private announceVideo(): void {
+    const streams = (['video', 'screen'] as const).flatMap((type) => {
+      const slot = this.videoSenders[type];
+      return slot ? [{ type, ssrc: slot.ssrc, active: this.videoTracks[type] !== null }] : [];
+    });
+    this.socket?.send(VoiceOpcode.Video, { audio_ssrc: this.ssrc, video_ssrc: this.videoTracks.video ? (this.videoSenders.video?.ssrc ?? 0) : 0, streams });
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -135,6 +190,9 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     if (rnnoise) out.rnnoiseFrames = (await rnnoiseStats(rnnoise)).frames;
     if (!this.pc) return out;
     const report = await this.pc.getStats();
+    const video = videoInboundStats(report);
+    out.videoInbound = video.inbound;
+    out.videoOutbound = video.outbound;
     report.forEach((s: Record<string, unknown>) => {
       if (s['type'] === 'inbound-rtp' && s['kind'] === 'audio') {
         out.rtpAudioEnergy += typeof s['totalAudioEnergy'] === 'number' ? s['totalAudioEnergy'] : 0;
@@ -151,7 +209,7 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     if (this.closed || !target) return;
     switch (frame.op) {
       case VoiceOpcode.Hello:
-        this.socket?.send(VoiceOpcode.Identify, { server_id: target.serverId, user_id: target.userId, session_id: target.sessionId, token: target.token, max_dave_protocol_version: 0 });
+        this.socket?.send(VoiceOpcode.Identify, { server_id: target.serverId, user_id: target.userId, session_id: target.sessionId, token: target.token, video: true, max_dave_protocol_version: 0 });
         return;
       case VoiceOpcode.Ready:
         this.ssrc = frame.ssrc;
@@ -162,6 +220,8 @@ export class WebRtcVoiceEngine implements VoiceEngine {
         return;
       case VoiceOpcode.SessionDescription:
         if (!frame.sdp || !this.pc) return this.fail(4900, 'session description without an SDP answer');
+        this.videoLimits = frame.videoLimits;
+        this.events.videoLimits?.(frame.videoLimits);
         this.applyAnswer(this.pc, frame.sdp).catch((err: unknown) => this.fail(4900, `bad SDP answer: ${String(err)}`));
         return;
       case VoiceOpcode.Speaking:
@@ -173,6 +233,24 @@ export class WebRtcVoiceEngine implements VoiceEngine {
         this.received?.onDisconnect(frame.userId);
         this.updateRings(performance.now());
         return;
+      case VoiceOpcode.Video:
+        if (frame.userId !== target.userId) this.events.videoSources?.(frame);
+        return;
+      case VoiceOpcode.VideoSink: {
+        const receiver = this.pc?.getTransceivers().find((t) => t.mid === frame.mid && t.receiver.track.kind === 'video')?.receiver;
+        this.events.videoSink?.(frame, receiver && frame.active ? new MediaStream([receiver.track]) : null);
+        return;
+      }
+      case VoiceOpcode.VideoRefused: {
+        // The server forwards nothing of it: take the track off its sender too.
+        const refused = this.videoTracks[frame.type];
+        if (refused && this.videoSenders[frame.type]?.ssrc === frame.ssrc) {
+          this.videoTracks[frame.type] = null;
+          this.videoSenders[frame.type]?.sender.replaceTrack(null).catch((err: unknown) => console.warn('refused track not removed', err));
+        }
+        this.events.videoRefused?.(frame);
+        return;
+      }
       case VoiceOpcode.HeartbeatAck:
       case VoiceOpcode.Resumed:
       case VoiceOpcode.ClientsConnect:
@@ -200,6 +278,11 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     const micTrack = this.mic.track;
     this.micSender = pc.addTransceiver(micTrack, { direction: 'sendonly', streams: [new MediaStream([micTrack])] }).sender;
     for (let i = 0; i < RECEIVE_SLOTS; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
+    // Camera, then Go Live (the SFU takes the first two sending video m-lines as sources), then the
+    // video receive pool. Trackless senders still get their SSRC in the offer.
+    const cameraTx = pc.addTransceiver('video', { direction: 'sendonly' });
+    const screenTx = pc.addTransceiver('video', { direction: 'sendonly' });
+    for (let i = 0; i < VIDEO_RECEIVE_SLOTS; i++) pc.addTransceiver('video', { direction: 'recvonly' });
     const received = new ReceivedAudio(ctx, this.settings.voice, this.selfDeaf);
     this.received = received;
     for (const [userId, audio] of this.userAudio) received.setUserAudio(userId, audio);
@@ -219,6 +302,12 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     if (!this.transmitting) await this.micSender.replaceTrack(null);
     await waitForIceGathering(pc, ICE_GATHER_TIMEOUT_MS);
     const sdp = pc.localDescription?.sdp ?? '';
+    const ssrcs = firstSsrcByMid(sdp);
+    for (const [type, tx] of [['video', cameraTx], ['screen', screenTx]] as const) {
+      const ssrc = tx.mid === null ? undefined : ssrcs.get(tx.mid);
+      if (ssrc !== undefined) this.videoSenders[type] = { sender: tx.sender, ssrc };
+      else console.warn(`the offer has no SSRC for the ${type} m-line: no ${type} in this call`);
+    }
     // The offer goes in `sdp` only: the voice gateway takes 16 KiB frames, and an offer with the
     // receive pool is big enough that sending it twice (also as `data`) would not fit.
     this.socket?.send(VoiceOpcode.SelectProtocol, {
@@ -234,6 +323,10 @@ export class WebRtcVoiceEngine implements VoiceEngine {
   private async applyAnswer(pc: RTCPeerConnection, sdp: string): Promise<void> {
     await pc.setRemoteDescription({ type: 'answer', sdp });
     this.received?.setAnswer(sdp, pc.getTransceivers());
+    this.answered = true;
+    // Sources turned on while connecting, and what we watch, go out now.
+    for (const type of ['video', 'screen'] as const) if (this.videoTracks[type]) this.applyVideoSource(type);
+    if (Object.keys(this.videoWants).length > 0) this.socket?.send(VoiceOpcode.MediaSinkWants, this.videoWants);
   }
 
   /** Reports ring changes for remote users (op 5 and the level of their slot). */
@@ -309,6 +402,10 @@ export interface VoiceEngineStats {
   audioContextState: string;
   /** The AudioContext's output device ('' the default; null where the browser cannot route it). */
   outputSinkId: string | null;
+  /** Per video receive slot (by mid): what it decoded. */
+  videoInbound?: Record<string, VideoInboundStats>;
+  /** Per video source m-line (by mid): what it sent. */
+  videoOutbound?: Record<string, VideoOutboundStats>;
 }
 
 function waitForIceGathering(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {

@@ -9,15 +9,17 @@ import { useUiStore } from '../state/uiStore.ts';
 import { unlockAudio } from './audioContext.dom.ts';
 import { playVoiceSound } from './voiceSounds.dom.ts';
 import { useVoiceStore } from './voiceStore.ts';
+import { useVideoStore } from '../video/videoStore.ts';
 
 /** `serverId` is a guild, or a DM / group DM channel for its call (sent as guild_id null, as Discord's client does). */
 function sendVoiceState(serverId: string, channelId: string | null): boolean {
   const session = maybeSession();
   if (!session) return false;
   const { selfMute, selfDeaf } = useVoiceStore.getState();
+  const { camera, screen } = useVideoStore.getState();
   const privateChannel = useGuildStore.getState().channels[serverId];
   const guildId = privateChannel && !privateChannel.guild_id ? null : serverId;
-  return session.gateway.send(GatewayOpcode.VoiceStateUpdate, { guild_id: guildId, channel_id: channelId, self_mute: selfMute, self_deaf: selfDeaf, self_video: false });
+  return session.gateway.send(GatewayOpcode.VoiceStateUpdate, { guild_id: guildId, channel_id: channelId, self_mute: selfMute, self_deaf: selfDeaf, self_video: channelId !== null && camera !== null, self_stream: channelId !== null && screen !== null });
 }
 
 /** Clicking a voice channel: joins it, or moves there when already in voice in this guild. */
@@ -54,7 +56,8 @@ export function leaveVoice(): void {
   playVoiceSound('leave');
 }
 
-function sendFlagsIfInVoice(): void {
+/** Op 4 again with the current flags (mute, deafen, camera, Go Live) when in voice. */
+export function sendFlagsIfInVoice(): void {
   const conn = useVoiceStore.getState().connection;
   if (conn.status !== 'disconnected') sendVoiceState(conn.guildId, conn.channelId);
 }

@@ -16,6 +16,7 @@ import type { VoiceEngine, VoiceEngineFactory } from './VoiceEngine.ts';
 import { startVoiceRejoin } from './voiceRejoin.dom.ts';
 import { useVoiceStore } from './voiceStore.ts';
 import { WebRtcVoiceEngine } from './WebRtcVoiceEngine.dom.ts';
+import { useVideoStore, videoWants } from '../video/videoStore.ts';
 
 /** Redials of one grant before giving up and leaving the channel. */
 const MAX_ATTEMPTS = 5;
@@ -112,9 +113,29 @@ export function startVoiceController(factory: VoiceEngineFactory = defaultFactor
         ping: (ms) => useVoiceStore.getState().setPing(ms),
         speaking: (id, on) => useVoiceStore.getState().setSpeaking(id, on),
         inputLevel: (db) => useVoiceStore.getState().setInputLevel(db),
+        videoLimits: (limits) => useVideoStore.getState().setLimits(limits),
+        videoSources: (frame) => {
+          const sources: { video?: number; screen?: number } = {};
+          for (const s of frame.streams) if (s.active) sources[s.type] = s.ssrc;
+          useVideoStore.getState().setSources(frame.userId, sources);
+        },
+        videoSink: (frame, stream) => {
+          const store = useVideoStore.getState();
+          if (frame.active && stream) store.setSink({ mid: frame.mid, userId: frame.userId, type: frame.type, ssrc: frame.ssrc, stream }, frame.mid);
+          else if (store.sinks[frame.mid]?.ssrc === frame.ssrc) store.setSink(null, frame.mid);
+        },
+        videoRefused: (frame) => {
+          const store = useVideoStore.getState();
+          store.setCapture(frame.type, null);
+          store.setRefused(frame);
+        },
       },
     );
     active = { engine, key, token };
+    const video = useVideoStore.getState();
+    engine.setVideoSource?.('video', video.camera?.getVideoTracks()[0] ?? null);
+    engine.setVideoSource?.('screen', video.screen?.getVideoTracks()[0] ?? null);
+    engine.setVideoWants?.(videoWants(video.sources, video.watching));
     serverMute = ownServerMute();
     engine.setServerMute?.(serverMute);
     for (const [id, audio] of Object.entries(useVoiceStore.getState().userAudio)) engine.setUserAudio(id, audio.volume, audio.localMute);
@@ -136,6 +157,15 @@ export function startVoiceController(factory: VoiceEngineFactory = defaultFactor
     // The game overlay shows who speaks; only this window hears the voice connection.
     if (s.speaking !== prev.speaking) getBridge().overlay?.publishSpeaking(Object.keys(s.speaking)).catch((err: unknown) => console.warn('overlay speaking relay failed', err));
     if (s.userAudio !== prev.userAudio) for (const [id, a] of Object.entries(s.userAudio)) if (a !== prev.userAudio[id]) active?.engine.setUserAudio(id, a.volume, a.localMute);
+  });
+  // Our captures onto the engine's senders, and what we watch as op 15; leaving voice ends the captures.
+  const unsubscribeVideo = useVideoStore.subscribe((v, prev) => {
+    if (v.camera !== prev.camera) active?.engine.setVideoSource?.('video', v.camera?.getVideoTracks()[0] ?? null);
+    if (v.screen !== prev.screen) active?.engine.setVideoSource?.('screen', v.screen?.getVideoTracks()[0] ?? null);
+    if (v.sources !== prev.sources || v.watching !== prev.watching) active?.engine.setVideoWants?.(videoWants(v.sources, v.watching));
+  });
+  const unsubscribeLeave = useVoiceStore.subscribe((s, prev) => {
+    if (s.connection.status === 'disconnected' && prev.connection.status !== 'disconnected') useVideoStore.getState().stopAll();
   });
   const unsubscribeSettings = useUiStore.subscribe((s, prev) => {
     if (s.settings !== prev.settings) active?.engine.setSettings(s.settings);
@@ -210,6 +240,9 @@ export function startVoiceController(factory: VoiceEngineFactory = defaultFactor
     stopRejoin();
     unsubscribeVoice();
     unsubscribeSettings();
+    unsubscribeVideo();
+    unsubscribeLeave();
+    useVideoStore.getState().stopAll();
     unsubscribeHotkeys?.();
     window.removeEventListener('keydown', onKeyDown);
     window.removeEventListener('keyup', onKeyUp);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VoiceOpcode } from '@concord/protocol';
+import { DEFAULT_VOICE_VIDEO_LIMITS, VoiceOpcode } from '@concord/protocol';
 import { decodeVoiceFrame, decodeVoiceServerUpdate, decodeVoiceState } from './voiceDecoders.ts';
 
 describe('voice decoders', () => {
@@ -23,7 +23,7 @@ describe('voice decoders', () => {
   it('decodes voice gateway frames with their seq and marks unknown or malformed ones ignored', () => {
     expect(decodeVoiceFrame('{"op":8,"d":{"heartbeat_interval":13750}}')).toEqual({ seq: null, frame: { op: VoiceOpcode.Hello, heartbeatIntervalMs: 13750 } });
     expect(decodeVoiceFrame('{"op":5,"d":{"user_id":"7","ssrc":9,"speaking":1},"seq":4}')).toEqual({ seq: 4, frame: { op: VoiceOpcode.Speaking, userId: '7', ssrc: 9, speaking: 1 } });
-    expect(decodeVoiceFrame('{"op":4,"d":{"mode":"aead_aes256_gcm_rtpsize","sdp":"v=0"}}')?.frame).toEqual({ op: VoiceOpcode.SessionDescription, mode: 'aead_aes256_gcm_rtpsize', sdp: 'v=0' });
+    expect(decodeVoiceFrame('{"op":4,"d":{"mode":"aead_aes256_gcm_rtpsize","sdp":"v=0"}}')?.frame).toEqual({ op: VoiceOpcode.SessionDescription, mode: 'aead_aes256_gcm_rtpsize', sdp: 'v=0', videoLimits: DEFAULT_VOICE_VIDEO_LIMITS });
     expect(decodeVoiceFrame('{"op":2,"d":{"ssrc":-1,"ip":"x","port":1}}')?.frame.op).toBe('ignored');
     expect(decodeVoiceFrame('{"op":99,"d":{}}')?.frame.op).toBe('ignored');
     expect(decodeVoiceFrame('not json')).toBeNull();

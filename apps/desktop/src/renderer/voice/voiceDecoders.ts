@@ -2,7 +2,9 @@
 // voice_states, VOICE_SERVER_UPDATE) and for the voice gateway's JSON frames. Each turns `unknown`
 // into the renderer's own record or null; the caller drops and counts what is null.
 import { VoiceOpcode } from '@concord/protocol';
+import type { VoiceVideoLimits } from '@concord/protocol';
 import { isId, isNum, isObj, isStr } from '../session/decoders.ts';
+import { decodeVideoLimits, decodeVideoRefused, decodeVideoSink, decodeVideoSources, type VideoRefusedFrame, type VideoSinkFrame, type VideoSourcesFrame } from '../video/videoDecoders.ts';
 
 /** One member's voice state as the renderer keeps it (channelId null = the update is a leave). */
 export interface VoiceStateUpdate {
@@ -66,12 +68,15 @@ export function decodeVoiceServerUpdate(x: unknown): VoiceServerUpdate | null {
 export type VoiceServerFrame =
   | { op: typeof VoiceOpcode.Hello; heartbeatIntervalMs: number }
   | { op: typeof VoiceOpcode.Ready; ssrc: number; ip: string; port: number; modes: string[] }
-  | { op: typeof VoiceOpcode.SessionDescription; mode: string; sdp: string | null }
+  | { op: typeof VoiceOpcode.SessionDescription; mode: string; sdp: string | null; videoLimits: VoiceVideoLimits }
   | { op: typeof VoiceOpcode.HeartbeatAck }
   | { op: typeof VoiceOpcode.Resumed }
   | { op: typeof VoiceOpcode.Speaking; userId: string; ssrc: number; speaking: number }
   | { op: typeof VoiceOpcode.ClientsConnect; userIds: string[] }
   | { op: typeof VoiceOpcode.ClientDisconnect; userId: string }
+  | ({ op: typeof VoiceOpcode.Video } & VideoSourcesFrame)
+  | ({ op: typeof VoiceOpcode.VideoSink } & VideoSinkFrame)
+  | ({ op: typeof VoiceOpcode.VideoRefused } & VideoRefusedFrame)
   | { op: 'ignored'; reason: string };
 
 export interface DecodedVoiceFrame {
@@ -102,7 +107,7 @@ export function decodeVoiceFrame(text: string): DecodedVoiceFrame | null {
       return { seq, frame: { op: VoiceOpcode.Ready, ssrc: d['ssrc'], ip: d['ip'], port: d['port'], modes: Array.isArray(d['modes']) ? d['modes'].filter(isStr) : [] } };
     case VoiceOpcode.SessionDescription:
       if (!isObj(d) || !isStr(d['mode'])) return ignored('bad session description');
-      return { seq, frame: { op: VoiceOpcode.SessionDescription, mode: d['mode'], sdp: isStr(d['sdp']) ? d['sdp'] : null } };
+      return { seq, frame: { op: VoiceOpcode.SessionDescription, mode: d['mode'], sdp: isStr(d['sdp']) ? d['sdp'] : null, videoLimits: decodeVideoLimits(d['video_limits']) } };
     case VoiceOpcode.HeartbeatAck:
       return { seq, frame: { op: VoiceOpcode.HeartbeatAck } };
     case VoiceOpcode.Resumed:
@@ -116,6 +121,18 @@ export function decodeVoiceFrame(text: string): DecodedVoiceFrame | null {
     case VoiceOpcode.ClientDisconnect:
       if (!isObj(d) || !isId(d['user_id'])) return ignored('bad client disconnect');
       return { seq, frame: { op: VoiceOpcode.ClientDisconnect, userId: d['user_id'] } };
+    case VoiceOpcode.Video: {
+      const v = decodeVideoSources(d);
+      return v ? { seq, frame: { op: VoiceOpcode.Video, ...v } } : ignored('bad video');
+    }
+    case VoiceOpcode.VideoSink: {
+      const v = decodeVideoSink(d);
+      return v ? { seq, frame: { op: VoiceOpcode.VideoSink, ...v } } : ignored('bad video sink');
+    }
+    case VoiceOpcode.VideoRefused: {
+      const v = decodeVideoRefused(d);
+      return v ? { seq, frame: { op: VoiceOpcode.VideoRefused, ...v } } : ignored('bad video refused');
+    }
     default:
       return ignored(`op ${String(raw['op'])}`);
   }
