@@ -12,6 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const BENCHES: Record<string, string> = {
   codec: 'codec.ts',
   'message-writes': 'message-writes.ts',
+  'message-store': 'message-store.ts',
   'gateway-fanout': 'gateway-fanout.ts',
   voice: 'voice.ts',
   'voice-clients': 'voice-clients.ts',

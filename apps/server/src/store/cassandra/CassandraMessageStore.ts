@@ -2,6 +2,7 @@
 // clustered newest first (see messageSchema.ts); a history page walks the channel's non-empty
 // buckets from the anchor's outwards and stops at the channel's first. Every statement is prepared
 // and routed to a replica of its partition by the driver's token-aware default policy.
+import { snowflakeFromTimestampMs } from '@concord/protocol';
 import type cassandra from 'cassandra-driver';
 import type { MessageStore } from '../MessageStore.ts';
 import type { HistoryQuery, MessageRecord, ReactionSummary } from '../records.ts';
@@ -142,18 +143,28 @@ export class CassandraMessageStore implements MessageStore {
 
   /**
    * Up to `limit` messages from `bound` in one direction (older: newest first; newer: oldest first),
-   * bucket by bucket. Within a bucket it asks again from the last id seen when skipped rows (an
-   * edit that raced a delete) made a full answer short of live messages.
+   * bucket by bucket. The first bucket's page is asked for together with the bucket list (the
+   * anchor's bucket, or the current one for the newest page), so a page that one bucket fills costs
+   * one round trip; it is used only if the list confirms that bucket comes first. Within a bucket it
+   * asks again from the last id seen when skipped rows (an edit that raced a delete) made a full
+   * answer short of live messages.
    */
   private async page(channel: bigint, direction: Direction, bound: Bound, limit: number): Promise<MessageRecord[]> {
     const out: MessageRecord[] = [];
     if (limit <= 0) return out;
     const channelText = channel.toString();
-    for (const bucket of await this.bucketsFrom(channel, direction, bound)) {
+    const firstGuess = bucketOf(bound?.id ?? BigInt(snowflakeFromTimestampMs(Date.now())));
+    const [buckets, guessed] = await Promise.all([
+      this.bucketsFrom(channel, direction, bound),
+      this.run(...this.pageQuery(channel, firstGuess, direction, bound, limit)),
+    ]);
+    for (const bucket of buckets) {
       let cursor = bound;
+      let prefetched = bucket === firstGuess && out.length === 0 ? guessed.rows : null;
       while (out.length < limit) {
         const want = limit - out.length;
-        const rows = (await this.run(...this.pageQuery(channel, bucket, direction, cursor, want))).rows;
+        const rows = prefetched ?? (await this.run(...this.pageQuery(channel, bucket, direction, cursor, want))).rows;
+        prefetched = null;
         out.push(...this.records(rows, channelText));
         const last = rows.at(-1);
         if (rows.length < want || last === undefined) break;
