@@ -36,7 +36,7 @@ export class NatsEventBus extends OrderedLogBus {
   /** Connects and makes (or updates) the stream. Fails loudly when NATS or JetStream is not there. */
   static async connect(options: NatsBusOptions): Promise<NatsEventBus> {
     const nc = await connect({ servers: options.url, name: `concord-bus-${options.cluster}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 }).catch((e: unknown) => {
-      throw new Error(`BUS=nats: cannot connect to NATS at ${options.url} (${String(e)}); start nats-server with JetStream (-js) or set NATS_URL`);
+      throw new Error(`BUS=nats: cannot connect to NATS at ${options.url} (${String(e)}); start nats-server with JetStream (-js) or set NATS_URL`, { cause: e });
     });
     const streamName = `${options.cluster}_bus`;
     const subjectPrefix = `${options.cluster}.bus`;
@@ -57,7 +57,7 @@ export class NatsEventBus extends OrderedLogBus {
       else await jsm.streams.add(config);
     } catch (e) {
       await nc.close();
-      throw new Error(`BUS=nats: JetStream is not available on ${options.url} (${String(e)}); run nats-server with -js`);
+      throw new Error(`BUS=nats: JetStream is not available on ${options.url} (${String(e)}); run nats-server with -js`, { cause: e });
     }
     return new NatsEventBus(nc, streamName, subjectPrefix, options.onError);
   }
@@ -80,6 +80,7 @@ export class NatsEventBus extends OrderedLogBus {
     opts.orderedConsumer();
     opts.deliverAll();
     opts.bindStream(this.streamName);
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the replacement (consume()) hangs on nats-server 2.9, see above
     const subscription = await this.nc.jetstream().subscribe(`${this.subjectPrefix}.>`, opts);
     this.subscription = subscription;
     this.reading = (async () => {

@@ -50,7 +50,7 @@ export class RedisEventBus extends OrderedLogBus {
     } catch (e) {
       redis.disconnect();
       reader.disconnect();
-      throw new Error(`BUS=redis: cannot connect to Redis at ${options.url} (${String(e)}); start redis-server or set REDIS_URL`);
+      throw new Error(`BUS=redis: cannot connect to Redis at ${options.url} (${String(e)}); start redis-server or set REDIS_URL`, { cause: e });
     }
     redis.on('error', (e: unknown) => options.onError('publish', e));
     reader.on('error', (e: unknown) => options.onError('consume', e));
@@ -96,13 +96,18 @@ export class RedisEventBus extends OrderedLogBus {
     await this.redis.quit().catch(() => undefined);
   }
 
+  private isClosed(): boolean {
+    return this.closed;
+  }
+
   private async readLoop(): Promise<void> {
     while (!this.closed) {
       let batch: [Buffer, [Buffer, Buffer[]][]][] | null;
       try {
         batch = await this.reader.xreadBuffer('COUNT', READ_BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', this.streamKey, this.lastId);
       } catch (e) {
-        if (this.closed) return;
+        // close() disconnects the reader under the pending XREAD: that rejection is the way out.
+        if (this.isClosed()) return;
         this.onError('consume', e);
         await new Promise((r) => setTimeout(r, 250));
         continue;

@@ -104,7 +104,7 @@ export function replicatingMetadataStore(meta: MetadataStore, publish: (change: 
   return new Proxy(meta, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || typeof property !== 'string' || !Object.hasOwn(WRITES, property)) return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value !== 'function' || typeof property !== 'string' || !Object.hasOwn(WRITES, property)) return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       const toChange = Reflect.get(WRITES, property) as (...args: unknown[]) => StateChange;
       return async (...args: unknown[]) => {
         await (value as (...a: unknown[]) => Promise<void>).apply(target, args);

@@ -20,10 +20,13 @@ const EventNameSchema = z.custom<DispatchEventName>((v) => typeof v === 'string'
  * and the bus is the cluster's own (NATS/Redis credentials), so they are taken as that build's
  * records, like rows read back from the database.
  */
-const StateChangeSchema = z.custom<StateChange>(
-  (v) => typeof v === 'object' && v !== null && 'type' in v && typeof v.type === 'string' && (STATE_CHANGE_TYPES as readonly string[]).includes(v.type),
-  'invalid state change',
-);
+const StateChangeSchema = z.custom<StateChange>((v: unknown) => isStateChangeShape(v), 'invalid state change');
+
+function isStateChangeShape(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || !('type' in v)) return false;
+  const type: unknown = v.type;
+  return typeof type === 'string' && (STATE_CHANGE_TYPES as readonly string[]).includes(type);
+}
 
 const BusMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dispatch'), scope: ScopeSchema, t: EventNameSchema, d: z.record(z.unknown()) }),

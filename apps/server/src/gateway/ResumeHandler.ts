@@ -90,7 +90,7 @@ export class ResumeHandler {
         s.setState({ status: 'ready', ws });
         ud.phase = { status: 'ready', session: s };
         ud.lastHeartbeatAtMs = Date.now();
-        if (previous) this.writer.close(previous, GatewayCloseCode.SessionTimedOut, 'Session resumed elsewhere.');
+        if (previous && previous !== ws) this.writer.close(previous, GatewayCloseCode.SessionTimedOut, 'Session resumed elsewhere.');
         // Replay and live events cannot interleave: this runs in one turn of the event loop.
         this.fanOut.replayTo(s, events);
         this.subscriptions.subscribeSocket(s);
