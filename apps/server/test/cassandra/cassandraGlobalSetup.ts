@@ -1,37 +1,44 @@
 // Vitest global setup of the `cassandra` project (vitest.config.ts): one Cassandra node for every
 // Cassandra test file of the run. It reuses a node that already answers on CASSANDRA_TEST_PORT
 // (default 9042, e.g. one started with `npm run cassandra`), else starts one on a temporary data
-// directory and stops it after the run. When it cannot start, the tests fail with the reason
-// (testCassandra.ts) rather than being skipped.
+// directory and stops it after the run. The start runs in the background (the other projects'
+// tests run meanwhile); progress goes to a status file that the test files wait on
+// (src/store/cassandra/testCassandra.ts), and a failure reaches them as the reason their tests fail.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ensureDevCassandra } from '../../scripts/devCassandra.ts';
-import type { TestCassandra } from '../../src/store/cassandra/testCassandra.ts';
+import { ensureDevCassandra, type DevCassandra } from '../../scripts/devCassandra.ts';
+import type { TestCassandraStatus } from '../../src/store/cassandra/testCassandra.ts';
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export default function setup(project: TestProject): () => Promise<void> {
   const port = Number(process.env['CASSANDRA_TEST_PORT'] ?? 9042);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-cassandra-test-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-cassandra-test-'));
+  const statusFile = path.join(dir, 'status.json');
+  const writeStatus = (status: TestCassandraStatus) => fs.writeFileSync(statusFile, JSON.stringify(status));
   const say = (line: string) => process.stderr.write(`[cassandra setup] ${line}\n`);
-  let provided: TestCassandra;
-  let stop = () => Promise.resolve();
-  try {
-    const node = await ensureDevCassandra({ port, dataDir, heapMaxMb: 1024, log: say });
-    stop = () => node.stop();
-    const { resolveMs, startMs } = node.timings;
-    say(
-      node.startedHere
-        ? `Cassandra ${node.releaseVersion} started at ${node.contactPoint}: jars ${resolveMs === null ? 'cached' : `resolved in ${resolveMs} ms`}, JVM start to CQL ${startMs} ms`
-        : `reusing Cassandra ${node.releaseVersion} at ${node.contactPoint}`,
-    );
-    provided = { ok: true, contactPoint: node.contactPoint };
-  } catch (err) {
-    provided = { ok: false, reason: err instanceof Error ? err.message : String(err) };
-  }
-  project.provide('cassandra', provided);
+  writeStatus({ state: 'starting' });
+  const started = ensureDevCassandra({ port, dataDir: path.join(dir, 'node'), heapMaxMb: 1024, log: say }).then(
+    (node): DevCassandra => {
+      const { resolveMs, startMs } = node.timings;
+      say(
+        node.startedHere
+          ? `Cassandra ${node.releaseVersion} started at ${node.contactPoint}: jars ${resolveMs === null ? 'cached' : `resolved in ${resolveMs} ms`}, JVM start to CQL ${startMs} ms`
+          : `reusing Cassandra ${node.releaseVersion} at ${node.contactPoint}`,
+      );
+      writeStatus({ state: 'ready', contactPoint: node.contactPoint });
+      return node;
+    },
+    (err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      say(`Cassandra did not start: ${reason}`);
+      writeStatus({ state: 'failed', reason });
+      return null;
+    },
+  );
+  project.provide('cassandraStatusFile', statusFile);
   return async () => {
-    await stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await (await started)?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -3,15 +3,17 @@
 // Cassandra itself, so a server that quietly kept messages in SQLite fails here.
 import type { APIMessage } from '@concord/protocol';
 import cassandra from 'cassandra-driver';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropCassandraKeyspace, testCassandraOptions } from '../../src/store/cassandra/cassandraStoreHarness.ts';
-import { freshKeyspace, testCassandraContactPoint } from '../../src/store/cassandra/testCassandra.ts';
+import { CASSANDRA_WAIT_MS, freshKeyspace, testCassandraContactPoint, testCassandraReady, waitForTestCassandra } from '../../src/store/cassandra/testCassandra.ts';
 import { connectGateway, eventually, guildWithMember, registerUser, startTestServer } from '../harness.ts';
 
 const keyspace = freshKeyspace('concord_server');
 
+beforeAll(() => waitForTestCassandra(), CASSANDRA_WAIT_MS);
+
 afterAll(async () => {
-  await dropCassandraKeyspace(testCassandraOptions(testCassandraContactPoint(), keyspace));
+  if (testCassandraReady()) await dropCassandraKeyspace(testCassandraOptions(testCassandraContactPoint(), keyspace));
 });
 
 describe('server with MESSAGE_STORE=cassandra', () => {

@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { freshKeyspace, testCassandraContactPoint } from './testCassandra.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CASSANDRA_WAIT_MS, freshKeyspace, testCassandraContactPoint, testCassandraReady, waitForTestCassandra } from './testCassandra.ts';
 import { describeMessageStore } from '../MessageStore.contract.ts';
 import type { HistoryQuery, MessageRecord } from '../records.ts';
 import { CassandraMessageStore } from './CassandraMessageStore.ts';
@@ -10,10 +10,12 @@ import { bucketOf } from './messageBuckets.ts';
 const keyspace = freshKeyspace('concord_contract');
 const options = () => testCassandraOptions(testCassandraContactPoint(), keyspace);
 
+beforeAll(() => waitForTestCassandra(), CASSANDRA_WAIT_MS);
+
 describeMessageStore('Cassandra', cassandraStoreHarness(() => CassandraMessageStore.open(options())));
 
 afterAll(async () => {
-  await dropCassandraKeyspace(options());
+  if (testCassandraReady()) await dropCassandraKeyspace(options());
 });
 
 // Beyond the contract (whose messages all fall in one 10-day bucket): paging across buckets.
