@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASSANDRA_WAIT_MS, freshKeyspace, testCassandraContactPoint, testCassandraReady, waitForTestCassandra } from './testCassandra.ts';
+import { newMessageRecord } from '../../domain/newMessageRecord.ts';
 import { describeMessageStore } from '../MessageStore.contract.ts';
 import type { HistoryQuery, MessageRecord } from '../records.ts';
 import { CassandraMessageStore } from './CassandraMessageStore.ts';
@@ -22,31 +23,8 @@ afterAll(async () => {
 describe('CassandraMessageStore buckets', () => {
   const DAY_MS = 24 * 60 * 60 * 1000;
   const snowflakeAt = (ms: number, seq: number) => ((BigInt(ms) << 22n) | BigInt(seq)).toString();
-  const record = (channelId: string, id: string, content: string): MessageRecord => ({
-    id,
-    channel_id: channelId,
-    guild_id: null,
-    author_id: '100000000000000001',
-    type: 0,
-    content,
-    edited_at: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    components: [],
-    pinned: false,
-    pinned_at: null,
-    flags: 0,
-    reference: null,
-    webhook_id: null,
-    application_id: null,
-    nonce: null,
-    author_override: null,
-    interaction: null,
-  });
+  const record = (channelId: string, id: string, content: string): MessageRecord =>
+    newMessageRecord({ id, channel_id: channelId, guild_id: null, author_id: '100000000000000001', type: 0, content });
 
   it('pages before, after and around across buckets and the empty windows between them, like one sorted list', async () => {
     const store = await CassandraMessageStore.open(options());
