@@ -3,12 +3,10 @@
 import { connect } from 'nats';
 import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
-import { describeOrderedLogBus } from './busContract.ts';
+import { describeOrderedLogBus, NATS_URL, REDIS_URL } from './busContract.ts';
 import { NatsEventBus } from './NatsEventBus.ts';
 import { RedisEventBus } from './RedisEventBus.ts';
 
-export const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
-export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 const clusters = new Set<string>();
 

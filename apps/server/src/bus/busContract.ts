@@ -6,6 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BusMessage } from './EventBus.ts';
 import type { BusErrorHandler, OrderedLogBus } from './OrderedLogBus.ts';
 
+export const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
 export interface BusHarness {
   /** A node on the cluster `cluster` (each test uses a fresh name). */
   open(cluster: string, onError: BusErrorHandler): Promise<OrderedLogBus>;
