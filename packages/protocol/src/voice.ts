@@ -26,6 +26,8 @@ export const VoiceOpcode = {
   VideoSink: 40,
   /** Concord (server): a video source the client turned on is refused (the STREAM permission). */
   VideoRefused: 41,
+  /** Concord (server): who watches a member's Go Live (to the whole room, the streamer too; Discord's STREAM_UPDATE `viewer_ids`). */
+  StreamViewers: 42,
 } as const;
 export type VoiceOpcode = (typeof VoiceOpcode)[keyof typeof VoiceOpcode];
 
@@ -210,6 +212,17 @@ export interface VoiceVideoDispatch {
 export interface VoiceVideoSinkDispatch { user_id: string; type: 'video' | 'screen'; ssrc: number; mid: string; slot_ssrc: number; active: boolean }
 /** Server op 41: why a source the client turned on is not forwarded (50013: no STREAM permission here). */
 export interface VoiceVideoRefusedDispatch { type: 'video' | 'screen'; ssrc: number; code: number; message: string }
+/**
+ * Server op 42: the users now watching `user_id`'s Go Live stream (`ssrc`, as op 12 announced it),
+ * the whole list each time (Discord's STREAM_UPDATE `viewer_ids`). Sent to everyone in the room when
+ * it changes, and to a joiner for each stream being watched. A schema because clients parse it once.
+ */
+export const VoiceStreamViewersData = z.object({
+  user_id: snowflakeSchema,
+  ssrc: z.number().int().min(1).max(0xffffffff),
+  viewer_ids: z.array(snowflakeSchema).max(1000),
+});
+export type VoiceStreamViewersData = z.infer<typeof VoiceStreamViewersData>;
 export interface VoiceSpeakingDispatch { user_id: string; ssrc: number; speaking: number }
 export interface VoiceClientsConnectData { user_ids: string[] }
 export interface VoiceClientDisconnectData { user_id: string }

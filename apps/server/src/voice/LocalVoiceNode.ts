@@ -4,6 +4,7 @@
 // joined (op 11), left (op 13) and speaks (op 5). Video: a browser's sources (op 12) are checked
 // against the grant's STREAM right and announced to the room (op 12), what a browser watches (op 15)
 // goes to the media's router, and each of its video receive slots changing hands is op 40 to it.
+// Who watches each Go Live stream is op 42 to the room (the streamer included) when it changes.
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import {
@@ -21,6 +22,7 @@ import {
   type VoiceSelectProtocolData,
   type VoiceSessionDescriptionData,
   type VoiceSpeakingData,
+  type VoiceStreamViewersData,
   type VoiceVideoData,
   type VoiceVideoDispatch,
   type VoiceVideoRefusedDispatch,
@@ -58,6 +60,8 @@ export interface VoiceMedia {
   /** Frame timing of the active video sources as they arrive (WebRtcMedia). */
   videoSourceTimings?(): { streamSsrc: number; type: 'video' | 'screen'; frames: number; averageFrameMs: number; captureGaps: number; arrivalGaps: number }[];
   onVideoSink?(cb: (c: { viewerSsrc: number; mid: string; slotSsrc: number; ownerUserId: string; type: 'video' | 'screen'; streamSsrc: number; active: boolean }) => void): void;
+  /** The participants (SSRCs) a stream is forwarded to now (WebRtcMedia). */
+  videoViewersOf?(streamSsrc: number): number[];
   close(): Promise<void>;
 }
 
@@ -83,6 +87,10 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
   private readonly videoRequests = new Map<VoiceSession, VoiceVideoData>();
   /** The sources the room was last told each session sends (op 12), accepted ones only. */
   private readonly videoAnnounced = new Map<VoiceSession, VoiceVideoStream[]>();
+  /** Go Live streams (by SSRC) whose viewers changed since op 42 last went out; flushed once per turn. */
+  private readonly viewersChanged = new Set<number>();
+  /** The viewer list op 42 last announced per stream, so a change that nets out sends nothing. */
+  private readonly viewersAnnounced = new Map<number, string>();
   private readonly gateway: VoiceGateway;
 
   private constructor(
@@ -117,6 +125,8 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
     // op 40: which of the browser's video receive slots (by mid and SSRC) carries whose stream, sent
     // before the first packet of that stream on the slot.
     media.onVideoSink?.((c) => {
+      // Before the viewer lookup: a viewer that left (already forgotten) changes the list too.
+      if (c.type === 'screen') this.streamViewersChanged(c.streamSsrc);
       const viewer = this.bySsrc.get(c.viewerSsrc);
       if (viewer === undefined) return;
       const sink: VoiceVideoSinkDispatch = { user_id: c.ownerUserId, type: c.type, ssrc: c.streamSsrc, mid: c.mid, slot_ssrc: c.slotSsrc, active: c.active };
@@ -371,9 +381,54 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
       if (flags !== 0) s.dispatch(VoiceOpcode.Speaking, { user_id: o.userId, ssrc: this.ssrcSeenBy(s, o), speaking: flags });
       const video = this.videoAnnounced.get(o);
       if (video) s.dispatch(VoiceOpcode.Video, this.videoDispatch(o, video));
+      for (const x of video ?? []) {
+        if (x.type !== 'screen') continue;
+        const viewers = this.streamViewers(o, x.ssrc);
+        if (viewers.viewer_ids.length > 0) s.dispatch(VoiceOpcode.StreamViewers, viewers);
+      }
     }
     const own = this.videoAnnounced.get(s);
     if (own) for (const o of others) o.dispatch(VoiceOpcode.Video, this.videoDispatch(s, own));
+  }
+
+  /**
+   * A slot took or dropped a Go Live stream. Coalesced to one op 42 per stream per turn: a stream
+   * ending releases every viewer's slot one by one, and by the flush its op 12 has been decided.
+   */
+  private streamViewersChanged(streamSsrc: number): void {
+    if (this.viewersChanged.size === 0) queueMicrotask(() => this.announceStreamViewers());
+    this.viewersChanged.add(streamSsrc);
+  }
+
+  private announceStreamViewers(): void {
+    const changed = [...this.viewersChanged];
+    this.viewersChanged.clear();
+    for (const streamSsrc of changed) {
+      let owner: VoiceSession | undefined;
+      for (const [s, streams] of this.videoAnnounced) if (streams.some((x) => x.type === 'screen' && x.ssrc === streamSsrc)) owner = s;
+      const channelId = owner && this.grants.get(key(owner.serverId, owner.userId))?.channelId;
+      // Ended: its op 12 (inactive) already told the room, and the list goes with it.
+      if (owner === undefined || channelId === undefined) {
+        this.viewersAnnounced.delete(streamSsrc);
+        continue;
+      }
+      const d = this.streamViewers(owner, streamSsrc);
+      const listed = d.viewer_ids.join(',');
+      if (this.viewersAnnounced.get(streamSsrc) === listed) continue;
+      this.viewersAnnounced.set(streamSsrc, listed);
+      owner.dispatch(VoiceOpcode.StreamViewers, d);
+      for (const o of this.roomMembers(channelId, owner)) o.dispatch(VoiceOpcode.StreamViewers, d);
+    }
+  }
+
+  /** Op 42 for one stream: the users its viewers' sessions belong to, in a stable order. */
+  private streamViewers(owner: VoiceSession, streamSsrc: number): VoiceStreamViewersData {
+    const ids = new Set<string>();
+    for (const v of this.media.videoViewersOf?.(streamSsrc) ?? []) {
+      const viewer = this.bySsrc.get(v);
+      if (viewer) ids.add(viewer.userId);
+    }
+    return { user_id: owner.userId, ssrc: streamSsrc, viewer_ids: [...ids].sort() };
   }
 
   private leaveRoom(s: VoiceSession, channelId: string): void {

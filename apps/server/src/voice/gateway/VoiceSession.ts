@@ -22,7 +22,7 @@ export type VoiceMediaState =
 export const CLOSED_SESSION: VoiceSessionState = { status: 'closed' };
 
 /** Ops replayed after a resume (the others describe a handshake the resumed client already did). */
-const REPLAYED_OPS: ReadonlySet<number> = new Set([VoiceOpcode.Speaking, VoiceOpcode.ClientsConnect, VoiceOpcode.ClientDisconnect, VoiceOpcode.Video, VoiceOpcode.VideoSink, VoiceOpcode.VideoRefused]);
+const REPLAYED_OPS: ReadonlySet<number> = new Set([VoiceOpcode.Speaking, VoiceOpcode.ClientsConnect, VoiceOpcode.ClientDisconnect, VoiceOpcode.Video, VoiceOpcode.VideoSink, VoiceOpcode.VideoRefused, VoiceOpcode.StreamViewers]);
 /** Unacked frames kept per session; a client this far behind cannot resume (4006). */
 export const MAX_UNACKED_FRAMES = 512;
 
