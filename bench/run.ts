@@ -22,6 +22,7 @@ const BENCHES: Record<string, string> = {
   'game-scanner': 'game-scanner.ts',
   'rpc-presence': 'rpc-presence.ts',
   'video-sfu': 'video-sfu.ts',
+  cluster: 'cluster.ts',
 };
 
 function runOne(file: string, args: string[]): Promise<number> {
