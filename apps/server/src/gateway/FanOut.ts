@@ -39,6 +39,12 @@ export class FanOut {
     if (!app) return;
     const { t, d } = event;
     const seq = this.nextSeq(position);
+    // On a cluster bus every node reads every event: one no session here receives is only kept for
+    // a RESUME (which encodes per session anyway), not encoded twice for nobody.
+    if (this.sequenced && !this.hasLocalRecipients(app, scope)) {
+      this.replay.push({ seq, scope, t, d, atMs: Date.now() });
+      return;
+    }
     // Every encoding encodes the event before anyone gets it: an event one encoding cannot carry
     // (too deep for the binary codec, a BigInt for JSON) is dropped for everyone and never enters
     // the replay buffer, so no recipient or RESUME sees what another could not.
@@ -93,6 +99,12 @@ export class FanOut {
    */
   sendDirect<T extends DispatchEventName>(s: GatewaySession, t: T, d: DispatchPayloads[T]): void {
     this.sendToSession(s, { op: 0, t, d, s: this.sequenced ? this.seq : ++this.seq });
+  }
+
+  private hasLocalRecipients(app: TemplatedApp, scope: string): boolean {
+    for (const codec of CODECS) if (app.numSubscribers(`${codec.encoding}:${scope}`) > 0) return true;
+    const perSession = this.subscriptions.perSessionSubscribers(scope);
+    return perSession !== undefined && perSession.size > 0;
   }
 
   private nextSeq(position: number): number {
