@@ -3,8 +3,10 @@
 // and shares her screen from the Voice Connected panel; ben sees LIVE beside her name, clicks
 // Watch Stream and decodes frames of both (framesDecoded rising on his video receive slots, read
 // through the debug hook); Stop Streaming ends the stream on ben's page, Turn Off Camera the camera.
-// A member without STREAM sees both buttons disabled with the reason as their tooltip. Also writes
-// docs/screenshots/video-grid.png and go-live.png.
+// Who watches (op 42): the viewer count on the LIVE card on both pages, ben listed on ava's focused
+// stream. Stream Quality 480p15 on ava's own stream shrinks what ben decodes; Full Screen enters the
+// Fullscreen API. A member without STREAM sees both buttons disabled with the reason as their
+// tooltip. Also writes docs/screenshots/video-grid.png and go-live.png.
 import crypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,6 +35,7 @@ describe('web client: camera and Go Live', () => {
   let ben: UserPage;
   let cleo: UserPage;
   let avaId = '';
+  let benId = '';
   let guildId = '';
   let stage = '';
   const suffix = Date.now().toString(36).slice(-5);
@@ -46,6 +49,7 @@ describe('web client: camera and Go Live', () => {
     const b = await registerViaApi(server.url, `ben_${suffix}`);
     const c = await registerViaApi(server.url, `cleo_${suffix}`);
     avaId = a.id;
+    benId = b.id;
     const avaApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: a.token });
     const guild = await avaApi.createGuild({ name: 'Stream Night' });
     guildId = guild.id;
@@ -107,6 +111,43 @@ describe('web client: camera and Go Live', () => {
     await new Promise((r) => setTimeout(r, 500));
     await ben.page.screenshot({ path: path.join(SCREENSHOTS, 'video-grid.png') });
   }, 60_000);
+
+  it('shows who watches: the count on the LIVE card for both, ben on ava\'s focused stream', async () => {
+    const count = (page: Page) => memberRow(page, avaId).locator('[data-testid=stream-viewer-count]');
+    await expect.poll(() => count(ava.page).textContent(), { timeout: 10_000 }).toBe('1');
+    await expect.poll(() => count(ben.page).textContent(), { timeout: 10_000 }).toBe('1');
+    expect(await count(ava.page).getAttribute('aria-label')).toBe('1 viewer');
+    // cleo is in the room and does not watch: the count is hers to see too, and she is not in it.
+    await expect.poll(() => count(cleo.page).textContent(), { timeout: 10_000 }).toBe('1');
+    await ava.page.locator(`[data-testid=video-tile][data-tile="${avaId}:screen"]`).click();
+    const viewers = ava.page.locator(`[data-testid=video-focused][data-tile="${avaId}:screen"] [data-testid=stream-viewer]`);
+    await expect.poll(() => viewers.evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id'))), { timeout: 10_000 }).toEqual([benId]);
+    expect(await viewers.first().textContent()).toContain(`ben_${suffix}`);
+    // The focused stream's own name line carries the count as well.
+    expect(await ava.page.locator('[data-testid=video-focused] .video-tile-name [data-testid=stream-viewer-count]').textContent()).toBe('1');
+  }, 30_000);
+
+  it('Stream Quality 480p15 on ava\'s own stream shrinks what ben decodes; Full Screen enters the Fullscreen API', async () => {
+    // ava's screen is focused on her page (previous test). ben's screen slot: the one taller than the camera's.
+    const before = await videoInbound(ben.page);
+    const [screenMid, screen] = Object.entries(before).sort(([, x], [, y]) => y.frameHeight - x.frameHeight)[0] ?? ['', undefined];
+    if (!screen) throw new Error('ben decodes no stream');
+    expect(screen.frameHeight).toBeGreaterThan(480);
+    await ava.page.locator('[data-testid=stream-quality]').selectOption('480p15');
+    await expect.poll(async () => (await videoInbound(ben.page))[screenMid]?.frameHeight ?? 0, { timeout: 15_000 }).toBeLessThanOrEqual(480);
+    const after = (await videoInbound(ben.page))[screenMid];
+    console.log(`ben's screen slot: ${String(screen.frameWidth)}x${String(screen.frameHeight)} -> ${String(after?.frameWidth)}x${String(after?.frameHeight)} after 480p15`);
+    expect(after?.frameWidth ?? Infinity).toBeLessThan(screen.frameWidth);
+    // Still decoding at the new size.
+    const decoded = after?.framesDecoded ?? 0;
+    await expect.poll(async () => (await videoInbound(ben.page))[screenMid]?.framesDecoded ?? 0, { timeout: 5_000 }).toBeGreaterThan(decoded + 3);
+
+    await ben.page.locator(`[data-testid=video-tile][data-tile="${avaId}:screen"]`).click();
+    await ben.page.getByRole('button', { name: 'Full Screen' }).click();
+    await expect.poll(() => ben.page.evaluate(() => document.fullscreenElement?.getAttribute('data-tile') ?? null), { timeout: 5_000 }).toBe(`${avaId}:screen`);
+    await ben.page.getByRole('button', { name: 'Full Screen' }).click();
+    await expect.poll(() => ben.page.evaluate(() => document.fullscreenElement === null), { timeout: 5_000 }).toBe(true);
+  }, 40_000);
 
   it('Stop Streaming ends the stream on ben\'s page; Turn Off Camera ends the camera', async () => {
     await ava.page.getByRole('button', { name: 'Stop Streaming' }).click();

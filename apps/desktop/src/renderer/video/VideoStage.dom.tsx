@@ -1,11 +1,13 @@
 // The video stage over the main column while in voice: a grid of the cameras and streams we see
 // (our own captures as previews, remote ones from their receive slots), a focused view of one tile
 // with Fullscreen (the Fullscreen API on the focused element) and, for our own Go Live, the quality
-// picker (resolution and frame rate within op 4's screen limit). Who watches a stream is not shown:
-// the server does not tell viewers (op 12/40 carry no viewer list).
+// picker (resolution and frame rate within op 4's screen limit). A focused Go Live shows who watches
+// it (op 42: avatars and names), its tile the count.
 import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { displayName, useMemberStore } from '../state/memberStore.ts';
+import { Avatar } from '../ui/Avatar.dom.tsx';
+import { StreamViewerCount } from './LiveBadge.dom.tsx';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useVoiceStore } from '../voice/voiceStore.ts';
 import { activeVoiceEngine } from '../voice/voiceController.dom.ts';
@@ -48,12 +50,36 @@ export function VideoStage() {
 
 function TileName({ userId, type, own }: { userId: string; type: VideoSourceType; own: boolean }) {
   const user = useMemberStore((s) => s.users[userId]);
+  const viewerCount = useVideoStore((s) => (type === 'screen' ? (s.streamViewers[userId]?.viewerIds.length ?? 0) : 0));
   const name = own ? 'You' : displayName(user, undefined);
   return (
     <span className="video-tile-name">
       {type === 'screen' ? <span className="live-badge">LIVE</span> : null}
+      {viewerCount > 0 ? <StreamViewerCount count={viewerCount} /> : null}
       {name}
     </span>
+  );
+}
+
+const NO_VIEWERS: readonly string[] = [];
+
+/** Who watches a focused Go Live (op 42), as Discord lists them over the stream. */
+function StreamViewers({ userId }: { userId: string }) {
+  const viewerIds = useVideoStore((s) => s.streamViewers[userId]?.viewerIds ?? NO_VIEWERS);
+  const users = useMemberStore((s) => s.users);
+  if (viewerIds.length === 0) return null;
+  return (
+    <ul className="stream-viewers" aria-label="Viewers" data-testid="stream-viewers">
+      {viewerIds.map((id) => {
+        const name = displayName(users[id], undefined);
+        return (
+          <li key={id} className="stream-viewer" data-testid="stream-viewer" data-user-id={id} title={name}>
+            <Avatar id={id} name={name} size={24} />
+            <span className="stream-viewer-name">{name}</span>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
@@ -87,6 +113,7 @@ function FocusedTile({ tile }: { tile: Tile }) {
     <div className="video-focused" ref={ref} data-testid="video-focused" data-tile={tile.key}>
       <VideoElement stream={tile.stream} own={tile.own} type={tile.type} />
       <TileName userId={tile.userId} type={tile.type} own={tile.own} />
+      {tile.type === 'screen' ? <StreamViewers userId={tile.userId} /> : null}
       <div className="video-focused-bar">
         {tile.own && tile.type === 'screen' ? (
           <label className="video-quality">

@@ -1,7 +1,7 @@
 // Decoders for the voice gateway's video frames (op 12 a member's sources, op 40 a receive slot's
-// stream, op 41 a source refused) and op 4's video_limits. Each turns `unknown` into the
+// stream, op 41 a source refused, op 42 who watches a stream) and op 4's video_limits. Each turns `unknown` into the
 // renderer's record or null; the voice frame decoder turns null into an `ignored` frame.
-import { DEFAULT_VOICE_VIDEO_LIMITS, type VoiceVideoLimits, type VoiceVideoSourceLimit } from '@concord/protocol';
+import { DEFAULT_VOICE_VIDEO_LIMITS, VoiceStreamViewersData, type VoiceVideoLimits, type VoiceVideoSourceLimit } from '@concord/protocol';
 import { isId, isNum, isObj, isStr } from '../session/decoders.ts';
 
 export type VideoSourceType = 'video' | 'screen';
@@ -9,6 +9,7 @@ export type VideoSourceType = 'video' | 'screen';
 export interface VideoSourcesFrame { userId: string; streams: { type: VideoSourceType; ssrc: number; active: boolean }[] }
 export interface VideoSinkFrame { userId: string; type: VideoSourceType; ssrc: number; mid: string; slotSsrc: number; active: boolean }
 export interface VideoRefusedFrame { type: VideoSourceType; ssrc: number; code: number; message: string }
+export interface StreamViewersFrame { userId: string; ssrc: number; viewerIds: string[] }
 
 const ssrcOk = (x: unknown): x is number => isNum(x) && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
 const typeOk = (x: unknown): x is VideoSourceType => x === 'video' || x === 'screen';
@@ -34,6 +35,13 @@ export function decodeVideoRefused(d: unknown): VideoRefusedFrame | null {
   if (!isObj(d) || !typeOk(d['type']) || !ssrcOk(d['ssrc']) || !isNum(d['code'])) return null;
   const message = isStr(d['message']) ? d['message'].slice(0, 200) : '';
   return { type: d['type'], ssrc: d['ssrc'], code: d['code'], message };
+}
+
+/** Op 42, through the protocol's schema (the one place its shape is written down). */
+export function decodeStreamViewers(d: unknown): StreamViewersFrame | null {
+  const parsed = VoiceStreamViewersData.safeParse(d);
+  if (!parsed.success) return null;
+  return { userId: parsed.data.user_id, ssrc: parsed.data.ssrc, viewerIds: [...new Set(parsed.data.viewer_ids)] };
 }
 
 function decodeLimit(x: unknown, fallback: VoiceVideoSourceLimit): VoiceVideoSourceLimit {

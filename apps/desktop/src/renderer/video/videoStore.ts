@@ -44,6 +44,8 @@ export interface VideoStore {
   watching: Readonly<Record<string, true>>;
   focused: TileKey | null;
   streamQuality: StreamQuality;
+  /** Streamer user id -> who watches their Go Live now (op 42), for the stream announced with `ssrc`. */
+  streamViewers: Readonly<Record<string, { ssrc: number; viewerIds: readonly string[] }>>;
   setSources(userId: string, sources: RemoteSources): void;
   setSink(sink: VideoSink | null, mid: string): void;
   setCapture(type: VideoSourceType, stream: MediaStream | null): void;
@@ -53,6 +55,7 @@ export interface VideoStore {
   watch(userId: string, on: boolean): void;
   focus(key: TileKey | null): void;
   setStreamQuality(q: StreamQuality): void;
+  setStreamViewers(userId: string, ssrc: number, viewerIds: readonly string[]): void;
   /** Left voice: stop our captures and forget the room. */
   stopAll(): void;
 }
@@ -70,6 +73,7 @@ export const useVideoStore = create<VideoStore>()((set, get) => ({
   watching: {},
   focused: null,
   streamQuality: DEFAULT_STREAM_QUALITY,
+  streamViewers: {},
   setSources: (userId, sources) =>
     set((s) => {
       const empty = sources.video === undefined && sources.screen === undefined;
@@ -77,7 +81,9 @@ export const useVideoStore = create<VideoStore>()((set, get) => ({
       // A stream that ended is no longer watched (Discord drops you back to the grid).
       const watching = sources.screen === undefined && s.watching[userId] ? withoutKey(s.watching, userId) : s.watching;
       const focusedGone = s.focused !== null && s.focused.startsWith(`${userId}:`) && (sources as Partial<Record<string, number>>)[s.focused.slice(userId.length + 1)] === undefined;
-      return { sources: next, watching, focused: focusedGone ? null : s.focused };
+      // A list belongs to one stream: it goes when that stream does (a new one starts empty).
+      const viewersGone = s.streamViewers[userId] !== undefined && s.streamViewers[userId].ssrc !== sources.screen;
+      return { sources: next, watching, focused: focusedGone ? null : s.focused, streamViewers: viewersGone ? withoutKey(s.streamViewers, userId) : s.streamViewers };
     }),
   setSink: (sink, mid) => set((s) => ({ sinks: sink ? { ...s.sinks, [mid]: sink } : withoutKey(s.sinks, mid) })),
   setCapture: (type, stream) =>
@@ -85,7 +91,10 @@ export const useVideoStore = create<VideoStore>()((set, get) => ({
       const before = type === 'video' ? s.camera : s.screen;
       if (before !== stream) stopStream(before);
       const refused = s.refused?.type === type ? null : s.refused;
-      return type === 'video' ? { camera: stream, refused } : { screen: stream, refused };
+      if (type === 'video') return { camera: stream, refused };
+      // Our Go Live ended: its list (the one entry for a user without a remote stream) goes with it.
+      const streamViewers = stream === null ? Object.fromEntries(Object.entries(s.streamViewers).filter(([userId]) => s.sources[userId]?.screen !== undefined)) : s.streamViewers;
+      return { screen: stream, refused, streamViewers };
     }),
   setStarting: (starting) => set({ starting }),
   setLimits: (limits) => set({ limits }),
@@ -93,11 +102,12 @@ export const useVideoStore = create<VideoStore>()((set, get) => ({
   watch: (userId, on) => set((s) => ({ watching: on ? { ...s.watching, [userId]: true } : withoutKey(s.watching, userId), focused: on ? tileKey(userId, 'screen') : s.focused === tileKey(userId, 'screen') ? null : s.focused })),
   focus: (focused) => set({ focused }),
   setStreamQuality: (streamQuality) => set({ streamQuality }),
+  setStreamViewers: (userId, ssrc, viewerIds) => set((s) => ({ streamViewers: viewerIds.length === 0 ? withoutKey(s.streamViewers, userId) : { ...s.streamViewers, [userId]: { ssrc, viewerIds } } })),
   stopAll: () => {
     const { camera, screen } = get();
     stopStream(camera);
     stopStream(screen);
-    set({ sources: {}, sinks: {}, camera: null, screen: null, starting: null, refused: null, watching: {}, focused: null });
+    set({ sources: {}, sinks: {}, camera: null, screen: null, starting: null, refused: null, watching: {}, focused: null, streamViewers: {} });
   },
 }));
 

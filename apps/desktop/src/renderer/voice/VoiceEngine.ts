@@ -3,7 +3,7 @@
 // (voiceController.ts) drives it from the store and feeds its events back.
 import type { VoiceVideoLimits } from '@concord/protocol';
 import type { ClientSettings } from '../../shared/bridge.ts';
-import type { VideoRefusedFrame, VideoSinkFrame, VideoSourcesFrame, VideoSourceType } from '../video/videoDecoders.ts';
+import type { StreamViewersFrame, VideoRefusedFrame, VideoSinkFrame, VideoSourcesFrame, VideoSourceType } from '../video/videoDecoders.ts';
 
 export interface VoiceEngineTarget {
   /** `host:port` from VOICE_SERVER_UPDATE. */
@@ -30,6 +30,7 @@ export interface VoiceEngineEvents {
   videoSources?(frame: VideoSourcesFrame): void;
   videoSink?(frame: VideoSinkFrame, stream: MediaStream | null): void;
   videoRefused?(frame: VideoRefusedFrame): void;
+  streamViewers?(frame: StreamViewersFrame): void;
 }
 
 export interface VoiceEngineOptions {

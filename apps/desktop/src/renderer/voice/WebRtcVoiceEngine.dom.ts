@@ -121,7 +121,11 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     const limit = this.videoLimits[type];
     const height = Math.min(quality.height, limit.max_height);
     const frameRate = Math.min(quality.frameRate, limit.max_framerate);
-    track.applyConstraints({ height: { max: height }, width: { max: Math.min(limit.max_width, Math.round((height * 16) / 9)) }, frameRate: { max: frameRate } })
+    // resizeMode 'crop-and-scale': without it Chromium reports the new size in getSettings() but a
+    // display capture keeps delivering its native frames (measured: 853x480 reported, 1280x720 sent).
+    // (resizeMode is in Media Capture and Streams but not in TypeScript's DOM types.)
+    const constraints: MediaTrackConstraints & { resizeMode: 'crop-and-scale' } = { height: { max: height }, width: { max: Math.min(limit.max_width, Math.round((height * 16) / 9)) }, frameRate: { max: frameRate }, resizeMode: 'crop-and-scale' };
+    track.applyConstraints(constraints)
       .then(() => applySenderLimit(sender, track, { ...limit, max_height: height, max_framerate: frameRate }))
       .catch((err: unknown) => console.warn('stream quality not applied', err));
   }
@@ -251,6 +255,9 @@ export class WebRtcVoiceEngine implements VoiceEngine {
         this.events.videoRefused?.(frame);
         return;
       }
+      case VoiceOpcode.StreamViewers:
+        this.events.streamViewers?.(frame);
+        return;
       case VoiceOpcode.HeartbeatAck:
       case VoiceOpcode.Resumed:
       case VoiceOpcode.ClientsConnect:

@@ -129,6 +129,7 @@ export function startVoiceController(factory: VoiceEngineFactory = defaultFactor
           store.setCapture(frame.type, null);
           store.setRefused(frame);
         },
+        streamViewers: (frame) => useVideoStore.getState().setStreamViewers(frame.userId, frame.ssrc, frame.viewerIds),
       },
     );
     active = { engine, key, token };

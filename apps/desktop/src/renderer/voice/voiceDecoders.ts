@@ -4,7 +4,7 @@
 import { VoiceOpcode } from '@concord/protocol';
 import type { VoiceVideoLimits } from '@concord/protocol';
 import { isId, isNum, isObj, isStr } from '../session/decoders.ts';
-import { decodeVideoLimits, decodeVideoRefused, decodeVideoSink, decodeVideoSources, type VideoRefusedFrame, type VideoSinkFrame, type VideoSourcesFrame } from '../video/videoDecoders.ts';
+import { decodeStreamViewers, decodeVideoLimits, decodeVideoRefused, decodeVideoSink, decodeVideoSources, type StreamViewersFrame, type VideoRefusedFrame, type VideoSinkFrame, type VideoSourcesFrame } from '../video/videoDecoders.ts';
 
 /** One member's voice state as the renderer keeps it (channelId null = the update is a leave). */
 export interface VoiceStateUpdate {
@@ -77,6 +77,7 @@ export type VoiceServerFrame =
   | ({ op: typeof VoiceOpcode.Video } & VideoSourcesFrame)
   | ({ op: typeof VoiceOpcode.VideoSink } & VideoSinkFrame)
   | ({ op: typeof VoiceOpcode.VideoRefused } & VideoRefusedFrame)
+  | ({ op: typeof VoiceOpcode.StreamViewers } & StreamViewersFrame)
   | { op: 'ignored'; reason: string };
 
 export interface DecodedVoiceFrame {
@@ -132,6 +133,10 @@ export function decodeVoiceFrame(text: string): DecodedVoiceFrame | null {
     case VoiceOpcode.VideoRefused: {
       const v = decodeVideoRefused(d);
       return v ? { seq, frame: { op: VoiceOpcode.VideoRefused, ...v } } : ignored('bad video refused');
+    }
+    case VoiceOpcode.StreamViewers: {
+      const v = decodeStreamViewers(d);
+      return v ? { seq, frame: { op: VoiceOpcode.StreamViewers, ...v } } : ignored('bad stream viewers');
     }
     default:
       return ignored(`op ${String(raw['op'])}`);
