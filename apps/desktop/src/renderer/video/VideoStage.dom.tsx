@@ -2,7 +2,8 @@
 // (our own captures as previews, remote ones from their receive slots), a focused view of one tile
 // with Fullscreen (the Fullscreen API on the focused element) and, for our own Go Live, the quality
 // picker (resolution and frame rate within op 4's screen limit). A focused Go Live shows who watches
-// it (op 42: avatars and names), its tile the count.
+// it (op 42: avatars and names), its tile the count. A Go Live nobody here watches yet is a preview
+// card with "Watch Stream" (the only way to watch in a DM call, which has no voice member list).
 import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { displayName, useMemberStore } from '../state/memberStore.ts';
@@ -11,7 +12,7 @@ import { StreamViewerCount } from './LiveBadge.dom.tsx';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useVoiceStore } from '../voice/voiceStore.ts';
 import { activeVoiceEngine } from '../voice/voiceController.dom.ts';
-import { stopWatching } from './videoActions.ts';
+import { stopWatching, watchStream } from './videoActions.ts';
 import { STREAM_QUALITIES, tileKey, useVideoStore, type TileKey } from './videoStore.ts';
 import type { VideoSourceType } from './videoDecoders.ts';
 
@@ -29,11 +30,19 @@ function useTiles(): Tile[] {
   return tiles;
 }
 
+/** Streamers who are live and not watched by us: their preview cards. */
+function useUnwatchedStreams(): string[] {
+  const sources = useVideoStore((s) => s.sources);
+  const watching = useVideoStore((s) => s.watching);
+  return Object.entries(sources).filter(([userId, s]) => s.screen !== undefined && !watching[userId]).map(([userId]) => userId);
+}
+
 export function VideoStage() {
   const connected = useVoiceStore((s) => s.connection.status !== 'disconnected');
   const tiles = useTiles();
+  const unwatched = useUnwatchedStreams();
   const focused = useVideoStore((s) => s.focused);
-  if (!connected || tiles.length === 0) return null;
+  if (!connected || tiles.length + unwatched.length === 0) return null;
   const focusedTile = tiles.find((t) => t.key === focused);
   return createPortal(
     <section className="video-stage" aria-label="Video" data-testid="video-stage" data-focused={focusedTile ? 'true' : 'false'}>
@@ -41,6 +50,9 @@ export function VideoStage() {
       <div className={`video-grid ${focusedTile ? 'strip' : ''}`} data-testid="video-grid">
         {tiles.filter((t) => t !== focusedTile).map((t) => (
           <VideoTile key={t.key} tile={t} onClick={() => useVideoStore.getState().focus(t.key)} />
+        ))}
+        {unwatched.map((userId) => (
+          <StreamPreview key={userId} userId={userId} />
         ))}
       </div>
     </section>,
@@ -93,6 +105,26 @@ function VideoElement({ stream, own, type }: { stream: MediaStream; own: boolean
   }, [stream]);
   // Our own camera is mirrored, as Discord shows it to you.
   return <video ref={ref} autoPlay muted playsInline className={own && type === 'video' ? 'mirrored' : ''} />;
+}
+
+function StreamPreview({ userId }: { userId: string }) {
+  const user = useMemberStore((s) => s.users[userId]);
+  const viewerCount = useVideoStore((s) => s.streamViewers[userId]?.viewerIds.length ?? 0);
+  const name = displayName(user, undefined);
+  return (
+    <div className="video-tile stream-preview" data-testid="stream-preview" data-user-id={userId}>
+      <span className="stream-preview-body">
+        <span>
+          <span className="live-badge">LIVE</span>
+          {viewerCount > 0 ? <StreamViewerCount count={viewerCount} /> : null}
+        </span>
+        <span>{name} is streaming</span>
+        <button className="button" onClick={() => watchStream(userId)}>
+          Watch Stream
+        </button>
+      </span>
+    </div>
+  );
 }
 
 function VideoTile({ tile, onClick }: { tile: Tile; onClick: () => void }) {

@@ -293,7 +293,11 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     const received = new ReceivedAudio(ctx, this.settings.voice, this.selfDeaf);
     this.received = received;
     for (const [userId, audio] of this.userAudio) received.setUserAudio(userId, audio);
-    pc.ontrack = (ev) => received.addTrack(ev.receiver, ev.track);
+    // Video receive slots get their tracks here too: those are played by the video stage (op 40), and
+    // a video track in the audio graph throws (createMediaStreamSource: no audio track).
+    pc.ontrack = (ev) => {
+      if (ev.track.kind === 'audio') received.addTrack(ev.receiver, ev.track);
+    };
     // Joined without a gesture (a rejoin after reload): the slots start once the user enables audio.
     this.unsubscribeAudioState = subscribeAudioState(() => {
       if (ctx.state === 'running') received.resumePlayback();
