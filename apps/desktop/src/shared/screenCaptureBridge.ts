@@ -19,6 +19,9 @@ export interface DesktopScreenCaptureBridge {
 }
 
 const SOURCE_ID = /^(screen|window):[0-9]{1,20}:[0-9]{1,20}$/;
+
+/** Whether `id` has the shape of a desktopCapturer source id (what chromeMediaSourceId accepts). */
+export const isScreenCaptureSourceId = (id: string): boolean => SOURCE_ID.test(id);
 const MAX_SOURCES = 64;
 
 /** Checks what crossed the IPC boundary once: a list of sources with sane ids, names and thumbnails; anything else drops. */

@@ -26,6 +26,7 @@ interface Report {
   externalOpened: string[];
   permissions: Record<string, boolean>;
   badge: number;
+  desktopCapturerCalls: unknown[];
   rpc: { bytesBeforeSignIn: number; foreign: { ok: boolean; error?: { code: string } }; signedIn: { ok: boolean }; ready: { evt: string; data: { user: { id: string }; config: { cdn_host: string } } } | null };
 }
 
@@ -95,6 +96,17 @@ describe('bundled main process under a fake Electron', () => {
     expect(report.ipc.foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     expect(report.ipc.malformed).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENTS' } });
     expect(report.ipc.speakingMalformed).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENTS' } });
+  });
+
+  it('lists Go Live sources through desktopCapturer for the app window only', () => {
+    const listed = report.ipc.screenSources;
+    expect(listed?.ok).toBe(true);
+    expect((listed?.value as { id: string }[]).map((s) => s.id)).toEqual(['screen:0:0', 'screen:1:0', 'window:4242:0', 'window:7:0']);
+    expect((listed?.value as { thumbnailDataUrl: string }[])[0]?.thumbnailDataUrl).toMatch(/^data:image\/png;base64,/);
+    expect(report.ipc.screenSourcesForeign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(report.ipc.screenSourcesMalformed).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENTS' } });
+    // The refused calls never reached desktopCapturer.
+    expect(report.desktopCapturerCalls).toEqual([{ types: ['screen', 'window'], thumbnailSize: { width: 320, height: 180 } }]);
   });
 
   it('starts without global hotkeys when there is no display, and says why instead of crashing', () => {

@@ -3,7 +3,7 @@
 // run here). Takes no arguments; answers ids, names and small PNG thumbnails only.
 import { z } from 'zod';
 import { IpcChannel } from '../../shared/ipcChannels.ts';
-import type { ScreenCaptureSource } from '../../shared/screenCaptureBridge.ts';
+import { parseScreenCaptureSources, type ScreenCaptureSource } from '../../shared/screenCaptureBridge.ts';
 import { defineIpcHandler, type IpcHandler } from './defineIpcHandler.main.ts';
 import type { IpcSenderPolicy } from './IpcSenderPolicy.main.ts';
 
@@ -19,15 +19,21 @@ export interface DesktopCapturerLike {
   getSources(options: { types: ('screen' | 'window')[]; thumbnailSize: { width: number; height: number } }): Promise<{ id: string; name: string; thumbnail: { toDataURL(): string; isEmpty(): boolean } }[]>;
 }
 
+/** Small thumbnails: a picker tile is 16:9 and a PNG of this size stays well under the parser's cap. */
+export const THUMBNAIL_SIZE = { width: 320, height: 180 } as const;
+
 export function desktopCapturerPort(capturer: DesktopCapturerLike): ScreenCapturePort {
   return {
+    // Through the same parser as the preload: only source ids chromeMediaSourceId takes and PNG
+    // thumbnails leave main, whatever the capturer (or a platform quirk) hands back.
     listSources: async () =>
-      (await capturer.getSources({ types: ['screen', 'window'], thumbnailSize: { width: 320, height: 180 } })).map((s) => ({
-        id: s.id,
-        name: s.name,
-        kind: s.id.startsWith('screen:') ? 'screen' : 'window',
-        thumbnailDataUrl: s.thumbnail.isEmpty() ? '' : s.thumbnail.toDataURL(),
-      })),
+      parseScreenCaptureSources(
+        (await capturer.getSources({ types: ['screen', 'window'], thumbnailSize: THUMBNAIL_SIZE })).map((s) => ({
+          id: s.id,
+          name: s.name,
+          thumbnailDataUrl: s.thumbnail.isEmpty() ? '' : s.thumbnail.toDataURL(),
+        })),
+      ),
   };
 }
 

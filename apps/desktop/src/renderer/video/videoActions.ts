@@ -11,6 +11,7 @@ import { cameraDeviceId } from './cameraDevice.ts';
 import type { VideoSourceType } from './videoDecoders.ts';
 import { useVideoStore } from './videoStore.ts';
 import { pickDesktopSource } from './desktopSourcePicker.dom.tsx';
+import { desktopCaptureConstraints } from './desktopCaptureConstraints.ts';
 
 const inVoice = () => useVoiceStore.getState().connection.status !== 'disconnected';
 
@@ -63,8 +64,10 @@ export function shareScreen(): Promise<void> {
       const source = await pickDesktopSource(screenCapture);
       if (source === null) return null;
       // Electron's desktop capture: the chosen source id through Chromium's chromeMediaSource constraints.
-      const constraints = { mandatory: { chromeMediaSource: 'desktop', chromeMediaSourceId: source, maxHeight: height, maxFrameRate: frameRate } };
-      return navigator.mediaDevices.getUserMedia({ audio: false, video: constraints as MediaTrackConstraints });
+      const constraints = desktopCaptureConstraints(source, { height, frameRate });
+      if (constraints === null) throw new Error(`not a desktop source id: ${source.slice(0, 40)}`);
+      // The mandatory form is Chromium's own, outside the DOM typings.
+      return navigator.mediaDevices.getUserMedia(constraints as unknown as MediaStreamConstraints);
     }
     return navigator.mediaDevices.getDisplayMedia({ video: { height: { max: height }, frameRate: { max: frameRate } }, audio: false });
   });

@@ -6,7 +6,7 @@ const { EventEmitter } = require('node:events');
 const { writeFileSync } = require('node:fs');
 const { pathToFileURL } = require('node:url');
 
-const record = { windows: [], ipcChannels: [], ipcListeners: [], loaded: null, trayIcon: null, externalOpened: [], warnings: [] };
+const record = { windows: [], ipcChannels: [], ipcListeners: [], loaded: null, trayIcon: null, externalOpened: [], warnings: [], desktopCapturerCalls: [] };
 const ipcHandlers = new Map();
 let headersHook = null;
 let permissionRequestHandler = null;
@@ -134,8 +134,27 @@ class Tray extends EventEmitter {
   }
 }
 
+// desktopCapturer: two screens and a window as Electron lists them (ids `screen:N:0` /
+// `window:N:0`, NativeImage thumbnails; the second screen's is empty), plus what a compromised or
+// buggy capturer could hand main: an id that is not a source id and a thumbnail that is not a PNG.
+const PNG_1X1 = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const thumbnail = (dataUrl) => ({ toDataURL: () => dataUrl, isEmpty: () => dataUrl === '' });
+const desktopCapturer = {
+  getSources: async (options) => {
+    record.desktopCapturerCalls.push(options);
+    return [
+      { id: 'screen:0:0', name: 'Entire Screen', thumbnail: thumbnail(PNG_1X1), display_id: '1', appIcon: null },
+      { id: 'screen:1:0', name: 'Screen 2', thumbnail: thumbnail(''), display_id: '2', appIcon: null },
+      { id: 'window:4242:0', name: 'Fake Game — Level 1', thumbnail: thumbnail(PNG_1X1), display_id: '', appIcon: null },
+      { id: 'javascript:alert(1)', name: 'not a source', thumbnail: thumbnail(PNG_1X1), display_id: '', appIcon: null },
+      { id: 'window:7:0', name: 'SVG thumbnail', thumbnail: thumbnail('data:image/svg+xml;base64,PHN2Zy8+'), display_id: '', appIcon: null },
+    ];
+  },
+};
+
 module.exports = {
   app,
+  desktopCapturer,
   BrowserWindow,
   Tray,
   Menu: { buildFromTemplate: (template) => template },
@@ -179,6 +198,9 @@ async function runScenario(window) {
     badge: await invoke(fromApp, 'concord:window:set-badge-count', 3),
     hotkeys: await invoke(fromApp, 'concord:hotkeys:status'),
     speakingMalformed: await invoke(fromApp, 'concord:overlay:publish-speaking', ['not-a-snowflake']),
+    screenSources: await invoke(fromApp, 'concord:screen-capture:list-sources'),
+    screenSourcesForeign: await invoke(fromElsewhere, 'concord:screen-capture:list-sources'),
+    screenSourcesMalformed: await invoke(fromApp, 'concord:screen-capture:list-sources', 'screen:0:0'),
   };
   record.rpc = await signInWithGameWaiting(invoke, fromApp, fromElsewhere);
 
