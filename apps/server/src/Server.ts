@@ -182,6 +182,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     publicWsUrl: config.publicUrl ? config.publicUrl.replace(/^http/, 'ws') : null,
     privilegedIntentsAllowed: (user) => bots.applications.privilegedIntentsAllowed(user),
     readyExtras: (user) => bots.applications.readyExtras(user),
+    // A session that starts while a call goes on in one of its DMs learns of it (a reload mid-call).
+    afterReady: (user, send) => {
+      for (const channelId of ctx.state.userPrivateChannels.get(user.id) ?? []) {
+        const call = calls.callOf(channelId);
+        if (call) send('CALL_CREATE', call);
+      }
+    },
     voiceStates,
   });
   const services: Services = {

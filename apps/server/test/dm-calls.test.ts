@@ -129,6 +129,21 @@ describe('DM calls', () => {
     gb.close();
   });
 
+  it('a session that starts while a call goes on in its DM gets CALL_CREATE right after READY (a reload mid-call)', async () => {
+    const { b, dm, ga, gb } = await dmPair();
+    call(ga, dm.id);
+    await eventually(() => gb.of('CALL_CREATE').length === 1, 'ringing');
+    const again = await connectGateway(t, b.token, 'json');
+    await eventually(() => again.of('CALL_CREATE').length === 1, 'CALL_CREATE after READY');
+    expect(again.of('CALL_CREATE')[0]).toMatchObject({ channel_id: dm.id, ringing: [b.id] });
+    const third = await connectGateway(t, (await registerUser(t)).token, 'json');
+    await sleep(200);
+    expect(third.of('CALL_CREATE')).toEqual([]);
+    call(ga, null);
+    await eventually(() => again.of('CALL_DELETE').length === 1, 'CALL_DELETE');
+    for (const g of [ga, gb, again, third]) g.close();
+  });
+
   it('ringing stops on its own after the ring timeout', async () => {
     const { b, dm, ga, gb } = await dmPair();
     call(ga, dm.id);

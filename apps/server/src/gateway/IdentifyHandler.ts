@@ -1,6 +1,6 @@
 // IDENTIFY (op 2): authenticate, check intents, shard and the session start limit, make the
 // session, and send READY (plus GUILD_CREATE per guild for bots, as Discord streams them).
-import { ALL_INTENTS, GatewayCloseCode, GatewayOpcode, IdentifyData, PRIVILEGED_INTENTS, publicActivities, type ReadyPayload, type z } from '@concord/protocol';
+import { ALL_INTENTS, GatewayCloseCode, GatewayOpcode, IdentifyData, PRIVILEGED_INTENTS, publicActivities, type DispatchEventName, type DispatchPayloads, type ReadyPayload, type z } from '@concord/protocol';
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AuthService } from '../domain/AuthService.ts';
@@ -29,6 +29,8 @@ export interface IdentifyOptions {
   privilegedIntentsAllowed?: (user: UserRecord) => number;
   /** Extra READY fields for bots (the application object). */
   readyExtras?: (user: UserRecord) => Record<string, unknown>;
+  /** Events a new session gets right after READY (the calls going on in its DMs: CALL_CREATE, as Discord sends them). */
+  afterReady?: (user: UserRecord, send: <T extends DispatchEventName>(t: T, d: DispatchPayloads[T]) => void) => void;
 }
 
 export class IdentifyHandler {
@@ -139,6 +141,7 @@ export class IdentifyHandler {
     if (user.bot) {
       for (const id of guildIds) this.fanOut.sendDirect(s, 'GUILD_CREATE', gatewayGuildFor(state.guilds.get(id)!, user.id, state, presenceOf, largeThreshold));
     }
+    if (s.receivesPrivate) this.options.afterReady?.(user, (t, d) => this.fanOut.sendDirect(s, t, d));
     const presence = data.presence;
     const status = presence?.status ?? 'online';
     this.ctx.presence.setSession(user.id, s.id, { status, activities: publicActivities(presence?.activities, user.bot), client });
