@@ -8,6 +8,7 @@
 // the writes in this test are never concurrent), or Cassandra with CLUSTER_TEST_MESSAGE_STORE=cassandra
 // (a fresh keyspace on the node at 127.0.0.1:9042, `npm run cassandra`).
 import { ConcordApi } from '@concord/client';
+import cassandra from 'cassandra-driver';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
@@ -24,6 +25,7 @@ interface User {
 
 describe.each(['nats', 'redis'] as const)('a cluster of three nodes on %s', (bus) => {
   const schema = freshSchemaName();
+  const keyspace = `k${schema.slice(-20)}`.replace(/[^a-z0-9_]/g, '_');
   const dataDir = makeDataDir();
   const nodes: ClusterNodeProcess[] = [];
   let a: ClusterNodeProcess, b: ClusterNodeProcess, c: ClusterNodeProcess;
@@ -46,7 +48,7 @@ describe.each(['nats', 'redis'] as const)('a cluster of three nodes on %s', (bus
         CLUSTER_NAME: clusterName(),
         NATS_URL,
         REDIS_URL,
-        ...(onCassandra ? { MESSAGE_STORE: 'cassandra', CASSANDRA_KEYSPACE: `k${schema.slice(-20)}`.replace(/[^a-z0-9_]/g, '_') } : {}),
+        ...(onCassandra ? { MESSAGE_STORE: 'cassandra', CASSANDRA_KEYSPACE: keyspace } : {}),
       },
     };
     // One after another: the first runs the migrations (the others find them done).
@@ -59,6 +61,11 @@ describe.each(['nats', 'redis'] as const)('a cluster of three nodes on %s', (bus
     await Promise.all(nodes.map((n) => n.stop()));
     await dropSchema(schema);
     fs.rmSync(dataDir, { recursive: true, force: true });
+    if (onCassandra) {
+      const client = new cassandra.Client({ contactPoints: (process.env['CASSANDRA_CONTACT_POINTS'] ?? '127.0.0.1:9042').split(','), localDataCenter: process.env['CASSANDRA_LOCAL_DC'] ?? 'datacenter1' });
+      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+      await client.shutdown();
+    }
   }, 60_000);
 
   const register = async (node: ClusterNodeProcess, name: string): Promise<User> => {
