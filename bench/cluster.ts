@@ -9,6 +9,7 @@
 //
 //   node --import tsx bench/cluster.ts [--nodes 1,2,3] [--sessions 150] [--rates 20,40,80] [--seconds 5] [--bus nats|redis]
 import { ConcordApi } from '@concord/client';
+import { dropClusterData } from '@concord/server';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -37,6 +38,10 @@ const TARGET_P99_MS = numberOption(opts['target-p99-ms'], 'target-p99-ms', 1);
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'correct horse battery';
 const DRAIN_MS = 2000;
+const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+/** Cluster names used by this run, dropped from NATS and Redis at the end. */
+const clusters: string[] = [];
 
 async function adminSql(sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
@@ -103,7 +108,9 @@ async function main(): Promise<void> {
   try {
     // Seed once through one node: a sender, S members, one guild.
     log(`seeding ${SESSIONS} members on PostgreSQL schema ${schema}`);
-    const seedNode = await ServerProcess.start({ kind: 'concord', dataDir, env: { ...baseEnv, CLUSTER_NAME: `cb${process.pid}_${Date.now() % 1e6}_seed` } });
+    const seedCluster = `cb${process.pid}_${Date.now() % 1e6}_seed`;
+    clusters.push(seedCluster);
+    const seedNode = await ServerProcess.start({ kind: 'concord', dataDir, env: { ...baseEnv, CLUSTER_NAME: seedCluster } });
     const seedUrl = `http://127.0.0.1:${seedNode.port}`;
     const api = (token: string | null = null) => new ConcordApi({ baseUrl: `${seedUrl}/api/v9`, token });
     const sender = await api().register({ username: `sender_${process.pid}`, password: PASSWORD });
@@ -125,6 +132,7 @@ async function main(): Promise<void> {
 
     for (const k of NODE_COUNTS) {
       const cluster = `cb${process.pid}_${Date.now() % 1e6}_n${k}`;
+      clusters.push(cluster);
       const servers: ServerProcess[] = [];
       for (let i = 0; i < k; i++) servers.push(await ServerProcess.start({ kind: 'concord', dataDir, env: { ...baseEnv, CLUSTER_NAME: cluster } }));
       const urls = servers.map((s) => `http://127.0.0.1:${s.port}`);
@@ -191,6 +199,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await adminSql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const c of clusters) await dropClusterData(c, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
     removeTempDir(dataDir);
   }
   const loadAfter = os.loadavg();

@@ -4,3 +4,4 @@ export { loadConfig, type Config } from './config.ts';
 export { UdpMediaServer, type UdpMediaOptions, type UdpMediaStats } from './voice/udp/UdpMediaServer.ts';
 export { WebRtcMedia, type WebRtcMediaStats } from './voice/webrtc/WebRtcMedia.ts';
 export { iceOptionsFor } from './voice/webrtc/iceOptions.ts';
+export { dropClusterData } from './bus/dropClusterData.ts';

@@ -9,7 +9,8 @@ import { sqliteStoreHarness } from '../store/sqlite/sqliteStoreHarness.ts';
 import { SqliteMetadataStore } from '../store/sqlite/SqliteMetadataStore.ts';
 import type { StoreHarness } from '../store/StoreHarness.ts';
 import type { MetadataStore } from '../store/MetadataStore.ts';
-import { NATS_URL, until } from './busContract.ts';
+import { NATS_URL, REDIS_URL, until } from './busContract.ts';
+import { dropClusterData } from './dropClusterData.ts';
 import { NatsEventBus } from './NatsEventBus.ts';
 import { StateReplicator } from './StateReplicator.ts';
 
@@ -22,8 +23,10 @@ interface Node {
 }
 
 const opened: Node[] = [];
+const clusters = new Set<string>();
 
 async function node(cluster: string): Promise<Node> {
+  clusters.add(cluster);
   const bus = await NatsEventBus.connect({ url: NATS_URL, cluster, retentionMs: 60_000, maxMessages: 10_000, onError: (w, e) => { throw new Error(`${w}: ${String(e)}`); } });
   const state = new DomainState();
   const replicator = new StateReplicator(state, bus);
@@ -41,6 +44,8 @@ afterEach(async () => {
     await n.bus.close();
     await n.harness.dispose();
   }
+  for (const c of clusters) await dropClusterData(c, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
+  clusters.clear();
 });
 
 const guild = (id: string, name: string): GuildRecord => ({

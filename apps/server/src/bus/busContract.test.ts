@@ -3,6 +3,7 @@
 import { connect } from 'nats';
 import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
+import { dropClusterData } from './dropClusterData.ts';
 import { describeOrderedLogBus, NATS_URL, REDIS_URL } from './busContract.ts';
 import { NatsEventBus } from './NatsEventBus.ts';
 import { RedisEventBus } from './RedisEventBus.ts';
@@ -36,13 +37,5 @@ describeOrderedLogBus('Redis stream', {
 });
 
 afterAll(async () => {
-  const nc = await connect({ servers: NATS_URL });
-  const jsm = await nc.jetstreamManager();
-  const redis = new Redis(REDIS_URL);
-  for (const c of clusters) {
-    await jsm.streams.delete(`${c}_bus`).catch(() => false);
-    await redis.del(`${c}:bus`, `${c}:bus:seq`);
-  }
-  redis.disconnect();
-  await nc.close();
+  for (const c of clusters) await dropClusterData(c, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
 });

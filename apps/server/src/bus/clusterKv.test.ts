@@ -4,10 +4,12 @@ import { Redis } from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NATS_URL, REDIS_URL, until } from './busContract.ts';
+import { dropClusterData } from './dropClusterData.ts';
 import { NatsNodeIdLease, RedisNodeIdLease, snowflakeBits, type LeaseOptions, type NodeIdLease } from './NodeIdLease.ts';
 import { NatsSessionDirectory, RedisSessionDirectory, type SessionDirectory, type SessionRecord } from './SessionDirectory.ts';
 
 let nc: NatsConnection;
+const clusters = new Set<string>();
 let redis: Redis;
 beforeAll(async () => {
   nc = await connect({ servers: NATS_URL });
@@ -16,9 +18,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await nc.close();
   redis.disconnect();
+  for (const c of clusters) await dropClusterData(c, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
 });
 
-const cluster = () => `kv${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+const cluster = () => {
+  const c = `kv${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+  clusters.add(c);
+  return c;
+};
 const record = (over: Partial<SessionRecord> = {}): SessionRecord => ({
   id: crypto.randomBytes(16).toString('hex'), userId: '123', encoding: 'json', perSessionDelivery: false, intents: null, shard: null, client: 'web', node: 'n1', ...over,
 });

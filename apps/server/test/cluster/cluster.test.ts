@@ -11,6 +11,7 @@ import { ConcordApi } from '@concord/client';
 import cassandra from 'cassandra-driver';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropClusterData } from '../../src/bus/dropClusterData.ts';
 import { adminQuery, dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
 import { clusterName, makeDataDir, RawGateway, startNode, type ClusterNodeProcess, type ClusterSpec } from './clusterNodes.ts';
 
@@ -26,6 +27,7 @@ interface User {
 describe.each(['nats', 'redis'] as const)('a cluster of three nodes on %s', (bus) => {
   const schema = freshSchemaName();
   const keyspace = `k${schema.slice(-20)}`.replace(/[^a-z0-9_]/g, '_');
+  const cluster = clusterName();
   const dataDir = makeDataDir();
   const nodes: ClusterNodeProcess[] = [];
   let a: ClusterNodeProcess, b: ClusterNodeProcess, c: ClusterNodeProcess;
@@ -45,7 +47,7 @@ describe.each(['nats', 'redis'] as const)('a cluster of three nodes on %s', (bus
         DATABASE_SCHEMA: schema,
         DATABASE_POOL_SIZE: '4',
         DATA_DIR: dataDir,
-        CLUSTER_NAME: clusterName(),
+        CLUSTER_NAME: cluster,
         NATS_URL,
         REDIS_URL,
         ...(onCassandra ? { MESSAGE_STORE: 'cassandra', CASSANDRA_KEYSPACE: keyspace } : {}),
@@ -60,6 +62,7 @@ describe.each(['nats', 'redis'] as const)('a cluster of three nodes on %s', (bus
     for (const s of sockets) s.close();
     await Promise.all(nodes.map((n) => n.stop()));
     await dropSchema(schema);
+    await dropClusterData(cluster, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (onCassandra) {
       const client = new cassandra.Client({ contactPoints: (process.env['CASSANDRA_CONTACT_POINTS'] ?? '127.0.0.1:9042').split(','), localDataCenter: process.env['CASSANDRA_LOCAL_DC'] ?? 'datacenter1' });
