@@ -6,7 +6,6 @@
 // others stay freeze-free, a member in the room who watches nothing and receives no video packet,
 // a member without STREAM whose op 12 is refused (op 41, 50013), and the streams ending when their
 // owner leaves voice.
-import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -18,6 +17,7 @@ import { launchChromium } from '@concord/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGateway, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from './harness.ts';
+import { spkiHash } from '@concord/testkit';
 
 const PAGE = readFileSync(fileURLToPath(new URL('./fixtures/video-sfu-page.html', import.meta.url)));
 /** How long the three viewers are watched. */
@@ -43,10 +43,6 @@ let owner: TestUser;
 
 interface Member { user: TestUser; gateway: Recorder; page: Page }
 
-function spkiHash(certFile: string): string {
-  const key = new crypto.X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  return crypto.createHash('sha256').update(key).digest('base64');
-}
 
 const voiceOf = (p: Page) => p.evaluate(() => { const v = (globalThis as unknown as { voice: PageVoice }).voice; return { state: v.state, closeCode: v.closeCode, answered: v.answered, error: v.error, sources: v.sources, sinks: v.sinks, refused: v.refused, videos: v.videos, ops: v.ops.map((o) => ({ op: o.op, d: o.d })), limits: v.limits, relayed: v.relayed }; });
 const statsOf = (p: Page) => p.evaluate(() => (globalThis as unknown as { videoStats(): Promise<VideoStats> }).videoStats());

@@ -3,7 +3,6 @@
 // SDP answer in op 4; SRTP), the SDK VoiceClient over UDP (AES-GCM rtpsize). The SDK side must
 // decode speech whose energy envelope follows the fixture; the page must play what the SDK client
 // sends (its inbound-rtp audio energy rises while it plays and stays flat before).
-import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawVoiceClient } from './voice-gatewayClient.ts';
 import { connectGateway, eventually, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from './harness.ts';
+import { spkiHash } from '@concord/testkit';
 
 const FIXTURE = fileURLToPath(new URL('../../../packages/testkit/fixtures/speech-48k-mono.wav', import.meta.url));
 const PAGE = readFileSync(fileURLToPath(new URL('./fixtures/voice-webrtc-page.html', import.meta.url)));
@@ -40,10 +40,6 @@ let browser: Browser | undefined;
 let page: Page;
 
 /** SHA-256 of the certificate's SubjectPublicKeyInfo, base64: what Chromium is told to trust (only this key). */
-function spkiHash(certFile: string): string {
-  const key = new crypto.X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  return crypto.createHash('sha256').update(key).digest('base64');
-}
 
 const pageStats = () => page.evaluate(() => (globalThis as unknown as { rtpStats(): Promise<PageStats> }).rtpStats());
 const pageVoice = () => page.evaluate(() => { const v = (globalThis as unknown as { voice: PageVoice }).voice; return { state: v.state, closeCode: v.closeCode, answered: v.answered, error: v.error, offerBytes: v.offerBytes, ready: v.ready }; });

@@ -9,7 +9,6 @@
 // the page plays what carl says (the worklet's output energy, through __concordDebug). Mute, per-user
 // volume and Disconnect reach the pipeline. Two more pages whose native bridge fails (no port ever
 // arrives; main refuses start) end up in the channel over WebRTC instead.
-import crypto from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,6 +29,7 @@ import { REPO_ROOT, buildWebClient, launchChromium, registerViaApi, startTestSer
 import { exposeDesktopBridge } from './harness/exposeDesktopBridge.ts';
 import type { VoiceRelayConfig } from './harness/nativeVoiceBridge.entry.ts';
 import { startVoiceRelay, type VoiceRelay } from './harness/nativeVoiceRelay.ts';
+import { spkiHash } from '@concord/testkit';
 
 const FIXTURE = path.join(REPO_ROOT, 'packages/testkit/fixtures/speech-48k-mono.wav');
 const ENTRY = fileURLToPath(new URL('./harness/nativeVoiceBridge.entry.ts', import.meta.url));
@@ -56,10 +56,6 @@ interface DesktopApp {
   close(): Promise<void>;
 }
 
-function spkiHash(certFile: string): string {
-  const key = new crypto.X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  return crypto.createHash('sha256').update(key).digest('base64');
-}
 
 const nativeStats = (page: Page) => page.evaluate(() => window.__concordDebug?.nativeVoiceStats() ?? null) as Promise<NativeStats | null>;
 const webRtcStats = (page: Page) => page.evaluate(() => window.__concordDebug?.voiceStats() ?? null);

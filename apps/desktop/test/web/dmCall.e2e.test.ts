@@ -6,14 +6,14 @@
 // started a call that lasted a few seconds."; a second call that Ben declines shows him "You missed
 // a call from ava ...". Writes docs/screenshots/dm-call.png (the incoming call) and dm-call-panel.png
 // (the call in the DM, Ava speaking).
-import crypto from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConcordApi } from '@concord/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
 import { closeOpened } from '../closeOpened.ts';
+import { spkiHash } from '@concord/testkit';
 
 const FIXTURE = path.join(REPO_ROOT, 'packages/testkit/fixtures/speech-48k-mono.wav');
 const SCREENSHOT = path.join(REPO_ROOT, 'docs/screenshots/dm-call.png');
@@ -31,10 +31,6 @@ const participant = (page: Page, userId: string) => page.locator(`[data-testid=c
 const callMessages = (page: Page) => page.locator('[data-testid=message].call-message');
 
 /** SHA-256 of the voice certificate's public key: Chromium trusts that key alone (as voice.e2e does). */
-function spkiHash(certFile: string): string {
-  const key = new crypto.X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  return crypto.createHash('sha256').update(key).digest('base64');
-}
 
 describe('web client: DM calls', () => {
   let server: TestServer;

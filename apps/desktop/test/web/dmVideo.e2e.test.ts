@@ -4,24 +4,20 @@
 // (framesDecoded rising on his video receive slot, read through the debug hook). Turning it off
 // removes the tile and decoding stops. Then Ben goes live: Ava gets a preview card with Watch
 // Stream (no voice member list in a DM), watches and decodes it, and is listed as its viewer.
-import crypto from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConcordApi } from '@concord/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
 import { closeOpened } from '../closeOpened.ts';
+import { spkiHash } from '@concord/testkit';
 
 interface VideoSlot { ssrc: number; packetsReceived: number; framesDecoded: number; frameWidth: number; frameHeight: number }
 const videoInbound = (page: Page) => page.evaluate(async () => ((await window.__concordDebug?.voiceStats()) as { videoInbound?: Record<string, VideoSlot> } | null)?.videoInbound ?? {});
 const decodedTotal = async (page: Page) => Object.values(await videoInbound(page)).reduce((a, s) => a + s.framesDecoded, 0);
 const connectionState = (page: Page) => page.evaluate(async () => ((await window.__concordDebug?.voiceStats()) as { connectionState?: string } | null)?.connectionState ?? null);
 
-function spkiHash(certFile: string): string {
-  const key = new crypto.X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  return crypto.createHash('sha256').update(key).digest('base64');
-}
 
 describe('web client: video in a DM call', () => {
   let server: TestServer;

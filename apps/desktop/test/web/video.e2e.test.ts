@@ -7,8 +7,7 @@
 // stream. Stream Quality 480p15 on ava's own stream shrinks what ben decodes; Full Screen enters the
 // Fullscreen API. A member without STREAM sees both buttons disabled with the reason as their
 // tooltip. Also writes docs/screenshots/video-grid.png and go-live.png.
-import crypto from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConcordApi } from '@concord/client';
 import { PermissionFlags } from '@concord/protocol';
@@ -16,6 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
 import { closeOpened } from '../closeOpened.ts';
+import { spkiHash } from '@concord/testkit';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
 
@@ -23,10 +23,6 @@ interface VideoSlot { ssrc: number; packetsReceived: number; framesDecoded: numb
 const videoInbound = (page: Page) => page.evaluate(async () => ((await window.__concordDebug?.voiceStats()) as { videoInbound?: Record<string, VideoSlot> } | null)?.videoInbound ?? {});
 const decodedTotal = async (page: Page) => Object.values(await videoInbound(page)).reduce((a, s) => a + s.framesDecoded, 0);
 
-function spkiHash(certFile: string): string {
-  const key = new crypto.X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  return crypto.createHash('sha256').update(key).digest('base64');
-}
 
 describe('web client: camera and Go Live', () => {
   let server: TestServer;

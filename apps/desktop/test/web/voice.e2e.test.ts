@@ -10,7 +10,6 @@
 // device routes the AudioContext; a moderator drags a member onto another voice channel (and the
 // server's refusal shows), a member without MOVE_MEMBERS cannot drag. Also writes the voice
 // screenshots (docs/screenshots/voice-*.png). The autoplay rules: voiceAutoplay.e2e.test.ts.
-import crypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConcordApi, GatewayClient, type WebSocketConstructor } from '@concord/client';
@@ -22,6 +21,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
 import { closeOpened } from '../closeOpened.ts';
+import { spkiHash } from '@concord/testkit';
 
 const FIXTURE = path.join(REPO_ROOT, 'packages/testkit/fixtures/speech-48k-mono.wav');
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
@@ -58,10 +58,6 @@ async function playedDuring(page: Page, ms: number): Promise<Map<string, number>
 }
 
 /** SHA-256 of the voice certificate's public key: Chromium trusts that key alone (as the server's WebRTC e2e does). */
-function spkiHash(certFile: string): string {
-  const key = new crypto.X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  return crypto.createHash('sha256').update(key).digest('base64');
-}
 
 /** Energy played for `userId` on `page` during `ms` (the engine's per-user figure, after the gains). */
 async function receivedDuring(page: Page, userId: string, ms: number): Promise<number> {

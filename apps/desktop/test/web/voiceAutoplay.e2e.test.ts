@@ -8,7 +8,6 @@
 // hide the rule under test; a listener who refused the microphone meets it for real). Playwright's
 // own queries count as gestures, so the join click cannot be told apart from them; the reload test
 // keeps its hands off the page until the AudioContext exists. Writes docs/screenshots/voice-audio-held.png.
-import crypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConcordApi, GatewayClient, type WebSocketConstructor } from '@concord/client';
@@ -19,6 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
 import { closeOpened } from '../closeOpened.ts';
+import { spkiHash } from '@concord/testkit';
 
 const FIXTURE = path.join(REPO_ROOT, 'packages/testkit/fixtures/speech-48k-mono.wav');
 
@@ -38,10 +38,6 @@ async function heardDuring(page: Page, userId: string, ms: number): Promise<{ en
   return { energy: (after.receivedEnergyByUser[userId] ?? 0) - (before.receivedEnergyByUser[userId] ?? 0), packets: after.inboundPackets - before.inboundPackets };
 }
 
-function spkiHash(certFile: string): string {
-  const key = new crypto.X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  return crypto.createHash('sha256').update(key).digest('base64');
-}
 
 describe('web client: voice under the autoplay policy', () => {
   let server: TestServer;
