@@ -1,2 +1,2 @@
 export { CHROMIUM_ARGS, chromiumExecutable, launchChromium } from './chromium.ts';
-export { spkiHash } from './certificatePin.ts';
+export { spkiHash, voiceBrowserArgs, type VoiceBrowserOptions } from './certificatePin.ts';

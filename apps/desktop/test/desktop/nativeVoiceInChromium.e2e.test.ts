@@ -29,7 +29,7 @@ import { REPO_ROOT, buildWebClient, launchChromium, registerViaApi, startTestSer
 import { exposeDesktopBridge } from './harness/exposeDesktopBridge.ts';
 import type { VoiceRelayConfig } from './harness/nativeVoiceBridge.entry.ts';
 import { startVoiceRelay, type VoiceRelay } from './harness/nativeVoiceRelay.ts';
-import { spkiHash } from '@concord/testkit';
+import { voiceBrowserArgs } from '@concord/testkit';
 
 const FIXTURE = path.join(REPO_ROOT, 'packages/testkit/fixtures/speech-48k-mono.wav');
 const ENTRY = fileURLToPath(new URL('./harness/nativeVoiceBridge.entry.ts', import.meta.url));
@@ -189,17 +189,8 @@ describe('desktop renderer on the native voice pipeline (Chromium + test bridge;
     carlGateway = new GatewayClient({ url: server.url.replace('http', 'ws'), token: users.carl.token, encoding: 'json', WebSocket: WebSocket as unknown as WebSocketConstructor });
     carlGateway.connect();
     await carlGateway.waitForReady();
-    browser = await launchChromium({
-      args: [
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${FIXTURE}`,
-        '--autoplay-policy=no-user-gesture-required',
-        '--allow-loopback-in-peer-connection',
-        // Only the WebRTC fallback dials the voice gateway from the browser; the pipeline trusts the certificate itself.
-        `--ignore-certificate-errors-spki-list=${spkiHash(certFile)}`,
-      ],
-    });
+    // Only the WebRTC fallback dials the voice gateway from the browser; the pipeline trusts the certificate itself.
+    browser = await launchChromium({ args: voiceBrowserArgs({ fakeAudioFile: FIXTURE, certFile }) });
     dana = await openDesktopApp('dana', users.dana.token, 'pipeline');
   }, 180_000);
 

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
 import { closeOpened } from '../closeOpened.ts';
-import { spkiHash } from '@concord/testkit';
+import { voiceBrowserArgs } from '@concord/testkit';
 
 const FIXTURE = path.join(REPO_ROOT, 'packages/testkit/fixtures/speech-48k-mono.wav');
 const SCREENSHOT = path.join(REPO_ROOT, 'docs/screenshots/dm-call.png');
@@ -56,16 +56,7 @@ describe('web client: DM calls', () => {
     await avaApi.addFriend(benId);
     await benApi.addFriend(avaId);
     dmId = (await avaApi.createDM(benId)).id;
-    browser = await launchChromium({
-      args: [
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${FIXTURE}`,
-        '--autoplay-policy=no-user-gesture-required',
-        '--allow-loopback-in-peer-connection',
-        `--ignore-certificate-errors-spki-list=${spkiHash(certFile)}`,
-      ],
-    });
+    browser = await launchChromium({ args: voiceBrowserArgs({ fakeAudioFile: FIXTURE, certFile }) });
     ava = await openSignedInPage(browser, server.url, avaName, a.token);
     ben = await openSignedInPage(browser, server.url, `ben_${suffix}`, b.token);
     if (process.env['VOICE_E2E_CONSOLE'] === '1') for (const u of [ava, ben]) u.page.on('console', (m) => console.log(`[${u.username}] ${m.type()}: ${m.text()}`));

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
 import { closeOpened } from '../closeOpened.ts';
-import { spkiHash } from '@concord/testkit';
+import { voiceBrowserArgs } from '@concord/testkit';
 
 interface VideoSlot { ssrc: number; packetsReceived: number; framesDecoded: number; frameWidth: number; frameHeight: number }
 const videoInbound = (page: Page) => page.evaluate(async () => ((await window.__concordDebug?.voiceStats()) as { videoInbound?: Record<string, VideoSlot> } | null)?.videoInbound ?? {});
@@ -43,15 +43,7 @@ describe('web client: video in a DM call', () => {
     await avaApi.addFriend(benId);
     await benApi.addFriend(avaId);
     dmId = (await avaApi.createDM(benId)).id;
-    browser = await launchChromium({
-      args: [
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        '--autoplay-policy=no-user-gesture-required',
-        '--allow-loopback-in-peer-connection',
-        `--ignore-certificate-errors-spki-list=${spkiHash(certFile)}`,
-      ],
-    });
+    browser = await launchChromium({ args: voiceBrowserArgs({ certFile }) });
     ava = await openSignedInPage(browser, server.url, avaName, a.token);
     ben = await openSignedInPage(browser, server.url, `ben_${suffix}`, b.token);
     for (const u of [ava, ben]) {

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
 import { closeOpened } from '../closeOpened.ts';
-import { spkiHash } from '@concord/testkit';
+import { voiceBrowserArgs } from '@concord/testkit';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
 
@@ -55,15 +55,7 @@ describe('web client: camera and Go Live', () => {
     await new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: c.token }).acceptInvite(invite);
     // cleo may join and talk but not stream here.
     await avaApi.putOverwrite(stage, c.id, { type: 1, allow: '0', deny: String(PermissionFlags.STREAM) });
-    browser = await launchChromium({
-      args: [
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        '--autoplay-policy=no-user-gesture-required',
-        '--allow-loopback-in-peer-connection',
-        `--ignore-certificate-errors-spki-list=${spkiHash(certFile)}`,
-      ],
-    });
+    browser = await launchChromium({ args: voiceBrowserArgs({ certFile }) });
     ava = await openSignedInPage(browser, server.url, `ava_${suffix}`, a.token);
     ben = await openSignedInPage(browser, server.url, `ben_${suffix}`, b.token);
     cleo = await openSignedInPage(browser, server.url, `cleo_${suffix}`, c.token);

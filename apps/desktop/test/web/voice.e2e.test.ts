@@ -21,7 +21,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
 import { closeOpened } from '../closeOpened.ts';
-import { spkiHash } from '@concord/testkit';
+import { voiceBrowserArgs } from '@concord/testkit';
 
 const FIXTURE = path.join(REPO_ROOT, 'packages/testkit/fixtures/speech-48k-mono.wav');
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
@@ -109,16 +109,7 @@ describe('web client: voice channels', () => {
     carlGateway = new GatewayClient({ url: server.url.replace('http', 'ws'), token: c.token, encoding: 'json', WebSocket: WebSocket as unknown as WebSocketConstructor });
     carlGateway.connect();
     await carlGateway.waitForReady();
-    browser = await launchChromium({
-      args: [
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${FIXTURE}`,
-        '--autoplay-policy=no-user-gesture-required',
-        '--allow-loopback-in-peer-connection',
-        `--ignore-certificate-errors-spki-list=${spkiHash(certFile)}`,
-      ],
-    });
+    browser = await launchChromium({ args: voiceBrowserArgs({ fakeAudioFile: FIXTURE, certFile }) });
     ava = await openSignedInPage(browser, server.url, `ava_${suffix}`, a.token);
     ben = await openSignedInPage(browser, server.url, `ben_${suffix}`, b.token);
     for (const u of [ava, ben]) {

@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
 import { closeOpened } from '../closeOpened.ts';
-import { spkiHash } from '@concord/testkit';
+import { voiceBrowserArgs } from '@concord/testkit';
 
 const FIXTURE = path.join(REPO_ROOT, 'packages/testkit/fixtures/speech-48k-mono.wav');
 
@@ -76,13 +76,7 @@ describe('web client: voice under the autoplay policy', () => {
       while (!stopTalking.signal.aborted) await voice.play(speech, { signal: stopTalking.signal }).catch(() => 0);
     })();
     browser = await launchChromium({
-      args: [
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${FIXTURE}`,
-        '--autoplay-policy=document-user-activation-required',
-        '--allow-loopback-in-peer-connection',
-        `--ignore-certificate-errors-spki-list=${spkiHash(certFile)}`,
-      ],
+      args: [...voiceBrowserArgs({ certFile, fakeAudioFile: FIXTURE, fakeUi: false, autoplay: false }), '--autoplay-policy=document-user-activation-required'],
       ignoreDefaultArgs: ['--autoplay-policy=no-user-gesture-required'],
     });
     dan = await openSignedInPage(browser, server.url, `dan_${suffix}`, d.token);
