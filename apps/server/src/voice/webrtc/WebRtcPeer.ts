@@ -252,22 +252,15 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
   }
 
   private takeVideoSource(t: RTCRtpTransceiver, video: VideoHandlers): void {
-    const seen = new Set<MediaStreamTrack>();
-    const listen = (track: MediaStreamTrack) => {
-      if (seen.has(track)) return;
-      seen.add(track);
-      track.onReceiveRtp.subscribe((rtp) => {
-        if (this.closed) return;
-        const h = rtp.header;
-        const codec = this.videoPayloadTypes.get(t)?.get(h.payloadType);
-        if (codec === undefined) { this.counters.videoFromBrowserDropped++; return; }
-        if (!this.videoReceivers.has(h.ssrc)) this.videoReceivers.set(h.ssrc, t.receiver);
-        this.counters.videoFromBrowser++;
-        video.onVideo(codec, { ssrc: h.ssrc, sequenceNumber: h.sequenceNumber, timestamp: h.timestamp, marker: h.marker, padding: h.padding, paddingSize: h.paddingSize, payload: rtp.payload });
-      });
-    };
-    for (const track of t.receiver.tracks) listen(track);
-    t.onTrack.subscribe(listen);
+    onRemoteRtp(t, (rtp) => {
+      if (this.closed) return;
+      const h = rtp.header;
+      const codec = this.videoPayloadTypes.get(t)?.get(h.payloadType);
+      if (codec === undefined) { this.counters.videoFromBrowserDropped++; return; }
+      if (!this.videoReceivers.has(h.ssrc)) this.videoReceivers.set(h.ssrc, t.receiver);
+      this.counters.videoFromBrowser++;
+      video.onVideo(codec, { ssrc: h.ssrc, sequenceNumber: h.sequenceNumber, timestamp: h.timestamp, marker: h.marker, padding: h.padding, paddingSize: h.paddingSize, payload: rtp.payload });
+    });
   }
 
   private openVideoSlots(slots: RTCRtpTransceiver[], video: VideoHandlers): void {
@@ -284,23 +277,27 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
   }
 
   private takeMicrophone(mic: RTCRtpTransceiver, inject: InjectMedia): void {
-    // werift may have made the remote track already (during setRemoteDescription) or make it later.
-    const seen = new Set<MediaStreamTrack>();
-    const listen = (track: MediaStreamTrack) => {
-      if (seen.has(track)) return;
-      seen.add(track);
-      track.onReceiveRtp.subscribe((rtp) => {
-        if (this.closed) return;
-        const h = rtp.header;
-        // The browser may also send comfort noise or DTMF on other payload types: only Opus goes on.
-        if (h.payloadType !== this.micPayloadType || rtp.payload.length === 0) { this.counters.fromBrowserDropped++; return; }
-        if (inject(rtp.payload, h.sequenceNumber, h.timestamp)) this.counters.fromBrowser++;
-        else this.counters.fromBrowserDropped++;
-      });
-    };
-    for (const track of mic.receiver.tracks) listen(track);
-    mic.onTrack.subscribe(listen);
+    onRemoteRtp(mic, (rtp) => {
+      if (this.closed) return;
+      const h = rtp.header;
+      // The browser may also send comfort noise or DTMF on other payload types: only Opus goes on.
+      if (h.payloadType !== this.micPayloadType || rtp.payload.length === 0) { this.counters.fromBrowserDropped++; return; }
+      if (inject(rtp.payload, h.sequenceNumber, h.timestamp)) this.counters.fromBrowser++;
+      else this.counters.fromBrowserDropped++;
+    });
   }
+}
+
+/** Every packet of each remote track of `t`, whether werift made the track already (during setRemoteDescription) or makes it later. */
+function onRemoteRtp(t: RTCRtpTransceiver, onRtp: (rtp: RtpPacket) => void): void {
+  const seen = new Set<MediaStreamTrack>();
+  const listen = (track: MediaStreamTrack) => {
+    if (seen.has(track)) return;
+    seen.add(track);
+    track.onReceiveRtp.subscribe(onRtp);
+  };
+  for (const track of t.receiver.tracks) listen(track);
+  t.onTrack.subscribe(listen);
 }
 
 function opusPayloadType(t: RTCRtpTransceiver): number | undefined {
