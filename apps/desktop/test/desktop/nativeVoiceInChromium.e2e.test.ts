@@ -29,7 +29,7 @@ import { REPO_ROOT, buildWebClient, launchChromium, registerViaApi, startTestSer
 import { exposeDesktopBridge } from './harness/exposeDesktopBridge.ts';
 import type { VoiceRelayConfig } from './harness/nativeVoiceBridge.entry.ts';
 import { startVoiceRelay, type VoiceRelay } from './harness/nativeVoiceRelay.ts';
-import { voiceBrowserArgs } from '@concord/testkit';
+import { arrivalTimeline, voiceBrowserArgs } from '@concord/testkit';
 
 const FIXTURE = path.join(REPO_ROOT, 'packages/testkit/fixtures/speech-48k-mono.wav');
 const ENTRY = fileURLToPath(new URL('./harness/nativeVoiceBridge.entry.ts', import.meta.url));
@@ -61,20 +61,6 @@ const nativeStats = (page: Page) => page.evaluate(() => window.__concordDebug?.n
 const webRtcStats = (page: Page) => page.evaluate(() => window.__concordDebug?.voiceStats() ?? null);
 const memberRow = (page: Page, channelId: string, userId: string) => page.locator(`[data-testid=voice-members][data-channel-id="${channelId}"] [data-testid=voice-member][data-user-id="${userId}"]`);
 
-/** The samples the SDK decoded from one user, laid on a timeline by arrival (a gap stays a gap). */
-function timeline(frames: readonly { atMs: number; pcm: Int16Array }[]): Int16Array {
-  if (frames.length === 0) return new Int16Array(0);
-  const first = frames[0]!.atMs;
-  const slots = new Map<number, Int16Array>();
-  for (const f of frames) {
-    let slot = Math.round((f.atMs - first) / 20);
-    while (slots.has(slot)) slot++;
-    slots.set(slot, f.pcm);
-  }
-  const out = new Int16Array((Math.max(...slots.keys()) + 1) * FRAME);
-  for (const [slot, pcm] of slots) out.set(pcm, slot * FRAME);
-  return out;
-}
 
 describe('desktop renderer on the native voice pipeline (Chromium + test bridge; the Electron binary cannot run here)', () => {
   let server: TestServer;
@@ -230,7 +216,7 @@ describe('desktop renderer on the native voice pipeline (Chromium + test bridge;
     const mark = heardFromDana.length;
     await sleep(6000);
     const fromDana = heardFromDana.slice(mark);
-    const received = timeline(fromDana);
+    const received = arrivalTimeline(fromDana);
     // Chromium loops the fixture from wherever it is: look for it in three copies of itself.
     const tiled = new Int16Array(speech.length * 3);
     for (let i = 0; i < 3; i++) tiled.set(speech, i * speech.length);

@@ -6,14 +6,12 @@
 // started a call that lasted a few seconds."; a second call that Ben declines shows him "You missed
 // a call from ava ...". Writes docs/screenshots/dm-call.png (the incoming call) and dm-call-panel.png
 // (the call in the DM, Ava speaking).
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConcordApi } from '@concord/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import { REPO_ROOT, type TestServer, type UserPage } from './harness.ts';
+import { openDmCallPages } from './dmCallPages.ts';
 import { closeOpened } from '../closeOpened.ts';
-import { voiceBrowserArgs } from '@concord/testkit';
 
 const FIXTURE = path.join(REPO_ROOT, 'packages/testkit/fixtures/speech-48k-mono.wav');
 const SCREENSHOT = path.join(REPO_ROOT, 'docs/screenshots/dm-call.png');
@@ -30,7 +28,6 @@ const voiceStats = (page: Page) => page.evaluate(() => window.__concordDebug?.vo
 const participant = (page: Page, userId: string) => page.locator(`[data-testid=call-panel] [data-testid=call-participant][data-user-id="${userId}"]`);
 const callMessages = (page: Page) => page.locator('[data-testid=message].call-message');
 
-/** SHA-256 of the voice certificate's public key: Chromium trusts that key alone (as voice.e2e does). */
 
 describe('web client: DM calls', () => {
   let server: TestServer;
@@ -40,31 +37,9 @@ describe('web client: DM calls', () => {
   let avaId = '';
   let benId = '';
   let dmId = '';
-  const suffix = Date.now().toString(36).slice(-5);
-  const avaName = `ava_${suffix}`;
 
   beforeAll(async () => {
-    server = await startTestServer(await buildWebClient(), { VOICE_PORT: '0', VOICE_UDP_PORT: '0' });
-    const certFile = path.join(server.dataDir, 'voice-tls/cert.pem');
-    if (!existsSync(certFile)) throw new Error(`the server made no voice certificate at ${certFile}`);
-    const a = await registerViaApi(server.url, avaName);
-    const b = await registerViaApi(server.url, `ben_${suffix}`);
-    avaId = a.id;
-    benId = b.id;
-    const avaApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: a.token });
-    const benApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: b.token });
-    await avaApi.addFriend(benId);
-    await benApi.addFriend(avaId);
-    dmId = (await avaApi.createDM(benId)).id;
-    browser = await launchChromium({ args: voiceBrowserArgs({ fakeAudioFile: FIXTURE, certFile }) });
-    ava = await openSignedInPage(browser, server.url, avaName, a.token);
-    ben = await openSignedInPage(browser, server.url, `ben_${suffix}`, b.token);
-    if (process.env['VOICE_E2E_CONSOLE'] === '1') for (const u of [ava, ben]) u.page.on('console', (m) => console.log(`[${u.username}] ${m.type()}: ${m.text()}`));
-    // Ava opens the DM; Ben stays on the Friends page.
-    await ava.page.click('[data-testid=home-button]');
-    await ava.page.click(`[data-testid=dm-item][data-channel-id="${dmId}"]`);
-    await ava.page.locator(`[data-testid=chat-view][data-channel-id="${dmId}"]`).waitFor();
-    await ben.page.click('[data-testid=home-button]');
+    ({ server, browser, ava, ben, avaId, benId, dmId } = await openDmCallPages({ fakeAudioFile: FIXTURE }));
     await ben.page.click('[data-testid=people-nav]');
   }, 180_000);
 
@@ -75,14 +50,14 @@ describe('web client: DM calls', () => {
   it('Ava starts a call: Ben, on another page, sees the incoming call with her name and it rings', async () => {
     await ava.page.getByRole('button', { name: 'Start Voice Call' }).click();
     await expect.poll(() => ava.page.locator('[data-testid=voice-panel-status]').textContent(), { timeout: 20_000 }).toBe('Voice Connected');
-    expect(await ava.page.locator('[data-testid=voice-panel-where]').textContent()).toBe(`@ben_${suffix}`);
+    expect(await ava.page.locator('[data-testid=voice-panel-where]').textContent()).toBe(`@${ben.username}`);
     // Ava's call panel: herself in the call, Ben ringing.
     await participant(ava.page, avaId).waitFor();
     await expect.poll(() => participant(ava.page, benId).getAttribute('data-state')).toBe('ringing');
 
-    const card = ben.page.getByRole('alertdialog', { name: `Incoming call from ${avaName}` });
+    const card = ben.page.getByRole('alertdialog', { name: `Incoming call from ${ava.username}` });
     await card.waitFor({ timeout: 10_000 });
-    expect(await ben.page.locator('[data-testid=incoming-call-name]').textContent()).toBe(avaName);
+    expect(await ben.page.locator('[data-testid=incoming-call-name]').textContent()).toBe(ava.username);
     await expect.poll(async () => Number(await card.getAttribute('data-rings-played')), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     await ben.page.screenshot({ path: SCREENSHOT });
   }, 60_000);
@@ -124,14 +99,14 @@ describe('web client: DM calls', () => {
     await ben.page.getByRole('button', { name: 'Leave Call' }).click();
     await expect.poll(() => ben.page.locator('[data-testid=call-panel]').count(), { timeout: 10_000 }).toBe(0);
     for (const u of [ava, ben]) {
-      await expect.poll(() => callMessages(u.page).last().locator('[data-testid=call-message-text]').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^${avaName} started a call that lasted a few seconds\\.`));
+      await expect.poll(() => callMessages(u.page).last().locator('[data-testid=call-message-text]').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^${ava.username} started a call that lasted a few seconds\\.`));
       expect(await callMessages(u.page).last().getAttribute('data-call-kind')).toBe('ended');
     }
   }, 60_000);
 
   it('Ben declines a second call: it stops ringing for him, and once Ava hangs up he sees a missed call', async () => {
     await ava.page.getByRole('button', { name: 'Start Voice Call' }).click();
-    const card = ben.page.getByRole('alertdialog', { name: `Incoming call from ${avaName}` });
+    const card = ben.page.getByRole('alertdialog', { name: `Incoming call from ${ava.username}` });
     await card.waitFor({ timeout: 10_000 });
     await ben.page.getByRole('button', { name: 'Decline' }).click();
     await expect.poll(() => ben.page.locator('[data-testid=incoming-call]').count(), { timeout: 10_000 }).toBe(0);
@@ -140,7 +115,7 @@ describe('web client: DM calls', () => {
     await ava.page.getByRole('button', { name: 'Leave Call' }).click();
     await expect.poll(() => callMessages(ben.page).count(), { timeout: 10_000 }).toBe(2);
     await expect.poll(() => callMessages(ben.page).last().getAttribute('data-call-kind'), { timeout: 10_000 }).toBe('missed');
-    expect(await callMessages(ben.page).last().locator('[data-testid=call-message-text]').textContent()).toMatch(new RegExp(`^You missed a call from ${avaName} that lasted a few seconds\\.`));
+    expect(await callMessages(ben.page).last().locator('[data-testid=call-message-text]').textContent()).toMatch(new RegExp(`^You missed a call from ${ava.username} that lasted a few seconds\\.`));
     await expect.poll(() => callMessages(ava.page).last().getAttribute('data-call-kind'), { timeout: 10_000 }).toBe('ended');
     expect(ava.errors).toEqual([]);
     expect(ben.errors).toEqual([]);

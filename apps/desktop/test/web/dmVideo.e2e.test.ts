@@ -4,14 +4,11 @@
 // (framesDecoded rising on his video receive slot, read through the debug hook). Turning it off
 // removes the tile and decoding stops. Then Ben goes live: Ava gets a preview card with Watch
 // Stream (no voice member list in a DM), watches and decodes it, and is listed as its viewer.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { ConcordApi } from '@concord/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebClient, launchChromium, openSignedInPage, registerViaApi, startTestServer, type TestServer, type UserPage } from './harness.ts';
+import type { TestServer, UserPage } from './harness.ts';
+import { openDmCallPages } from './dmCallPages.ts';
 import { closeOpened } from '../closeOpened.ts';
-import { voiceBrowserArgs } from '@concord/testkit';
 
 interface VideoSlot { ssrc: number; packetsReceived: number; framesDecoded: number; frameWidth: number; frameHeight: number }
 const videoInbound = (page: Page) => page.evaluate(async () => ((await window.__concordDebug?.voiceStats()) as { videoInbound?: Record<string, VideoSlot> } | null)?.videoInbound ?? {});
@@ -26,34 +23,10 @@ describe('web client: video in a DM call', () => {
   let ben: UserPage;
   let avaId = '';
   let benId = '';
-  let dmId = '';
-  const suffix = Date.now().toString(36).slice(-5);
-  const avaName = `ava_${suffix}`;
 
   beforeAll(async () => {
-    server = await startTestServer(await buildWebClient(), { VOICE_PORT: '0', VOICE_UDP_PORT: '0' });
-    const certFile = path.join(server.dataDir, 'voice-tls/cert.pem');
-    if (!existsSync(certFile)) throw new Error(`the server made no voice certificate at ${certFile}`);
-    const a = await registerViaApi(server.url, avaName);
-    const b = await registerViaApi(server.url, `ben_${suffix}`);
-    avaId = a.id;
-    benId = b.id;
-    const avaApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: a.token });
-    const benApi = new ConcordApi({ baseUrl: `${server.url}/api/v9`, token: b.token });
-    await avaApi.addFriend(benId);
-    await benApi.addFriend(avaId);
-    dmId = (await avaApi.createDM(benId)).id;
-    browser = await launchChromium({ args: voiceBrowserArgs({ certFile }) });
-    ava = await openSignedInPage(browser, server.url, avaName, a.token);
-    ben = await openSignedInPage(browser, server.url, `ben_${suffix}`, b.token);
-    for (const u of [ava, ben]) {
-      if (process.env['VOICE_E2E_CONSOLE'] === '1') u.page.on('console', (m) => console.log(`[${u.username}] ${m.type()}: ${m.text()}`));
-      await u.page.setViewportSize({ width: 1280, height: 800 });
-    }
-    await ava.page.click('[data-testid=home-button]');
-    await ava.page.click(`[data-testid=dm-item][data-channel-id="${dmId}"]`);
-    await ava.page.locator(`[data-testid=chat-view][data-channel-id="${dmId}"]`).waitFor();
-    await ben.page.click('[data-testid=home-button]');
+    ({ server, browser, ava, ben, avaId, benId } = await openDmCallPages());
+    for (const u of [ava, ben]) await u.page.setViewportSize({ width: 1280, height: 800 });
   }, 180_000);
 
   afterAll(async () => {
@@ -62,7 +35,7 @@ describe('web client: video in a DM call', () => {
 
   it('Ava calls, Ben accepts, Ava turns on her camera: Ben sees her tile and decodes it', async () => {
     await ava.page.getByRole('button', { name: 'Start Voice Call' }).click();
-    await ben.page.getByRole('alertdialog', { name: `Incoming call from ${avaName}` }).waitFor({ timeout: 15_000 });
+    await ben.page.getByRole('alertdialog', { name: `Incoming call from ${ava.username}` }).waitFor({ timeout: 15_000 });
     await ben.page.getByRole('button', { name: 'Accept' }).click();
     for (const u of [ava, ben]) {
       await expect.poll(() => u.page.locator('[data-testid=voice-panel-status]').textContent(), { timeout: 20_000 }).toBe('Voice Connected');

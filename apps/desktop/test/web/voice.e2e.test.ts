@@ -57,7 +57,6 @@ async function playedDuring(page: Page, ms: number): Promise<Map<string, number>
   return new Map([...after].map(([id, e]) => [id, e - (before.get(id) ?? 0)]));
 }
 
-/** SHA-256 of the voice certificate's public key: Chromium trusts that key alone (as the server's WebRTC e2e does). */
 
 /** Energy played for `userId` on `page` during `ms` (the engine's per-user figure, after the gains). */
 async function receivedDuring(page: Page, userId: string, ms: number): Promise<number> {

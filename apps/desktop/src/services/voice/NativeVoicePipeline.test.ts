@@ -20,6 +20,7 @@ import { startTestServer, type TestServer } from '../../../test/web/harness.ts';
 import { NativeVoicePipeline, type PipelineSettings } from './NativeVoicePipeline.ts';
 import { fromNodePort } from './PipelinePort.ts';
 import type { OutboundMessage } from './pipelineMessages.ts';
+import { arrivalTimeline } from '@concord/testkit';
 
 const FIXTURE = fileURLToPath(new URL('../../../../../packages/testkit/fixtures/speech-48k-mono.wav', import.meta.url));
 const FRAME = 960;
@@ -83,20 +84,6 @@ function silenceFrames(count: number): Float32Array[] {
   return Array.from({ length: count }, () => Float32Array.from({ length: FRAME }, () => (Math.random() - 0.5) * 0.0011));
 }
 
-/** Frames laid on a timeline by arrival time (a gap stays a gap), so envelopes line up with the source. */
-function timeline(frames: readonly { atMs: number; pcm: Int16Array }[]): Int16Array {
-  if (frames.length === 0) return new Int16Array(0);
-  const first = frames[0]!.atMs;
-  const slots = new Map<number, Int16Array>();
-  for (const f of frames) {
-    let slot = Math.round((f.atMs - first) / 20);
-    while (slots.has(slot)) slot++;
-    slots.set(slot, f.pcm);
-  }
-  const out = new Int16Array((Math.max(...slots.keys()) + 1) * FRAME);
-  for (const [slot, pcm] of slots) out.set(pcm, slot * FRAME);
-  return out;
-}
 
 const postedPcm = (sinceIndex = 0) => posted.slice(sinceIndex).flatMap((p) => (p.message.type === 'pcm' ? [{ atMs: p.atMs, pcm: p.message.pcm }] : []));
 
@@ -159,7 +146,7 @@ describe('native voice pipeline (headless: no Electron binary here; worker_threa
   it('microphone frames from the port reach a headless SDK listener (voice activity + noise expander on): envelope r >= 0.8', async () => {
     await feed([...silenceFrames(10), ...speechFrames(), ...silenceFrames(25)]);
     await sleep(300);
-    const received = timeline(sdkHeard);
+    const received = arrivalTimeline(sdkHeard);
     expect(received.length).toBeGreaterThan(speech.samples.length * 0.8);
     const match = envelopeCorrelation(energyEnvelope(speech.samples), energyEnvelope(received), 40);
     console.log(`desktop -> SDK: r=${match.correlation.toFixed(3)} lag=${match.lag} frames heard=${sdkHeard.length} sent=${pipeline.stats().packetsSent}`);
@@ -176,7 +163,7 @@ describe('native voice pipeline (headless: no Electron binary here; worker_threa
     await sleep(400);
     const frames = postedPcm(mark);
     expect(frames.every((f) => f.pcm.length === FRAME)).toBe(true);
-    const match = envelopeCorrelation(energyEnvelope(speech.samples), energyEnvelope(timeline(frames)), 40);
+    const match = envelopeCorrelation(energyEnvelope(speech.samples), energyEnvelope(arrivalTimeline(frames)), 40);
     console.log(`SDK -> desktop: r=${match.correlation.toFixed(3)} frames posted=${frames.length}`);
     expect(match.correlation).toBeGreaterThanOrEqual(0.8);
     const speaking = posted.slice(mark).filter((p) => p.message.type === 'speaking' && !p.message.self && p.message.userId === sdkUserId);
