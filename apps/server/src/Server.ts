@@ -10,6 +10,7 @@ import uws, { type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import { createBotPlatform } from './BotPlatform.ts';
 import { snowflakeBits } from './bus/NodeIdLease.ts';
 import { openBus } from './bus/openBus.ts';
+import { ClusterNodes } from './bus/ClusterNodes.ts';
 import { StateReplicator } from './bus/StateReplicator.ts';
 import { loadConfig, type Config } from './config.ts';
 import { AuthService } from './domain/AuthService.ts';
@@ -120,6 +121,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // On a cluster bus every node's memory follows every node's metadata writes (see StateReplicator).
   const replicator = bus.sequenced ? new StateReplicator(state, bus) : null;
   const meta = replicator ? replicator.replicating(stores.meta) : stores.meta;
+  const cluster = bus.sequenced ? new ClusterNodes(bus, node.node) : null;
   const idBits = node.nodeId === null ? { workerId: config.workerId, processId: config.processId } : snowflakeBits(node.nodeId);
   const presence = new PresenceService(state, bus);
   const metrics = new Metrics();
@@ -132,6 +134,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     bus,
     ids: new SnowflakeGenerator(idBits.workerId, idBits.processId),
     presence,
+    cluster,
     publicUrl: () => publicUrl,
     dataDir: config.dataDir,
     maxUploadBytes: config.maxUploadBytes,
@@ -264,6 +267,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   voiceNodeControl.attach(app);
   gateway.attach(app);
   await node.start();
+  cluster?.start();
   attachOAuth2Page(app, guard);
   const webRoot = config.webRoot ?? DEFAULT_WEB_ROOT;
   attachWebClient(app, webRoot, log, guard);
@@ -302,6 +306,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       calls.close();
       voiceStates.close();
       replicator?.close();
+      cluster?.close();
       await node.close();
       voiceNodeControl.close();
       await voice?.node.close();

@@ -30,7 +30,17 @@ export type BusMessage =
    */
   | { kind: 'stateChange'; origin: string; change: StateChange }
   /** A gateway session resumed on node `node`: any other node holding it lets it go without ending it. */
-  | { kind: 'sessionMoved'; sessionId: string; node: string };
+  | { kind: 'sessionMoved'; sessionId: string; node: string }
+  /**
+   * Ephemeral cluster state node `origin` announces (cluster buses only): node liveness, presence,
+   * voice states, calls, cache invalidations. `body` is parsed by the topic's owner (it came off
+   * the wire), see ClusterNodes and the services that replicate their state.
+   */
+  | { kind: 'replica'; origin: string; topic: ReplicaTopic; body: unknown };
+
+/** The kinds of replicated ephemeral state, one owner each. */
+export const REPLICA_TOPICS = ['node', 'presence', 'voice', 'call', 'invalidate'] as const;
+export type ReplicaTopic = (typeof REPLICA_TOPICS)[number];
 
 /**
  * A message as a subscriber sees it. `position` is its place in the bus's total order: the same

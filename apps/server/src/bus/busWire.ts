@@ -5,7 +5,7 @@
 // dropped and counted, never thrown into the gateway.
 import { isDispatchEventName, type DispatchEventName } from '@concord/protocol';
 import { z } from 'zod';
-import type { BusMessage, Scope } from './EventBus.ts';
+import { REPLICA_TOPICS, type BusMessage, type Scope } from './EventBus.ts';
 import { STATE_CHANGE_TYPES, type StateChange } from './StateChange.ts';
 
 const SCOPE = /^[gcups]:[0-9A-Za-z_-]{1,80}$/;
@@ -35,6 +35,7 @@ const BusMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('disconnectUser'), userId: ID }),
   z.object({ kind: z.literal('stateChange'), origin: ID, change: StateChangeSchema }),
   z.object({ kind: z.literal('sessionMoved'), sessionId: ID, node: ID }),
+  z.object({ kind: z.literal('replica'), origin: ID, topic: z.enum(REPLICA_TOPICS), body: z.unknown() }),
 ]);
 
 const STATE_PREFIX = 'S';

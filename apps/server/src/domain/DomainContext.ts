@@ -1,6 +1,7 @@
 // What every domain service shares: state, stores, the bus and the id generator, plus the access
 // checks that every route and event goes through.
 import { PermissionFlags, SnowflakeGenerator, hasPermission, type DispatchEventName, type DispatchPayloads } from '@concord/protocol';
+import type { ClusterNodes } from '../bus/ClusterNodes.ts';
 import type { BusDispatch, EventBus, Scope } from '../bus/EventBus.ts';
 import type { MessageStore } from '../store/MessageStore.ts';
 import type { MetadataStore } from '../store/MetadataStore.ts';
@@ -16,6 +17,8 @@ export interface DomainContext {
   bus: EventBus;
   ids: SnowflakeGenerator;
   presence: PresenceService;
+  /** The live nodes of a cluster (cluster buses only; null in one process): services replicating ephemeral state follow it. */
+  cluster: ClusterNodes | null;
   /** Absolute base for attachment URLs, e.g. http://127.0.0.1:8080 */
   publicUrl: () => string;
   dataDir: string;

@@ -152,7 +152,8 @@ export class Gateway {
         } else this.fanOut.dispatchToScope(m.scope, m, position);
         return;
       case 'stateChange':
-        // Applied to the domain state by the StateReplicator, which reads the bus before the gateway.
+      case 'replica':
+        // Applied by the StateReplicator and the replicating services, which read the bus before the gateway.
         return;
       case 'sessionMoved': {
         const s = this.registry.get(m.sessionId);
