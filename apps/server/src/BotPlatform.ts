@@ -2,6 +2,7 @@
 // moderation) on top of the core domain, so Server.ts wires it with a few lines. Its routes are in
 // http/routes/botPlatformRoutes.ts: the domain's composition does not know about HTTP.
 import type { Logger } from 'pino';
+import type { CacheFollower } from './bus/CacheInvalidation.ts';
 import { ApplicationService } from './domain/ApplicationService.ts';
 import { AuditLogService } from './domain/AuditLogService.ts';
 import type { AuthService } from './domain/AuthService.ts';
@@ -38,6 +39,8 @@ export interface BotPlatformDeps {
   roles: RoleService;
   messages: MessageService;
   log: Logger;
+  /** On a cluster bus: the services' caches follow other nodes' writes (see CacheInvalidation); absent in one process. */
+  caches?: CacheFollower | null | undefined;
 }
 
 /** Builds the services, loads their state and installs auto moderation as the message gate. */
@@ -53,6 +56,7 @@ export async function createBotPlatform(d: BotPlatformDeps): Promise<BotPlatform
   const webhooks = new WebhookService(d.ctx, d.stores.webhooks, writer, auditLog);
   const autoMod = new AutoModService(d.ctx, moderationStore, d.messages, auditLog);
   await Promise.all([applications.load(), commands.load(), webhooks.load(), autoMod.load()]);
+  if (d.caches) for (const s of [applications, commands, webhooks, autoMod]) s.followCluster(d.caches);
   d.ctx.messageGate = autoMod;
   return { applications, oauth2, commands, interactions, webhooks, auditLog, autoMod };
 }

@@ -11,6 +11,7 @@ import { createBotPlatform } from './BotPlatform.ts';
 import { snowflakeBits } from './bus/NodeIdLease.ts';
 import { openBus } from './bus/openBus.ts';
 import { ClusterNodes } from './bus/ClusterNodes.ts';
+import { CacheInvalidation } from './bus/CacheInvalidation.ts';
 import { StateReplicator } from './bus/StateReplicator.ts';
 import { loadConfig, type Config } from './config.ts';
 import { AuthService } from './domain/AuthService.ts';
@@ -122,6 +123,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const replicator = bus.sequenced ? new StateReplicator(state, bus) : null;
   const meta = replicator ? replicator.replicating(stores.meta) : stores.meta;
   const cluster = bus.sequenced ? new ClusterNodes(bus, node.node) : null;
+  // The services' own caches (applications, webhooks, rules, premium, emoji, tokens...) follow other nodes' writes.
+  const caches = cluster ? new CacheInvalidation(bus, cluster, { onError: (what, err) => log.error({ err, what }, 'cache reload failed') }) : null;
   const idBits = node.nodeId === null ? { workerId: config.workerId, processId: config.processId } : snowflakeBits(node.nodeId);
   const presence = new PresenceService(state, bus);
   const metrics = new Metrics();
@@ -163,9 +166,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   await premium.load();
   await boosts.load();
+  if (caches) for (const s of [auth, premium, boosts]) s.followCluster(caches);
   await premium.sweep();
   premium.start();
-  const bots = await createBotPlatform({ ctx, stores, auth, members, roles, messages: messageService, log });
+  const bots = await createBotPlatform({ ctx, stores, auth, members, roles, messages: messageService, log, caches });
   metrics.countAutoModBudgetExhausted(() => bots.autoMod.patternBudgetExhausted);
   const expressions = new ExpressionService(ctx, stores.expressions, attachments, bots.auditLog);
   // Emoji beyond a tier's slots turn unavailable (and back) when boosts move the tier: tell the guild.
@@ -174,6 +178,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     expressions.announceStickers(g);
   };
   await expressions.load();
+  if (caches) expressions.followCluster(caches);
 
   const app = uws.App();
   const gateway = new Gateway(ctx, auth, log, metrics, guard, {
@@ -306,6 +311,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       calls.close();
       voiceStates.close();
       replicator?.close();
+      caches?.close();
       cluster?.close();
       await node.close();
       voiceNodeControl.close();

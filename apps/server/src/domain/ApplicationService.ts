@@ -4,6 +4,7 @@
 // them live in memory.
 import { EDITABLE_APPLICATION_FLAGS, privilegedIntentsForFlags, type APIApplication } from '@concord/protocol';
 import crypto from 'node:crypto';
+import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
 import { DomainError } from './DomainError.ts';
 import type { ApplicationStore } from '../store/ApplicationStore.ts';
 import type { ApplicationRecord } from '../store/botRecords.ts';
@@ -29,6 +30,7 @@ export interface ApplicationPatch {
 export class ApplicationService {
   private readonly apps = new Map<string, ApplicationRecord>();
   private readonly byBot = new Map<string, ApplicationRecord>();
+  private caches: CacheFollower = LOCAL_CACHES;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -43,6 +45,29 @@ export class ApplicationService {
   private remember(app: ApplicationRecord): void {
     this.apps.set(app.id, app);
     if (app.bot_user_id) this.byBot.set(app.bot_user_id, app);
+  }
+
+  /** On a cluster bus: applications written on other nodes are re-read from the store (see CacheInvalidation). */
+  followCluster(caches: CacheFollower): void {
+    this.caches = caches;
+    caches.onReload('application', async (ids) => {
+      const stored = new Map((await this.store.listApplications()).filter((a) => ids.has(a.id)).map((a) => [a.id, a]));
+      for (const id of ids) {
+        const before = this.apps.get(id);
+        if (before?.bot_user_id && this.byBot.get(before.bot_user_id) === before) this.byBot.delete(before.bot_user_id);
+        this.apps.delete(id);
+        const app = stored.get(id);
+        if (app) this.remember(app);
+      }
+    });
+  }
+
+  /** Stores an application and remembers it (after any reload of applications in progress; other nodes follow). */
+  private async save(app: ApplicationRecord): Promise<void> {
+    await this.caches.write('application', app.id, async () => {
+      await this.store.upsertApplication(app);
+      this.remember(app);
+    });
   }
 
   get(applicationId: string): ApplicationRecord | undefined {
@@ -125,8 +150,7 @@ export class ApplicationService {
       install_params: null,
       created_at: Date.now(),
     };
-    await this.store.upsertApplication(app);
-    this.remember(app);
+    await this.save(app);
     return this.toAPI(app);
   }
 
@@ -164,8 +188,7 @@ export class ApplicationService {
     if (patch.interactions_endpoint_url !== undefined) next.interactions_endpoint_url = patch.interactions_endpoint_url;
     if (patch.tags !== undefined) next.tags = patch.tags;
     if (patch.install_params !== undefined) next.install_params = { scopes: patch.install_params.scopes, permissions: patch.install_params.permissions.toString() };
-    await this.store.upsertApplication(next);
-    this.remember(next);
+    await this.save(next);
     return this.toAPI(next);
   }
 
@@ -191,8 +214,7 @@ export class ApplicationService {
     await this.ctx.meta.insertUser(bot);
     this.ctx.state.users.set(bot.id, bot);
     const next = { ...app, bot_user_id: bot.id };
-    await this.store.upsertApplication(next);
-    this.remember(next);
+    await this.save(next);
     return { token: await this.auth.issueToken(bot.id), user: selfUserToAPI(bot) };
   }
 

@@ -3,6 +3,7 @@
 // leaked database holds no usable token. Tokens are revocable (logout, password change), and
 // failed logins are throttled per account and per address (LoginThrottle.ts).
 import crypto from 'node:crypto';
+import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
 import { DomainError, RateLimitedError } from './DomainError.ts';
 import type { UserRecord } from '../store/records.ts';
 import type { DomainContext } from './DomainContext.ts';
@@ -17,9 +18,26 @@ export const hashToken = (token: string): string => crypto.createHash('sha256').
 export class AuthService {
   /** token hash -> user id; cleared on revoke. Saves a storage read on every request. */
   private readonly tokenCache = new Map<string, string>();
+  /** Bumped whenever cached tokens are forgotten: a store read that started before must not cache a revoked token. */
+  private forgets = 0;
   private readonly loginThrottle = new LoginThrottle();
+  private caches: CacheFollower = LOCAL_CACHES;
 
   constructor(private readonly ctx: DomainContext) {}
+
+  /**
+   * On a cluster bus: a logout or token reset on another node makes this one forget the user's
+   * cached tokens, so the old token is refused here at once (its next use reads the store).
+   */
+  followCluster(caches: CacheFollower): void {
+    this.caches = caches;
+    caches.onReload('tokens', (userIds) => this.forgetTokens(userIds));
+  }
+
+  private forgetTokens(userIds: ReadonlySet<string>): void {
+    this.forgets++;
+    for (const [hash, id] of this.tokenCache) if (userIds.has(id)) this.tokenCache.delete(hash);
+  }
 
   async issueToken(userId: string): Promise<string> {
     const token = `${Buffer.from(userId).toString('base64url')}.${crypto.randomBytes(32).toString('base64url')}`;
@@ -93,10 +111,11 @@ export class AuthService {
     const hash = hashToken(token);
     let userId = this.tokenCache.get(hash);
     if (userId === undefined) {
+      const forgets = this.forgets;
       userId = (await this.ctx.meta.findUserIdByToken(hash)) ?? undefined;
       if (userId === undefined) return null;
       if (this.tokenCache.size > 100_000) this.tokenCache.clear();
-      this.tokenCache.set(hash, userId);
+      if (forgets === this.forgets) this.tokenCache.set(hash, userId);
     }
     const user = this.ctx.state.users.get(userId);
     if (!user) return null;
@@ -106,15 +125,27 @@ export class AuthService {
 
   /** Revokes every token of a user (bot token reset): storage and the in-memory cache alike. */
   async revokeAllTokens(userId: string): Promise<void> {
-    await this.ctx.meta.deleteTokensOfUser(userId);
-    for (const [hash, id] of this.tokenCache) if (id === userId) this.tokenCache.delete(hash);
+    await this.caches.write('tokens', userId, async () => {
+      await this.ctx.meta.deleteTokensOfUser(userId);
+      this.forgetTokens(new Set([userId]));
+    });
   }
 
   async logout(header: string): Promise<void> {
     const token = header.startsWith('Bot ') ? header.slice(4) : header;
     const hash = hashToken(token);
+    // Other nodes cache by user: on a cluster, find whose token this is before it is gone.
+    const userId = this.caches.clustered ? this.tokenCache.get(hash) ?? (await this.ctx.meta.findUserIdByToken(hash)) : null;
     this.tokenCache.delete(hash);
-    await this.ctx.meta.deleteToken(hash);
+    if (userId === null) {
+      await this.ctx.meta.deleteToken(hash);
+      return;
+    }
+    await this.caches.write('tokens', userId, async () => {
+      this.forgets++;
+      this.tokenCache.delete(hash);
+      await this.ctx.meta.deleteToken(hash);
+    });
   }
 
   async modifySelf(

@@ -15,6 +15,7 @@ import {
   type AutoModRulePatch,
 } from '@concord/protocol';
 import type { DispatchPayloads } from '@concord/protocol';
+import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
 import { DomainError } from './DomainError.ts';
 import type { AutoModRuleRecord } from '../store/botRecords.ts';
 import type { ModerationStore } from '../store/ModerationStore.ts';
@@ -48,6 +49,7 @@ export function ruleToAPI(r: AutoModRuleRecord): APIAutoModRule {
 export class AutoModService implements MessageGate {
   private readonly rules = new Map<string, AutoModRuleRecord>();
   private readonly compiled = new Map<string, CompiledRule>();
+  private caches: CacheFollower = LOCAL_CACHES;
   /** Pattern searches cut short by MESSAGE_REGEX_STEP_BUDGET (see there); exposed for tests and metrics. */
   patternBudgetExhausted = 0;
 
@@ -60,6 +62,19 @@ export class AutoModService implements MessageGate {
 
   async load(): Promise<void> {
     for (const r of await this.store.listAutoModRules()) this.remember(r);
+  }
+
+  /** On a cluster bus: rules written on other nodes are re-read from the store and compiled here too. */
+  followCluster(caches: CacheFollower): void {
+    this.caches = caches;
+    caches.onReload('autoModRule', async (ids) => {
+      const stored = new Map((await this.store.listAutoModRules()).filter((r) => ids.has(r.id)).map((r) => [r.id, r]));
+      for (const id of ids) {
+        const r = stored.get(id);
+        if (r) this.remember(r);
+        else this.forget(id);
+      }
+    });
   }
 
   private remember(r: AutoModRuleRecord): void {
@@ -129,8 +144,10 @@ export class AutoModService implements MessageGate {
       exempt_roles: input.exempt_roles ?? [],
       exempt_channels: input.exempt_channels ?? [],
     };
-    await this.store.upsertAutoModRule(rule);
-    this.remember(rule);
+    await this.caches.write('autoModRule', rule.id, async () => {
+      await this.store.upsertAutoModRule(rule);
+      this.remember(rule);
+    });
     const api = ruleToAPI(rule);
     this.announce(g, 'AUTO_MODERATION_RULE_CREATE', api);
     this.audit.recordInBackground({ guildId, userId: actor.id, targetId: rule.id, actionType: AuditLogEvent.AUTO_MODERATION_RULE_CREATE, changes: [{ key: 'name', new_value: rule.name }, { key: 'trigger_type', new_value: rule.trigger_type }], reason });
@@ -153,8 +170,10 @@ export class AutoModService implements MessageGate {
     if (patch.enabled !== undefined) next.enabled = patch.enabled;
     if (patch.exempt_roles !== undefined) next.exempt_roles = patch.exempt_roles;
     if (patch.exempt_channels !== undefined) next.exempt_channels = patch.exempt_channels;
-    await this.store.upsertAutoModRule(next);
-    this.remember(next);
+    await this.caches.write('autoModRule', next.id, async () => {
+      await this.store.upsertAutoModRule(next);
+      this.remember(next);
+    });
     const api = ruleToAPI(next);
     this.announce(g, 'AUTO_MODERATION_RULE_UPDATE', api);
     const changes = (['name', 'enabled', 'event_type'] as const).filter((k) => next[k] !== rule[k]).map((k) => ({ key: k, old_value: rule[k], new_value: next[k] }));
@@ -165,8 +184,10 @@ export class AutoModService implements MessageGate {
   async delete(actor: UserRecord, guildId: string, ruleId: string, reason: string | null): Promise<void> {
     const g = requireGuildPermission(this.ctx, guildId, actor, PermissionFlags.MANAGE_GUILD);
     const rule = this.requireRule(guildId, ruleId);
-    await this.store.deleteAutoModRule(ruleId);
-    this.forget(ruleId);
+    await this.caches.write('autoModRule', ruleId, async () => {
+      await this.store.deleteAutoModRule(ruleId);
+      this.forget(ruleId);
+    });
     this.announce(g, 'AUTO_MODERATION_RULE_DELETE', ruleToAPI(rule));
     this.audit.recordInBackground({ guildId, userId: actor.id, targetId: rule.id, actionType: AuditLogEvent.AUTO_MODERATION_RULE_DELETE, changes: [{ key: 'name', old_value: rule.name }], reason });
   }

@@ -10,6 +10,7 @@ import {
   type APIApplicationCommandOption,
   type ApplicationCommandInput,
 } from '@concord/protocol';
+import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
 import { DomainError } from './DomainError.ts';
 import type { ApplicationStore } from '../store/ApplicationStore.ts';
 import type { ApplicationRecord, CommandRecord } from '../store/botRecords.ts';
@@ -43,6 +44,7 @@ export function commandToAPI(c: CommandRecord): APIApplicationCommand {
 
 export class CommandService {
   private readonly commands = new Map<string, CommandRecord>();
+  private caches: CacheFollower = LOCAL_CACHES;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -52,6 +54,16 @@ export class CommandService {
 
   async load(): Promise<void> {
     for (const c of await this.store.listCommands()) this.commands.set(c.id, c);
+  }
+
+  /** On a cluster bus: an application's commands written on another node are re-read from the store, all of them. */
+  followCluster(caches: CacheFollower): void {
+    this.caches = caches;
+    caches.onReload('commands', async (applicationIds) => {
+      const stored = (await this.store.listCommands()).filter((c) => applicationIds.has(c.application_id));
+      for (const [id, c] of this.commands) if (applicationIds.has(c.application_id)) this.commands.delete(id);
+      for (const c of stored) this.commands.set(c.id, c);
+    });
   }
 
   get(commandId: string): CommandRecord | undefined {
@@ -130,8 +142,10 @@ export class CommandService {
       throw new DomainError('MaxApplicationCommands', `Maximum number of application commands reached (${LIMITS[type]})`);
     }
     const record = this.build(app, guildId, input, existing);
-    await this.store.upsertCommand(record);
-    this.commands.set(record.id, record);
+    await this.caches.write('commands', applicationId, async () => {
+      await this.store.upsertCommand(record);
+      this.commands.set(record.id, record);
+    });
     return { created: !existing, command: commandToAPI(record) };
   }
 
@@ -146,16 +160,20 @@ export class CommandService {
       throw DomainError.fieldError('name', 'APPLICATION_COMMAND_ALREADY_EXISTS', 'A command with this name already exists');
     }
     const record = this.build(app, guildId, parsed.value, existing);
-    await this.store.upsertCommand(record);
-    this.commands.set(record.id, record);
+    await this.caches.write('commands', applicationId, async () => {
+      await this.store.upsertCommand(record);
+      this.commands.set(record.id, record);
+    });
     return commandToAPI(record);
   }
 
   async delete(actor: UserRecord, applicationId: string, guildId: string | null, commandId: string): Promise<void> {
     this.manageable(actor, applicationId, guildId);
     this.requireCommand(applicationId, guildId, commandId);
-    await this.store.deleteCommand(commandId);
-    this.commands.delete(commandId);
+    await this.caches.write('commands', applicationId, async () => {
+      await this.store.deleteCommand(commandId);
+      this.commands.delete(commandId);
+    });
   }
 
   /** PUT: the scope becomes exactly this list; commands matched by id or by name+type keep their ids. */
@@ -176,9 +194,11 @@ export class CommandService {
       const existing = (input.id ? current.find((c) => c.id === input.id) : undefined) ?? current.find((c) => c.name === input.name && c.type === (input.type ?? 1));
       return this.build(app, guildId, input, existing);
     });
-    await this.store.replaceCommands(applicationId, guildId, records);
-    for (const c of current) this.commands.delete(c.id);
-    for (const r of records) this.commands.set(r.id, r);
+    await this.caches.write('commands', applicationId, async () => {
+      await this.store.replaceCommands(applicationId, guildId, records);
+      for (const c of current) this.commands.delete(c.id);
+      for (const r of records) this.commands.set(r.id, r);
+    });
     return records.map(commandToAPI);
   }
 

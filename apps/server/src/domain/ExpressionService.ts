@@ -17,6 +17,7 @@ import {
   type ModifyEmojiInput,
   type ModifyStickerInput,
 } from '@concord/protocol';
+import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
 import { AttachmentStore } from '../store/AttachmentStore.ts';
 import type { EmojiRecord, ExpressionStore, StickerRecord } from '../store/ExpressionStore.ts';
 import type { UserRecord } from '../store/records.ts';
@@ -37,6 +38,8 @@ export interface ExpressionFile {
 }
 
 export class ExpressionService {
+  private caches: CacheFollower = LOCAL_CACHES;
+
   constructor(
     private readonly ctx: DomainContext,
     private readonly store: ExpressionStore,
@@ -50,6 +53,29 @@ export class ExpressionService {
     for (const e of await this.store.listEmojis()) if (!this.ctx.state.putEmoji(e)) orphanGuilds.add(e.guild_id);
     for (const s of await this.store.listStickers()) if (!this.ctx.state.putSticker(s)) orphanGuilds.add(s.guild_id);
     for (const guildId of orphanGuilds) await this.store.deleteGuildExpressions(guildId);
+  }
+
+  /** On a cluster bus: emoji and stickers written on other nodes are re-read from the store into DomainState. */
+  followCluster(caches: CacheFollower): void {
+    this.caches = caches;
+    caches.onReload('emoji', async (ids) => {
+      const stored = new Map((await this.store.listEmojis()).filter((e) => ids.has(e.id)).map((e) => [e.id, e]));
+      for (const id of ids) {
+        const e = stored.get(id);
+        const held = this.ctx.state.emojis.get(id);
+        if (held && held.guild_id !== e?.guild_id) this.ctx.state.removeEmoji(held);
+        if (e) this.ctx.state.putEmoji(e);
+      }
+    });
+    caches.onReload('sticker', async (ids) => {
+      const stored = new Map((await this.store.listStickers()).filter((st) => ids.has(st.id)).map((st) => [st.id, st]));
+      for (const id of ids) {
+        const st = stored.get(id);
+        const held = this.ctx.state.stickers.get(id);
+        if (held && held.guild_id !== st?.guild_id) this.ctx.state.removeSticker(held);
+        if (st) this.ctx.state.putSticker(st);
+      }
+    });
   }
 
   /** CREATE_ or MANAGE_GUILD_EXPRESSIONS: creating, and editing one's own (Discord's rule). */
@@ -113,8 +139,10 @@ export class ExpressionService {
       image_sha256: AttachmentStore.hash(bytes),
       image_type: contentTypeOf(image.format),
     };
-    await this.storeFile(record.image_sha256, bytes, () => this.store.upsertEmoji(record));
-    this.ctx.state.putEmoji(record);
+    await this.caches.write('emoji', record.id, async () => {
+      await this.storeFile(record.image_sha256, bytes, () => this.store.upsertEmoji(record));
+      this.ctx.state.putEmoji(record);
+    });
     this.announceEmojis(g);
     this.audit.recordInBackground({ guildId, userId: actor.id, targetId: record.id, actionType: AuditLogEvent.EMOJI_CREATE, changes: diffChanges(null, record, ['name']), reason });
     return emojiToAPI(record, g, actor);
@@ -128,8 +156,10 @@ export class ExpressionService {
     const after: EmojiRecord = { ...before };
     if (input.name !== undefined) after.name = input.name;
     if (input.roles !== undefined) after.roles = this.checkRoles(g, input.roles);
-    await this.store.upsertEmoji(after);
-    this.ctx.state.putEmoji(after);
+    await this.caches.write('emoji', after.id, async () => {
+      await this.store.upsertEmoji(after);
+      this.ctx.state.putEmoji(after);
+    });
     this.announceEmojis(g);
     const changes = diffChanges(before, after, ['name', 'roles']);
     if (changes.length > 0) this.audit.recordInBackground({ guildId, userId: actor.id, targetId: emojiId, actionType: AuditLogEvent.EMOJI_UPDATE, changes, reason });
@@ -142,8 +172,10 @@ export class ExpressionService {
     if (!emoji) throw new DomainError('UnknownEmoji');
     this.requireManage(g, actor, emoji.user_id);
     // The image file stays: the store is content-addressed and the same bytes may be an attachment too.
-    await this.store.deleteEmoji(emojiId);
-    this.ctx.state.removeEmoji(emoji);
+    await this.caches.write('emoji', emojiId, async () => {
+      await this.store.deleteEmoji(emojiId);
+      this.ctx.state.removeEmoji(emoji);
+    });
     this.announceEmojis(g);
     this.audit.recordInBackground({ guildId, userId: actor.id, targetId: emojiId, actionType: AuditLogEvent.EMOJI_DELETE, changes: diffChanges(emoji, null, ['name']), reason });
   }
@@ -208,8 +240,10 @@ export class ExpressionService {
       created_at: Date.now(),
       file_sha256: AttachmentStore.hash(file),
     };
-    await this.storeFile(record.file_sha256, file, () => this.store.upsertSticker(record));
-    this.ctx.state.putSticker(record);
+    await this.caches.write('sticker', record.id, async () => {
+      await this.storeFile(record.file_sha256, file, () => this.store.upsertSticker(record));
+      this.ctx.state.putSticker(record);
+    });
     this.announceStickers(g);
     this.audit.recordInBackground({ guildId, userId: actor.id, targetId: record.id, actionType: AuditLogEvent.STICKER_CREATE, changes: diffChanges(null, record, ['name', 'description', 'tags', 'format_type']), reason });
     return stickerToAPI(record, g, actor);
@@ -224,8 +258,10 @@ export class ExpressionService {
     if (input.name !== undefined) after.name = input.name;
     if (input.description !== undefined) after.description = input.description === null || input.description === '' ? null : input.description;
     if (input.tags !== undefined) after.tags = input.tags;
-    await this.store.upsertSticker(after);
-    this.ctx.state.putSticker(after);
+    await this.caches.write('sticker', after.id, async () => {
+      await this.store.upsertSticker(after);
+      this.ctx.state.putSticker(after);
+    });
     this.announceStickers(g);
     const changes = diffChanges(before, after, ['name', 'description', 'tags']);
     if (changes.length > 0) this.audit.recordInBackground({ guildId, userId: actor.id, targetId: stickerId, actionType: AuditLogEvent.STICKER_UPDATE, changes, reason });
@@ -237,8 +273,10 @@ export class ExpressionService {
     const sticker = g.stickers.get(stickerId);
     if (!sticker) throw new DomainError('UnknownSticker');
     this.requireManage(g, actor, sticker.user_id);
-    await this.store.deleteSticker(stickerId);
-    this.ctx.state.removeSticker(sticker);
+    await this.caches.write('sticker', stickerId, async () => {
+      await this.store.deleteSticker(stickerId);
+      this.ctx.state.removeSticker(sticker);
+    });
     this.announceStickers(g);
     this.audit.recordInBackground({ guildId, userId: actor.id, targetId: stickerId, actionType: AuditLogEvent.STICKER_DELETE, changes: diffChanges(sticker, null, ['name']), reason });
   }

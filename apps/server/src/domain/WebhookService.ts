@@ -4,6 +4,7 @@
 // execution, so all of them live in memory.
 import { AuditLogEvent, PermissionFlags, WebhookType, type APIWebhook, type WebhookMessageInput } from '@concord/protocol';
 import crypto from 'node:crypto';
+import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
 import { DomainError } from './DomainError.ts';
 import type { WebhookRecord } from '../store/botRecords.ts';
 import type { UserRecord } from '../store/records.ts';
@@ -19,6 +20,7 @@ const WEBHOOK_MENTION_PERMISSIONS = PermissionFlags.MENTION_EVERYONE | Permissio
 
 export class WebhookService {
   private readonly webhooks = new Map<string, WebhookRecord>();
+  private caches: CacheFollower = LOCAL_CACHES;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -29,6 +31,19 @@ export class WebhookService {
 
   async load(): Promise<void> {
     for (const w of await this.store.listWebhooks()) this.webhooks.set(w.id, w);
+  }
+
+  /** On a cluster bus: webhooks written on other nodes are re-read from the store (see CacheInvalidation). */
+  followCluster(caches: CacheFollower): void {
+    this.caches = caches;
+    caches.onReload('webhook', async (ids) => {
+      const stored = new Map((await this.store.listWebhooks()).filter((w) => ids.has(w.id)).map((w) => [w.id, w]));
+      for (const id of ids) {
+        const w = stored.get(id);
+        if (w) this.webhooks.set(id, w);
+        else this.webhooks.delete(id);
+      }
+    });
   }
 
   toAPI(w: WebhookRecord, withToken: boolean): APIWebhook {
@@ -66,8 +81,10 @@ export class WebhookService {
       token: crypto.randomBytes(48).toString('base64url'),
       application_id: null,
     };
-    await this.store.upsertWebhook(w);
-    this.webhooks.set(w.id, w);
+    await this.caches.write('webhook', w.id, async () => {
+      await this.store.upsertWebhook(w);
+      this.webhooks.set(w.id, w);
+    });
     this.announce(w);
     this.audit.recordInBackground({ guildId, userId: actor.id, targetId: w.id, actionType: AuditLogEvent.WEBHOOK_CREATE, changes: [{ key: 'name', new_value: w.name }, { key: 'channel_id', new_value: channelId }, { key: 'type', new_value: w.type }], reason });
     return this.toAPI(w, true);
@@ -119,8 +136,10 @@ export class WebhookService {
       if (channel.guild_id !== w.guild_id) throw DomainError.fieldError('channel_id', 'CHANNEL_INVALID', 'The webhook can only move within its guild');
       next.channel_id = channel.id;
     }
-    await this.store.upsertWebhook(next);
-    this.webhooks.set(next.id, next);
+    await this.caches.write('webhook', next.id, async () => {
+      await this.store.upsertWebhook(next);
+      this.webhooks.set(next.id, next);
+    });
     this.announce(next);
     if (next.channel_id !== w.channel_id) this.announce(w);
     this.audit.recordInBackground({
@@ -143,8 +162,10 @@ export class WebhookService {
   }
 
   async delete(actor: UserRecord | null, w: WebhookRecord, reason: string | null): Promise<void> {
-    await this.store.deleteWebhook(w.id);
-    this.webhooks.delete(w.id);
+    await this.caches.write('webhook', w.id, async () => {
+      await this.store.deleteWebhook(w.id);
+      this.webhooks.delete(w.id);
+    });
     this.announce(w);
     this.audit.recordInBackground({ guildId: w.guild_id, userId: actor?.id ?? null, targetId: w.id, actionType: AuditLogEvent.WEBHOOK_DELETE, changes: [{ key: 'name', old_value: w.name }, { key: 'channel_id', old_value: w.channel_id }], reason });
   }

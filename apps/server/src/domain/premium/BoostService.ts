@@ -4,6 +4,7 @@
 // gets Discord's boost messages (type 8, or 9/10/11 when the boost reached a tier). Also the vanity
 // invite of tier 3 guilds, kept as an ordinary never-expiring invite row so /invites/<code> works.
 import { GUILD_TIER_PERKS, MessageType, PermissionFlags, type PremiumTier } from '@concord/protocol';
+import { LOCAL_CACHES, type CacheFollower } from '../../bus/CacheInvalidation.ts';
 import type { BoostRecord, PremiumStore } from '../../store/PremiumStore.ts';
 import type { UserRecord } from '../../store/records.ts';
 import { dispatch, requireGuildMember, requireGuildPermission, type DomainContext } from '../DomainContext.ts';
@@ -44,6 +45,7 @@ export class BoostService {
   private readonly slots = new Map<string, BoostRecord>();
   /** Called when a guild's tier moves (its emoji and sticker slots follow): set by the composition root. */
   onTierChange: ((g: GuildState) => void) | null = null;
+  private caches: CacheFollower = LOCAL_CACHES;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -62,6 +64,36 @@ export class BoostService {
     const guilds = new Set<string>();
     for (const b of this.slots.values()) if (b.guild_id) guilds.add(b.guild_id);
     for (const id of guilds) await this.recompute(id, { announce: false });
+  }
+
+  /**
+   * On a cluster bus: a user's slots and a guild's vanity code written on another node are re-read
+   * from the store; the guilds those slots were or are applied to get their count, tier and
+   * members' premium_since recomputed here, announcing nothing (the writer did).
+   */
+  followCluster(caches: CacheFollower): void {
+    this.caches = caches;
+    caches.onReload('boosts', async (userIds) => {
+      const stored = (await this.store.listLiveBoosts()).filter((b) => userIds.has(b.user_id));
+      const guilds = new Set<string>();
+      for (const [id, b] of this.slots) {
+        if (!userIds.has(b.user_id)) continue;
+        if (b.guild_id) guilds.add(b.guild_id);
+        this.slots.delete(id);
+      }
+      for (const b of stored) {
+        this.slots.set(b.id, b);
+        if (b.guild_id) guilds.add(b.guild_id);
+      }
+      for (const id of guilds) await this.recompute(id, { announce: false, follower: true });
+    });
+    caches.onReload('vanity', async (guildIds) => {
+      const stored = new Map((await this.store.listVanityCodes()).filter((v) => guildIds.has(v.guild_id)).map((v) => [v.guild_id, v.code]));
+      for (const id of guildIds) {
+        const g = this.ctx.state.guilds.get(id);
+        if (g) g.guild.vanity_url_code = stored.get(id) ?? null;
+      }
+    });
   }
 
   /** The guild's boost tier: the accessor for anything tier-gated (see entitlement.ts guildPremiumTier). */
@@ -100,17 +132,19 @@ export class BoostService {
     const now = Date.now();
     const touched = new Set<string>([guildId]);
     const applied: BoostRecord[] = [];
-    for (const id of unique) {
-      const slot = this.slots.get(id)!;
-      if (slot.guild_id === guildId) continue;
-      if (!(await this.store.assignBoost(id, guildId, now))) throw new DomainError('UnknownPremiumGuildSubscription');
-      if (slot.guild_id) touched.add(slot.guild_id);
-      const before = slot.guild_id;
-      slot.guild_id = guildId;
-      slot.guild_since = now;
-      applied.push(slot);
-      await this.audit.record(actor.id, 'boost.add', guildId, { slot_id: id, guild_id: before }, { slot_id: id, guild_id: guildId });
-    }
+    await this.caches.write('boosts', actor.id, async () => {
+      for (const id of unique) {
+        const slot = this.slots.get(id)!;
+        if (slot.guild_id === guildId) continue;
+        if (!(await this.store.assignBoost(id, guildId, now))) throw new DomainError('UnknownPremiumGuildSubscription');
+        if (slot.guild_id) touched.add(slot.guild_id);
+        const before = slot.guild_id;
+        slot.guild_id = guildId;
+        slot.guild_since = now;
+        applied.push(slot);
+        await this.audit.record(actor.id, 'boost.add', guildId, { slot_id: id, guild_id: before }, { slot_id: id, guild_id: guildId });
+      }
+    });
     const tierBefore = guildPremiumTier(g.guild);
     for (const id of touched) await this.recompute(id, { announce: true });
     if (applied.length > 0) await this.postBoostMessage(g, actor, applied.length, tierBefore);
@@ -122,9 +156,11 @@ export class BoostService {
     requireGuildMember(this.ctx, guildId, actor);
     const slot = this.slots.get(subscriptionId);
     if (slot?.user_id !== actor.id || slot.guild_id !== guildId) throw new DomainError('UnknownPremiumGuildSubscription');
-    await this.store.assignBoost(slot.id, null, Date.now());
-    slot.guild_id = null;
-    slot.guild_since = null;
+    await this.caches.write('boosts', actor.id, async () => {
+      await this.store.assignBoost(slot.id, null, Date.now());
+      slot.guild_id = null;
+      slot.guild_since = null;
+    });
     await this.audit.record(actor.id, 'boost.remove', guildId, { slot_id: slot.id, guild_id: guildId }, { slot_id: slot.id, guild_id: null });
     await this.recompute(guildId, { announce: true });
   }
@@ -134,6 +170,10 @@ export class BoostService {
    * a plan without boosts) every slot ends, and so do the boosts they made.
    */
   async syncSlots(userId: string, count: number): Promise<void> {
+    await this.caches.write('boosts', userId, () => this.syncSlotsNow(userId, count));
+  }
+
+  private async syncSlotsNow(userId: string, count: number): Promise<void> {
     const live = this.slotsOf(userId);
     if (live.length > count) {
       const ended = await this.store.endBoostsOfUser(userId, Date.now());
@@ -170,14 +210,16 @@ export class BoostService {
     if (next !== null && !VANITY_CODE.test(next)) throw DomainError.fieldError('code', 'INVALID_VANITY_URL', 'Must be 2-32 letters, digits or dashes.');
     const before = g.guild.vanity_url_code ?? null;
     if (next === before) return { code: before };
-    if (next !== null) {
-      const channelId = this.vanityChannel(g);
-      if (await this.ctx.meta.findInvite(next)) throw new DomainError('InvalidInviteCode');
-      if (!(await this.store.setVanityCode(guildId, next))) throw new DomainError('InvalidInviteCode');
-      await this.ctx.meta.insertInvite({ code: next, guild_id: guildId, channel_id: channelId, inviter_id: null, max_age: 0, max_uses: 0, uses: 0, temporary: false, created_at: Date.now() });
-    } else await this.store.setVanityCode(guildId, null);
-    if (before !== null) await this.ctx.meta.deleteInvite(before);
-    g.guild.vanity_url_code = next;
+    await this.caches.write('vanity', guildId, async () => {
+      if (next !== null) {
+        const channelId = this.vanityChannel(g);
+        if (await this.ctx.meta.findInvite(next)) throw new DomainError('InvalidInviteCode');
+        if (!(await this.store.setVanityCode(guildId, next))) throw new DomainError('InvalidInviteCode');
+        await this.ctx.meta.insertInvite({ code: next, guild_id: guildId, channel_id: channelId, inviter_id: null, max_age: 0, max_uses: 0, uses: 0, temporary: false, created_at: Date.now() });
+      } else await this.store.setVanityCode(guildId, null);
+      if (before !== null) await this.ctx.meta.deleteInvite(before);
+      g.guild.vanity_url_code = next;
+    });
     await this.audit.record(actor.id, 'vanity.update', guildId, { code: before }, { code: next });
     dispatch(this.ctx, `g:${guildId}`, 'GUILD_UPDATE', guildToAPI(g));
     return { code: next };
@@ -202,7 +244,7 @@ export class BoostService {
   }
 
   /** Count, tier and members' premium_since from the live slots; GUILD_UPDATE / GUILD_MEMBER_UPDATE on change. */
-  private async recompute(guildId: string, o: { announce: boolean }): Promise<void> {
+  private async recompute(guildId: string, o: { announce: boolean; follower?: boolean }): Promise<void> {
     const g = this.ctx.state.guilds.get(guildId);
     if (!g) return;
     const boosts = [...this.slots.values()].filter((b) => b.guild_id === guildId);
@@ -218,10 +260,14 @@ export class BoostService {
     const tierBefore = guildPremiumTier(g.guild);
     g.guild.premium_subscription_count = boosts.length;
     // Below tier 3 the vanity invite stops working, as Discord's does when a guild loses the perk.
-    if (!GUILD_TIER_PERKS[guildPremiumTier(g.guild)].vanityUrl && g.guild.vanity_url_code) {
-      await this.ctx.meta.deleteInvite(g.guild.vanity_url_code);
-      await this.store.setVanityCode(guildId, null);
-      g.guild.vanity_url_code = null;
+    // (Reloading another node's boosts, this node leaves that to the writer: its 'vanity' invalidation follows.)
+    const code = g.guild.vanity_url_code;
+    if (!o.follower && !GUILD_TIER_PERKS[guildPremiumTier(g.guild)].vanityUrl && code) {
+      await this.caches.write('vanity', guildId, async () => {
+        await this.ctx.meta.deleteInvite(code);
+        await this.store.setVanityCode(guildId, null);
+        g.guild.vanity_url_code = null;
+      });
     }
     if (countChanged && o.announce) dispatch(this.ctx, `g:${guildId}`, 'GUILD_UPDATE', guildToAPI(g));
     if (o.announce && guildPremiumTier(g.guild) !== tierBefore) this.onTierChange?.(g);

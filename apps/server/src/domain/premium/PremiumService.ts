@@ -4,6 +4,7 @@
 // periodic sweep then revokes it for good, which also ends the user's boosts. Also the instance
 // administrators (INSTANCE_ADMINS, else the first registered user) and the profile banner perk.
 import type { PremiumTypeValue } from '@concord/protocol';
+import { LOCAL_CACHES, type CacheFollower } from '../../bus/CacheInvalidation.ts';
 import type { PremiumStore } from '../../store/PremiumStore.ts';
 import type { UserRecord } from '../../store/records.ts';
 import { dispatch, type DomainContext } from '../DomainContext.ts';
@@ -51,6 +52,7 @@ export class PremiumService {
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
   /** The entitlements as the provider last reported them, by user id. */
   private readonly entitlements = new Map<string, Entitlement>();
+  private caches: CacheFollower = LOCAL_CACHES;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -73,6 +75,35 @@ export class PremiumService {
       const user = this.ctx.state.users.get(b.user_id);
       if (user) user.banner = b.banner;
     }
+  }
+
+  /**
+   * On a cluster bus: entitlements and banners written on other nodes are re-read from the billing
+   * port and the store (the user's USER_UPDATE came from the writer). Boost slots follow BoostService's own.
+   */
+  followCluster(caches: CacheFollower): void {
+    this.caches = caches;
+    caches.onReload('premium', async (userIds) => {
+      const stored = new Map((await this.billing.all()).filter((e) => userIds.has(e.userId)).map((e) => [e.userId, e]));
+      for (const userId of userIds) {
+        const e = stored.get(userId);
+        const user = this.ctx.state.users.get(userId);
+        if (e && user) {
+          this.entitlements.set(userId, e);
+          user.premium = { premium_type: e.premiumType, expires_at: e.expiresAt };
+        } else {
+          this.entitlements.delete(userId);
+          if (user) delete user.premium;
+        }
+      }
+    });
+    caches.onReload('banner', async (userIds) => {
+      const stored = new Map((await this.store.listUserBanners()).filter((b) => userIds.has(b.user_id)).map((b) => [b.user_id, b.banner]));
+      for (const userId of userIds) {
+        const user = this.ctx.state.users.get(userId);
+        if (user) user.banner = stored.get(userId) ?? null;
+      }
+    });
   }
 
   start(): void {
@@ -148,12 +179,19 @@ export class PremiumService {
    * webhook handler would call this too.
    */
   async applyEntitlement(e: Entitlement): Promise<void> {
-    const user = this.ctx.state.users.get(e.userId);
+    // After the billing write: in the cache lane, so a reload begun before it cannot land after it.
+    const user = await this.caches.write('premium', e.userId, () => Promise.resolve(this.mirror(e)));
     if (!user) return;
-    this.entitlements.set(e.userId, e);
-    user.premium = { premium_type: e.premiumType, expires_at: e.expiresAt };
     await this.boosts.syncSlots(e.userId, perksOf(user).includedBoosts);
     this.announce(user);
+  }
+
+  private mirror(e: Entitlement): UserRecord | undefined {
+    const user = this.ctx.state.users.get(e.userId);
+    if (!user) return undefined;
+    this.entitlements.set(e.userId, e);
+    user.premium = { premium_type: e.premiumType, expires_at: e.expiresAt };
+    return user;
   }
 
   /** Revokes (an admin) or expires (the sweep, actor null) a user's premium; their boosts end with it. */
@@ -168,16 +206,22 @@ export class PremiumService {
 
   async endEntitlement(userId: string): Promise<void> {
     const user = this.ctx.state.users.get(userId);
-    this.entitlements.delete(userId);
+    const had = await this.caches.write('premium', userId, () => {
+      this.entitlements.delete(userId);
+      const held = user?.premium !== undefined;
+      if (user) delete user.premium;
+      return Promise.resolve(held);
+    });
     if (!user) return;
-    const had = user.premium !== undefined;
-    delete user.premium;
     await this.boosts.syncSlots(userId, 0);
     if (had) this.announce(user);
   }
 
   /** Revokes every grant past its expiry; the number revoked. */
   async sweep(nowMs = Date.now()): Promise<number> {
+    // Every node holds every entitlement: one of them (the leader) ends the expired ones, so a
+    // grant ends with one USER_UPDATE and one audit entry, not one per node.
+    if (this.ctx.cluster && !this.ctx.cluster.isLeader()) return 0;
     const expired = [...this.entitlements.values()].filter((e) => e.expiresAt !== null && e.expiresAt <= nowMs);
     for (const e of expired) await this.revoke(null, e.userId, 'premium.expire');
     return expired.length;
@@ -186,8 +230,10 @@ export class PremiumService {
   /** Sets or clears the profile banner (checked by the caller against the perk); the record is updated in place. */
   async setBanner(user: UserRecord, dataUri: string | null): Promise<void> {
     const banner = dataUri === null ? null : imageHash(dataUri);
-    await this.store.setUserBanner(user.id, banner);
-    user.banner = banner;
+    await this.caches.write('banner', user.id, async () => {
+      await this.store.setUserBanner(user.id, banner);
+      user.banner = banner;
+    });
   }
 
   private entitlementView(userId: string): { premium_type: number; expires_at: string | null } | null {
