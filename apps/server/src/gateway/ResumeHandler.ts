@@ -96,8 +96,10 @@ export class ResumeHandler {
         this.subscriptions.subscribeSocket(s);
         this.fanOut.sendDirect(s, 'RESUMED', { _trace: ['concord-gateway'] });
         this.metrics.resumes.inc({ outcome: takeOver ? 'resumed_from_other_node' : 'resumed' });
+        // Presence first: the old node reads that this node holds the session before it lets it go,
+        // so the session keeps one presence throughout (its status and activities, no offline between).
+        this.presence.resumeSession(user.id, s.id, s.client);
         if (takeOver && this.cluster) this.cluster.bus.publish({ kind: 'sessionMoved', sessionId: s.id, node: this.cluster.node });
-        this.presence.setSession(user.id, s.id, { status: 'online', activities: [], client: s.client });
       })
       .catch((e: unknown) => {
         this.metrics.handlerErrors.inc({ where: 'gateway.resume' });

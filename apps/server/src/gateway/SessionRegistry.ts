@@ -92,8 +92,9 @@ export class SessionRegistry {
       case 'closed':
         this.sessions.delete(s.id);
         this.subscriptions.remove(s);
-        this.presence.removeSession(s.user.id, s.id);
+        // A session moving away keeps its presence: the node it resumed on holds it now (no offline flicker).
         if (this.movingAway.has(s)) return;
+        this.presence.removeSession(s.user.id, s.id);
         this.cluster?.directory.remove(s.id);
         this.onSessionClosed(s);
         return;
