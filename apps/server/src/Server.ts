@@ -126,7 +126,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // The services' own caches (applications, webhooks, rules, premium, emoji, tokens...) follow other nodes' writes.
   const caches = cluster ? new CacheInvalidation(bus, cluster, { onError: (what, err) => log.error({ err, what }, 'cache reload failed') }) : null;
   const idBits = node.nodeId === null ? { workerId: config.workerId, processId: config.processId } : snowflakeBits(node.nodeId);
-  const presence = new PresenceService(state, bus);
+  const presence = new PresenceService(state, bus, cluster);
   const metrics = new Metrics();
   const guard = new UwsGuard(log, metrics);
   let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
