@@ -3,8 +3,10 @@
 // ephemeral and live in GuildState.voiceStates; this service is their only writer. Every change is
 // a VOICE_STATE_UPDATE to the guild; the joiner's session then gets VOICE_SERVER_UPDATE (scope
 // s:<session>), always after its own state. Access changes on the bus (roles, overwrites, channel
-// or member removal) are reconciled here, so other services need not know about voice.
-import { PermissionFlags, hasPermission } from '@concord/protocol';
+// or member removal) are reconciled here, so other services need not know about voice. In a cluster
+// every process holds every state (VoiceStateCluster) and the voice nodes of all processes
+// (VoiceNodesCluster); background work on a state (AFK, access, node events) runs on its home only.
+import { PermissionFlags, hasPermission, type DispatchPayloads } from '@concord/protocol';
 import crypto from 'node:crypto';
 import type { BusMessage } from '../bus/EventBus.ts';
 import type { ChannelRecord, UserRecord } from '../store/records.ts';
@@ -14,8 +16,12 @@ import { dispatch, requireGuildMember, type DomainContext } from './DomainContex
 import { DomainError } from './DomainError.ts';
 import type { GuildState } from './DomainState.ts';
 import { memberToAPI } from './serialize.ts';
+import { VoiceNodesCluster } from './voiceNodesCluster.ts';
 import { voiceStateToAPI, type VoiceStateRecord } from './voiceState.ts';
-import { isVoiceChannel, voiceGrantFlags, voiceJoinRefusal, type VoiceJoinRefusal } from './voicePermissions.ts';
+import { VoiceStateCluster } from './voiceStateCluster.ts';
+import { VoiceStateIndex } from './voiceStateIndex.ts';
+import type { MemberVoicePatch, PrivateVoice, PrivateVoiceRequest, VoiceStateRequest, VoiceUpdateOutcome } from './voiceRequests.ts';
+import { isVoiceChannel, voiceGrantFlags, voiceJoinRefusal, voiceJoinRefusalError } from './voicePermissions.ts';
 
 export interface VoiceStateServiceOptions {
   /** How often the AFK and unconnected-REST-join sweep runs. */
@@ -24,54 +30,14 @@ export interface VoiceStateServiceOptions {
   restConnectTimeoutMs?: number;
 }
 
-/** An op 4 (or REST) request, parsed. */
-export interface VoiceStateRequest {
-  guildId: string;
-  channelId: string | null;
-  selfMute: boolean;
-  selfDeaf: boolean;
-  selfVideo?: boolean | undefined;
-  selfStream?: boolean | undefined;
-}
-
-/** What an op 4 did. A refusal changes nothing and closes nothing (Discord ignores such an op 4). */
-export type VoiceUpdateOutcome =
-  | { status: 'joined' | 'moved' | 'updated' | 'left' | 'unchanged' }
-  | { status: 'refused'; reason: VoiceJoinRefusal | 'unknown_guild' | 'not_recipient' | 'blocked' | 'private_call' };
-
-/** An op 4 with guild_id null: a DM or group DM call (or null: leave it). */
-export type PrivateVoiceRequest = Omit<VoiceStateRequest, 'guildId'>;
-
-/**
- * Voice outside guilds (DM and group DM calls: CallService). Guild voice and calls share the nodes
- * and the one-channel-at-a-time rule, so this service forwards what it does not own.
- */
-export interface PrivateVoice {
-  updateFromGateway(user: UserRecord, sessionId: string, req: PrivateVoiceRequest): VoiceUpdateOutcome;
-  sessionEnded(userId: string, sessionId: string): void;
-  /** The user joined guild voice: leave any call. */
-  leaveUser(userId: string): void;
-  /** Whether a node's server id is one of its calls. */
-  ownsServer(serverId: string): boolean;
-  nodeAdded(): void;
-  nodeLost(nodeId: string): void;
-  nodeEvent(node: VoiceNode, event: VoiceNodeEvent): void;
-}
-
-/** The voice fields of PATCH /guilds/:id/members/:id. */
-export interface MemberVoicePatch {
-  mute?: boolean | null | undefined;
-  deaf?: boolean | null | undefined;
-  channel_id?: string | null | undefined;
-}
+export type { MemberVoicePatch, PrivateVoice, PrivateVoiceRequest, VoiceStateRequest, VoiceUpdateOutcome } from './voiceRequests.ts';
 
 const newToken = () => crypto.randomBytes(16).toString('hex');
 
 export class VoiceStateService {
-  /** Guilds that have (or had, until reconciled) voice states; kept even after a guild is deleted so its grants can be revoked. */
-  private readonly active = new Map<string, GuildState>();
-  /** user id -> guild ids where the user has a voice state. */
-  private readonly userGuilds = new Map<string, Set<string>>();
+  private readonly index = new VoiceStateIndex();
+  /** Replication across the processes of a cluster; null in one process. */
+  readonly cluster: VoiceStateCluster | null;
   private readonly sweepTimer: ReturnType<typeof setInterval>;
   private readonly restConnectTimeoutMs: number;
   private readonly unsubscribe: () => void;
@@ -83,17 +49,30 @@ export class VoiceStateService {
     options: VoiceStateServiceOptions = {},
   ) {
     this.restConnectTimeoutMs = options.restConnectTimeoutMs ?? 60_000;
+    const peers = ctx.cluster ? new VoiceNodesCluster(ctx, nodes, ctx.cluster) : null;
+    this.cluster = peers ? new VoiceStateCluster(ctx, this.index, peers, { announceLeave: (g, rec) => this.announceLeft(g, rec), released: (id) => nodes.release(id) }) : null;
+    const nodeAdded = () => {
+      this.allocateWaiting();
+      this.privateVoice?.nodeAdded();
+    };
+    const nodeLost = (nodeId: string) => {
+      this.reallocateFrom(nodeId);
+      this.privateVoice?.nodeLost(nodeId);
+    };
+    const nodeEvent = (node: VoiceNode, e: VoiceNodeEvent) => (this.privateVoice?.ownsServer(e.serverId) ? this.privateVoice.nodeEvent(node, e) : this.onNodeEvent(node, e));
     nodes.setListener({
       nodeAdded: () => {
-        this.allocateWaiting();
-        this.privateVoice?.nodeAdded();
+        peers?.announce();
+        nodeAdded();
       },
       nodeLost: (node) => {
-        this.reallocateFrom(node.id);
-        this.privateVoice?.nodeLost(node.id);
+        peers?.announce();
+        nodeLost(node.id);
       },
-      nodeEvent: (node, e) => (this.privateVoice?.ownsServer(e.serverId) ? this.privateVoice.nodeEvent(node, e) : this.onNodeEvent(node, e)),
+      nodeEvent,
     });
+    peers?.onPeer((added, nodeId) => (added ? nodeAdded() : nodeLost(nodeId)));
+    peers?.onEvent(nodeEvent);
     this.unsubscribe = ctx.bus.subscribe((m) => this.onBus(m));
     this.sweepTimer = setInterval(() => this.sweep(Date.now()), options.sweepIntervalMs ?? 10_000);
     this.sweepTimer.unref();
@@ -102,6 +81,32 @@ export class VoiceStateService {
   close(): void {
     clearInterval(this.sweepTimer);
     this.unsubscribe();
+    this.cluster?.nodes.close();
+  }
+
+  /** Voice nodes of every process (in a cluster) or of this one: where a state's nodeId is found. */
+  nodeById(nodeId: string | null): VoiceNode | undefined {
+    if (nodeId === null) return undefined;
+    return this.cluster ? this.cluster.nodes.get(nodeId) : this.nodes.get(nodeId);
+  }
+
+  /** The node for a server's voice (a guild, or a call's channel): in a cluster the one its members use anywhere. */
+  pickNode(serverId: string, inUse: () => Iterable<string | null>): VoiceNode | null {
+    return this.cluster ? this.cluster.nodes.pick(serverId, inUse()) : this.nodes.pick(serverId);
+  }
+
+  /** Grants on the node and sends VOICE_SERVER_UPDATE to the session (null: none, a REST join). */
+  grantAndAnnounce(node: VoiceNode | null, grant: VoiceGrant, serverUpdate: DispatchPayloads['VOICE_SERVER_UPDATE'] | null): void {
+    if (this.cluster) {
+      this.cluster.nodes.grantAndAnnounce(node, grant, serverUpdate);
+      return;
+    }
+    node?.grant(grant);
+    if (serverUpdate) dispatch(this.ctx, `s:${grant.sessionId}`, 'VOICE_SERVER_UPDATE', serverUpdate);
+  }
+
+  private isHome(rec: VoiceStateRecord): boolean {
+    return this.cluster?.isHome(rec) ?? true;
   }
 
   /** The composition root hands DM calls their owner. */
@@ -116,11 +121,7 @@ export class VoiceStateService {
 
   /** A user (not a bot) joining a call leaves guild voice: one voice channel at a time. */
   leaveAllGuildVoice(userId: string): void {
-    for (const guildId of [...(this.userGuilds.get(userId) ?? [])]) {
-      const g = this.active.get(guildId);
-      const rec = g?.voiceStates.get(userId);
-      if (g && rec) this.leave(g, rec);
-    }
+    for (const [g, rec] of this.index.statesOf(userId)) this.leave(g, rec);
   }
 
   /** Gateway op 4 from one session. */
@@ -156,7 +157,7 @@ export class VoiceStateService {
     const g = requireGuildMember(this.ctx, guildId, actor);
     const channel = g.channels.get(body.channel_id);
     const refusal = voiceJoinRefusal(g, channel, actor.id, this.occupants(g, body.channel_id, actor.id));
-    if (refusal || !channel) throw this.refusalError(g, channel, actor.id, refusal ?? 'unknown_channel');
+    if (refusal || !channel) throw voiceJoinRefusalError(g, channel, actor.id, refusal ?? 'unknown_channel');
     const sessionId = newToken();
     const rec = this.join(g, actor, channel, 'rest', sessionId, { guildId, channelId: channel.id, selfMute: body.self_mute ?? false, selfDeaf: body.self_deaf ?? false });
     return { token: rec.grant.token, endpoint: this.endpointOf(rec), session_id: sessionId };
@@ -208,19 +209,16 @@ export class VoiceStateService {
   /** A gateway session is gone for good (resume window over, logout, revoked token): it leaves voice. */
   sessionEnded(userId: string, sessionId: string): void {
     this.privateVoice?.sessionEnded(userId, sessionId);
-    for (const guildId of [...(this.userGuilds.get(userId) ?? [])]) {
-      const g = this.active.get(guildId);
-      const rec = g?.voiceStates.get(userId);
-      if (g && rec && rec.owner === 'gateway' && rec.sessionId === sessionId) this.leave(g, rec);
-    }
+    for (const [g, rec] of this.index.statesOf(userId)) if (rec.owner === 'gateway' && rec.sessionId === sessionId) this.leave(g, rec);
   }
 
   /** Moves idle members to the AFK channel and drops REST joins that never connected. Public so tests can pass a clock. */
   sweep(nowMs: number): void {
-    for (const g of [...this.active.values()]) {
+    for (const g of [...this.index.active.values()]) {
       const afk = g.guild.afk_channel_id === null ? undefined : g.channels.get(g.guild.afk_channel_id);
       const idleMs = g.guild.afk_timeout * 1000;
       for (const rec of [...g.voiceStates.values()]) {
+        if (!this.isHome(rec)) continue;
         if (rec.owner === 'rest' && !rec.connected && nowMs - rec.joinedAtMs > this.restConnectTimeoutMs) this.leave(g, rec);
         else if (afk && isVoiceChannel(afk) && rec.channelId !== afk.id && nowMs - rec.lastActivityMs >= idleMs) this.move(g, rec, afk);
       }
@@ -234,16 +232,12 @@ export class VoiceStateService {
     // A user is in one voice channel at a time across guilds and calls; a bot in one per guild.
     if (!user.bot) {
       this.privateVoice?.leaveUser(user.id);
-      for (const guildId of [...(this.userGuilds.get(user.id) ?? [])]) {
-        const other = this.active.get(guildId);
-        const rec = guildId === g.id ? undefined : other?.voiceStates.get(user.id);
-        if (other && rec) this.leave(other, rec);
-      }
+      for (const [other, rec] of this.index.statesOf(user.id)) if (other.id !== g.id) this.leave(other, rec);
     }
     const member = g.members.get(user.id);
     const now = Date.now();
     const flags = voiceGrantFlags(g, channel, user.id, member?.mute ?? false, false);
-    const node = this.nodes.pick(g.id);
+    const node = this.pickNode(g.id, () => this.nodesInUse(g));
     const grant: VoiceGrant = {
       token: newToken(),
       serverId: g.id,
@@ -272,15 +266,11 @@ export class VoiceStateService {
       connected: false,
       joinedAtMs: now,
       lastActivityMs: now,
+      home: this.cluster?.self ?? 'local',
     };
-    node?.grant(grant);
-    g.voiceStates.set(user.id, rec);
-    this.active.set(g.id, g);
-    let guilds = this.userGuilds.get(user.id);
-    if (!guilds) this.userGuilds.set(user.id, (guilds = new Set()));
-    guilds.add(g.id);
+    this.index.put(g, rec);
     this.dispatchState(g, rec);
-    this.sendServerUpdate(rec);
+    this.grantAndAnnounce(node, grant, this.serverUpdateOf(rec));
     return rec;
   }
 
@@ -303,15 +293,13 @@ export class VoiceStateService {
   /** Leaves voice: the node drops the grant (closing the connection) and the guild sees channel_id null. */
   private leave(g: GuildState, rec: VoiceStateRecord, announce = true): void {
     this.revokeOnNode(g.id, rec);
-    g.voiceStates.delete(rec.userId);
-    const guilds = this.userGuilds.get(rec.userId);
-    guilds?.delete(g.id);
-    if (guilds?.size === 0) this.userGuilds.delete(rec.userId);
-    if (g.voiceStates.size === 0) {
-      this.active.delete(g.id);
-      this.nodes.release(g.id);
-    }
-    if (announce) dispatch(this.ctx, `g:${g.id}`, 'VOICE_STATE_UPDATE', this.toGuildEvent(g, rec, null));
+    if (this.index.remove(g, rec.userId)) this.nodes.release(g.id);
+    this.cluster?.left(g.id, rec.userId);
+    if (announce) this.announceLeft(g, rec);
+  }
+
+  private announceLeft(g: GuildState, rec: VoiceStateRecord): void {
+    dispatch(this.ctx, `g:${g.id}`, 'VOICE_STATE_UPDATE', this.toGuildEvent(g, rec, null));
   }
 
   /** Self mute/deaf/video/stream: a state update and a grant update, no new server update. Returns whether anything changed. */
@@ -345,25 +333,30 @@ export class VoiceStateService {
     }
     if (!changed) return;
     rec.grant = { ...rec.grant, ...next };
-    if (rec.nodeId !== null) this.nodes.get(rec.nodeId)?.update(g.id, rec.userId, patch);
+    this.nodeById(rec.nodeId)?.update(g.id, rec.userId, patch);
   }
 
   private revokeOnNode(guildId: string, rec: VoiceStateRecord): void {
-    if (rec.nodeId !== null) this.nodes.get(rec.nodeId)?.revoke(guildId, rec.userId);
+    this.nodeById(rec.nodeId)?.revoke(guildId, rec.userId);
   }
 
   private dispatchState(g: GuildState, rec: VoiceStateRecord): void {
+    this.cluster?.changed(rec);
     dispatch(this.ctx, `g:${g.id}`, 'VOICE_STATE_UPDATE', this.toGuildEvent(g, rec, rec.channelId));
   }
 
-  /** VOICE_SERVER_UPDATE to the owning session only (a REST join got its answer in the response). */
-  private sendServerUpdate(rec: VoiceStateRecord): void {
-    if (rec.owner !== 'gateway') return;
-    dispatch(this.ctx, `s:${rec.sessionId}`, 'VOICE_SERVER_UPDATE', { token: rec.grant.token, guild_id: rec.guildId, endpoint: this.endpointOf(rec) });
+  /** VOICE_SERVER_UPDATE for the owning session only (a REST join got its answer in the response). */
+  private serverUpdateOf(rec: VoiceStateRecord): DispatchPayloads['VOICE_SERVER_UPDATE'] | null {
+    return rec.owner === 'gateway' ? { token: rec.grant.token, guild_id: rec.guildId, endpoint: this.endpointOf(rec) } : null;
   }
 
   private endpointOf(rec: VoiceStateRecord): string | null {
-    return rec.nodeId === null ? null : this.nodes.get(rec.nodeId)?.endpoint ?? null;
+    return this.nodeById(rec.nodeId)?.endpoint ?? null;
+  }
+
+  /** The voice nodes a guild's states use (in a cluster, through any process). */
+  private *nodesInUse(g: GuildState): Generator<string | null> {
+    for (const rec of g.voiceStates.values()) yield rec.nodeId;
   }
 
   private toGuildEvent(g: GuildState, rec: VoiceStateRecord, channelId: string | null) {
@@ -378,41 +371,33 @@ export class VoiceStateService {
     return n;
   }
 
-  private refusalError(g: GuildState, channel: ChannelRecord | undefined, userId: string, refusal: VoiceJoinRefusal): DomainError {
-    switch (refusal) {
-      case 'unknown_channel':
-        return new DomainError('UnknownChannel');
-      case 'not_voice':
-        return DomainError.fieldError('channel_id', 'CHANNEL_TYPE_INVALID', 'The channel is not a voice channel');
-      case 'missing_connect':
-        return channel && hasPermission(g.channelPermissions(channel, userId), PermissionFlags.VIEW_CHANNEL) ? new DomainError('MissingPermissions') : new DomainError('MissingAccess');
-      case 'channel_full':
-        return new DomainError('MissingPermissions', 'The voice channel is full');
-    }
-  }
-
   /** Grants states that waited for a node ("reallocating", endpoint null) and tells their sessions. */
   private allocateWaiting(): void {
-    for (const g of this.active.values()) for (const rec of g.voiceStates.values()) if (rec.nodeId === null) this.regrant(g, rec);
+    for (const [g, rec] of this.index.all()) if (rec.nodeId === null && this.isHome(rec)) this.regrant(g, rec);
   }
 
   /** A node left: its guilds move to another node with fresh tokens (or wait with endpoint null). */
   private reallocateFrom(nodeId: string): void {
-    for (const g of this.active.values()) for (const rec of g.voiceStates.values()) if (rec.nodeId === nodeId) this.regrant(g, rec);
+    for (const [g, rec] of this.index.all()) if (rec.nodeId === nodeId && this.isHome(rec)) this.regrant(g, rec);
   }
 
   private regrant(g: GuildState, rec: VoiceStateRecord): void {
-    const node: VoiceNode | null = this.nodes.pick(g.id);
+    // Nodes other states still use on a node that is gone resolve to nothing: pick skips them.
+    const node: VoiceNode | null = this.pickNode(g.id, () => this.nodesInUse(g));
     rec.grant = { ...rec.grant, token: newToken() };
     rec.nodeId = node?.id ?? null;
     rec.connected = false;
-    node?.grant(rec.grant);
-    this.sendServerUpdate(rec);
+    this.cluster?.changed(rec);
+    this.grantAndAnnounce(node, rec.grant, this.serverUpdateOf(rec));
   }
 
   private onNodeEvent(node: VoiceNode, e: VoiceNodeEvent): void {
-    const rec = this.active.get(e.serverId)?.voiceStates.get(e.userId);
+    const rec = this.index.active.get(e.serverId)?.voiceStates.get(e.userId);
     if (!rec || rec.nodeId !== node.id) return;
+    if (this.cluster && !this.cluster.isHome(rec)) {
+      this.cluster.nodes.forwardEvent(rec.home, node.id, e);
+      return;
+    }
     switch (e.type) {
       case 'activity':
         rec.lastActivityMs = Date.now();
@@ -424,7 +409,7 @@ export class VoiceStateService {
         if (e.sessionId !== rec.sessionId) return;
         rec.connected = false;
         // A gateway-owned state stays until its session leaves or ends (the client may reconnect).
-        if (rec.owner === 'rest') this.leave(this.active.get(e.serverId)!, rec);
+        if (rec.owner === 'rest') this.leave(this.index.active.get(e.serverId)!, rec);
         return;
     }
   }
@@ -433,7 +418,7 @@ export class VoiceStateService {
   private onBus(m: BusMessage): void {
     switch (m.kind) {
       case 'access':
-        for (const userId of m.userIds) for (const guildId of [...(this.userGuilds.get(userId) ?? [])]) this.reconcile(guildId, userId);
+        for (const userId of m.userIds) for (const guildId of this.index.guildsOf(userId)) this.reconcile(guildId, userId);
         return;
       case 'guildAccess':
         this.reconcile(m.guildId, null);
@@ -448,17 +433,19 @@ export class VoiceStateService {
 
   /** Drops states whose guild, member or channel is gone; refreshes the grants of the rest. */
   private reconcile(guildId: string, onlyUserId: string | null): void {
-    const g = this.active.get(guildId);
+    const g = this.index.active.get(guildId);
     if (!g) return;
     const live = this.ctx.state.guilds.get(guildId) === g;
     for (const rec of [...g.voiceStates.values()]) {
-      if (onlyUserId !== null && rec.userId !== onlyUserId) continue;
+      if ((onlyUserId !== null && rec.userId !== onlyUserId) || !this.isHome(rec)) continue;
       const channel = g.channels.get(rec.channelId);
       if (!live) this.leave(g, rec, false);
       else if (!g.members.has(rec.userId) || !channel || !isVoiceChannel(channel)) this.leave(g, rec);
       else {
+        const before = rec.grant;
         this.refreshGrant(g, rec);
         if (this.dropStreamsWithoutRight(rec)) this.dispatchState(g, rec);
+        else if (rec.grant !== before) this.cluster?.changed(rec);
       }
     }
   }

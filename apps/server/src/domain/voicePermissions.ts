@@ -3,6 +3,7 @@
 // (SPEAK, USE_VAD, PRIORITY_SPEAKER, STREAM for camera and Go Live, server mute). Recomputed on every join, move and access change.
 import { ChannelType, PermissionFlags, hasPermission } from '@concord/protocol';
 import type { ChannelRecord } from '../store/records.ts';
+import { DomainError } from './DomainError.ts';
 import type { GuildState } from './DomainState.ts';
 
 /** Why a join or move into a channel is refused; null when allowed. */
@@ -21,6 +22,20 @@ export function voiceJoinRefusal(g: GuildState, channel: ChannelRecord | undefin
   const limit = channel.user_limit ?? 0;
   if (limit > 0 && occupants >= limit && !hasPermission(p, PermissionFlags.MOVE_MEMBERS)) return 'channel_full';
   return null;
+}
+
+/** The Discord error a REST join answers a refusal with (op 4 ignores refusals instead). */
+export function voiceJoinRefusalError(g: GuildState, channel: ChannelRecord | undefined, userId: string, refusal: VoiceJoinRefusal): DomainError {
+  switch (refusal) {
+    case 'unknown_channel':
+      return new DomainError('UnknownChannel');
+    case 'not_voice':
+      return DomainError.fieldError('channel_id', 'CHANNEL_TYPE_INVALID', 'The channel is not a voice channel');
+    case 'missing_connect':
+      return channel && hasPermission(g.channelPermissions(channel, userId), PermissionFlags.VIEW_CHANNEL) ? new DomainError('MissingPermissions') : new DomainError('MissingAccess');
+    case 'channel_full':
+      return new DomainError('MissingPermissions', 'The voice channel is full');
+  }
 }
 
 export interface VoiceGrantFlags {

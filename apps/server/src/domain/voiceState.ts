@@ -27,6 +27,11 @@ export interface VoiceStateRecord {
   joinedAtMs: number;
   /** Last join, move or `activity` event from the node: the AFK timer counts from here. */
   lastActivityMs: number;
+  /**
+   * The server process whose session owns the state (ClusterNodes' name; 'local' in one process):
+   * it runs the state's AFK sweep, access reconciling and node events, and when it dies the state goes.
+   */
+  home: string;
 }
 
 /** Discord's voice state object; `guild_id` and `member` only in guild-scoped events (not inside GUILD_CREATE). */

@@ -47,6 +47,11 @@ export class VoiceNodeRegistry {
     return this.nodes.get(nodeId);
   }
 
+  /** The registered nodes (this process's own; a cluster's other processes announce theirs on the bus). */
+  list(): VoiceNode[] {
+    return [...this.nodes.values()];
+  }
+
   get size(): number {
     return this.nodes.size;
   }

@@ -1,0 +1,136 @@
+// Voice states across the processes of a cluster. Every process holds every live member's voice
+// state (READY, GUILD_CREATE, user limits and GET routes agree everywhere): the process that makes
+// a change (op 4 through its session, a REST move or disconnect, an AFK move by the state's home)
+// applies it, dispatches VOICE_STATE_UPDATE once and publishes the record on the 'voice' topic; every
+// process applies records in log order, its own echo included when another process wrote the same
+// state in between (so all end equal), as StateReplicator does for metadata. A newcomer gets every
+// process's own states (onJoin); a dead process's states go, announced once by the leader.
+import type { GuildState } from './DomainState.ts';
+import type { DomainContext } from './DomainContext.ts';
+import type { VoiceNodesCluster } from './voiceNodesCluster.ts';
+import type { VoiceStateReplica } from './voiceReplicaWire.ts';
+import type { VoiceStateRecord } from './voiceState.ts';
+import type { VoiceStateIndex } from './voiceStateIndex.ts';
+
+export interface VoiceStateClusterHost {
+  /** VOICE_STATE_UPDATE with channel_id null for a state that went with its process. */
+  announceLeave(g: GuildState, rec: VoiceStateRecord): void;
+  /** The guild has no voice state left anywhere. */
+  released(guildId: string): void;
+}
+
+const keyOf = (guildId: string, userId: string) => `${guildId}:${userId}`;
+
+export class VoiceStateCluster {
+  /** State key -> own publications not yet read back from the log. */
+  private readonly pending = new Map<string, number>();
+  /** Keys another process wrote while an own write was in flight: the own echo must be applied. */
+  private readonly overtaken = new Set<string>();
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly index: VoiceStateIndex,
+    readonly nodes: VoiceNodesCluster,
+    private readonly host: VoiceStateClusterHost,
+  ) {
+    nodes.onStates((origin, body) => this.onReplica(origin, body));
+    nodes.cluster.onJoin(() => this.announceOwn());
+    nodes.cluster.onDown((node) => this.dropStatesOf(node));
+  }
+
+  get self(): string {
+    return this.nodes.self;
+  }
+
+  /** Whether this process runs the state's background work (AFK, access changes, node events). */
+  isHome(rec: VoiceStateRecord): boolean {
+    return rec.home === this.self;
+  }
+
+  /** The state changed here: every other process takes it. */
+  changed(rec: VoiceStateRecord): void {
+    this.sent(keyOf(rec.guildId, rec.userId));
+    this.nodes.send({ type: 'state', state: { ...rec, grant: { ...rec.grant } } });
+  }
+
+  left(guildId: string, userId: string): void {
+    this.sent(keyOf(guildId, userId));
+    this.nodes.send({ type: 'leave', guildId, userId });
+  }
+
+  private sent(key: string): void {
+    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+  }
+
+  /** To a newcomer: every state this process is home of (everyone replaces this process's states by it). */
+  private announceOwn(): void {
+    const states: VoiceStateRecord[] = [];
+    for (const [, rec] of this.index.all()) if (this.isHome(rec)) states.push(rec);
+    this.nodes.send({ type: 'states', states });
+  }
+
+  private onReplica(origin: string, body: VoiceStateReplica): void {
+    switch (body.type) {
+      case 'state': {
+        if (this.skipEcho(origin, keyOf(body.state.guildId, body.state.userId))) return;
+        this.put(body.state);
+        return;
+      }
+      case 'leave':
+        if (this.skipEcho(origin, keyOf(body.guildId, body.userId))) return;
+        this.remove(body.guildId, body.userId);
+        return;
+      case 'states': {
+        if (origin === this.self) return;
+        const listed = new Set(body.states.map((s) => keyOf(s.guildId, s.userId)));
+        for (const [g, rec] of this.index.all()) if (rec.home === origin && !listed.has(keyOf(g.id, rec.userId))) this.remove(g.id, rec.userId);
+        for (const rec of body.states) if (rec.home === origin && !this.pending.has(keyOf(rec.guildId, rec.userId))) this.put(rec);
+        return;
+      }
+    }
+  }
+
+  /** True for an own message that needs no applying: a newer own write follows, or nobody wrote in between. */
+  private skipEcho(origin: string, key: string): boolean {
+    if (origin !== this.self) {
+      if (this.pending.has(key)) this.overtaken.add(key);
+      return false;
+    }
+    const left = (this.pending.get(key) ?? 1) - 1;
+    if (left > 0) {
+      this.pending.set(key, left);
+      return true;
+    }
+    this.pending.delete(key);
+    return !this.overtaken.delete(key);
+  }
+
+  private put(rec: VoiceStateRecord): void {
+    const g = this.index.active.get(rec.guildId) ?? this.ctx.state.guilds.get(rec.guildId);
+    if (!g) return;
+    const mine = g.voiceStates.get(rec.userId);
+    // What only the home tracks (its node events) stays the home's when another process moved its member.
+    if (mine && this.isHome(mine) && mine.sessionId === rec.sessionId) {
+      rec.connected = mine.connected;
+      rec.lastActivityMs = Math.max(mine.lastActivityMs, rec.lastActivityMs);
+    }
+    this.index.put(g, rec);
+  }
+
+  private remove(guildId: string, userId: string): void {
+    const g = this.index.active.get(guildId);
+    if (!g?.voiceStates.has(userId)) return;
+    if (this.index.remove(g, userId)) this.host.released(guildId);
+  }
+
+  /** A process died or left: its members leave their channels (grants on this process's voice nodes go too), told once by the leader. */
+  private dropStatesOf(node: string): void {
+    const leader = this.nodes.cluster.isLeader();
+    for (const [g, rec] of this.index.all()) {
+      if (rec.home !== node) continue;
+      if (rec.nodeId !== null && this.nodes.isLocal(rec.nodeId)) this.nodes.get(rec.nodeId)?.revoke(g.id, rec.userId);
+      if (this.index.remove(g, rec.userId)) this.host.released(g.id);
+      if (leader) this.host.announceLeave(g, rec);
+    }
+  }
+}
