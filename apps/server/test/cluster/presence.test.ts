@@ -1,0 +1,180 @@
+// Presence across three real server processes (issue 20): a session's presence is known on every
+// node, whichever node holds it. X and V on node A, Y on node B, Z on node C (started later), all in
+// one guild: B's READY lists X with X's activities; X's op 3 reaches Y (and Z) as exactly one
+// PRESENCE_UPDATE; C learns every presence when it joins (READY and a member chunk with presences);
+// after SIGKILL of A, V goes offline for Y exactly once within ~20 s while X, resumed on C at once,
+// never flickers and keeps its status and activities.
+import { ConcordApi } from '@concord/client';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropClusterData } from '../../src/bus/dropClusterData.ts';
+import { adminQuery, dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
+import { clusterName, makeDataDir, RawGateway, startNode, type ClusterNodeProcess, type ClusterSpec, type Frame } from './clusterNodes.ts';
+
+const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+/** ClusterNodes: down after 15 s of silence, swept every 5 s. */
+const DOWN_WITHIN_MS = 25_000;
+
+interface User {
+  id: string;
+  token: string;
+}
+interface Activity {
+  name: string;
+  type: number;
+  state?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes on %s', (bus) => {
+  const schema = freshSchemaName();
+  const cluster = clusterName();
+  const dataDir = makeDataDir();
+  const nodes: ClusterNodeProcess[] = [];
+  let spec: ClusterSpec;
+  let a: ClusterNodeProcess, b: ClusterNodeProcess, c: ClusterNodeProcess;
+  const sockets: RawGateway[] = [];
+  let x: User, y: User, z: User, v: User;
+  let guildId: string, channelId: string;
+  let xGw: RawGateway, yGw: RawGateway, zGw: RawGateway;
+  const api = (node: ClusterNodeProcess, token: string | null = null) => new ConcordApi({ baseUrl: `${node.url}/api/v9`, token });
+
+  beforeAll(async () => {
+    await adminQuery('SELECT 1'); // fails (never skips) when PostgreSQL is not there
+    spec = {
+      bus,
+      env: { METADATA_STORE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, DATABASE_POOL_SIZE: '4', DATA_DIR: dataDir, CLUSTER_NAME: cluster, NATS_URL, REDIS_URL },
+    };
+    // One after another: the first runs the migrations. C starts later, in the test.
+    for (const name of ['A', 'B']) nodes.push(await startNode(name, spec));
+    [a, b] = nodes as [ClusterNodeProcess, ClusterNodeProcess];
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await Promise.all(nodes.map((n) => n.stop()));
+    await dropSchema(schema);
+    await dropClusterData(cluster, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  const register = async (node: ClusterNodeProcess, name: string): Promise<User> => {
+    const { token, user_id } = await api(node).register({ username: `${name}_p_${bus}_${process.pid}`, password: 'correct horse battery' });
+    return { id: user_id, token };
+  };
+  /** IDENTIFY with a presence (as the desktop client sends its game), READY awaited. */
+  const identify = async (node: ClusterNodeProcess, user: User, presence: { status: string; activities: Activity[] } | null = null): Promise<RawGateway> => {
+    const g = await RawGateway.open(node.url);
+    sockets.push(g);
+    const d = { token: user.token, properties: { os: 'linux', browser: 'cluster-test', device: 'cluster-test' }, ...(presence ? { presence: { ...presence, since: null, afk: false } } : {}) };
+    g.ws.send(JSON.stringify({ op: 2, d }));
+    await g.waitFor((f) => f.t === 'READY');
+    return g;
+  };
+  const readyPresence = (g: RawGateway, userId: string) => {
+    const ready = g.frames.find((f) => f.t === 'READY')!;
+    const guild = (ready.d.guilds as { id: string; presences?: { user: { id: string } }[] }[]).find((gd) => gd.id === guildId);
+    return guild?.presences?.find((p) => p.user.id === userId) ?? null;
+  };
+  const presencesOf = (g: RawGateway, userId: string, from = 0): Frame[] => g.frames.slice(from).filter((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === userId);
+  /** A message sent through `via` and seen on every socket: everything published before it has been delivered. */
+  const barrier = async (via: ClusterNodeProcess, sockets: RawGateway[]) => {
+    const m = await api(via, x.token).sendMessage(channelId, 'barrier');
+    await Promise.all(sockets.map((g) => g.waitFor((f) => f.t === 'MESSAGE_CREATE' && f.d.id === m.id)));
+  };
+
+  it('lists a user on A as online with their activities in a READY on B', async () => {
+    x = await register(a, 'x');
+    v = await register(a, 'v');
+    y = await register(b, 'y');
+    z = await register(b, 'z');
+    const guild = await api(a, x.token).createGuild({ name: `presence on ${bus}` });
+    guildId = guild.id;
+    channelId = (await api(a, x.token).getChannels(guildId)).find((ch) => ch.type === 0)!.id;
+    const invite = await api(a, x.token).createInvite(channelId, {});
+    for (const [node, user] of [[b, y], [b, z], [a, v]] as const) await api(node, user.token).acceptInvite(invite.code);
+
+    yGw = await identify(b, y);
+    // Y can only have heard of these through the bus: they connect to A.
+    xGw = await identify(a, x, { status: 'online', activities: [{ name: 'Elden Ring', type: 0, state: 'Limgrave' }] });
+    await identify(a, v, { status: 'idle', activities: [] });
+    const xOnline = await yGw.waitFor((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === x.id);
+    expect(xOnline.d).toMatchObject({ status: 'online', activities: [{ name: 'Elden Ring', type: 0, state: 'Limgrave' }], guild_id: guildId });
+    await yGw.waitFor((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === v.id);
+
+    // The replica goes on the log before the dispatch it explains: B knows X now. A new IDENTIFY on B sees it.
+    const fresh = await identify(b, y);
+    expect(readyPresence(fresh, x.id)).toMatchObject({ status: 'online', activities: [{ name: 'Elden Ring', type: 0, state: 'Limgrave' }], client_status: { web: 'online' } });
+    expect(readyPresence(fresh, v.id)).toMatchObject({ status: 'idle' });
+    fresh.close();
+    // The approximate count read on B counts the sessions held by A.
+    const res = await fetch(`${b.url}/api/v9/guilds/${guildId}?with_counts=true`, { headers: { authorization: y.token } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { approximate_presence_count?: number }).approximate_presence_count).toBe(3);
+  }, 60_000);
+
+  it('tells Y on B of a status set on A exactly once', async () => {
+    const from = yGw.frames.length;
+    xGw.ws.send(JSON.stringify({ op: 3, d: { status: 'dnd', activities: [{ name: 'Hades', type: 0 }], since: null, afk: false } }));
+    await yGw.waitFor((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === x.id && f.d.status === 'dnd');
+    await barrier(a, [yGw, xGw]);
+    const seen = presencesOf(yGw, x.id, from);
+    expect(seen.map((f) => [f.d.status, f.d.activities.map((act: Activity) => act.name)])).toEqual([['dnd', ['Hades']]]);
+  }, 30_000);
+
+  it('teaches a node started later every presence: its READY and member chunks list them', async () => {
+    c = await startNode('C', spec);
+    nodes.push(c);
+    zGw = await identify(c, z);
+    expect(readyPresence(zGw, x.id)).toMatchObject({ status: 'dnd', activities: [{ name: 'Hades', type: 0 }] });
+    expect(readyPresence(zGw, v.id)).toMatchObject({ status: 'idle' });
+    expect(readyPresence(zGw, y.id)).toMatchObject({ status: 'online' });
+    zGw.ws.send(JSON.stringify({ op: 8, d: { guild_id: guildId, query: '', limit: 0, presences: true, nonce: 'p' } }));
+    const chunk = await zGw.waitFor((f) => f.t === 'GUILD_MEMBERS_CHUNK' && f.d.nonce === 'p');
+    const byUser = new Map((chunk.d.presences as { user: { id: string }; status: string }[]).map((p) => [p.user.id, p.status]));
+    expect(Object.fromEntries(byUser)).toEqual({ [x.id]: 'dnd', [y.id]: 'online', [v.id]: 'idle', [z.id]: 'online' });
+
+    // With three nodes, one change is still one PRESENCE_UPDATE for each other node's sessions.
+    const fromY = yGw.frames.length;
+    const fromZ = zGw.frames.length;
+    xGw.ws.send(JSON.stringify({ op: 3, d: { status: 'idle', activities: [{ name: 'Hades', type: 0 }, { name: 'Custom Status', type: 4, state: 'one more run' }], since: null, afk: false } }));
+    await Promise.all([yGw, zGw].map((g) => g.waitFor((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === x.id && f.d.status === 'idle')));
+    await barrier(c, [yGw, zGw, xGw]);
+    expect(presencesOf(yGw, x.id, fromY)).toHaveLength(1);
+    expect(presencesOf(zGw, x.id, fromZ)).toHaveLength(1);
+  }, 90_000);
+
+  it('after SIGKILL of A: V goes offline once within ~20 s, X resumed on C stays online with its activities', async () => {
+    const fromY = yGw.frames.length;
+    const xSession = xGw.sessionId;
+    const xSeq = xGw.seq;
+    const killedAt = Date.now();
+    await a.kill();
+    // X's client reconnects at once, to another node.
+    const resumed = await RawGateway.open(c.url);
+    sockets.push(resumed);
+    resumed.ws.send(JSON.stringify({ op: 6, d: { token: x.token, session_id: xSession, seq: xSeq } }));
+    await resumed.waitFor((f) => f.t === 'RESUMED', 15_000);
+
+    const vOffline = await yGw.waitFor((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === v.id && f.d.status === 'offline', DOWN_WITHIN_MS);
+    const downAfterMs = Date.now() - killedAt;
+    expect(vOffline.d.guild_id).toBe(guildId);
+    // The other survivor notices at its own sweep (up to 5 s later): it must stay silent.
+    await sleep(6_000);
+    await barrier(b, [yGw, zGw, resumed]);
+    expect(presencesOf(yGw, v.id, fromY)).toHaveLength(1);
+    expect(presencesOf(zGw, v.id).map((f) => f.d.status)).toEqual(['offline']);
+    expect(presencesOf(yGw, x.id, fromY)).toEqual([]);
+
+    // Every survivor still shows X as it was, held by C now.
+    for (const node of [b, c]) {
+      const g = await identify(node, y);
+      expect(readyPresence(g, x.id)).toMatchObject({ status: 'idle', activities: [{ name: 'Hades', type: 0 }, { name: 'Custom Status', type: 4, state: 'one more run' }] });
+      expect(readyPresence(g, v.id)).toBeNull();
+      g.close();
+    }
+    console.log(`presence e2e on ${bus}: V offline on B ${downAfterMs} ms after SIGKILL of A`);
+  }, 90_000);
+});
