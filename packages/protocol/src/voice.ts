@@ -153,10 +153,15 @@ export type VoiceVideoData = z.infer<typeof VoiceVideoData>;
  * Client op 15 (Discord's shape): stream SSRC (as op 12 announced it, decimal) -> wanted quality
  * 0..100; `any` applies to every stream not named. Each op 15 replaces the previous wants; a stream
  * with quality 0 (or not named, without `any`) is not forwarded to this client at all.
+ * Concord: `max_height:<ssrc>` (or `max_height` for every stream not named) -> the tallest simulcast
+ * layer this client wants of it, in pixels (0: no cap), e.g. 180 for a small grid tile. Servers
+ * without simulcast ignore it; older clients never send it.
  */
+const MAX_HEIGHT_KEY = /^max_height(:[1-9][0-9]{0,9})?$/;
 export const VoiceMediaSinkWantsData = z
-  .record(z.union([z.literal('any'), z.string().regex(/^[1-9][0-9]{0,9}$/)]), z.number().int().min(0).max(100))
-  .refine((r) => Object.keys(r).length <= 64, 'at most 64 entries');
+  .record(z.union([z.literal('any'), z.string().regex(/^[1-9][0-9]{0,9}$/), z.string().regex(MAX_HEIGHT_KEY)]), z.number().int().min(0).max(8192))
+  .refine((r) => Object.keys(r).length <= 64, 'at most 64 entries')
+  .refine((r) => Object.entries(r).every(([k, v]) => MAX_HEIGHT_KEY.test(k) || v <= 100), 'quality is 0..100');
 export type VoiceMediaSinkWantsData = z.infer<typeof VoiceMediaSinkWantsData>;
 
 /** The envelope of every voice gateway frame (v8 adds `seq` on server frames). */

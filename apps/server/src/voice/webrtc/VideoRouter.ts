@@ -1,40 +1,32 @@
 // Video through the SFU without decoding. Senders announce sources (op 12: camera `video`, Go Live
-// `screen`, each by the SSRC its browser sends it with); viewers say what they watch (op 15); a
+// `screen`, each by an SSRC its browser sends it with); viewers say what they watch (op 15); a
 // source reaches exactly the viewers in its room that want it, each on one of the viewer's video
-// receive slots (recvonly m-lines of its offer), with sequence numbers and timestamps rewritten so a
-// slot handed from one source to another stays one continuous stream. A viewer starts at a key frame
-// (the slot waits, and the sender is asked for one with a PLI, at most one per KEYFRAME_REQUEST_MS per
-// source, a later request deferred rather than dropped). No sockets here: links are ports (WebRtcPeer).
+// receive slots (recvonly m-lines of its offer). A simulcast source is several RTP streams on one
+// m-line (one per layer, told apart by rid; the offer names no SSRCs, so op 12 names any one of
+// them and the others join it by m-line); each slot forwards exactly one layer, chosen per viewer by
+// its cap (op 15's max height) and its bandwidth (LayerChooser), and moves between layers only at a
+// key frame of the target layer (asked for with a PLI on that layer's SSRC, rate-limited per SSRC).
+// VideoSlot rewrites seq/ts/picture ids so a slot stays one continuous stream. No sockets here:
+// links are ports (WebRtcPeer).
 import type { VideoCodec } from './keyFrames.ts';
-import { startsKeyFrame } from './keyFrames.ts';
+import { startsKeyFrame, vp8KeyFrameSize } from './keyFrames.ts';
+import { KeyFrameRequests } from './keyFrameRequests.ts';
+import { MAX_LAYERS, SourceLayers } from './sourceLayers.ts';
+import { frameArrived, newFrameTiming, type FrameTiming, type VideoSourceTiming } from './sourceTiming.ts';
+import { VideoSlot, type IncomingVideoPacket, type OutgoingVideoPacket } from './videoSlot.ts';
+
+export { KEYFRAME_REQUEST_MS } from './keyFrameRequests.ts';
+export type { IncomingVideoPacket, OutgoingVideoPacket } from './videoSlot.ts';
+export type { VideoSourceTiming } from './sourceTiming.ts';
 
 export type VideoSourceType = 'video' | 'screen';
 
-/** At most one key frame request (PLI) to a sender per source within this window. */
-export const KEYFRAME_REQUEST_MS = 500;
-/** The timestamp step (90 kHz) between the last packet of one source on a slot and the next source's first. */
-const SLOT_SWITCH_TS_STEP = 3_000;
-
-/** One RTP packet from a sender, as werift parsed it (read only; the payload is shared by every viewer). */
-export interface IncomingVideoPacket {
-  ssrc: number;
-  sequenceNumber: number;
-  timestamp: number;
-  marker: boolean;
-  padding: boolean;
-  paddingSize: number;
-  payload: Buffer;
-}
-
-/** What a slot sends: the rewritten fields; the payload is the sender's, shared (werift never writes payloads). */
-export interface OutgoingVideoPacket {
-  sequenceNumber: number;
-  timestamp: number;
-  marker: boolean;
-  padding: boolean;
-  paddingSize: number;
-  payload: Buffer;
-}
+/** How often every slot's layer choice is revisited (bandwidth and bitrates move without a packet to hang it on). */
+const CHOOSE_EVERY_MS = 250;
+/** A layer silent this long is left out of the choice (the sender stopped it: CPU or bandwidth). */
+const LAYER_IDLE_MS = 1_500;
+/** The estimate counts as "not limiting" when it reaches this share of what the viewer is sent (see setViewerEstimate). */
+const UNLIMITED_SHARE = 0.8;
 
 /** A viewer's browser connection (WebRtcPeer): its video receive slots. */
 export interface VideoViewerLink {
@@ -76,45 +68,25 @@ export interface VideoRouterStats {
   /** A wanted source found every video slot of the viewer busy. */
   noFreeSlot: number;
   keyFrameRequests: number;
-  /** PLIs from viewers (folded into the rate-limited requests). */
+  /** PLIs/FIRs from viewers (folded into the rate-limited requests). */
   viewerPictureLoss: number;
+  /** Slots moved from one simulcast layer to another (at a key frame). */
+  layerSwitches: number;
 }
 
-/**
- * How a source's frames arrived at the SFU, with Chromium's freeze rule (a frame later than
- * max(3 x average interval, average + 150 ms)) applied to when each frame's last packet arrived: `captureGaps` are gaps already
- * in the sender's RTP timestamps (its capture or encoder paused: every viewer freezes, whatever the
- * SFU does), `arrivalGaps` gaps that only the arrival times show (the sender's pacer spreading a
- * large key frame, its network, or this process stalled before forwarding).
- */
-export interface VideoSourceTiming {
-  streamSsrc: number;
-  type: VideoSourceType;
-  frames: number;
-  averageFrameMs: number;
-  captureGaps: number;
-  arrivalGaps: number;
-}
+/** Where a viewer's slot stands on a simulcast source (tests, stats). */
+export interface SlotLayer { ssrc: number; rid: string; height: number; bitrate: number; targetSsrc: number; layers: number; switches: number }
 
 interface Source {
   readonly streamSsrc: number;
   readonly ownerSsrc: number;
   readonly type: VideoSourceType;
-  timing: { frames: number; lastTs: number; lastArrivalMs: number; averageFrameMs: number; captureGaps: number; arrivalGaps: number };
+  /** The sender's m-line (learned from the first packet of streamSsrc): its other layers join by it. */
+  group: string | null;
+  readonly layers: SourceLayers;
+  readonly timing: FrameTiming;
   /** viewer SSRC -> its slot index. */
   readonly viewers: Map<number, number>;
-  lastKeyFrameRequestMs: number;
-  keyFrameTimer: ReturnType<typeof setTimeout> | null;
-}
-
-interface Slot {
-  source: Source | null;
-  awaitingKeyFrame: boolean;
-  seqOffset: number;
-  tsOffset: number;
-  lastSeq: number;
-  lastTs: number;
-  sent: boolean;
 }
 
 interface Member {
@@ -123,22 +95,41 @@ interface Member {
   roomId: string;
   viewer: VideoViewerLink | null;
   sender: VideoSenderLink | null;
-  slots: Slot[];
-  /** stream SSRC -> wanted quality (op 15). */
+  slots: VideoSlot<Source>[];
+  /** stream SSRC -> wanted quality (op 15), and the max heights it asked for. */
   wants: Map<number, number>;
   wantAny: number;
-  /** This member's own sources, by stream SSRC. */
+  maxHeights: Map<number, number>;
+  maxHeightAny: number;
+  /** What the viewer's path takes (bits/s) as its connection estimates it, and a cap (tests, limits). */
+  estimateBps: number | null;
+  capBps: number | null;
+  /** This member's own sources, by stream SSRC, and by the m-line their layers arrive on. */
   sources: Map<number, Source>;
+  groups: Map<string, Source>;
 }
 
 export class VideoRouter {
   private readonly members = new Map<number, Member>();
-  /** Every active source on this node, by the SSRC its sender sends it with. */
+  /** Every active source on this node, by the SSRC its sender announced it with. */
   private readonly sources = new Map<number, Source>();
+  /** Layer SSRC -> its source (every layer, including the announced one). */
+  private readonly layerSources = new Map<number, Source>();
   private readonly sinkListeners: ((c: VideoSinkChange) => void)[] = [];
-  private readonly counters = { packetsIn: 0, bytesIn: 0, forwarded: 0, forwardedBytes: 0, unknownSource: 0, awaitingKeyFrame: 0, sendDropped: 0, noFreeSlot: 0, keyFrameRequests: 0, viewerPictureLoss: 0 };
+  private readonly counters = { packetsIn: 0, bytesIn: 0, forwarded: 0, forwardedBytes: 0, unknownSource: 0, awaitingKeyFrame: 0, sendDropped: 0, noFreeSlot: 0, viewerPictureLoss: 0, layerSwitches: 0 };
+  private readonly keyFrames: KeyFrameRequests;
+  private readonly ticker: ReturnType<typeof setInterval>;
 
-  constructor(private readonly nowMs: () => number = () => performance.now()) {}
+  constructor(private readonly nowMs: () => number = () => performance.now()) {
+    this.keyFrames = new KeyFrameRequests(nowMs, (ssrc) => {
+      const source = this.layerSources.get(ssrc);
+      const sender = source ? this.members.get(source.ownerSsrc)?.sender : undefined;
+      sender?.requestKeyFrame(ssrc);
+      return sender != null;
+    });
+    this.ticker = setInterval(() => { this.chooseAll(); }, CHOOSE_EVERY_MS);
+    this.ticker.unref();
+  }
 
   /** Called synchronously before the first packet a slot carries for a source, and when it stops carrying it. Must not throw. */
   onSinkChange(cb: (c: VideoSinkChange) => void): void {
@@ -146,7 +137,7 @@ export class VideoRouter {
   }
 
   join(ssrc: number, userId: string, roomId: string): void {
-    this.members.set(ssrc, { ssrc, userId, roomId, viewer: null, sender: null, slots: [], wants: new Map(), wantAny: 0, sources: new Map() });
+    this.members.set(ssrc, { ssrc, userId, roomId, viewer: null, sender: null, slots: [], wants: new Map(), wantAny: 0, maxHeights: new Map(), maxHeightAny: 0, estimateBps: null, capBps: null, sources: new Map(), groups: new Map() });
   }
 
   /** The member's browser connection is up (or replaced): its slots start empty. */
@@ -156,7 +147,10 @@ export class VideoRouter {
     this.releaseSlots(m);
     m.viewer = viewer;
     m.sender = sender;
-    m.slots = viewer.videoSlots.map(() => ({ source: null, awaitingKeyFrame: true, seqOffset: 0, tsOffset: 0, lastSeq: 0, lastTs: 0, sent: false }));
+    m.estimateBps = null;
+    m.groups.clear();
+    for (const s of m.sources.values()) s.group = null;
+    m.slots = viewer.videoSlots.map(() => new VideoSlot<Source>());
     this.refreshViewer(m);
   }
 
@@ -187,34 +181,60 @@ export class VideoRouter {
     const refused: number[] = [];
     const keep = new Set<number>();
     for (const w of wanted) {
-      const taken = this.sources.get(w.ssrc);
+      const taken = this.sources.get(w.ssrc) ?? this.layerSources.get(w.ssrc);
       if (taken && taken.ownerSsrc !== ssrc) {
         refused.push(w.ssrc);
         continue;
       }
-      keep.add(w.ssrc);
-      if (taken && taken.type === w.type) continue;
+      if (taken && taken.streamSsrc === w.ssrc && taken.type === w.type) {
+        keep.add(w.ssrc);
+        continue;
+      }
       if (taken) this.endSource(m, taken);
-      const source: Source = { streamSsrc: w.ssrc, ownerSsrc: ssrc, type: w.type, timing: { frames: 0, lastTs: 0, lastArrivalMs: 0, averageFrameMs: 0, captureGaps: 0, arrivalGaps: 0 }, viewers: new Map(), lastKeyFrameRequestMs: Number.NEGATIVE_INFINITY, keyFrameTimer: null };
+      keep.add(w.ssrc);
+      const source: Source = { streamSsrc: w.ssrc, ownerSsrc: ssrc, type: w.type, group: null, layers: new SourceLayers(), timing: newFrameTiming(), viewers: new Map() };
       m.sources.set(w.ssrc, source);
       this.sources.set(w.ssrc, source);
+      this.layerSources.set(w.ssrc, source);
     }
     for (const s of [...m.sources.values()]) if (!keep.has(s.streamSsrc)) this.endSource(m, s);
     this.refreshRoom(m.roomId);
     return refused;
   }
 
-  /** Op 15: the viewer's wants, replacing the previous ones. */
+  /**
+   * Op 15: the viewer's wants, replacing the previous ones. Keys: a stream SSRC or `any` (quality
+   * 0..100, 0: not watched), `max_height:<ssrc>` or `max_height` (the tallest layer it wants; 0: any).
+   */
   setWants(ssrc: number, wants: Readonly<Record<string, number>>): void {
     const m = this.members.get(ssrc);
     if (m === undefined) return;
     m.wants.clear();
     m.wantAny = 0;
+    m.maxHeights.clear();
+    m.maxHeightAny = 0;
     for (const [k, q] of Object.entries(wants)) {
       if (k === 'any') m.wantAny = q;
+      else if (k === 'max_height') m.maxHeightAny = q;
+      else if (k.startsWith('max_height:')) m.maxHeights.set(Number(k.slice(11)), q);
       else m.wants.set(Number(k), q);
     }
     this.refreshViewer(m);
+    this.chooseFor(m);
+  }
+
+  /** What the viewer's connection estimates its path takes (bits/s; werift's send-side estimate or REMB). */
+  setViewerEstimate(ssrc: number, bps: number | null): void {
+    const m = this.members.get(ssrc);
+    if (m) m.estimateBps = bps;
+  }
+
+  /** A cap on what the viewer is sent (bits/s; null: none): the layers chosen fit it. */
+  capViewerBandwidth(ssrc: number, bps: number | null): void {
+    const m = this.members.get(ssrc);
+    if (m === undefined) return;
+    m.capBps = bps;
+    this.chooseFor(m);
   }
 
   /** The member's active sources (for op 12 to the room). */
@@ -227,47 +247,60 @@ export class VideoRouter {
     return [...(this.sources.get(streamSsrc)?.viewers.keys() ?? [])];
   }
 
+  /** Which layer of `streamSsrc` the viewer's slot forwards (undefined: not watching it). */
+  slotLayerOf(viewerSsrc: number, streamSsrc: number): SlotLayer | undefined {
+    const source = this.sources.get(streamSsrc);
+    const index = source?.viewers.get(viewerSsrc);
+    const slot = index === undefined ? undefined : this.members.get(viewerSsrc)?.slots[index];
+    if (source === undefined || slot === undefined) return undefined;
+    const layer = source.layers.get(slot.layerSsrc);
+    return { ssrc: slot.layerSsrc, rid: layer?.rid ?? '', height: layer?.height ?? 0, bitrate: Math.round(layer?.bitrate ?? 0), targetSsrc: slot.targetSsrc, layers: source.layers.list.length, switches: slot.switches };
+  }
+
   /**
-   * Hot path: one packet from sender `ownerSsrc` to every viewer of its source. Returns how many
-   * slots it was handed to; drops are counted, never thrown.
+   * Hot path: one packet from sender `ownerSsrc` to every viewer of its source, on the layer each
+   * viewer's slot forwards. Returns how many slots it was handed to; drops are counted, never thrown.
    */
   forward(ownerSsrc: number, codec: VideoCodec, p: IncomingVideoPacket): number {
-    const source = this.sources.get(p.ssrc);
-    if (source === undefined || source.ownerSsrc !== ownerSsrc) {
+    const source = this.sourceOf(ownerSsrc, p);
+    const now = this.nowMs();
+    const layer = source?.layers.admit(p.ssrc, p.rid ?? '', now);
+    if (source === undefined || layer === undefined) {
       this.counters.unknownSource++;
       return 0;
     }
     this.counters.packetsIn++;
     this.counters.bytesIn += p.payload.length;
-    if (p.marker) this.frameArrived(source.timing, p.timestamp);
+    source.layers.count(layer, p.payload.length, now);
+    if (p.marker && p.ssrc === source.streamSsrc) frameArrived(source.timing, p.timestamp, now);
     let keyFrameStart: boolean | undefined;
+    if (codec === 'vp8' && layer.height === 0) {
+      const size = vp8KeyFrameSize(p.payload);
+      if (size) source.layers.setHeight(layer, size.height);
+    }
     let sent = 0;
     for (const [viewerSsrc, index] of source.viewers) {
       const viewer = this.members.get(viewerSsrc);
       const link = viewer?.viewer;
       const slot = viewer?.slots[index];
       if (link == null || slot === undefined) continue;
-      if (slot.awaitingKeyFrame) {
+      // A slot given before its source sent anything chooses with the first packet.
+      if (slot.targetSsrc === 0) this.chooseFor(viewer!);
+      if (p.ssrc === slot.targetSsrc && p.ssrc !== slot.layerSsrc) {
         keyFrameStart ??= p.payload.length > 0 && startsKeyFrame(codec, p.payload);
         if (!keyFrameStart) {
-          this.counters.awaitingKeyFrame++;
-          this.requestKeyFrame(source);
+          if (slot.awaitingKeyFrame) this.counters.awaitingKeyFrame++;
+          this.keyFrames.request(p.ssrc);
           continue;
         }
-        slot.awaitingKeyFrame = false;
-        // Continue the slot's stream where its previous source left it (the browser sees one stream).
-        slot.seqOffset = slot.sent ? (slot.lastSeq + 1 - p.sequenceNumber) & 0xffff : 0;
-        slot.tsOffset = slot.sent ? (slot.lastTs + SLOT_SWITCH_TS_STEP - p.timestamp) >>> 0 : 0;
+        if (!slot.awaitingKeyFrame) this.counters.layerSwitches++;
+        slot.switchTo(p, codec, now);
+      } else if (p.ssrc !== slot.layerSsrc) {
+        continue;
       }
-      const seq = (p.sequenceNumber + slot.seqOffset) & 0xffff;
-      const ts = (p.timestamp + slot.tsOffset) >>> 0;
-      // A retransmitted (older) packet fills its hole; the slot's high-water mark only moves forward.
-      if (!slot.sent || ((seq - slot.lastSeq) & 0xffff) < 0x8000) {
-        slot.lastSeq = seq;
-        slot.lastTs = ts;
-      }
-      slot.sent = true;
-      if (link.sendVideo(index, codec, { sequenceNumber: seq, timestamp: ts, marker: p.marker, padding: p.padding, paddingSize: p.paddingSize, payload: p.payload })) {
+      const out = slot.rewrite(p, codec, now);
+      if (out === null) continue;
+      if (link.sendVideo(index, codec, out)) {
         this.counters.forwarded++;
         this.counters.forwardedBytes += p.payload.length;
         sent++;
@@ -278,12 +311,13 @@ export class VideoRouter {
     return sent;
   }
 
-  /** A viewer's slot reported picture loss (PLI): the source it carries is asked for a key frame. */
-  viewerPictureLoss(viewerSsrc: number, slot: number): void {
-    const source = this.members.get(viewerSsrc)?.slots[slot]?.source;
-    if (source == null) return;
+  /** A viewer's slot reported picture loss (PLI or FIR): the layer it carries is asked for a key frame. */
+  viewerPictureLoss(viewerSsrc: number, slotIndex: number): void {
+    const slot = this.members.get(viewerSsrc)?.slots[slotIndex];
+    if (slot?.source == null) return;
     this.counters.viewerPictureLoss++;
-    this.requestKeyFrame(source);
+    const ssrc = slot.layerSsrc || slot.targetSsrc;
+    if (ssrc !== 0) this.keyFrames.request(ssrc);
   }
 
   /** Frame timing of every active source, as it arrived here (tests, benches). */
@@ -294,57 +328,81 @@ export class VideoRouter {
   stats(): VideoRouterStats {
     let subscriptions = 0;
     for (const s of this.sources.values()) subscriptions += s.viewers.size;
-    return { sources: this.sources.size, subscriptions, ...this.counters };
+    return { sources: this.sources.size, subscriptions, ...this.counters, keyFrameRequests: this.keyFrames.sent };
   }
 
   close(): void {
-    for (const s of this.sources.values()) if (s.keyFrameTimer) clearTimeout(s.keyFrameTimer);
+    clearInterval(this.ticker);
+    this.keyFrames.close();
     this.sources.clear();
+    this.layerSources.clear();
     this.members.clear();
   }
 
   // ---- internals ----
 
-  /** The last packet of a frame (marker): when a viewer could have it whole, at the earliest. */
-  private frameArrived(t: Source['timing'], ts: number): void {
-    const now = this.nowMs();
-    if (t.frames > 0) {
-      const arrivalMs = now - t.lastArrivalMs;
-      const captureMs = ((ts - t.lastTs) | 0) / 90;
-      if (captureMs < 0) return; // a late retransmission of an older frame
-      if (t.frames >= 10) {
-        const freezeMs = Math.max(3 * t.averageFrameMs, t.averageFrameMs + 150);
-        if (captureMs > freezeMs) t.captureGaps++;
-        else if (arrivalMs > freezeMs) t.arrivalGaps++;
+  /** The source a packet belongs to: by its SSRC, else by the m-line its announced layer came on. */
+  private sourceOf(ownerSsrc: number, p: IncomingVideoPacket): Source | undefined {
+    const known = this.layerSources.get(p.ssrc);
+    if (known !== undefined) {
+      if (known.ownerSsrc !== ownerSsrc) return undefined;
+      if (known.streamSsrc === p.ssrc && known.group === null && p.group !== undefined) {
+        const owner = this.members.get(ownerSsrc);
+        if (owner && !owner.groups.has(p.group)) {
+          known.group = p.group;
+          owner.groups.set(p.group, known);
+        }
       }
-      // Chromium averages over recent frames; an EWMA of ~30 frames is close enough.
-      t.averageFrameMs = t.frames === 1 ? arrivalMs : t.averageFrameMs + (arrivalMs - t.averageFrameMs) / 30;
+      return known;
     }
-    t.frames++;
-    t.lastTs = ts;
-    t.lastArrivalMs = now;
+    if (p.group === undefined) return undefined;
+    const source = this.members.get(ownerSsrc)?.groups.get(p.group);
+    if (source === undefined || source.layers.list.length >= MAX_LAYERS) return source;
+    // Another layer of that source: its SSRC names it from now on (PLIs, the next packets).
+    this.layerSources.set(p.ssrc, source);
+    this.chooseSlotsOf(source);
+    return source;
   }
 
-  /** At once when the last request is KEYFRAME_REQUEST_MS old, else once at the end of that window. */
-  private requestKeyFrame(source: Source): void {
-    if (source.keyFrameTimer !== null) return;
+  private chooseAll(): void {
+    for (const m of this.members.values()) this.chooseFor(m);
+  }
+
+  private chooseSlotsOf(source: Source): void {
+    for (const viewerSsrc of source.viewers.keys()) {
+      const m = this.members.get(viewerSsrc);
+      if (m) this.chooseFor(m);
+    }
+  }
+
+  /**
+   * Revisits the layer of each of the viewer's slots. werift's estimate measures what got through
+   * (it cannot see room above what was sent), so one at least UNLIMITED_SHARE of what the viewer is
+   * sent counts as not limiting; below that it is the limit. A cap (capViewerBandwidth) always is.
+   */
+  private chooseFor(m: Member): void {
+    if (m.viewer === null) return;
     const now = this.nowMs();
-    const waitMs = source.lastKeyFrameRequestMs + KEYFRAME_REQUEST_MS - now;
-    if (waitMs <= 0) {
-      this.sendKeyFrameRequest(source, now);
-      return;
-    }
-    source.keyFrameTimer = setTimeout(() => {
-      source.keyFrameTimer = null;
-      if (this.sources.get(source.streamSsrc) === source) this.sendKeyFrameRequest(source, this.nowMs());
-    }, waitMs);
-    source.keyFrameTimer.unref();
-  }
-
-  private sendKeyFrameRequest(source: Source, now: number): void {
-    source.lastKeyFrameRequestMs = now;
-    this.counters.keyFrameRequests++;
-    this.members.get(source.ownerSsrc)?.sender?.requestKeyFrame(source.streamSsrc);
+    let sending = 0;
+    for (const slot of m.slots) sending += slot.source?.layers.get(slot.layerSsrc)?.bitrate ?? 0;
+    const measured = m.estimateBps === null || m.estimateBps >= sending * UNLIMITED_SHARE ? Number.POSITIVE_INFINITY : m.estimateBps;
+    const budget = Math.min(measured, m.capBps ?? Number.POSITIVE_INFINITY);
+    m.slots.forEach((slot) => {
+      const source = slot.source;
+      if (source === null) return;
+      const layers = source.layers.active(now, LAYER_IDLE_MS);
+      const list = layers.length > 0 ? layers : source.layers.list;
+      if (list.length === 0) return;
+      const own = source.layers.get(slot.layerSsrc)?.bitrate ?? 0;
+      // This slot's share: the budget less what the viewer's other slots take now.
+      const share = budget - (sending - own);
+      slot.chooser.current = list.findIndex((l) => l.ssrc === (slot.targetSsrc || slot.layerSsrc));
+      const index = slot.chooser.choose(list, m.maxHeights.get(source.streamSsrc) ?? m.maxHeightAny, share, now);
+      const target = list[index]?.ssrc ?? 0;
+      if (target === 0 || target === slot.targetSsrc) return;
+      slot.targetSsrc = target;
+      if (target !== slot.layerSsrc) this.keyFrames.request(target);
+    });
   }
 
   private refreshRoom(roomId: string): void {
@@ -362,6 +420,7 @@ export class VideoRouter {
     m.slots.forEach((slot, i) => {
       if (slot.source !== null && !wanted.has(slot.source)) this.releaseSlot(m, i);
     });
+    let added = false;
     for (const s of wanted) {
       if (s.viewers.has(m.ssrc)) continue;
       const free = m.slots.findIndex((slot) => slot.source === null);
@@ -369,21 +428,19 @@ export class VideoRouter {
         this.counters.noFreeSlot++;
         continue;
       }
-      const slot = m.slots[free]!;
-      slot.source = s;
-      slot.awaitingKeyFrame = true;
+      m.slots[free]!.assign(s);
       s.viewers.set(m.ssrc, free);
       this.emitSink(m, free, s, true);
-      this.requestKeyFrame(s);
+      added = true;
     }
+    if (added) this.chooseFor(m);
   }
 
   private releaseSlot(m: Member, index: number): void {
     const slot = m.slots[index];
     const source = slot?.source;
     if (slot === undefined || source == null) return;
-    slot.source = null;
-    slot.awaitingKeyFrame = true;
+    slot.assign(null);
     source.viewers.delete(m.ssrc);
     this.emitSink(m, index, source, false);
   }
@@ -398,7 +455,12 @@ export class VideoRouter {
       const index = s.viewers.get(viewerSsrc);
       if (v && index !== undefined) this.releaseSlot(v, index);
     }
-    if (s.keyFrameTimer) clearTimeout(s.keyFrameTimer);
+    for (const [ssrc, source] of this.layerSources) {
+      if (source !== s) continue;
+      this.layerSources.delete(ssrc);
+      this.keyFrames.forget(ssrc);
+    }
+    if (s.group !== null && owner.groups.get(s.group) === s) owner.groups.delete(s.group);
     owner.sources.delete(s.streamSsrc);
     if (this.sources.get(s.streamSsrc) === s) this.sources.delete(s.streamSsrc);
   }

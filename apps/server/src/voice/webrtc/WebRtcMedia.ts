@@ -12,7 +12,8 @@ import type { VoiceEncryptionMode } from '@concord/protocol';
 import type { MediaParticipant, UdpMediaServer, UdpMediaStats } from '../udp/UdpMediaServer.ts';
 import type { WebRtcIceOptions } from './iceOptions.ts';
 import type { VideoCodec } from './keyFrames.ts';
-import { VideoRouter, type IncomingVideoPacket, type VideoRouterStats, type VideoSourceTiming, type VideoSinkChange, type VideoSourceType } from './VideoRouter.ts';
+import { VideoRouter, type IncomingVideoPacket, type SlotLayer, type VideoRouterStats, type VideoSourceTiming, type VideoSinkChange, type VideoSourceType } from './VideoRouter.ts';
+import type { EstimateStats } from './viewerFeedback.ts';
 import { WebRtcPeer, type SlotChange, type WebRtcPeerStats } from './WebRtcPeer.ts';
 
 /** Browser `viewerSsrc` hears speaker `speakerUserId` on its slot `slotSsrc` from now on (`held`), or no longer. */
@@ -150,6 +151,25 @@ export class WebRtcMedia {
     return this.video.viewersOf(streamSsrc);
   }
 
+  /** Which simulcast layer of `streamSsrc` viewer `viewerSsrc` is forwarded (tests, stats). */
+  videoSlotLayer(viewerSsrc: number, streamSsrc: number): SlotLayer | undefined {
+    return this.video.slotLayerOf(viewerSsrc, streamSsrc);
+  }
+
+  /**
+   * Caps what viewer `ssrc` is sent (bits/s; null: no cap): its layers are chosen to fit, as if its
+   * estimate said so. For tests (a real way to make a viewer's bandwidth drop) and operator limits.
+   */
+  capVideoBandwidth(ssrc: number, bps: number | null): void {
+    this.video.capViewerBandwidth(ssrc, bps);
+  }
+
+  /** The viewer's bandwidth reports so far (what its browser's feedback gave werift). */
+  videoEstimateOf(ssrc: number): EstimateStats | undefined {
+    const peer = this.links.get(ssrc)?.peer;
+    return peer ? { ...peer.estimate.stats } : undefined;
+  }
+
   /** For browser `viewerSsrc`: the SSRC of the slot it hears `speakerSsrc` on (0: none); undefined when it is not a browser. */
   receiveSlotOf(viewerSsrc: number, speakerSsrc: number): number | undefined {
     return this.links.get(viewerSsrc)?.peer.slotSsrcOf(speakerSsrc);
@@ -173,6 +193,7 @@ export class WebRtcMedia {
       const video = {
         onVideo: (codec: VideoCodec, packet: IncomingVideoPacket) => { if (isLive()) this.video.forward(ssrc, codec, packet); },
         onSlotPli: (slot: number) => { if (isLive()) this.video.viewerPictureLoss(ssrc, slot); },
+        onEstimate: (bps: number) => { if (isLive()) this.video.setViewerEstimate(ssrc, bps); },
       };
       answered = await WebRtcPeer.answer(ssrc, offerSdp, this.ice, inject, (change) => { if (answered) this.slotChanged(answered.peer, change); }, this.log, video);
     } catch (error) {

@@ -10,11 +10,12 @@
 // the browser are answered from werift's send history (128 packets per slot); its PLIs go to onSlotPli.
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useH264, useNACK, usePLI, useREMB, useSdesMid, useTransportWideCC, useTWCC, useVP8, type MediaStreamTrack, type RTCRtpReceiver, type RTCRtpTransceiver, type RTCRtpSender } from 'werift';
+import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useFIR, useH264, useNACK, usePLI, useREMB, useSdesMid, useSdesRTPStreamId, useTransportWideCC, useTWCC, useVP8, type MediaStreamTrack, type RTCRtpReceiver, type RTCRtpTransceiver, type RTCRtpSender } from 'werift';
 import type { MediaSink } from '../udp/UdpMediaServer.ts';
 import { videoCodecOf, type VideoCodec } from './keyFrames.ts';
 import { ReceiveSlots } from './ReceiveSlots.ts';
 import type { IncomingVideoPacket, OutgoingVideoPacket, VideoSenderLink, VideoViewerLink } from './VideoRouter.ts';
+import { BandwidthEstimate, watchViewerRtcp } from './viewerFeedback.ts';
 import { keepCandidates, type WebRtcIceOptions } from './iceOptions.ts';
 
 export interface WebRtcPeerStats {
@@ -39,8 +40,10 @@ export interface WebRtcPeerStats {
 export interface VideoHandlers {
   /** A packet from one of the browser's video sources (werift's parse; valid to keep, never written). */
   onVideo(codec: VideoCodec, packet: IncomingVideoPacket): void;
-  /** The browser reported picture loss (PLI) on video receive slot `slot`. */
+  /** The browser reported picture loss (PLI or FIR) on video receive slot `slot`. */
   onSlotPli(slot: number): void;
+  /** What the browser's path takes (bits/s), from its transport-cc feedback (werift's estimate) or its REMB. */
+  onEstimate?(bps: number): void;
 }
 
 /** Inbound media from the browser, with the browser's RTP fields (the SFU sets the SSRC). */
@@ -62,9 +65,11 @@ export const MAX_RECEIVE_SLOTS = 16;
 export const MAX_VIDEO_SOURCES = 2;
 /** Video receive m-lines used at most: how many streams one browser can watch at once. */
 export const MAX_VIDEO_SLOTS = 8;
-// NACK and PLI answered; transport-cc for the browsers' send-side estimate (werift sends its feedback);
-// REMB for browsers without it. No FIR (werift routes a FIR by an SSRC it does not carry), no RTX.
-const VIDEO_FEEDBACK = () => [useNACK(), usePLI(), useREMB(), useTWCC()];
+// NACK and PLI answered; transport-cc for the browsers' send-side estimate (werift sends its feedback)
+// and for ours towards viewers; REMB for browsers without it. FIR is read off the transport (werift
+// routes a FIR by an SSRC it does not carry: viewerFeedback.ts). No RTX. Simulcast layers come
+// tagged with their rid (sdes:rtp-stream-id) until werift's receiver reports reach the browser.
+const VIDEO_FEEDBACK = () => [useNACK(), usePLI(), useFIR(), useREMB(), useTWCC()];
 const VP8 = () => useVP8({ payloadType: 96, rtcpFeedback: VIDEO_FEEDBACK() });
 const H264 = () => useH264({ payloadType: 102, rtcpFeedback: VIDEO_FEEDBACK() });
 /** How long ICE gathering may take before the answer goes out with what it has. */
@@ -90,6 +95,8 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
   private closed = false;
   /** The Opus payload type the browser sends with (its offer's number). */
   private micPayloadType = 111;
+  /** The browser's bandwidth as a viewer (transport-cc through werift, or REMB). */
+  readonly estimate = new BandwidthEstimate();
 
   private constructor(
     readonly ssrc: number,
@@ -110,7 +117,7 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
   static async answer(ssrc: number, offerSdp: string, ice: WebRtcIceOptions, inject: InjectMedia, onSlotChange: SlotChangeListener, log?: Logger, video?: VideoHandlers): Promise<{ peer: WebRtcPeer; answerSdp: string }> {
     const pc = new RTCPeerConnection({
       codecs: { audio: [OPUS()], video: [VP8(), H264()] },
-      headerExtensions: { audio: [useSdesMid()], video: [useSdesMid(), useTransportWideCC()] },
+      headerExtensions: { audio: [useSdesMid()], video: [useSdesMid(), useSdesRTPStreamId(), useTransportWideCC()] },
       iceUseIpv4: true,
       iceUseIpv6: false,
       iceUseTcp: false,
@@ -252,14 +259,16 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
   }
 
   private takeVideoSource(t: RTCRtpTransceiver, video: VideoHandlers): void {
-    onRemoteRtp(t, (rtp) => {
+    // The m-line names the source its layers belong to (mids are set once the offer is taken).
+    const group = t.mid ?? `m${String(this.videoPayloadTypes.size)}`;
+    onRemoteRtp(t, (rtp, track) => {
       if (this.closed) return;
       const h = rtp.header;
       const codec = this.videoPayloadTypes.get(t)?.get(h.payloadType);
       if (codec === undefined) { this.counters.videoFromBrowserDropped++; return; }
       if (!this.videoReceivers.has(h.ssrc)) this.videoReceivers.set(h.ssrc, t.receiver);
       this.counters.videoFromBrowser++;
-      video.onVideo(codec, { ssrc: h.ssrc, sequenceNumber: h.sequenceNumber, timestamp: h.timestamp, marker: h.marker, padding: h.padding, paddingSize: h.paddingSize, payload: rtp.payload });
+      video.onVideo(codec, { ssrc: h.ssrc, sequenceNumber: h.sequenceNumber, timestamp: h.timestamp, marker: h.marker, padding: h.padding, paddingSize: h.paddingSize, payload: rtp.payload, group, ...(track.rid ? { rid: track.rid } : {}) });
     });
   }
 
@@ -273,7 +282,16 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
       this.videoSlotList.push({ transceiver: t, mid: t.mid ?? String(index), codecs });
       this.videoSlots.push({ mid: t.mid ?? String(index), ssrc: t.sender.ssrc });
       t.sender.onPictureLossIndication.subscribe(() => { if (!this.closed) video.onSlotPli(index); });
+      t.sender.senderBWE.onAvailableBitrate.subscribe((bps) => { if (!this.closed) this.estimate.slotMeasured(index, bps, performance.now()); });
     });
+    const transport = slots[0]?.sender.dtlsTransport;
+    if (transport === undefined) return;
+    watchViewerRtcp(transport, {
+      slotOf: (ssrc) => this.videoSlots.findIndex((s) => s.ssrc === ssrc),
+      fir: (slot) => { if (!this.closed) video.onSlotPli(slot); },
+      remb: (bps) => { if (!this.closed) this.estimate.remb(bps, performance.now()); },
+    });
+    this.estimate.onChange((bps) => { if (!this.closed) video.onEstimate?.(bps); });
   }
 
   private takeMicrophone(mic: RTCRtpTransceiver, inject: InjectMedia): void {
@@ -289,12 +307,12 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
 }
 
 /** Every packet of each remote track of `t`, whether werift made the track already (during setRemoteDescription) or makes it later. */
-function onRemoteRtp(t: RTCRtpTransceiver, onRtp: (rtp: RtpPacket) => void): void {
+function onRemoteRtp(t: RTCRtpTransceiver, onRtp: (rtp: RtpPacket, track: MediaStreamTrack) => void): void {
   const seen = new Set<MediaStreamTrack>();
   const listen = (track: MediaStreamTrack) => {
     if (seen.has(track)) return;
     seen.add(track);
-    track.onReceiveRtp.subscribe(onRtp);
+    track.onReceiveRtp.subscribe((rtp) => { onRtp(rtp, track); });
   };
   for (const track of t.receiver.tracks) listen(track);
   t.onTrack.subscribe(listen);

@@ -68,3 +68,38 @@ function startsH264KeyFrame(p: Uint8Array): boolean {
   }
   return false;
 }
+
+/**
+ * Where a VP8 payload's frame starts (after the RFC 7741 descriptor), or -1 when the descriptor is
+ * cut short. Untrusted bytes: bounds-checked.
+ */
+export function vp8DescriptorLength(p: Uint8Array): number {
+  if (p.length < 1) return -1;
+  let i = 1;
+  if ((p[0]! & 0x80) !== 0) {
+    if (p.length <= i) return -1;
+    const x = p[i++]!;
+    if ((x & 0x80) !== 0) {
+      if (p.length <= i) return -1;
+      i += (p[i]! & 0x80) !== 0 ? 2 : 1;
+    }
+    if ((x & 0x40) !== 0) i++;
+    if ((x & 0x30) !== 0) i++;
+  }
+  return i <= p.length ? i : -1;
+}
+
+/**
+ * The picture size a VP8 key frame's first packet declares (RFC 6386 9.1: frame tag, start code
+ * 9d 01 2a, 14-bit width and height), or null for anything else. Lets the SFU tell simulcast layers
+ * apart by height without decoding.
+ */
+export function vp8KeyFrameSize(p: Uint8Array): { width: number; height: number } | null {
+  if (!startsVp8KeyFrame(p)) return null;
+  const i = vp8DescriptorLength(p);
+  if (i < 0 || p.length < i + 10) return null;
+  if (p[i + 3] !== 0x9d || p[i + 4] !== 0x01 || p[i + 5] !== 0x2a) return null;
+  const width = (p[i + 6]! | (p[i + 7]! << 8)) & 0x3fff;
+  const height = (p[i + 8]! | (p[i + 9]! << 8)) & 0x3fff;
+  return width > 0 && height > 0 ? { width, height } : null;
+}
