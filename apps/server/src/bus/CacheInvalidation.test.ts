@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CacheInvalidation, LOCAL_CACHES, parseInvalidation } from './CacheInvalidation.ts';
+import { CacheInvalidation, LOCAL_CACHES, parseInvalidation, type ReloadIds } from './CacheInvalidation.ts';
 import { ClusterNodes } from './ClusterNodes.ts';
 import type { BusMessage } from './EventBus.ts';
 import { InProcessEventBus } from './InProcessEventBus.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
+/** The ids of one reload as a sorted list ('all' as ['*']). */
+const list = (ids: ReloadIds) => (ids === 'all' ? ['*'] : [...ids].sort());
 
 describe('invalidation bodies off the wire', () => {
   it('takes { what, id } and drops everything else', () => {
@@ -60,8 +62,8 @@ describe('CacheInvalidation between two nodes on one bus', () => {
     const b = node(bus, 'b');
     const reloadsA: string[][] = [];
     const reloadsB: string[][] = [];
-    a.onReload('webhook', (ids) => void reloadsA.push([...ids]));
-    b.onReload('webhook', (ids) => void reloadsB.push([...ids]));
+    a.onReload('webhook', (ids) => void reloadsA.push(list(ids)));
+    b.onReload('webhook', (ids) => void reloadsB.push(list(ids)));
     let committed = false;
     await a.write('webhook', '11', () => {
       committed = true;
@@ -87,7 +89,7 @@ describe('CacheInvalidation between two nodes on one bus', () => {
     const a = node(bus, 'a');
     const b = node(bus, 'b');
     const reloads: string[][] = [];
-    b.onReload('emoji', (ids) => void reloads.push([...ids]));
+    b.onReload('emoji', (ids) => void reloads.push(list(ids)));
     await expect(a.write('emoji', '5', () => Promise.reject(new Error('half written')))).rejects.toThrow('half written');
     await b.settled();
     expect(reloads).toEqual([['5']]);
@@ -101,7 +103,7 @@ describe('CacheInvalidation between two nodes on one bus', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     b.onReload('autoModRule', async (ids) => {
-      reloads.push([...ids].sort());
+      reloads.push(list(ids));
       if (reloads.length === 1) await gate;
     });
     await a.write('autoModRule', '1', () => Promise.resolve());
@@ -140,6 +142,20 @@ describe('CacheInvalidation between two nodes on one bus', () => {
     await b.settled();
     expect(stored).toBe('v2');
     expect(memory).toBe('v2');
+  });
+
+  it('when a node goes down every kind is reloaded whole (its last invalidation may never have been sent)', async () => {
+    const bus = new InProcessEventBus();
+    const b = node(bus, 'b');
+    const reloads: string[][] = [];
+    b.onReload('webhook', (ids) => void reloads.push(list(ids)));
+    b.onReload('tokens', (ids) => void reloads.push(list(ids)));
+    bus.publish({ kind: 'replica', origin: 'c', topic: 'node', body: { event: 'hello', at: Date.now() } });
+    await b.settled();
+    expect(reloads).toEqual([]);
+    bus.publish({ kind: 'replica', origin: 'c', topic: 'node', body: { event: 'bye', at: Date.now() } });
+    await b.settled();
+    expect(reloads).toEqual([['*'], ['*']]);
   });
 
   it('a failed reload is retried', async () => {

@@ -55,8 +55,21 @@ export function parseInvalidation(body: unknown): Invalidation | null {
   return parsed.success ? parsed.data : null;
 }
 
+/** The records a reload covers: the named ids, or every one ('all': after a node went down). */
+export type ReloadIds = ReadonlySet<string> | 'all';
+
 /** Reloads the records named by `ids` from the store into memory (the ids may name deleted records). */
-export type CacheReload = (ids: ReadonlySet<string>) => Promise<void> | void;
+export type CacheReload = (ids: ReloadIds) => Promise<void> | void;
+
+/** Whether a reload covers the record `id`. */
+export function covers(ids: ReloadIds, id: string): boolean {
+  return ids === 'all' || ids.has(id);
+}
+
+/** The ids a reload settles: the named ones, or for 'all' every id held in memory or found in the store. */
+export function reloadTargets(ids: ReloadIds, held: Iterable<string>, stored: Iterable<string>): Set<string> {
+  return ids === 'all' ? new Set([...held, ...stored]) : new Set(ids);
+}
 
 /** What a service with its own cache uses: LOCAL_CACHES in one process, a CacheInvalidation on a cluster bus. */
 export interface CacheFollower {
@@ -83,7 +96,7 @@ interface Lane {
   /** The last queued reload or write; the next one starts after it. */
   tail: Promise<void>;
   /** Ids of a reload queued and not started yet (later invalidations join it). */
-  waiting: Set<string> | null;
+  waiting: { ids: Set<string> | 'all' } | null;
 }
 
 export interface CacheInvalidationOptions {
@@ -100,7 +113,7 @@ export class CacheInvalidation implements CacheFollower {
   private readonly unsubscribe: () => void;
   /** Bodies that failed the schema (dropped). */
   dropped = 0;
-  /** Ids reloaded (after coalescing), and reloads that failed for good. */
+  /** Ids reloaded (after coalescing; a whole-kind reload counts 1), and those whose reload failed for good. */
   reloaded = 0;
   failed = 0;
 
@@ -109,7 +122,16 @@ export class CacheInvalidation implements CacheFollower {
     private readonly cluster: ClusterNodes,
     private readonly options: CacheInvalidationOptions = {},
   ) {
-    this.unsubscribe = bus.subscribe((m) => this.onBus(m));
+    const unsubscribe = bus.subscribe((m) => this.onBus(m));
+    // A node killed between a commit and its publish leaves others stale: when a node goes down,
+    // every kind is reloaded whole (rare, and the cached tables are small).
+    const offDown = cluster.onDown(() => {
+      for (const what of this.reloads.keys()) this.request(what, 'all', this.options.retries ?? 3);
+    });
+    this.unsubscribe = () => {
+      unsubscribe();
+      offDown();
+    };
   }
 
   close(): void {
@@ -146,25 +168,28 @@ export class CacheInvalidation implements CacheFollower {
     this.request(body.what, [body.id], this.options.retries ?? 3);
   }
 
-  private request(what: CachedRecord, ids: Iterable<string>, retriesLeft: number): void {
+  private request(what: CachedRecord, ids: Iterable<string> | 'all', retriesLeft: number): void {
     const reload = this.reloads.get(what);
     if (!reload) return;
     const lane = this.lane(what);
     if (lane.waiting) {
-      for (const id of ids) lane.waiting.add(id);
+      const w = lane.waiting;
+      if (ids === 'all') w.ids = 'all';
+      else if (w.ids !== 'all') for (const id of ids) w.ids.add(id);
       return;
     }
-    const waiting = new Set(ids);
+    const waiting: { ids: Set<string> | 'all' } = { ids: ids === 'all' ? 'all' : new Set(ids) };
     lane.waiting = waiting;
     void this.enqueue(what, async () => {
       if (lane.waiting === waiting) lane.waiting = null;
+      const count = waiting.ids === 'all' ? 1 : waiting.ids.size;
       try {
-        await reload(waiting);
-        this.reloaded += waiting.size;
+        await reload(waiting.ids);
+        this.reloaded += count;
       } catch (e) {
         this.options.onError?.(what, e);
-        if (retriesLeft > 0) setTimeout(() => this.request(what, waiting, retriesLeft - 1), this.options.retryMs ?? 1_000).unref();
-        else this.failed += waiting.size;
+        if (retriesLeft > 0) setTimeout(() => this.request(what, waiting.ids, retriesLeft - 1), this.options.retryMs ?? 1_000).unref();
+        else this.failed += count;
       }
     });
   }

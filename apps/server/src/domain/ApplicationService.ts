@@ -4,7 +4,7 @@
 // them live in memory.
 import { EDITABLE_APPLICATION_FLAGS, privilegedIntentsForFlags, type APIApplication } from '@concord/protocol';
 import crypto from 'node:crypto';
-import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
+import { LOCAL_CACHES, covers, reloadTargets, type CacheFollower } from '../bus/CacheInvalidation.ts';
 import { DomainError } from './DomainError.ts';
 import type { ApplicationStore } from '../store/ApplicationStore.ts';
 import type { ApplicationRecord } from '../store/botRecords.ts';
@@ -51,8 +51,8 @@ export class ApplicationService {
   followCluster(caches: CacheFollower): void {
     this.caches = caches;
     caches.onReload('application', async (ids) => {
-      const stored = new Map((await this.store.listApplications()).filter((a) => ids.has(a.id)).map((a) => [a.id, a]));
-      for (const id of ids) {
+      const stored = new Map((await this.store.listApplications()).filter((a) => covers(ids, a.id)).map((a) => [a.id, a]));
+      for (const id of reloadTargets(ids, this.apps.keys(), stored.keys())) {
         const before = this.apps.get(id);
         if (before?.bot_user_id && this.byBot.get(before.bot_user_id) === before) this.byBot.delete(before.bot_user_id);
         this.apps.delete(id);

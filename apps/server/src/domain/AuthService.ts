@@ -3,7 +3,7 @@
 // leaked database holds no usable token. Tokens are revocable (logout, password change), and
 // failed logins are throttled per account and per address (LoginThrottle.ts).
 import crypto from 'node:crypto';
-import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
+import { LOCAL_CACHES, covers, type CacheFollower, type ReloadIds } from '../bus/CacheInvalidation.ts';
 import { DomainError, RateLimitedError } from './DomainError.ts';
 import type { UserRecord } from '../store/records.ts';
 import type { DomainContext } from './DomainContext.ts';
@@ -34,9 +34,9 @@ export class AuthService {
     caches.onReload('tokens', (userIds) => this.forgetTokens(userIds));
   }
 
-  private forgetTokens(userIds: ReadonlySet<string>): void {
+  private forgetTokens(userIds: ReloadIds): void {
     this.forgets++;
-    for (const [hash, id] of this.tokenCache) if (userIds.has(id)) this.tokenCache.delete(hash);
+    for (const [hash, id] of this.tokenCache) if (covers(userIds, id)) this.tokenCache.delete(hash);
   }
 
   async issueToken(userId: string): Promise<string> {

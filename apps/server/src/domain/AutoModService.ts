@@ -15,7 +15,7 @@ import {
   type AutoModRulePatch,
 } from '@concord/protocol';
 import type { DispatchPayloads } from '@concord/protocol';
-import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
+import { LOCAL_CACHES, covers, reloadTargets, type CacheFollower } from '../bus/CacheInvalidation.ts';
 import { DomainError } from './DomainError.ts';
 import type { AutoModRuleRecord } from '../store/botRecords.ts';
 import type { ModerationStore } from '../store/ModerationStore.ts';
@@ -68,8 +68,8 @@ export class AutoModService implements MessageGate {
   followCluster(caches: CacheFollower): void {
     this.caches = caches;
     caches.onReload('autoModRule', async (ids) => {
-      const stored = new Map((await this.store.listAutoModRules()).filter((r) => ids.has(r.id)).map((r) => [r.id, r]));
-      for (const id of ids) {
+      const stored = new Map((await this.store.listAutoModRules()).filter((r) => covers(ids, r.id)).map((r) => [r.id, r]));
+      for (const id of reloadTargets(ids, this.rules.keys(), stored.keys())) {
         const r = stored.get(id);
         if (r) this.remember(r);
         else this.forget(id);

@@ -10,7 +10,7 @@ import {
   type APIApplicationCommandOption,
   type ApplicationCommandInput,
 } from '@concord/protocol';
-import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
+import { LOCAL_CACHES, covers, type CacheFollower } from '../bus/CacheInvalidation.ts';
 import { DomainError } from './DomainError.ts';
 import type { ApplicationStore } from '../store/ApplicationStore.ts';
 import type { ApplicationRecord, CommandRecord } from '../store/botRecords.ts';
@@ -60,8 +60,8 @@ export class CommandService {
   followCluster(caches: CacheFollower): void {
     this.caches = caches;
     caches.onReload('commands', async (applicationIds) => {
-      const stored = (await this.store.listCommands()).filter((c) => applicationIds.has(c.application_id));
-      for (const [id, c] of this.commands) if (applicationIds.has(c.application_id)) this.commands.delete(id);
+      const stored = (await this.store.listCommands()).filter((c) => covers(applicationIds, c.application_id));
+      for (const [id, c] of this.commands) if (covers(applicationIds, c.application_id)) this.commands.delete(id);
       for (const c of stored) this.commands.set(c.id, c);
     });
   }

@@ -17,7 +17,7 @@ import {
   type ModifyEmojiInput,
   type ModifyStickerInput,
 } from '@concord/protocol';
-import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
+import { LOCAL_CACHES, covers, reloadTargets, type CacheFollower } from '../bus/CacheInvalidation.ts';
 import { AttachmentStore } from '../store/AttachmentStore.ts';
 import type { EmojiRecord, ExpressionStore, StickerRecord } from '../store/ExpressionStore.ts';
 import type { UserRecord } from '../store/records.ts';
@@ -59,8 +59,8 @@ export class ExpressionService {
   followCluster(caches: CacheFollower): void {
     this.caches = caches;
     caches.onReload('emoji', async (ids) => {
-      const stored = new Map((await this.store.listEmojis()).filter((e) => ids.has(e.id)).map((e) => [e.id, e]));
-      for (const id of ids) {
+      const stored = new Map((await this.store.listEmojis()).filter((e) => covers(ids, e.id)).map((e) => [e.id, e]));
+      for (const id of reloadTargets(ids, this.ctx.state.emojis.keys(), stored.keys())) {
         const e = stored.get(id);
         const held = this.ctx.state.emojis.get(id);
         if (held && held.guild_id !== e?.guild_id) this.ctx.state.removeEmoji(held);
@@ -68,8 +68,8 @@ export class ExpressionService {
       }
     });
     caches.onReload('sticker', async (ids) => {
-      const stored = new Map((await this.store.listStickers()).filter((st) => ids.has(st.id)).map((st) => [st.id, st]));
-      for (const id of ids) {
+      const stored = new Map((await this.store.listStickers()).filter((st) => covers(ids, st.id)).map((st) => [st.id, st]));
+      for (const id of reloadTargets(ids, this.ctx.state.stickers.keys(), stored.keys())) {
         const st = stored.get(id);
         const held = this.ctx.state.stickers.get(id);
         if (held && held.guild_id !== st?.guild_id) this.ctx.state.removeSticker(held);

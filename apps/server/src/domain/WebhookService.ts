@@ -4,7 +4,7 @@
 // execution, so all of them live in memory.
 import { AuditLogEvent, PermissionFlags, WebhookType, type APIWebhook, type WebhookMessageInput } from '@concord/protocol';
 import crypto from 'node:crypto';
-import { LOCAL_CACHES, type CacheFollower } from '../bus/CacheInvalidation.ts';
+import { LOCAL_CACHES, covers, reloadTargets, type CacheFollower } from '../bus/CacheInvalidation.ts';
 import { DomainError } from './DomainError.ts';
 import type { WebhookRecord } from '../store/botRecords.ts';
 import type { UserRecord } from '../store/records.ts';
@@ -37,8 +37,8 @@ export class WebhookService {
   followCluster(caches: CacheFollower): void {
     this.caches = caches;
     caches.onReload('webhook', async (ids) => {
-      const stored = new Map((await this.store.listWebhooks()).filter((w) => ids.has(w.id)).map((w) => [w.id, w]));
-      for (const id of ids) {
+      const stored = new Map((await this.store.listWebhooks()).filter((w) => covers(ids, w.id)).map((w) => [w.id, w]));
+      for (const id of reloadTargets(ids, this.webhooks.keys(), stored.keys())) {
         const w = stored.get(id);
         if (w) this.webhooks.set(id, w);
         else this.webhooks.delete(id);

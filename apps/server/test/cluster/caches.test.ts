@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { dropClusterData } from '../../src/bus/dropClusterData.ts';
-import { adminQuery, dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
+import { adminQuery, dropSchema, freshSchemaName, openTestDatabase, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
+import { PostgresWebhookStore } from '../../src/store/postgres/PostgresWebhookStore.ts';
 import { png } from '../expressionFixtures.ts';
 import { clusterName, makeDataDir, RawGateway, startNode, type ClusterNodeProcess, type ClusterSpec } from './clusterNodes.ts';
 
@@ -217,4 +218,22 @@ describe.each(['nats', 'redis'] as const)('caches of three nodes on %s follow wr
     await until('logged-out token refused on C', async () => (await rest(c, 'GET', '/users/@me', login.token)).status === 401, 1_000);
     expect((await rest(c, 'GET', '/users/@me', bob.token)).status).toBe(200);
   }, 30_000);
+
+  it('a node SIGKILLed between a commit and its publish: when it goes down the others reload every kind', async () => {
+    // A webhook row written straight into the shared schema stands for C's last write, whose
+    // invalidation never left C.
+    const db = await openTestDatabase(schema);
+    const id = `${Date.now()}${Math.floor(Math.random() * 1e5)}`;
+    const token = `lost${id}`;
+    try {
+      await new PostgresWebhookStore(db).upsertWebhook({ id, type: 1, guild_id: guildId, channel_id: channelId, creator_id: alice.id, name: 'Lost', avatar: null, token, application_id: null });
+    } finally {
+      await db.close();
+    }
+    expect((await rest(b, 'GET', `/webhooks/${id}/${token}`, null)).status).toBe(404);
+    await c.kill();
+    const ms = await until('reloaded on B after C went down', async () => (await rest(b, 'GET', `/webhooks/${id}/${token}`, null)).status === 200, 25_000);
+    console.log(`[caches on ${bus}] a write whose invalidation was lost: known on B ${(ms / 1000).toFixed(1)} s after C was killed`);
+    expect((await rest(a, 'GET', `/webhooks/${id}/${token}`, null)).body.name).toBe('Lost');
+  }, 40_000);
 });

@@ -4,7 +4,7 @@
 // gets Discord's boost messages (type 8, or 9/10/11 when the boost reached a tier). Also the vanity
 // invite of tier 3 guilds, kept as an ordinary never-expiring invite row so /invites/<code> works.
 import { GUILD_TIER_PERKS, MessageType, PermissionFlags, type PremiumTier } from '@concord/protocol';
-import { LOCAL_CACHES, type CacheFollower } from '../../bus/CacheInvalidation.ts';
+import { LOCAL_CACHES, covers, reloadTargets, type CacheFollower } from '../../bus/CacheInvalidation.ts';
 import type { BoostRecord, PremiumStore } from '../../store/PremiumStore.ts';
 import type { UserRecord } from '../../store/records.ts';
 import { dispatch, requireGuildMember, requireGuildPermission, type DomainContext } from '../DomainContext.ts';
@@ -74,10 +74,10 @@ export class BoostService {
   followCluster(caches: CacheFollower): void {
     this.caches = caches;
     caches.onReload('boosts', async (userIds) => {
-      const stored = (await this.store.listLiveBoosts()).filter((b) => userIds.has(b.user_id));
+      const stored = (await this.store.listLiveBoosts()).filter((b) => covers(userIds, b.user_id));
       const guilds = new Set<string>();
       for (const [id, b] of this.slots) {
-        if (!userIds.has(b.user_id)) continue;
+        if (!covers(userIds, b.user_id)) continue;
         if (b.guild_id) guilds.add(b.guild_id);
         this.slots.delete(id);
       }
@@ -88,8 +88,9 @@ export class BoostService {
       for (const id of guilds) await this.recompute(id, { announce: false, follower: true });
     });
     caches.onReload('vanity', async (guildIds) => {
-      const stored = new Map((await this.store.listVanityCodes()).filter((v) => guildIds.has(v.guild_id)).map((v) => [v.guild_id, v.code]));
-      for (const id of guildIds) {
+      const stored = new Map((await this.store.listVanityCodes()).filter((v) => covers(guildIds, v.guild_id)).map((v) => [v.guild_id, v.code]));
+      const held = [...this.ctx.state.guilds.values()].filter((g) => g.guild.vanity_url_code).map((g) => g.id);
+      for (const id of reloadTargets(guildIds, held, stored.keys())) {
         const g = this.ctx.state.guilds.get(id);
         if (g) g.guild.vanity_url_code = stored.get(id) ?? null;
       }

@@ -4,7 +4,7 @@
 // periodic sweep then revokes it for good, which also ends the user's boosts. Also the instance
 // administrators (INSTANCE_ADMINS, else the first registered user) and the profile banner perk.
 import type { PremiumTypeValue } from '@concord/protocol';
-import { LOCAL_CACHES, type CacheFollower } from '../../bus/CacheInvalidation.ts';
+import { LOCAL_CACHES, covers, reloadTargets, type CacheFollower } from '../../bus/CacheInvalidation.ts';
 import type { PremiumStore } from '../../store/PremiumStore.ts';
 import type { UserRecord } from '../../store/records.ts';
 import { dispatch, type DomainContext } from '../DomainContext.ts';
@@ -84,8 +84,8 @@ export class PremiumService {
   followCluster(caches: CacheFollower): void {
     this.caches = caches;
     caches.onReload('premium', async (userIds) => {
-      const stored = new Map((await this.billing.all()).filter((e) => userIds.has(e.userId)).map((e) => [e.userId, e]));
-      for (const userId of userIds) {
+      const stored = new Map((await this.billing.all()).filter((e) => covers(userIds, e.userId)).map((e) => [e.userId, e]));
+      for (const userId of reloadTargets(userIds, this.entitlements.keys(), stored.keys())) {
         const e = stored.get(userId);
         const user = this.ctx.state.users.get(userId);
         if (e && user) {
@@ -98,8 +98,9 @@ export class PremiumService {
       }
     });
     caches.onReload('banner', async (userIds) => {
-      const stored = new Map((await this.store.listUserBanners()).filter((b) => userIds.has(b.user_id)).map((b) => [b.user_id, b.banner]));
-      for (const userId of userIds) {
+      const stored = new Map((await this.store.listUserBanners()).filter((b) => covers(userIds, b.user_id)).map((b) => [b.user_id, b.banner]));
+      const held = [...this.ctx.state.users.values()].filter((u) => u.banner).map((u) => u.id);
+      for (const userId of reloadTargets(userIds, held, stored.keys())) {
         const user = this.ctx.state.users.get(userId);
         if (user) user.banner = stored.get(userId) ?? null;
       }
