@@ -1,7 +1,8 @@
 // Presence across three real server processes (issue 20): a session's presence is known on every
 // node, whichever node holds it. X and V on node A, Y on node B, Z on node C (started later), all in
 // one guild: B's READY lists X with X's activities; X's op 3 reaches Y (and Z) as exactly one
-// PRESENCE_UPDATE; C learns every presence when it joins (READY and a member chunk with presences);
+// PRESENCE_UPDATE; C learns every presence when it joins, from A and B (the log's tail no longer
+// holds them): READY and a member chunk with presences;
 // after SIGKILL of A, V goes offline for Y exactly once within ~20 s while X, resumed on C at once,
 // never flickers and keeps its status and activities.
 import { ConcordApi } from '@concord/client';
@@ -15,6 +16,7 @@ const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 /** ClusterNodes: down after 15 s of silence, swept every 5 s. */
 const DOWN_WITHIN_MS = 25_000;
+const LOG_TAIL_MESSAGES = 100;
 
 interface User {
   id: string;
@@ -45,7 +47,18 @@ describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes 
     await adminQuery('SELECT 1'); // fails (never skips) when PostgreSQL is not there
     spec = {
       bus,
-      env: { METADATA_STORE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, DATABASE_POOL_SIZE: '4', DATA_DIR: dataDir, CLUSTER_NAME: cluster, NATS_URL, REDIS_URL },
+      env: {
+        METADATA_STORE: 'postgres',
+        DATABASE_URL: TEST_DATABASE_URL,
+        DATABASE_SCHEMA: schema,
+        DATABASE_POOL_SIZE: '4',
+        DATA_DIR: dataDir,
+        CLUSTER_NAME: cluster,
+        NATS_URL,
+        REDIS_URL,
+        // The log keeps its last ~100 messages (the smallest allowed): C must learn older presences from the nodes, not the log.
+        REPLAY_BUFFER_EVENTS: String(LOG_TAIL_MESSAGES),
+      },
     };
     // One after another: the first runs the migrations. C starts later, in the test.
     for (const name of ['A', 'B']) nodes.push(await startNode(name, spec));
@@ -125,6 +138,12 @@ describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes 
   }, 30_000);
 
   it('teaches a node started later every presence: its READY and member chunks list them', async () => {
+    // Push every presence announcement so far out of the log's tail (Redis trims in whole stream
+    // nodes of 100, so three tails' worth): what C learns, it learns from A and B when it joins.
+    for (let i = 0; i < 3 * LOG_TAIL_MESSAGES; i += 10) {
+      await Promise.all(Array.from({ length: 10 }, (_, j) => api(b, y.token).sendMessage(channelId, `filler ${i + j}`)));
+    }
+    await barrier(b, [yGw, xGw]);
     c = await startNode('C', spec);
     nodes.push(c);
     zGw = await identify(c, z);
