@@ -16,6 +16,7 @@ import { videoCodecOf, type VideoCodec } from './keyFrames.ts';
 import { ReceiveSlots } from './ReceiveSlots.ts';
 import type { IncomingVideoPacket, OutgoingVideoPacket, VideoSenderLink, VideoViewerLink } from './VideoRouter.ts';
 import { BandwidthEstimate, watchViewerRtcp } from './viewerFeedback.ts';
+import { fixTwccFeedback } from './weriftTwccFix.ts';
 import { keepCandidates, type WebRtcIceOptions } from './iceOptions.ts';
 
 export interface WebRtcPeerStats {
@@ -266,7 +267,11 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
       const h = rtp.header;
       const codec = this.videoPayloadTypes.get(t)?.get(h.payloadType);
       if (codec === undefined) { this.counters.videoFromBrowserDropped++; return; }
-      if (!this.videoReceivers.has(h.ssrc)) this.videoReceivers.set(h.ssrc, t.receiver);
+      if (!this.videoReceivers.has(h.ssrc)) {
+        this.videoReceivers.set(h.ssrc, t.receiver);
+        // werift made its transport-cc feedback for this receiver with the packet (the class is patched once).
+        fixTwccFeedback((t.receiver as unknown as { receiverTWCC?: unknown }).receiverTWCC);
+      }
       this.counters.videoFromBrowser++;
       video.onVideo(codec, { ssrc: h.ssrc, sequenceNumber: h.sequenceNumber, timestamp: h.timestamp, marker: h.marker, padding: h.padding, paddingSize: h.paddingSize, payload: rtp.payload, group, ...(track.rid ? { rid: track.rid } : {}) });
     });

@@ -1,0 +1,143 @@
+// Test fixture for video-simulcast-chromium.test.ts: a page that joins voice through the TLS voice
+// gateway with RTCPeerConnection directly, like fixtures/video-sfu-page.html, but sends its camera
+// (1280x720 fake device) as simulcast: three encodings with their own rids, high first so that a
+// server refusing simulcast still gets the full picture (the answer then keeps the first encoding).
+// The offer names no SSRC for a simulcast m-line, so op 12 names the one getStats reports for one
+// of its layers once it sends. It records ops 12/40 and samples inbound video for freezes.
+export const SIMULCAST_PAGE = String.raw`<!doctype html>
+<meta charset="utf-8">
+<title>video simulcast fixture</title>
+<body>
+<script>
+'use strict';
+window.voice = { state: 'idle', closeCode: null, ready: null, answered: false, error: null, sinks: {}, videos: {}, sources: [], simulcastAnswered: false };
+const CAMERA_LAYERS = [
+  { rid: 'f', maxBitrate: 1500000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500000 },
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150000 },
+];
+
+window.startVoice = async (o) => {
+  const v = window.voice;
+  try {
+    const pc = new RTCPeerConnection();
+    v.pc = pc;
+    pc.addTransceiver('audio', { direction: 'recvonly' });
+    let camera = null;
+    if (o.camera) {
+      const cam = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 30 } });
+      camera = pc.addTransceiver(cam.getVideoTracks()[0], { direction: 'sendonly', streams: [cam], sendEncodings: o.simulcast === false ? [{}] : CAMERA_LAYERS });
+    }
+    for (let i = 0; i < (o.videoSlots ?? 0); i++) pc.addTransceiver('video', { direction: 'recvonly' });
+    pc.ontrack = (e) => {
+      if (e.track.kind !== 'video') return;
+      const el = document.createElement('video');
+      el.autoplay = true;
+      el.muted = true;
+      el.srcObject = new MediaStream([e.track]);
+      document.body.append(el);
+      el.play().catch(() => undefined);
+    };
+    await pc.setLocalDescription(await pc.createOffer());
+    await new Promise((resolve) => {
+      if (pc.iceGatheringState === 'complete') return resolve();
+      pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve(); });
+      setTimeout(resolve, 2000);
+    });
+    const offer = pc.localDescription.sdp;
+    let seq = -1;
+    let heartbeat = null;
+    const ws = new WebSocket('wss://' + o.endpoint + '/?v=8');
+    v.send = (op, d) => ws.send(JSON.stringify({ op, d }));
+    ws.onclose = (e) => { v.state = 'closed'; v.closeCode = e.code; clearInterval(heartbeat); };
+    ws.onmessage = async (e) => {
+      const frame = JSON.parse(e.data);
+      if (typeof frame.seq === 'number') seq = frame.seq;
+      switch (frame.op) {
+        case 8:
+          heartbeat = setInterval(() => v.send(3, { t: Date.now(), seq_ack: seq }), frame.d.heartbeat_interval);
+          v.send(0, { server_id: o.serverId, user_id: o.userId, session_id: o.sessionId, token: o.token, video: true });
+          break;
+        case 2:
+          v.ready = frame.d;
+          v.send(1, { protocol: 'webrtc', data: offer, sdp: offer });
+          break;
+        case 4:
+          v.simulcastAnswered = /a=simulcast:recv/.test(frame.d.sdp);
+          await pc.setRemoteDescription({ type: 'answer', sdp: frame.d.sdp });
+          v.answered = true;
+          if (camera) announceWhenSending(camera).catch((err) => { v.error = String(err); });
+          break;
+        case 12:
+          v.videos[frame.d.user_id] = frame.d;
+          break;
+        case 40:
+          if (frame.d.active) v.sinks[frame.d.mid] = frame.d;
+          else if (v.sinks[frame.d.mid]?.ssrc === frame.d.ssrc) delete v.sinks[frame.d.mid];
+          break;
+      }
+    };
+  } catch (err) {
+    v.error = String(err);
+  }
+};
+
+/** Op 12 with the SSRC of one of the camera's layers, once getStats has one. */
+async function announceWhenSending(tx) {
+  const v = window.voice;
+  for (let i = 0; i < 100; i++) {
+    const report = await v.pc.getStats();
+    let ssrc = 0;
+    report.forEach((s) => { if (s.type === 'outbound-rtp' && s.kind === 'video' && s.mid === tx.mid && ssrc === 0) ssrc = s.ssrc; });
+    if (ssrc > 0) {
+      v.sources = [{ type: 'video', ssrc, active: true }];
+      v.send(12, { audio_ssrc: v.ready.ssrc, video_ssrc: ssrc, streams: v.sources });
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the camera never reported an outbound SSRC');
+}
+
+window.videoStats = async () => {
+  const out = { connectionState: window.voice.pc?.connectionState ?? 'none', slots: {}, outbound: [], availableOutgoingBitrate: 0 };
+  if (!window.voice.pc) return out;
+  const report = await window.voice.pc.getStats();
+  report.forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') out.slots[s.mid] = { ssrc: s.ssrc, packetsReceived: s.packetsReceived ?? 0, framesDecoded: s.framesDecoded ?? 0, keyFramesDecoded: s.keyFramesDecoded ?? 0, freezeCount: s.freezeCount ?? 0, totalFreezesDuration: s.totalFreezesDuration ?? 0, pliCount: s.pliCount ?? 0, frameWidth: s.frameWidth ?? 0, frameHeight: s.frameHeight ?? 0 };
+    if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate) out.availableOutgoingBitrate = s.availableOutgoingBitrate;
+    if (s.type === 'outbound-rtp' && s.kind === 'video') out.outbound.push({ rid: s.rid ?? '', ssrc: s.ssrc, packetsSent: s.packetsSent ?? 0, framesEncoded: s.framesEncoded ?? 0, frameWidth: s.frameWidth ?? 0, frameHeight: s.frameHeight ?? 0, qualityLimitationReason: s.qualityLimitationReason ?? '' });
+  });
+  return out;
+};
+
+/**
+ * Samples the one video slot every 50 ms for ms: the longest stretch without a new decoded frame,
+ * frames decoded, and each height seen (in order).
+ */
+window.sampleFrames = async (ms) => {
+  const t0 = performance.now();
+  let lastFrames = -1;
+  let lastNewAt = t0;
+  let longestGapMs = 0;
+  let first = -1;
+  const heights = [];
+  while (performance.now() - t0 < ms) {
+    const slot = Object.values((await window.videoStats()).slots)[0];
+    const now = performance.now();
+    if (slot) {
+      if (first < 0) first = slot.framesDecoded;
+      if (slot.framesDecoded > lastFrames) {
+        if (lastFrames >= 0) longestGapMs = Math.max(longestGapMs, now - lastNewAt);
+        lastFrames = slot.framesDecoded;
+        lastNewAt = now;
+      }
+      if (slot.frameHeight > 0 && heights.at(-1) !== slot.frameHeight) heights.push(slot.frameHeight);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  longestGapMs = Math.max(longestGapMs, performance.now() - lastNewAt);
+  return { longestGapMs: Math.round(longestGapMs), framesDecoded: lastFrames - first, heights };
+};
+</script>
+</body>`;
