@@ -4,7 +4,8 @@
 // PRESENCE_UPDATE; C learns every presence when it joins, from A and B (the log's tail no longer
 // holds them): READY and a member chunk with presences;
 // after SIGKILL of A, V goes offline for Y exactly once within ~20 s while X, resumed on C at once,
-// never flickers and keeps its status and activities.
+// never flickers and keeps its status and activities. A live session resumed on another node (the
+// old node lets it go on sessionMoved) keeps its presence without an offline in between.
 import { ConcordApi } from '@concord/client';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +41,7 @@ describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes 
   const sockets: RawGateway[] = [];
   let x: User, y: User, z: User, v: User;
   let guildId: string, channelId: string;
-  let xGw: RawGateway, yGw: RawGateway, zGw: RawGateway;
+  let xGw: RawGateway, yGw: RawGateway, zGw: RawGateway, zMoved: RawGateway;
   const api = (node: ClusterNodeProcess, token: string | null = null) => new ConcordApi({ baseUrl: `${node.url}/api/v9`, token });
 
   beforeAll(async () => {
@@ -146,7 +147,7 @@ describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes 
     await barrier(b, [yGw, xGw]);
     c = await startNode('C', spec);
     nodes.push(c);
-    zGw = await identify(c, z);
+    zGw = await identify(c, z, { status: 'online', activities: [{ name: 'Celeste', type: 0 }] });
     expect(readyPresence(zGw, x.id)).toMatchObject({ status: 'dnd', activities: [{ name: 'Hades', type: 0 }] });
     expect(readyPresence(zGw, v.id)).toMatchObject({ status: 'idle' });
     expect(readyPresence(zGw, y.id)).toMatchObject({ status: 'online' });
@@ -165,6 +166,24 @@ describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes 
     expect(presencesOf(zGw, x.id, fromZ)).toHaveLength(1);
   }, 90_000);
 
+  it('keeps the presence of a live session resumed on another node: the old node lets go without an offline', async () => {
+    const fromY = yGw.frames.length;
+    const closed = new Promise<void>((resolve) => zGw.ws.once('close', () => resolve()));
+    // Z's client resumes on B while its socket on C is still open (it had not noticed C was gone).
+    zMoved = await RawGateway.open(b.url);
+    sockets.push(zMoved);
+    zMoved.ws.send(JSON.stringify({ op: 6, d: { token: z.token, session_id: zGw.sessionId, seq: zGw.seq } }));
+    await zMoved.waitFor((f) => f.t === 'RESUMED');
+    await closed; // C read sessionMoved and let the session go
+    await barrier(c, [yGw, xGw, zMoved]);
+    expect(presencesOf(yGw, z.id, fromY)).toEqual([]);
+    for (const node of [a, c]) {
+      const g = await identify(node, y);
+      expect(readyPresence(g, z.id)).toMatchObject({ status: 'online', activities: [{ name: 'Celeste', type: 0 }] });
+      g.close();
+    }
+  }, 30_000);
+
   it('after SIGKILL of A: V goes offline once within ~20 s, X resumed on C stays online with its activities', async () => {
     const fromY = yGw.frames.length;
     const xSession = xGw.sessionId;
@@ -182,9 +201,9 @@ describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes 
     expect(vOffline.d.guild_id).toBe(guildId);
     // The other survivor notices at its own sweep (up to 5 s later): it must stay silent.
     await sleep(6_000);
-    await barrier(b, [yGw, zGw, resumed]);
+    await barrier(b, [yGw, zMoved, resumed]);
     expect(presencesOf(yGw, v.id, fromY)).toHaveLength(1);
-    expect(presencesOf(zGw, v.id).map((f) => f.d.status)).toEqual(['offline']);
+    expect(presencesOf(zMoved, v.id).map((f) => f.d.status)).toEqual(['offline']);
     expect(presencesOf(yGw, x.id, fromY)).toEqual([]);
 
     // Every survivor still shows X as it was, held by C now.
