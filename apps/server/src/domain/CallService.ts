@@ -4,12 +4,15 @@
 // message gets its participants and ended_timestamp (MESSAGE_UPDATE). Calls and their voice states
 // are ephemeral and live here only; this service is their one writer. Voice runs on the same nodes
 // as guild voice, with the channel id as the node's server id (sticky per channel in the registry).
-import { ChannelType, MessageType, type CallDispatchData, type VoiceStateDispatchData } from '@concord/protocol';
+// In a cluster every process holds every call (CallCluster); the process that changes one tells.
+import { ChannelType, MessageType, type CallDispatchData } from '@concord/protocol';
 import crypto from 'node:crypto';
 import type { BusMessage } from '../bus/EventBus.ts';
 import type { ChannelRecord, UserRecord } from '../store/records.ts';
 import type { VoiceGrant, VoiceNode, VoiceNodeEvent } from '../voice/VoiceNode.ts';
 import type { VoiceNodeRegistry } from '../voice/VoiceNodeRegistry.ts';
+import { CallCluster } from './callCluster.ts';
+import { callStateToAPI, callToEvent, type Call, type CallVoiceState } from './callState.ts';
 import { dispatch, type DomainContext } from './DomainContext.ts';
 import { DomainError } from './DomainError.ts';
 import type { MessageService } from './MessageService.ts';
@@ -25,37 +28,14 @@ export interface CallServiceOptions {
   onMessageError: (err: unknown) => void;
 }
 
-/** One participant's voice state in a call (guild_id null on the wire). */
-interface CallVoiceState {
-  readonly userId: string;
-  sessionId: string;
-  selfMute: boolean;
-  selfDeaf: boolean;
-  selfVideo: boolean;
-  selfStream: boolean;
-  grant: VoiceGrant;
-  /** null while no voice node is available ("reallocating"). */
-  nodeId: string | null;
-}
-
-interface Call {
-  readonly channelId: string;
-  readonly messageId: string;
-  /** Who is being rung, with the timer that stops it. */
-  readonly ringing: Map<string, ReturnType<typeof setTimeout>>;
-  /** Everyone who joined at some point, in join order (the message's `participants`). */
-  readonly participants: string[];
-  readonly states: Map<string, CallVoiceState>;
-  /** The CALL message's insert: its end-of-call update waits for it. */
-  messageWritten: Promise<void>;
-}
-
 const newToken = () => crypto.randomBytes(16).toString('hex');
 
 export class CallService implements PrivateVoice {
-  private readonly calls = new Map<string, Call>();
+  readonly calls = new Map<string, Call>();
   /** user id -> the channel whose call the user is in. */
-  private readonly userCall = new Map<string, string>();
+  readonly userCall = new Map<string, string>();
+  /** Replication across the processes of a cluster; null in one process. */
+  private readonly replica: CallCluster | null;
   private readonly ringTimeoutMs: number;
   private readonly onMessageError: (err: unknown) => void;
   private readonly unsubscribe: () => void;
@@ -71,11 +51,27 @@ export class CallService implements PrivateVoice {
     this.onMessageError = options.onMessageError;
     guildVoice.setPrivateVoice(this);
     this.unsubscribe = ctx.bus.subscribe((m) => this.onBus(m));
+    this.replica = ctx.cluster ? new CallCluster(ctx, ctx.cluster, this) : null;
   }
 
   close(): void {
     this.unsubscribe();
-    for (const call of this.calls.values()) for (const timer of call.ringing.values()) clearTimeout(timer);
+    this.replica?.close();
+    for (const call of this.calls.values()) for (const timer of call.ringing.values()) if (timer !== null) clearTimeout(timer);
+  }
+
+  /** A participant's process died (cluster): the leader tells, every process forgets. */
+  dropState(call: Call, rec: CallVoiceState, announce: boolean): void {
+    if (announce) {
+      this.leave(call, rec);
+      return;
+    }
+    if (rec.nodeId !== null && this.guildVoice.cluster?.nodes.isLocal(rec.nodeId)) this.guildVoice.nodeById(rec.nodeId)?.revoke(call.channelId, rec.userId);
+    call.states.delete(rec.userId);
+    if (this.userCall.get(rec.userId) === call.channelId) this.userCall.delete(rec.userId);
+    if (call.states.size > 0) return;
+    for (const timer of call.ringing.values()) if (timer !== null) clearTimeout(timer);
+    this.calls.delete(call.channelId);
   }
 
   /** Gateway op 4 with guild_id null: join (or switch to) a private channel's call, change self flags, or leave. */
@@ -130,7 +126,7 @@ export class CallService implements PrivateVoice {
   /** The call in a channel as CALL_CREATE carries it, or null (for a session that starts while it goes on). */
   callOf(channelId: string): CallDispatchData | null {
     const call = this.calls.get(channelId);
-    return call ? this.toEvent(call) : null;
+    return call ? callToEvent(call) : null;
   }
 
   sessionEnded(userId: string, sessionId: string): void {
@@ -151,11 +147,16 @@ export class CallService implements PrivateVoice {
   }
 
   nodeAdded(): void {
-    for (const call of this.calls.values()) for (const rec of call.states.values()) if (rec.nodeId === null) this.regrant(call, rec);
+    for (const call of this.calls.values()) for (const rec of call.states.values()) if (rec.nodeId === null && this.isHome(rec)) this.regrant(call, rec);
   }
 
   nodeLost(nodeId: string): void {
-    for (const call of this.calls.values()) for (const rec of call.states.values()) if (rec.nodeId === nodeId) this.regrant(call, rec);
+    for (const call of this.calls.values()) for (const rec of call.states.values()) if (rec.nodeId === nodeId && this.isHome(rec)) this.regrant(call, rec);
+  }
+
+  /** In a cluster a state's own process re-grants it (once, not once per process). */
+  private isHome(rec: CallVoiceState): boolean {
+    return this.replica === null || rec.home === this.replica.self;
   }
 
   /** Node events for a call: a dropped voice connection keeps the state (the client redials); nothing else is tracked. */
@@ -187,7 +188,7 @@ export class CallService implements PrivateVoice {
     let call = this.calls.get(channel.id);
     const starting = !call;
     if (!call) call = this.startCall(user, channel);
-    const node = this.nodes.pick(channel.id);
+    const node = this.pickNode(call);
     const grant: VoiceGrant = {
       token: newToken(),
       serverId: channel.id,
@@ -213,16 +214,16 @@ export class CallService implements PrivateVoice {
       selfStream: req.selfStream ?? false,
       grant,
       nodeId: node?.id ?? null,
+      home: this.replica?.self ?? 'local',
     };
-    node?.grant(grant);
     call.states.set(user.id, rec);
     this.userCall.set(user.id, channel.id);
     if (!call.participants.includes(user.id)) call.participants.push(user.id);
     this.clearRinging(call, user.id);
     if (starting) this.announce(call, 'CALL_CREATE');
-    dispatch(this.ctx, `c:${channel.id}`, 'VOICE_STATE_UPDATE', this.stateToAPI(rec, channel.id));
+    dispatch(this.ctx, `c:${channel.id}`, 'VOICE_STATE_UPDATE', callStateToAPI(rec, channel.id));
     if (!starting) this.announce(call, 'CALL_UPDATE');
-    this.sendServerUpdate(call, rec);
+    this.grantAndAnnounce(call, rec, node);
   }
 
   /** The first joiner starts the call: the CALL message, and everyone else rings (not those who blocked the caller). */
@@ -247,18 +248,18 @@ export class CallService implements PrivateVoice {
   }
 
   private clearRinging(call: Call, userId: string): boolean {
+    if (!call.ringing.has(userId)) return false;
     const timer = call.ringing.get(userId);
-    if (timer === undefined) return false;
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
     call.ringing.delete(userId);
     return true;
   }
 
   private leave(call: Call, rec: CallVoiceState): void {
-    if (rec.nodeId !== null) this.nodes.get(rec.nodeId)?.revoke(call.channelId, rec.userId);
+    this.guildVoice.nodeById(rec.nodeId)?.revoke(call.channelId, rec.userId);
     call.states.delete(rec.userId);
     if (this.userCall.get(rec.userId) === call.channelId) this.userCall.delete(rec.userId);
-    dispatch(this.ctx, `c:${call.channelId}`, 'VOICE_STATE_UPDATE', this.stateToAPI(rec, null));
+    dispatch(this.ctx, `c:${call.channelId}`, 'VOICE_STATE_UPDATE', callStateToAPI(rec, null));
     if (call.states.size > 0) {
       this.announce(call, 'CALL_UPDATE');
       return;
@@ -268,10 +269,11 @@ export class CallService implements PrivateVoice {
 
   /** The last participant left: ringing stops, CALL_DELETE, and the message gets its participants and end. */
   private endCall(call: Call): void {
-    for (const timer of call.ringing.values()) clearTimeout(timer);
+    for (const timer of call.ringing.values()) if (timer !== null) clearTimeout(timer);
     call.ringing.clear();
     this.calls.delete(call.channelId);
     this.nodes.release(call.channelId);
+    this.replica?.ended(call.channelId);
     dispatch(this.ctx, `c:${call.channelId}`, 'CALL_DELETE', { channel_id: call.channelId });
     const endedAt = Date.now();
     const participants = [...call.participants];
@@ -298,68 +300,48 @@ export class CallService implements PrivateVoice {
     rec.selfStream = stream;
     if (grantChanged) {
       rec.grant = { ...rec.grant, selfMute: rec.selfMute, selfDeaf: rec.selfDeaf };
-      if (rec.nodeId !== null) this.nodes.get(rec.nodeId)?.update(call.channelId, rec.userId, { selfMute: rec.selfMute, selfDeaf: rec.selfDeaf });
+      this.guildVoice.nodeById(rec.nodeId)?.update(call.channelId, rec.userId, { selfMute: rec.selfMute, selfDeaf: rec.selfDeaf });
     }
-    dispatch(this.ctx, `c:${call.channelId}`, 'VOICE_STATE_UPDATE', this.stateToAPI(rec, call.channelId));
+    this.replica?.changed(call);
+    dispatch(this.ctx, `c:${call.channelId}`, 'VOICE_STATE_UPDATE', callStateToAPI(rec, call.channelId));
     return true;
   }
 
   /** Another session of the same user joins the call it is in: the old connection is closed, no leave. */
   private takeOver(call: Call, rec: CallVoiceState, sessionId: string, req: PrivateVoiceRequest): void {
-    if (rec.nodeId !== null) this.nodes.get(rec.nodeId)?.revoke(call.channelId, rec.userId);
+    this.guildVoice.nodeById(rec.nodeId)?.revoke(call.channelId, rec.userId);
     rec.sessionId = sessionId;
+    rec.home = this.replica?.self ?? 'local';
     rec.selfMute = req.selfMute;
     rec.selfDeaf = req.selfDeaf;
     rec.selfVideo = req.selfVideo ?? false;
     rec.selfStream = req.selfStream ?? false;
     rec.grant = { ...rec.grant, sessionId, selfMute: req.selfMute, selfDeaf: req.selfDeaf };
-    dispatch(this.ctx, `c:${call.channelId}`, 'VOICE_STATE_UPDATE', this.stateToAPI(rec, call.channelId));
+    dispatch(this.ctx, `c:${call.channelId}`, 'VOICE_STATE_UPDATE', callStateToAPI(rec, call.channelId));
     this.regrant(call, rec);
   }
 
   private regrant(call: Call, rec: CallVoiceState): void {
-    const node = this.nodes.pick(call.channelId);
+    const node = this.pickNode(call);
     rec.grant = { ...rec.grant, token: newToken() };
     rec.nodeId = node?.id ?? null;
-    node?.grant(rec.grant);
-    this.sendServerUpdate(call, rec);
+    this.replica?.changed(call);
+    this.grantAndAnnounce(call, rec, node);
   }
 
-  /** VOICE_SERVER_UPDATE to the joining session only: guild_id null, the call's channel as the server. */
-  private sendServerUpdate(call: Call, rec: CallVoiceState): void {
-    const endpoint = rec.nodeId === null ? null : (this.nodes.get(rec.nodeId)?.endpoint ?? null);
-    dispatch(this.ctx, `s:${rec.sessionId}`, 'VOICE_SERVER_UPDATE', { token: rec.grant.token, guild_id: null, channel_id: call.channelId, endpoint });
+  /** The call's voice node: in a cluster the one its participants use through any process. */
+  private pickNode(call: Call): VoiceNode | null {
+    return this.guildVoice.pickNode(call.channelId, () => [...call.states.values()].map((r) => r.nodeId));
+  }
+
+  /** Grants on the node, then VOICE_SERVER_UPDATE to the joining session: guild_id null, the call's channel as the server. */
+  private grantAndAnnounce(call: Call, rec: CallVoiceState, node: VoiceNode | null): void {
+    this.guildVoice.grantAndAnnounce(node, rec.grant, { token: rec.grant.token, guild_id: null, channel_id: call.channelId, endpoint: node?.endpoint ?? null });
   }
 
   private announce(call: Call, t: 'CALL_CREATE' | 'CALL_UPDATE'): void {
-    dispatch(this.ctx, `c:${call.channelId}`, t, this.toEvent(call));
-  }
-
-  private toEvent(call: Call): CallDispatchData {
-    const nodeIds = [...call.states.values()].map((r) => r.nodeId).filter((id) => id !== null);
-    return {
-      channel_id: call.channelId,
-      message_id: call.messageId,
-      ringing: [...call.ringing.keys()],
-      voice_states: [...call.states.values()].map((r) => this.stateToAPI(r, call.channelId)),
-      region: nodeIds[0] ?? 'unavailable',
-    };
-  }
-
-  private stateToAPI(rec: CallVoiceState, channelId: string | null): VoiceStateDispatchData {
-    return {
-      channel_id: channelId,
-      user_id: rec.userId,
-      session_id: rec.sessionId,
-      deaf: false,
-      mute: false,
-      self_deaf: rec.selfDeaf,
-      self_mute: rec.selfMute,
-      self_stream: rec.selfStream,
-      self_video: rec.selfVideo,
-      suppress: false,
-      request_to_speak_timestamp: null,
-    };
+    this.replica?.changed(call);
+    dispatch(this.ctx, `c:${call.channelId}`, t, callToEvent(call));
   }
 
   private callOfUser(userId: string): Call | undefined {
@@ -370,13 +352,16 @@ export class CallService implements PrivateVoice {
   /** A recipient removed from a group DM (or who left it) leaves its call and stops ringing. */
   private onBus(m: BusMessage): void {
     if (m.kind !== 'access') return;
+    // Every process of a cluster reads this message: the state's home acts (the leader for ringing), the others follow its replica.
+    const leader = this.replica?.cluster.isLeader() ?? true;
     for (const userId of m.userIds) {
       for (const call of [...this.calls.values()]) {
         const channel = this.ctx.state.channels.get(call.channelId);
         if (channel?.recipients.includes(userId)) continue;
         const rec = call.states.get(userId);
-        if (rec) this.leave(call, rec);
-        else if (this.clearRinging(call, userId) && this.calls.get(call.channelId) === call) this.announce(call, 'CALL_UPDATE');
+        if (rec) {
+          if (this.isHome(rec)) this.leave(call, rec);
+        } else if (leader && this.clearRinging(call, userId) && this.calls.get(call.channelId) === call) this.announce(call, 'CALL_UPDATE');
       }
     }
   }
