@@ -187,6 +187,8 @@ describe('PresenceService on a cluster bus', () => {
     c.presence.resumeSession('10', 's1', 'desktop');
     // The old node lets the session go late (it had not noticed the socket drop): not its presence any more.
     a.presence.removeSession('10', 's1');
+    // A change the old node made before the move, read after it, is older than the move: ignored.
+    bus.publish({ kind: 'replica', origin: 'a', topic: 'presence', body: { op: 'set', sessions: [{ userId: '10', sessionId: 's1', status: 'idle', activities: [], client: 'desktop', at: clock }] } });
     for (const n of nodes) expect(n.presence.get('10')).toMatchObject({ status: 'dnd', activities: [game('A')] });
     expect(dispatched.length).toBe(before);
     // a dies later: the session lives on c.
