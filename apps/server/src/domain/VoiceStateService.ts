@@ -81,7 +81,7 @@ export class VoiceStateService {
   close(): void {
     clearInterval(this.sweepTimer);
     this.unsubscribe();
-    this.cluster?.nodes.close();
+    this.cluster?.close();
   }
 
   /** Voice nodes of every process (in a cluster) or of this one: where a state's nodeId is found. */

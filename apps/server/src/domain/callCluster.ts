@@ -62,6 +62,8 @@ export class CallCluster {
   ) {
     this.unsubscribe = ctx.bus.subscribe((m) => {
       if (m.kind === 'replica' && m.topic === 'call') this.onReplica(m.origin, m.body);
+      // A session resumed on another process takes its call state's home along.
+      if (m.kind === 'sessionMoved') for (const call of host.calls.values()) for (const rec of call.states.values()) if (rec.sessionId === m.sessionId) rec.home = m.node;
     });
     cluster.onJoin(() => {
       if (cluster.isLeader()) this.send({ type: 'calls', calls: [...host.calls.values()].map(toWire) });

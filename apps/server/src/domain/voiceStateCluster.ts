@@ -26,6 +26,7 @@ export class VoiceStateCluster {
   private readonly pending = new Map<string, number>();
   /** Keys another process wrote while an own write was in flight: the own echo must be applied. */
   private readonly overtaken = new Set<string>();
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -36,6 +37,16 @@ export class VoiceStateCluster {
     nodes.onStates((origin, body) => this.onReplica(origin, body));
     nodes.cluster.onJoin(() => this.announceOwn());
     nodes.cluster.onDown((node) => this.dropStatesOf(node));
+    // A session resumed on another process takes its voice state's home along (every process reads the move in the same place of the log).
+    this.unsubscribe = ctx.bus.subscribe((m) => {
+      if (m.kind !== 'sessionMoved') return;
+      for (const [, rec] of this.index.all()) if (rec.sessionId === m.sessionId) rec.home = m.node;
+    });
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.nodes.close();
   }
 
   get self(): string {

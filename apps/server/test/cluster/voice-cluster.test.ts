@@ -4,6 +4,7 @@
 // node as X, and the two exchange real Opus/RTP over UDP; a REST move issued on C moves X; a voice
 // channel's user limit counts members of every process; SIGKILL of A: X leaves the channel on B and
 // C within ~20 s, announced once, and Y (whose voice node was A's) is sent to another voice node.
+// A fourth node started mid-test learns who is in voice. On NATS and on Redis.
 import { ConcordApi, GatewayClient, type WebSocketConstructor } from '@concord/client';
 import { joinVoiceChannel, type JoinedVoice, type ReceivedFrame } from '@concord/client/voice';
 import { readWav } from '@concord/media';
@@ -33,7 +34,7 @@ const until = async (predicate: () => boolean | Promise<boolean>, what: string, 
   }
 };
 
-describe('voice on a cluster of three nodes (nats)', () => {
+describe.each(['nats', 'redis'] as const)('voice on a cluster of three nodes on %s', (bus) => {
   const schema = freshSchemaName();
   const cluster = clusterName();
   const dataDir = makeDataDir();
@@ -49,6 +50,7 @@ describe('voice on a cluster of three nodes (nats)', () => {
   let xVoice: JoinedVoice, yVoice: JoinedVoice;
   let xEndpoint: string;
   let ownerOnB: RawGateway, ownerOnC: RawGateway;
+  let spec: ClusterSpec;
 
   const gatewayClient = async (node: ClusterNodeProcess, user: User) => {
     const client = new GatewayClient({ url: node.url.replace('http', 'ws'), token: user.token, encoding: 'json', WebSocket: WebSocket as unknown as WebSocketConstructor });
@@ -69,8 +71,8 @@ describe('voice on a cluster of three nodes (nats)', () => {
 
   beforeAll(async () => {
     await adminQuery('SELECT 1');
-    const spec: ClusterSpec = {
-      bus: 'nats',
+    spec = {
+      bus,
       env: {
         METADATA_STORE: 'postgres',
         DATABASE_URL: TEST_DATABASE_URL,
@@ -79,6 +81,7 @@ describe('voice on a cluster of three nodes (nats)', () => {
         DATA_DIR: dataDir,
         CLUSTER_NAME: cluster,
         NATS_URL,
+        REDIS_URL,
         VOICE: 'on',
         VOICE_PORT: '0',
         VOICE_UDP_PORT: '0',
@@ -88,7 +91,7 @@ describe('voice on a cluster of three nodes (nats)', () => {
     for (const name of ['A', 'B', 'C']) nodes.push(await startNode(name, spec));
     [a, b, c] = nodes as [ClusterNodeProcess, ClusterNodeProcess, ClusterNodeProcess];
     const register = async (node: ClusterNodeProcess, name: string): Promise<User> => {
-      const { token, user_id } = await api(node).register({ username: `${name}_${process.pid}`, password: 'correct horse battery' });
+      const { token, user_id } = await api(node).register({ username: `${name}_${bus}_${process.pid}`, password: 'correct horse battery' });
       return { id: user_id, token };
     };
     owner = await register(a, 'owner');
@@ -145,10 +148,20 @@ describe('voice on a cluster of three nodes (nats)', () => {
     expect(yVoice.voice.stats().received.badKey).toBe(0);
   }, 60_000);
 
+  it('tells a node that starts later who is in voice (a READY there lists both)', async () => {
+    const d = await startNode('D', spec);
+    nodes.push(d);
+    const ownerOnD = await RawGateway.identify(d.url, owner.token);
+    raws.push(ownerOnD);
+    const ready = await ownerOnD.waitFor((f) => f.t === 'READY');
+    const guild = (ready.d.guilds as { id: string; voice_states: { user_id: string; channel_id: string }[] }[]).find((g) => g.id === guildId);
+    expect(guild?.voice_states.map((v) => [v.user_id, v.channel_id]).sort()).toEqual([[x.id, lobbyId], [y.id, lobbyId]].sort());
+  }, 60_000);
+
   it('refuses a join over the user limit counting members connected through other nodes', async () => {
     await api(a, owner.token).modifyChannel(lobbyId, { user_limit: 2 });
     await until(async () => (await api(c, owner.token).getChannel(lobbyId)).user_limit === 2, 'the limit on C');
-    const third = await api(c).register({ username: `z_${process.pid}`, password: 'correct horse battery' });
+    const third = await api(c).register({ username: `z_${bus}_${process.pid}`, password: 'correct horse battery' });
     const invite = await api(a, owner.token).createInvite(lobbyId, {});
     await api(c, third.token).acceptInvite(invite.code);
     const res = await fetch(`${c.url}/api/v9/guilds/${guildId}/voice-states/@me`, { method: 'POST', headers: { authorization: third.token, 'content-type': 'application/json' }, body: JSON.stringify({ channel_id: lobbyId }) });
@@ -186,7 +199,7 @@ describe('voice on a cluster of three nodes (nats)', () => {
     const gone = (g: RawGateway) => g.dispatches('VOICE_STATE_UPDATE').filter((f) => f.d.user_id === x.id && f.d.channel_id === null);
     await until(() => gone(ownerOnB).length > 0 && gone(ownerOnC).length > 0, 'X to leave on B and C', 25_000);
     const yEndpoint = moved ? (await moved).endpoint : xEndpoint;
-    expect([endpointOf(b), endpointOf(c)]).toContain(yEndpoint);
+    expect(nodes.slice(1).map(endpointOf)).toContain(yEndpoint);
     await until(() => yVoice.voice.state.status === 'ready', 'Y connected to a live voice node');
     await new Promise((r) => setTimeout(r, 1500));
     expect(gone(ownerOnB)).toHaveLength(1);
