@@ -2,10 +2,10 @@
 // node, whichever node holds it. X and V on node A, Y on node B, Z on node C (started later), all in
 // one guild: B's READY lists X with X's activities; X's op 3 reaches Y (and Z) as exactly one
 // PRESENCE_UPDATE; C learns every presence when it joins, from A and B (the log's tail no longer
-// holds them): READY and a member chunk with presences;
-// after SIGKILL of A, V goes offline for Y exactly once within ~20 s while X, resumed on C at once,
-// never flickers and keeps its status and activities. A live session resumed on another node (the
-// old node lets it go on sessionMoved) keeps its presence without an offline in between.
+// holds them): READY and a member chunk with presences. A live session resumed on another node (the
+// old node lets it go on sessionMoved) keeps its presence without an offline in between. After
+// SIGKILL of A, V goes offline for Y exactly once within ~20 s (and back online once when it resumes
+// on C) while X, resumed on C at once, never flickers and keeps its status and activities.
 import { ConcordApi } from '@concord/client';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes 
   const sockets: RawGateway[] = [];
   let x: User, y: User, z: User, v: User;
   let guildId: string, channelId: string;
-  let xGw: RawGateway, yGw: RawGateway, zGw: RawGateway, zMoved: RawGateway;
+  let xGw: RawGateway, yGw: RawGateway, zGw: RawGateway, zMoved: RawGateway, vGw: RawGateway;
   const api = (node: ClusterNodeProcess, token: string | null = null) => new ConcordApi({ baseUrl: `${node.url}/api/v9`, token });
 
   beforeAll(async () => {
@@ -113,7 +113,7 @@ describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes 
     yGw = await identify(b, y);
     // Y can only have heard of these through the bus: they connect to A.
     xGw = await identify(a, x, { status: 'online', activities: [{ name: 'Elden Ring', type: 0, state: 'Limgrave' }] });
-    await identify(a, v, { status: 'idle', activities: [] });
+    vGw = await identify(a, v, { status: 'idle', activities: [] });
     const xOnline = await yGw.waitFor((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === x.id);
     expect(xOnline.d).toMatchObject({ status: 'online', activities: [{ name: 'Elden Ring', type: 0, state: 'Limgrave' }], guild_id: guildId });
     await yGw.waitFor((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === v.id);
@@ -184,7 +184,7 @@ describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes 
     }
   }, 30_000);
 
-  it('after SIGKILL of A: V goes offline once within ~20 s, X resumed on C stays online with its activities', async () => {
+  it('after SIGKILL of A: V goes offline once within ~20 s and back online once resumed on C, X resumed on C at once never flickers', async () => {
     const fromY = yGw.frames.length;
     const xSession = xGw.sessionId;
     const xSeq = xGw.seq;
@@ -199,18 +199,23 @@ describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes 
     const vOffline = await yGw.waitFor((f) => f.t === 'PRESENCE_UPDATE' && f.d.user.id === v.id && f.d.status === 'offline', DOWN_WITHIN_MS);
     const downAfterMs = Date.now() - killedAt;
     expect(vOffline.d.guild_id).toBe(guildId);
-    // The other survivor notices at its own sweep (up to 5 s later): it must stay silent.
+    // V's client comes back now, on C, while the other survivor may not have dropped A yet.
+    const vResumed = await RawGateway.open(c.url);
+    sockets.push(vResumed);
+    vResumed.ws.send(JSON.stringify({ op: 6, d: { token: v.token, session_id: vGw.sessionId, seq: vGw.seq } }));
+    await vResumed.waitFor((f) => f.t === 'RESUMED', 15_000);
+    // The other survivor notices A at its own sweep (up to 5 s later): it must stay silent and leave V's session, now C's, alone.
     await sleep(6_000);
-    await barrier(b, [yGw, zMoved, resumed]);
-    expect(presencesOf(yGw, v.id, fromY)).toHaveLength(1);
-    expect(presencesOf(zMoved, v.id).map((f) => f.d.status)).toEqual(['offline']);
+    await barrier(b, [yGw, zMoved, resumed, vResumed]);
+    expect(presencesOf(yGw, v.id, fromY).map((f) => f.d.status)).toEqual(['offline', 'online']);
+    expect(presencesOf(zMoved, v.id).map((f) => f.d.status)).toEqual(['offline', 'online']);
     expect(presencesOf(yGw, x.id, fromY)).toEqual([]);
 
-    // Every survivor still shows X as it was, held by C now.
+    // Every survivor still shows X as it was, held by C now, and V back online.
     for (const node of [b, c]) {
       const g = await identify(node, y);
       expect(readyPresence(g, x.id)).toMatchObject({ status: 'idle', activities: [{ name: 'Hades', type: 0 }, { name: 'Custom Status', type: 4, state: 'one more run' }] });
-      expect(readyPresence(g, v.id)).toBeNull();
+      expect(readyPresence(g, v.id)).toMatchObject({ status: 'online' });
       g.close();
     }
     console.log(`presence e2e on ${bus}: V offline on B ${downAfterMs} ms after SIGKILL of A`);
