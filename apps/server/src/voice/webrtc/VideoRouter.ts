@@ -13,13 +13,14 @@ import { startsKeyFrame, vp8KeyFrameSize } from './keyFrames.ts';
 import { KeyFrameRequests } from './keyFrameRequests.ts';
 import { MAX_LAYERS, SourceLayers } from './sourceLayers.ts';
 import { frameArrived, newFrameTiming, type FrameTiming, type VideoSourceTiming } from './sourceTiming.ts';
-import { VideoSlot, type IncomingVideoPacket, type OutgoingVideoPacket } from './videoSlot.ts';
+import { VideoSlot, type IncomingVideoPacket } from './videoSlot.ts';
+import type { SlotLayer, VideoRouterStats, VideoSenderLink, VideoSinkChange, VideoSourceType, VideoViewerLink } from './videoTypes.ts';
 
 export { KEYFRAME_REQUEST_MS } from './keyFrameRequests.ts';
 export type { IncomingVideoPacket, OutgoingVideoPacket } from './videoSlot.ts';
 export type { VideoSourceTiming } from './sourceTiming.ts';
 
-export type VideoSourceType = 'video' | 'screen';
+export type { SlotLayer, VideoRouterStats, VideoSenderLink, VideoSinkChange, VideoSourceType, VideoViewerLink } from './videoTypes.ts';
 
 /** How often every slot's layer choice is revisited (bandwidth and bitrates move without a packet to hang it on). */
 const CHOOSE_EVERY_MS = 250;
@@ -27,55 +28,6 @@ const CHOOSE_EVERY_MS = 250;
 const LAYER_IDLE_MS = 1_500;
 /** The estimate counts as "not limiting" when it reaches this share of what the viewer is sent (see setViewerEstimate). */
 const UNLIMITED_SHARE = 0.8;
-
-/** A viewer's browser connection (WebRtcPeer): its video receive slots. */
-export interface VideoViewerLink {
-  readonly videoSlots: readonly { mid: string; ssrc: number }[];
-  /** Sends one packet on a slot; false when it could not (connection down, codec not negotiated there). */
-  sendVideo(slot: number, codec: VideoCodec, packet: OutgoingVideoPacket): boolean;
-}
-
-/** A sender's browser connection (WebRtcPeer): asks it for a key frame of one of its streams. */
-export interface VideoSenderLink {
-  requestKeyFrame(streamSsrc: number): void;
-}
-
-/** Viewer `viewerSsrc`'s slot `mid` carries (`active`) `ownerUserId`'s source from now on, or no longer. */
-export interface VideoSinkChange {
-  viewerSsrc: number;
-  mid: string;
-  slotSsrc: number;
-  ownerUserId: string;
-  type: VideoSourceType;
-  streamSsrc: number;
-  active: boolean;
-}
-
-export interface VideoRouterStats {
-  sources: number;
-  subscriptions: number;
-  packetsIn: number;
-  bytesIn: number;
-  /** Packet copies handed to viewers' slots. */
-  forwarded: number;
-  forwardedBytes: number;
-  /** From an SSRC no active source of that sender announced (or one it is not allowed). */
-  unknownSource: number;
-  /** Not sent to a viewer still waiting for a key frame. */
-  awaitingKeyFrame: number;
-  /** A slot refused the packet (its connection not up, or no codec for it). */
-  sendDropped: number;
-  /** A wanted source found every video slot of the viewer busy. */
-  noFreeSlot: number;
-  keyFrameRequests: number;
-  /** PLIs/FIRs from viewers (folded into the rate-limited requests). */
-  viewerPictureLoss: number;
-  /** Slots moved from one simulcast layer to another (at a key frame). */
-  layerSwitches: number;
-}
-
-/** Where a viewer's slot stands on a simulcast source (tests, stats). */
-export interface SlotLayer { ssrc: number; rid: string; height: number; bitrate: number; targetSsrc: number; layers: number; switches: number }
 
 interface Source {
   readonly streamSsrc: number;
