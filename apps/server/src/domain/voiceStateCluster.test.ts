@@ -137,4 +137,28 @@ describe('VoiceStateService across cluster processes', () => {
     expect(c.state.guilds.get(G)!.voiceStates.has('y')).toBe(false);
     expect(dispatched('VOICE_STATE_UPDATE').filter((d) => d.user_id === 'y' && d.channel_id === null)).toHaveLength(1);
   });
+
+  it('moves a member to a live voice node when the process holding its node dies, with one new VOICE_SERVER_UPDATE from its home', () => {
+    const bus = new QueuedBus();
+    const sent: BusMessage[] = [];
+    bus.subscribe((m) => sent.push(m));
+    const nodes = { a: new RecordingVoiceNode('voice-a', 'a.voice:443'), b: new RecordingVoiceNode('voice-b', 'b.voice:443') };
+    const a = process(bus, 'a', nodes.a);
+    const b = process(bus, 'b', nodes.b);
+    const c = process(bus, 'c', null);
+    join(c, 'x', 'sx', 'lobby');
+    const holder = c.state.guilds.get(G)!.voiceStates.get('x')!.nodeId === 'voice-a' ? 'a' : 'b';
+    const survivor = holder === 'a' ? b : a;
+    const survivorNode = holder === 'a' ? nodes.b : nodes.a;
+    const updates = () => sent.filter((m) => m.kind === 'dispatch' && m.t === 'VOICE_SERVER_UPDATE');
+    expect(updates()).toHaveLength(1);
+    clock += 16_000;
+    for (const name of ['a', 'b', 'c'].filter((n) => n !== holder)) bus.publish({ kind: 'replica', origin: name, topic: 'node', body: { event: 'beat', at: clock } });
+    survivor.cluster.sweep();
+    c.cluster.sweep();
+    expect(updates()).toHaveLength(2);
+    expect(updates()[1]).toMatchObject({ scope: 's:sx', d: { endpoint: survivorNode.endpoint, token: survivorNode.grantOf(G, 'x')!.token } });
+    expect(c.state.guilds.get(G)!.voiceStates.get('x')?.nodeId).toBe(survivorNode.id);
+    expect(survivor.state.guilds.get(G)!.voiceStates.get('x')?.nodeId).toBe(survivorNode.id);
+  });
 });
