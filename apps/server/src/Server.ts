@@ -311,6 +311,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       calls.close();
       voiceStates.close();
       replicator?.close();
+      presence.close();
       caches?.close();
       cluster?.close();
       await node.close();

@@ -39,7 +39,7 @@ describe('ClusterNodes', () => {
     a.onJoin((node) => bus.publish({ kind: 'replica', origin: 'a', topic: 'presence', body: { to: node } }));
     const b = open(bus, 'b');
     b.start();
-    expect(order).toEqual(['b:hello', 'a:beat', 'a:presence', 'b:beat']);
+    expect(order).toEqual(['b:hello', 'a:welcome', 'a:presence']);
     expect(a.liveNodes()).toEqual(['a', 'b']);
     expect(b.isAlive('a')).toBe(true);
     expect(a.isLeader()).toBe(true);
@@ -68,6 +68,47 @@ describe('ClusterNodes', () => {
     expect(down).toEqual(['b', 'c', 'b']);
     expect(a.isAlive('b')).toBe(false);
     expect(a.isLeader()).toBe(true);
+  });
+
+  it('a node the others dropped while it noticed nothing announces its state again when welcomed back', () => {
+    const bus = new QueuedBus();
+    const a = open(bus, 'a');
+    const b = open(bus, 'b');
+    const announcedByB: string[] = [];
+    b.onJoin((n) => announcedByB.push(n));
+    b.start();
+    expect(announcedByB).toEqual(['a']);
+    // a hears nothing from b for 16 s (b's bus stalled) and drops it; b noticed nothing.
+    clock += 16_000;
+    a.sweep();
+    expect(a.isAlive('b')).toBe(false);
+    expect(b.isAlive('a')).toBe(true);
+    bus.publish({ kind: 'replica', origin: 'b', topic: 'node', body: { event: 'beat', at: clock } });
+    expect(a.isAlive('b')).toBe(true);
+    expect(announcedByB).toEqual(['a', 'a']);
+  });
+
+  it('after its own pause a node gives the others a fresh start instead of declaring them down', () => {
+    const bus = new QueuedBus();
+    const a = new ClusterNodes(bus, 'a', { heartbeatMs: 5_000, deadAfterMs: 15_000, now });
+    opened.push(a);
+    const down: string[] = [];
+    a.onDown((n) => down.push(n));
+    a.start();
+    open(bus, 'b').start();
+    clock += 30_000;
+    a.tick();
+    expect(down).toEqual([]);
+    expect(a.isAlive('b')).toBe(true);
+    clock += 5_000;
+    a.tick();
+    clock += 5_000;
+    a.tick();
+    clock += 5_000;
+    a.tick();
+    clock += 1_000;
+    a.sweep();
+    expect(down).toEqual(['b']);
   });
 
   it('ignores stale beats replayed from the log and malformed bodies', () => {

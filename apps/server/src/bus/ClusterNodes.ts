@@ -12,7 +12,12 @@
 import { z } from 'zod';
 import type { BusMessage, EventBus } from './EventBus.ts';
 
-const NodeBodySchema = z.object({ event: z.enum(['hello', 'beat', 'bye']), at: z.number().int().nonnegative() });
+const NodeBodySchema = z.object({
+  event: z.enum(['hello', 'beat', 'bye', 'welcome']),
+  at: z.number().int().nonnegative(),
+  /** With `welcome`: the node this one has just (re)discovered. */
+  to: z.string().min(1).max(80).optional(),
+});
 
 export interface ClusterNodesOptions {
   heartbeatMs?: number;
@@ -27,6 +32,7 @@ export class ClusterNodes {
   private readonly downHandlers = new Set<(node: string) => void>();
   private readonly unsubscribe: () => void;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private lastTick = 0;
   private readonly heartbeatMs: number;
   private readonly deadAfterMs: number;
   private readonly now: () => number;
@@ -46,10 +52,8 @@ export class ClusterNodes {
   /** Says hello and starts beating; call once the bus reads its log. */
   start(): void {
     this.say('hello');
-    this.timer = setInterval(() => {
-      this.say('beat');
-      this.sweep();
-    }, this.heartbeatMs);
+    this.lastTick = this.now();
+    this.timer = setInterval(() => this.tick(), this.heartbeatMs);
     this.timer.unref();
   }
 
@@ -87,21 +91,35 @@ export class ClusterNodes {
     return [this.self, ...this.lastSeen.keys()].sort();
   }
 
-  /** Drops nodes silent for longer than `deadAfterMs` (also run by the timer). */
+  /**
+   * One heartbeat. After a pause of this process (a stalled event loop, a stopped VM) the others'
+   * beats are still unread in the bus: the silence is this node's, so it gives everyone a fresh
+   * start instead of declaring them down (and, as the leader, announcing their users offline).
+   */
+  tick(): void {
+    const now = this.now();
+    const paused = now - this.lastTick > 2 * this.heartbeatMs;
+    this.lastTick = now;
+    this.say('beat');
+    if (paused) for (const node of this.lastSeen.keys()) this.lastSeen.set(node, now);
+    else this.sweep();
+  }
+
+  /** Drops nodes silent for longer than `deadAfterMs`. */
   sweep(): void {
     const cutoff = this.now() - this.deadAfterMs;
     for (const [node, seen] of this.lastSeen) if (seen < cutoff) this.down(node);
   }
 
-  private say(event: 'hello' | 'beat' | 'bye'): void {
-    this.bus.publish({ kind: 'replica', origin: this.self, topic: 'node', body: { event, at: this.now() } });
+  private say(event: 'hello' | 'beat' | 'bye' | 'welcome', to?: string): void {
+    this.bus.publish({ kind: 'replica', origin: this.self, topic: 'node', body: { event, at: this.now(), ...(to === undefined ? {} : { to }) } });
   }
 
   private onBus(m: BusMessage): void {
     if (m.kind !== 'replica' || m.topic !== 'node' || m.origin === this.self) return;
     const parsed = NodeBodySchema.safeParse(m.body);
     if (!parsed.success) return;
-    const { event, at } = parsed.data;
+    const { event, at, to } = parsed.data;
     if (event === 'bye') {
       if (this.lastSeen.has(m.origin)) this.down(m.origin);
       return;
@@ -110,9 +128,16 @@ export class ClusterNodes {
     if (at < now - this.deadAfterMs) return;
     const known = this.lastSeen.has(m.origin);
     this.lastSeen.set(m.origin, now);
+    if (event === 'welcome') {
+      // The sender has just (re)discovered this node and dropped whatever it held of this node's
+      // state, maybe while this node never noticed being gone: announce it again, to that sender.
+      if (to === this.self) for (const handler of this.joinHandlers) handler(m.origin);
+      return;
+    }
     if (known) return;
-    // Beat back at once, so the newcomer knows this node is alive before the state it announces next.
-    this.say('beat');
+    // Welcome it at once, so the newcomer knows this node is alive before the state it announces next,
+    // and announces its own state back.
+    this.say('welcome', m.origin);
     for (const handler of this.joinHandlers) handler(m.origin);
   }
 
