@@ -39,7 +39,7 @@ export type BusMessage =
   | { kind: 'replica'; origin: string; topic: ReplicaTopic; body: unknown };
 
 /** The kinds of replicated ephemeral state, one owner each. */
-export const REPLICA_TOPICS = ['node', 'presence', 'voice', 'call', 'invalidate'] as const;
+export const REPLICA_TOPICS = ['node', 'presence', 'voice', 'call', 'invalidate', 'interaction'] as const;
 export type ReplicaTopic = (typeof REPLICA_TOPICS)[number];
 
 /**

@@ -1,6 +1,8 @@
 // The live interactions and their tokens. A token is `base64url("interaction:<id>").<48 random bytes>`,
 // so the webhook routes can tell an interaction token from a webhook's and find its interaction
-// without a scan; tokens compare in constant time and stop working after 15 minutes.
+// without a scan; tokens compare in constant time and stop working after 15 minutes. In a cluster
+// the prefix also names the node holding the interaction (`interaction:<id>@<node>`), so another
+// node knows where to forward the bot's calls (InteractionForwarder).
 import { INTERACTION_TOKEN_TTL_MS } from '@concord/protocol';
 import crypto from 'node:crypto';
 import { DomainError } from '../DomainError.ts';
@@ -12,9 +14,15 @@ export class InteractionRegistry {
   /** `nowMs` is the service's clock (tests move it forward to expire tokens). */
   constructor(private readonly nowMs: () => number) {}
 
-  /** A fresh token for an interaction id. */
-  static mintToken(id: string): string {
-    return `${Buffer.from(`interaction:${id}`).toString('base64url')}.${crypto.randomBytes(48).toString('base64url')}`;
+  /** A fresh token for an interaction id; `holder` is this node's name in a cluster, null in one process. */
+  static mintToken(id: string, holder: string | null = null): string {
+    const prefix = holder === null ? `interaction:${id}` : `interaction:${id}@${holder}`;
+    return `${Buffer.from(prefix).toString('base64url')}.${crypto.randomBytes(48).toString('base64url')}`;
+  }
+
+  /** Whether this node holds the interaction (its token may still be wrong or expired). */
+  holds(interactionId: string): boolean {
+    return this.interactions.has(interactionId);
   }
 
   add(i: Interaction): void {
@@ -45,11 +53,16 @@ export class InteractionRegistry {
 
 /** The interaction id a token names, or null when it is not one of ours. */
 export function interactionIdFromToken(token: string): string | null {
+  return parseInteractionToken(token)?.id ?? null;
+}
+
+/** The interaction id and holder node a token names (holder null for one-process tokens), or null when it is not one of ours. */
+export function parseInteractionToken(token: string): { id: string; holder: string | null } | null {
   const dot = token.indexOf('.');
-  if (dot <= 0 || dot > 64) return null;
+  if (dot <= 0 || dot > 96) return null;
   const prefix = Buffer.from(token.slice(0, dot), 'base64url').toString();
-  const m = /^interaction:(\d{1,20})$/.exec(prefix);
-  return m ? m[1]! : null;
+  const m = /^interaction:(\d{1,20})(?:@([0-9a-z]{1,32}))?$/.exec(prefix);
+  return m ? { id: m[1]!, holder: m[2] ?? null } : null;
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -11,11 +11,14 @@ import {
   MessageFlags,
   PermissionFlags,
   hasPermission,
+  InteractionCallbackBody,
+  WebhookMessageBody,
   type CreateInteractionInput,
   type CreateInteractionResult,
   type InteractionCallbackInput,
   type WebhookMessageInput,
 } from '@concord/protocol';
+import { HolderUnavailableError, InteractionForwarder, type ForwardedCall } from '../../bus/InteractionForwarder.ts';
 import type { MessageRecord, UserRecord } from '../../store/records.ts';
 import type { ApplicationService } from '../ApplicationService.ts';
 import type { CommandService } from '../CommandService.ts';
@@ -28,7 +31,7 @@ import { componentData } from './componentValidation.ts';
 import type { InitialResponse, Interaction } from './Interaction.ts';
 import { InteractionMessages } from './InteractionMessages.ts';
 import { interactionPayload } from './interactionPayload.ts';
-import { interactionIdFromToken, InteractionRegistry } from './InteractionRegistry.ts';
+import { interactionIdFromToken, InteractionRegistry, parseInteractionToken } from './InteractionRegistry.ts';
 import { ModalRegistry } from './ModalRegistry.ts';
 import { Resolver } from './Resolver.ts';
 
@@ -36,10 +39,21 @@ export type { InitialResponse, Interaction } from './Interaction.ts';
 
 const SWEEP_EVERY_MS = 60_000;
 
+/** What the webhook routes ask of an interaction token (follow-ups, @original, the token itself). */
+export type TokenCall =
+  | { op: 'followUp'; body: WebhookMessageInput }
+  | { op: 'getMessage'; messageId: string }
+  | { op: 'editMessage'; messageId: string; body: WebhookMessageInput }
+  | { op: 'deleteMessage'; messageId: string }
+  /** GET /webhooks/:app/:token: an interaction token is no webhook (10015), a dead one is 50027. */
+  | { op: 'probe' };
+
 export class InteractionService {
   private readonly registry = new InteractionRegistry(() => this.nowMs());
   private readonly modals = new ModalRegistry();
   private readonly messages: InteractionMessages;
+  /** In a cluster: bots' calls for interactions another node holds go there (null in one process). */
+  private readonly forwarder: InteractionForwarder | null;
   private lastSweepMs = 0;
   /** The clock; tests move it forward to expire tokens. */
   nowMs: () => number = Date.now;
@@ -49,9 +63,12 @@ export class InteractionService {
     private readonly apps: ApplicationService,
     private readonly commands: CommandService,
     private readonly writer: WebhookMessageWriter,
-    private readonly options: { initialResponseMs?: number; waitForInitialResponse?: boolean } = {},
+    private readonly options: { initialResponseMs?: number; waitForInitialResponse?: boolean; forwardTimeoutMs?: number } = {},
   ) {
     this.messages = new InteractionMessages(ctx, writer, () => this.nowMs());
+    this.forwarder = ctx.cluster
+      ? new InteractionForwarder(ctx.bus, ctx.cluster, (call) => this.serveForwarded(call), options.forwardTimeoutMs === undefined ? {} : { timeoutMs: options.forwardTimeoutMs })
+      : null;
   }
 
   private sweep(now: number): void {
@@ -84,7 +101,7 @@ export class InteractionService {
     const id = this.ctx.ids.next();
     const interaction: Interaction = {
       id,
-      token: InteractionRegistry.mintToken(id),
+      token: InteractionRegistry.mintToken(id, this.ctx.cluster?.self ?? null),
       type: input.type,
       app,
       botUserId: bot.id,
@@ -146,18 +163,90 @@ export class InteractionService {
 
   // ---------------------------------------------------------------- answering (the bot's side)
 
-  /** The live interaction of a webhook-route token; expired tokens answer 50027 as Discord does. */
-  byToken(applicationId: string, token: string): Interaction | null {
-    return this.registry.byToken(applicationId, token);
-  }
-
   /** Whether a token looks like one of ours, so webhook routes can tell interaction tokens apart. */
   isInteractionToken(token: string): boolean {
     return interactionIdFromToken(token) !== null;
   }
 
+  /** The node holding a token's interaction when it is another live-or-not node of the cluster; null to answer here. */
+  private elsewhere(interactionId: string | null, token: string): string | null {
+    if (!this.forwarder || !this.ctx.cluster) return null;
+    const named = parseInteractionToken(token);
+    if (!named?.holder || named.holder === this.ctx.cluster.self) return null;
+    if (interactionId !== null && named.id !== interactionId) return null;
+    return this.registry.holds(named.id) ? null : named.holder;
+  }
+
+  /** A forwarded call's answer; a holder that cannot answer holds nothing: `unknown` is what an unknown token gets here. */
+  private async forward(holder: string, call: ForwardedCall, unknown: () => DomainError): Promise<unknown> {
+    try {
+      return await this.forwarder!.forward(holder, call);
+    } catch (e) {
+      if (e instanceof HolderUnavailableError) throw unknown();
+      throw e;
+    }
+  }
+
   /** POST /interactions/:id/:token/callback. Returns the callback response when `withResponse`. */
   async callback(interactionId: string, token: string, body: InteractionCallbackInput, withResponse: boolean): Promise<unknown> {
+    const holder = this.elsewhere(interactionId, token);
+    if (holder) return this.forward(holder, { op: 'callback', interactionId, token, body, withResponse }, () => new DomainError('UnknownInteraction'));
+    return this.callbackHere(interactionId, token, body, withResponse);
+  }
+
+  /** The webhook routes' calls with an interaction token, run where the interaction lives. */
+  async tokenCall(applicationId: string, token: string, call: TokenCall): Promise<unknown> {
+    const holder = this.elsewhere(null, token);
+    if (holder) return this.forward(holder, { ...call, applicationId, token }, () => new DomainError('InvalidWebhookToken'));
+    return this.tokenCallHere(applicationId, token, call);
+  }
+
+  /** A call another node forwarded: the bodies came off the bus, so they are checked again here. */
+  private serveForwarded(call: ForwardedCall): Promise<unknown> {
+    const form = <T>(r: { success: true; data: T } | { success: false }): T => {
+      if (!r.success) throw new DomainError('InvalidFormBody');
+      return r.data;
+    };
+    switch (call.op) {
+      case 'callback':
+        return this.callbackHere(call.interactionId, call.token, form(InteractionCallbackBody.safeParse(call.body)), call.withResponse);
+      case 'followUp':
+      case 'editMessage':
+        return this.tokenCallHere(call.applicationId, call.token, { ...call, body: form(WebhookMessageBody.safeParse(call.body)) });
+      case 'getMessage':
+      case 'deleteMessage':
+      case 'probe':
+        return this.tokenCallHere(call.applicationId, call.token, call);
+      default: {
+        const never: never = call;
+        throw new Error(`unhandled forwarded call ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private async tokenCallHere(applicationId: string, token: string, call: TokenCall): Promise<unknown> {
+    const i = this.registry.byToken(applicationId, token);
+    if (!i) throw new DomainError('InvalidWebhookToken');
+    switch (call.op) {
+      case 'followUp':
+        return this.messages.followUp(i, call.body);
+      case 'getMessage':
+        return this.messages.get(i, call.messageId);
+      case 'editMessage':
+        return this.messages.edit(i, call.messageId, call.body);
+      case 'deleteMessage':
+        await this.messages.delete(i, call.messageId);
+        return undefined;
+      case 'probe':
+        throw new DomainError('UnknownWebhook');
+      default: {
+        const never: never = call;
+        throw new Error(`unhandled token call ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private async callbackHere(interactionId: string, token: string, body: InteractionCallbackInput, withResponse: boolean): Promise<unknown> {
     const i = this.registry.byIdAndToken(interactionId, token);
     checkCallback({
       interactionType: i.type,
@@ -226,25 +315,5 @@ export class InteractionService {
       },
       resource: response,
     };
-  }
-
-  /** GET /webhooks/:app/:token/messages/:id (or @original). */
-  getMessage(i: Interaction, messageId: string) {
-    return this.messages.get(i, messageId);
-  }
-
-  /** PATCH /webhooks/:app/:token/messages/:id (or @original). */
-  editMessage(i: Interaction, messageId: string, patch: WebhookMessageInput) {
-    return this.messages.edit(i, messageId, patch);
-  }
-
-  /** DELETE /webhooks/:app/:token/messages/:id (or @original). */
-  deleteMessage(i: Interaction, messageId: string): Promise<void> {
-    return this.messages.delete(i, messageId);
-  }
-
-  /** POST /webhooks/:app/:token: a follow-up (or the deferred response's placeholder filled in). */
-  followUp(i: Interaction, body: WebhookMessageInput) {
-    return this.messages.followUp(i, body);
   }
 }

@@ -2,6 +2,7 @@
 // interaction follow-ups and @original, addressed as /webhooks/<application id>/<interaction token>.
 import { CreateWebhookBody, ModifyWebhookBody, ModifyWebhookWithTokenBody, WebhookMessageBody } from '@concord/protocol';
 import { DomainError } from '../../domain/DomainError.ts';
+import type { TokenCall } from '../../domain/interactions/InteractionService.ts';
 import { parseBody } from '../HttpServer.ts';
 import { MESSAGE_SEND_RULE, type RequestContext, type RouteDef } from '../Route.ts';
 import type { Services } from './Services.ts';
@@ -11,13 +12,9 @@ export function webhookRoutes(s: Services): RouteDef[] {
   const id = (c: RequestContext) => c.params['webhook_id']!;
   const token = (c: RequestContext) => c.params['webhook_token']!;
   const messageId = (c: RequestContext) => c.params['message_id']!;
-  /** The live interaction when the token is an interaction token, else null (a channel webhook). */
-  const interactionOf = (c: RequestContext) => {
-    if (!s.interactions.isInteractionToken(token(c))) return null;
-    const i = s.interactions.byToken(id(c), token(c));
-    if (!i) throw new DomainError('InvalidWebhookToken');
-    return i;
-  };
+  /** Whether the token is an interaction token (its calls go to the interaction, on whichever node holds it) rather than a channel webhook's. */
+  const isInteraction = (c: RequestContext) => s.interactions.isInteractionToken(token(c));
+  const viaInteraction = (c: RequestContext, call: TokenCall) => s.interactions.tokenCall(id(c), token(c), call);
   /** Files are not accepted through webhooks yet: say so rather than drop them. */
   const noFiles = (c: RequestContext) => {
     if ((c.parts ?? []).some((p) => p.filename !== undefined)) throw DomainError.fieldError('files', 'ATTACHMENTS_NOT_SUPPORTED', 'File uploads through webhooks are not supported yet');
@@ -44,8 +41,8 @@ export function webhookRoutes(s: Services): RouteDef[] {
       method: 'GET',
       path: '/webhooks/:webhook_id/:webhook_token',
       auth: 'none',
-      handler: (c) => {
-        if (interactionOf(c)) throw new DomainError('UnknownWebhook');
+      handler: async (c) => {
+        if (isInteraction(c)) await viaInteraction(c, { op: 'probe' });
         return w.getWithToken(id(c), token(c));
       },
     },
@@ -73,8 +70,7 @@ export function webhookRoutes(s: Services): RouteDef[] {
       handler: async (c) => {
         noFiles(c);
         const body = parseBody(WebhookMessageBody, c.body);
-        const interaction = interactionOf(c);
-        if (interaction) return s.interactions.followUp(interaction, body);
+        if (isInteraction(c)) return viaInteraction(c, { op: 'followUp', body });
         return w.execute(w.withToken(id(c), token(c)), body, c.query.get('wait') === 'true');
       },
     },
@@ -83,8 +79,7 @@ export function webhookRoutes(s: Services): RouteDef[] {
       path: '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
       auth: 'none',
       handler: async (c) => {
-        const interaction = interactionOf(c);
-        return interaction ? s.interactions.getMessage(interaction, messageId(c)) : w.getMessage(w.withToken(id(c), token(c)), messageId(c));
+        return isInteraction(c) ? viaInteraction(c, { op: 'getMessage', messageId: messageId(c) }) : w.getMessage(w.withToken(id(c), token(c)), messageId(c));
       },
     },
     {
@@ -95,8 +90,7 @@ export function webhookRoutes(s: Services): RouteDef[] {
       handler: async (c) => {
         noFiles(c);
         const body = parseBody(WebhookMessageBody, c.body);
-        const interaction = interactionOf(c);
-        return interaction ? s.interactions.editMessage(interaction, messageId(c), body) : w.editMessage(w.withToken(id(c), token(c)), messageId(c), body);
+        return isInteraction(c) ? viaInteraction(c, { op: 'editMessage', messageId: messageId(c), body }) : w.editMessage(w.withToken(id(c), token(c)), messageId(c), body);
       },
     },
     {
@@ -104,8 +98,7 @@ export function webhookRoutes(s: Services): RouteDef[] {
       path: '/webhooks/:webhook_id/:webhook_token/messages/:message_id',
       auth: 'none',
       handler: async (c) => {
-        const interaction = interactionOf(c);
-        if (interaction) await s.interactions.deleteMessage(interaction, messageId(c));
+        if (isInteraction(c)) await viaInteraction(c, { op: 'deleteMessage', messageId: messageId(c) });
         else await w.deleteMessage(w.withToken(id(c), token(c)), messageId(c));
         return undefined;
       },
