@@ -1,6 +1,7 @@
 // The contract every MetadataStore adapter must meet (SQLite today, PostgreSQL next): users,
 // tokens, guilds, roles, channels, members, bans, invites, read states, follows and relationships.
 // Written against the port only; each adapter's test file runs it with a harness for fresh storage.
+// The record builders are exported for the other MetadataStore contract files (reads by id).
 import { describe, expect, it } from 'vitest';
 import { ALL_PERMISSIONS, PermissionFlags } from '@concord/protocol';
 import type { MetadataSnapshot, MetadataStore } from './MetadataStore.ts';
@@ -17,14 +18,14 @@ import type {
 } from './records.ts';
 import { withStore, type OpenStoreHarness } from './StoreHarness.ts';
 
-const GUILD = '300000000000000001';
+export const GUILD = '300000000000000001';
 const OTHER_GUILD = '300000000000000002';
-const OWNER = '100000000000000001';
-const ALICE = '100000000000000002';
-const BOB = '100000000000000003';
-const T0 = Date.UTC(2024, 4, 14, 18, 32, 11);
+export const OWNER = '100000000000000001';
+export const ALICE = '100000000000000002';
+export const BOB = '100000000000000003';
+export const T0 = Date.UTC(2024, 4, 14, 18, 32, 11);
 
-function user(id: string, extra: Partial<UserRecord> = {}): UserRecord {
+export function user(id: string, extra: Partial<UserRecord> = {}): UserRecord {
   return {
     id,
     username: `user${id.slice(-3)}`,
@@ -42,7 +43,7 @@ function user(id: string, extra: Partial<UserRecord> = {}): UserRecord {
   };
 }
 
-function guild(id: string, extra: Partial<GuildRecord> = {}): GuildRecord {
+export function guild(id: string, extra: Partial<GuildRecord> = {}): GuildRecord {
   return {
     id,
     name: `guild ${id.slice(-3)}`,
@@ -61,7 +62,7 @@ function guild(id: string, extra: Partial<GuildRecord> = {}): GuildRecord {
   };
 }
 
-function role(id: string, guildId: string, extra: Partial<RoleRecord> = {}): RoleRecord {
+export function role(id: string, guildId: string, extra: Partial<RoleRecord> = {}): RoleRecord {
   return {
     id,
     guild_id: guildId,
@@ -79,7 +80,7 @@ function role(id: string, guildId: string, extra: Partial<RoleRecord> = {}): Rol
   };
 }
 
-function channel(id: string, guildId: string | null, extra: Partial<ChannelRecord> = {}): ChannelRecord {
+export function channel(id: string, guildId: string | null, extra: Partial<ChannelRecord> = {}): ChannelRecord {
   return {
     id,
     type: 0,
@@ -102,7 +103,7 @@ function channel(id: string, guildId: string | null, extra: Partial<ChannelRecor
   };
 }
 
-function member(guildId: string, userId: string, extra: Partial<MemberRecord> = {}): MemberRecord {
+export function member(guildId: string, userId: string, extra: Partial<MemberRecord> = {}): MemberRecord {
   return {
     guild_id: guildId,
     user_id: userId,

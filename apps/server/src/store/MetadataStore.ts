@@ -28,6 +28,20 @@ export interface MetadataStore {
   /** Everything the in-memory domain state is built from at start. */
   loadSnapshot(): Promise<MetadataSnapshot>;
 
+  /**
+   * Reads by id: the record as committed, null when there is none. In a cluster two nodes can write
+   * one record at once and reach the bus in the order opposite to their commits; StateReplicator
+   * then re-reads the record so every node's memory ends on what the database holds.
+   */
+  getUser(userId: string): Promise<UserRecord | null>;
+  getGuild(guildId: string): Promise<GuildRecord | null>;
+  getRole(guildId: string, roleId: string): Promise<RoleRecord | null>;
+  getChannel(channelId: string): Promise<ChannelRecord | null>;
+  getMember(guildId: string, userId: string): Promise<MemberRecord | null>;
+  getBan(guildId: string, userId: string): Promise<BanRecord | null>;
+  /** One side of a relationship: `userId`'s row about `targetId`. */
+  getRelationship(userId: string, targetId: string): Promise<RelationshipRecord | null>;
+
   insertUser(user: UserRecord): Promise<void>;
   updateUser(user: UserRecord): Promise<void>;
   findUserByLogin(login: string): Promise<UserRecord | null>;

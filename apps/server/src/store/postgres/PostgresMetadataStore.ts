@@ -219,6 +219,32 @@ export class PostgresMetadataStore implements MetadataStore {
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
+  async getUser(userId: string): Promise<UserRecord | null> {
+    return this.one(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId], userFromRow);
+  }
+  async getGuild(guildId: string): Promise<GuildRecord | null> {
+    return this.one('SELECT * FROM guilds WHERE id = $1', [guildId], guildFromRow);
+  }
+  async getRole(guildId: string, roleId: string): Promise<RoleRecord | null> {
+    return this.one('SELECT * FROM roles WHERE id = $1 AND guild_id = $2', [roleId, guildId], roleFromRow);
+  }
+  async getChannel(channelId: string): Promise<ChannelRecord | null> {
+    return this.one('SELECT * FROM channels WHERE id = $1', [channelId], channelFromRow);
+  }
+  async getMember(guildId: string, userId: string): Promise<MemberRecord | null> {
+    return this.one('SELECT * FROM members WHERE guild_id = $1 AND user_id = $2', [guildId, userId], memberFromRow);
+  }
+  async getBan(guildId: string, userId: string): Promise<BanRecord | null> {
+    return this.one('SELECT * FROM bans WHERE guild_id = $1 AND user_id = $2', [guildId, userId], (r) => ({ guild_id: text(r, 'guild_id'), user_id: text(r, 'user_id'), reason: textOrNull(r, 'reason') }));
+  }
+  async getRelationship(userId: string, targetId: string): Promise<RelationshipRecord | null> {
+    return this.one('SELECT * FROM relationships WHERE user_id = $1 AND target_id = $2', [userId, targetId], relationshipFromRow);
+  }
+  private async one<T>(sql: string, params: readonly unknown[], fromRow: (r: PgRow) => T): Promise<T | null> {
+    const rows = await this.db.query(sql, params);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
   async insertUser(u: UserRecord): Promise<void> {
     await this.db.execute(
       `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,

@@ -133,6 +133,7 @@ const b = (v: boolean) => (v ? 1 : 0);
 
 export class SqliteMetadataStore implements MetadataStore {
   private readonly s;
+  private readonly byId = new Map<string, ReturnType<SqliteDb['prepare']>>();
 
   constructor(
     private readonly db: SqliteDb,
@@ -226,6 +227,35 @@ export class SqliteMetadataStore implements MetadataStore {
       })),
       relationships: (db.prepare('SELECT * FROM relationships').all() as Row[]).map(relationshipFromRow),
     };
+  }
+
+  async getUser(userId: string): Promise<UserRecord | null> {
+    return this.one('SELECT * FROM users WHERE id = ?', [userId], userFromRow);
+  }
+  async getGuild(guildId: string): Promise<GuildRecord | null> {
+    return this.one('SELECT * FROM guilds WHERE id = ?', [guildId], guildFromRow);
+  }
+  async getRole(guildId: string, roleId: string): Promise<RoleRecord | null> {
+    return this.one('SELECT * FROM roles WHERE id = ? AND guild_id = ?', [roleId, guildId], roleFromRow);
+  }
+  async getChannel(channelId: string): Promise<ChannelRecord | null> {
+    return this.one('SELECT * FROM channels WHERE id = ?', [channelId], channelFromRow);
+  }
+  async getMember(guildId: string, userId: string): Promise<MemberRecord | null> {
+    return this.one('SELECT * FROM members WHERE guild_id = ? AND user_id = ?', [guildId, userId], memberFromRow);
+  }
+  async getBan(guildId: string, userId: string): Promise<BanRecord | null> {
+    return this.one('SELECT * FROM bans WHERE guild_id = ? AND user_id = ?', [guildId, userId], (r) => ({ guild_id: str(r['guild_id']), user_id: str(r['user_id']), reason: strOrNull(r['reason']) }));
+  }
+  async getRelationship(userId: string, targetId: string): Promise<RelationshipRecord | null> {
+    return this.one('SELECT * FROM relationships WHERE user_id = ? AND target_id = ?', [userId, targetId], relationshipFromRow);
+  }
+  /** Reads by id are rare (a contested write in a cluster): each statement is prepared on first use. */
+  private one<T>(sql: string, params: SqlValue[], fromRow: (r: Row) => T): T | null {
+    let statement = this.byId.get(sql);
+    if (!statement) this.byId.set(sql, (statement = this.db.prepare(sql)));
+    const row = statement.get(params) as Row | undefined;
+    return row ? fromRow(row) : null;
   }
 
   async insertUser(user: UserRecord): Promise<void> {
