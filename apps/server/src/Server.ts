@@ -120,7 +120,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const state = DomainState.fromSnapshot(await stores.meta.loadSnapshot());
   const bus = node.bus;
   // On a cluster bus every node's memory follows every node's metadata writes (see StateReplicator).
-  const replicator = bus.sequenced ? new StateReplicator(state, bus) : null;
+  const replicator = bus.sequenced ? new StateReplicator(state, bus, { onError: (err) => log.error({ err }, 'state re-read of a contested record failed') }) : null;
   const meta = replicator ? replicator.replicating(stores.meta) : stores.meta;
   const cluster = bus.sequenced ? new ClusterNodes(bus, node.node) : null;
   // The services' own caches (applications, webhooks, rules, premium, emoji, tokens...) follow other nodes' writes.

@@ -4,6 +4,7 @@
 // records, so applying it twice, or applying an older copy and then the newer one, ends the same.
 import { GuildState, type DomainState } from '../domain/DomainState.ts';
 import { missingCase } from '../gateway/GatewaySession.ts';
+import type { MetadataStore } from '../store/MetadataStore.ts';
 import type { BanRecord, ChannelRecord, FollowRecord, GuildRecord, MemberRecord, RelationshipRecord, RoleRecord, UserRecord } from '../store/records.ts';
 
 export type StateChange =
@@ -39,41 +40,123 @@ export const STATE_CHANGE_TYPES = [
   'relationshipsWrite',
 ] as const satisfies readonly StateChange['type'][];
 
+/** One record a change writes, named so the store can read it back by id. */
+export type RecordRef =
+  | { kind: 'user'; userId: string }
+  | { kind: 'guild'; guildId: string }
+  | { kind: 'role'; guildId: string; roleId: string }
+  | { kind: 'channel'; channelId: string }
+  | { kind: 'member'; guildId: string; userId: string }
+  | { kind: 'ban'; guildId: string; userId: string }
+  | { kind: 'follow'; sourceChannelId: string; targetChannelId: string }
+  | { kind: 'relationship'; userId: string; targetId: string };
+
+/** The records a change writes. */
+export function stateChangeRefs(c: StateChange): RecordRef[] {
+  switch (c.type) {
+    case 'userPut':
+      return [{ kind: 'user', userId: c.user.id }];
+    case 'guildCreate':
+    case 'guildPut':
+      return [{ kind: 'guild', guildId: c.guild.id }];
+    case 'guildDelete':
+      return [{ kind: 'guild', guildId: c.guildId }];
+    case 'rolesPut':
+      return c.roles.map((r) => ({ kind: 'role', guildId: r.guild_id, roleId: r.id }));
+    case 'roleDelete':
+      return [{ kind: 'role', guildId: c.guildId, roleId: c.roleId }];
+    case 'channelsPut':
+      return c.channels.map((ch) => ({ kind: 'channel', channelId: ch.id }));
+    case 'channelDelete':
+      return [{ kind: 'channel', channelId: c.channelId }];
+    case 'memberPut':
+      return [{ kind: 'member', guildId: c.member.guild_id, userId: c.member.user_id }];
+    case 'memberDelete':
+      return [{ kind: 'member', guildId: c.guildId, userId: c.userId }];
+    case 'banPut':
+      return [{ kind: 'ban', guildId: c.ban.guild_id, userId: c.ban.user_id }];
+    case 'banDelete':
+      return [{ kind: 'ban', guildId: c.guildId, userId: c.userId }];
+    case 'followPut':
+      return [{ kind: 'follow', sourceChannelId: c.follow.source_channel_id, targetChannelId: c.follow.target_channel_id }];
+    case 'relationshipsWrite':
+      return [...c.put, ...c.remove].map((r) => ({ kind: 'relationship', userId: r.user_id, targetId: r.target_id }));
+    default:
+      return missingCase(c);
+  }
+}
+
+/** A record's key: the same on every node for the same record. */
+export function recordKey(r: RecordRef): string {
+  switch (r.kind) {
+    case 'user':
+      return `u:${r.userId}`;
+    case 'guild':
+      return `g:${r.guildId}`;
+    case 'role':
+      return `r:${r.roleId}`;
+    case 'channel':
+      return `c:${r.channelId}`;
+    case 'member':
+      return `m:${r.guildId}:${r.userId}`;
+    case 'ban':
+      return `b:${r.guildId}:${r.userId}`;
+    case 'follow':
+      return `f:${r.sourceChannelId}:${r.targetChannelId}`;
+    case 'relationship':
+      return `rel:${r.userId}:${r.targetId}`;
+    default:
+      return missingCase(r);
+  }
+}
+
 /**
  * The records a change writes, as keys: a node skips its own change when it has written the same
  * key again since (its memory already holds the newer value; see StateReplicator).
  */
 export function stateChangeKeys(c: StateChange): string[] {
-  switch (c.type) {
-    case 'userPut':
-      return [`u:${c.user.id}`];
-    case 'guildCreate':
-    case 'guildPut':
-      return [`g:${c.guild.id}`];
-    case 'guildDelete':
-      return [`g:${c.guildId}`];
-    case 'rolesPut':
-      return c.roles.map((r) => `r:${r.id}`);
-    case 'roleDelete':
-      return [`r:${c.roleId}`];
-    case 'channelsPut':
-      return c.channels.map((ch) => `c:${ch.id}`);
-    case 'channelDelete':
-      return [`c:${c.channelId}`];
-    case 'memberPut':
-      return [`m:${c.member.guild_id}:${c.member.user_id}`];
-    case 'memberDelete':
-      return [`m:${c.guildId}:${c.userId}`];
-    case 'banPut':
-      return [`b:${c.ban.guild_id}:${c.ban.user_id}`];
-    case 'banDelete':
-      return [`b:${c.guildId}:${c.userId}`];
-    case 'followPut':
-      return [`f:${c.follow.source_channel_id}:${c.follow.target_channel_id}`];
-    case 'relationshipsWrite':
-      return [...c.put.map((r) => `rel:${r.user_id}:${r.target_id}`), ...c.remove.map((r) => `rel:${r.user_id}:${r.target_id}`)];
+  return stateChangeRefs(c).map(recordKey);
+}
+
+/**
+ * The change that puts a record as the store holds it now into memory (a put, or a delete when the
+ * row is gone), or null for records that are never re-read: users are never deleted, and a follow
+ * is only ever put whole (two writers of one follow write the same row).
+ */
+export async function readBack(meta: MetadataStore, r: RecordRef): Promise<StateChange | null> {
+  switch (r.kind) {
+    case 'user': {
+      const user = await meta.getUser(r.userId);
+      return user ? { type: 'userPut', user } : null;
+    }
+    case 'guild': {
+      const guild = await meta.getGuild(r.guildId);
+      return guild ? { type: 'guildPut', guild } : { type: 'guildDelete', guildId: r.guildId };
+    }
+    case 'role': {
+      const role = await meta.getRole(r.guildId, r.roleId);
+      return role ? { type: 'rolesPut', roles: [role] } : { type: 'roleDelete', guildId: r.guildId, roleId: r.roleId };
+    }
+    case 'channel': {
+      const channel = await meta.getChannel(r.channelId);
+      return channel ? { type: 'channelsPut', channels: [channel] } : { type: 'channelDelete', channelId: r.channelId };
+    }
+    case 'member': {
+      const member = await meta.getMember(r.guildId, r.userId);
+      return member ? { type: 'memberPut', member } : { type: 'memberDelete', guildId: r.guildId, userId: r.userId };
+    }
+    case 'ban': {
+      const ban = await meta.getBan(r.guildId, r.userId);
+      return ban ? { type: 'banPut', ban } : { type: 'banDelete', guildId: r.guildId, userId: r.userId };
+    }
+    case 'follow':
+      return null;
+    case 'relationship': {
+      const rel = await meta.getRelationship(r.userId, r.targetId);
+      return rel ? { type: 'relationshipsWrite', put: [rel], remove: [] } : { type: 'relationshipsWrite', put: [], remove: [{ user_id: r.userId, target_id: r.targetId }] };
+    }
     default:
-      return missingCase(c);
+      return missingCase(r);
   }
 }
 
