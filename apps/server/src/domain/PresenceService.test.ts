@@ -201,6 +201,24 @@ describe('PresenceService on a cluster bus', () => {
     expect(dispatched.length).toBe(before);
   });
 
+  it('says a session is back when it resumes on a node that had not yet dropped the dead node the leader already announced', () => {
+    const { bus, nodes, dispatched, on } = cluster('a', 'b', 'c');
+    const [a, b, c] = nodes as [(typeof nodes)[0], (typeof nodes)[0], (typeof nodes)[0]];
+    a.presence.setSession('10', 's1', { status: 'online', activities: [game('A')], client: 'desktop' });
+    clock += 10_000;
+    for (const n of ['b', 'c']) bus.publish({ kind: 'replica', origin: n, topic: 'node', body: { event: 'beat', at: clock } });
+    clock += 6_000;
+    // b leads and drops a first: the guilds hear '10' went offline.
+    on(1, () => b.nodes.sweep());
+    expect(dispatched.filter((d) => d.p.user.id === '10').map((d) => d.p.status)).toEqual(['online', 'offline']);
+    // The client resumes on c, which still holds the session from a (no change there, nothing to say).
+    // The leader hears of the move through the log and says it once (c saw no change).
+    c.presence.resumeSession('10', 's1', 'desktop');
+    c.nodes.sweep();
+    expect(dispatched.filter((d) => d.p.user.id === '10').map((d) => d.p.status)).toEqual(['online', 'offline', 'online']);
+    for (const n of [b, c]) expect(n.presence.get('10')).toMatchObject({ status: 'online', activities: [game('A')] });
+  });
+
   it('drops hostile bodies whole and ignores nodes that are not alive', () => {
     const { bus, nodes } = cluster('a', 'b');
     const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];

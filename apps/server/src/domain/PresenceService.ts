@@ -79,11 +79,11 @@ export class PresenceService {
   }
 
   /** A session of this node reports its presence (IDENTIFY, op 3). */
-  setSession(userId: string, sessionId: string, presence: SessionPresence): void {
+  setSession(userId: string, sessionId: string, presence: SessionPresence, moved = false): void {
     const entry: StoredSession = { status: presence.status, activities: presence.activities, client: presence.client, node: this.self, at: this.stamp() };
     this.put(userId, sessionId, entry);
     // The other nodes hear of it before the guilds do, as metadata changes go before their events.
-    this.publish({ op: 'set', sessions: [toWire(userId, sessionId, entry)] });
+    this.publish({ op: 'set', sessions: [toWire(userId, sessionId, entry)], ...(moved ? { moved: true as const } : {}) });
     this.recompute(userId, true);
   }
 
@@ -94,7 +94,7 @@ export class PresenceService {
    */
   resumeSession(userId: string, sessionId: string, client: PresenceClient): void {
     const known = this.sessions.get(userId)?.get(sessionId);
-    this.setSession(userId, sessionId, known ? { status: known.status, activities: known.activities, client } : { status: 'online', activities: [], client });
+    this.setSession(userId, sessionId, known ? { status: known.status, activities: known.activities, client } : { status: 'online', activities: [], client }, known !== undefined && known.node !== this.self);
   }
 
   /** A session of this node detached or ended. One another node has taken over is not this node's to remove. */
@@ -127,7 +127,17 @@ export class PresenceService {
     this.replicaStats.applied++;
     const touched = new Set<string>();
     if (body.op === 'set') {
-      for (const s of body.sessions) if (this.applyRemoteSet(m.origin, s)) touched.add(s.userId);
+      // A session moved here from a node this one has already dropped: this node (if it leads) told
+      // the guilds it went offline with that node, while the node it moved to still had it and saw
+      // no change; the leader says it is back.
+      const back = new Set<string>();
+      for (const s of body.sessions) {
+        if (body.moved && !this.sessions.get(s.userId)?.has(s.sessionId)) back.add(s.userId);
+        if (this.applyRemoteSet(m.origin, s)) touched.add(s.userId);
+      }
+      const lead = this.cluster.isLeader();
+      for (const userId of touched) this.recompute(userId, lead && back.has(userId));
+      return;
     } else {
       for (const { userId, sessionId } of body.sessions) {
         const map = this.sessions.get(userId);

@@ -17,7 +17,11 @@ export interface ReplicatedSessionPresence {
   at: number;
 }
 
-export type PresenceReplicaBody = { op: 'set'; sessions: ReplicatedSessionPresence[] } | { op: 'remove'; sessions: { userId: string; sessionId: string }[] };
+/**
+ * `moved`: the sessions resumed on the sender from another node. A node that had already dropped
+ * them with that node (it went down there first) sees them come back, and its leader says so.
+ */
+export type PresenceReplicaBody = { op: 'set'; sessions: ReplicatedSessionPresence[]; moved?: true | undefined } | { op: 'remove'; sessions: { userId: string; sessionId: string }[] };
 
 /** A `set` body stays well under the bus's message limit (NATS: 1 MB) however many sessions a node announces. */
 export const MAX_SET_BODY_CHARS = 256 * 1024;
@@ -68,7 +72,7 @@ const SessionPresenceSchema = z
   .strict();
 
 const PresenceReplicaBodySchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('set'), sessions: z.array(SessionPresenceSchema).min(1).max(MAX_SESSIONS_PER_BODY) }).strict(),
+  z.object({ op: z.literal('set'), sessions: z.array(SessionPresenceSchema).min(1).max(MAX_SESSIONS_PER_BODY), moved: z.literal(true).optional() }).strict(),
   z.object({ op: z.literal('remove'), sessions: z.array(z.object({ userId: snowflake, sessionId }).strict()).min(1).max(MAX_SESSIONS_PER_BODY) }).strict(),
 ]);
 
