@@ -192,5 +192,9 @@ describe('simulcast through the SFU (Chromium sender, three layers)', () => {
     console.log(`after the hold: SFU slot ${JSON.stringify(up)}; ${JSON.stringify(upSample)}; estimate reports ${JSON.stringify(media().videoEstimateOf(v.ssrc))}`);
     expect(upSample.longestGapMs).toBeLessThan(1_000);
     expect(upSample.heights.at(-1)).toBe(topHeight);
+    // The unconstrained viewer stayed on the top layer all along: the estimate moved nobody by itself.
+    const fullLayer = layerOf(full);
+    console.log(`unconstrained viewer at the end: ${JSON.stringify(fullLayer)}; estimate reports ${JSON.stringify(media().videoEstimateOf(full.ssrc))}`);
+    expect(fullLayer).toMatchObject({ rid: 'f', switches: 0 });
   }, 60_000);
 });

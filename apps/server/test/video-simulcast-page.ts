@@ -3,7 +3,7 @@
 // (1280x720 fake device) as simulcast: three encodings with their own rids, high first so that a
 // server refusing simulcast still gets the full picture (the answer then keeps the first encoding).
 // The offer names no SSRC for a simulcast m-line, so op 12 names the one getStats reports for one
-// of its layers once it sends. It records ops 12/40 and samples inbound video for freezes.
+// of its layers once that layer has sent. It records ops 12/40 and samples inbound video for freezes.
 export const SIMULCAST_PAGE = String.raw`<!doctype html>
 <meta charset="utf-8">
 <title>video simulcast fixture</title>
@@ -88,7 +88,8 @@ async function announceWhenSending(tx) {
   for (let i = 0; i < 100; i++) {
     const report = await v.pc.getStats();
     let ssrc = 0;
-    report.forEach((s) => { if (s.type === 'outbound-rtp' && s.kind === 'video' && s.mid === tx.mid && ssrc === 0) ssrc = s.ssrc; });
+    // A layer that has sent: getStats also lists layers the encoder has not started yet.
+    report.forEach((s) => { if (s.type === 'outbound-rtp' && s.kind === 'video' && s.mid === tx.mid && ssrc === 0 && s.packetsSent > 0) ssrc = s.ssrc; });
     if (ssrc > 0) {
       v.sources = [{ type: 'video', ssrc, active: true }];
       v.send(12, { audio_ssrc: v.ready.ssrc, video_ssrc: ssrc, streams: v.sources });

@@ -3,7 +3,8 @@
 // a layer switch (sequence, timestamp and VP8 picture id continue; the old layer's stragglers and the
 // new layer's packets from before the switch stay out), the router choosing per viewer and asking
 // the target layer for a key frame, VP8 key frame sizes, and the transport-cc feedback that replaces
-// werift's (lost packets, the 16-bit wrap, deltas against the reference time, padding).
+// werift's (lost packets, the 16-bit wrap, deltas against the reference time, padding), the answer's
+// start bitrate hint, and the viewer estimate (not limited until its receiver reports loss).
 import { PacketStatus } from 'werift';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { vp8KeyFrameSize } from '../src/voice/webrtc/keyFrames.ts';
@@ -11,6 +12,8 @@ import { DOWN_HOLD_MS, LayerChooser, UP_HOLD_MS, type LayerView } from '../src/v
 import { VideoSlot, type IncomingVideoPacket } from '../src/voice/webrtc/videoSlot.ts';
 import { VideoRouter, type OutgoingVideoPacket } from '../src/voice/webrtc/VideoRouter.ts';
 import { buildFeedback } from '../src/voice/webrtc/weriftTwccFix.ts';
+import { withStartBitrate } from '../src/voice/webrtc/answerSdp.ts';
+import { BandwidthEstimate } from '../src/voice/webrtc/viewerFeedback.ts';
 
 const LAYERS: LayerView[] = [{ bitrate: 150_000, height: 180 }, { bitrate: 500_000, height: 360 }, { bitrate: 1_500_000, height: 720 }];
 
@@ -197,5 +200,37 @@ describe('transport-cc feedback (buildFeedback)', () => {
     ]);
     expect(p!.serialize().length % 4).toBe(0);
     expect(buildFeedback({ extensionInfo: {}, rtcpSsrc: 1, mediaSourceSsrc: 2, fbPktCount: 0 })).toBeNull();
+  });
+});
+
+describe('withStartBitrate (the answer)', () => {
+  it('adds x-google-start-bitrate to every VP8/H.264 payload type of the video m-lines, nowhere else', () => {
+    const sdp = ['v=0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2', 'a=fmtp:111 minptime=10', 'm=video 9 UDP/TLS/RTP/SAVPF 96 103', 'a=mid:1', 'a=rtpmap:96 VP8/90000', 'a=rtpmap:103 H264/90000', 'a=fmtp:103 packetization-mode=1', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=rtpmap:96 VP8/90000', ''].join('\r\n');
+    const out = withStartBitrate(sdp, 1000).split('\r\n');
+    expect(out).toContain('a=fmtp:111 minptime=10');
+    expect(out).toContain('a=fmtp:103 packetization-mode=1;x-google-start-bitrate=1000');
+    expect(out.filter((l) => l === 'a=fmtp:96 x-google-start-bitrate=1000')).toHaveLength(2);
+    expect(out.at(-1)).toBe('');
+    expect(withStartBitrate(withStartBitrate(sdp))).toBe(withStartBitrate(sdp));
+  });
+});
+
+describe('BandwidthEstimate (one viewer)', () => {
+  it('says "not limited" while the viewer reports no loss, and what got through once it does', () => {
+    const e = new BandwidthEstimate();
+    const seen: (number | null)[] = [];
+    e.onChange((b) => seen.push(b));
+    e.slotMeasured(0, 400_000, 0);
+    e.slotMeasured(1, 300_000, 10);
+    expect(e.current(20)).toBeNull();
+    e.slotLoss(0, 0.05, 30); // below CONGESTED_LOSS: ignored
+    expect(e.current(40)).toBeNull();
+    e.slotLoss(0, 0.2, 50);
+    expect(e.current(60)).toBe(700_000);
+    expect(seen.at(-1)).toBe(700_000);
+    // The loss report ages out: not limited again.
+    expect(e.current(50 + 3_000)).toBeNull();
+    e.remb(1_000_000, 4_000);
+    expect(e.current(4_001)).toBe(1_000_000);
   });
 });

@@ -26,8 +26,6 @@ export type { SlotLayer, VideoRouterStats, VideoSenderLink, VideoSinkChange, Vid
 const CHOOSE_EVERY_MS = 250;
 /** A layer silent this long is left out of the choice (the sender stopped it: CPU or bandwidth). */
 const LAYER_IDLE_MS = 1_500;
-/** The estimate counts as "not limiting" when it reaches this share of what the viewer is sent (see setViewerEstimate). */
-const UNLIMITED_SHARE = 0.8;
 
 interface Source {
   readonly streamSsrc: number;
@@ -175,7 +173,7 @@ export class VideoRouter {
     this.chooseFor(m);
   }
 
-  /** What the viewer's connection estimates its path takes (bits/s; werift's send-side estimate or REMB). */
+  /** What the viewer's path takes (bits/s; null: not limited), as its connection's feedback says (viewerFeedback.ts). */
   setViewerEstimate(ssrc: number, bps: number | null): void {
     const m = this.members.get(ssrc);
     if (m) m.estimateBps = bps;
@@ -328,17 +326,15 @@ export class VideoRouter {
   }
 
   /**
-   * Revisits the layer of each of the viewer's slots. werift's estimate measures what got through
-   * (it cannot see room above what was sent), so one at least UNLIMITED_SHARE of what the viewer is
-   * sent counts as not limiting; below that it is the limit. A cap (capViewerBandwidth) always is.
+   * Revisits the layer of each of the viewer's slots: the viewer's estimate (null while nothing says
+   * its path is limited: viewerFeedback.ts) and its cap bound the layers, shared across its slots.
    */
   private chooseFor(m: Member): void {
     if (m.viewer === null) return;
     const now = this.nowMs();
     let sending = 0;
     for (const slot of m.slots) sending += slot.source?.layers.get(slot.layerSsrc)?.bitrate ?? 0;
-    const measured = m.estimateBps === null || m.estimateBps >= sending * UNLIMITED_SHARE ? Number.POSITIVE_INFINITY : m.estimateBps;
-    const budget = Math.min(measured, m.capBps ?? Number.POSITIVE_INFINITY);
+    const budget = Math.min(m.estimateBps ?? Number.POSITIVE_INFINITY, m.capBps ?? Number.POSITIVE_INFINITY);
     m.slots.forEach((slot) => {
       const source = slot.source;
       if (source === null) return;

@@ -193,7 +193,7 @@ export class WebRtcMedia {
       const video = {
         onVideo: (codec: VideoCodec, packet: IncomingVideoPacket) => { if (isLive()) this.video.forward(ssrc, codec, packet); },
         onSlotPli: (slot: number) => { if (isLive()) this.video.viewerPictureLoss(ssrc, slot); },
-        onEstimate: (bps: number) => { if (isLive()) this.video.setViewerEstimate(ssrc, bps); },
+        onEstimate: (bps: number | null) => { if (isLive()) this.video.setViewerEstimate(ssrc, bps); },
       };
       answered = await WebRtcPeer.answer(ssrc, offerSdp, this.ice, inject, (change) => { if (answered) this.slotChanged(answered.peer, change); }, this.log, video);
     } catch (error) {

@@ -17,6 +17,7 @@ import { ReceiveSlots } from './ReceiveSlots.ts';
 import type { IncomingVideoPacket, OutgoingVideoPacket, VideoSenderLink, VideoViewerLink } from './VideoRouter.ts';
 import { BandwidthEstimate, watchViewerRtcp } from './viewerFeedback.ts';
 import { fixTwccFeedback } from './weriftTwccFix.ts';
+import { withStartBitrate } from './answerSdp.ts';
 import { keepCandidates, type WebRtcIceOptions } from './iceOptions.ts';
 
 export interface WebRtcPeerStats {
@@ -43,8 +44,8 @@ export interface VideoHandlers {
   onVideo(codec: VideoCodec, packet: IncomingVideoPacket): void;
   /** The browser reported picture loss (PLI or FIR) on video receive slot `slot`. */
   onSlotPli(slot: number): void;
-  /** What the browser's path takes (bits/s), from its transport-cc feedback (werift's estimate) or its REMB. */
-  onEstimate?(bps: number): void;
+  /** What the browser's path takes (bits/s; null: not limited), from its REMB, or its loss and transport-cc feedback (viewerFeedback.ts). */
+  onEstimate?(bps: number | null): void;
 }
 
 /** Inbound media from the browser, with the browser's RTP fields (the SFU sets the SSRC). */
@@ -164,7 +165,7 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
       if (mic) peer.micPayloadType = opusPayloadType(mic) ?? peer.micPayloadType;
       for (const t of videoSources) peer.videoPayloadTypes.set(t, new Map(t.codecs.flatMap((c) => { const codec = videoCodecOf(c.mimeType); return codec ? [[c.payloadType, codec] as const] : []; })));
       if (video) peer.openVideoSlots(videoSlots, video);
-      return { peer, answerSdp: keepCandidates(sdp, ice.advertise) };
+      return { peer, answerSdp: withStartBitrate(keepCandidates(sdp, ice.advertise)) };
     } catch (error) {
       await pc.close();
       throw error;
@@ -295,6 +296,7 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
       slotOf: (ssrc) => this.videoSlots.findIndex((s) => s.ssrc === ssrc),
       fir: (slot) => { if (!this.closed) video.onSlotPli(slot); },
       remb: (bps) => { if (!this.closed) this.estimate.remb(bps, performance.now()); },
+      loss: (slot, fraction) => { if (!this.closed) this.estimate.slotLoss(slot, fraction, performance.now()); },
     });
     this.estimate.onChange((bps) => { if (!this.closed) video.onEstimate?.(bps); });
   }

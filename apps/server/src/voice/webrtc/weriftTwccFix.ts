@@ -1,26 +1,36 @@
-// A replacement for werift 0.25.2's transport-cc feedback (ReceiverTWCC.sendTWCC), which a browser's
-// send-side bandwidth estimate is built on. werift's has four faults that together held Chromium's
-// estimate for what it sends the SFU near 60 kbit/s (measured: availableOutgoingBitrate 59888 with a
-// 1280x720 camera, which then sends only its lowest simulcast layer):
+// A replacement for werift 0.25.2's transport-cc feedback (ReceiverTWCC), which a browser's send-side
+// bandwidth estimate is built on. werift's has five faults that together held Chromium's estimate for
+// what it sends the SFU near 60 kbit/s (measured: availableOutgoingBitrate 59888 with a 1280x720
+// camera, which then sends only its lowest simulcast layer):
+// - each receiver (m-line) keeps its own arrivals, but the sequence numbers are transport-wide: with a
+//   camera and a screen, each feedback covers half the packets and leaves the others out;
 // - the first arrival delta is taken from the unfloored last arrival of the previous feedback while
 //   the reference time is floored to 64 ms: every feedback shifts its arrival times by 0..64 ms;
 // - each delta is floored to 250 us on its own, so the error grows along a feedback;
 // - a packet not received is reported with its neighbours' status (and no delta);
 // - the packet is not padded to 32 bits, so its length field cuts the last deltas off.
-// This one quantizes arrival times against the reference time (no accumulated error), reports lost
-// packets as not received, orders sequence numbers across the 16-bit wrap, and pads. ReceiverTWCC is
-// not exported (nor reachable by a deep import under werift's `exports`), so its prototype is patched
-// through the first instance a receiver makes.
+// This one keeps one arrival table per DTLS transport (every m-line of the bundle), quantizes arrival
+// times against the reference time (no accumulated error), reports lost packets as not received,
+// orders sequence numbers across the 16-bit wrap, and pads. ReceiverTWCC is not exported (nor
+// reachable by a deep import under werift's `exports`), so its prototype is patched through the
+// first instance a receiver makes.
 import { PacketStatus, RecvDelta, RtcpHeader, RtcpTransportLayerFeedback, RunLengthChunk, TransportWideCC } from 'werift';
 
+type Arrivals = Record<number, { tsn: number; timestamp: bigint }>;
+interface Transport { sendRtcp(packets: RtcpTransportLayerFeedback[]): Promise<unknown> }
 interface TwccState {
-  extensionInfo: Record<number, { tsn: number; timestamp: bigint }>;
+  extensionInfo: Arrivals;
   rtcpSsrc: number;
   mediaSourceSsrc: number;
   fbPktCount: number;
-  dtlsTransport: { sendRtcp(packets: RtcpTransportLayerFeedback[]): Promise<unknown> };
+  dtlsTransport: Transport;
+  handleTWCC(tsn: number): void;
   sendTWCC(): void;
 }
+/** Arrivals not yet reported, per transport (shared by the receivers of its m-lines), and its feedback count. */
+const byTransport = new WeakMap<Transport, { arrivals: Arrivals; size: number; fbPktCount: number }>();
+/** werift sends a feedback once it holds more than this many arrivals (and every 100 ms). */
+const SEND_AFTER = 10;
 
 const REFERENCE_UNIT_US = 64_000n;
 const DELTA_UNIT_US = 250;
@@ -32,13 +42,31 @@ const patched = new WeakSet<object>();
 export function fixTwccFeedback(receiverTwcc: unknown): void {
   if (typeof receiverTwcc !== 'object' || receiverTwcc === null) return;
   const proto = Object.getPrototypeOf(receiverTwcc) as Partial<TwccState> | null;
-  if (proto === null || patched.has(proto) || typeof proto.sendTWCC !== 'function') return;
+  if (proto === null || patched.has(proto) || typeof proto.sendTWCC !== 'function' || typeof proto.handleTWCC !== 'function') return;
   patched.add(proto);
+  const shared = (t: Transport) => {
+    let s = byTransport.get(t);
+    if (s === undefined) {
+      s = { arrivals: {}, size: 0, fbPktCount: 0 };
+      byTransport.set(t, s);
+    }
+    return s;
+  };
+  proto.handleTWCC = function (this: TwccState, tsn: number): void {
+    if (!Number.isInteger(tsn)) return; // a packet without the extension
+    const s = shared(this.dtlsTransport);
+    if (s.arrivals[tsn] === undefined) s.size++;
+    s.arrivals[tsn] = { tsn, timestamp: process.hrtime.bigint() / 1000n };
+    if (s.size > SEND_AFTER) this.sendTWCC();
+  };
   proto.sendTWCC = function (this: TwccState): void {
-    const packet = buildFeedback(this);
-    this.extensionInfo = {};
+    const s = shared(this.dtlsTransport);
+    if (s.size === 0) return;
+    const packet = buildFeedback({ extensionInfo: s.arrivals, rtcpSsrc: this.rtcpSsrc, mediaSourceSsrc: this.mediaSourceSsrc, fbPktCount: s.fbPktCount });
+    s.arrivals = {};
+    s.size = 0;
     if (packet === null) return;
-    this.fbPktCount = (this.fbPktCount + 1) & 0xff;
+    s.fbPktCount = (s.fbPktCount + 1) & 0xff;
     this.dtlsTransport.sendRtcp([packet]).catch(() => undefined);
   };
 }
