@@ -12,6 +12,7 @@ import { StreamViewerCount } from './LiveBadge.dom.tsx';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useVoiceStore } from '../voice/voiceStore.ts';
 import { activeVoiceEngine } from '../voice/voiceController.dom.ts';
+import { WebRtcVoiceEngine } from '../voice/WebRtcVoiceEngine.dom.ts';
 import { stopWatching, watchStream } from './videoActions.ts';
 import { STREAM_QUALITIES, tileKey, useVideoStore, type TileKey } from './videoStore.ts';
 import type { VideoSourceType } from './videoDecoders.ts';
@@ -37,11 +38,37 @@ function useUnwatchedStreams(): string[] {
   return Object.entries(sources).filter(([userId, s]) => s.screen !== undefined && !watching[userId]).map(([userId]) => userId);
 }
 
+/** Tallest simulcast layer asked for a tile in the strip beside a focused one, and in a grid of more than two. */
+const STRIP_TILE_HEIGHT = 180;
+const GRID_TILE_HEIGHT = 360;
+
+/**
+ * Tells the engine how big each remote stream is shown (op 15's max_height): the focused one and a
+ * grid of one or two in full, a fuller grid and the strip beside a focused tile smaller, so the SFU
+ * sends those a lower simulcast layer.
+ */
+function useTileHeights(tileCount: number, focused: TileKey | null): void {
+  const sinks = useVideoStore((s) => s.sinks);
+  useEffect(() => {
+    // Only the WebRTC engine sends video (VoiceEngine has no max-height method yet).
+    const engine = activeVoiceEngine();
+    if (!(engine instanceof WebRtcVoiceEngine)) return;
+    const focusedShown = focused !== null && Object.values(sinks).some((k) => tileKey(k.userId, k.type) === focused);
+    const heights: Record<string, number> = {};
+    for (const sink of Object.values(sinks)) {
+      const isFocused = tileKey(sink.userId, sink.type) === focused;
+      heights[String(sink.ssrc)] = isFocused ? 0 : focusedShown ? STRIP_TILE_HEIGHT : tileCount > 2 ? GRID_TILE_HEIGHT : 0;
+    }
+    engine.setVideoMaxHeights(heights);
+  }, [sinks, tileCount, focused]);
+}
+
 export function VideoStage() {
   const connected = useVoiceStore((s) => s.connection.status !== 'disconnected');
   const tiles = useTiles();
   const unwatched = useUnwatchedStreams();
   const focused = useVideoStore((s) => s.focused);
+  useTileHeights(tiles.length, focused);
   if (!connected || tiles.length + unwatched.length === 0) return null;
   const focusedTile = tiles.find((t) => t.key === focused);
   return createPortal(

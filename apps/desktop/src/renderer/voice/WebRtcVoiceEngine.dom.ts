@@ -20,12 +20,14 @@ import { VoiceGatewaySocket } from './VoiceGatewaySocket.dom.ts';
 import type { VoiceServerFrame } from './voiceDecoders.ts';
 import type { VoiceEngine, VoiceEngineEvents, VoiceEngineOptions, VoiceEngineTarget } from './VoiceEngine.ts';
 import type { VideoSourceType } from '../video/videoDecoders.ts';
-import { VIDEO_RECEIVE_SLOTS, applySenderLimit, firstSsrcByMid, videoInboundStats, type VideoInboundStats, type VideoOutboundStats } from '../video/videoSending.dom.ts';
+import { VIDEO_RECEIVE_SLOTS, applySenderLimit, firstSsrcByMid, outboundSsrc, simulcastEncodings, videoInboundStats, type VideoInboundStats, type VideoOutboundStats } from '../video/videoSending.dom.ts';
 
 /** Receive m-lines offered: this many people can be heard at once (the SFU hands slots over). */
 export const RECEIVE_SLOTS = 6;
 const LEVEL_INTERVAL_MS = 40;
 const ICE_GATHER_TIMEOUT_MS = 2_000;
+/** How long op 12 waits for a simulcast source to report its SSRC (it has one once it encodes a frame). */
+const SSRC_WAIT_MS = 5_000;
 /** Closes after which the same token must not be used again. */
 const FINAL_CLOSES: ReadonlySet<number> = new Set([VoiceCloseCode.Disconnected, VoiceCloseCode.AuthenticationFailed, VoiceCloseCode.SessionNoLongerValid, VoiceCloseCode.ServerNotFound]);
 
@@ -51,7 +53,10 @@ export class WebRtcVoiceEngine implements VoiceEngine {
   private closed = false;
   private unsubscribeAudioState: (() => void) | null = null;
   /** Camera and Go Live senders (trackless until turned on) and the SSRC each has in our offer. */
-  private readonly videoSenders: Partial<Record<VideoSourceType, { sender: RTCRtpSender; ssrc: number }>> = {};
+  /** Our camera and Go Live m-lines; `ssrc` 0 until known (a simulcast offer names rids, not SSRCs: getStats tells once it sends). */
+  private readonly videoSenders: Partial<Record<VideoSourceType, { sender: RTCRtpSender; ssrc: number; mid: string }>> = {};
+  /** Op 15's max heights (stream SSRC -> pixels, 0: no cap), from the video stage's tile sizes. */
+  private videoMaxHeights: Record<string, number> = {};
   private readonly videoTracks: Record<VideoSourceType, MediaStreamTrack | null> = { video: null, screen: null };
   private videoWants: Record<string, number> = {};
   private videoLimits: VoiceVideoLimits = DEFAULT_VOICE_VIDEO_LIMITS;
@@ -111,7 +116,22 @@ export class WebRtcVoiceEngine implements VoiceEngine {
 
   setVideoWants(wants: Record<string, number>): void {
     this.videoWants = wants;
-    if (this.answered) this.socket?.send(VoiceOpcode.MediaSinkWants, wants);
+    if (this.answered) this.sendWants();
+  }
+
+  /** The tallest simulcast layer wanted per stream (stream SSRC -> pixels, 0: no cap): a small tile needs no 720p. */
+  setVideoMaxHeights(heights: Record<string, number>): void {
+    const same = Object.keys(heights).length === Object.keys(this.videoMaxHeights).length && Object.entries(heights).every(([k, h]) => this.videoMaxHeights[k] === h);
+    if (same) return;
+    this.videoMaxHeights = heights;
+    if (this.answered) this.sendWants();
+  }
+
+  /** Op 15: what we watch, with `max_height:<ssrc>` for the streams the stage shows small. */
+  private sendWants(): void {
+    const wants: Record<string, number> = { ...this.videoWants };
+    for (const [ssrc, h] of Object.entries(this.videoMaxHeights)) if (h > 0 && (wants[ssrc] ?? 0) > 0) wants[`max_height:${ssrc}`] = h;
+    this.socket?.send(VoiceOpcode.MediaSinkWants, wants);
   }
 
   setVideoQuality(type: VideoSourceType, quality: { height: number; frameRate: number }): void {
@@ -126,7 +146,7 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     // (resizeMode is in Media Capture and Streams but not in TypeScript's DOM types.)
     const constraints: MediaTrackConstraints & { resizeMode: 'crop-and-scale' } = { height: { max: height }, width: { max: Math.min(limit.max_width, Math.round((height * 16) / 9)) }, frameRate: { max: frameRate }, resizeMode: 'crop-and-scale' };
     track.applyConstraints(constraints)
-      .then(() => applySenderLimit(sender, track, { ...limit, max_height: height, max_framerate: frameRate }))
+      .then(() => applySenderLimit(sender, track, { ...limit, max_height: height, max_framerate: frameRate }, type))
       .catch((err: unknown) => console.warn('stream quality not applied', err));
   }
 
@@ -136,16 +156,20 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     if (!slot) return;
     const track = this.videoTracks[type];
     slot.sender.replaceTrack(track)
-      .then(() => (track ? applySenderLimit(slot.sender, track, this.videoLimits[type]) : undefined))
+      .then(() => (track ? applySenderLimit(slot.sender, track, this.videoLimits[type], type) : undefined))
+      .then(async () => {
+        // A simulcast m-line's SSRC is known once it sends; op 12 waits for it.
+        if (track && slot.ssrc === 0 && this.pc) slot.ssrc = await outboundSsrc(this.pc, slot.mid, SSRC_WAIT_MS);
+        if (this.videoTracks[type] === track) this.announceVideo();
+      })
       .catch((err: unknown) => console.warn(`${type} track not switched`, err));
-    this.announceVideo();
   }
 
   /** Op 12: our whole video state (a source left inactive is off). */
   private announceVideo(): void {
     const streams = (['video', 'screen'] as const).flatMap((type) => {
       const slot = this.videoSenders[type];
-      return slot ? [{ type, ssrc: slot.ssrc, active: this.videoTracks[type] !== null }] : [];
+      return slot && slot.ssrc > 0 ? [{ type, ssrc: slot.ssrc, active: this.videoTracks[type] !== null }] : [];
     });
     this.socket?.send(VoiceOpcode.Video, { audio_ssrc: this.ssrc, video_ssrc: this.videoTracks.video ? (this.videoSenders.video?.ssrc ?? 0) : 0, streams });
   }
@@ -286,9 +310,10 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     this.micSender = pc.addTransceiver(micTrack, { direction: 'sendonly', streams: [new MediaStream([micTrack])] }).sender;
     for (let i = 0; i < RECEIVE_SLOTS; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
     // Camera, then Go Live (the SFU takes the first two sending video m-lines as sources), then the
-    // video receive pool. Trackless senders still get their SSRC in the offer.
-    const cameraTx = pc.addTransceiver('video', { direction: 'sendonly' });
-    const screenTx = pc.addTransceiver('video', { direction: 'sendonly' });
+    // video receive pool. Both sources are simulcast (the SFU gives each viewer one layer); a server
+    // that refuses it leaves the first, full-size encoding.
+    const cameraTx = pc.addTransceiver('video', { direction: 'sendonly', sendEncodings: simulcastEncodings('video') });
+    const screenTx = pc.addTransceiver('video', { direction: 'sendonly', sendEncodings: simulcastEncodings('screen') });
     for (let i = 0; i < VIDEO_RECEIVE_SLOTS; i++) pc.addTransceiver('video', { direction: 'recvonly' });
     const received = new ReceivedAudio(ctx, this.settings.voice, this.selfDeaf);
     this.received = received;
@@ -315,9 +340,8 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     const sdp = pc.localDescription?.sdp ?? '';
     const ssrcs = firstSsrcByMid(sdp);
     for (const [type, tx] of [['video', cameraTx], ['screen', screenTx]] as const) {
-      const ssrc = tx.mid === null ? undefined : ssrcs.get(tx.mid);
-      if (ssrc !== undefined) this.videoSenders[type] = { sender: tx.sender, ssrc };
-      else console.warn(`the offer has no SSRC for the ${type} m-line: no ${type} in this call`);
+      if (tx.mid === null) console.warn(`the ${type} m-line has no mid: no ${type} in this call`);
+      else this.videoSenders[type] = { sender: tx.sender, ssrc: ssrcs.get(tx.mid) ?? 0, mid: tx.mid };
     }
     // The offer goes in `sdp` only: the voice gateway takes 16 KiB frames, and an offer with the
     // receive pool is big enough that sending it twice (also as `data`) would not fit.
@@ -337,7 +361,7 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     this.answered = true;
     // Sources turned on while connecting, and what we watch, go out now.
     for (const type of ['video', 'screen'] as const) if (this.videoTracks[type]) this.applyVideoSource(type);
-    if (Object.keys(this.videoWants).length > 0) this.socket?.send(VoiceOpcode.MediaSinkWants, this.videoWants);
+    if (Object.keys(this.videoWants).length > 0) this.sendWants();
   }
 
   /** Reports ring changes for remote users (op 5 and the level of their slot). */
