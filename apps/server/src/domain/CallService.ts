@@ -29,6 +29,8 @@ export interface CallServiceOptions {
 }
 
 const newToken = () => crypto.randomBytes(16).toString('hex');
+/** How much later than the ringing process a backstop stops a ring (the ringing process's own stop arrives well before). */
+const RING_BACKSTOP_GRACE_MS = 5_000;
 
 export class CallService implements PrivateVoice {
   readonly calls = new Map<string, Call>();
@@ -57,21 +59,12 @@ export class CallService implements PrivateVoice {
   close(): void {
     this.unsubscribe();
     this.replica?.close();
-    for (const call of this.calls.values()) for (const timer of call.ringing.values()) if (timer !== null) clearTimeout(timer);
+    for (const call of this.calls.values()) for (const timer of call.ringing.values()) clearTimeout(timer);
   }
 
-  /** A participant's process died (cluster): the leader tells, every process forgets. */
-  dropState(call: Call, rec: CallVoiceState, announce: boolean): void {
-    if (announce) {
-      this.leave(call, rec);
-      return;
-    }
-    if (rec.nodeId !== null && this.guildVoice.cluster?.nodes.isLocal(rec.nodeId)) this.guildVoice.nodeById(rec.nodeId)?.revoke(call.channelId, rec.userId);
-    call.states.delete(rec.userId);
-    if (this.userCall.get(rec.userId) === call.channelId) this.userCall.delete(rec.userId);
-    if (call.states.size > 0) return;
-    for (const timer of call.ringing.values()) if (timer !== null) clearTimeout(timer);
-    this.calls.delete(call.channelId);
+  /** A participant's process died (cluster, on the leader): it leaves as by op 4. */
+  dropState(call: Call, rec: CallVoiceState): void {
+    this.leave(call, rec);
   }
 
   /** Gateway op 4 with guild_id null: join (or switch to) a private channel's call, change self flags, or leave. */
@@ -247,10 +240,21 @@ export class CallService implements PrivateVoice {
     call.ringing.set(userId, timer);
   }
 
+  /** A ring another process started: that process stops it; this fires later, only if it died (the leader tells). */
+  ringBackstop(call: Call, userId: string): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      if (call.ringing.get(userId) !== timer) return;
+      call.ringing.delete(userId);
+      if (this.calls.get(call.channelId) === call && (this.replica?.cluster.isLeader() ?? true)) this.announce(call, 'CALL_UPDATE');
+    }, this.ringTimeoutMs + RING_BACKSTOP_GRACE_MS);
+    timer.unref();
+    return timer;
+  }
+
   private clearRinging(call: Call, userId: string): boolean {
-    if (!call.ringing.has(userId)) return false;
     const timer = call.ringing.get(userId);
-    if (timer) clearTimeout(timer);
+    if (timer === undefined) return false;
+    clearTimeout(timer);
     call.ringing.delete(userId);
     return true;
   }
@@ -269,7 +273,7 @@ export class CallService implements PrivateVoice {
 
   /** The last participant left: ringing stops, CALL_DELETE, and the message gets its participants and end. */
   private endCall(call: Call): void {
-    for (const timer of call.ringing.values()) if (timer !== null) clearTimeout(timer);
+    for (const timer of call.ringing.values()) clearTimeout(timer);
     call.ringing.clear();
     this.calls.delete(call.channelId);
     this.nodes.release(call.channelId);

@@ -50,7 +50,7 @@ export class VoiceStateService {
   ) {
     this.restConnectTimeoutMs = options.restConnectTimeoutMs ?? 60_000;
     const peers = ctx.cluster ? new VoiceNodesCluster(ctx, nodes, ctx.cluster) : null;
-    this.cluster = peers ? new VoiceStateCluster(ctx, this.index, peers, { announceLeave: (g, rec) => this.announceLeft(g, rec), released: (id) => nodes.release(id) }) : null;
+    this.cluster = peers ? new VoiceStateCluster(ctx, this.index, peers, { leave: (g, rec) => this.leave(g, rec), released: (id) => nodes.release(id) }) : null;
     const nodeAdded = () => {
       this.allocateWaiting();
       this.privateVoice?.nodeAdded();
@@ -295,11 +295,7 @@ export class VoiceStateService {
     this.revokeOnNode(g.id, rec);
     if (this.index.remove(g, rec.userId)) this.nodes.release(g.id);
     this.cluster?.left(g.id, rec.userId);
-    if (announce) this.announceLeft(g, rec);
-  }
-
-  private announceLeft(g: GuildState, rec: VoiceStateRecord): void {
-    dispatch(this.ctx, `g:${g.id}`, 'VOICE_STATE_UPDATE', this.toGuildEvent(g, rec, null));
+    if (announce) dispatch(this.ctx, `g:${g.id}`, 'VOICE_STATE_UPDATE', this.toGuildEvent(g, rec, null));
   }
 
   /** Self mute/deaf/video/stream: a state update and a grant update, no new server update. Returns whether anything changed. */

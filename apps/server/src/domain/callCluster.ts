@@ -2,7 +2,8 @@
 // CALL_CREATE after READY, ring, accept, decline and the end of a call work whichever processes the
 // participants use): the process that changes a call dispatches the events once and publishes the
 // whole call on the 'call' topic; every process applies calls in log order, its own echo only when
-// another process wrote the call in between. A ringing timer runs where the ring started. A newcomer
+// another process wrote the call in between. A ring times out where it started (elsewhere a later
+// backstop, for when that process died). A newcomer
 // gets every call from the leader; a dead process's participants leave, told once by the leader.
 import { z } from 'zod';
 import type { ClusterNodes } from '../bus/ClusterNodes.ts';
@@ -44,8 +45,10 @@ export interface CallClusterHost {
   readonly calls: Map<string, Call>;
   /** user id -> the channel whose call the user is in. */
   readonly userCall: Map<string, string>;
-  /** A participant's process died: it leaves the call (`announce` on the leader only). */
-  dropState(call: Call, rec: CallVoiceState, announce: boolean): void;
+  /** A participant's process died: it leaves the call (on the leader; the others follow its replica). */
+  dropState(call: Call, rec: CallVoiceState): void;
+  /** The timer for a ring another process started (it stops the ring; this one fires only if it died). */
+  ringBackstop(call: Call, userId: string): ReturnType<typeof setTimeout>;
 }
 
 export class CallCluster {
@@ -68,9 +71,10 @@ export class CallCluster {
     cluster.onJoin(() => {
       if (cluster.isLeader()) this.send({ type: 'calls', calls: [...host.calls.values()].map(toWire) });
     });
-    cluster.onDown((node) => {
-      const leader = cluster.isLeader();
-      for (const call of [...host.calls.values()]) for (const rec of [...call.states.values()]) if (rec.home === node) host.dropState(call, rec, leader);
+    // Every dead home, not only the one just down: a leader that died unnoticed with it left them to the next one.
+    cluster.onDown(() => {
+      if (!cluster.isLeader()) return;
+      for (const call of [...host.calls.values()]) for (const rec of [...call.states.values()]) if (!cluster.isAlive(rec.home)) host.dropState(call, rec);
     });
   }
 
@@ -147,10 +151,10 @@ export class CallCluster {
     // Timers this process runs stay for those still ringing; the rest ring on the process that rang them.
     for (const [userId, timer] of [...call.ringing]) {
       if (wire.ringing.includes(userId)) continue;
-      if (timer !== null) clearTimeout(timer);
+      clearTimeout(timer);
       call.ringing.delete(userId);
     }
-    for (const userId of wire.ringing) if (!call.ringing.has(userId)) call.ringing.set(userId, null);
+    for (const userId of wire.ringing) if (!call.ringing.has(userId)) call.ringing.set(userId, this.host.ringBackstop(call, userId));
     call.participants.splice(0, call.participants.length, ...wire.participants);
     for (const userId of call.states.keys()) if (this.host.userCall.get(userId) === call.channelId) this.host.userCall.delete(userId);
     call.states.clear();
@@ -164,7 +168,7 @@ export class CallCluster {
   private remove(channelId: string): void {
     const call = this.host.calls.get(channelId);
     if (!call) return;
-    for (const timer of call.ringing.values()) if (timer !== null) clearTimeout(timer);
+    for (const timer of call.ringing.values()) clearTimeout(timer);
     for (const userId of call.states.keys()) if (this.host.userCall.get(userId) === channelId) this.host.userCall.delete(userId);
     this.host.calls.delete(channelId);
   }

@@ -23,10 +23,10 @@ export interface Call {
   readonly channelId: string;
   readonly messageId: string;
   /**
-   * Who is being rung, with the timer that stops it (null where another process of a cluster rang:
-   * its timer runs there).
+   * Who is being rung, with the timer that stops it (where another process of a cluster rang, a
+   * later backstop: that process stops the ring, this timer only if it died).
    */
-  readonly ringing: Map<string, ReturnType<typeof setTimeout> | null>;
+  readonly ringing: Map<string, ReturnType<typeof setTimeout>>;
   /** Everyone who joined at some point, in join order (the message's `participants`). */
   readonly participants: string[];
   readonly states: Map<string, CallVoiceState>;

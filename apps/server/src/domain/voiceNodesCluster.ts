@@ -103,10 +103,6 @@ export class VoiceNodesCluster {
     return this.registry.get(nodeId) ?? this.peers.get(nodeId);
   }
 
-  isLocal(nodeId: string): boolean {
-    return this.registry.get(nodeId) !== undefined;
-  }
-
   /** The node for a server: one its members already use anywhere, else the same choice on every process. */
   pick(serverId: string, inUse: Iterable<string | null>): VoiceNode | null {
     for (const id of inUse) {

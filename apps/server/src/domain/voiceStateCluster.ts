@@ -4,7 +4,8 @@
 // applies it, dispatches VOICE_STATE_UPDATE once and publishes the record on the 'voice' topic; every
 // process applies records in log order, its own echo included when another process wrote the same
 // state in between (so all end equal), as StateReplicator does for metadata. A newcomer gets every
-// process's own states (onJoin); a dead process's states go, announced once by the leader.
+// process's own states (onJoin); a dead process's states go, announced once by the leader, whose
+// leaves the others apply (a leader that died too is replaced by the next, which leaves them then).
 import type { GuildState } from './DomainState.ts';
 import type { DomainContext } from './DomainContext.ts';
 import type { VoiceNodesCluster } from './voiceNodesCluster.ts';
@@ -13,8 +14,8 @@ import type { VoiceStateRecord } from './voiceState.ts';
 import type { VoiceStateIndex } from './voiceStateIndex.ts';
 
 export interface VoiceStateClusterHost {
-  /** VOICE_STATE_UPDATE with channel_id null for a state that went with its process. */
-  announceLeave(g: GuildState, rec: VoiceStateRecord): void;
+  /** A state that went with its process leaves (revoked, announced and published as any leave). */
+  leave(g: GuildState, rec: VoiceStateRecord): void;
   /** The guild has no voice state left anywhere. */
   released(guildId: string): void;
 }
@@ -36,7 +37,7 @@ export class VoiceStateCluster {
   ) {
     nodes.onStates((origin, body) => this.onReplica(origin, body));
     nodes.cluster.onJoin(() => this.announceOwn());
-    nodes.cluster.onDown((node) => this.dropStatesOf(node));
+    nodes.cluster.onDown(() => this.dropStatesOfDead());
     // A session resumed on another process takes its voice state's home along (every process reads the move in the same place of the log).
     this.unsubscribe = ctx.bus.subscribe((m) => {
       if (m.kind !== 'sessionMoved') return;
@@ -134,14 +135,14 @@ export class VoiceStateCluster {
     if (this.index.remove(g, userId)) this.host.released(guildId);
   }
 
-  /** A process died or left: its members leave their channels (grants on this process's voice nodes go too), told once by the leader. */
-  private dropStatesOf(node: string): void {
-    const leader = this.nodes.cluster.isLeader();
-    for (const [g, rec] of this.index.all()) {
-      if (rec.home !== node) continue;
-      if (rec.nodeId !== null && this.nodes.isLocal(rec.nodeId)) this.nodes.get(rec.nodeId)?.revoke(g.id, rec.userId);
-      if (this.index.remove(g, rec.userId)) this.host.released(g.id);
-      if (leader) this.host.announceLeave(g, rec);
-    }
+  /**
+   * A process died or left: the leader makes the members of every dead process leave (the others
+   * follow its leaves). Every dead home, not only `node`: a leader that died unnoticed with it left
+   * them to the next one.
+   */
+  private dropStatesOfDead(): void {
+    const cluster = this.nodes.cluster;
+    if (!cluster.isLeader()) return;
+    for (const [g, rec] of this.index.all()) if (!cluster.isAlive(rec.home)) this.host.leave(g, rec);
   }
 }

@@ -14,6 +14,7 @@ import { clusterName, makeDataDir, RawGateway, startNode, type ClusterNodeProces
 
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const RING_TIMEOUT_MS = 4000;
 
 interface User {
   id: string;
@@ -74,6 +75,7 @@ describe.each(['nats', 'redis'] as const)('DM calls on a cluster of three nodes 
         VOICE: 'on',
         VOICE_PORT: '0',
         VOICE_UDP_PORT: '0',
+        CALL_RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
       },
     };
     for (const name of ['A', 'B', 'C']) nodes.push(await startNode(name, spec));
@@ -84,8 +86,19 @@ describe.each(['nats', 'redis'] as const)('DM calls on a cluster of three nodes 
     };
     p = await register(a, 'p');
     q = await register(b, 'q');
+    // Relationships written on one node reach the other through the bus: wait for each before the next step.
+    const related = async (node: ClusterNodeProcess, user: User, otherId: string, type: number) => {
+      for (let i = 0; i < 250; i++) {
+        const list = (await (await fetch(`${node.url}/api/v9/users/@me/relationships`, { headers: { authorization: user.token } })).json()) as { id: string; type: number }[];
+        if (list.some((r) => r.id === otherId && r.type === type)) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`relationship ${type} with ${otherId} never reached ${node.name}`);
+    };
     await api(a, p.token).addFriend(q.id);
+    await related(b, q, p.id, 3); // Q sees P's incoming request on B
     await api(b, q.token).addFriend(p.id);
+    await related(a, p, q.id, 1); // A knows they are friends
     dmId = (await api(a, p.token).createDM(q.id)).id;
     pGw = await gateway(a, p);
     qGw = await gateway(b, q);
@@ -138,9 +151,29 @@ describe.each(['nats', 'redis'] as const)('DM calls on a cluster of three nodes 
     expect(pGw.of('CALL_DELETE')).toHaveLength(1);
   }, 60_000);
 
-  it('drops the participant of a SIGKILLed node from the call once', async () => {
+  it('stops a ring whose ringing node was SIGKILLed (the other nodes\' backstop, told once)', async () => {
+    const createdBefore = qGw.of('CALL_CREATE').length;
     call(pGw, dmId);
-    await until(() => qGw.of('CALL_CREATE').length === 2, 'a second call rings on B');
+    await until(() => qGw.of('CALL_CREATE').length === createdBefore + 1, 'a new call rings on B');
+    const [pSeen, qSeen] = [pGw.of('CALL_UPDATE').length, qGw.of('CALL_UPDATE').length];
+    expect((await post(b, q, `/channels/${dmId}/call/stop-ringing`, {})).status).toBe(204);
+    await until(() => pGw.of('CALL_UPDATE').length > pSeen && qGw.of('CALL_UPDATE').length > qSeen, 'the decline on A and B');
+    // C rings Q again and dies before its ring timer fires: A and B stop the ring later.
+    const updatesBefore = qGw.of('CALL_UPDATE').length;
+    expect((await post(c, p, `/channels/${dmId}/call/ring`, {})).status).toBe(204);
+    await until(() => qGw.of('CALL_UPDATE').slice(updatesBefore).some((d) => d.ringing.includes(q.id)), 'Q rings again');
+    await c.kill();
+    await until(() => qGw.of('CALL_UPDATE').slice(updatesBefore).some((d) => d.ringing.length === 0), 'the ring stops without C', RING_TIMEOUT_MS + 15_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(qGw.of('CALL_UPDATE').slice(updatesBefore).filter((d) => d.ringing.length === 0)).toHaveLength(1);
+    call(pGw, null);
+    await until(() => pGw.of('CALL_DELETE').length === 2, 'the call ends');
+  }, 40_000);
+
+  it('drops the participant of a SIGKILLed node from the call once', async () => {
+    const createdBefore = qGw.of('CALL_CREATE').length;
+    call(pGw, dmId);
+    await until(() => qGw.of('CALL_CREATE').length === createdBefore + 1, 'another call rings on B');
     const earlier = qGw.of('CALL_UPDATE').length;
     call(qGw, dmId);
     await until(() => qGw.of('CALL_UPDATE').slice(earlier).some((d) => d.voice_states.length === 2), 'both in the call');
