@@ -141,7 +141,8 @@ export class InteractionForwarder {
     this.served++;
     const reply = (r: { result?: unknown; error?: WireError }) =>
       this.bus.publish({ kind: 'replica', origin: this.cluster.self, topic: 'interaction', body: { type: 'reply', id: body.id, to: m.origin, ...r } });
-    this.serve(body.call).then(
+    // Through a promise: a serve that throws at once is answered like one that rejects, never thrown into the bus.
+    Promise.resolve(body.call).then(this.serve).then(
       (result) => reply(result === undefined ? {} : { result }),
       (e: unknown) => reply({ error: toWire(e) }),
     );

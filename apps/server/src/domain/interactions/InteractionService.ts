@@ -202,7 +202,7 @@ export class InteractionService {
   }
 
   /** A call another node forwarded: the bodies came off the bus, so they are checked again here. */
-  private serveForwarded(call: ForwardedCall): Promise<unknown> {
+  private async serveForwarded(call: ForwardedCall): Promise<unknown> {
     const form = <T>(r: { success: true; data: T } | { success: false }): T => {
       if (!r.success) throw new DomainError('InvalidFormBody');
       return r.data;
