@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { ClusterNodes } from '../bus/ClusterNodes.ts';
 import type { Call, CallVoiceState } from './callState.ts';
 import type { DomainContext } from './DomainContext.ts';
+import { ReplicaEchoes } from './voiceReplicaEchoes.ts';
 import { VoiceGrantSchema } from './voiceReplicaWire.ts';
 
 const ID = z.string().min(1).max(100);
@@ -52,8 +53,7 @@ export interface CallClusterHost {
 }
 
 export class CallCluster {
-  private readonly pending = new Map<string, number>();
-  private readonly overtaken = new Set<string>();
+  private readonly echoes: ReplicaEchoes;
   private readonly unsubscribe: () => void;
   /** 'call' bodies that failed to parse (dropped). */
   malformed = 0;
@@ -63,6 +63,7 @@ export class CallCluster {
     readonly cluster: ClusterNodes,
     private readonly host: CallClusterHost,
   ) {
+    this.echoes = new ReplicaEchoes(cluster.self);
     this.unsubscribe = ctx.bus.subscribe((m) => {
       if (m.kind === 'replica' && m.topic === 'call') this.onReplica(m.origin, m.body);
       // A session resumed on another process takes its call state's home along.
@@ -87,17 +88,13 @@ export class CallCluster {
   }
 
   changed(call: Call): void {
-    this.sent(call.channelId);
+    this.echoes.sent(call.channelId);
     this.send({ type: 'call', call: toWire(call) });
   }
 
   ended(channelId: string): void {
-    this.sent(channelId);
+    this.echoes.sent(channelId);
     this.send({ type: 'end', channelId });
-  }
-
-  private sent(key: string): void {
-    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
   }
 
   private send(body: CallReplica): void {
@@ -114,31 +111,16 @@ export class CallCluster {
     const body = parsed.data;
     switch (body.type) {
       case 'call':
-        if (!this.skipEcho(origin, body.call.channelId)) this.apply(body.call);
+        if (!this.echoes.skip(origin, body.call.channelId)) this.apply(body.call);
         return;
       case 'end':
-        if (!this.skipEcho(origin, body.channelId)) this.remove(body.channelId);
+        if (!this.echoes.skip(origin, body.channelId)) this.remove(body.channelId);
         return;
       case 'calls':
         if (origin === this.self) return;
-        for (const call of body.calls) if (!this.pending.has(call.channelId)) this.apply(call);
+        for (const call of body.calls) if (!this.echoes.inFlight(call.channelId)) this.apply(call);
         return;
     }
-  }
-
-  /** As VoiceStateCluster: an own echo is applied only when another process wrote the call meanwhile. */
-  private skipEcho(origin: string, key: string): boolean {
-    if (origin !== this.self) {
-      if (this.pending.has(key)) this.overtaken.add(key);
-      return false;
-    }
-    const left = (this.pending.get(key) ?? 1) - 1;
-    if (left > 0) {
-      this.pending.set(key, left);
-      return true;
-    }
-    this.pending.delete(key);
-    return !this.overtaken.delete(key);
   }
 
   private apply(wire: CallWire): void {

@@ -9,6 +9,7 @@
 import type { GuildState } from './DomainState.ts';
 import type { DomainContext } from './DomainContext.ts';
 import type { VoiceNodesCluster } from './voiceNodesCluster.ts';
+import { ReplicaEchoes } from './voiceReplicaEchoes.ts';
 import type { VoiceStateReplica } from './voiceReplicaWire.ts';
 import type { VoiceStateRecord } from './voiceState.ts';
 import type { VoiceStateIndex } from './voiceStateIndex.ts';
@@ -23,10 +24,7 @@ export interface VoiceStateClusterHost {
 const keyOf = (guildId: string, userId: string) => `${guildId}:${userId}`;
 
 export class VoiceStateCluster {
-  /** State key -> own publications not yet read back from the log. */
-  private readonly pending = new Map<string, number>();
-  /** Keys another process wrote while an own write was in flight: the own echo must be applied. */
-  private readonly overtaken = new Set<string>();
+  private readonly echoes: ReplicaEchoes;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -35,6 +33,7 @@ export class VoiceStateCluster {
     readonly nodes: VoiceNodesCluster,
     private readonly host: VoiceStateClusterHost,
   ) {
+    this.echoes = new ReplicaEchoes(nodes.self);
     nodes.onStates((origin, body) => this.onReplica(origin, body));
     nodes.cluster.onJoin(() => this.announceOwn());
     nodes.cluster.onDown(() => this.dropStatesOfDead());
@@ -61,17 +60,13 @@ export class VoiceStateCluster {
 
   /** The state changed here: every other process takes it. */
   changed(rec: VoiceStateRecord): void {
-    this.sent(keyOf(rec.guildId, rec.userId));
+    this.echoes.sent(keyOf(rec.guildId, rec.userId));
     this.nodes.send({ type: 'state', state: { ...rec, grant: { ...rec.grant } } });
   }
 
   left(guildId: string, userId: string): void {
-    this.sent(keyOf(guildId, userId));
+    this.echoes.sent(keyOf(guildId, userId));
     this.nodes.send({ type: 'leave', guildId, userId });
-  }
-
-  private sent(key: string): void {
-    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
   }
 
   /** To a newcomer: every state this process is home of (everyone replaces this process's states by it). */
@@ -84,37 +79,22 @@ export class VoiceStateCluster {
   private onReplica(origin: string, body: VoiceStateReplica): void {
     switch (body.type) {
       case 'state': {
-        if (this.skipEcho(origin, keyOf(body.state.guildId, body.state.userId))) return;
+        if (this.echoes.skip(origin, keyOf(body.state.guildId, body.state.userId))) return;
         this.put(body.state);
         return;
       }
       case 'leave':
-        if (this.skipEcho(origin, keyOf(body.guildId, body.userId))) return;
+        if (this.echoes.skip(origin, keyOf(body.guildId, body.userId))) return;
         this.remove(body.guildId, body.userId);
         return;
       case 'states': {
         if (origin === this.self) return;
         const listed = new Set(body.states.map((s) => keyOf(s.guildId, s.userId)));
         for (const [g, rec] of this.index.all()) if (rec.home === origin && !listed.has(keyOf(g.id, rec.userId))) this.remove(g.id, rec.userId);
-        for (const rec of body.states) if (rec.home === origin && !this.pending.has(keyOf(rec.guildId, rec.userId))) this.put(rec);
+        for (const rec of body.states) if (rec.home === origin && !this.echoes.inFlight(keyOf(rec.guildId, rec.userId))) this.put(rec);
         return;
       }
     }
-  }
-
-  /** True for an own message that needs no applying: a newer own write follows, or nobody wrote in between. */
-  private skipEcho(origin: string, key: string): boolean {
-    if (origin !== this.self) {
-      if (this.pending.has(key)) this.overtaken.add(key);
-      return false;
-    }
-    const left = (this.pending.get(key) ?? 1) - 1;
-    if (left > 0) {
-      this.pending.set(key, left);
-      return true;
-    }
-    this.pending.delete(key);
-    return !this.overtaken.delete(key);
   }
 
   private put(rec: VoiceStateRecord): void {
