@@ -240,13 +240,20 @@ export class CallService implements PrivateVoice {
     call.ringing.set(userId, timer);
   }
 
-  /** A ring another process started: that process stops it; this fires later, only if it died (the leader tells). */
-  ringBackstop(call: Call, userId: string): ReturnType<typeof setTimeout> {
+  /**
+   * A ring another process started: that process stops it; this fires later, only if it died. The
+   * leader stops the ring; the others look again later (the leader may be the dead one, not yet noticed).
+   */
+  ringBackstop(call: Call, userId: string, delayMs = this.ringTimeoutMs + RING_BACKSTOP_GRACE_MS): ReturnType<typeof setTimeout> {
     const timer = setTimeout(() => {
-      if (call.ringing.get(userId) !== timer) return;
+      if (call.ringing.get(userId) !== timer || this.calls.get(call.channelId) !== call) return;
+      if (this.replica && !this.replica.cluster.isLeader()) {
+        call.ringing.set(userId, this.ringBackstop(call, userId, RING_BACKSTOP_GRACE_MS));
+        return;
+      }
       call.ringing.delete(userId);
-      if (this.calls.get(call.channelId) === call && (this.replica?.cluster.isLeader() ?? true)) this.announce(call, 'CALL_UPDATE');
-    }, this.ringTimeoutMs + RING_BACKSTOP_GRACE_MS);
+      this.announce(call, 'CALL_UPDATE');
+    }, delayMs);
     timer.unref();
     return timer;
   }
