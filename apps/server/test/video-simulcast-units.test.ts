@@ -41,13 +41,15 @@ describe('LayerChooser', () => {
     expect(d.choose(LAYERS, 0, 100_000, 600 + DOWN_HOLD_MS)).toBe(0);
   });
 
-  it('goes up only after UP_HOLD_MS of headroom, and waits twice as long after a trial that failed', () => {
+  it('after a move down, goes up only after UP_HOLD_MS of headroom, and waits twice as long after a trial that failed', () => {
     const c = new LayerChooser();
+    c.choose(LAYERS, 0, Infinity, 0);
     c.choose(LAYERS, 0, 200_000, 0);
-    expect(c.current).toBe(0);
-    expect(c.choose(LAYERS, 0, Infinity, 1_000)).toBe(0);
-    expect(c.choose(LAYERS, 0, Infinity, 1_000 + UP_HOLD_MS - 1)).toBe(0);
-    const upAt = 1_000 + UP_HOLD_MS;
+    expect(c.choose(LAYERS, 0, 200_000, DOWN_HOLD_MS)).toBe(0);
+    const t = DOWN_HOLD_MS + 1_000;
+    expect(c.choose(LAYERS, 0, Infinity, t)).toBe(0);
+    expect(c.choose(LAYERS, 0, Infinity, t + UP_HOLD_MS - 1)).toBe(0);
+    const upAt = t + UP_HOLD_MS;
     expect(c.choose(LAYERS, 0, Infinity, upAt)).toBe(2);
     // The trial does not fit: down after the hold, and the next trial waits 2 x UP_HOLD_MS.
     c.choose(LAYERS, 0, 200_000, upAt + 500);
@@ -56,6 +58,20 @@ describe('LayerChooser', () => {
     c.choose(LAYERS, 0, Infinity, downAt + 1);
     expect(c.choose(LAYERS, 0, Infinity, downAt + 1 + UP_HOLD_MS)).toBe(0);
     expect(c.choose(LAYERS, 0, Infinity, downAt + 1 + 2 * UP_HOLD_MS)).toBe(2);
+  });
+
+  it('with no limit in sight takes a higher layer at once (the layers re-ordered once their heights were known)', () => {
+    const c = new LayerChooser();
+    c.choose(LAYERS, 0, Infinity, 0);
+    // The router re-finds the slot's target by SSRC after a re-order: it is now the middle one.
+    c.current = 1;
+    expect(c.choose(LAYERS, 0, Infinity, 100)).toBe(2);
+    const d = new LayerChooser();
+    d.choose(LAYERS, 0, 700_000, 0);
+    expect(d.choose(LAYERS, 0, 700_000, 100)).toBe(1);
+    // A finite estimate with room for the top layer: the hold applies.
+    expect(d.choose(LAYERS, 0, 3_000_000, 200)).toBe(1);
+    expect(d.choose(LAYERS, 0, 3_000_000, 200 + UP_HOLD_MS)).toBe(2);
   });
 
   it('follows the viewer\'s own cap at once, both ways', () => {

@@ -224,7 +224,8 @@ export class VideoRouter {
     source.layers.count(layer, p.payload.length, now);
     if (p.marker && p.ssrc === source.streamSsrc) frameArrived(source.timing, p.timestamp, now);
     let keyFrameStart: boolean | undefined;
-    if (codec === 'vp8' && layer.height === 0) {
+    // Every key frame restates the layer's size (the sender may rescale: quality picker, CPU).
+    if (codec === 'vp8' && p.payload.length > 0 && (p.payload[0]! & 0x10) !== 0) {
       const size = vp8KeyFrameSize(p.payload);
       if (size) source.layers.setHeight(layer, size.height);
     }

@@ -1,7 +1,9 @@
 // Which simulcast layer one viewer's slot gets: the highest the viewer asked for (a small grid tile
 // does not need 720p: op 15's max height) that fits the bandwidth the viewer can take, with
 // hysteresis: down fast (the estimate below the layer's bitrate for DOWN_HOLD_MS), up slowly (room
-// for the higher layer for UP_HOLD_MS), so a noisy estimate does not flap the picture. Pure: the
+// for the higher layer for UP_HOLD_MS) while the path is limited or was lately (MAX_UP_HOLD_MS since
+// the estimate last moved it down), so a noisy estimate does not flap the picture; with no limit in
+// sight a higher layer (one that just started) is taken at once. Pure: the
 // router feeds it the layers, the cap and the estimate, and switches when the answer changes.
 
 /** How long the estimate must stay under the current layer's bitrate before stepping down. */
@@ -28,6 +30,8 @@ export class LayerChooser {
   private lastAllowed = -1;
   private upHoldMs = UP_HOLD_MS;
   private lastUpMs = Number.NEGATIVE_INFINITY;
+  /** When the estimate last moved this slot down (an up move waits only while the path is or was lately limited). */
+  private lastDownMs = Number.NEGATIVE_INFINITY;
 
   /**
    * The layer to forward now. `layers` low -> high; `maxHeight` the viewer's cap (0: none);
@@ -51,10 +55,13 @@ export class LayerChooser {
       // An estimate that only measures what was sent cannot show room above it: going up is a trial,
       // and a trial that failed is retried less and less often.
       this.upHoldMs = nowMs - this.lastUpMs < UP_HOLD_MS ? Math.min(this.upHoldMs * 2, MAX_UP_HOLD_MS) : UP_HOLD_MS;
+      this.lastDownMs = nowMs;
       return this.settle(fits);
     }
     this.belowSinceMs = null;
     if (fits > this.current) {
+      // Room above with no limit in sight (a layer started, or the layers re-ordered): at once.
+      if (!Number.isFinite(estimateBps) && nowMs - this.lastDownMs >= MAX_UP_HOLD_MS) return this.settle(fits);
       this.aboveSinceMs ??= nowMs;
       if (nowMs - this.aboveSinceMs < this.upHoldMs) return this.current;
       this.lastUpMs = nowMs;

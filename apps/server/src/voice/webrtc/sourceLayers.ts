@@ -64,8 +64,8 @@ export class SourceLayers {
     return this.list.filter((l) => nowMs - l.lastPacketMs < idleMs);
   }
 
+  /** By height where both are known (VP8: from the first packet of a layer, a key frame), else by bitrate. */
   private sort(): void {
-    const allHeights = this.list.every((l) => l.height > 0);
-    this.list.sort((a, b) => (allHeights ? a.height - b.height : 0) || a.bitrate - b.bitrate);
+    this.list.sort((a, b) => (a.height > 0 && b.height > 0 ? a.height - b.height : 0) || a.bitrate - b.bitrate);
   }
 }
