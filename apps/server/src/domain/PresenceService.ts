@@ -40,12 +40,17 @@ const CUSTOM_STATUS_TYPE = 4;
 const MAX_CLOCK_LEAD_MS = 60_000;
 /** This process's node name in one process, where every session is its own. */
 const LOCAL_NODE = 'local';
+/** How long the presence of a session dropped with a dead node is kept for its resume on another node. */
+const DROPPED_KEEP_MS = 10 * 60_000;
+const DROPPED_MAX = 100_000;
 
 export class PresenceService {
   private readonly sessions = new Map<string, Map<string, StoredSession>>();
   private readonly current = new Map<string, APIPresence>();
   private readonly self: string;
   private clock = 0;
+  /** Sessions dropped with a dead node, by session id: a resume elsewhere gets back the status and activities it had. */
+  private readonly dropped = new Map<string, { userId: string; entry: StoredSession; droppedAt: number }>();
   private readonly unsubscribers: (() => void)[] = [];
   /** Replica bodies applied, and dropped: malformed, or from a node that is not (or no longer) alive. */
   readonly replicaStats = { applied: 0, malformed: 0, fromDeadNode: 0 };
@@ -82,9 +87,10 @@ export class PresenceService {
   setSession(userId: string, sessionId: string, presence: SessionPresence, moved = false): void {
     const entry: StoredSession = { status: presence.status, activities: presence.activities, client: presence.client, node: this.self, at: this.stamp() };
     this.put(userId, sessionId, entry);
+    const changed = this.recompute(userId);
     // The other nodes hear of it before the guilds do, as metadata changes go before their events.
-    this.publish({ op: 'set', sessions: [toWire(userId, sessionId, entry)], ...(moved ? { moved: true as const } : {}) });
-    this.recompute(userId, true);
+    this.publish({ op: 'set', sessions: [toWire(userId, sessionId, entry)], ...(moved ? { moved: changed ? 'announced' : 'silent' } : {}) });
+    if (changed) this.announce(userId, changed);
   }
 
   /**
@@ -93,7 +99,7 @@ export class PresenceService {
    * its detach comes back online.
    */
   resumeSession(userId: string, sessionId: string, client: PresenceClient): void {
-    const known = this.sessions.get(userId)?.get(sessionId);
+    const known = this.sessions.get(userId)?.get(sessionId) ?? this.takeDropped(userId, sessionId);
     this.setSession(userId, sessionId, known ? { status: known.status, activities: known.activities, client } : { status: 'online', activities: [], client }, known !== undefined && known.node !== this.self);
   }
 
@@ -103,7 +109,8 @@ export class PresenceService {
     if (map?.get(sessionId)?.node !== this.self) return;
     this.delete(userId, map, sessionId);
     this.publish({ op: 'remove', sessions: [{ userId, sessionId }] });
-    this.recompute(userId, true);
+    const changed = this.recompute(userId);
+    if (changed) this.announce(userId, changed);
   }
 
   /** Re-announces a user's presence to one guild (after joining it). */
@@ -127,16 +134,19 @@ export class PresenceService {
     this.replicaStats.applied++;
     const touched = new Set<string>();
     if (body.op === 'set') {
-      // A session moved here from a node this one has already dropped: this node (if it leads) told
-      // the guilds it went offline with that node, while the node it moved to still had it and saw
-      // no change; the leader says it is back.
+      // A session moved to the sender from a node this one has already dropped: this node (if it
+      // leads) told the guilds it went offline with that node, while the sender still had it and
+      // saw no change ('silent'): the leader says it is back.
       const back = new Set<string>();
       for (const s of body.sessions) {
-        if (body.moved && !this.sessions.get(s.userId)?.has(s.sessionId)) back.add(s.userId);
+        if (body.moved === 'silent' && !this.sessions.get(s.userId)?.has(s.sessionId)) back.add(s.userId);
         if (this.applyRemoteSet(m.origin, s)) touched.add(s.userId);
       }
       const lead = this.cluster.isLeader();
-      for (const userId of touched) this.recompute(userId, lead && back.has(userId));
+      for (const userId of touched) {
+        const changed = this.recompute(userId);
+        if (changed && lead && back.has(userId)) this.announce(userId, changed);
+      }
       return;
     } else {
       for (const { userId, sessionId } of body.sessions) {
@@ -146,7 +156,7 @@ export class PresenceService {
         touched.add(userId);
       }
     }
-    for (const userId of touched) this.recompute(userId, false);
+    for (const userId of touched) this.recompute(userId);
   }
 
   /** False when the session is held by another node since a later stamp (it resumed there). */
@@ -169,18 +179,38 @@ export class PresenceService {
   private dropNode(node: string): void {
     const dispatch = this.cluster?.isLeader() ?? false;
     const touched: string[] = [];
+    const now = Date.now();
+    this.forgetDropped(now);
     for (const [userId, map] of this.sessions) {
       let any = false;
       for (const [sessionId, s] of map) {
         if (s.node !== node) continue;
         map.delete(sessionId);
+        if (this.dropped.size < DROPPED_MAX) this.dropped.set(sessionId, { userId, entry: s, droppedAt: now });
         any = true;
       }
       if (!any) continue;
       if (map.size === 0) this.sessions.delete(userId);
       touched.push(userId);
     }
-    for (const userId of touched) this.recompute(userId, dispatch);
+    for (const userId of touched) {
+      const changed = this.recompute(userId);
+      if (changed && dispatch) this.announce(userId, changed);
+    }
+  }
+
+  private takeDropped(userId: string, sessionId: string): StoredSession | undefined {
+    const d = this.dropped.get(sessionId);
+    if (!d || d.userId !== userId) return undefined;
+    this.dropped.delete(sessionId);
+    return Date.now() - d.droppedAt <= DROPPED_KEEP_MS ? d.entry : undefined;
+  }
+
+  private forgetDropped(now: number): void {
+    for (const [sessionId, d] of this.dropped) {
+      if (now - d.droppedAt <= DROPPED_KEEP_MS) break;
+      this.dropped.delete(sessionId);
+    }
   }
 
   private stamp(): number {
@@ -203,7 +233,8 @@ export class PresenceService {
     if (this.cluster) this.bus.publish({ kind: 'replica', origin: this.self, topic: 'presence', body });
   }
 
-  private recompute(userId: string, dispatch: boolean): void {
+  /** Updates the user's merged presence; the new one when it changed (to dispatch or not), else null. */
+  private recompute(userId: string): APIPresence | null {
     const map = this.sessions.get(userId);
     const visible = [...(map?.entries() ?? [])].filter(([, s]) => s.status !== 'invisible' && s.status !== 'offline');
     // Most present first; among equals the one set last (then node and session id: one order on every node).
@@ -216,12 +247,15 @@ export class PresenceService {
     const status: PresenceStatus = visible[0]?.[1].status ?? 'offline';
     const activities = mergeActivities(visible.map(([, s]) => s.activities));
     const previous = this.current.get(userId);
-    if (previous && previous.status === status && JSON.stringify(previous.activities) === JSON.stringify(activities) && JSON.stringify(previous.client_status) === JSON.stringify(clientStatus)) return;
-    if (!previous && status === 'offline') return;
+    if (previous && previous.status === status && JSON.stringify(previous.activities) === JSON.stringify(activities) && JSON.stringify(previous.client_status) === JSON.stringify(clientStatus)) return null;
+    if (!previous && status === 'offline') return null;
     const presence: APIPresence = { user: { id: userId }, status, activities, client_status: clientStatus };
     if (status === 'offline') this.current.delete(userId);
     else this.current.set(userId, presence);
-    if (!dispatch) return;
+    return presence;
+  }
+
+  private announce(userId: string, presence: APIPresence): void {
     for (const guildId of this.state.userGuilds.get(userId) ?? []) {
       this.bus.publish({ kind: 'dispatch', scope: `p:${guildId}`, t: 'PRESENCE_UPDATE', d: { ...presence, guild_id: guildId } });
     }

@@ -18,10 +18,12 @@ export interface ReplicatedSessionPresence {
 }
 
 /**
- * `moved`: the sessions resumed on the sender from another node. A node that had already dropped
- * them with that node (it went down there first) sees them come back, and its leader says so.
+ * `moved`: the sessions resumed on the sender from another node, and whether the sender told the
+ * guilds ('announced') or saw no change ('silent': it still held them from the old node). A node
+ * that had already dropped them with a dead node, whose leader said they went offline, sees them
+ * come back; after a 'silent' move its leader says so.
  */
-export type PresenceReplicaBody = { op: 'set'; sessions: ReplicatedSessionPresence[]; moved?: true | undefined } | { op: 'remove'; sessions: { userId: string; sessionId: string }[] };
+export type PresenceReplicaBody = { op: 'set'; sessions: ReplicatedSessionPresence[]; moved?: 'announced' | 'silent' | undefined } | { op: 'remove'; sessions: { userId: string; sessionId: string }[] };
 
 /** A `set` body stays well under the bus's message limit (NATS: 1 MB) however many sessions a node announces. */
 export const MAX_SET_BODY_CHARS = 256 * 1024;
@@ -72,7 +74,7 @@ const SessionPresenceSchema = z
   .strict();
 
 const PresenceReplicaBodySchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('set'), sessions: z.array(SessionPresenceSchema).min(1).max(MAX_SESSIONS_PER_BODY), moved: z.literal(true).optional() }).strict(),
+  z.object({ op: z.literal('set'), sessions: z.array(SessionPresenceSchema).min(1).max(MAX_SESSIONS_PER_BODY), moved: z.enum(['announced', 'silent']).optional() }).strict(),
   z.object({ op: z.literal('remove'), sessions: z.array(z.object({ userId: snowflake, sessionId }).strict()).min(1).max(MAX_SESSIONS_PER_BODY) }).strict(),
 ]);
 
