@@ -155,11 +155,15 @@ export class WebRtcVoiceEngine implements VoiceEngine {
     const slot = this.videoSenders[type];
     if (!slot) return;
     const track = this.videoTracks[type];
+    const known = slot.ssrc !== 0;
+    // Op 12 at once when the SSRC is known (off: the SFU stops forwarding before the last frames go).
+    if (known || !track) this.announceVideo();
     slot.sender.replaceTrack(track)
       .then(() => (track ? applySenderLimit(slot.sender, track, this.videoLimits[type], type) : undefined))
       .then(async () => {
         // A simulcast m-line's SSRC is known once it sends; op 12 waits for it.
-        if (track && slot.ssrc === 0 && this.pc) slot.ssrc = await outboundSsrc(this.pc, slot.mid, SSRC_WAIT_MS);
+        if (known || !track || !this.pc) return;
+        slot.ssrc = await outboundSsrc(this.pc, slot.mid, SSRC_WAIT_MS);
         if (this.videoTracks[type] === track) this.announceVideo();
       })
       .catch((err: unknown) => console.warn(`${type} track not switched`, err));
