@@ -116,10 +116,11 @@ describe('web client: camera and Go Live', () => {
   }, 30_000);
 
   it('Stream Quality 480p15 on ava\'s own stream shrinks what ben decodes; Full Screen enters the Fullscreen API', async () => {
-    // ava's screen is focused on her page (previous test). ben's screen slot: the one taller than the camera's.
-    const before = await videoInbound(ben.page);
-    const [screenMid, screen] = Object.entries(before).sort(([, x], [, y]) => y.frameHeight - x.frameHeight)[0] ?? ['', undefined];
-    if (!screen) throw new Error('ben decodes no stream');
+    // ava's screen is focused on her page (previous test). ben's screen slot: the receive slot op 40 gave ava's screen
+    // (by size it cannot be told: the camera's top simulcast layer is 720 lines too).
+    const screenMid = await ben.page.evaluate((id) => Object.values(window.__concordDebug?.stores.video.getState().sinks ?? {}).find((s) => s.userId === id && s.type === 'screen')?.mid ?? '', avaId);
+    const screen = (await videoInbound(ben.page))[screenMid];
+    if (!screen) throw new Error('ben decodes no screen stream');
     expect(screen.frameHeight).toBeGreaterThan(480);
     await ava.page.locator('[data-testid=stream-quality]').selectOption('480p15');
     await expect.poll(async () => (await videoInbound(ben.page))[screenMid]?.frameHeight ?? 0, { timeout: 15_000 }).toBeLessThanOrEqual(480);

@@ -7,6 +7,7 @@ import { useMessageStore } from '../state/messageStore.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { currentChannelId, useUiStore } from '../state/uiStore.ts';
 import { decodeFailures } from '../session/decoders.ts';
+import { useVideoStore } from '../video/videoStore.ts';
 import { useVoiceStore } from '../voice/voiceStore.ts';
 import { activeVoiceEngine } from '../voice/voiceController.dom.ts';
 import { NativeVoiceEngine } from '../voice/NativeVoiceEngine.dom.ts';
@@ -20,6 +21,7 @@ export interface ConcordDebug {
     session: typeof useSessionStore;
     ui: typeof useUiStore;
     voice: typeof useVoiceStore;
+    video: typeof useVideoStore;
   };
   /** The WebRTC voice engine's getStats() totals (null when not in voice). */
   voiceStats(): Promise<Awaited<ReturnType<WebRtcVoiceEngine['stats']>> | null>;
@@ -44,7 +46,7 @@ declare global {
 
 export function installDebugHooks(): void {
   window.__concordDebug = {
-    stores: { guilds: useGuildStore, messages: useMessageStore, session: useSessionStore, ui: useUiStore, voice: useVoiceStore },
+    stores: { guilds: useGuildStore, messages: useMessageStore, session: useSessionStore, ui: useUiStore, voice: useVoiceStore, video: useVideoStore },
     async voiceStats() {
       const engine = activeVoiceEngine();
       return engine instanceof WebRtcVoiceEngine ? engine.stats() : null;
