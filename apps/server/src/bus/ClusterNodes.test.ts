@@ -1,20 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterNodes } from './ClusterNodes.ts';
 import type { BusMessage } from './EventBus.ts';
-import { InProcessEventBus } from './InProcessEventBus.ts';
-
-/** The in-process bus with log semantics: a message published by a handler goes after the one being handled, as on NATS/Redis. */
-class QueuedBus extends InProcessEventBus {
-  private readonly queue: BusMessage[] = [];
-  private draining = false;
-  override publish(message: BusMessage): void {
-    this.queue.push(message);
-    if (this.draining) return;
-    this.draining = true;
-    for (let m = this.queue.shift(); m; m = this.queue.shift()) super.publish(m);
-    this.draining = false;
-  }
-}
+import { QueuedBus } from './QueuedBus.ts';
 
 describe('ClusterNodes', () => {
   let clock = 1_000_000;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterNodes } from '../bus/ClusterNodes.ts';
 import type { BusMessage } from '../bus/EventBus.ts';
 import { InProcessEventBus } from '../bus/InProcessEventBus.ts';
+import { QueuedBus } from '../bus/QueuedBus.ts';
 import { DomainState } from './DomainState.ts';
 import { mergeActivities, PresenceService } from './PresenceService.ts';
 
@@ -66,19 +67,6 @@ describe('PresenceService', () => {
     expect(presence.get('10')).toBeNull();
   });
 });
-
-/** The in-process bus with log semantics: a message published by a handler goes after the one being handled, as on NATS/Redis. */
-class QueuedBus extends InProcessEventBus {
-  private readonly queue: BusMessage[] = [];
-  private draining = false;
-  override publish(message: BusMessage): void {
-    this.queue.push(message);
-    if (this.draining) return;
-    this.draining = true;
-    for (let m = this.queue.shift(); m; m = this.queue.shift()) super.publish(m);
-    this.draining = false;
-  }
-}
 
 describe('PresenceService on a cluster bus', () => {
   let clock = 1_000_000;

@@ -3,29 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RecordingVoiceNode } from '../../test/voice-states.node.ts';
 import { ClusterNodes } from '../bus/ClusterNodes.ts';
 import type { BusMessage } from '../bus/EventBus.ts';
-import { InProcessEventBus } from '../bus/InProcessEventBus.ts';
+import { QueuedBus } from '../bus/QueuedBus.ts';
 import type { ChannelRecord, GuildRecord, UserRecord } from '../store/records.ts';
 import { VoiceNodeRegistry } from '../voice/VoiceNodeRegistry.ts';
 import type { DomainContext } from './DomainContext.ts';
 import { DomainState, GuildState } from './DomainState.ts';
 import { VoiceStateService } from './VoiceStateService.ts';
-
-/** The in-process bus with log semantics: a message published by a handler goes after the one being handled, as on NATS/Redis. */
-class QueuedBus extends InProcessEventBus {
-  private readonly queue: BusMessage[] = [];
-  private draining = false;
-  held = false;
-  override publish(message: BusMessage): void {
-    this.queue.push(message);
-    if (!this.held) this.drain();
-  }
-  drain(): void {
-    if (this.draining) return;
-    this.draining = true;
-    for (let m = this.queue.shift(); m; m = this.queue.shift()) super.publish(m);
-    this.draining = false;
-  }
-}
 
 const G = '100';
 const guild: GuildRecord = { id: G, name: 'g', icon: null, description: null, owner_id: 'o', system_channel_id: null, afk_channel_id: null, afk_timeout: 300, verification_level: 0, default_message_notifications: 0, explicit_content_filter: 0, preferred_locale: 'en-US', created_at: 0 };
