@@ -1,6 +1,6 @@
 // Video through the SFU between real Chromium pages (fake camera and fake screen capture), each
 // driving RTCPeerConnection directly through the TLS voice gateway: one sender with its camera and a
-// Go Live screen, three viewers that watch both for 30 s (frames decoded keep rising, no freeze), a
+// Go Live screen, three viewers that watch both for 60 s (frames decoded keep rising, no freeze), a
 // late joiner that decodes its first frame within 1 s of op 15, a viewer whose path drops 5% of the
 // video packets the SFU sends it (a UDP hop in this test) and recovers through NACK/PLI while the
 // others stay freeze-free, a member in the room who watches nothing and receives no video packet,
@@ -21,9 +21,12 @@ import { spkiHash } from '@concord/testkit';
 
 const PAGE = readFileSync(fileURLToPath(new URL('./fixtures/video-sfu-page.html', import.meta.url)));
 /** How long the three viewers are watched. */
-const WATCH_MS = Number(process.env.VIDEO_WATCH_MS ?? 30_000);
+const WATCH_MS = Number(process.env.VIDEO_WATCH_MS ?? 60_000);
 const LOSS_SHARE = 0.05;
-const STRICT_FREEZES = process.env.VIDEO_STRICT_FREEZES === '1';
+// This file runs in the `quiet` vitest project (alone, after the rest): no freeze at all. On a starved
+// machine the sender's own capture gaps freeze every viewer whatever the SFU does; set
+// VIDEO_ALLOW_SOURCE_FREEZES=1 there to allow as many freezes as gaps counted at the SFU's ingress.
+const STRICT_FREEZES = process.env.VIDEO_ALLOW_SOURCE_FREEZES !== '1';
 
 interface SlotStats { ssrc: number; packetsReceived: number; packetsLost: number; framesDecoded: number; keyFramesDecoded: number; freezeCount: number; totalFreezesDuration: number; framesDropped: number; nackCount: number; pliCount: number; frameWidth: number; frameHeight: number }
 interface VideoStats { connectionState: string; slots: Record<string, SlotStats>; outbound: Record<string, { packetsSent: number; framesEncoded: number; pliCount: number; nackCount: number; frameWidth: number; frameHeight: number }> }
@@ -202,7 +205,7 @@ describe('video through the SFU between Chromium pages', () => {
         for (let w = 1; w < per.length; w++) expect(per[w]!.slots[mid]!.framesDecoded).toBeGreaterThan((per[w - 1]!.slots[mid]?.framesDecoded ?? 0) + WATCH_MS / windows / 1000);
         // A freeze every viewer of a source sees because the source's frames came late to the SFU
         // (capture/encoder gaps in its RTP timestamps on a starved machine) is not the SFU's: the
-        // SFU must add none. VIDEO_STRICT_FREEZES=1 asks for none at all (an idle machine).
+        // SFU must add none. By default none at all (see STRICT_FREEZES).
         const allowed = STRICT_FREEZES ? 0 : gapsIn(sinkTypes[i]?.[mid] ?? '');
         expect(last.slots[mid]!.freezeCount).toBeLessThanOrEqual(allowed);
       }
