@@ -3,55 +3,12 @@
 // others re-read the record from the shared PostgreSQL schema). Each check below fails on a node
 // that keeps what it loaded at start: the webhook, rule, command, application, emoji, entitlement
 // or revoked token would be unknown (or still known) there.
-import { ConcordApi } from '@concord/client';
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { dropClusterData } from '../../src/bus/dropClusterData.ts';
-import { adminQuery, dropSchema, freshSchemaName, openTestDatabase, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
+import { openTestDatabase } from '../../src/store/postgres/postgresStoreHarness.ts';
 import { PostgresWebhookStore } from '../../src/store/postgres/PostgresWebhookStore.ts';
 import { png } from '../expressionFixtures.ts';
-import { clusterName, makeDataDir, RawGateway, startNode, type ClusterNodeProcess, type ClusterSpec } from './clusterNodes.ts';
-
-const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-
-interface User {
-  id: string;
-  token: string;
-}
-
-interface Reply {
-  status: number;
-  body: any;
-}
-
-/** One REST call with a user (`token`) or bot (`Bot <token>`) authorization; status and JSON body. */
-async function rest(node: ClusterNodeProcess, method: string, path: string, auth: string | null, body?: unknown): Promise<Reply> {
-  const res = await fetch(`${node.url}/api/v10${path}`, {
-    method,
-    headers: { ...(auth ? { authorization: auth } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function ok(node: ClusterNodeProcess, method: string, path: string, auth: string | null, body?: unknown): Promise<any> {
-  const r = await rest(node, method, path, auth, body);
-  if (r.status >= 300) throw new Error(`${method} ${path} on ${node.name}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
-/** Polls until `check` holds; the time it took (ms). */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 5_000): Promise<number> {
-  const start = performance.now();
-  for (;;) {
-    if (await check()) return performance.now() - start;
-    if (performance.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { ok, RawGateway, rest, testCluster, until, type ClusterNodeProcess, type Reply, type User } from './clusterNodes.ts';
 
 /** IDENTIFY with `token` on a node: the close code, or 0 when READY came instead. */
 async function identifyCloseCode(node: ClusterNodeProcess, token: string): Promise<number> {
@@ -76,10 +33,7 @@ async function identifyCloseCode(node: ClusterNodeProcess, token: string): Promi
 }
 
 describe.each(['nats', 'redis'] as const)('caches of three nodes on %s follow writes made on the others', (bus) => {
-  const schema = freshSchemaName();
-  const cluster = clusterName();
-  const dataDir = makeDataDir();
-  const nodes: ClusterNodeProcess[] = [];
+  const cluster = testCluster(bus);
   const sockets: RawGateway[] = [];
   let a: ClusterNodeProcess, b: ClusterNodeProcess, c: ClusterNodeProcess;
   let alice: User, bob: User;
@@ -88,36 +42,19 @@ describe.each(['nats', 'redis'] as const)('caches of three nodes on %s follow wr
   const report = (what: string, ms: number) => console.log(`[caches on ${bus}] ${what}: ${ms.toFixed(1)} ms after the write on A answered`);
 
   beforeAll(async () => {
-    await adminQuery('SELECT 1'); // fails (never skips) when PostgreSQL is not there
-    const spec: ClusterSpec = {
-      bus,
-      env: { METADATA_STORE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, DATABASE_POOL_SIZE: '4', DATA_DIR: dataDir, CLUSTER_NAME: cluster, NATS_URL, REDIS_URL },
-    };
-    // One after another: the first runs the migrations (the others find them done).
-    for (const name of ['A', 'B', 'C']) nodes.push(await startNode(name, spec));
-    [a, b, c] = nodes as [ClusterNodeProcess, ClusterNodeProcess, ClusterNodeProcess];
-    const register = async (node: ClusterNodeProcess, name: string): Promise<User> => {
-      const { token, user_id } = await new ConcordApi({ baseUrl: `${node.url}/api/v9` }).register({ username: `${name}_${bus}_${process.pid}`, password: 'correct horse battery' });
-      return { id: user_id, token };
-    };
+    [a, b, c] = await cluster.startAll('A', 'B', 'C');
     // alice registers first: the instance administrator (no INSTANCE_ADMINS), she grants premium below.
-    alice = await register(a, 'alice');
-    bob = await register(b, 'bob');
+    alice = await cluster.register(a, 'alice');
+    bob = await cluster.register(b, 'bob');
     guildId = (await ok(a, 'POST', '/guilds', alice.token, { name: `caches on ${bus}` })).id;
     channelId = ((await ok(a, 'GET', `/guilds/${guildId}/channels`, alice.token)) as { id: string; type: number }[]).find((ch) => ch.type === 0)!.id;
     const invite = await ok(a, 'POST', `/channels/${channelId}/invites`, alice.token, {});
     await ok(b, 'POST', `/invites/${invite.code}`, bob.token, {});
     // C knows bob's membership (stateChange) before the checks below send through it.
-    await until('membership on C', async () => (await rest(c, 'GET', `/guilds/${guildId}/members/${bob.id}`, bob.token)).status === 200);
+    await until('membership on C', async () => (await rest(c, 'GET', `/guilds/${guildId}/members/${bob.id}`, bob.token)).status === 200, 5_000);
   }, 180_000);
 
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await Promise.all(nodes.map((n) => n.stop()));
-    await dropSchema(schema);
-    await dropClusterData(cluster, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => cluster.teardown(sockets), 60_000);
 
   it('a webhook created on A executes on B; deleted on A, B refuses it', async () => {
     const hook = await ok(a, 'POST', `/channels/${channelId}/webhooks`, alice.token, { name: 'Deploys' });
@@ -126,9 +63,9 @@ describe.each(['nats', 'redis'] as const)('caches of three nodes on %s follow wr
     expect(sent).toMatchObject({ content: 'built on B', webhook_id: hook.id, channel_id: channelId });
     expect(sent.author.username).toBe('Deploys');
     await ok(a, 'PATCH', `/webhooks/${hook.id}`, alice.token, { name: 'Releases' });
-    await until('rename on C', async () => (await rest(c, 'GET', `/webhooks/${hook.id}/${hook.token}`, null)).body?.name === 'Releases');
+    await until('rename on C', async () => (await rest(c, 'GET', `/webhooks/${hook.id}/${hook.token}`, null)).body?.name === 'Releases', 5_000);
     await ok(a, 'DELETE', `/webhooks/${hook.id}`, alice.token);
-    await until('delete on B', async () => (await rest(b, 'POST', `/webhooks/${hook.id}/${hook.token}`, null, { content: 'gone' })).status === 404);
+    await until('delete on B', async () => (await rest(b, 'POST', `/webhooks/${hook.id}/${hook.token}`, null, { content: 'gone' })).status === 404, 5_000);
     expect((await rest(c, 'POST', `/webhooks/${hook.id}/${hook.token}`, null, { content: 'gone' })).body.code).toBe(10015);
   }, 30_000);
 
@@ -141,7 +78,7 @@ describe.each(['nats', 'redis'] as const)('caches of three nodes on %s follow wr
     report('rule enforced on B', lag);
     expect([blocked!.status, blocked!.body.code]).toEqual([400, 200000]);
     await ok(c, 'PATCH', `/guilds/${guildId}/auto-moderation/rules/${rule.id}`, alice.token, { enabled: false });
-    await until('rule off on B', async () => (await rest(b, 'POST', `/channels/${channelId}/messages`, bob.token, { content: `after: ${word}` })).status === 200);
+    await until('rule off on B', async () => (await rest(b, 'POST', `/channels/${channelId}/messages`, bob.token, { content: `after: ${word}` })).status === 200, 5_000);
   }, 30_000);
 
   it('a slash command registered on A (its application and bot made on A) is listed and invoked through C', async () => {
@@ -168,7 +105,7 @@ describe.each(['nats', 'redis'] as const)('caches of three nodes on %s follow wr
 
     // Overwritten on A with nothing: C lists no command any more.
     await ok(a, 'PUT', `/applications/${app.id}/guilds/${guildId}/commands`, `Bot ${bot.token}`, []);
-    await until('commands gone on C', async () => (await ok(c, 'GET', `/guilds/${guildId}/application-command-index`, bob.token)).application_commands.length === 0);
+    await until('commands gone on C', async () => (await ok(c, 'GET', `/guilds/${guildId}/application-command-index`, bob.token)).application_commands.length === 0, 5_000);
   }, 60_000);
 
   it('an emoji uploaded on A is usable in a message sent through B', async () => {
@@ -191,7 +128,7 @@ describe.each(['nats', 'redis'] as const)('caches of three nodes on %s follow wr
     // Nitro's boost slots, made on A, are known on C.
     expect(await ok(c, 'GET', '/users/@me/guilds/premium/subscription-slots', bob.token)).toHaveLength(2);
     await ok(a, 'DELETE', `/admin/users/${bob.id}/premium`, alice.token);
-    await until('premium gone on B', async () => (await rest(b, 'POST', `/channels/${channelId}/messages`, bob.token, { content: long })).status === 400);
+    await until('premium gone on B', async () => (await rest(b, 'POST', `/channels/${channelId}/messages`, bob.token, { content: long })).status === 400, 5_000);
     expect(await ok(c, 'GET', '/users/@me/guilds/premium/subscription-slots', bob.token)).toHaveLength(0);
   }, 30_000);
 
@@ -222,7 +159,7 @@ describe.each(['nats', 'redis'] as const)('caches of three nodes on %s follow wr
   it('a node SIGKILLed between a commit and its publish: when it goes down the others reload every kind', async () => {
     // A webhook row written straight into the shared schema stands for C's last write, whose
     // invalidation never left C.
-    const db = await openTestDatabase(schema);
+    const db = await openTestDatabase(cluster.schema);
     const id = `${Date.now()}${Math.floor(Math.random() * 1e5)}`;
     const token = `lost${id}`;
     try {

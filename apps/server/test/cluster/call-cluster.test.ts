@@ -3,43 +3,22 @@
 // CALL_CREATE after READY; Q declines through C and P rings again through B; Q accepts on B and is
 // sent to P's voice node; the call ends on B and the CALL message's participants and end reach P on
 // A; P's process SIGKILLed mid-call: P leaves the call on B once.
-import { ConcordApi, GatewayClient, type WebSocketConstructor } from '@concord/client';
+import { GatewayClient, type WebSocketConstructor } from '@concord/client';
 import { GatewayOpcode } from '@concord/protocol';
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { dropClusterData } from '../../src/bus/dropClusterData.ts';
-import { adminQuery, dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
-import { clusterName, makeDataDir, RawGateway, startNode, type ClusterNodeProcess, type ClusterSpec } from './clusterNodes.ts';
+import { api, RawGateway, testCluster, until, type ClusterNodeProcess, type User } from './clusterNodes.ts';
 
-const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const RING_TIMEOUT_MS = 4000;
 
-interface User {
-  id: string;
-  token: string;
-}
 interface Recorded {
   client: GatewayClient;
   of: (t: string) => any[];
 }
 
-const until = async (predicate: () => boolean, what: string, timeoutMs = 10_000) => {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 describe.each(['nats', 'redis'] as const)('DM calls on a cluster of three nodes on %s', (bus) => {
-  const schema = freshSchemaName();
-  const cluster = clusterName();
-  const dataDir = makeDataDir();
-  const nodes: ClusterNodeProcess[] = [];
+  const cluster = testCluster(bus, { VOICE: 'on', VOICE_PORT: '0', VOICE_UDP_PORT: '0', CALL_RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) });
   let a: ClusterNodeProcess, b: ClusterNodeProcess, c: ClusterNodeProcess;
-  const api = (node: ClusterNodeProcess, token: string | null = null) => new ConcordApi({ baseUrl: `${node.url}/api/v9`, token });
   const clients: GatewayClient[] = [];
   const raws: RawGateway[] = [];
   let p: User, q: User;
@@ -53,39 +32,16 @@ describe.each(['nats', 'redis'] as const)('DM calls on a cluster of three nodes 
     client.on('dispatch', (t, d) => events.push({ t, d }));
     client.connect();
     await client.waitForReady();
-    return { client, of: (t) => events.filter((e) => e.t === t).map((e) => e.d) };
+    return { client, of: (type) => events.filter((e) => e.t === type).map((e) => e.d) };
   };
   const call = (r: Recorded, channelId: string | null) => r.client.send(GatewayOpcode.VoiceStateUpdate, { guild_id: null, channel_id: channelId, self_mute: false, self_deaf: false });
   const post = (node: ClusterNodeProcess, user: User, path: string, body: unknown) =>
     fetch(`${node.url}/api/v9${path}`, { method: 'POST', headers: { authorization: user.token, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
-    await adminQuery('SELECT 1');
-    const spec: ClusterSpec = {
-      bus,
-      env: {
-        METADATA_STORE: 'postgres',
-        DATABASE_URL: TEST_DATABASE_URL,
-        DATABASE_SCHEMA: schema,
-        DATABASE_POOL_SIZE: '4',
-        DATA_DIR: dataDir,
-        CLUSTER_NAME: cluster,
-        NATS_URL,
-        REDIS_URL,
-        VOICE: 'on',
-        VOICE_PORT: '0',
-        VOICE_UDP_PORT: '0',
-        CALL_RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
-      },
-    };
-    for (const name of ['A', 'B', 'C']) nodes.push(await startNode(name, spec));
-    [a, b, c] = nodes as [ClusterNodeProcess, ClusterNodeProcess, ClusterNodeProcess];
-    const register = async (node: ClusterNodeProcess, name: string): Promise<User> => {
-      const { token, user_id } = await api(node).register({ username: `${name}_${bus}_${process.pid}`, password: 'correct horse battery' });
-      return { id: user_id, token };
-    };
-    p = await register(a, 'p');
-    q = await register(b, 'q');
+    [a, b, c] = await cluster.startAll('A', 'B', 'C');
+    p = await cluster.register(a, 'p');
+    q = await cluster.register(b, 'q');
     // Relationships written on one node reach the other through the bus: wait for each before the next step.
     const related = async (node: ClusterNodeProcess, user: User, otherId: string, type: number) => {
       for (let i = 0; i < 250; i++) {
@@ -104,18 +60,11 @@ describe.each(['nats', 'redis'] as const)('DM calls on a cluster of three nodes 
     qGw = await gateway(b, q);
   }, 180_000);
 
-  afterAll(async () => {
-    for (const g of clients) g.close();
-    for (const s of raws) s.close();
-    await Promise.all(nodes.map((n) => n.stop()));
-    await dropSchema(schema);
-    await dropClusterData(cluster, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => cluster.teardown(clients, raws), 60_000);
 
   it('rings from A, declines through C, rings again through B, is accepted on B on the same voice node, and ends with the message\'s participants', async () => {
     call(pGw, dmId);
-    await until(() => qGw.of('CALL_CREATE').some((d) => d.channel_id === dmId && d.ringing.includes(q.id)), 'Q rings on B');
+    await until('Q rings on B', () => qGw.of('CALL_CREATE').some((d) => d.channel_id === dmId && d.ringing.includes(q.id)));
     const created = qGw.of('CALL_CREATE')[0];
     expect(created.voice_states).toEqual([expect.objectContaining({ user_id: p.id, channel_id: dmId })]);
 
@@ -126,13 +75,13 @@ describe.each(['nats', 'redis'] as const)('DM calls on a cluster of three nodes 
     expect(late.d).toMatchObject({ channel_id: dmId, message_id: created.message_id, ringing: [q.id] });
 
     expect((await post(c, q, `/channels/${dmId}/call/stop-ringing`, {})).status).toBe(204);
-    await until(() => pGw.of('CALL_UPDATE').some((d) => d.ringing.length === 0), 'the decline on A');
+    await until('the decline on A', () => pGw.of('CALL_UPDATE').some((d) => d.ringing.length === 0));
     expect((await post(b, p, `/channels/${dmId}/call/ring`, {})).status).toBe(204);
-    await until(() => pGw.of('CALL_UPDATE').filter((d) => d.ringing.includes(q.id)).length === 1, 'ringing again on A');
+    await until('ringing again on A', () => pGw.of('CALL_UPDATE').filter((d) => d.ringing.includes(q.id)).length === 1);
 
     call(qGw, dmId);
-    await until(() => pGw.of('CALL_UPDATE').some((d) => d.voice_states.length === 2 && d.ringing.length === 0), 'Q in the call, seen on A');
-    await until(() => qGw.of('VOICE_SERVER_UPDATE').length === 1, 'Q\'s voice server');
+    await until('Q in the call, seen on A', () => pGw.of('CALL_UPDATE').some((d) => d.voice_states.length === 2 && d.ringing.length === 0));
+    await until('Q\'s voice server', () => qGw.of('VOICE_SERVER_UPDATE').length === 1);
     const [pServer] = pGw.of('VOICE_SERVER_UPDATE');
     const [qServer] = qGw.of('VOICE_SERVER_UPDATE');
     expect(qServer).toMatchObject({ guild_id: null, channel_id: dmId });
@@ -141,10 +90,10 @@ describe.each(['nats', 'redis'] as const)('DM calls on a cluster of three nodes 
     expect(qServer.token).not.toBe(pServer.token);
 
     call(pGw, null);
-    await until(() => qGw.of('CALL_UPDATE').some((d) => d.voice_states.length === 1 && d.voice_states[0].user_id === q.id), 'P left, seen on B');
+    await until('P left, seen on B', () => qGw.of('CALL_UPDATE').some((d) => d.voice_states.length === 1 && d.voice_states[0].user_id === q.id));
     call(qGw, null);
-    await until(() => pGw.of('CALL_DELETE').length === 1, 'the call ends, seen on A');
-    await until(() => pGw.of('MESSAGE_UPDATE').some((m) => m.id === created.message_id && m.call?.ended_timestamp), 'the CALL message ends, seen on A');
+    await until('the call ends, seen on A', () => pGw.of('CALL_DELETE').length === 1);
+    await until('the CALL message ends, seen on A', () => pGw.of('MESSAGE_UPDATE').some((m) => m.id === created.message_id && m.call?.ended_timestamp));
     const ended = pGw.of('MESSAGE_UPDATE').find((m) => m.id === created.message_id);
     expect(ended.call.participants).toEqual([p.id, q.id]);
     expect(qGw.of('CALL_DELETE')).toHaveLength(1);
@@ -154,35 +103,35 @@ describe.each(['nats', 'redis'] as const)('DM calls on a cluster of three nodes 
   it('stops a ring whose ringing node was SIGKILLed (the other nodes\' backstop, told once)', async () => {
     const createdBefore = qGw.of('CALL_CREATE').length;
     call(pGw, dmId);
-    await until(() => qGw.of('CALL_CREATE').length === createdBefore + 1, 'a new call rings on B');
+    await until('a new call rings on B', () => qGw.of('CALL_CREATE').length === createdBefore + 1);
     const [pSeen, qSeen] = [pGw.of('CALL_UPDATE').length, qGw.of('CALL_UPDATE').length];
     expect((await post(b, q, `/channels/${dmId}/call/stop-ringing`, {})).status).toBe(204);
-    await until(() => pGw.of('CALL_UPDATE').length > pSeen && qGw.of('CALL_UPDATE').length > qSeen, 'the decline on A and B');
+    await until('the decline on A and B', () => pGw.of('CALL_UPDATE').length > pSeen && qGw.of('CALL_UPDATE').length > qSeen);
     // C rings Q again and dies before its ring timer fires: A and B stop the ring later (after
     // ring timeout + 5 s, or once C is noticed dead when C was the leader).
     const updatesBefore = qGw.of('CALL_UPDATE').length;
     expect((await post(c, p, `/channels/${dmId}/call/ring`, {})).status).toBe(204);
-    await until(() => qGw.of('CALL_UPDATE').slice(updatesBefore).some((d) => d.ringing.includes(q.id)), 'Q rings again');
+    await until('Q rings again', () => qGw.of('CALL_UPDATE').slice(updatesBefore).some((d) => d.ringing.includes(q.id)));
     await c.kill();
-    await until(() => qGw.of('CALL_UPDATE').slice(updatesBefore).some((d) => d.ringing.length === 0), 'the ring stops without C', RING_TIMEOUT_MS + 30_000);
+    await until('the ring stops without C', () => qGw.of('CALL_UPDATE').slice(updatesBefore).some((d) => d.ringing.length === 0), RING_TIMEOUT_MS + 30_000);
     await new Promise((r) => setTimeout(r, 1000));
     expect(qGw.of('CALL_UPDATE').slice(updatesBefore).filter((d) => d.ringing.length === 0)).toHaveLength(1);
     call(pGw, null);
-    await until(() => pGw.of('CALL_DELETE').length === 2, 'the call ends');
+    await until('the call ends', () => pGw.of('CALL_DELETE').length === 2);
   }, 60_000);
 
   it('drops the participant of a SIGKILLed node from the call once', async () => {
     const createdBefore = qGw.of('CALL_CREATE').length;
     call(pGw, dmId);
-    await until(() => qGw.of('CALL_CREATE').length === createdBefore + 1, 'another call rings on B');
+    await until('another call rings on B', () => qGw.of('CALL_CREATE').length === createdBefore + 1);
     const earlier = qGw.of('CALL_UPDATE').length;
     call(qGw, dmId);
-    await until(() => qGw.of('CALL_UPDATE').slice(earlier).some((d) => d.voice_states.length === 2), 'both in the call');
+    await until('both in the call', () => qGw.of('CALL_UPDATE').slice(earlier).some((d) => d.voice_states.length === 2));
     const before = qGw.of('CALL_UPDATE').length;
     const pGone = () => qGw.of('VOICE_STATE_UPDATE').filter((d) => d.user_id === p.id && d.channel_id === null);
     const leavesBefore = pGone().length;
     await a.kill();
-    await until(() => pGone().length > leavesBefore, 'P leaves the call on B', 25_000);
+    await until('P leaves the call on B', () => pGone().length > leavesBefore, 25_000);
     await new Promise((r) => setTimeout(r, 1500));
     expect(pGone()).toHaveLength(leavesBefore + 1);
     const updates = qGw.of('CALL_UPDATE').slice(before);

@@ -7,63 +7,27 @@
 // Messages: MESSAGE_STORE=sqlite in one DATA_DIR shared by the nodes (SQLite WAL across processes;
 // the writes in this test are never concurrent), or Cassandra with CLUSTER_TEST_MESSAGE_STORE=cassandra
 // (a fresh keyspace on the node at 127.0.0.1:9042, `npm run cassandra`).
-import { ConcordApi } from '@concord/client';
 import cassandra from 'cassandra-driver';
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropClusterData } from '../../src/bus/dropClusterData.ts';
-import { adminQuery, dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
-import { clusterName, makeDataDir, RawGateway, startNode, type ClusterNodeProcess, type ClusterSpec } from './clusterNodes.ts';
+import { api, clusterName, RawGateway, testCluster, type ClusterNodeProcess, type User } from './clusterNodes.ts';
 
-const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const onCassandra = process.env['CLUSTER_TEST_MESSAGE_STORE'] === 'cassandra';
 
-interface User {
-  id: string;
-  token: string;
-}
-
 describe.each(['nats', 'redis'] as const)('a cluster of three nodes on %s', (bus) => {
-  const schema = freshSchemaName();
-  const keyspace = `k${schema.slice(-20)}`.replace(/[^a-z0-9_]/g, '_');
-  const cluster = clusterName();
-  const dataDir = makeDataDir();
-  const nodes: ClusterNodeProcess[] = [];
+  const keyspace = `k${clusterName()}`;
+  const cluster = testCluster(bus, onCassandra ? { MESSAGE_STORE: 'cassandra', CASSANDRA_KEYSPACE: keyspace } : {});
   let a: ClusterNodeProcess, b: ClusterNodeProcess, c: ClusterNodeProcess;
-  const api = (node: ClusterNodeProcess, token: string | null = null) => new ConcordApi({ baseUrl: `${node.url}/api/v9`, token });
   const sockets: RawGateway[] = [];
   let alice: User, bob: User, carol: User;
   let guildId: string, channelId: string;
   let aliceGw: RawGateway, bobGw: RawGateway, carolGw: RawGateway;
 
   beforeAll(async () => {
-    await adminQuery('SELECT 1'); // fails (never skips) when PostgreSQL is not there
-    const spec: ClusterSpec = {
-      bus,
-      env: {
-        METADATA_STORE: 'postgres',
-        DATABASE_URL: TEST_DATABASE_URL,
-        DATABASE_SCHEMA: schema,
-        DATABASE_POOL_SIZE: '4',
-        DATA_DIR: dataDir,
-        CLUSTER_NAME: cluster,
-        NATS_URL,
-        REDIS_URL,
-        ...(onCassandra ? { MESSAGE_STORE: 'cassandra', CASSANDRA_KEYSPACE: keyspace } : {}),
-      },
-    };
-    // One after another: the first runs the migrations (the others find them done).
-    for (const name of ['A', 'B', 'C']) nodes.push(await startNode(name, spec));
-    [a, b, c] = nodes as [ClusterNodeProcess, ClusterNodeProcess, ClusterNodeProcess];
+    [a, b, c] = await cluster.startAll('A', 'B', 'C');
   }, 180_000);
 
   afterAll(async () => {
-    for (const s of sockets) s.close();
-    await Promise.all(nodes.map((n) => n.stop()));
-    await dropSchema(schema);
-    await dropClusterData(cluster, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await cluster.teardown(sockets);
     if (onCassandra) {
       const client = new cassandra.Client({ contactPoints: (process.env['CASSANDRA_CONTACT_POINTS'] ?? '127.0.0.1:9042').split(','), localDataCenter: process.env['CASSANDRA_LOCAL_DC'] ?? 'datacenter1' });
       await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
@@ -71,10 +35,7 @@ describe.each(['nats', 'redis'] as const)('a cluster of three nodes on %s', (bus
     }
   }, 60_000);
 
-  const register = async (node: ClusterNodeProcess, name: string): Promise<User> => {
-    const { token, user_id } = await api(node).register({ username: `${name}_${bus}_${process.pid}`, password: 'correct horse battery' });
-    return { id: user_id, token };
-  };
+  const register = (node: ClusterNodeProcess, name: string) => cluster.register(node, name);
   const gateway = async (node: ClusterNodeProcess, user: User) => {
     const g = await RawGateway.identify(node.url, user.token);
     sockets.push(g);

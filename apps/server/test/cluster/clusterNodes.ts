@@ -1,6 +1,8 @@
 // Real server processes forming one cluster on this machine: each its own `node src/main.ts` on
 // its own port, sharing one PostgreSQL schema (metadata), one bus (NATS or Redis, a fresh cluster
-// name) and one message store. Used by the cluster e2e test and bench/cluster.ts.
+// name) and one message store. Used by the cluster e2e tests under this folder: `testCluster` is
+// the set-up and teardown every one of them shares, `register`/`rest`/`ok`/`until` their helpers.
+import { ConcordApi } from '@concord/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -8,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { dropClusterData } from '../../src/bus/dropClusterData.ts';
+import { adminQuery, dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
 
 const SERVER_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(SERVER_ROOT, 'src/main.ts');
@@ -29,6 +33,9 @@ export interface ClusterSpec {
   /** Shared by every node: METADATA_STORE=postgres with a schema, MESSAGE_STORE, DATA_DIR ... */
   env: Record<string, string>;
 }
+
+export const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 export function clusterName(): string {
   return `c${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
@@ -159,5 +166,128 @@ export class RawGateway {
 
   close(): void {
     this.ws.close(1000);
+  }
+}
+
+export interface User {
+  id: string;
+  token: string;
+}
+
+/** A socket, client or voice connection the teardown closes before the nodes stop. */
+export interface Closeable {
+  close(): void;
+}
+
+export interface TestCluster {
+  readonly bus: 'nats' | 'redis';
+  readonly spec: ClusterSpec;
+  /** The PostgreSQL schema every node shares (fresh per cluster, dropped at teardown). */
+  readonly schema: string;
+  /** The bus's cluster name (fresh per cluster, its stream/keys dropped at teardown). */
+  readonly cluster: string;
+  readonly dataDir: string;
+  /** Every node started, in order; a killed one stays (stopping it again is a no-op). */
+  readonly nodes: ClusterNodeProcess[];
+  /** Checks PostgreSQL is there (fails, never skips), then starts the nodes one after another: the first runs the migrations. */
+  startAll<const N extends readonly string[]>(...names: N): Promise<{ -readonly [K in keyof N]: ClusterNodeProcess }>;
+  /** One more node (a late joiner). */
+  start(name: string): Promise<ClusterNodeProcess>;
+  /** A user registered through `node`, named `<name>_<bus>_<pid>`. */
+  register(node: ClusterNodeProcess, name: string): Promise<User>;
+  /** Closes `closeables` (in the order given), stops every node, drops the schema and the bus's data, removes the data dir. */
+  teardown(...closeables: Iterable<Closeable>[]): Promise<void>;
+}
+
+/**
+ * A cluster of real nodes on `bus`: a fresh PostgreSQL schema, cluster name and data dir, shared by
+ * every node it starts (METADATA_STORE=postgres, the message store in DATA_DIR), plus `extraEnv`.
+ */
+export function testCluster(bus: 'nats' | 'redis', extraEnv: Record<string, string> = {}): TestCluster {
+  const schema = freshSchemaName();
+  const cluster = clusterName();
+  const dataDir = makeDataDir();
+  const nodes: ClusterNodeProcess[] = [];
+  const spec: ClusterSpec = {
+    bus,
+    env: {
+      METADATA_STORE: 'postgres',
+      DATABASE_URL: TEST_DATABASE_URL,
+      DATABASE_SCHEMA: schema,
+      DATABASE_POOL_SIZE: '4',
+      DATA_DIR: dataDir,
+      CLUSTER_NAME: cluster,
+      NATS_URL,
+      REDIS_URL,
+      ...extraEnv,
+    },
+  };
+  const start = async (name: string) => {
+    const node = await startNode(name, spec);
+    nodes.push(node);
+    return node;
+  };
+  return {
+    bus,
+    spec,
+    schema,
+    cluster,
+    dataDir,
+    nodes,
+    start,
+    async startAll<const N extends readonly string[]>(...names: N) {
+      await adminQuery('SELECT 1');
+      const started: ClusterNodeProcess[] = [];
+      for (const name of names) started.push(await start(name));
+      return started as { -readonly [K in keyof N]: ClusterNodeProcess };
+    },
+    async register(node, name) {
+      const { token, user_id } = await api(node).register({ username: `${name}_${bus}_${process.pid}`, password: 'correct horse battery' });
+      return { id: user_id, token };
+    },
+    async teardown(...closeables) {
+      for (const group of closeables) for (const c of group) c.close();
+      await Promise.all(nodes.map((n) => n.stop()));
+      await dropSchema(schema);
+      await dropClusterData(cluster, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function api(node: ClusterNodeProcess, token: string | null = null): ConcordApi {
+  return new ConcordApi({ baseUrl: `${node.url}/api/v9`, token });
+}
+
+export interface Reply {
+  status: number;
+  body: any;
+}
+
+/** One REST call with a user (`token`) or bot (`Bot <token>`) authorization; status and JSON body. */
+export async function rest(node: ClusterNodeProcess, method: string, path: string, auth: string | null, body?: unknown): Promise<Reply> {
+  const res = await fetch(`${node.url}/api/v10${path}`, {
+    method,
+    headers: { ...(auth ? { authorization: auth } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** `rest` that throws on a status >= 300; the body. */
+export async function ok(node: ClusterNodeProcess, method: string, path: string, auth: string | null, body?: unknown): Promise<any> {
+  const r = await rest(node, method, path, auth, body);
+  if (r.status >= 300) throw new Error(`${method} ${path} on ${node.name}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Polls until `check` holds (throws naming `what` after `timeoutMs`); the time it took (ms). */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    if (await check()) return performance.now() - start;
+    if (performance.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }

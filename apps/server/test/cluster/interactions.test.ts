@@ -3,37 +3,10 @@
 // does not hold the interaction forwards the call over the bus to A and answers with A's result
 // (InteractionForwarder); every check below fails on a node that answers from its own memory only
 // (10062 / 50027 for a token it never saw).
-import { ConcordApi } from '@concord/client';
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropClusterData } from '../../src/bus/dropClusterData.ts';
-import { adminQuery, dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
-import { clusterName, makeDataDir, RawGateway, startNode, type ClusterNodeProcess, type ClusterSpec } from './clusterNodes.ts';
+import { ok, RawGateway, rest, testCluster, type ClusterNodeProcess, type Reply } from './clusterNodes.ts';
 
-const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const LOADING = 1 << 7;
-
-interface Reply {
-  status: number;
-  body: any;
-}
-
-async function rest(node: ClusterNodeProcess, method: string, path: string, auth: string | null, body?: unknown): Promise<Reply> {
-  const res = await fetch(`${node.url}/api/v10${path}`, {
-    method,
-    headers: { ...(auth ? { authorization: auth } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function ok(node: ClusterNodeProcess, method: string, path: string, auth: string | null, body?: unknown): Promise<any> {
-  const r = await rest(node, method, path, auth, body);
-  if (r.status >= 300) throw new Error(`${method} ${path} on ${node.name}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
 
 /** The holder a token names (`interaction:<id>@<node>`), read the way a curious bot could. */
 function holderOf(token: string): string {
@@ -41,10 +14,7 @@ function holderOf(token: string): string {
 }
 
 describe.each(['nats', 'redis'] as const)('interactions made on one node, answered through the others, on %s', (bus) => {
-  const schema = freshSchemaName();
-  const cluster = clusterName();
-  const dataDir = makeDataDir();
-  const nodes: ClusterNodeProcess[] = [];
+  const cluster = testCluster(bus);
   const sockets: RawGateway[] = [];
   let a: ClusterNodeProcess, b: ClusterNodeProcess, c: ClusterNodeProcess;
   let aliceToken: string;
@@ -62,15 +32,8 @@ describe.each(['nats', 'redis'] as const)('interactions made on one node, answer
   }
 
   beforeAll(async () => {
-    await adminQuery('SELECT 1'); // fails (never skips) when PostgreSQL is not there
-    const spec: ClusterSpec = {
-      bus,
-      env: { METADATA_STORE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, DATABASE_POOL_SIZE: '4', DATA_DIR: dataDir, CLUSTER_NAME: cluster, NATS_URL, REDIS_URL },
-    };
-    for (const name of ['A', 'B', 'C']) nodes.push(await startNode(name, spec));
-    [a, b, c] = nodes as [ClusterNodeProcess, ClusterNodeProcess, ClusterNodeProcess];
-    const { token } = await new ConcordApi({ baseUrl: `${a.url}/api/v9` }).register({ username: `alice_${bus}_${process.pid}`, password: 'correct horse battery' });
-    aliceToken = token;
+    [a, b, c] = await cluster.startAll('A', 'B', 'C');
+    aliceToken = (await cluster.register(a, 'alice')).token;
     guildId = (await ok(a, 'POST', '/guilds', aliceToken, { name: `interactions on ${bus}` })).id;
     channelId = ((await ok(a, 'GET', `/guilds/${guildId}/channels`, aliceToken)) as { id: string; type: number }[]).find((ch) => ch.type === 0)!.id;
     const app = await ok(a, 'POST', '/applications', aliceToken, { name: 'Pinger' });
@@ -86,13 +49,7 @@ describe.each(['nats', 'redis'] as const)('interactions made on one node, answer
     sockets.push(aliceGw, botGw);
   }, 180_000);
 
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await Promise.all(nodes.map((n) => n.stop()));
-    await dropSchema(schema);
-    await dropClusterData(cluster, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => cluster.teardown(sockets), 60_000);
 
   it('a command invoked on A is answered by the callback sent to B; alice on A sees the response; a second callback through C is 40060', async () => {
     const { answer, id, token } = await invoke(a);

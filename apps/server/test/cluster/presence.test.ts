@@ -6,23 +6,13 @@
 // old node lets it go on sessionMoved) keeps its presence without an offline in between. After
 // SIGKILL of A, V goes offline for Y exactly once within ~20 s (and back, idle as it was, once when it resumes
 // on C) while X, resumed on C at once, never flickers and keeps its status and activities.
-import { ConcordApi } from '@concord/client';
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropClusterData } from '../../src/bus/dropClusterData.ts';
-import { adminQuery, dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
-import { clusterName, makeDataDir, RawGateway, startNode, type ClusterNodeProcess, type ClusterSpec, type Frame } from './clusterNodes.ts';
+import { api, RawGateway, testCluster, type ClusterNodeProcess, type Frame, type User } from './clusterNodes.ts';
 
-const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 /** ClusterNodes: down after 15 s of silence, swept every 5 s. */
 const DOWN_WITHIN_MS = 25_000;
 const LOG_TAIL_MESSAGES = 100;
 
-interface User {
-  id: string;
-  token: string;
-}
 interface Activity {
   name: string;
   type: number;
@@ -32,52 +22,22 @@ interface Activity {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes on %s', (bus) => {
-  const schema = freshSchemaName();
-  const cluster = clusterName();
-  const dataDir = makeDataDir();
-  const nodes: ClusterNodeProcess[] = [];
-  let spec: ClusterSpec;
+  // The log keeps its last ~100 messages (the smallest allowed): C must learn older presences from the nodes, not the log.
+  const cluster = testCluster(bus, { REPLAY_BUFFER_EVENTS: String(LOG_TAIL_MESSAGES) });
   let a: ClusterNodeProcess, b: ClusterNodeProcess, c: ClusterNodeProcess;
   const sockets: RawGateway[] = [];
   let x: User, y: User, z: User, v: User;
   let guildId: string, channelId: string;
   let xGw: RawGateway, yGw: RawGateway, zGw: RawGateway, zMoved: RawGateway, vGw: RawGateway;
-  const api = (node: ClusterNodeProcess, token: string | null = null) => new ConcordApi({ baseUrl: `${node.url}/api/v9`, token });
 
   beforeAll(async () => {
-    await adminQuery('SELECT 1'); // fails (never skips) when PostgreSQL is not there
-    spec = {
-      bus,
-      env: {
-        METADATA_STORE: 'postgres',
-        DATABASE_URL: TEST_DATABASE_URL,
-        DATABASE_SCHEMA: schema,
-        DATABASE_POOL_SIZE: '4',
-        DATA_DIR: dataDir,
-        CLUSTER_NAME: cluster,
-        NATS_URL,
-        REDIS_URL,
-        // The log keeps its last ~100 messages (the smallest allowed): C must learn older presences from the nodes, not the log.
-        REPLAY_BUFFER_EVENTS: String(LOG_TAIL_MESSAGES),
-      },
-    };
-    // One after another: the first runs the migrations. C starts later, in the test.
-    for (const name of ['A', 'B']) nodes.push(await startNode(name, spec));
-    [a, b] = nodes as [ClusterNodeProcess, ClusterNodeProcess];
+    // C starts later, in the test.
+    [a, b] = await cluster.startAll('A', 'B');
   }, 120_000);
 
-  afterAll(async () => {
-    for (const s of sockets) s.close();
-    await Promise.all(nodes.map((n) => n.stop()));
-    await dropSchema(schema);
-    await dropClusterData(cluster, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => cluster.teardown(sockets), 60_000);
 
-  const register = async (node: ClusterNodeProcess, name: string): Promise<User> => {
-    const { token, user_id } = await api(node).register({ username: `${name}_p_${bus}_${process.pid}`, password: 'correct horse battery' });
-    return { id: user_id, token };
-  };
+  const register = (node: ClusterNodeProcess, name: string) => cluster.register(node, name);
   /** IDENTIFY with a presence (as the desktop client sends its game), READY awaited. */
   const identify = async (node: ClusterNodeProcess, user: User, presence: { status: string; activities: Activity[] } | null = null): Promise<RawGateway> => {
     const g = await RawGateway.open(node.url);
@@ -145,8 +105,7 @@ describe.each(['nats', 'redis'] as const)('presence on a cluster of three nodes 
       await Promise.all(Array.from({ length: 10 }, (_, j) => api(b, y.token).sendMessage(channelId, `filler ${i + j}`)));
     }
     await barrier(b, [yGw, xGw]);
-    c = await startNode('C', spec);
-    nodes.push(c);
+    c = await cluster.start('C');
     zGw = await identify(c, z, { status: 'online', activities: [{ name: 'Celeste', type: 0 }] });
     expect(readyPresence(zGw, x.id)).toMatchObject({ status: 'dnd', activities: [{ name: 'Hades', type: 0 }] });
     expect(readyPresence(zGw, v.id)).toMatchObject({ status: 'idle' });

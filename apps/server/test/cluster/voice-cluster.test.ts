@@ -5,7 +5,7 @@
 // channel's user limit counts members of every process; SIGKILL of A: X leaves the channel on B and
 // C within ~20 s, announced once, and Y (whose voice node was A's) is sent to another voice node.
 // A fourth node started mid-test learns who is in voice. On NATS and on Redis.
-import { ConcordApi, GatewayClient, type WebSocketConstructor } from '@concord/client';
+import { GatewayClient, type WebSocketConstructor } from '@concord/client';
 import { joinVoiceChannel, type JoinedVoice, type ReceivedFrame } from '@concord/client/voice';
 import { readWav } from '@concord/media';
 import fs from 'node:fs';
@@ -13,34 +13,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { dropClusterData } from '../../src/bus/dropClusterData.ts';
-import { adminQuery, dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../../src/store/postgres/postgresStoreHarness.ts';
-import { clusterName, makeDataDir, RawGateway, startNode, type ClusterNodeProcess, type ClusterSpec } from './clusterNodes.ts';
+import { api, RawGateway, testCluster, until, type ClusterNodeProcess, type User } from './clusterNodes.ts';
 
-const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const FIXTURE = fileURLToPath(new URL('../../../../packages/testkit/fixtures/speech-48k-mono.wav', import.meta.url));
 
-interface User {
-  id: string;
-  token: string;
-}
-
-const until = async (predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) => {
-  const start = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 describe.each(['nats', 'redis'] as const)('voice on a cluster of three nodes on %s', (bus) => {
-  const schema = freshSchemaName();
-  const cluster = clusterName();
-  const dataDir = makeDataDir();
-  const nodes: ClusterNodeProcess[] = [];
+  const cluster = testCluster(bus, { VOICE: 'on', VOICE_PORT: '0', VOICE_UDP_PORT: '0' });
+  const nodes = cluster.nodes;
   let a: ClusterNodeProcess, b: ClusterNodeProcess, c: ClusterNodeProcess;
-  const api = (node: ClusterNodeProcess, token: string | null = null) => new ConcordApi({ baseUrl: `${node.url}/api/v9`, token });
   const raws: RawGateway[] = [];
   const clients: GatewayClient[] = [];
   const joined: JoinedVoice[] = [];
@@ -50,7 +30,6 @@ describe.each(['nats', 'redis'] as const)('voice on a cluster of three nodes on 
   let xVoice: JoinedVoice, yVoice: JoinedVoice;
   let xEndpoint: string;
   let ownerOnB: RawGateway, ownerOnC: RawGateway;
-  let spec: ClusterSpec;
 
   const gatewayClient = async (node: ClusterNodeProcess, user: User) => {
     const client = new GatewayClient({ url: node.url.replace('http', 'ws'), token: user.token, encoding: 'json', WebSocket: WebSocket as unknown as WebSocketConstructor });
@@ -60,7 +39,7 @@ describe.each(['nats', 'redis'] as const)('voice on a cluster of three nodes on 
     return client;
   };
   const join = async (client: GatewayClient, channelId: string) => {
-    const voice = await joinVoiceChannel(client, { guildId, channelId, voice: { ca: fs.readFileSync(path.join(dataDir, 'voice-tls', 'cert.pem')), channels: 1 } });
+    const voice = await joinVoiceChannel(client, { guildId, channelId, voice: { ca: fs.readFileSync(path.join(cluster.dataDir, 'voice-tls', 'cert.pem')), channels: 1 } });
     joined.push(voice);
     return voice;
   };
@@ -70,33 +49,11 @@ describe.each(['nats', 'redis'] as const)('voice on a cluster of three nodes on 
   };
 
   beforeAll(async () => {
-    await adminQuery('SELECT 1');
-    spec = {
-      bus,
-      env: {
-        METADATA_STORE: 'postgres',
-        DATABASE_URL: TEST_DATABASE_URL,
-        DATABASE_SCHEMA: schema,
-        DATABASE_POOL_SIZE: '4',
-        DATA_DIR: dataDir,
-        CLUSTER_NAME: cluster,
-        NATS_URL,
-        REDIS_URL,
-        VOICE: 'on',
-        VOICE_PORT: '0',
-        VOICE_UDP_PORT: '0',
-      },
-    };
     // One after another: the first runs the migrations and makes the voice certificate the others reuse.
-    for (const name of ['A', 'B', 'C']) nodes.push(await startNode(name, spec));
-    [a, b, c] = nodes as [ClusterNodeProcess, ClusterNodeProcess, ClusterNodeProcess];
-    const register = async (node: ClusterNodeProcess, name: string): Promise<User> => {
-      const { token, user_id } = await api(node).register({ username: `${name}_${bus}_${process.pid}`, password: 'correct horse battery' });
-      return { id: user_id, token };
-    };
-    owner = await register(a, 'owner');
-    x = await register(a, 'x');
-    y = await register(b, 'y');
+    [a, b, c] = await cluster.startAll('A', 'B', 'C');
+    owner = await cluster.register(a, 'owner');
+    x = await cluster.register(a, 'x');
+    y = await cluster.register(b, 'y');
     const guild = await api(a, owner.token).createGuild({ name: 'voice cluster' });
     guildId = guild.id;
     lobbyId = (await api(a, owner.token).createChannel(guildId, { name: 'Lobby', type: 2 })).id;
@@ -107,13 +64,7 @@ describe.each(['nats', 'redis'] as const)('voice on a cluster of three nodes on 
   }, 180_000);
 
   afterAll(async () => {
-    for (const j of joined) j.voice.close();
-    for (const g of clients) g.close();
-    for (const s of raws) s.close();
-    await Promise.all(nodes.map((n) => n.stop()));
-    await dropSchema(schema);
-    await dropClusterData(cluster, { natsUrl: NATS_URL, redisUrl: REDIS_URL });
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await cluster.teardown(joined.map((j) => j.voice), clients, raws);
   }, 60_000);
 
   it('lists a member who joined through A in a READY on B and in GET on C', async () => {
@@ -127,7 +78,7 @@ describe.each(['nats', 'redis'] as const)('voice on a cluster of three nodes on 
     const ready = await ownerOnB.waitFor((f) => f.t === 'READY');
     const guild = (ready.d.guilds as { id: string; voice_states?: unknown[] }[]).find((g) => g.id === guildId);
     expect(guild?.voice_states).toEqual([expect.objectContaining({ user_id: x.id, channel_id: lobbyId, session_id: xClient.session })]);
-    await until(async () => (await voiceStateOn(c, x.id))?.channel_id === lobbyId, 'x in the lobby on C');
+    await until('x in the lobby on C', async () => (await voiceStateOn(c, x.id))?.channel_id === lobbyId);
   }, 60_000);
 
   it('sends a member joining through B to the voice node X is on, and they hear each other over UDP', async () => {
@@ -142,15 +93,14 @@ describe.each(['nats', 'redis'] as const)('voice on a cluster of three nodes on 
     xVoice.voice.on('audio', (f) => heardByX.push(f));
     const speech = readWav(fs.readFileSync(FIXTURE)).samples.subarray(0, 960 * 50);
     const sent = await xVoice.voice.play(speech);
-    await until(() => heardByY.filter((f) => f.userId === x.id).length >= sent * 0.9, 'Y to hear X');
+    await until('Y to hear X', () => heardByY.filter((f) => f.userId === x.id).length >= sent * 0.9);
     await yVoice.voice.play(speech);
-    await until(() => heardByX.filter((f) => f.userId === y.id).length >= sent * 0.9, 'X to hear Y');
+    await until('X to hear Y', () => heardByX.filter((f) => f.userId === y.id).length >= sent * 0.9);
     expect(yVoice.voice.stats().received.badKey).toBe(0);
   }, 60_000);
 
   it('tells a node that starts later who is in voice (a READY there lists both)', async () => {
-    const d = await startNode('D', spec);
-    nodes.push(d);
+    const d = await cluster.start('D');
     const ownerOnD = await RawGateway.identify(d.url, owner.token);
     raws.push(ownerOnD);
     const ready = await ownerOnD.waitFor((f) => f.t === 'READY');
@@ -160,7 +110,7 @@ describe.each(['nats', 'redis'] as const)('voice on a cluster of three nodes on 
 
   it('refuses a join over the user limit counting members connected through other nodes', async () => {
     await api(a, owner.token).modifyChannel(lobbyId, { user_limit: 2 });
-    await until(async () => (await api(c, owner.token).getChannel(lobbyId)).user_limit === 2, 'the limit on C');
+    await until('the limit on C', async () => (await api(c, owner.token).getChannel(lobbyId)).user_limit === 2);
     const third = await api(c).register({ username: `z_${bus}_${process.pid}`, password: 'correct horse battery' });
     const invite = await api(a, owner.token).createInvite(lobbyId, {});
     await api(c, third.token).acceptInvite(invite.code);
@@ -197,10 +147,10 @@ describe.each(['nats', 'redis'] as const)('voice on a cluster of three nodes on 
     const moved = heldByA ? yClient.waitFor('VOICE_SERVER_UPDATE', (d) => d.guild_id === guildId && d.endpoint !== xEndpoint, 30_000) : null;
     await a.kill();
     const gone = (g: RawGateway) => g.dispatches('VOICE_STATE_UPDATE').filter((f) => f.d.user_id === x.id && f.d.channel_id === null);
-    await until(() => gone(ownerOnB).length > 0 && gone(ownerOnC).length > 0, 'X to leave on B and C', 25_000);
+    await until('X to leave on B and C', () => gone(ownerOnB).length > 0 && gone(ownerOnC).length > 0, 25_000);
     const yEndpoint = moved ? (await moved).endpoint : xEndpoint;
     expect(nodes.slice(1).map(endpointOf)).toContain(yEndpoint);
-    await until(() => yVoice.voice.state.status === 'ready', 'Y connected to a live voice node');
+    await until('Y connected to a live voice node', () => yVoice.voice.state.status === 'ready');
     await new Promise((r) => setTimeout(r, 1500));
     expect(gone(ownerOnB)).toHaveLength(1);
     expect(gone(ownerOnC)).toHaveLength(1);
