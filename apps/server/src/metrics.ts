@@ -28,14 +28,87 @@ export class Metrics {
 
   /** Auto-moderation messages whose regex patterns ran out of their step budget (counted by AutoModService). */
   countAutoModBudgetExhausted(read: () => number): void {
+    this.countAtScrape(
+      'concord_automod_pattern_budget_exhausted_total',
+      'Messages whose auto-moderation regex patterns ran out of their linear-time step budget (remaining patterns counted as no match)',
+      [],
+      () => [[{}, read()]],
+    );
+  }
+
+  /**
+   * What the cluster replicas did with what came off the bus (cluster only: every source exists
+   * when `ctx.cluster` does). The services keep the numbers; a scrape reads them.
+   */
+  countReplicas(from: ReplicaCounterSources): void {
+    this.countAtScrape(
+      'concord_replica_messages_total',
+      'Replica bus messages by topic and outcome: applied, malformed (failed the schema, dropped) or dead_origin (from a node not alive, dropped)',
+      ['topic', 'outcome'],
+      () => {
+        const presence = from.presence.replicaStats;
+        return [
+          [{ topic: 'presence', outcome: 'applied' }, presence.applied],
+          [{ topic: 'presence', outcome: 'malformed' }, presence.malformed],
+          [{ topic: 'presence', outcome: 'dead_origin' }, presence.fromDeadNode],
+          [{ topic: 'voice', outcome: 'malformed' }, from.voiceStates.cluster?.nodes.malformed ?? 0],
+          [{ topic: 'call', outcome: 'malformed' }, from.calls.replicaMalformed ?? 0],
+          [{ topic: 'invalidate', outcome: 'malformed' }, from.caches.dropped],
+          [{ topic: 'interaction', outcome: 'malformed' }, from.interactions.forwarderStats?.dropped ?? 0],
+          [{ topic: 'state', outcome: 'applied' }, from.replicator.applied],
+        ];
+      },
+    );
+    this.countAtScrape(
+      'concord_replica_state_rereads_total',
+      'Metadata records two nodes wrote at once, re-read from the store: contested (reads started), applied, superseded (changed again during the read), failed',
+      ['outcome'],
+      () => Object.entries(from.replicator.reread).map(([outcome, n]) => [{ outcome }, n]),
+    );
+    this.countAtScrape(
+      'concord_replica_cache_reloads_total',
+      'Service cache records reloaded after another node wrote them (reloaded), and reloads that failed for good (failed)',
+      ['outcome'],
+      () => [
+        [{ outcome: 'reloaded' }, from.caches.reloaded],
+        [{ outcome: 'failed' }, from.caches.failed],
+      ],
+    );
+    this.countAtScrape(
+      'concord_replica_interaction_calls_total',
+      'Interaction calls sent to the node holding the interaction (forwarded) and served here for another node (served)',
+      ['direction'],
+      () => {
+        const stats = from.interactions.forwarderStats;
+        return [
+          [{ direction: 'forwarded' }, stats?.forwarded ?? 0],
+          [{ direction: 'served' }, stats?.served ?? 0],
+        ];
+      },
+    );
+  }
+
+  /** A counter whose values its owner keeps: reset and read at every scrape (`[labels, value]` per series). */
+  private countAtScrape(name: string, help: string, labelNames: string[], read: () => [Record<string, string>, number][]): void {
     new client.Counter({
-      name: 'concord_automod_pattern_budget_exhausted_total',
-      help: 'Messages whose auto-moderation regex patterns ran out of their linear-time step budget (remaining patterns counted as no match)',
+      name,
+      help,
+      labelNames,
       registers: [this.registry],
       collect() {
         this.reset();
-        this.inc(read());
+        for (const [labels, value] of read()) this.inc(labels, value);
       },
     });
   }
+}
+
+/** The counters `countReplicas` reads, as the services expose them. */
+export interface ReplicaCounterSources {
+  presence: { replicaStats: { applied: number; malformed: number; fromDeadNode: number } };
+  voiceStates: { cluster: { nodes: { malformed: number } } | null };
+  calls: { replicaMalformed: number | null };
+  caches: { dropped: number; reloaded: number; failed: number };
+  interactions: { forwarderStats: { dropped: number; forwarded: number; served: number } | null };
+  replicator: { applied: number; reread: Record<string, number> };
 }

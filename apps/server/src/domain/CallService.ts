@@ -56,6 +56,11 @@ export class CallService implements PrivateVoice {
     this.replica = ctx.cluster ? new CallCluster(ctx, ctx.cluster, this) : null;
   }
 
+  /** 'call' replica bodies that failed to parse (metrics); null in one process. */
+  get replicaMalformed(): number | null {
+    return this.replica?.malformed ?? null;
+  }
+
   close(): void {
     this.unsubscribe();
     this.replica?.close();

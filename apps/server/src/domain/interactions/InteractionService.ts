@@ -71,6 +71,11 @@ export class InteractionService {
       : null;
   }
 
+  /** The forwarder's counters (metrics); null in one process. */
+  get forwarderStats(): { dropped: number; forwarded: number; served: number } | null {
+    return this.forwarder && { dropped: this.forwarder.dropped, forwarded: this.forwarder.forwarded, served: this.forwarder.served };
+  }
+
   private sweep(now: number): void {
     if (now - this.lastSweepMs < SWEEP_EVERY_MS) return;
     this.lastSweepMs = now;
