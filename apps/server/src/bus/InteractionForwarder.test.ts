@@ -102,4 +102,39 @@ describe('InteractionForwarder', () => {
     await expect(answer).resolves.toBe('served');
     expect(served).toEqual([probe]);
   });
+
+  it('asks every other live node at once (not itself, not a dead one); a per-call timeout replaces the default', async () => {
+    const bus = new InProcessEventBus();
+    const names = ['a', 'b', 'c'];
+    const nodes = names.map((n) => new ClusterNodes(bus, n));
+    const asked: string[] = [];
+    const forwarders = names.map((n, i) => new InteractionForwarder(bus, nodes[i]!, async (call) => {
+      asked.push(n);
+      if (n === 'c') return new Promise(() => undefined);
+      return { held: n === 'b', call: call.op };
+    }, { timeoutMs: 5_000 }));
+    opened.push(...nodes, ...forwarders);
+    for (const n of nodes) n.start();
+    const call: ForwardedCall = { op: 'holdsModal', userId: '1', applicationId: '2', channelId: '3', customId: 'form' };
+    const answers = forwarders[0]!.ask(call);
+    expect(answers.map((x) => x.node)).toEqual(['b', 'c']);
+    expect(await answers[0]!.answer).toEqual({ held: true, call: 'holdsModal' });
+    expect(asked.sort()).toEqual(['b', 'c']);
+    const start = performance.now();
+    await expect(forwarders[0]!.forward('c', call, 100)).rejects.toThrow(/silent for 100 ms/);
+    expect(performance.now() - start).toBeLessThan(1_000);
+    answers[1]!.answer.catch(() => undefined);
+  });
+
+  it('drops the user-side ops with hostile fields (a custom_id too long, a create without its actor)', async () => {
+    const { bus, b, served } = twoNodes(async () => 'served');
+    for (const call of [
+      { op: 'holdsModal', userId: '1', applicationId: '2', channelId: '3', customId: 'x'.repeat(101) },
+      { op: 'holdsMessage', userId: '1', channelId: '3' },
+      { op: 'create', input: {} },
+    ]) bus.publish({ kind: 'replica', origin: 'a', topic: 'interaction', body: { type: 'request', id: 'r', to: 'b', call } });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(b.dropped).toBe(3);
+    expect(served).toEqual([]);
+  });
 });

@@ -8,6 +8,9 @@
 // A holder that is gone (down, or a name from before a restart) holds nothing: the caller answers
 // what an unknown token gets at once. One alive but silent for `timeoutMs` gets the same answer;
 // it may still run the call (a holder that slow is overloaded), which the caller cannot know.
+// A user's component click on an ephemeral message or a modal submit names no node: the node that
+// received it asks every other live node whether it holds the message or modal (`holdsMessage`,
+// `holdsModal`, asked of all at once with `ask`), then forwards the whole request (`create`).
 import crypto from 'node:crypto';
 import { ERRORS, type ErrorName, type FieldErrors } from '@concord/protocol';
 import { z } from 'zod';
@@ -17,6 +20,7 @@ import type { BusMessage, EventBus } from './EventBus.ts';
 
 const ID = z.string().min(1).max(100);
 const TOKEN = z.string().min(1).max(300);
+const CUSTOM_ID = z.string().min(1).max(100);
 
 /** What a bot asked another node to do with an interaction token (bodies are checked again by the holder's schemas). */
 const ForwardedCallSchema = z.discriminatedUnion('op', [
@@ -26,6 +30,12 @@ const ForwardedCallSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('editMessage'), applicationId: ID, token: TOKEN, messageId: ID, body: z.unknown() }),
   z.object({ op: z.literal('deleteMessage'), applicationId: ID, token: TOKEN, messageId: ID }),
   z.object({ op: z.literal('probe'), applicationId: ID, token: TOKEN }),
+  /** A user's POST /interactions, run by the node holding what it refers to (the input is checked again there). */
+  z.object({ op: z.literal('create'), actorId: ID, input: z.unknown() }),
+  /** Whether the asked node holds this ephemeral message for this user in this channel. */
+  z.object({ op: z.literal('holdsMessage'), userId: ID, channelId: ID, messageId: ID }),
+  /** Whether the asked node holds an open modal of this app for this user in this channel. */
+  z.object({ op: z.literal('holdsModal'), userId: ID, applicationId: ID, channelId: ID, customId: CUSTOM_ID }),
 ]);
 export type ForwardedCall = z.infer<typeof ForwardedCallSchema>;
 
@@ -96,17 +106,26 @@ export class InteractionForwarder {
     for (const [id, p] of this.pending) this.settle(id, () => p.reject(new HolderUnavailableError(p.holder, 'closing')));
   }
 
-  /** Sends a call to the node holding the interaction; its result, its DomainError, or HolderUnavailableError. */
-  forward(holder: string, call: ForwardedCall): Promise<unknown> {
+  /**
+   * Sends a call to the node holding the interaction; its result, its DomainError, or
+   * HolderUnavailableError. `timeoutMs` replaces the default for a call that waits on purpose (a
+   * forwarded `create` waits for the bot's first answer on the holder).
+   */
+  forward(holder: string, call: ForwardedCall, timeoutMs = this.timeoutMs): Promise<unknown> {
     if (!this.cluster.isAlive(holder) || holder === this.cluster.self) return Promise.reject(new HolderUnavailableError(holder, 'not alive'));
     const id = crypto.randomBytes(12).toString('hex');
     this.forwarded++;
     return new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(id, () => reject(new HolderUnavailableError(holder, `silent for ${this.timeoutMs} ms`))), this.timeoutMs);
+      const timer = setTimeout(() => this.settle(id, () => reject(new HolderUnavailableError(holder, `silent for ${timeoutMs} ms`))), timeoutMs);
       timer.unref();
       this.pending.set(id, { holder, resolve, reject, timer });
       this.bus.publish({ kind: 'replica', origin: this.cluster.self, topic: 'interaction', body: { type: 'request', id, to: holder, call } });
     });
+  }
+
+  /** Sends a call to every other live node at once: one pending answer per node (each settles like `forward`'s). */
+  ask(call: ForwardedCall): { node: string; answer: Promise<unknown> }[] {
+    return this.cluster.liveNodes().filter((node) => node !== this.cluster.self).map((node) => ({ node, answer: this.forward(node, call) }));
   }
 
   private settle(id: string, finish: () => void): void {

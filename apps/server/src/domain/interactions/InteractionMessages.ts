@@ -26,6 +26,12 @@ export class InteractionMessages {
     for (const [id, e] of this.ephemeral) if (e.expiresAtMs < now) this.ephemeral.delete(id);
   }
 
+  /** When an ephemeral message `appMessage` would find here for this user in this channel expires; null when this node holds none. */
+  ephemeralExpiry(messageId: string, userId: string, channelId: string): number | null {
+    const eph = this.ephemeral.get(messageId);
+    return eph && eph.userId === userId && eph.record.channel_id === channelId ? eph.expiresAtMs : null;
+  }
+
   /** A message the app sent (stored, or ephemeral to this user) that a component was clicked on. */
   async appMessage(app: ApplicationRecord, botUserId: string, channel: ChannelRecord, messageId: string, userId: string): Promise<MessageRecord> {
     const eph = this.ephemeral.get(messageId);

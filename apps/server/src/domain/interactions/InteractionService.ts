@@ -13,6 +13,7 @@ import {
   hasPermission,
   InteractionCallbackBody,
   WebhookMessageBody,
+  CreateInteractionBody,
   type CreateInteractionInput,
   type CreateInteractionResult,
   type InteractionCallbackInput,
@@ -34,6 +35,7 @@ import { interactionPayload } from './interactionPayload.ts';
 import { interactionIdFromToken, InteractionRegistry, parseInteractionToken } from './InteractionRegistry.ts';
 import { ModalRegistry } from './ModalRegistry.ts';
 import { Resolver } from './Resolver.ts';
+import { heldAnswer, UserInteractionRouting } from './userInteractionRouting.ts';
 
 export type { InitialResponse, Interaction } from './Interaction.ts';
 
@@ -54,6 +56,8 @@ export class InteractionService {
   private readonly messages: InteractionMessages;
   /** In a cluster: bots' calls for interactions another node holds go there (null in one process). */
   private readonly forwarder: InteractionForwarder | null;
+  /** In a cluster: a user's click or submit for what another node holds goes there (null in one process). */
+  private readonly routing: UserInteractionRouting | null;
   private lastSweepMs = 0;
   /** The clock; tests move it forward to expire tokens. */
   nowMs: () => number = Date.now;
@@ -66,8 +70,24 @@ export class InteractionService {
     private readonly options: { initialResponseMs?: number; waitForInitialResponse?: boolean; forwardTimeoutMs?: number } = {},
   ) {
     this.messages = new InteractionMessages(ctx, writer, () => this.nowMs());
-    this.forwarder = ctx.cluster
+    const forwarder = ctx.cluster
       ? new InteractionForwarder(ctx.bus, ctx.cluster, (call) => this.serveForwarded(call), options.forwardTimeoutMs === undefined ? {} : { timeoutMs: options.forwardTimeoutMs })
+      : null;
+    this.forwarder = forwarder;
+    this.routing = forwarder
+      ? new UserInteractionRouting(
+          forwarder,
+          {
+            ephemeralExpiry: (messageId, userId, channelId) => this.messages.ephemeralExpiry(messageId, userId, channelId),
+            modalExpiry: (userId, applicationId, channelId, customId) => this.modals.peek(userId, applicationId, channelId, customId, this.nowMs())?.expiresAtMs ?? null,
+          },
+          {
+            createTimeoutMs: (options.initialResponseMs ?? INTERACTION_INITIAL_RESPONSE_MS) + (options.forwardTimeoutMs ?? 5_000),
+            onMalformed: () => {
+              forwarder.dropped++;
+            },
+          },
+        )
       : null;
   }
 
@@ -92,6 +112,12 @@ export class InteractionService {
    * "The application did not respond".
    */
   async create(actor: UserRecord, input: CreateInteractionInput): Promise<CreateInteractionResult> {
+    if (!this.routing) return this.createHere(actor, input);
+    return this.routing.create(actor, input, () => this.createHere(actor, input));
+  }
+
+  /** POST /interactions on this node, with what this node holds. */
+  private async createHere(actor: UserRecord, input: CreateInteractionInput): Promise<CreateInteractionResult> {
     const now = this.nowMs();
     this.sweep(now);
     const app = this.apps.get(input.application_id);
@@ -222,6 +248,16 @@ export class InteractionService {
       case 'deleteMessage':
       case 'probe':
         return this.tokenCallHere(call.applicationId, call.token, call);
+      case 'create': {
+        // The user was authenticated (and rate-limited) by the node that received the request.
+        const actor = this.ctx.state.users.get(call.actorId);
+        if (!actor) throw new DomainError('UnknownUser');
+        return this.createHere(actor, form(CreateInteractionBody.safeParse(call.input)));
+      }
+      case 'holdsMessage':
+        return heldAnswer(this.messages.ephemeralExpiry(call.messageId, call.userId, call.channelId));
+      case 'holdsModal':
+        return heldAnswer(this.modals.peek(call.userId, call.applicationId, call.channelId, call.customId, this.nowMs())?.expiresAtMs ?? null);
       default: {
         const never: never = call;
         throw new Error(`unhandled forwarded call ${JSON.stringify(never)}`);

@@ -36,10 +36,8 @@ export class ModalRegistry {
 
   /** Checks a submission against the open modal and closes it; throws 50035 when it does not fit. */
   take(userId: string, applicationId: string, channelId: string, data: ModalSubmission, now: number): PendingModal {
-    const modal = this.modals.get(userId)?.get(data.custom_id);
-    if (!modal || modal.applicationId !== applicationId || modal.channelId !== channelId || modal.expiresAtMs < now) {
-      throw DomainError.fieldError('data.custom_id', 'MODAL_INVALID', 'No such modal is open');
-    }
+    const modal = this.peek(userId, applicationId, channelId, data.custom_id, now);
+    if (!modal) throw noSuchModal();
     const values = new Map(data.components.flatMap((row) => row.components.map((c) => [c.custom_id, c.value] as const)));
     const errors = new FieldErrorList();
     for (const [index, field] of modal.components.entries()) {
@@ -53,6 +51,12 @@ export class ModalRegistry {
     return modal;
   }
 
+  /** The open modal a submission with this custom_id would be checked against, or null (in a cluster: maybe another node holds it). */
+  peek(userId: string, applicationId: string, channelId: string, customId: string, now: number): PendingModal | null {
+    const modal = this.modals.get(userId)?.get(customId);
+    return modal && modal.applicationId === applicationId && modal.channelId === channelId && modal.expiresAtMs >= now ? modal : null;
+  }
+
   /** Drops expired modals. */
   sweep(now: number): void {
     for (const [userId, byId] of this.modals) {
@@ -60,4 +64,9 @@ export class ModalRegistry {
       if (byId.size === 0) this.modals.delete(userId);
     }
   }
+}
+
+/** What a submission for a modal nobody holds gets (here, or on no node of the cluster). */
+export function noSuchModal(): DomainError {
+  return DomainError.fieldError('data.custom_id', 'MODAL_INVALID', 'No such modal is open');
 }
