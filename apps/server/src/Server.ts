@@ -10,6 +10,7 @@ import uws, { type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import { createBotPlatform } from './BotPlatform.ts';
 import { snowflakeBits } from './bus/NodeIdLease.ts';
 import { openBus } from './bus/openBus.ts';
+import { OrderedLogBus } from './bus/OrderedLogBus.ts';
 import { ClusterNodes } from './bus/ClusterNodes.ts';
 import { CacheInvalidation } from './bus/CacheInvalidation.ts';
 import { StateReplicator } from './bus/StateReplicator.ts';
@@ -172,6 +173,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const bots = await createBotPlatform({ ctx, stores, auth, members, roles, messages: messageService, log, caches });
   metrics.countAutoModBudgetExhausted(() => bots.autoMod.patternBudgetExhausted);
   if (replicator && caches) metrics.countReplicas({ presence, voiceStates, calls, caches, interactions: bots.interactions, replicator });
+  if (bus instanceof OrderedLogBus) metrics.countBus(bus.stats);
   const expressions = new ExpressionService(ctx, stores.expressions, attachments, bots.auditLog);
   // Emoji beyond a tier's slots turn unavailable (and back) when boosts move the tier: tell the guild.
   boosts.onTierChange = (g) => {

@@ -1,5 +1,6 @@
 // Prometheus metrics (GET /metrics). One registry per server instance so tests can run several.
 import client from 'prom-client';
+import type { BusStats } from './bus/OrderedLogBus.ts';
 
 export class Metrics {
   readonly registry = new client.Registry();
@@ -85,6 +86,22 @@ export class Metrics {
           [{ direction: 'served' }, stats?.served ?? 0],
         ];
       },
+    );
+  }
+
+  /** The cluster bus's own log traffic (OrderedLogBus stats): what it appended and read, and what it could not. */
+  countBus(stats: BusStats): void {
+    this.countAtScrape(
+      'concord_bus_messages_total',
+      'Cluster bus log entries by outcome: published, publish_errors, delivered, malformed (not a bus message, dropped), handler_errors (a subscriber threw)',
+      ['outcome'],
+      () => [
+        [{ outcome: 'published' }, stats.published],
+        [{ outcome: 'publish_errors' }, stats.publishErrors],
+        [{ outcome: 'delivered' }, stats.delivered],
+        [{ outcome: 'malformed' }, stats.malformed],
+        [{ outcome: 'handler_errors' }, stats.handlerErrors],
+      ],
     );
   }
 

@@ -1,8 +1,8 @@
 // What the cluster replicas drop is counted in /metrics (issue 20). Two real nodes on one bus; a
 // probe joins the cluster as a third "node" (hello and beats, no server) and publishes hostile
-// replica bodies on every topic, plus a presence from a node nobody has heard of. Every node reads
-// the same log, so A and B must each count exactly what was sent, by topic and outcome, and keep
-// serving. Writes through A show up on B as applied state changes and cache reloads.
+// replica bodies on every topic, plus a presence from a node nobody has heard of (and, on NATS, a
+// log entry that is no bus message). Every node reads the same log, so A and B must each count
+// exactly what was sent, by topic and outcome, and keep serving. Writes through A show up on B as applied state changes and cache reloads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterNodes } from '../../src/bus/ClusterNodes.ts';
 import type { ReplicaTopic } from '../../src/bus/EventBus.ts';
@@ -14,19 +14,20 @@ import { NATS_URL, ok, REDIS_URL, testCluster, until, type ClusterNodeProcess, t
 /** Hostile bodies: none of them is a body of any replica topic. */
 const HOSTILE: unknown[] = [null, 'x', 42, [], { type: 'bogus' }, { type: 'grant', grant: 'nope' }];
 
-/** Every series of a /metrics scrape whose name starts with `concord_replica_`: `name{labels}` -> value. */
+/** Every series of a /metrics scrape named `concord_replica_*` or `concord_bus_*`: `name{labels}` -> value. */
 async function replicaSeries(node: ClusterNodeProcess): Promise<Map<string, number>> {
   const res = await fetch(`${node.url}/metrics`);
   expect(res.status).toBe(200);
   const series = new Map<string, number>();
   for (const line of (await res.text()).split('\n')) {
-    const m = /^(concord_replica_\w+\{[^}]*\}) (\S+)$/.exec(line);
+    const m = /^(concord_(?:replica|bus)_\w+\{[^}]*\}) (\S+)$/.exec(line);
     if (m) series.set(m[1]!, Number(m[2]));
   }
   return series;
 }
 
 const messages = (topic: string, outcome: string) => `concord_replica_messages_total{topic="${topic}",outcome="${outcome}"}`;
+const WIRE_MALFORMED = 'concord_bus_messages_total{outcome="malformed"}';
 
 describe.each(['nats', 'redis'] as const)('replica drops counted in /metrics on %s', (bus) => {
   const cluster = testCluster(bus);
@@ -62,6 +63,8 @@ describe.each(['nats', 'redis'] as const)('replica drops counted in /metrics on 
     const seen = await replicaSeries(b);
     for (const topic of ['presence', 'voice', 'call', 'invalidate', 'interaction']) expect(seen.get(messages(topic, 'malformed'))).toBe(0);
     expect(seen.get(messages('presence', 'dead_origin'))).toBe(0);
+    expect(seen.get(WIRE_MALFORMED)).toBe(0);
+    expect(seen.get('concord_bus_messages_total{outcome="delivered"}')).toBeGreaterThan(0);
     for (const outcome of ['contested', 'applied', 'superseded', 'failed']) expect(seen.has(`concord_replica_state_rereads_total{outcome="${outcome}"}`)).toBe(true);
     for (const outcome of ['reloaded', 'failed']) expect(seen.has(`concord_replica_cache_reloads_total{outcome="${outcome}"}`)).toBe(true);
     for (const direction of ['forwarded', 'served']) expect(seen.has(`concord_replica_interaction_calls_total{direction="${direction}"}`)).toBe(true);
@@ -72,7 +75,14 @@ describe.each(['nats', 'redis'] as const)('replica drops counted in /metrics on 
     const topics: ReplicaTopic[] = ['presence', 'voice', 'call', 'invalidate', 'interaction'];
     for (const topic of topics) for (const body of HOSTILE) probeBus.publish({ kind: 'replica', origin: probe.self, topic, body });
     probeBus.publish({ kind: 'replica', origin: 'ghost-node', topic: 'presence', body: { type: 'bogus' } });
-    const expected = (base: Map<string, number>) => [...topics.map((topic) => [messages(topic, 'malformed'), (base.get(messages(topic, 'malformed')) ?? 0) + HOSTILE.length] as const), [messages('presence', 'dead_origin'), (base.get(messages('presence', 'dead_origin')) ?? 0) + 1] as const];
+    // A log entry that is no bus message at all (NATS only: a raw entry in the Redis stream would need the bus's own ids).
+    if (probeBus instanceof NatsEventBus) probeBus.nc.publish(`${cluster.cluster}.bus.garbage`, new TextEncoder().encode('not a bus message'));
+    const wireMalformed = bus === 'nats' ? 1 : 0;
+    const expected = (base: Map<string, number>) => [
+      ...topics.map((topic) => [messages(topic, 'malformed'), (base.get(messages(topic, 'malformed')) ?? 0) + HOSTILE.length] as const),
+      [messages('presence', 'dead_origin'), (base.get(messages('presence', 'dead_origin')) ?? 0) + 1] as const,
+      [WIRE_MALFORMED, (base.get(WIRE_MALFORMED) ?? 0) + wireMalformed] as const,
+    ];
     for (const [i, node] of [a, b].entries()) {
       const want = expected(before[i]!);
       await until(`${node.name} counts every hostile body`, async () => {
