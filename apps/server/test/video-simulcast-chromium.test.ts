@@ -6,14 +6,14 @@
 // viewer's feedback), set between the middle and top layers' measured bitrates: the viewer must move
 // down a layer at a key frame and keep decoding (no gap between decoded frames beyond ~1 s), and after
 // the cap goes it must come back up only after the chooser's 10 s of headroom, not at once.
-// What werift's estimators reported from Chromium's feedback is logged (transport-cc / REMB counts).
+// The viewers' REMB is in the logged slot state (the real constrained link is video-simulcast-bandwidth.test.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GatewayOpcode } from '@concord/protocol';
 import { launchChromium, voiceBrowserArgs } from '@concord/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebRtcMedia } from '../src/voice/webrtc/WebRtcMedia.ts';
+import type { VoiceMedia } from '../src/voice/LocalVoiceNode.ts';
 import { UP_HOLD_MS } from '../src/voice/webrtc/layerChooser.ts';
 import { connectGateway, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from './harness.ts';
 import { SIMULCAST_PAGE } from './video-simulcast-page.ts';
@@ -45,11 +45,11 @@ const sample = (p: Page, ms: number) => p.evaluate((x) => (globalThis as unknown
 const send = (p: Page, op: number, d: unknown) => p.evaluate(([o, x]) => { (globalThis as unknown as { voice: { send(op: unknown, d: unknown): void } }).voice.send(o, x); }, [op, d] as const);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The SFU's WebRTC media (LocalVoiceNode keeps it private: the test reads its layer state and sets the cap). */
-function media(): WebRtcMedia {
-  const node = t.server.voice?.node as unknown as { media?: WebRtcMedia } | undefined;
-  if (node?.media === undefined) throw new Error('no voice node media');
-  return node.media;
+/** The voice node's media (its layer state and the cap). */
+function media(): { videoSlotLayer: NonNullable<VoiceMedia['videoSlotLayer']>; capVideoBandwidth: NonNullable<VoiceMedia['capVideoBandwidth']> } {
+  const m = t.server.voice?.node.media;
+  if (m?.videoSlotLayer === undefined || m.capVideoBandwidth === undefined) throw new Error('no voice node media with video');
+  return { videoSlotLayer: m.videoSlotLayer.bind(m), capVideoBandwidth: m.capVideoBandwidth.bind(m) };
 }
 
 async function joinVoice(user: TestUser, o: { camera?: boolean; videoSlots?: number }): Promise<Member> {
@@ -136,7 +136,7 @@ describe('simulcast through the SFU (Chromium sender, three layers)', () => {
     topHeight = top;
     const got = await until(10_000, async () => { const s = Object.values((await statsOf(full.page)).slots)[0]; return s && s.frameHeight === top && s.framesDecoded > 10 ? s : undefined; });
     const l = layerOf(full);
-    console.log(`unconstrained viewer: ${JSON.stringify(got)}; SFU slot ${JSON.stringify(l)}; estimate reports ${JSON.stringify(media().videoEstimateOf(full.ssrc))}`);
+    console.log(`unconstrained viewer: ${JSON.stringify(got)}; SFU slot ${JSON.stringify(l)}`);
     expect(got?.frameHeight).toBe(top);
     expect(top).toBeGreaterThanOrEqual(360);
     expect(l?.rid).toBe('f');
@@ -192,12 +192,12 @@ describe('simulcast through the SFU (Chromium sender, three layers)', () => {
     const up = await until(8_000, () => { const x = layerOf(v); return x?.rid === 'f' ? x : undefined; });
     expect(up?.rid).toBe('f');
     const upSample = await sample(v.page, 2_000);
-    console.log(`after the hold: SFU slot ${JSON.stringify(up)}; ${JSON.stringify(upSample)}; estimate reports ${JSON.stringify(media().videoEstimateOf(v.ssrc))}`);
+    console.log(`after the hold: SFU slot ${JSON.stringify(up)}; ${JSON.stringify(upSample)}`);
     expect(upSample.longestGapMs).toBeLessThan(1_000);
     expect(upSample.heights.at(-1)).toBe(topHeight);
     // The unconstrained viewer stayed on the top layer since it got there: the estimate moved nobody by itself.
     const fullLayer = layerOf(full);
-    console.log(`unconstrained viewer at the end: ${JSON.stringify(fullLayer)}; estimate reports ${JSON.stringify(media().videoEstimateOf(full.ssrc))}`);
+    console.log(`unconstrained viewer at the end: ${JSON.stringify(fullLayer)}`);
     expect(fullLayer).toMatchObject({ rid: 'f', switches: fullSwitches });
   }, 60_000);
 });

@@ -3,7 +3,8 @@
 // (1280x720 fake device) as simulcast: three encodings with their own rids, high first so that a
 // server refusing simulcast still gets the full picture (the answer then keeps the first encoding).
 // The offer names no SSRC for a simulcast m-line, so op 12 names the one getStats reports for one
-// of its layers once that layer has sent. It records ops 12/40 and samples inbound video for freezes.
+// of its layers once that layer has sent. It records ops 12/40 and samples inbound video for freezes;
+// with `relay` its media goes through a UDP hop the test makes (window.relayFor, exposed by the test).
 export const SIMULCAST_PAGE = String.raw`<!doctype html>
 <meta charset="utf-8">
 <title>video simulcast fixture</title>
@@ -64,7 +65,16 @@ window.startVoice = async (o) => {
           break;
         case 4:
           v.simulcastAnswered = /a=simulcast:recv/.test(frame.d.sdp);
-          await pc.setRemoteDescription({ type: 'answer', sdp: frame.d.sdp });
+          let sdp = frame.d.sdp;
+          if (o.relay) {
+            // The test puts a UDP hop (a bottleneck) between this browser and the SFU: its port is the only candidate.
+            const port = Number(/a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/.exec(sdp)[1]);
+            const relayPort = await window.relayFor(port);
+            sdp = sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate:')).join('\r\n')
+              .replace(/(a=ice-ufrag:)/, 'a=candidate:1 1 udp 2130706431 127.0.0.1 ' + relayPort + ' typ host\r\n$1');
+            v.relayed = true;
+          }
+          await pc.setRemoteDescription({ type: 'answer', sdp });
           v.answered = true;
           if (camera) announceWhenSending(camera).catch((err) => { v.error = String(err); });
           break;

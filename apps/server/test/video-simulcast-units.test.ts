@@ -4,7 +4,7 @@
 // new layer's packets from before the switch stay out), the router choosing per viewer and asking
 // the target layer for a key frame, VP8 key frame sizes, and the transport-cc feedback that replaces
 // werift's (lost packets, the 16-bit wrap, deltas against the reference time, padding), the answer's
-// start bitrate hint, and the viewer estimate (not limited until its receiver reports loss).
+// start bitrate hint. The viewer estimate is in video-simulcast-estimate.test.ts.
 import { PacketStatus } from 'werift';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { vp8KeyFrameSize } from '../src/voice/webrtc/keyFrames.ts';
@@ -13,7 +13,6 @@ import { VideoSlot, type IncomingVideoPacket } from '../src/voice/webrtc/videoSl
 import { VideoRouter, type OutgoingVideoPacket } from '../src/voice/webrtc/VideoRouter.ts';
 import { buildFeedback } from '../src/voice/webrtc/weriftTwccFix.ts';
 import { withStartBitrate } from '../src/voice/webrtc/answerSdp.ts';
-import { BandwidthEstimate } from '../src/voice/webrtc/viewerFeedback.ts';
 
 const LAYERS: LayerView[] = [{ bitrate: 150_000, height: 180 }, { bitrate: 500_000, height: 360 }, { bitrate: 1_500_000, height: 720 }];
 
@@ -228,25 +227,5 @@ describe('withStartBitrate (the answer)', () => {
     expect(out.filter((l) => l === 'a=fmtp:96 x-google-start-bitrate=1000')).toHaveLength(2);
     expect(out.at(-1)).toBe('');
     expect(withStartBitrate(withStartBitrate(sdp))).toBe(withStartBitrate(sdp));
-  });
-});
-
-describe('BandwidthEstimate (one viewer)', () => {
-  it('says "not limited" while the viewer reports no loss, and what got through once it does', () => {
-    const e = new BandwidthEstimate();
-    const seen: (number | null)[] = [];
-    e.onChange((b) => seen.push(b));
-    e.slotMeasured(0, 400_000, 0);
-    e.slotMeasured(1, 300_000, 10);
-    expect(e.current(20)).toBeNull();
-    e.slotLoss(0, 0.05, 30); // below CONGESTED_LOSS: ignored
-    expect(e.current(40)).toBeNull();
-    e.slotLoss(0, 0.2, 50);
-    expect(e.current(60)).toBe(700_000);
-    expect(seen.at(-1)).toBe(700_000);
-    // The loss report ages out: not limited again.
-    expect(e.current(50 + 3_000)).toBeNull();
-    e.remb(1_000_000, 4_000);
-    expect(e.current(4_001)).toBe(1_000_000);
   });
 });

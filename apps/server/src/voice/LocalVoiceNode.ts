@@ -34,6 +34,7 @@ import { VoiceGateway, type VoiceGatewayHandler, type VoiceGatewayOptions } from
 import { VoiceSession } from './gateway/VoiceSession.ts';
 import type { VoiceSocket } from './gateway/VoiceSocket.ts';
 import type { VoiceGrant, VoiceGrantPatch, VoiceNode, VoiceNodeEvent } from './VoiceNode.ts';
+import type { SlotLayer } from './webrtc/videoTypes.ts';
 
 /** What the node needs of the UDP media server (UdpMediaServer's API; a room is a channel id). */
 export interface VoiceMedia {
@@ -62,6 +63,10 @@ export interface VoiceMedia {
   onVideoSink?(cb: (c: { viewerSsrc: number; mid: string; slotSsrc: number; ownerUserId: string; type: 'video' | 'screen'; streamSsrc: number; active: boolean }) => void): void;
   /** The participants (SSRCs) a stream is forwarded to now (WebRtcMedia). */
   videoViewersOf?(streamSsrc: number): number[];
+  /** Which simulcast layer of a stream a viewer is forwarded, and its downlink estimate (WebRtcMedia; tests, stats). */
+  videoSlotLayer?(viewerSsrc: number, streamSsrc: number): SlotLayer | undefined;
+  /** Caps what a viewer is sent (bits/s; null: no cap): its layers are chosen to fit (WebRtcMedia; tests, operator limits). */
+  capVideoBandwidth?(ssrc: number, bps: number | null): void;
   close(): Promise<void>;
 }
 
@@ -94,7 +99,8 @@ export class LocalVoiceNode implements VoiceNode, VoiceGatewayHandler {
   private readonly gateway: VoiceGateway;
 
   private constructor(
-    private readonly media: VoiceMedia,
+    /** Public for tests and stats (the video layer state); the node alone drives it. */
+    readonly media: VoiceMedia,
     private readonly options: LocalVoiceNodeOptions,
     guard: UwsGuard,
     private readonly log: Logger,

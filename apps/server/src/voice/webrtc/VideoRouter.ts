@@ -204,7 +204,11 @@ export class VideoRouter {
     const slot = index === undefined ? undefined : this.members.get(viewerSsrc)?.slots[index];
     if (source === undefined || slot === undefined) return undefined;
     const layer = source.layers.get(slot.layerSsrc);
-    return { ssrc: slot.layerSsrc, rid: layer?.rid ?? '', height: layer?.height ?? 0, bitrate: Math.round(layer?.bitrate ?? 0), targetSsrc: slot.targetSsrc, layers: source.layers.list.length, switches: slot.switches };
+    const link = this.members.get(viewerSsrc)?.viewer;
+    const now = this.nowMs();
+    const limit = link?.estimateBps ? link.estimateBps(now) : (this.members.get(viewerSsrc)?.estimateBps ?? null);
+    const downlink = link?.downlink?.(now) ?? { rembBps: 0, sentBps: 0 };
+    return { ssrc: slot.layerSsrc, rid: layer?.rid ?? '', height: layer?.height ?? 0, bitrate: Math.round(layer?.bitrate ?? 0), targetSsrc: slot.targetSsrc, layers: source.layers.list.length, switches: slot.switches, limitBps: limit === null ? null : Math.round(limit), rembBps: downlink.rembBps, sentBps: Math.round(downlink.sentBps) };
   }
 
   /**
@@ -335,7 +339,8 @@ export class VideoRouter {
     const now = this.nowMs();
     let sending = 0;
     for (const slot of m.slots) sending += slot.source?.layers.get(slot.layerSsrc)?.bitrate ?? 0;
-    const budget = Math.min(m.estimateBps ?? Number.POSITIVE_INFINITY, m.capBps ?? Number.POSITIVE_INFINITY);
+    const estimate = m.viewer.estimateBps ? m.viewer.estimateBps(now) : m.estimateBps;
+    const budget = Math.min(estimate ?? Number.POSITIVE_INFINITY, m.capBps ?? Number.POSITIVE_INFINITY);
     m.slots.forEach((slot) => {
       const source = slot.source;
       if (source === null) return;

@@ -10,7 +10,7 @@
 // the browser are answered from werift's send history (128 packets per slot); its PLIs go to onSlotPli.
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useFIR, useH264, useNACK, usePLI, useREMB, useSdesMid, useSdesRTPStreamId, useTransportWideCC, useTWCC, useVP8, type MediaStreamTrack, type RTCRtpReceiver, type RTCRtpTransceiver, type RTCRtpSender } from 'werift';
+import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useFIR, useH264, useNACK, usePLI, useREMB, useSdesMid, useSdesRTPStreamId, useTransportWideCC, useTWCC, useVP8, useAbsSendTime, RTP_EXTENSION_URI, type MediaStreamTrack, type RTCRtpReceiver, type RTCRtpTransceiver, type RTCRtpSender } from 'werift';
 import type { MediaSink } from '../udp/UdpMediaServer.ts';
 import { videoCodecOf, type VideoCodec } from './keyFrames.ts';
 import { ReceiveSlots } from './ReceiveSlots.ts';
@@ -67,8 +67,9 @@ export const MAX_RECEIVE_SLOTS = 16;
 export const MAX_VIDEO_SOURCES = 2;
 /** Video receive m-lines used at most: how many streams one browser can watch at once. */
 export const MAX_VIDEO_SLOTS = 8;
-// NACK and PLI answered; transport-cc for the browsers' send-side estimate (werift sends its feedback)
-// and for ours towards viewers; REMB for browsers without it. FIR is read off the transport (werift
+// NACK and PLI answered; transport-cc for the browsers' send-side estimate (werift sends its feedback);
+// REMB from viewers (their slots go without the transport-cc extension, so Chromium estimates on
+// its side: viewerFeedback.ts). FIR is read off the transport (werift
 // routes a FIR by an SSRC it does not carry: viewerFeedback.ts). No RTX. Simulcast layers come
 // tagged with their rid (sdes:rtp-stream-id) until werift's receiver reports reach the browser.
 const VIDEO_FEEDBACK = () => [useNACK(), usePLI(), useFIR(), useREMB(), useTWCC()];
@@ -82,6 +83,20 @@ interface VideoSlot {
   readonly mid: string;
   /** The negotiated codec parameters per forwarded codec (absent: the browser cannot receive it here). */
   codecs: Partial<Record<VideoCodec, RTCRtpCodecParameters>>;
+  /** The abs-send-time extension's id on this m-line (0: not negotiated). */
+  absSendTimeId: number;
+}
+
+/**
+ * abs-send-time (24 bits, 6.18 fixed-point seconds, wrapping every 64 s) for now. werift writes its
+ * own from an NTP time whose fraction is the decimal digits of the seconds read as an integer (not a
+ * binary fraction), which gives Chromium's receive-side estimator send times that are noise; a value
+ * set on the packet replaces werift's.
+ */
+export function absSendTime(nowMs: number): Buffer {
+  const buf = Buffer.alloc(3);
+  buf.writeUIntBE(Math.round(nowMs * 262.144) & 0xffffff, 0, 3);
+  return buf;
 }
 
 export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
@@ -97,7 +112,7 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
   private closed = false;
   /** The Opus payload type the browser sends with (its offer's number). */
   private micPayloadType = 111;
-  /** The browser's bandwidth as a viewer (transport-cc through werift, or REMB). */
+  /** The browser's bandwidth as a viewer (its REMB and receiver-report loss against what it was sent). */
   readonly estimate = new BandwidthEstimate();
 
   private constructor(
@@ -119,7 +134,7 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
   static async answer(ssrc: number, offerSdp: string, ice: WebRtcIceOptions, inject: InjectMedia, onSlotChange: SlotChangeListener, log?: Logger, video?: VideoHandlers): Promise<{ peer: WebRtcPeer; answerSdp: string }> {
     const pc = new RTCPeerConnection({
       codecs: { audio: [OPUS()], video: [VP8(), H264()] },
-      headerExtensions: { audio: [useSdesMid()], video: [useSdesMid(), useSdesRTPStreamId(), useTransportWideCC()] },
+      headerExtensions: { audio: [useSdesMid()], video: [useSdesMid(), useSdesRTPStreamId(), useTransportWideCC(), useAbsSendTime()] },
       iceUseIpv4: true,
       iceUseIpv6: false,
       iceUseTcp: false,
@@ -151,6 +166,9 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
         const browserReceives = video !== undefined && (t.offerDirection === 'sendonly' || t.offerDirection === 'sendrecv') && videoSlots.length < MAX_VIDEO_SLOTS;
         if (browserSends) videoSources.push(t);
         if (browserReceives) videoSlots.push(t);
+        // A slot the browser only receives on goes without transport-cc (abs-send-time instead): its
+        // browser then estimates what reaches it and says so in REMB (viewerFeedback.ts).
+        if (browserReceives && !browserSends) t.headerExtensions = t.headerExtensions.filter((e) => e.uri !== RTP_EXTENSION_URI.transportWideCC);
         t.setDirection(browserSends && browserReceives ? 'sendrecv' : browserSends ? 'recvonly' : browserReceives ? 'sendonly' : 'inactive');
       }
       const peer = new WebRtcPeer(ssrc, pc, receive, log, onSlotChange);
@@ -219,12 +237,24 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
     if (sender.codec !== params) sender.codec = params;
     // A fresh header per browser (werift's sender rewrites it); the payload is shared and never written.
     const header = new RtpHeader({ payloadType: params.payloadType, sequenceNumber: p.sequenceNumber, timestamp: p.timestamp, ssrc: sender.ssrc, marker: p.marker, padding: p.padding, paddingSize: p.paddingSize });
+    const now = performance.now();
+    if (out.absSendTimeId > 0) header.extensions = [{ id: out.absSendTimeId, payload: absSendTime(now) }];
     this.counters.videoToBrowser++;
+    this.estimate.sent(header.serializeSize + p.payload.length, now);
     sender.sendRtp(new RtpPacket(header, p.payload)).catch((error: unknown) => {
       this.counters.sendErrors++;
       this.log?.debug({ err: error }, 'webrtc video send failed');
     });
     return true;
+  }
+
+  /** What this browser's downlink takes now (bits/s; null: nothing says it is limited): viewerFeedback.ts. */
+  estimateBps(nowMs: number): number | null {
+    return this.estimate.current(nowMs);
+  }
+
+  downlink(nowMs: number): { rembBps: number; sentBps: number } {
+    return { rembBps: this.estimate.stats.lastRembBps, sentBps: this.estimate.sentBps(nowMs) };
   }
 
   requestKeyFrame(streamSsrc: number): void {
@@ -285,10 +315,10 @@ export class WebRtcPeer implements MediaSink, VideoViewerLink, VideoSenderLink {
         const codec = videoCodecOf(c.mimeType);
         if (codec !== null && codecs[codec] === undefined) codecs[codec] = c;
       }
-      this.videoSlotList.push({ transceiver: t, mid: t.mid ?? String(index), codecs });
+      const absSendTimeId = t.headerExtensions.find((e) => e.uri === RTP_EXTENSION_URI.absSendTime)?.id ?? 0;
+      this.videoSlotList.push({ transceiver: t, mid: t.mid ?? String(index), codecs, absSendTimeId });
       this.videoSlots.push({ mid: t.mid ?? String(index), ssrc: t.sender.ssrc });
       t.sender.onPictureLossIndication.subscribe(() => { if (!this.closed) video.onSlotPli(index); });
-      t.sender.senderBWE.onAvailableBitrate.subscribe((bps) => { if (!this.closed) this.estimate.slotMeasured(index, bps, performance.now()); });
     });
     const transport = slots[0]?.sender.dtlsTransport;
     if (transport === undefined) return;

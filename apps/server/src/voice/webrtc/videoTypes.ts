@@ -10,6 +10,10 @@ export interface VideoViewerLink {
   readonly videoSlots: readonly { mid: string; ssrc: number }[];
   /** Sends one packet on a slot; false when it could not (connection down, codec not negotiated there). */
   sendVideo(slot: number, codec: VideoCodec, packet: OutgoingVideoPacket): boolean;
+  /** What the viewer's downlink takes now (bits/s; null: nothing says it is limited), read at every choice. */
+  estimateBps?(nowMs: number): number | null;
+  /** The viewer's last REMB (bits/s; 0: none yet) and what it was sent over the last second (tests, stats). */
+  downlink?(nowMs: number): { rembBps: number; sentBps: number };
 }
 
 /** A sender's browser connection (WebRtcPeer): asks it for a key frame of one of its streams. */
@@ -52,4 +56,16 @@ export interface VideoRouterStats {
 }
 
 /** Where a viewer's slot stands on a simulcast source (tests, stats). */
-export interface SlotLayer { ssrc: number; rid: string; height: number; bitrate: number; targetSsrc: number; layers: number; switches: number }
+export interface SlotLayer {
+  ssrc: number;
+  rid: string;
+  height: number;
+  bitrate: number;
+  targetSsrc: number;
+  layers: number;
+  switches: number;
+  /** The viewer's downlink as the chooser sees it now: the limit (null: none), its last REMB and what it was sent (bits/s). */
+  limitBps: number | null;
+  rembBps: number;
+  sentBps: number;
+}

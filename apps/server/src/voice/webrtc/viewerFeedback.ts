@@ -1,13 +1,18 @@
 // What a viewer's browser tells the SFU about its downlink, read off its connection's RTCP:
 // FIR (werift's router files a FIR under an SSRC it does not carry, so it never reaches a sender:
-// here it is matched to the slot it names and handled like a PLI), REMB (a receive-side estimate, when
-// the browser sends one: Chromium does not while transport-cc is negotiated), the loss its receiver
-// reports per slot, and werift's send-side estimate per slot from the viewer's transport-cc feedback
-// (RTCRtpSender.senderBWE.onAvailableBitrate: fires with Chromium, but it is what got through over
-// ~100 ms windows, not what would: measured on an idle loopback it swings from half to twice what is
-// sent, so on its own it would move viewers down for nothing). One answer per viewer for the layer
-// choice: REMB while fresh; else, while the viewer reports real loss, what got through; else none
-// (not limited).
+// here it is matched to the slot it names and handled like a PLI), REMB, and the loss its receiver
+// reports per slot. The viewer's slots are sent without the transport-wide-cc header extension
+// (abs-send-time instead: WebRtcPeer), so Chromium runs its receive-side estimator on them (the
+// delay-based half of Google Congestion Control, draft-ietf-rmcat-gcc-02: an over-use of the
+// path's queue sets the estimate to 0.85x what was received) and sends REMB about 4 times a second,
+// from ~5 s after the first packet. Its increase is capped at 1.5x what arrives and ramps ~8% a
+// second, so after a move up it sits below what is sent for seconds without anything being wrong;
+// an over-use, though, cuts it at once (measured behind a 700 kbit/s bottleneck with ~800 kbit/s
+// sent: 620k, 583k, 550k) and it then holds (AIMD decreases only below its current value). So REMB
+// is a limit while it is clearly below what this viewer was sent lately AND it is not ramping up
+// (no rise of 2% over the last second); otherwise "not limited" (the chooser goes up by trial,
+// after its hold). Loss of 10% or more in a receiver report limits to what got through then.
+// werift's own send-side estimate (transport-cc) measured throughput, not room, and is not used.
 import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, RtcpRrPacket, type RTCDtlsTransport } from 'werift';
 
 /** A measurement older than this no longer counts. */
@@ -54,68 +59,123 @@ export function watchViewerRtcp(transport: RTCDtlsTransport, h: ViewerRtcpHandle
 }
 
 export interface EstimateStats {
-  /** Reports taken (werift's per-slot availableBitrate events, REMBs). */
-  twccReports: number;
   rembReports: number;
+  /** REMBs that cut the previous one (over-use). */
+  rembCuts: number;
+  /** The last REMB (bits/s; 0: none yet). */
+  lastRembBps: number;
   /** Receiver reports with loss at or above CONGESTED_LOSS. */
   lossyReports: number;
-  /** The last estimate handed on (bits/s; 0: none yet). */
+  /** The last limit handed on (bits/s; 0: none yet), and how many times the estimate said "limited". */
   lastBps: number;
+  limited: number;
 }
 
+/** REMB below this share of what was sent lately means the path is limited (an over-use backed it off). */
+export const REMB_LIMIT_SHARE = 0.8;
+/** A REMB at most this share of the previous one is an over-use cut (counted). */
+export const REMB_CUT_SHARE = 0.97;
+/** REMB ramping: up by this share over RAMP_WINDOW_MS. */
+export const REMB_RAMP_SHARE = 1.02;
+const RAMP_WINDOW_MS = 1_000;
+/** With loss at or above CONGESTED_LOSS, what got through, less this margin (GCC's 0.85 decrease). */
+export const LOSS_BACKOFF = 0.85;
+/** What the viewer was sent is metered over this window, in buckets. */
+const SENT_WINDOW_MS = 1_000;
+const SENT_BUCKET_MS = 100;
+const SENT_BUCKETS = SENT_WINDOW_MS / SENT_BUCKET_MS;
+
 export class BandwidthEstimate {
-  private readonly slots = new Map<number, { bps: number; atMs: number }>();
   private rembBps = 0;
   private rembAtMs = Number.NEGATIVE_INFINITY;
-  private readonly lossy = new Map<number, number>();
+  /** REMBs of the last ~1.5 s (oldest first), to tell a ramp from a hold. */
+  private rembHistory: { atMs: number; bps: number }[] = [];
+  /** What got through (less the back-off) when the last lossy report came. */
+  private lossLimitBps = 0;
+  private lossAtMs = Number.NEGATIVE_INFINITY;
+  /** Bytes sent per SENT_BUCKET_MS bucket (a ring), and the bucket index the ring ends at. */
+  private readonly sentBuckets = new Float64Array(SENT_BUCKETS);
+  private sentBucket = -1;
+  private wasLimited = false;
   private readonly listeners: ((bps: number | null) => void)[] = [];
-  readonly stats: EstimateStats = { twccReports: 0, rembReports: 0, lossyReports: 0, lastBps: 0 };
+  readonly stats: EstimateStats = { rembReports: 0, rembCuts: 0, lastRembBps: 0, lossyReports: 0, lastBps: 0, limited: 0 };
 
   onChange(cb: (bps: number | null) => void): void {
     this.listeners.push(cb);
   }
 
-  slotMeasured(slot: number, bps: number, nowMs: number): void {
-    if (!Number.isFinite(bps) || bps < 0) return;
-    this.stats.twccReports++;
-    this.slots.set(slot, { bps, atMs: nowMs });
-    this.emit(nowMs);
+  /** A video packet of `bytes` (RTP header and payload) went to this viewer. */
+  sent(bytes: number, nowMs: number): void {
+    this.advance(nowMs);
+    this.sentBuckets[this.sentBucket % SENT_BUCKETS]! += bytes;
+  }
+
+  /** What this viewer was sent over about the last second (bits/s). */
+  sentBps(nowMs: number): number {
+    this.advance(nowMs);
+    let bytes = 0;
+    for (const b of this.sentBuckets) bytes += b;
+    // The newest bucket is partly filled: the window is the older ones plus its elapsed part.
+    const spanMs = SENT_WINDOW_MS - SENT_BUCKET_MS + Math.max(1, nowMs - this.sentBucket * SENT_BUCKET_MS);
+    return (bytes * 8 * 1000) / spanMs;
   }
 
   remb(bps: number, nowMs: number): void {
     if (!Number.isFinite(bps) || bps <= 0) return;
     this.stats.rembReports++;
+    this.stats.lastRembBps = Math.round(bps);
+    if (this.rembBps > 0 && bps <= this.rembBps * REMB_CUT_SHARE) this.stats.rembCuts++;
     this.rembBps = bps;
+    this.rembHistory.push({ atMs: nowMs, bps });
+    while (this.rembHistory.length > 0 && nowMs - this.rembHistory[0]!.atMs > RAMP_WINDOW_MS * 1.5) this.rembHistory.shift();
     this.rembAtMs = nowMs;
     this.emit(nowMs);
   }
 
-  slotLoss(slot: number, fraction: number, nowMs: number): void {
-    if (fraction < CONGESTED_LOSS) return;
+  slotLoss(_slot: number, fraction: number, nowMs: number): void {
+    if (!(fraction >= CONGESTED_LOSS)) return;
     this.stats.lossyReports++;
-    this.lossy.set(slot, nowMs);
+    this.lossLimitBps = this.sentBps(nowMs) * (1 - Math.min(1, fraction)) * LOSS_BACKOFF;
+    this.lossAtMs = nowMs;
     this.emit(nowMs);
   }
 
-  /** The viewer's estimate now (bits/s), or null when nothing says its path is limited. */
+  /** The viewer's limit now (bits/s), or null when nothing says its path is limited. */
   current(nowMs: number): number | null {
-    if (nowMs - this.rembAtMs < FRESH_MS) return this.rembBps;
-    let congested = false;
-    for (const at of this.lossy.values()) if (nowMs - at < FRESH_MS) congested = true;
-    if (!congested) return null;
-    let sum = 0;
-    let any = false;
-    for (const s of this.slots.values()) {
-      if (nowMs - s.atMs >= FRESH_MS) continue;
-      sum += s.bps;
-      any = true;
+    const sent = this.sentBps(nowMs);
+    let limit = Number.POSITIVE_INFINITY;
+    if (!this.rembRamping(nowMs) && nowMs - this.rembAtMs < FRESH_MS && this.rembBps < sent * REMB_LIMIT_SHARE) limit = this.rembBps;
+    if (nowMs - this.lossAtMs < FRESH_MS) limit = Math.min(limit, this.lossLimitBps);
+    const limited = Number.isFinite(limit);
+    if (limited && !this.wasLimited) this.stats.limited++;
+    this.wasLimited = limited;
+    if (!limited) return null;
+    this.stats.lastBps = Math.round(limit);
+    return limit;
+  }
+
+  /** Whether REMB rose over the last second (or has not been seen for a second yet): Chromium's increase, not a limit. */
+  private rembRamping(nowMs: number): boolean {
+    let then: number | undefined;
+    for (const r of this.rembHistory) if (nowMs - r.atMs >= RAMP_WINDOW_MS) then = r.bps;
+    return then === undefined || this.rembBps >= then * REMB_RAMP_SHARE;
+  }
+
+  private advance(nowMs: number): void {
+    const bucket = Math.floor(nowMs / SENT_BUCKET_MS);
+    if (this.sentBucket < 0 || bucket - this.sentBucket >= SENT_BUCKETS) {
+      this.sentBuckets.fill(0);
+      this.sentBucket = bucket;
+      return;
     }
-    return any ? sum : null;
+    while (this.sentBucket < bucket) {
+      this.sentBucket++;
+      this.sentBuckets[this.sentBucket % SENT_BUCKETS] = 0;
+    }
   }
 
   private emit(nowMs: number): void {
     const bps = this.current(nowMs);
-    if (bps !== null) this.stats.lastBps = Math.round(bps);
     for (const l of this.listeners) l(bps);
   }
 }
