@@ -36,6 +36,8 @@ const ForwardedCallSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('holdsMessage'), userId: ID, channelId: ID, messageId: ID }),
   /** Whether the asked node holds an open modal of this app for this user in this channel. */
   z.object({ op: z.literal('holdsModal'), userId: ID, applicationId: ID, channelId: ID, customId: CUSTOM_ID }),
+  /** The sender opened this user's modal with this custom_id: one opened earlier elsewhere is replaced, as in one process. */
+  z.object({ op: z.literal('modalReplaced'), userId: ID, customId: CUSTOM_ID, expiresAtMs: z.number().nonnegative() }),
 ]);
 export type ForwardedCall = z.infer<typeof ForwardedCallSchema>;
 

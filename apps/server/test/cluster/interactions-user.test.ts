@@ -57,10 +57,10 @@ describe.each(['nats', 'redis'] as const)('a user\'s click and modal submit thro
     return { messageId: id, holderName: holderOf(String(created.d.token)) };
   }
 
-  /** The feedback modal opened by the bot through `via` for a command alice invoked through `holder`. */
-  async function openModal(holder: ClusterNodeProcess, via: ClusterNodeProcess): Promise<string> {
+  /** The feedback modal (or `modal`) opened by the bot through `via` for a command alice invoked through `holder`; the holder's name. */
+  async function openModal(holder: ClusterNodeProcess, via: ClusterNodeProcess, modal: typeof MODAL = MODAL): Promise<string> {
     const { answer, created } = await command(holder);
-    expect((await rest(via, 'POST', `/interactions/${created.d.id}/${created.d.token}/callback`, null, { type: 9, data: MODAL })).status).toBe(204);
+    expect((await rest(via, 'POST', `/interactions/${created.d.id}/${created.d.token}/callback`, null, { type: 9, data: modal })).status).toBe(204);
     expect((await answer).body.response).toMatchObject({ type: 9, data: { custom_id: 'feedback' } });
     return holderOf(String(created.d.token));
   }
@@ -138,6 +138,22 @@ describe.each(['nats', 'redis'] as const)('a user\'s click and modal submit thro
       expect([twice.status, twice.body.code]).toEqual([400, 50035]);
       expect(twice.body.errors['data.custom_id']._errors[0].code).toBe('MODAL_INVALID');
     }
+  }, 30_000);
+
+  it('the same modal opened again through B replaces the one on A: a submit through A is checked against B\'s and made on B', async () => {
+    await openModal(a, a);
+    const shorter = { ...MODAL, components: [{ type: 1, components: [{ ...MODAL.components[0]!.components[0]!, max_length: 6 }] }] };
+    const nodeB = await openModal(b, b, shorter);
+    // Fits A's old modal (5-50), not B's (5-6): refused by B's check.
+    const long = await submitRaw(a, 'abcdefgh');
+    expect([long.status, long.body.code]).toEqual([400, 50035]);
+    expect(long.body.errors.data.components['0']._errors[0].code).toBe('BASE_TYPE_BAD_LENGTH');
+    const { answer, created } = await invoke(a, { type: 5, data: submission('abcdef') });
+    expect(holderOf(String(created.d.token))).toBe(nodeB);
+    expect((await rest(a, 'POST', `/interactions/${created.d.id}/${created.d.token}/callback`, null, { type: 6 })).status).toBe(204);
+    expect((await answer).body.response).toEqual({ type: 6 });
+    // A's was dropped, B's taken: none is left anywhere.
+    expect((await submitRaw(a, 'abcdefgh')).body.code).toBe(50035);
   }, 30_000);
 
   it('what nobody holds is answered as in one process: an unknown message 10008, a modal never opened 50035; a stored message\'s click stays on the node that got it', async () => {

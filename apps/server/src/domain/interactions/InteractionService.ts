@@ -258,6 +258,9 @@ export class InteractionService {
         return heldAnswer(this.messages.ephemeralExpiry(call.messageId, call.userId, call.channelId));
       case 'holdsModal':
         return heldAnswer(this.modals.peek(call.userId, call.applicationId, call.channelId, call.customId, this.nowMs())?.expiresAtMs ?? null);
+      case 'modalReplaced':
+        this.modals.replacedElsewhere(call.userId, call.customId, call.expiresAtMs);
+        return undefined;
       default: {
         const never: never = call;
         throw new Error(`unhandled forwarded call ${JSON.stringify(never)}`);
@@ -326,7 +329,9 @@ export class InteractionService {
           initial = { type: body.type, data: { choices: body.data.choices } };
           break;
         case Response.MODAL: {
-          this.modals.open(i, body.data, this.nowMs());
+          const opened = this.modals.open(i, body.data, this.nowMs());
+          // Before the user is shown it: a submit through another node must not find the one it replaces.
+          await this.routing?.modalOpened(i.userId, body.data.custom_id, opened.expiresAtMs);
           initial = { type: body.type, data: body.data };
           break;
         }

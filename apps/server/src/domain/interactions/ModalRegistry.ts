@@ -21,17 +21,28 @@ export class ModalRegistry {
   /** userId -> custom_id -> the modal a bot opened for that user. */
   private readonly modals = new Map<string, Map<string, PendingModal>>();
 
-  /** Opens a modal for the interaction's user (replacing one with the same custom_id). */
-  open(i: Interaction, modal: ModalDefinition, now: number): void {
+  /** Opens a modal for the interaction's user (replacing one with the same custom_id); the modal as kept. */
+  open(i: Interaction, modal: ModalDefinition, now: number): PendingModal {
     const byId = this.modals.get(i.userId) ?? new Map<string, PendingModal>();
-    byId.set(modal.custom_id, {
+    const pending: PendingModal = {
       applicationId: i.app.id,
       channelId: i.channelId,
       sourceMessageId: i.sourceMessageId,
       components: modal.components.flatMap((row) => row.components).map((c) => ({ custom_id: c.custom_id, required: c.required ?? true, min_length: c.min_length ?? 0, max_length: c.max_length ?? 4000 })),
       expiresAtMs: now + INTERACTION_TOKEN_TTL_MS,
-    });
+    };
+    byId.set(modal.custom_id, pending);
     this.modals.set(i.userId, byId);
+    return pending;
+  }
+
+  /** Another node opened this user's modal with this custom_id: drops this node's if it was opened earlier. */
+  replacedElsewhere(userId: string, customId: string, expiresAtMs: number): void {
+    const byId = this.modals.get(userId);
+    const modal = byId?.get(customId);
+    if (!byId || !modal || modal.expiresAtMs >= expiresAtMs) return;
+    byId.delete(customId);
+    if (byId.size === 0) this.modals.delete(userId);
   }
 
   /** Checks a submission against the open modal and closes it; throws 50035 when it does not fit. */

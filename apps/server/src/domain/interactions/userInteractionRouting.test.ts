@@ -8,7 +8,7 @@ import { InProcessEventBus } from '../../bus/InProcessEventBus.ts';
 import { InteractionForwarder, type ForwardedCall } from '../../bus/InteractionForwarder.ts';
 import type { UserRecord } from '../../store/records.ts';
 import { DomainError } from '../DomainError.ts';
-import { heldAnswer, UserInteractionRouting, type LocalHoldings } from './userInteractionRouting.ts';
+import { heldAnswer, MODAL_REPLACE_WAIT_MS, UserInteractionRouting, type LocalHoldings } from './userInteractionRouting.ts';
 
 const opened: { close(): unknown }[] = [];
 afterEach(() => {
@@ -21,17 +21,18 @@ const submit: CreateInteractionInput = { type: 5, application_id: '1', channel_i
 const nothing: LocalHoldings = { ephemeralExpiry: () => null, modalExpiry: () => null };
 
 /** A routes; B holds what `bHolds` says and answers creates with `bCreate`. */
-function twoNodes(bHolds: LocalHoldings, bCreate: (call: Extract<ForwardedCall, { op: 'create' }>) => Promise<unknown>) {
+function twoNodes(bHolds: LocalHoldings, bCreate: (call: Extract<ForwardedCall, { op: 'create' }>) => Promise<unknown>, bReplaced: () => Promise<unknown> = async () => undefined, aTimeoutMs = 300) {
   const bus = new InProcessEventBus();
   const nodesA = new ClusterNodes(bus, 'a');
   const nodesB = new ClusterNodes(bus, 'b');
   const served: ForwardedCall[] = [];
-  const fa = new InteractionForwarder(bus, nodesA, () => Promise.reject(new Error('A is asked nothing')), { timeoutMs: 300 });
+  const fa = new InteractionForwarder(bus, nodesA, () => Promise.reject(new Error('A is asked nothing')), { timeoutMs: aTimeoutMs });
   const fb = new InteractionForwarder(bus, nodesB, async (call) => {
     served.push(call);
     if (call.op === 'holdsMessage') return heldAnswer(bHolds.ephemeralExpiry(call.messageId, call.userId, call.channelId));
     if (call.op === 'holdsModal') return heldAnswer(bHolds.modalExpiry(call.userId, call.applicationId, call.channelId, call.customId));
     if (call.op === 'create') return bCreate(call);
+    if (call.op === 'modalReplaced') return bReplaced();
     throw new Error('unexpected');
   });
   opened.push(nodesA, nodesB, fa, fb);
@@ -90,5 +91,20 @@ describe('UserInteractionRouting', () => {
     const bad = twoNodes({ ...nothing, ephemeralExpiry: () => 1 }, async () => ({ id: 'not a snowflake', nonce: null, response: null }));
     await expect(bad.routing().create(actor, click, () => Promise.reject(new DomainError('UnknownMessage')))).rejects.toThrow(/malformed create result/);
     expect(bad.malformed()).toBe(1);
+  });
+
+  it('tells the other nodes a modal was opened and waits for them (at most MODAL_REPLACE_WAIT_MS for a silent one)', async () => {
+    const { routing, served } = twoNodes(nothing, async () => fromB);
+    const start = performance.now();
+    await routing().modalOpened('10', 'form', 12_345);
+    expect(performance.now() - start).toBeLessThan(200);
+    expect(served).toEqual([{ op: 'modalReplaced', userId: '10', customId: 'form', expiresAtMs: 12_345 }]);
+
+    const silent = twoNodes(nothing, async () => fromB, () => new Promise(() => undefined), 5_000);
+    const t0 = performance.now();
+    await silent.routing().modalOpened('10', 'form', 1);
+    const waited = performance.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(MODAL_REPLACE_WAIT_MS - 20);
+    expect(waited).toBeLessThan(MODAL_REPLACE_WAIT_MS + 300);
   });
 });

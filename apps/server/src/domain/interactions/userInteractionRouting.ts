@@ -14,6 +14,9 @@ import { DomainError } from '../DomainError.ts';
 import { firstHolder, newestHolder, type HeldAnswer } from './holderSearch.ts';
 import { noSuchModal } from './ModalRegistry.ts';
 
+/** How long a modal's opening waits for the other nodes to drop the one it replaces. */
+export const MODAL_REPLACE_WAIT_MS = 1_000;
+
 /** The holder's answer to a forwarded POST /interactions, off the bus. */
 export const CreateResultSchema = z.object({
   id: z.string().regex(/^\d{1,20}$/),
@@ -70,6 +73,23 @@ export class UserInteractionRouting {
       }
     }
     return here();
+  }
+
+  /**
+   * This node opened a modal: one the user had open with the same custom_id on another node is
+   * replaced there, as it is here in one process (else a submit landing there would take the stale
+   * one). Resolves once every node has answered, or after `MODAL_REPLACE_WAIT_MS`: the caller shows
+   * the user the modal only then, so the user's submit cannot overtake the replacement. A node
+   * silent that long keeps its stale modal (it is overloaded or about to be declared down).
+   */
+  async modalOpened(userId: string, customId: string, expiresAtMs: number): Promise<void> {
+    const answers = this.forwarder.ask({ op: 'modalReplaced', userId, customId, expiresAtMs }).map((a) => a.answer.catch(() => undefined));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const capped = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, MODAL_REPLACE_WAIT_MS);
+    });
+    await Promise.race([Promise.all(answers), capped]);
+    clearTimeout(timer);
   }
 
   /** The holder's result; a holder gone meanwhile held nothing (`gone` is what nothing held gets). */
