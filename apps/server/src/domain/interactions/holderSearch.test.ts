@@ -57,4 +57,24 @@ describe('newestHolder', () => {
     expect(await newestHolder(tie)).toBe('x');
     expect(await newestHolder([{ node: 'a', answer: Promise.resolve({ held: false }) }])).toBeNull();
   });
+
+  it('does not wait for a silent node longer than the grace after the first holder answered; with no holder it waits for all', async () => {
+    const start = performance.now();
+    const asked: AskedNode[] = [
+      { node: 'a', answer: never },
+      { node: 'b', answer: after(5, { held: true, expiresAtMs: 1 }) },
+      { node: 'c', answer: after(20, { held: true, expiresAtMs: 2 }) },
+    ];
+    expect(await newestHolder(asked, undefined, 100)).toBe('c');
+    const took = performance.now() - start;
+    expect(took).toBeGreaterThanOrEqual(95);
+    expect(took).toBeLessThan(400);
+    const slowNo: AskedNode[] = [
+      { node: 'a', answer: after(150, { held: false }) },
+      { node: 'b', answer: Promise.resolve({ held: false }) },
+    ];
+    const t0 = performance.now();
+    expect(await newestHolder(slowNo, undefined, 10)).toBeNull();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+  });
 });

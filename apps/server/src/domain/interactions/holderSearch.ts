@@ -50,9 +50,30 @@ export function firstHolder(asked: AskedNode[], onMalformed: () => void = () => 
   });
 }
 
-/** The node holding the latest-opened one once every node answered (ties: the smallest name), null when none does. */
-export async function newestHolder(asked: AskedNode[], onMalformed: () => void = () => undefined): Promise<string | null> {
-  const held = (await Promise.all(asked.map((a) => heldBy(a, onMalformed)))).filter((h) => h !== null);
-  held.sort((x, y) => y.expiresAtMs - x.expiresAtMs || (x.node < y.node ? -1 : 1));
-  return held[0]?.node ?? null;
+/**
+ * The node holding the latest-opened one (ties: the smallest name), null when none does. It waits
+ * for every node, but no longer than `graceMs` after the first that holds one: a modal opened again
+ * elsewhere is dropped here (modalReplaced), so one holder is the rule, and a stalled node must not
+ * hold every submit for the forwarder's whole timeout.
+ */
+export function newestHolder(asked: AskedNode[], onMalformed: () => void = () => undefined, graceMs = 250): Promise<string | null> {
+  return new Promise((resolve) => {
+    const held: { node: string; expiresAtMs: number }[] = [];
+    let left = asked.length;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const decide = () => {
+      if (timer) clearTimeout(timer);
+      held.sort((x, y) => y.expiresAtMs - x.expiresAtMs || (x.node < y.node ? -1 : 1));
+      resolve(held[0]?.node ?? null);
+    };
+    if (left === 0) resolve(null);
+    for (const a of asked) {
+      void heldBy(a, onMalformed).then((h) => {
+        left--;
+        if (h) held.push(h);
+        if (left === 0) decide();
+        else if (h && !timer) timer = setTimeout(decide, graceMs);
+      });
+    }
+  });
 }
