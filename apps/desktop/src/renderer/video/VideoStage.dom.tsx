@@ -12,7 +12,6 @@ import { StreamViewerCount } from './LiveBadge.dom.tsx';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { useVoiceStore } from '../voice/voiceStore.ts';
 import { activeVoiceEngine } from '../voice/voiceController.dom.ts';
-import { WebRtcVoiceEngine } from '../voice/WebRtcVoiceEngine.dom.ts';
 import { stopWatching, watchStream } from './videoActions.ts';
 import { STREAM_QUALITIES, tileKey, useVideoStore, type TileKey } from './videoStore.ts';
 import type { VideoSourceType } from './videoDecoders.ts';
@@ -50,9 +49,9 @@ const GRID_TILE_HEIGHT = 360;
 function useTileHeights(tileCount: number, focused: TileKey | null): void {
   const sinks = useVideoStore((s) => s.sinks);
   useEffect(() => {
-    // Only the WebRTC engine sends video (VoiceEngine has no max-height method yet).
+    // Engines without video have no max heights.
     const engine = activeVoiceEngine();
-    if (!(engine instanceof WebRtcVoiceEngine)) return;
+    if (engine?.setVideoMaxHeights === undefined) return;
     const focusedShown = focused !== null && Object.values(sinks).some((k) => tileKey(k.userId, k.type) === focused);
     const heights: Record<string, number> = {};
     for (const sink of Object.values(sinks)) {

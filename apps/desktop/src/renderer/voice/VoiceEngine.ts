@@ -56,6 +56,8 @@ export interface VoiceEngine {
   setVideoWants?(wants: Record<string, number>): void;
   /** Our own source's resolution and frame rate (applyConstraints and the sender's encoding), within op 4's limit. */
   setVideoQuality?(type: VideoSourceType, quality: { height: number; frameRate: number }): void;
+  /** Op 15's max heights: the tallest simulcast layer wanted per stream (stream SSRC -> pixels, 0: no cap). */
+  setVideoMaxHeights?(heights: Record<string, number>): void;
   close(): void;
 }
 
