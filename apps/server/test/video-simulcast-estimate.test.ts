@@ -1,7 +1,7 @@
 // The viewer's downlink estimate (viewerFeedback.ts) on synthetic feedback: REMB counts as a limit
 // only when clearly below what the viewer was sent lately and not ramping up (Chromium's REMB climbs
 // ~8%/s to at most 1.5x what it receives while nothing over-uses), heavy receiver-report loss limits
-// to what got through then, less a margin; stale reports stop counting. Then the estimate and the
+// to what was sent then times (1 - 0.5 x loss) as GCC's loss controller; stale reports stop counting. Then the estimate and the
 // layer chooser together against a model of a viewer behind a bottleneck (REMB as Chromium's AIMD
 // control behaves: cut to 0.85x what arrives on over-use, else a ramp capped at 1.5x): the viewer leaves
 // the top layer within ~2 s of the limit, never settles above what fits while it lasts, and is back
@@ -68,14 +68,32 @@ describe('BandwidthEstimate (one viewer)', () => {
     expect(e.stats.rembReports).toBe(reports);
   });
 
-  it('receiver-report loss of 10% or more limits to what got through, less the back-off; stale reports stop counting', () => {
+  it('a REMB under half of what is sent is not believed while the receiver reports no loss', () => {
+    const e = new BandwidthEstimate();
+    send(e, 800_000, 0, 2_000);
+    e.slotLoss(0, 0, 1_000);
+    e.remb(100_000, 500);
+    e.remb(100_000, 1_600);
+    expect(e.current(2_000)).toBeNull();
+    // The same REMB with loss reported: believed.
+    e.slotLoss(0, 0.05, 2_000);
+    expect(e.current(2_000)).toBe(100_000);
+    // Between half and 0.8x of what is sent, with no loss: believed (a deep queue, no drops yet).
+    send(e, 800_000, 2_000, 5_000);
+    e.slotLoss(0, 0, 4_000);
+    e.remb(500_000, 3_500);
+    e.remb(500_000, 4_600);
+    expect(e.current(5_000)).toBe(500_000);
+  });
+
+  it('receiver-report loss of 10% or more limits to what was sent then x (1 - 0.5 loss); stale reports stop counting', () => {
     const e = new BandwidthEstimate();
     send(e, 1_000_000, 0, 1_000);
     e.slotLoss(0, 0.05, 1_000);
     expect(e.current(1_000)).toBeNull();
     e.slotLoss(0, 0.2, 1_000);
     const limit = e.current(1_000);
-    expect(limit).toBeCloseTo(e.sentBps(1_000) * 0.8 * LOSS_BACKOFF, 0);
+    expect(limit).toBeCloseTo(e.sentBps(1_000) * (1 - LOSS_BACKOFF * 0.2), 0);
     // What got through when the report came: sending less afterwards does not lower it.
     send(e, 100_000, 1_000, 1_500);
     expect(e.current(1_500)).toBeCloseTo(limit ?? 0, 0);

@@ -1,6 +1,7 @@
 // Which simulcast layer one viewer's slot gets: the highest the viewer asked for (a small grid tile
 // does not need 720p: op 15's max height) that fits the bandwidth the viewer can take, with
-// hysteresis: down fast (the estimate below the layer's bitrate for DOWN_HOLD_MS), up slowly (room
+// hysteresis: down fast (the estimate below the layer's bitrate for DOWN_HOLD_MS; a trial up that
+// does not fit faster still), up slowly (room
 // for the higher layer for UP_HOLD_MS) while the path is limited or was lately (MAX_UP_HOLD_MS since
 // the estimate last moved it down), so a noisy estimate does not flap the picture; with no limit in
 // sight a higher layer (one that just started) is taken at once. Pure: the
@@ -8,6 +9,8 @@
 
 /** How long the estimate must stay under the current layer's bitrate before stepping down. */
 export const DOWN_HOLD_MS = 1_000;
+/** A trial up that does not fit (the estimate low within UP_HOLD_MS of the step up) is given up after this instead. */
+export const TRIAL_DOWN_HOLD_MS = 250;
 /** How long a higher layer must have fitted before stepping up. */
 export const UP_HOLD_MS = 10_000;
 /** A step down soon after a step up (a trial that did not fit) doubles the next wait up to this. */
@@ -51,7 +54,9 @@ export class LayerChooser {
     if (fits < this.current) {
       this.aboveSinceMs = null;
       this.belowSinceMs ??= nowMs;
-      if (nowMs - this.belowSinceMs < DOWN_HOLD_MS) return this.current;
+      // A trial up that the path cannot take stalls the picture behind a full queue: leave it at once.
+      const hold = nowMs - this.lastUpMs < UP_HOLD_MS ? TRIAL_DOWN_HOLD_MS : DOWN_HOLD_MS;
+      if (nowMs - this.belowSinceMs < hold) return this.current;
       // An estimate that only measures what was sent cannot show room above it: going up is a trial,
       // and a trial that failed is retried less and less often.
       this.upHoldMs = nowMs - this.lastUpMs < UP_HOLD_MS ? Math.min(this.upHoldMs * 2, MAX_UP_HOLD_MS) : UP_HOLD_MS;

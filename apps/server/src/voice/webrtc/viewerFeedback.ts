@@ -11,7 +11,7 @@
 // sent: 620k, 583k, 550k) and it then holds (AIMD decreases only below its current value). So REMB
 // is a limit while it is clearly below what this viewer was sent lately AND it is not ramping up
 // (no rise of 2% over the last second); otherwise "not limited" (the chooser goes up by trial,
-// after its hold). Loss of 10% or more in a receiver report limits to what got through then.
+// after its hold). Loss of 10% or more in a receiver report limits as GCC's loss controller does.
 // werift's own send-side estimate (transport-cc) measured throughput, not room, and is not used.
 import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, RtcpRrPacket, type RTCDtlsTransport } from 'werift';
 
@@ -73,13 +73,24 @@ export interface EstimateStats {
 
 /** REMB below this share of what was sent lately means the path is limited (an over-use backed it off). */
 export const REMB_LIMIT_SHARE = 0.8;
+/**
+ * A REMB under this share of what was sent while the viewer's receiver reports (nearly) no loss is
+ * not believed: the path demonstrably carries more. Seen on an unconstrained loopback viewer whose
+ * REMB was cut to ~100k early (a CPU stall reads as queueing) while it took 800k without loss.
+ */
+export const IMPLAUSIBLE_REMB_SHARE = 0.5;
+/** Loss below this (a receiver report's fraction) counts as none for that check. */
+export const CLEAN_LOSS = 0.02;
 /** A REMB at most this share of the previous one is an over-use cut (counted). */
 export const REMB_CUT_SHARE = 0.97;
 /** REMB ramping: up by this share over RAMP_WINDOW_MS. */
 export const REMB_RAMP_SHARE = 1.02;
 const RAMP_WINDOW_MS = 1_000;
-/** With loss at or above CONGESTED_LOSS, what got through, less this margin (GCC's 0.85 decrease). */
-export const LOSS_BACKOFF = 0.85;
+/**
+ * With loss p at or above CONGESTED_LOSS: what was sent times (1 - LOSS_BACKOFF * p), GCC's
+ * loss-based controller (draft-ietf-rmcat-gcc-02, section 6: As = As * (1 - 0.5p) when p > 0.1).
+ */
+export const LOSS_BACKOFF = 0.5;
 /** What the viewer was sent is metered over this window, in buckets. */
 const SENT_WINDOW_MS = 1_000;
 const SENT_BUCKET_MS = 100;
@@ -90,6 +101,9 @@ export class BandwidthEstimate {
   private rembAtMs = Number.NEGATIVE_INFINITY;
   /** REMBs of the last ~1.5 s (oldest first), to tell a ramp from a hold. */
   private rembHistory: { atMs: number; bps: number }[] = [];
+  /** The last receiver report's loss (any amount) and when it came. */
+  private lastLoss = 0;
+  private lastLossAtMs = Number.NEGATIVE_INFINITY;
   /** What got through (less the back-off) when the last lossy report came. */
   private lossLimitBps = 0;
   private lossAtMs = Number.NEGATIVE_INFINITY;
@@ -133,9 +147,12 @@ export class BandwidthEstimate {
   }
 
   slotLoss(_slot: number, fraction: number, nowMs: number): void {
-    if (!(fraction >= CONGESTED_LOSS)) return;
+    if (!(fraction >= 0)) return;
+    this.lastLoss = Math.max(fraction, nowMs - this.lastLossAtMs < SENT_WINDOW_MS ? this.lastLoss : 0);
+    this.lastLossAtMs = nowMs;
+    if (fraction < CONGESTED_LOSS) return;
     this.stats.lossyReports++;
-    this.lossLimitBps = this.sentBps(nowMs) * (1 - Math.min(1, fraction)) * LOSS_BACKOFF;
+    this.lossLimitBps = this.sentBps(nowMs) * (1 - LOSS_BACKOFF * Math.min(1, fraction));
     this.lossAtMs = nowMs;
     this.emit(nowMs);
   }
@@ -144,7 +161,9 @@ export class BandwidthEstimate {
   current(nowMs: number): number | null {
     const sent = this.sentBps(nowMs);
     let limit = Number.POSITIVE_INFINITY;
-    if (!this.rembRamping(nowMs) && nowMs - this.rembAtMs < FRESH_MS && this.rembBps < sent * REMB_LIMIT_SHARE) limit = this.rembBps;
+    const clean = nowMs - this.lastLossAtMs < FRESH_MS && this.lastLoss < CLEAN_LOSS;
+    const plausible = !clean || this.rembBps >= sent * IMPLAUSIBLE_REMB_SHARE;
+    if (plausible && !this.rembRamping(nowMs) && nowMs - this.rembAtMs < FRESH_MS && this.rembBps < sent * REMB_LIMIT_SHARE) limit = this.rembBps;
     if (nowMs - this.lossAtMs < FRESH_MS) limit = Math.min(limit, this.lossLimitBps);
     const limited = Number.isFinite(limit);
     if (limited && !this.wasLimited) this.stats.limited++;
