@@ -172,7 +172,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   premium.start();
   const bots = await createBotPlatform({ ctx, stores, auth, members, roles, messages: messageService, log, caches });
   metrics.countAutoModBudgetExhausted(() => bots.autoMod.patternBudgetExhausted);
-  if (replicator && caches) metrics.countReplicas({ presence, voiceStates, calls, caches, interactions: bots.interactions, replicator });
+  if (replicator && caches && cluster) metrics.countReplicas({ presence, voiceStates, calls, caches, interactions: bots.interactions, replicator, nodes: cluster });
   if (bus instanceof OrderedLogBus) metrics.countBus(bus.stats);
   const expressions = new ExpressionService(ctx, stores.expressions, attachments, bots.auditLog);
   // Emoji beyond a tier's slots turn unavailable (and back) when boosts move the tier: tell the guild.

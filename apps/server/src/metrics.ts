@@ -57,6 +57,7 @@ export class Metrics {
           [{ topic: 'invalidate', outcome: 'malformed' }, from.caches.dropped],
           [{ topic: 'interaction', outcome: 'malformed' }, from.interactions.forwarderStats?.dropped ?? 0],
           [{ topic: 'state', outcome: 'applied' }, from.replicator.applied],
+          [{ topic: 'node', outcome: 'malformed' }, from.nodes.malformed],
         ];
       },
     );
@@ -128,4 +129,5 @@ export interface ReplicaCounterSources {
   caches: { dropped: number; reloaded: number; failed: number };
   interactions: { forwarderStats: { dropped: number; forwarded: number; served: number } | null };
   replicator: { applied: number; reread: Record<string, number> };
+  nodes: { malformed: number };
 }

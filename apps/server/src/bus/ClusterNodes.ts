@@ -33,6 +33,8 @@ export class ClusterNodes {
   private readonly unsubscribe: () => void;
   private timer: ReturnType<typeof setInterval> | null = null;
   private lastTick = 0;
+  /** `node` bodies that failed the schema (dropped). */
+  malformed = 0;
   private readonly heartbeatMs: number;
   private readonly deadAfterMs: number;
   private readonly now: () => number;
@@ -118,7 +120,10 @@ export class ClusterNodes {
   private onBus(m: BusMessage): void {
     if (m.kind !== 'replica' || m.topic !== 'node' || m.origin === this.self) return;
     const parsed = NodeBodySchema.safeParse(m.body);
-    if (!parsed.success) return;
+    if (!parsed.success) {
+      this.malformed++;
+      return;
+    }
     const { event, at, to } = parsed.data;
     if (event === 'bye') {
       if (this.lastSeen.has(m.origin)) this.down(m.origin);

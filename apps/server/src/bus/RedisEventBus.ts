@@ -27,6 +27,8 @@ const BLOCK_MS = 1000;
 
 export class RedisEventBus extends OrderedLogBus {
   private closed = false;
+  /** Appends not yet answered: close() lets them land first (a node's last words, its bye, must reach the log). */
+  private readonly inFlight = new Set<Promise<void>>();
   private reading: Promise<void> | null = null;
   private lastId = '0';
 
@@ -61,7 +63,7 @@ export class RedisEventBus extends OrderedLogBus {
   publish(message: BusMessage): void {
     // The script call is queued on the connection (auto-pipelined) and not awaited: publishing never waits.
     const bytes = Buffer.from(encodeBusMessage(message));
-    this.append(bytes).then(
+    const done: Promise<void> = this.append(bytes).then(
       () => {
         this.stats.published++;
       },
@@ -70,6 +72,8 @@ export class RedisEventBus extends OrderedLogBus {
         this.onError('publish', e);
       },
     );
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
   }
 
   private async append(bytes: Buffer): Promise<void> {
@@ -89,6 +93,8 @@ export class RedisEventBus extends OrderedLogBus {
   }
 
   async close(): Promise<void> {
+    // Publishes already made are answered (or fail) within a round trip; wait at most 2 s for them.
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 2_000).unref())]);
     this.closed = true;
     this.failWaiters();
     this.reader.disconnect();

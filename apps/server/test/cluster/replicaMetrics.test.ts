@@ -61,7 +61,7 @@ describe.each(['nats', 'redis'] as const)('replica drops counted in /metrics on 
 
   it('lists every replica series on a cluster node, at zero drops before anything hostile came', async () => {
     const seen = await replicaSeries(b);
-    for (const topic of ['presence', 'voice', 'call', 'invalidate', 'interaction']) expect(seen.get(messages(topic, 'malformed'))).toBe(0);
+    for (const topic of ['presence', 'voice', 'call', 'invalidate', 'interaction', 'node']) expect(seen.get(messages(topic, 'malformed'))).toBe(0);
     expect(seen.get(messages('presence', 'dead_origin'))).toBe(0);
     expect(seen.get(WIRE_MALFORMED)).toBe(0);
     expect(seen.get('concord_bus_messages_total{outcome="delivered"}')).toBeGreaterThan(0);
@@ -72,7 +72,7 @@ describe.each(['nats', 'redis'] as const)('replica drops counted in /metrics on 
 
   it('counts hostile bodies on every topic as malformed and a dead origin\'s presence as dead_origin, on both nodes, and both keep serving', async () => {
     const before = await Promise.all([a, b].map(replicaSeries));
-    const topics: ReplicaTopic[] = ['presence', 'voice', 'call', 'invalidate', 'interaction'];
+    const topics: ReplicaTopic[] = ['presence', 'voice', 'call', 'invalidate', 'interaction', 'node'];
     for (const topic of topics) for (const body of HOSTILE) probeBus.publish({ kind: 'replica', origin: probe.self, topic, body });
     probeBus.publish({ kind: 'replica', origin: 'ghost-node', topic: 'presence', body: { type: 'bogus' } });
     // A log entry that is no bus message at all (NATS only: a raw entry in the Redis stream would need the bus's own ids).
