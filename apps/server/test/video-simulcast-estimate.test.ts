@@ -1,9 +1,9 @@
 // The viewer's downlink estimate (viewerFeedback.ts) on synthetic feedback: REMB counts as a limit
-// only when clearly below what the viewer was sent lately and not ramping up (Chromium's REMB climbs
-// ~8%/s to at most 1.5x what it receives while nothing over-uses), heavy receiver-report loss limits
+// only when clearly below what the viewer was sent lately and cut within 2.5 s (Chromium's REMB climbs
+// slowly to at most 1.5x what it receives while nothing over-uses), heavy receiver-report loss limits
 // to what was sent then times (1 - 0.5 x loss) as GCC's loss controller; stale reports stop counting. Then the estimate and the
 // layer chooser together against a model of a viewer behind a bottleneck (REMB as Chromium's AIMD
-// control behaves: cut to 0.85x what arrives on over-use, else a ramp capped at 1.5x): the viewer leaves
+// control behaves: cut to 0.85x what arrives on over-use, else a slow climb capped at 1.5x): the viewer leaves
 // the top layer within ~2 s of the limit, never settles above what fits while it lasts, and is back
 // on the top layer within 20 s of it lifting; an unconstrained viewer never moves.
 import { describe, expect, it } from 'vitest';
@@ -33,38 +33,43 @@ describe('BandwidthEstimate (one viewer)', () => {
     expect(e.sentBps(3_100)).toBe(0);
   });
 
-  it('REMB is a limit only while clearly below what was sent and not ramping up; a ramp below it is not', () => {
+  it('REMB is a limit only while clearly below what was sent and lately cut (an over-use); a slow climb below it is not', () => {
     const e = new BandwidthEstimate();
     const seen: (number | null)[] = [];
     e.onChange((b) => seen.push(b));
-    send(e, 900_000, 0, 2_000);
+    send(e, 900_000, 0, 2_250);
     e.remb(1_350_000, 2_000);
     expect(e.current(2_000)).toBeNull();
-    // A cut to well below what is sent, but for less than a second: no verdict on the trend yet.
+    // A cut to well below what is sent: the limit at once.
     e.remb(560_000, 2_250);
-    expect(e.current(2_250)).toBeNull();
-    // Held there for a second: the limit.
-    send(e, 900_000, 2_000, 3_250);
-    for (let at = 2_500; at <= 3_250; at += 250) e.remb(560_000, at);
-    expect(e.current(3_250)).toBe(560_000);
+    expect(e.current(2_250)).toBe(560_000);
     expect(seen.at(-1)).toBe(560_000);
-    // Ramping 8% a second below what is sent (as after a move up): not limited.
+    // Held there: still the limit within 2.5 s of the cut, not after.
+    send(e, 900_000, 2_250, 4_700);
+    for (let at = 2_500; at <= 4_700; at += 250) e.remb(560_000, at);
+    expect(e.current(4_700)).toBe(560_000);
+    send(e, 900_000, 4_700, 4_800);
+    e.remb(560_000, 4_800);
+    expect(e.current(4_800)).toBeNull();
+    // Climbing slowly below what is sent (as after a move up): not limited.
     let bps = 560_000;
-    for (let at = 3_500; at <= 5_000; at += 250) {
-      bps *= 1.02;
+    for (let at = 5_000; at <= 7_000; at += 250) {
+      bps *= 1.005;
       e.remb(bps, at);
       send(e, 900_000, at - 250, at);
     }
-    expect(e.current(5_000)).toBeNull();
-    // Above what is sent (x0.8): not limited, whatever the trend.
-    send(e, 500_000, 5_000, 6_500);
-    for (let at = 5_250; at <= 6_500; at += 250) e.remb(600_000, at);
-    expect(e.current(6_500)).toBeNull();
-    expect(e.stats).toMatchObject({ lastRembBps: 600_000, lastBps: 560_000, limited: 1, rembCuts: 2 });
+    expect(e.current(7_000)).toBeNull();
+    // A cut that stays above 0.8x of what is sent (Chromium's first estimate is what arrived): not limited.
+    send(e, 650_000, 7_000, 8_000);
+    e.remb(620_000, 7_900);
+    e.remb(600_000, 8_000);
+    expect(e.current(8_000)).toBeNull();
+    expect(e.stats).toMatchObject({ lastRembBps: 600_000, lastBps: 560_000, limited: 1 });
+    expect(e.stats.rembCuts).toBeGreaterThanOrEqual(2);
     // Garbage is ignored.
     const reports = e.stats.rembReports;
-    e.remb(Number.NaN, 7_000);
-    e.remb(-5, 7_000);
+    e.remb(Number.NaN, 9_000);
+    e.remb(-5, 9_000);
     expect(e.stats.rembReports).toBe(reports);
   });
 
@@ -72,7 +77,7 @@ describe('BandwidthEstimate (one viewer)', () => {
     const e = new BandwidthEstimate();
     send(e, 800_000, 0, 2_000);
     e.slotLoss(0, 0, 1_000);
-    e.remb(100_000, 500);
+    e.remb(900_000, 500);
     e.remb(100_000, 1_600);
     expect(e.current(2_000)).toBeNull();
     // The same REMB with loss reported: believed.
@@ -81,7 +86,7 @@ describe('BandwidthEstimate (one viewer)', () => {
     // Between half and 0.8x of what is sent, with no loss: believed (a deep queue, no drops yet).
     send(e, 800_000, 2_000, 5_000);
     e.slotLoss(0, 0, 4_000);
-    e.remb(500_000, 3_500);
+    e.remb(900_000, 3_500);
     e.remb(500_000, 4_600);
     expect(e.current(5_000)).toBe(500_000);
   });
@@ -99,7 +104,7 @@ describe('BandwidthEstimate (one viewer)', () => {
     expect(e.current(1_500)).toBeCloseTo(limit ?? 0, 0);
     expect(e.stats.lossyReports).toBe(1);
     // Both signals: the lower wins.
-    e.remb(300_000, 200);
+    e.remb(900_000, 200);
     e.remb(300_000, 1_500);
     expect(e.current(1_500)).toBe(300_000);
     // Three seconds on, neither counts.
@@ -115,7 +120,7 @@ const TICK_MS = 250;
 /**
  * A viewer behind a bottleneck of `linkBps(t)` (Infinity: none), simulated in 250 ms steps: what the
  * chooser picks is sent; Chromium's REMB (every 250 ms, from 5 s on) as its AIMD control behaves: cut
- * to 0.85x what arrives while the sender over-uses the link, else up 8% a second but never above
+ * to 0.85x what arrives while the sender over-uses the link, else up 4% a second but never above
  * 1.5x what arrives. Returns the layer index at each step.
  */
 function simulate(linkBps: (t: number) => number, untilMs: number): number[] {
@@ -124,6 +129,7 @@ function simulate(linkBps: (t: number) => number, untilMs: number): number[] {
   const picks: number[] = [];
   let layer = chooser.choose(LAYERS, 0, Number.POSITIVE_INFINITY, 0);
   let remb = 0;
+  let overusing = false;
   for (let t = 0; t < untilMs; t += TICK_MS) {
     const rate = LAYERS[layer]!.bitrate;
     send(e, rate, t, t + TICK_MS);
@@ -131,9 +137,13 @@ function simulate(linkBps: (t: number) => number, untilMs: number): number[] {
     const link = linkBps(now);
     const arrives = Math.min(rate, link);
     if (now >= 5_000) {
+      // Over-use: one cut per episode, to 0.85x the lower of what arrives and the estimate (the
+      // measured trace: 627k -> 573k at the limit, 579k -> 327k on a trial up), then a hold; else a
+      // slow climb (additive near a capacity it learned), capped at 1.5x what arrives.
       if (remb === 0) remb = arrives;
-      else if (rate > link) remb = Math.min(remb, 0.85 * arrives);
-      else remb = Math.max(remb, Math.min(remb * 1.02, 1.5 * arrives + 10_000));
+      else if (rate > link && !overusing) remb = 0.85 * Math.min(remb, arrives);
+      else if (rate <= link) remb = Math.max(remb, Math.min(remb * 1.01, 1.5 * arrives + 10_000));
+      overusing = rate > link;
       e.remb(remb, now);
     }
     layer = chooser.choose(LAYERS, 0, e.current(now) ?? Number.POSITIVE_INFINITY, now);

@@ -8,10 +8,11 @@
 // from ~5 s after the first packet. Its increase is capped at 1.5x what arrives and ramps ~8% a
 // second, so after a move up it sits below what is sent for seconds without anything being wrong;
 // an over-use, though, cuts it at once (measured behind a 700 kbit/s bottleneck with ~800 kbit/s
-// sent: 620k, 583k, 550k) and it then holds (AIMD decreases only below its current value). So REMB
-// is a limit while it is clearly below what this viewer was sent lately AND it is not ramping up
-// (no rise of 2% over the last second); otherwise "not limited" (the chooser goes up by trial,
-// after its hold). Loss of 10% or more in a receiver report limits as GCC's loss controller does.
+// sent: 620k, 583k, 550k; a trial up over it: 579k -> 327k). After a cut it climbs slowly (additive
+// near the capacity it learned), so a level below what is sent says little on its own: REMB is a
+// limit only while it is clearly below what this viewer was sent lately AND it was cut within the
+// last 2.5 s (an over-use); otherwise "not limited" (the chooser goes up by trial, after its hold).
+// Loss of 10% or more in a receiver report limits as GCC's loss controller does.
 // werift's own send-side estimate (transport-cc) measured throughput, not room, and is not used.
 import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, RtcpRrPacket, type RTCDtlsTransport } from 'werift';
 
@@ -81,11 +82,10 @@ export const REMB_LIMIT_SHARE = 0.8;
 export const IMPLAUSIBLE_REMB_SHARE = 0.5;
 /** Loss below this (a receiver report's fraction) counts as none for that check. */
 export const CLEAN_LOSS = 0.02;
-/** A REMB at most this share of the previous one is an over-use cut (counted). */
+/** A REMB at most this share of the previous one is an over-use cut. */
 export const REMB_CUT_SHARE = 0.97;
-/** REMB ramping: up by this share over RAMP_WINDOW_MS. */
-export const REMB_RAMP_SHARE = 1.02;
-const RAMP_WINDOW_MS = 1_000;
+/** How long after a cut a low REMB counts as a limit (the chooser steps down after 1 s of it). */
+export const REMB_CUT_LATCH_MS = 2_500;
 /**
  * With loss p at or above CONGESTED_LOSS: what was sent times (1 - LOSS_BACKOFF * p), GCC's
  * loss-based controller (draft-ietf-rmcat-gcc-02, section 6: As = As * (1 - 0.5p) when p > 0.1).
@@ -99,8 +99,7 @@ const SENT_BUCKETS = SENT_WINDOW_MS / SENT_BUCKET_MS;
 export class BandwidthEstimate {
   private rembBps = 0;
   private rembAtMs = Number.NEGATIVE_INFINITY;
-  /** REMBs of the last ~1.5 s (oldest first), to tell a ramp from a hold. */
-  private rembHistory: { atMs: number; bps: number }[] = [];
+  private rembCutAtMs = Number.NEGATIVE_INFINITY;
   /** The last receiver report's loss (any amount) and when it came. */
   private lastLoss = 0;
   private lastLossAtMs = Number.NEGATIVE_INFINITY;
@@ -138,10 +137,11 @@ export class BandwidthEstimate {
     if (!Number.isFinite(bps) || bps <= 0) return;
     this.stats.rembReports++;
     this.stats.lastRembBps = Math.round(bps);
-    if (this.rembBps > 0 && bps <= this.rembBps * REMB_CUT_SHARE) this.stats.rembCuts++;
+    if (this.rembBps > 0 && bps <= this.rembBps * REMB_CUT_SHARE) {
+      this.stats.rembCuts++;
+      this.rembCutAtMs = nowMs;
+    }
     this.rembBps = bps;
-    this.rembHistory.push({ atMs: nowMs, bps });
-    while (this.rembHistory.length > 0 && nowMs - this.rembHistory[0]!.atMs > RAMP_WINDOW_MS * 1.5) this.rembHistory.shift();
     this.rembAtMs = nowMs;
     this.emit(nowMs);
   }
@@ -163,7 +163,8 @@ export class BandwidthEstimate {
     let limit = Number.POSITIVE_INFINITY;
     const clean = nowMs - this.lastLossAtMs < FRESH_MS && this.lastLoss < CLEAN_LOSS;
     const plausible = !clean || this.rembBps >= sent * IMPLAUSIBLE_REMB_SHARE;
-    if (plausible && !this.rembRamping(nowMs) && nowMs - this.rembAtMs < FRESH_MS && this.rembBps < sent * REMB_LIMIT_SHARE) limit = this.rembBps;
+    const cut = nowMs - this.rembCutAtMs < REMB_CUT_LATCH_MS;
+    if (plausible && cut && nowMs - this.rembAtMs < FRESH_MS && this.rembBps < sent * REMB_LIMIT_SHARE) limit = this.rembBps;
     if (nowMs - this.lossAtMs < FRESH_MS) limit = Math.min(limit, this.lossLimitBps);
     const limited = Number.isFinite(limit);
     if (limited && !this.wasLimited) this.stats.limited++;
@@ -171,13 +172,6 @@ export class BandwidthEstimate {
     if (!limited) return null;
     this.stats.lastBps = Math.round(limit);
     return limit;
-  }
-
-  /** Whether REMB rose over the last second (or has not been seen for a second yet): Chromium's increase, not a limit. */
-  private rembRamping(nowMs: number): boolean {
-    let then: number | undefined;
-    for (const r of this.rembHistory) if (nowMs - r.atMs >= RAMP_WINDOW_MS) then = r.bps;
-    return then === undefined || this.rembBps >= then * REMB_RAMP_SHARE;
   }
 
   private advance(nowMs: number): void {
