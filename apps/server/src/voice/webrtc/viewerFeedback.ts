@@ -100,10 +100,10 @@ export class BandwidthEstimate {
   private rembBps = 0;
   private rembAtMs = Number.NEGATIVE_INFINITY;
   private rembCutAtMs = Number.NEGATIVE_INFINITY;
-  /** The last receiver report's loss (any amount) and when it came. */
+  /** The highest loss receiver reports gave within a second of each other (any amount), and when the last came. */
   private lastLoss = 0;
   private lastLossAtMs = Number.NEGATIVE_INFINITY;
-  /** What got through (less the back-off) when the last lossy report came. */
+  /** What was sent times (1 - LOSS_BACKOFF * loss) when the last lossy report came. */
   private lossLimitBps = 0;
   private lossAtMs = Number.NEGATIVE_INFINITY;
   /** Bytes sent per SENT_BUCKET_MS bucket (a ring), and the bucket index the ring ends at. */
