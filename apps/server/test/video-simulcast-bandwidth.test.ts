@@ -180,7 +180,9 @@ describe('simulcast layer by the viewer\'s real downlink (a 700 kbit/s bottlenec
     const after = await sample(limited.page, 6_000);
     console.log(`limited viewer back up after ${String(upAfterMs)} ms: ${JSON.stringify(up)}; ${JSON.stringify(after)}; unconstrained ${JSON.stringify(layerOf(full))}`);
     expect(up?.rid).toBe('f');
-    expect(after.heights.every((h) => h === topHeight)).toBe(true);
+    // (The first reading may still be the last frame of the lower layer: the page decodes behind the SFU's switch.)
+    expect(after.heights.slice(1).every((h) => h === topHeight)).toBe(true);
+    expect(after.heights.at(-1)).toBe(topHeight);
     expect(layerOf(limited)?.rid).toBe('f');
     expect(after.longestGapMs).toBeLessThan(1_000);
     expect(layerOf(full)).toMatchObject({ rid: 'f', switches: fullSwitches });

@@ -1,6 +1,6 @@
 // The simulcast pieces of the SFU without a browser: the layer chooser's hysteresis (down after 1 s,
-// up after 10 s, a failed trial waits longer, the viewer's own cap at once), a slot's rewrite across
-// a layer switch (sequence, timestamp and VP8 picture id continue; the old layer's stragglers and the
+// up after 10 s, a failed trial goes back to the layer it left and waits longer, the viewer's own
+// cap at once), a slot's rewrite across a layer switch (sequence, timestamp and VP8 picture id continue; the old layer's stragglers and the
 // new layer's packets from before the switch stay out), the router choosing per viewer and asking
 // the target layer for a key frame, VP8 key frame sizes, and the transport-cc feedback that replaces
 // werift's (lost packets, the 16-bit wrap, deltas against the reference time, padding), the answer's
@@ -8,7 +8,7 @@
 import { PacketStatus } from 'werift';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { vp8KeyFrameSize } from '../src/voice/webrtc/keyFrames.ts';
-import { DOWN_HOLD_MS, LayerChooser, UP_HOLD_MS, type LayerView } from '../src/voice/webrtc/layerChooser.ts';
+import { DOWN_HOLD_MS, LayerChooser, TRIAL_DOWN_HOLD_MS, UP_HOLD_MS, type LayerView } from '../src/voice/webrtc/layerChooser.ts';
 import { VideoSlot, type IncomingVideoPacket } from '../src/voice/webrtc/videoSlot.ts';
 import { VideoRouter, type OutgoingVideoPacket } from '../src/voice/webrtc/VideoRouter.ts';
 import { buildFeedback } from '../src/voice/webrtc/weriftTwccFix.ts';
@@ -57,6 +57,25 @@ describe('LayerChooser', () => {
     c.choose(LAYERS, 0, Infinity, downAt + 1);
     expect(c.choose(LAYERS, 0, Infinity, downAt + 1 + UP_HOLD_MS)).toBe(0);
     expect(c.choose(LAYERS, 0, Infinity, downAt + 1 + 2 * UP_HOLD_MS)).toBe(2);
+  });
+
+  it('a trial up that fails goes back to the layer it left, not to what the trial\'s collapse measured', () => {
+    const c = new LayerChooser();
+    c.choose(LAYERS, 0, Infinity, 0);
+    c.choose(LAYERS, 0, 600_000, 0);
+    expect(c.choose(LAYERS, 0, 600_000, DOWN_HOLD_MS)).toBe(1);
+    const upAt = DOWN_HOLD_MS + 1 + UP_HOLD_MS;
+    c.choose(LAYERS, 0, Infinity, DOWN_HOLD_MS + 1);
+    expect(c.choose(LAYERS, 0, Infinity, upAt)).toBe(2);
+    // During the trial the estimate collapses below the middle layer: back to the middle one, quickly.
+    c.choose(LAYERS, 0, 200_000, upAt + 500);
+    expect(c.choose(LAYERS, 0, 200_000, upAt + 500 + TRIAL_DOWN_HOLD_MS - 1)).toBe(2);
+    expect(c.choose(LAYERS, 0, 200_000, upAt + 500 + TRIAL_DOWN_HOLD_MS)).toBe(1);
+    // Once there, an estimate that still does not fit it moves it further down, after the usual hold.
+    const at = upAt + 500 + TRIAL_DOWN_HOLD_MS;
+    c.choose(LAYERS, 0, 200_000, at + 1);
+    expect(c.choose(LAYERS, 0, 200_000, at + 1 + TRIAL_DOWN_HOLD_MS)).toBe(1);
+    expect(c.choose(LAYERS, 0, 200_000, at + 1 + DOWN_HOLD_MS)).toBe(0);
   });
 
   it('with no limit in sight takes a higher layer at once (the layers re-ordered once their heights were known)', () => {

@@ -1,7 +1,7 @@
 // Which simulcast layer one viewer's slot gets: the highest the viewer asked for (a small grid tile
 // does not need 720p: op 15's max height) that fits the bandwidth the viewer can take, with
 // hysteresis: down fast (the estimate below the layer's bitrate for DOWN_HOLD_MS; a trial up that
-// does not fit faster still), up slowly (room
+// does not fit faster still, back to the layer it left), up slowly (room
 // for the higher layer for UP_HOLD_MS) while the path is limited or was lately (MAX_UP_HOLD_MS since
 // the estimate last moved it down), so a noisy estimate does not flap the picture; with no limit in
 // sight a higher layer (one that just started) is taken at once. Pure: the
@@ -33,6 +33,8 @@ export class LayerChooser {
   private lastAllowed = -1;
   private upHoldMs = UP_HOLD_MS;
   private lastUpMs = Number.NEGATIVE_INFINITY;
+  /** The layer the last trial up started from: a trial that fails goes back there, not lower. */
+  private trialFrom = 0;
   /** When the estimate last moved this slot down (an up move waits only while the path is or was lately limited). */
   private lastDownMs = Number.NEGATIVE_INFINITY;
 
@@ -59,9 +61,15 @@ export class LayerChooser {
       if (nowMs - this.belowSinceMs < hold) return this.current;
       // An estimate that only measures what was sent cannot show room above it: going up is a trial,
       // and a trial that failed is retried less and less often.
-      this.upHoldMs = nowMs - this.lastUpMs < UP_HOLD_MS ? Math.min(this.upHoldMs * 2, MAX_UP_HOLD_MS) : UP_HOLD_MS;
+      const trialFailed = nowMs - this.lastUpMs < UP_HOLD_MS;
+      this.upHoldMs = trialFailed ? Math.min(this.upHoldMs * 2, MAX_UP_HOLD_MS) : UP_HOLD_MS;
+      // One failure per trial: a further step down from where it went back waits the usual hold
+      // (the estimate still holds the trial's rate for a moment).
+      if (trialFailed) this.lastUpMs = Number.NEGATIVE_INFINITY;
       this.lastDownMs = nowMs;
-      return this.settle(fits);
+      // The estimate during a failed trial measures the trial's own collapse (a REMB cut to what got
+      // through a full queue): the layer it left is what the path carried, unless the viewer's cap moved.
+      return this.settle(trialFailed ? Math.max(fits, Math.min(this.trialFrom, this.current - 1)) : fits);
     }
     this.belowSinceMs = null;
     if (fits > this.current) {
@@ -70,6 +78,7 @@ export class LayerChooser {
       this.aboveSinceMs ??= nowMs;
       if (nowMs - this.aboveSinceMs < this.upHoldMs) return this.current;
       this.lastUpMs = nowMs;
+      this.trialFrom = this.current;
       return this.settle(fits);
     }
     this.aboveSinceMs = null;
