@@ -11,7 +11,8 @@
 // sent: 620k, 583k, 550k; a trial up over it: 579k -> 327k). After a cut it climbs slowly (additive
 // near the capacity it learned), so a level below what is sent says little on its own: REMB is a
 // limit only while it is clearly below what this viewer was sent lately AND it was cut within the
-// last 2.5 s (an over-use); otherwise "not limited" (the chooser goes up by trial, after its hold).
+// last 2.5 s (an over-use) AND the receiver reports some loss (2%: CPU stalls on a busy machine cut
+// REMB too, without loss); otherwise "not limited" (the chooser goes up by trial, after its hold).
 // Loss of 10% or more in a receiver report limits as GCC's loss controller does.
 // werift's own send-side estimate (transport-cc) measured throughput, not room, and is not used.
 import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, RtcpRrPacket, type RTCDtlsTransport } from 'werift';
@@ -75,13 +76,12 @@ export interface EstimateStats {
 /** REMB below this share of what was sent lately means the path is limited (an over-use backed it off). */
 export const REMB_LIMIT_SHARE = 0.8;
 /**
- * A REMB under this share of what was sent while the viewer's receiver reports (nearly) no loss is
- * not believed: the path demonstrably carries more. Seen on an unconstrained loopback viewer whose
- * REMB was cut to ~100k early (a CPU stall reads as queueing) while it took 800k without loss.
+ * A REMB cut is believed only while the viewer's receiver reports at least this loss: a bottleneck
+ * that over-uses drops too, while a busy machine's CPU stalls read as queueing without loss (seen:
+ * an unconstrained loopback viewer's REMB cut to ~100k while it took 800k without loss; a web
+ * viewer's screen moved to its half layer at load ~3).
  */
-export const IMPLAUSIBLE_REMB_SHARE = 0.5;
-/** Loss below this (a receiver report's fraction) counts as none for that check. */
-export const CLEAN_LOSS = 0.02;
+export const CORROBORATING_LOSS = 0.02;
 /** A REMB at most this share of the previous one is an over-use cut. */
 export const REMB_CUT_SHARE = 0.97;
 /** How long after a cut a low REMB counts as a limit (the chooser steps down after 1 s of it). */
@@ -161,8 +161,7 @@ export class BandwidthEstimate {
   current(nowMs: number): number | null {
     const sent = this.sentBps(nowMs);
     let limit = Number.POSITIVE_INFINITY;
-    const clean = nowMs - this.lastLossAtMs < FRESH_MS && this.lastLoss < CLEAN_LOSS;
-    const plausible = !clean || this.rembBps >= sent * IMPLAUSIBLE_REMB_SHARE;
+    const plausible = nowMs - this.lastLossAtMs < FRESH_MS && this.lastLoss >= CORROBORATING_LOSS;
     const cut = nowMs - this.rembCutAtMs < REMB_CUT_LATCH_MS;
     if (plausible && cut && nowMs - this.rembAtMs < FRESH_MS && this.rembBps < sent * REMB_LIMIT_SHARE) limit = this.rembBps;
     if (nowMs - this.lossAtMs < FRESH_MS) limit = Math.min(limit, this.lossLimitBps);
