@@ -8,16 +8,13 @@
 // owner leaves voice.
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { GatewayOpcode, PermissionFlags } from '@concord/protocol';
-import { launchChromium } from '@concord/testkit';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGateway, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from './harness.ts';
-import { spkiHash } from '@concord/testkit';
+import { registerUser, type Recorder, type TestServer, type TestUser } from './harness.ts';
+import { openVideoRoom, pageStats, type VideoPages } from './videoPages.ts';
 
 const PAGE = readFileSync(fileURLToPath(new URL('./fixtures/video-sfu-page.html', import.meta.url)));
 /** How long the three viewers are watched. */
@@ -36,10 +33,7 @@ interface PageVoice { state: string; closeCode: number | null; answered: boolean
 let t: TestServer;
 let guildId: string;
 let channelId: string;
-let browser: Browser | undefined;
-let pageServer: http.Server | undefined;
-let pageUrl: string;
-const gateways: Recorder[] = [];
+let pages: VideoPages | undefined;
 const relays: dgram.Socket[] = [];
 const relayCounts = { toBrowserVideo: 0, dropped: 0 };
 let owner: TestUser;
@@ -48,7 +42,7 @@ interface Member { user: TestUser; gateway: Recorder; page: Page }
 
 
 const voiceOf = (p: Page) => p.evaluate(() => { const v = (globalThis as unknown as { voice: PageVoice }).voice; return { state: v.state, closeCode: v.closeCode, answered: v.answered, error: v.error, sources: v.sources, sinks: v.sinks, refused: v.refused, videos: v.videos, ops: v.ops.map((o) => ({ op: o.op, d: o.d })), limits: v.limits, relayed: v.relayed }; });
-const statsOf = (p: Page) => p.evaluate(() => (globalThis as unknown as { videoStats(): Promise<VideoStats> }).videoStats());
+const statsOf = (p: Page) => pageStats<VideoStats>(p);
 const watch = (p: Page, wants: Record<string, number>) => p.evaluate((w) => (globalThis as unknown as { watch(w: Record<string, number>): Promise<Record<string, number>> }).watch(w), wants);
 
 /**
@@ -87,24 +81,8 @@ async function relayTo(serverPort: number): Promise<number> {
 }
 
 async function joinVoice(user: TestUser, o: { mic?: boolean; camera?: boolean; screen?: boolean; videoSlots?: number; relay?: boolean; announce?: boolean }): Promise<Member> {
-  if (!browser) throw new Error('no browser');
-  const gateway = await connectGateway(t, user.token, 'json');
-  gateways.push(gateway);
-  const serverUpdate = gateway.client.waitFor('VOICE_SERVER_UPDATE', (d) => d.guild_id === guildId);
-  gateway.client.send(GatewayOpcode.VoiceStateUpdate, { guild_id: guildId, channel_id: channelId, self_mute: false, self_deaf: false });
-  const { token, endpoint } = await serverUpdate;
-  const page = await browser.newPage();
-  await page.exposeFunction('relayFor', (port: number) => relayTo(port));
-  await page.goto(pageUrl);
-  await page.evaluate((x) => (globalThis as unknown as { startVoice(o: unknown): Promise<void> }).startVoice(x), { endpoint, serverId: guildId, userId: user.id, sessionId: gateway.client.session, token, ...o });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const [v, s] = [await voiceOf(page), await statsOf(page)];
-    if (v.error !== null || v.state === 'closed') throw new Error(`page voice failed: ${JSON.stringify({ error: v.error, closeCode: v.closeCode })}`);
-    if (v.answered && s.connectionState === 'connected') break;
-    if (Date.now() > deadline) throw new Error(`page never connected: ${JSON.stringify({ v, s })}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  if (!pages) throw new Error('no browser');
+  const { gateway, page } = await pages.join(user, o, { voiceOf, relayFor: relayTo });
   return { user, gateway, page };
 }
 
@@ -115,29 +93,12 @@ let cameraSsrc: number;
 let screenSsrc: number;
 
 beforeAll(async () => {
-  t = await startTestServer();
-  owner = await registerUser(t);
-  const first = await registerUser(t);
-  const { guild, invite } = await guildWithMember(owner, first);
-  guildId = guild.id;
-  channelId = (await owner.api.createChannel(guild.id, { name: 'Stage', type: 2 })).id;
-  const server = http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE); });
-  pageServer = server;
-  await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve); });
-  pageUrl = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/`;
-  browser = await launchChromium({
-    args: [
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-      '--allow-loopback-in-peer-connection',
-      `--ignore-certificate-errors-spki-list=${spkiHash(t.voiceCaFile ?? '')}`,
-    ],
-  });
-  const users = [first];
+  const room = await openVideoRoom('Stage', PAGE);
+  ({ t, owner, guildId, channelId, pages } = room);
+  const users = [room.first];
   for (let i = 0; i < 4; i++) {
     const u = await registerUser(t);
-    await u.api.acceptInvite(invite.code);
+    await u.api.acceptInvite(room.inviteCode);
     users.push(u);
   }
   sender = await joinVoice(users[0]!, { mic: true, camera: true, screen: true });
@@ -150,10 +111,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  pageServer?.close();
+  await pages?.close();
   for (const r of relays) r.close();
-  for (const g of gateways) g.close();
   await t.close();
 });
 

@@ -8,16 +8,13 @@
 // trials (up after its 10 s hold; REMB then holds below what is sent, so down again within ~2 s); the
 // unconstrained viewer stays on 720 throughout; lifting the limit brings the limited viewer back to
 // 720 at its next trial (hold doubled after a failed trial: within ~20 s).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { GatewayOpcode } from '@concord/protocol';
-import { launchChromium, voiceBrowserArgs } from '@concord/testkit';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { SlotLayer } from '../src/voice/webrtc/videoTypes.ts';
-import { connectGateway, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from './harness.ts';
+import { registerUser, type TestServer, type TestUser } from './harness.ts';
 import { Bottleneck } from './video-simulcast-bottleneck.ts';
 import { SIMULCAST_PAGE } from './video-simulcast-page.ts';
+import { openVideoRoom, pageSample, pageSend, pageStats, until, type VideoPages } from './videoPages.ts';
 
 interface SlotStats { ssrc: number; packetsReceived: number; framesDecoded: number; keyFramesDecoded: number; freezeCount: number; totalFreezesDuration: number; pliCount: number; frameWidth: number; frameHeight: number }
 interface VideoStats { connectionState: string; slots: Record<string, SlotStats>; outbound: { rid: string; frameHeight: number; packetsSent: number }[] }
@@ -29,55 +26,25 @@ interface Member { page: Page; ssrc: number }
 const LIMIT_BPS = 700_000;
 
 let t: TestServer;
-let guildId: string;
-let channelId: string;
 let inviteCode = '';
-let browser: Browser | undefined;
-let pageServer: http.Server | undefined;
-let pageUrl: string;
-const gateways: Recorder[] = [];
+let pages: VideoPages | undefined;
 const bottleneck = new Bottleneck();
 let cameraSsrc = 0;
 
 const voiceOf = (p: Page) => p.evaluate(() => { const v = (globalThis as unknown as { voice: PageVoice }).voice; return { state: v.state, closeCode: v.closeCode, answered: v.answered, error: v.error, ready: v.ready, sources: v.sources, relayed: v.relayed === true }; });
-const statsOf = (p: Page) => p.evaluate(() => (globalThis as unknown as { videoStats(): Promise<VideoStats> }).videoStats());
+const statsOf = (p: Page) => pageStats<VideoStats>(p);
 const slotOf = async (p: Page) => Object.values((await statsOf(p)).slots)[0];
-const sample = (p: Page, ms: number) => p.evaluate((x) => (globalThis as unknown as { sampleFrames(ms: number): Promise<Sample> }).sampleFrames(x), ms);
-const send = (p: Page, op: number, d: unknown) => p.evaluate(([o, x]) => { (globalThis as unknown as { voice: { send(op: unknown, d: unknown): void } }).voice.send(o, x); }, [op, d] as const);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sample = (p: Page, ms: number) => pageSample<Sample>(p, ms);
+const send = pageSend;
 
 function layerOf(viewer: Member): SlotLayer | undefined {
   return t.server.voice?.node.media.videoSlotLayer?.(viewer.ssrc, cameraSsrc);
 }
 
-async function until<T>(ms: number, f: () => Promise<T | undefined> | T | undefined): Promise<T | undefined> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined || Date.now() > deadline) return v;
-    await sleep(100);
-  }
-}
-
 async function joinVoice(user: TestUser, o: { camera?: boolean; videoSlots?: number; relay?: boolean }): Promise<Member> {
-  if (!browser) throw new Error('no browser');
-  const gateway = await connectGateway(t, user.token, 'json');
-  gateways.push(gateway);
-  const serverUpdate = gateway.client.waitFor('VOICE_SERVER_UPDATE', (d) => d.guild_id === guildId);
-  gateway.client.send(GatewayOpcode.VoiceStateUpdate, { guild_id: guildId, channel_id: channelId, self_mute: false, self_deaf: false });
-  const { token, endpoint } = await serverUpdate;
-  const page = await browser.newPage();
-  if (o.relay) await page.exposeFunction('relayFor', (port: number) => bottleneck.open(port));
-  await page.goto(pageUrl);
-  await page.evaluate((x) => (globalThis as unknown as { startVoice(o: unknown): Promise<void> }).startVoice(x), { endpoint, serverId: guildId, userId: user.id, sessionId: gateway.client.session, token, ...o });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const [v, s] = [await voiceOf(page), await statsOf(page)];
-    if (v.error !== null || v.state === 'closed') throw new Error(`page voice failed: ${JSON.stringify({ error: v.error, closeCode: v.closeCode })}`);
-    if (v.answered && s.connectionState === 'connected' && v.ready) return { page, ssrc: v.ready.ssrc };
-    if (Date.now() > deadline) throw new Error(`page never connected: ${JSON.stringify({ v, s })}`);
-    await sleep(200);
-  }
+  if (!pages) throw new Error('no browser');
+  const { page, voice } = await pages.join(user, o, { voiceOf, ready: (v) => v.ready !== null, ...(o.relay ? { relayFor: (port: number) => bottleneck.open(port) } : {}) });
+  return { page, ssrc: voice.ready?.ssrc ?? 0 };
 }
 
 async function viewer(relay: boolean): Promise<Member> {
@@ -89,27 +56,15 @@ async function viewer(relay: boolean): Promise<Member> {
 }
 
 beforeAll(async () => {
-  t = await startTestServer();
-  const owner = await registerUser(t);
-  const first = await registerUser(t);
-  const { guild, invite } = await guildWithMember(owner, first);
-  guildId = guild.id;
-  inviteCode = invite.code;
-  channelId = (await owner.api.createChannel(guild.id, { name: 'Bandwidth', type: 2 })).id;
-  const server = http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }).end(SIMULCAST_PAGE); });
-  pageServer = server;
-  await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve); });
-  pageUrl = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/`;
-  browser = await launchChromium({ args: voiceBrowserArgs({ certFile: t.voiceCaFile ?? '' }) });
-  const sender = await joinVoice(first, { camera: true });
+  const room = await openVideoRoom('Bandwidth', SIMULCAST_PAGE);
+  ({ t, pages, inviteCode } = room);
+  const sender = await joinVoice(room.first, { camera: true });
   cameraSsrc = (await until(10_000, async () => (await voiceOf(sender.page)).sources[0]?.ssrc)) ?? 0;
 }, 120_000);
 
 afterAll(async () => {
   bottleneck.close();
-  await browser?.close();
-  pageServer?.close();
-  for (const g of gateways) g.close();
+  await pages?.close();
   await t.close();
 });
 

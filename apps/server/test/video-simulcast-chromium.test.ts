@@ -7,16 +7,13 @@
 // down a layer at a key frame and keep decoding (no gap between decoded frames beyond ~1 s), and after
 // the cap goes it must come back up only after the chooser's 10 s of headroom, not at once.
 // The viewers' REMB is in the logged slot state (the real constrained link is video-simulcast-bandwidth.test.ts).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { GatewayOpcode } from '@concord/protocol';
-import { launchChromium, voiceBrowserArgs } from '@concord/testkit';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VoiceMedia } from '../src/voice/LocalVoiceNode.ts';
 import { UP_HOLD_MS } from '../src/voice/webrtc/layerChooser.ts';
-import { connectGateway, guildWithMember, registerUser, startTestServer, type Recorder, type TestServer, type TestUser } from './harness.ts';
+import { registerUser, type Recorder, type TestServer, type TestUser } from './harness.ts';
 import { SIMULCAST_PAGE } from './video-simulcast-page.ts';
+import { openVideoRoom, pageSample, pageSend, pageStats, until, type VideoPages } from './videoPages.ts';
 
 interface SlotStats { ssrc: number; packetsReceived: number; framesDecoded: number; keyFramesDecoded: number; freezeCount: number; totalFreezesDuration: number; pliCount: number; frameWidth: number; frameHeight: number }
 interface Outbound { rid: string; ssrc: number; packetsSent: number; framesEncoded: number; frameWidth: number; frameHeight: number; qualityLimitationReason: string }
@@ -26,12 +23,7 @@ interface Sample { longestGapMs: number; framesDecoded: number; heights: number[
 interface Member { user: TestUser; gateway: Recorder; page: Page; ssrc: number }
 
 let t: TestServer;
-let guildId: string;
-let channelId: string;
-let browser: Browser | undefined;
-let pageServer: http.Server | undefined;
-let pageUrl: string;
-const gateways: Recorder[] = [];
+let pages: VideoPages | undefined;
 let sender: Member;
 let cameraSsrc = 0;
 /** The tallest layer the sender produces (720 unless its encoder scaled down under load). */
@@ -40,10 +32,9 @@ let topHeight = 0;
 let fullSwitches = -1;
 
 const voiceOf = (p: Page) => p.evaluate(() => { const v = (globalThis as unknown as { voice: PageVoice }).voice; return { state: v.state, closeCode: v.closeCode, answered: v.answered, error: v.error, simulcastAnswered: v.simulcastAnswered, ready: v.ready, sources: v.sources, sinks: v.sinks }; });
-const statsOf = (p: Page) => p.evaluate(() => (globalThis as unknown as { videoStats(): Promise<VideoStats> }).videoStats());
-const sample = (p: Page, ms: number) => p.evaluate((x) => (globalThis as unknown as { sampleFrames(ms: number): Promise<Sample> }).sampleFrames(x), ms);
-const send = (p: Page, op: number, d: unknown) => p.evaluate(([o, x]) => { (globalThis as unknown as { voice: { send(op: unknown, d: unknown): void } }).voice.send(o, x); }, [op, d] as const);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const statsOf = (p: Page) => pageStats<VideoStats>(p);
+const sample = (p: Page, ms: number) => pageSample<Sample>(p, ms);
+const send = pageSend;
 
 /** The voice node's media (its layer state and the cap). */
 function media(): { videoSlotLayer: NonNullable<VoiceMedia['videoSlotLayer']>; capVideoBandwidth: NonNullable<VoiceMedia['capVideoBandwidth']> } {
@@ -53,53 +44,19 @@ function media(): { videoSlotLayer: NonNullable<VoiceMedia['videoSlotLayer']>; c
 }
 
 async function joinVoice(user: TestUser, o: { camera?: boolean; videoSlots?: number }): Promise<Member> {
-  if (!browser) throw new Error('no browser');
-  const gateway = await connectGateway(t, user.token, 'json');
-  gateways.push(gateway);
-  const serverUpdate = gateway.client.waitFor('VOICE_SERVER_UPDATE', (d) => d.guild_id === guildId);
-  gateway.client.send(GatewayOpcode.VoiceStateUpdate, { guild_id: guildId, channel_id: channelId, self_mute: false, self_deaf: false });
-  const { token, endpoint } = await serverUpdate;
-  const page = await browser.newPage();
-  await page.goto(pageUrl);
-  await page.evaluate((x) => (globalThis as unknown as { startVoice(o: unknown): Promise<void> }).startVoice(x), { endpoint, serverId: guildId, userId: user.id, sessionId: gateway.client.session, token, ...o });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const [v, s] = [await voiceOf(page), await statsOf(page)];
-    if (v.error !== null || v.state === 'closed') throw new Error(`page voice failed: ${JSON.stringify({ error: v.error, closeCode: v.closeCode })}`);
-    if (v.answered && s.connectionState === 'connected' && v.ready) return { user, gateway, page, ssrc: v.ready.ssrc };
-    if (Date.now() > deadline) throw new Error(`page never connected: ${JSON.stringify({ v, s })}`);
-    await sleep(200);
-  }
-}
-
-/** Polls `f` until it returns a value (not undefined) or `ms` pass. */
-async function until<T>(ms: number, f: () => Promise<T | undefined> | T | undefined): Promise<T | undefined> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined || Date.now() > deadline) return v;
-    await sleep(100);
-  }
+  if (!pages) throw new Error('no browser');
+  const { gateway, page, voice } = await pages.join(user, o, { voiceOf, ready: (v) => v.ready !== null });
+  return { user, gateway, page, ssrc: voice.ready?.ssrc ?? 0 };
 }
 
 /** The SFU's layers of the camera (low -> high), from the unconstrained viewer's slot state. */
 const layerOf = (viewer: Member) => media().videoSlotLayer(viewer.ssrc, cameraSsrc);
 
 beforeAll(async () => {
-  t = await startTestServer();
-  const owner = await registerUser(t);
-  const first = await registerUser(t);
-  const { guild, invite } = await guildWithMember(owner, first);
-  guildId = guild.id;
-  channelId = (await owner.api.createChannel(guild.id, { name: 'Simulcast', type: 2 })).id;
-  const server = http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }).end(SIMULCAST_PAGE); });
-  pageServer = server;
-  await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve); });
-  pageUrl = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/`;
-  browser = await launchChromium({ args: voiceBrowserArgs({ certFile: t.voiceCaFile ?? '' }) });
-  sender = await joinVoice(first, { camera: true });
+  const room = await openVideoRoom('Simulcast', SIMULCAST_PAGE);
+  ({ t, pages, inviteCode } = room);
+  sender = await joinVoice(room.first, { camera: true });
   cameraSsrc = (await until(10_000, async () => (await voiceOf(sender.page)).sources[0]?.ssrc)) ?? 0;
-  inviteCode = invite.code;
 }, 120_000);
 
 let inviteCode = '';
@@ -110,9 +67,7 @@ async function viewer(): Promise<Member> {
 }
 
 afterAll(async () => {
-  await browser?.close();
-  pageServer?.close();
-  for (const g of gateways) g.close();
+  await pages?.close();
   await t.close();
 });
 

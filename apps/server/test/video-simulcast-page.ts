@@ -5,12 +5,10 @@
 // The offer names no SSRC for a simulcast m-line, so op 12 names the one getStats reports for one
 // of its layers once that layer has sent. It records ops 12/40 and samples inbound video for freezes;
 // with `relay` its media goes through a UDP hop the test makes (window.relayFor, exposed by the test).
-export const SIMULCAST_PAGE = String.raw`<!doctype html>
-<meta charset="utf-8">
-<title>video simulcast fixture</title>
-<body>
-<script>
-'use strict';
+// The gateway handshake, offer gathering and relay hop come from voice-page-lib.js (videoPages.ts).
+import { videoPage } from './videoPages.ts';
+
+export const SIMULCAST_PAGE = videoPage('video simulcast fixture', String.raw`
 window.voice = { state: 'idle', closeCode: null, ready: null, answered: false, error: null, sinks: {}, videos: {}, sources: [], simulcastAnswered: false };
 const CAMERA_LAYERS = [
   { rid: 'f', maxBitrate: 1500000 },
@@ -30,51 +28,14 @@ window.startVoice = async (o) => {
       camera = pc.addTransceiver(cam.getVideoTracks()[0], { direction: 'sendonly', streams: [cam], sendEncodings: o.simulcast === false ? [{}] : CAMERA_LAYERS });
     }
     for (let i = 0; i < (o.videoSlots ?? 0); i++) pc.addTransceiver('video', { direction: 'recvonly' });
-    pc.ontrack = (e) => {
-      if (e.track.kind !== 'video') return;
-      const el = document.createElement('video');
-      el.autoplay = true;
-      el.muted = true;
-      el.srcObject = new MediaStream([e.track]);
-      document.body.append(el);
-      el.play().catch(() => undefined);
-    };
-    await pc.setLocalDescription(await pc.createOffer());
-    await new Promise((resolve) => {
-      if (pc.iceGatheringState === 'complete') return resolve();
-      pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve(); });
-      setTimeout(resolve, 2000);
-    });
-    const offer = pc.localDescription.sdp;
-    let seq = -1;
-    let heartbeat = null;
-    const ws = new WebSocket('wss://' + o.endpoint + '/?v=8');
-    v.send = (op, d) => ws.send(JSON.stringify({ op, d }));
-    ws.onclose = (e) => { v.state = 'closed'; v.closeCode = e.code; clearInterval(heartbeat); };
-    ws.onmessage = async (e) => {
-      const frame = JSON.parse(e.data);
-      if (typeof frame.seq === 'number') seq = frame.seq;
+    pc.ontrack = showVideoTrack;
+    const offer = await gatheredOffer(pc);
+    dialVoice(o, offer, async (frame) => {
       switch (frame.op) {
-        case 8:
-          heartbeat = setInterval(() => v.send(3, { t: Date.now(), seq_ack: seq }), frame.d.heartbeat_interval);
-          v.send(0, { server_id: o.serverId, user_id: o.userId, session_id: o.sessionId, token: o.token, video: true });
-          break;
-        case 2:
-          v.ready = frame.d;
-          v.send(1, { protocol: 'webrtc', data: offer, sdp: offer });
-          break;
         case 4:
           v.simulcastAnswered = /a=simulcast:recv/.test(frame.d.sdp);
-          let sdp = frame.d.sdp;
-          if (o.relay) {
-            // The test puts a UDP hop (a bottleneck) between this browser and the SFU: its port is the only candidate.
-            const port = Number(/a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/.exec(sdp)[1]);
-            const relayPort = await window.relayFor(port);
-            sdp = sdp.split('\r\n').filter((l) => !l.startsWith('a=candidate:')).join('\r\n')
-              .replace(/(a=ice-ufrag:)/, 'a=candidate:1 1 udp 2130706431 127.0.0.1 ' + relayPort + ' typ host\r\n$1');
-            v.relayed = true;
-          }
-          await pc.setRemoteDescription({ type: 'answer', sdp });
+          // With o.relay the test's UDP hop (a bottleneck) is the only candidate.
+          await pc.setRemoteDescription({ type: 'answer', sdp: o.relay ? await relayedAnswer(frame.d.sdp) : frame.d.sdp });
           v.answered = true;
           if (camera) announceWhenSending(camera).catch((err) => { v.error = String(err); });
           break;
@@ -86,7 +47,7 @@ window.startVoice = async (o) => {
           else if (v.sinks[frame.d.mid]?.ssrc === frame.d.ssrc) delete v.sinks[frame.d.mid];
           break;
       }
-    };
+    });
   } catch (err) {
     v.error = String(err);
   }
@@ -150,5 +111,4 @@ window.sampleFrames = async (ms) => {
   longestGapMs = Math.max(longestGapMs, performance.now() - lastNewAt);
   return { longestGapMs: Math.round(longestGapMs), framesDecoded: lastFrames - first, heights };
 };
-</script>
-</body>`;
+`);
