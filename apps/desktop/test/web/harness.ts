@@ -69,7 +69,7 @@ export interface TestServer {
 /** Runs `apps/server/src/main.ts` as its own process, so a test can stop it and start it again. */
 export async function startTestServer(webRoot: string, env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'concord-web-e2e-'));
-  const port = await freePort();
+  let port = await freePort();
   let child: ChildProcess | null = null;
   let output = '';
 
@@ -119,7 +119,18 @@ export async function startTestServer(webRoot: string, env: Record<string, strin
     });
   };
 
-  await launch();
+  // freePort() closes its probe before the server binds: in a full parallel run another process can
+  // take the port in between. The first start then picks another (a restart keeps its port).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (e) {
+      if (attempt >= 3 || !output.includes('cannot listen')) throw e;
+      port = await freePort();
+      output = '';
+    }
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     port,
