@@ -4,27 +4,14 @@
 // node held by another process (nodes, grant, update, revoke, event), and the replicated voice
 // states themselves (state, leave, states), which VoiceNodesCluster hands to VoiceStateCluster.
 import { z } from 'zod';
+import { VoiceGrantPatchSchema, VoiceGrantSchema } from '../voice/control/controlMessages.ts';
 import type { VoiceStateRecord } from './voiceState.ts';
 
 const ID = z.string().min(1).max(100);
 
-export const VoiceGrantSchema = z.object({
-  token: z.string().min(1).max(200),
-  serverId: ID,
-  channelId: ID,
-  userId: ID,
-  sessionId: ID,
-  mute: z.boolean(),
-  deaf: z.boolean(),
-  selfMute: z.boolean(),
-  selfDeaf: z.boolean(),
-  canSpeak: z.boolean(),
-  useVad: z.boolean(),
-  prioritySpeaker: z.boolean(),
-  canStream: z.boolean(),
-});
-
-const GrantPatchSchema = VoiceGrantSchema.omit({ token: true, serverId: true, userId: true, sessionId: true }).partial();
+// The grant and its patch are the voice node control channel's own schemas (one shape, one check).
+export { VoiceGrantSchema };
+const GrantPatchSchema = VoiceGrantPatchSchema;
 
 const VoiceNodeEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('connected'), serverId: ID, userId: ID, sessionId: ID }),

@@ -43,8 +43,9 @@ const GrantFields = {
   canStream: z.boolean(),
 };
 
-const VoiceGrantSchema = z.object({ token: Secretish, serverId: Id, userId: Id, sessionId: Secretish, ...GrantFields }).strict();
-const VoiceGrantPatchSchema = z.object(GrantFields).partial().strict();
+/** A grant as the voice node receives it (also what the cluster's 'voice' topic carries to the holder of a node). */
+export const VoiceGrantSchema = z.object({ token: Secretish, serverId: Id, userId: Id, sessionId: Secretish, ...GrantFields }).strict();
+export const VoiceGrantPatchSchema = z.object(GrantFields).partial().strict();
 
 const VoiceNodeEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('connected'), serverId: Id, userId: Id, sessionId: Secretish }).strict(),
